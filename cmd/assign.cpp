@@ -1,0 +1,25 @@
+// incident assign ID USER [--role ROLE]: assignee, or a role hand-off.
+#include "commands.hpp"
+
+namespace incident::cli {
+
+struct AssignOptions {
+    std::string id, user, role;
+    CommonFlags flags;
+};
+
+void register_assign(CLI::App& app, Context& ctx) {
+    auto opts = std::make_shared<AssignOptions>();
+    auto* cmd = app.add_subcommand("assign", "Set the assignee, or hand a role over (--role)");
+    cmd->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
+    cmd->add_option("user", opts->user, "Who takes it")->required();
+    cmd->add_option("--role", opts->role, "Incident role to hand over instead of the assignment")
+        ->check(CLI::IsMember({"commander", "comms", "tech_lead", "scribe"}));
+    add_change_flags(cmd, opts->flags);
+    cmd->callback([opts, &ctx] {
+        run_change(ctx, opts->flags, opts->id,
+                   [&](Incident& inc, const Actor& a, const Workspace&) { return assign(inc, a, opts->user, opts->role); });
+    });
+}
+
+}  // namespace incident::cli

@@ -1,0 +1,24 @@
+// One entry point per subcommand; cmd/main.cpp lists them in its table.
+#pragma once
+
+#include "context.hpp"
+
+namespace incident::cli {
+
+void register_init(CLI::App& app, Context& ctx);
+void register_open(CLI::App& app, Context& ctx);
+void register_triage(CLI::App& app, Context& ctx);
+void register_ack(CLI::App& app, Context& ctx);
+void register_update(CLI::App& app, Context& ctx);
+void register_note(CLI::App& app, Context& ctx);
+void register_assign(CLI::App& app, Context& ctx);
+void register_escalate(CLI::App& app, Context& ctx);
+void register_resolve(CLI::App& app, Context& ctx);
+void register_reopen(CLI::App& app, Context& ctx);
+void register_close(CLI::App& app, Context& ctx);
+void register_postmortem(CLI::App& app, Context& ctx);
+void register_show(CLI::App& app, Context& ctx);
+void register_list(CLI::App& app, Context& ctx);
+void register_edit(CLI::App& app, Context& ctx);
+
+}  // namespace incident::cli

@@ -1,0 +1,63 @@
+#include "context.hpp"
+
+#include "git/git.hpp"
+#include "output.hpp"
+
+namespace incident::cli {
+
+void add_read_flags(CLI::App* cmd, CommonFlags& flags) {
+    cmd->add_flag("--json", flags.json, "Print one JSON document on stdout (shapes in schemas/)");
+    cmd->add_option("--by", flags.by, "Who is acting (default: $INCIDENT_USER, then git user.email)")
+        ->type_name("USER");
+}
+
+void add_change_flags(CLI::App* cmd, CommonFlags& flags) {
+    add_read_flags(cmd, flags);
+    cmd->add_option("--at", flags.at, "When it happened: RFC 3339, 'now', or relative like -15m (backfill)")
+        ->type_name("TIME");
+    cmd->add_flag("--no-commit", flags.no_commit, "Save the file but do not git-commit it");
+    cmd->add_flag("-n,--dry-run", flags.dry_run, "Show what would change; write nothing");
+    cmd->add_flag("--no-notify", flags.no_notify, "Send no chat or webhook notifications for this change");
+}
+
+Workspace open_workspace(const Context& ctx) { return incident::open_workspace(ctx.repo_dir, ctx.io.env); }
+
+std::string resolve_actor(const Context& ctx, const CommonFlags& flags, const fs::path& repo_root) {
+    if (!flags.by.empty()) return flags.by;
+    if (auto u = ctx.io.env("INCIDENT_USER"); u && !u->empty()) return *u;
+    if (auto email = git::config_get(repo_root.string(), "user.email"); !email.empty()) return email;
+    if (auto u = ctx.io.env("USER"); u && !u->empty()) return *u;
+    return "unknown";
+}
+
+Timestamp resolve_time(const Context& ctx, const std::string& at, const char* flag) {
+    if (at.empty()) return ctx.now;
+    auto t = parse_time_spec(at, ctx.now);
+    if (!t)
+        throw UsageError(std::string(flag) + ": cannot read '" + at + "' as a time",
+                         "use RFC 3339 (2026-11-22T03:04:05Z), 'now', or a relative time like -15m or -2h");
+    return *t;
+}
+
+ChangeOptions change_options(const Context& ctx, const CommonFlags& flags, const std::string& actor) {
+    ChangeOptions o;
+    o.actor = actor;
+    o.commit = !flags.no_commit;
+    o.dry_run = flags.dry_run;
+    if (auto t = ctx.io.env("INCIDENT_LOCK_TIMEOUT"); t && !t->empty())
+        if (auto d = parse_duration(*t)) o.lock_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+    return o;
+}
+
+void run_change(const Context& ctx, const CommonFlags& flags, const std::string& id_arg,
+                const std::function<Event(Incident&, const Actor&, const Workspace&)>& apply) {
+    Workspace ws = open_workspace(ctx);
+    std::string id = normalise_id(id_arg, ws.config.id_prefix);
+    std::string who = resolve_actor(ctx, flags, ws.repo.root);
+    Actor actor{who, resolve_time(ctx, flags.at), ws.config};
+    auto result = change_incident(
+        ws, id, [&](Incident& inc) { return apply(inc, actor, ws); }, change_options(ctx, flags, who));
+    print_change(ctx.io, result, flags.json, flags.dry_run);
+}
+
+}  // namespace incident::cli

@@ -1,0 +1,61 @@
+// What every command shares: the streams it writes to, the environment, the
+// clock read once at start-up, the global -C, and the common flags
+// (--json, --by, --at, --no-commit, --dry-run, --no-notify).
+#pragma once
+
+#include "lifecycle/lifecycle.hpp"
+#include "model/config.hpp"
+#include "model/errors.hpp"
+#include "workspace/workspace.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iosfwd>
+#include <string>
+
+namespace incident::cli {
+
+struct Io {
+    std::ostream& out;
+    std::ostream& err;
+    bool out_is_tty = false;
+    bool err_is_tty = false;
+    bool color = false;  // out is a TTY and NO_COLOR is unset
+    EnvLookup env;
+};
+
+struct Context {
+    Io io;
+    Timestamp now{};
+    std::string repo_dir = ".";  // -C / --repo
+};
+
+struct CommonFlags {
+    bool json = false;
+    std::string by;
+    std::string at;
+    bool no_commit = false;
+    bool dry_run = false;
+    bool no_notify = false;
+};
+
+// --json and --by: every command.
+void add_read_flags(CLI::App* cmd, CommonFlags& flags);
+// Plus --at, --no-commit, --dry-run, --no-notify: commands that change an incident.
+void add_change_flags(CLI::App* cmd, CommonFlags& flags);
+
+Workspace open_workspace(const Context& ctx);
+
+// --by, else INCIDENT_USER, else git user.email, else $USER.
+std::string resolve_actor(const Context& ctx, const CommonFlags& flags, const fs::path& repo_root);
+// --at (RFC 3339, "now", "-15m"), else now. Throws UsageError.
+Timestamp resolve_time(const Context& ctx, const std::string& at, const char* flag = "--at");
+ChangeOptions change_options(const Context& ctx, const CommonFlags& flags, const std::string& actor);
+
+// Applies one lifecycle operation to one incident and prints the outcome:
+// the incident as JSON with --json, else one line "ID: what happened".
+// Shared by ack, update, note, assign, escalate, resolve, reopen, close, triage.
+void run_change(const Context& ctx, const CommonFlags& flags, const std::string& id_arg,
+                const std::function<Event(Incident&, const Actor&, const Workspace&)>& apply);
+
+}  // namespace incident::cli

@@ -1,0 +1,40 @@
+// incident init [DIR]: create the repository layout (and git init if needed).
+#include "commands.hpp"
+#include "output.hpp"
+
+namespace incident::cli {
+
+struct InitOptions {
+    std::string dir = ".";
+    CommonFlags flags;
+};
+
+void run_init(const InitOptions& opts, const Context& ctx) {
+    fs::path dir = opts.dir;
+    if (dir.is_relative()) dir = fs::path(ctx.repo_dir) / dir;
+    std::string actor = opts.flags.by.empty() ? ctx.io.env("INCIDENT_USER").value_or("") : opts.flags.by;
+    auto r = init_repository(dir, default_config_text(), actor, !opts.flags.no_commit);
+    print_warnings(ctx.io, r.warnings);
+    if (opts.flags.json) {
+        print_json(ctx.io, {{"root", r.root.string()},
+                            {"git_initialised", r.git_initialised},
+                            {"committed", r.committed},
+                            {"created", r.created}});
+        return;
+    }
+    ctx.io.out << "Initialised incident repository in " << r.root.string() << (r.git_initialised ? " (new git repository)" : "")
+               << "\n";
+    ctx.io.out << "Next: incident open \"What is broken\" --service NAME --impact high --urgency high\n";
+}
+
+void register_init(CLI::App& app, Context& ctx) {
+    auto opts = std::make_shared<InitOptions>();
+    auto* cmd = app.add_subcommand("init", "Create .incident/config.yaml, incidents/ and postmortems/ (runs git init if needed)");
+    cmd->add_option("dir", opts->dir, "Directory to initialise (default: current)")->type_name("DIR");
+    cmd->add_flag("--json", opts->flags.json, "Print one JSON document on stdout");
+    cmd->add_option("--by", opts->flags.by, "Author of the initial commit when git has no identity")->type_name("USER");
+    cmd->add_flag("--no-commit", opts->flags.no_commit, "Create the files but do not commit them");
+    cmd->callback([opts, &ctx] { run_init(*opts, ctx); });
+}
+
+}  // namespace incident::cli

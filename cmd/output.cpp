@@ -1,0 +1,173 @@
+#include "output.hpp"
+
+#include <iostream>
+
+namespace incident::cli {
+
+void print_json(const Io& io, const nlohmann::ordered_json& doc) {
+    io.out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+void print_warnings(const Io& io, const std::vector<std::string>& warnings) {
+    for (const auto& w : warnings) io.err << "incident: warning: " << w << "\n";
+}
+
+std::string paint(const Io& io, const char* sgr, const std::string& text) {
+    if (!io.color || text.empty()) return text;
+    return std::string("\033[") + sgr + "m" + text + "\033[0m";
+}
+
+std::string paint_priority(const Io& io, const std::string& p) {
+    if (p == "P1") return paint(io, "1;31", p);
+    if (p == "P2") return paint(io, "31", p);
+    if (p == "P3") return paint(io, "33", p);
+    return p;
+}
+
+std::string paint_status(const Io& io, Status s) {
+    std::string t(to_string(s));
+    switch (s) {
+        case Status::open: return paint(io, "1;31", t);
+        case Status::triaged:
+        case Status::investigating: return paint(io, "33", t);
+        case Status::mitigated: return paint(io, "36", t);
+        case Status::resolved: return paint(io, "32", t);
+        case Status::closed: return paint(io, "2", t);
+    }
+    return t;
+}
+
+size_t display_width(const std::string& s) {
+    size_t w = 0;
+    bool esc = false;
+    for (unsigned char c : s) {
+        if (esc) {
+            if (c == 'm') esc = false;
+            continue;
+        }
+        if (c == 0x1b) {
+            esc = true;
+            continue;
+        }
+        if ((c & 0xC0) != 0x80) ++w;
+    }
+    return w;
+}
+
+std::string truncate(const std::string& s, size_t width) {
+    if (display_width(s) <= width) return s;
+    std::string out;
+    size_t w = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if ((c & 0xC0) != 0x80) {
+            if (w + 1 >= width) break;
+            ++w;
+        }
+        out += s[i];
+    }
+    return out + "…";
+}
+
+void print_table(const Io& io, const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows) {
+    std::vector<size_t> widths(header.size(), 0);
+    for (size_t i = 0; i < header.size(); ++i) widths[i] = display_width(header[i]);
+    for (const auto& row : rows)
+        for (size_t i = 0; i < row.size() && i < widths.size(); ++i)
+            widths[i] = std::max(widths[i], display_width(row[i]));
+    auto line = [&](const std::vector<std::string>& cells, bool bold) {
+        std::string s;
+        for (size_t i = 0; i < cells.size(); ++i) {
+            std::string cell = bold ? paint(io, "1", cells[i]) : cells[i];
+            s += cell;
+            if (i + 1 < cells.size()) s += std::string(widths[i] - display_width(cells[i]) + 2, ' ');
+        }
+        io.out << s << "\n";
+    };
+    line(header, true);
+    for (const auto& row : rows) line(row, false);
+}
+
+std::string describe_event(const Event& e) {
+    std::string s = e.type;
+    std::string from = e.get("from"), to = e.get("to");
+    if (!from.empty() && !to.empty())
+        s += " " + from + " -> " + to;
+    else if (!to.empty())
+        s += " -> " + to;
+    if (auto role = e.get("role"); !role.empty()) s += " (" + role + ")";
+    if (auto kind = e.get("kind"); !kind.empty()) s += " (" + kind + ")";
+    if (auto tt = e.get("to_team"); !tt.empty()) s += " team " + e.get("from_team") + " -> " + tt;
+    if (auto p = e.get("priority"); !p.empty()) s += " [" + p + "]";
+    if (auto c = e.get("code"); !c.empty()) s += " [" + c + "]";
+    if (auto c = e.get("confirmed_by"); !c.empty()) s += " (confirmed by " + c + ")";
+    if (!e.text.empty()) s += ": " + e.text;
+    return s;
+}
+
+void print_change(const Io& io, const ChangeResult& r, bool json, bool dry_run) {
+    print_warnings(io, r.warnings);
+    if (json) {
+        auto doc = incident_to_json(r.incident);
+        print_json(io, doc);
+        return;
+    }
+    if (dry_run) io.out << "dry run: nothing written. ";
+    io.out << r.incident.id << ": " << describe_event(r.event) << " (" << to_string(r.incident.status) << ")\n";
+}
+
+void print_incident(const Io& io, const Incident& inc, Timestamp now) {
+    auto row = [&](const char* label, const std::string& value) {
+        if (!value.empty()) io.out << "  " << paint(io, "2", label) << std::string(14 - std::string(label).size(), ' ') << value << "\n";
+    };
+    auto time = [&](const std::optional<Timestamp>& t) { return t ? format_rfc3339(*t) : std::string{}; };
+    io.out << paint(io, "1", inc.id) << "  " << paint_priority(io, inc.priority) << (inc.priority.empty() ? "" : "  ")
+           << paint_status(io, inc.status) << (inc.drill ? "  [drill]" : "") << "\n";
+    io.out << "  " << paint(io, "1", inc.title) << "\n\n";
+    row("service", inc.service);
+    std::string cat = inc.category + (inc.subcategory.empty() ? "" : " / " + inc.subcategory);
+    row("category", cat);
+    if (!inc.impact.empty() || !inc.urgency.empty()) row("impact", inc.impact + " x urgency " + inc.urgency);
+    row("priority", inc.priority.empty() ? "" : inc.priority + "  (" + inc.priority_reason + ")");
+    row("reporter", inc.reporter);
+    row("assignee", inc.assignee);
+    row("team", inc.team + (inc.tier.empty() ? "" : " / " + inc.tier));
+    for (const auto& [role, who] : inc.roles) row(role.c_str(), who);
+    std::string tags;
+    for (const auto& t : inc.tags) tags += (tags.empty() ? "" : ", ") + t;
+    row("tags", tags);
+    std::string rel;
+    for (const auto& t : inc.related) rel += (rel.empty() ? "" : ", ") + t;
+    row("related", rel);
+    row("problem", inc.problem);
+    row("location", inc.location);
+    row("detected", time(inc.detected_at));
+    if (inc.opened_at)
+        row("opened", time(inc.opened_at) + "  (" + format_duration(now - *inc.opened_at) + " ago)");
+    row("acknowledged", time(inc.acknowledged_at));
+    row("mitigated", time(inc.mitigated_at));
+    row("resolved", time(inc.resolved_at));
+    row("closed", time(inc.closed_at));
+    if (inc.resolution) row("resolution", inc.resolution->code + ": " + inc.resolution->summary);
+    if (!inc.description.empty()) {
+        io.out << "\n";
+        std::string line;
+        for (char c : inc.description + "\n") {
+            if (c == '\n') {
+                io.out << "  " << line << "\n";
+                line.clear();
+            } else {
+                line += c;
+            }
+        }
+    }
+    if (!inc.timeline.empty()) {
+        io.out << "\n  " << paint(io, "1", "Timeline") << "\n";
+        for (const auto& e : inc.timeline)
+            io.out << "  " << paint(io, "2", format_rfc3339(e.at)) << "  " << (e.by.empty() ? "-" : e.by) << "  "
+                   << describe_event(e) << "\n";
+    }
+}
+
+}  // namespace incident::cli

@@ -1,0 +1,40 @@
+// How commands print: JSON through one helper, aligned tables, colour only on
+// a TTY without NO_COLOR, warnings and errors on stderr.
+#pragma once
+
+#include "context.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace incident::cli {
+
+void print_json(const Io& io, const nlohmann::ordered_json& doc);
+void print_warnings(const Io& io, const std::vector<std::string>& warnings);
+
+// SGR colour when enabled: paint(io, "31", "text").
+std::string paint(const Io& io, const char* sgr, const std::string& text);
+std::string paint_priority(const Io& io, const std::string& priority);
+std::string paint_status(const Io& io, Status s);
+
+// Left-aligned columns; widths measured in characters, not bytes.
+void print_table(const Io& io, const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows);
+
+// Display width of UTF-8 text (code points; escapes count zero).
+size_t display_width(const std::string& s);
+std::string truncate(const std::string& s, size_t width);
+
+// The outcome of a change: JSON of the incident with --json; otherwise one
+// line. Dry runs say so and print what would be written.
+void print_change(const Io& io, const ChangeResult& r, bool json, bool dry_run);
+
+// One line for an event: "escalated L1 -> L2 (kind functional): reason".
+std::string describe_event(const Event& e);
+
+// The full human view of `incident show`.
+void print_incident(const Io& io, const Incident& inc, Timestamp now);
+
+}  // namespace incident::cli

@@ -1,0 +1,24 @@
+// The few git operations the tool needs, run through the git binary.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace incident::git {
+
+// True when `dir` is inside a git work tree.
+bool is_work_tree(const std::string& dir);
+
+// `git init` in dir. Throws IoError.
+void init(const std::string& dir);
+
+// `git config --get key`, empty when unset.
+std::string config_get(const std::string& dir, const std::string& key);
+
+// Stages `paths` (relative to dir) and commits exactly those paths with
+// `message`, leaving anything else the user has staged alone. When git has
+// no identity configured, `actor` is used. Throws IoError.
+void commit_paths(const std::string& dir, const std::vector<std::string>& paths,
+                  const std::string& message, const std::string& actor);
+
+}  // namespace incident::git

@@ -1,0 +1,74 @@
+// The incident state machine and its policies: what may happen to an incident,
+// and when not, why and what to do instead (TransitionRefused). Every change
+// appends a timeline event carrying the actor and the time.
+#pragma once
+
+#include "model/config.hpp"
+#include "model/incident.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace incident {
+
+// Who does it, when, under which settings.
+struct Actor {
+    std::string who;
+    Timestamp at;
+    const Config& config;
+};
+
+// Fields for a new incident; empty means unset.
+struct NewIncident {
+    std::string title, description, category, subcategory, service;
+    std::string impact, urgency, priority;
+    std::string reporter, assignee, team, tier;
+    std::vector<std::string> tags, related;
+    std::string problem, location, dedup_key;
+    std::optional<Timestamp> detected_at;
+    bool drill = false;
+};
+
+// Builds a new incident with id `id` (status open, `opened` event).
+Incident open_incident(const std::string& id, const NewIncident& fields, const Actor& actor);
+
+// Inserts an event at its place in time (backfilled events land in order).
+Event& add_event(Incident& inc, Event e);
+
+// Classification given by hand at triage time; empty fields are left alone.
+struct Classification {
+    std::string category, subcategory, service, impact, urgency, priority, team, tier;
+};
+// Classifies and prioritises through the impact x urgency matrix (the
+// default rule); a hand-set priority is kept and marked manual. Moves an
+// open incident to triaged.
+const Event& triage(Incident& inc, const Classification& c, const Actor& actor);
+
+const Event& acknowledge(Incident& inc, const Actor& actor, const std::string& text);
+const Event& set_status(Incident& inc, Status to, const Actor& actor, const std::string& text);
+const Event& stakeholder_update(Incident& inc, const Actor& actor, const std::string& text);
+const Event& add_note(Incident& inc, const Actor& actor, const std::string& text, bool contact_attempt);
+const Event& assign(Incident& inc, const Actor& actor, const std::string& user, const std::string& role);
+
+// Functional escalation to a tier (default: the next one) and/or a team.
+const Event& escalate_functional(Incident& inc, const Actor& actor, const std::string& to_tier,
+                                 const std::string& to_team, const std::string& reason);
+// Hierarchical escalation to the next manager of the incident's team.
+const Event& escalate_hierarchical(Incident& inc, const Actor& actor, const std::string& reason);
+
+const Event& resolve(Incident& inc, const Actor& actor, const std::string& code, const std::string& summary);
+const Event& reopen(Incident& inc, const Actor& actor, const std::string& reason);
+
+struct CloseRequest {
+    std::string confirmed_by;  // empty: rely on contact attempts
+    bool postmortem_done = false;  // postmortems/ID.md exists
+    std::string text;
+};
+const Event& close(Incident& inc, const Actor& actor, const CloseRequest& req);
+
+// Counts of timeline events, for policy and metrics.
+int count_events(const Incident& inc, const std::string& type);
+bool is_manual_priority(const Incident& inc);
+
+}  // namespace incident

@@ -1,0 +1,297 @@
+#include "model/config.hpp"
+
+#include "model/errors.hpp"
+#include "model/yaml_doc.hpp"
+
+#include <algorithm>
+#include <regex>
+
+namespace incident {
+
+namespace {
+
+const std::vector<std::string> kKnownKeys = {
+    "id_prefix", "scales", "priorities", "matrix", "unknown_errs_high", "sla", "resolution_codes",
+    "tiers", "teams", "default_team", "postmortem", "close", "git", "notify", "rules", "business_hours"};
+
+[[noreturn]] void fail(const YAML::Node& n, const std::string& file, const std::string& msg) {
+    throw InvalidData(locate(n, file), msg);
+}
+
+std::string scalar(const YAML::Node& n, const std::string& file, const std::string& key) {
+    if (!n.IsScalar()) fail(n, file, key + ": expected a string");
+    return n.Scalar();
+}
+
+std::vector<std::string> strings(const YAML::Node& n, const std::string& file, const std::string& key) {
+    if (n.IsNull()) return {};
+    if (!n.IsSequence()) fail(n, file, key + ": expected a list");
+    std::vector<std::string> out;
+    for (const auto& item : n) out.push_back(scalar(item, file, key));
+    return out;
+}
+
+bool boolean(const YAML::Node& n, const std::string& file, const std::string& key) {
+    bool v = false;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v))
+        fail(n, file, key + ": expected true or false");
+    return v;
+}
+
+Seconds duration(const YAML::Node& n, const std::string& file, const std::string& key) {
+    if (n.IsScalar())
+        if (auto d = parse_duration(n.Scalar())) return *d;
+    fail(n, file, key + ": expected a duration such as 15m, 4h or 3d");
+}
+
+void require_map(const YAML::Node& n, const std::string& file, const std::string& key) {
+    if (!n.IsMap()) fail(n, file, key + ": expected a mapping");
+}
+
+void apply_teams(Config& c, const YAML::Node& n, const std::string& file) {
+    require_map(n, file, "teams");
+    c.teams.clear();
+    for (const auto& kv : n) {
+        Team t;
+        t.name = kv.first.Scalar();
+        const std::string key = "teams." + t.name;
+        if (!kv.second.IsNull()) {
+            require_map(kv.second, file, key);
+            for (const auto& f : kv.second) {
+                const std::string& k = f.first.Scalar();
+                if (k == "managers")
+                    t.managers = strings(f.second, file, key + ".managers");
+                else if (k == "manager")
+                    t.managers = {scalar(f.second, file, key + ".manager")};
+                else if (k == "members")
+                    t.members = strings(f.second, file, key + ".members");
+                else
+                    fail(f.first, file, key + ": unknown key '" + k + "' (known: managers, members)");
+            }
+        }
+        c.teams.push_back(std::move(t));
+    }
+}
+
+void apply_section(Config& c, const std::string& k, const YAML::Node& v, const std::string& file) {
+    if (k == "id_prefix") {
+        static const std::regex prefix(R"(^[A-Za-z][A-Za-z0-9]{0,15}$)");
+        c.id_prefix = scalar(v, file, k);
+        if (!std::regex_match(c.id_prefix, prefix))
+            fail(v, file, "id_prefix: must be letters and digits, starting with a letter (e.g. INC)");
+    } else if (k == "scales") {
+        require_map(v, file, k);
+        for (const auto& s : v) {
+            const std::string& name = s.first.Scalar();
+            if (name == "impact")
+                c.impact_scale = strings(s.second, file, "scales.impact");
+            else if (name == "urgency")
+                c.urgency_scale = strings(s.second, file, "scales.urgency");
+            else
+                fail(s.first, file, "scales: unknown scale '" + name + "' (known: impact, urgency)");
+        }
+    } else if (k == "priorities") {
+        c.priorities = strings(v, file, k);
+        if (c.priorities.empty()) fail(v, file, "priorities: at least one priority is needed");
+    } else if (k == "matrix") {
+        require_map(v, file, k);
+        c.matrix.clear();
+        for (const auto& row : v) {
+            require_map(row.second, file, "matrix." + row.first.Scalar());
+            for (const auto& cell : row.second)
+                c.matrix[row.first.Scalar()][cell.first.Scalar()] =
+                    scalar(cell.second, file, "matrix." + row.first.Scalar() + "." + cell.first.Scalar());
+        }
+    } else if (k == "unknown_errs_high") {
+        c.unknown_errs_high = boolean(v, file, k);
+    } else if (k == "sla") {
+        require_map(v, file, k);
+        for (const auto& p : v) {
+            const std::string key = "sla." + p.first.Scalar();
+            require_map(p.second, file, key);
+            SlaTarget t;
+            for (const auto& f : p.second) {
+                const std::string& name = f.first.Scalar();
+                if (name == "respond")
+                    t.respond = duration(f.second, file, key + ".respond");
+                else if (name == "resolve")
+                    t.resolve = duration(f.second, file, key + ".resolve");
+                else
+                    fail(f.first, file, key + ": unknown key '" + name + "' (known: respond, resolve)");
+            }
+            c.sla[p.first.Scalar()] = t;
+        }
+    } else if (k == "resolution_codes") {
+        c.resolution_codes = strings(v, file, k);
+    } else if (k == "tiers") {
+        c.tiers = strings(v, file, k);
+    } else if (k == "teams") {
+        apply_teams(c, v, file);
+    } else if (k == "default_team") {
+        c.default_team = v.IsNull() ? "" : scalar(v, file, k);
+    } else if (k == "postmortem") {
+        require_map(v, file, k);
+        for (const auto& f : v) {
+            const std::string& name = f.first.Scalar();
+            if (name == "required_for")
+                c.postmortem_required_for = strings(f.second, file, "postmortem.required_for");
+            else if (name == "required_to_close")
+                c.postmortem_required_to_close = strings(f.second, file, "postmortem.required_to_close");
+            else
+                c.sections["postmortem." + name] = f.second;  // deepened by the postmortem module
+        }
+    } else if (k == "close") {
+        require_map(v, file, k);
+        for (const auto& f : v) {
+            const std::string& name = f.first.Scalar();
+            if (name == "require_confirmation")
+                c.close_requires_confirmation = boolean(f.second, file, "close.require_confirmation");
+            else if (name == "contact_attempts") {
+                int n = -1;
+                if (!f.second.IsScalar() || !YAML::convert<int>::decode(f.second, n) || n < 0)
+                    fail(f.second, file, "close.contact_attempts: expected a whole number");
+                c.close_contact_attempts = n;
+            } else
+                fail(f.first, file,
+                     "close: unknown key '" + name + "' (known: require_confirmation, contact_attempts)");
+        }
+    } else if (k == "git") {
+        require_map(v, file, k);
+        for (const auto& f : v) {
+            const std::string& name = f.first.Scalar();
+            if (name == "auto_commit")
+                c.auto_commit = boolean(f.second, file, "git.auto_commit");
+            else if (name == "commit_message")
+                c.commit_message = scalar(f.second, file, "git.commit_message");
+            else
+                fail(f.first, file, "git: unknown key '" + name + "' (known: auto_commit, commit_message)");
+        }
+    } else {
+        c.sections[k] = v;
+    }
+}
+
+}  // namespace
+
+Config::Config() {
+    matrix = {{"high", {{"high", "P1"}, {"medium", "P2"}, {"low", "P3"}}},
+              {"medium", {{"high", "P2"}, {"medium", "P3"}, {"low", "P4"}}},
+              {"low", {{"high", "P3"}, {"medium", "P4"}, {"low", "P5"}}}};
+    using std::chrono::hours;
+    using std::chrono::minutes;
+    sla = {{"P1", {minutes(15), hours(4)}},
+           {"P2", {minutes(30), hours(8)}},
+           {"P3", {hours(4), hours(72)}},
+           {"P4", {hours(24), hours(120)}},
+           {"P5", {hours(72), hours(480)}}};
+}
+
+const Team* Config::team(const std::string& name) const {
+    for (const auto& t : teams)
+        if (t.name == name) return &t;
+    return nullptr;
+}
+
+int Config::rank(const std::vector<std::string>& scale, const std::string& value) {
+    auto it = std::find(scale.begin(), scale.end(), value);
+    return it == scale.end() ? -1 : static_cast<int>(it - scale.begin());
+}
+
+std::string Config::matrix_priority(const std::string& impact, const std::string& urgency) const {
+    auto row = matrix.find(impact);
+    if (row == matrix.end()) return {};
+    auto cell = row->second.find(urgency);
+    return cell == row->second.end() ? std::string{} : cell->second;
+}
+
+void apply_config_layer(Config& config, const YAML::Node& layer, const std::string& file) {
+    if (!layer || layer.IsNull()) return;
+    if (!layer.IsMap()) fail(layer, file, "the configuration must be a YAML mapping");
+    for (const auto& kv : layer) {
+        const std::string& k = kv.first.Scalar();
+        if (std::find(kKnownKeys.begin(), kKnownKeys.end(), k) == kKnownKeys.end()) {
+            std::string known;
+            for (const auto& name : kKnownKeys) known += (known.empty() ? "" : ", ") + name;
+            fail(kv.first, file, "unknown key '" + k + "' (known: " + known + ")");
+        }
+        apply_section(config, k, kv.second, file);
+    }
+}
+
+void apply_config_env(Config& config, const EnvLookup& env) {
+    if (auto p = env("INCIDENT_ID_PREFIX"); p && !p->empty()) config.id_prefix = *p;
+    if (auto a = env("INCIDENT_AUTO_COMMIT"); a && !a->empty())
+        config.auto_commit = !(*a == "0" || *a == "false" || *a == "no");
+}
+
+void check_config(const Config& c, const std::string& file) {
+    auto where = Location{file};
+    for (const auto& [impact, row] : c.matrix) {
+        if (Config::rank(c.impact_scale, impact) < 0)
+            throw InvalidData(where, "matrix: '" + impact + "' is not on the impact scale");
+        for (const auto& [urgency, priority] : row) {
+            if (Config::rank(c.urgency_scale, urgency) < 0)
+                throw InvalidData(where, "matrix." + impact + ": '" + urgency + "' is not on the urgency scale");
+            if (Config::rank(c.priorities, priority) < 0)
+                throw InvalidData(where, "matrix." + impact + "." + urgency + ": '" + priority +
+                                             "' is not one of the priorities");
+        }
+    }
+    for (const auto& [p, _] : c.sla)
+        if (Config::rank(c.priorities, p) < 0)
+            throw InvalidData(where, "sla: '" + p + "' is not one of the priorities");
+    if (!c.default_team.empty() && !c.team(c.default_team))
+        throw InvalidData(where, "default_team: '" + c.default_team + "' is not a configured team");
+    if (c.tiers.empty()) throw InvalidData(where, "tiers: at least one support tier is needed");
+}
+
+std::string default_config_text() {
+    return R"(# incident project settings. Every key is optional; shown here are the defaults.
+# Precedence: flags > environment > this file > ~/.config/incident/config.yaml > defaults.
+id_prefix: INC
+
+# Ordered scales, most severe first.
+scales:
+  impact: [high, medium, low]
+  urgency: [high, medium, low]
+priorities: [P1, P2, P3, P4, P5]
+
+# impact -> urgency -> priority: the default prioritisation rule.
+matrix:
+  high:   {high: P1, medium: P2, low: P3}
+  medium: {high: P2, medium: P3, low: P4}
+  low:    {high: P3, medium: P4, low: P5}
+unknown_errs_high: true   # a missing impact or urgency counts as the most severe
+
+# Targets per priority: respond = acknowledge, resolve = service restored.
+sla:
+  P1: {respond: 15m, resolve: 4h}
+  P2: {respond: 30m, resolve: 8h}
+  P3: {respond: 4h, resolve: 3d}
+  P4: {respond: 1d, resolve: 5d}
+  P5: {respond: 3d, resolve: 20d}
+
+resolution_codes: [fixed, workaround, rollback, duplicate, false-positive, cancelled]
+
+# Functional escalation walks the tiers; hierarchical escalation walks a team's managers.
+tiers: [L1, L2, L3]
+teams:
+  service-desk: {managers: [desk-lead@example.com]}
+  sre: {managers: [sre-manager@example.com, head-of-ops@example.com]}
+default_team: service-desk
+
+postmortem:
+  required_for: [P1, P2]       # major incidents
+  required_to_close: [P1]      # close refuses until the postmortem exists
+
+close:
+  require_confirmation: true   # --confirmed-by, or enough contact attempts
+  contact_attempts: 3
+
+git:
+  auto_commit: true
+  commit_message: "{id}: {event}: {title}"
+)";
+}
+
+}  // namespace incident

@@ -1,0 +1,73 @@
+// Project settings (.incident/config.yaml). Layers apply in order — built-in
+// defaults, user config, repository config, environment — each overriding
+// only the keys it names; flags are applied last by the commands.
+#pragma once
+
+#include "model/time.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace incident {
+
+struct SlaTarget {
+    Seconds respond{0};
+    Seconds resolve{0};
+};
+
+struct Team {
+    std::string name;
+    std::vector<std::string> managers;  // hierarchical escalation, first line first
+    std::vector<std::string> members;
+};
+
+struct Config {
+    std::string id_prefix = "INC";
+    std::vector<std::string> impact_scale{"high", "medium", "low"};   // most severe first
+    std::vector<std::string> urgency_scale{"high", "medium", "low"};  // most urgent first
+    std::vector<std::string> priorities{"P1", "P2", "P3", "P4", "P5"};
+    std::map<std::string, std::map<std::string, std::string>> matrix;  // impact -> urgency -> priority
+    bool unknown_errs_high = true;
+    std::map<std::string, SlaTarget> sla;
+    std::vector<std::string> resolution_codes{"fixed", "workaround", "rollback", "duplicate",
+                                              "false-positive", "cancelled"};
+    std::vector<std::string> tiers{"L1", "L2", "L3"};
+    std::vector<Team> teams;
+    std::string default_team;
+    std::vector<std::string> postmortem_required_for{"P1", "P2"};
+    std::vector<std::string> postmortem_required_to_close{"P1"};
+    bool close_requires_confirmation = true;
+    int close_contact_attempts = 3;
+    bool auto_commit = true;
+    std::string commit_message = "{id}: {event}: {title}";
+    std::map<std::string, YAML::Node> sections;  // keys owned by other modules (rules, notify)
+
+    Config();  // the built-in defaults
+
+    const Team* team(const std::string& name) const;
+    // Position in an ordered scale, or -1.
+    static int rank(const std::vector<std::string>& scale, const std::string& value);
+    // The priority the matrix gives, or empty when a value is not on its scale.
+    std::string matrix_priority(const std::string& impact, const std::string& urgency) const;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// Applies one YAML layer on top of `config`. Throws InvalidData located in `file`.
+void apply_config_layer(Config& config, const YAML::Node& layer, const std::string& file);
+
+// Applies the environment layer (INCIDENT_ID_PREFIX, INCIDENT_AUTO_COMMIT).
+void apply_config_env(Config& config, const EnvLookup& env);
+
+// Checks cross-references (matrix values are priorities, SLA keys, ...).
+void check_config(const Config& config, const std::string& file);
+
+// The text `incident init` writes: the defaults, commented.
+std::string default_config_text();
+
+}  // namespace incident

@@ -1,0 +1,92 @@
+// The incident: pure data plus its mapping to and from the YAML file and the
+// JSON output. Known keys are written in one stable order; keys the tool does
+// not know are kept and written back next to the key they followed.
+#pragma once
+
+#include "model/time.hpp"
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace incident {
+
+enum class Status { open, triaged, investigating, mitigated, resolved, closed };
+
+std::string_view to_string(Status s);
+std::optional<Status> parse_status(std::string_view text);
+// "open, triaged, ..." for messages and --help.
+std::string status_names();
+
+// A key/value list that keeps its order (event attributes, unknown keys).
+using Attributes = std::vector<std::pair<std::string, YAML::Node>>;
+
+struct Event {
+    Timestamp at{};
+    std::string by;
+    std::string type;  // opened, triaged, acknowledged, status, update, note, ...
+    std::string text;
+    Attributes attrs;  // from, to, role, code, ... in the order written
+
+    void set(const std::string& key, const std::string& value);
+    std::string get(const std::string& key) const;
+};
+
+struct Resolution {
+    std::string code;
+    std::string summary;
+    std::string by;
+};
+
+// An unknown top-level key, remembered with the key it followed.
+struct ExtraKey {
+    std::string after;  // empty: at the top
+    std::string key;
+    YAML::Node value;
+};
+
+struct Incident {
+    std::string id;
+    std::string uid;  // stable across renumbering by sync
+    std::string title;
+    Status status = Status::open;
+    bool drill = false;
+    std::string category, subcategory, service;
+    std::string impact, urgency, priority, priority_reason;
+    std::string reporter, assignee, team, tier;
+    std::vector<std::pair<std::string, std::string>> roles;
+    std::vector<std::string> tags, related;
+    std::string problem, location, dedup_key;
+    std::optional<Timestamp> detected_at, opened_at, acknowledged_at, mitigated_at, resolved_at,
+        closed_at;
+    std::string description;
+    std::optional<Resolution> resolution;
+    YAML::Node actions;  // postmortem action items, kept as written
+    std::vector<Event> timeline;
+    std::vector<ExtraKey> extra;
+
+    std::string role(std::string_view name) const;
+    void set_role(const std::string& name, const std::string& user);
+    bool has_tag(std::string_view tag) const;
+};
+
+// Parses an incident document; `file` is used in error locations.
+// Throws InvalidData naming the field and its position.
+Incident incident_from_yaml(const YAML::Node& root, const std::string& file);
+
+// The file's text, in the canonical key order.
+std::string incident_to_yaml(const Incident& inc);
+
+// The stable JSON shape shared by `show --json` and every mutating command.
+nlohmann::ordered_json incident_to_json(const Incident& inc);
+nlohmann::ordered_json event_to_json(const Event& e);
+
+// The names of the top-level keys the tool understands, in file order.
+const std::vector<std::string>& incident_keys();
+
+}  // namespace incident

@@ -1,0 +1,36 @@
+// Timestamps: UTC, second precision, written as RFC 3339 ("2026-11-22T03:04:05Z").
+// The current time is always passed in (see Clock) so tests and --at backfills
+// are deterministic.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace incident {
+
+using Timestamp = std::chrono::sys_seconds;
+using Seconds = std::chrono::seconds;
+
+// Parses RFC 3339 ("2026-11-22T03:04:05Z", "...+01:00", fractional seconds
+// dropped). Returns nullopt when the text is not a timestamp.
+std::optional<Timestamp> parse_rfc3339(std::string_view text);
+
+// Formats as "YYYY-MM-DDTHH:MM:SSZ".
+std::string format_rfc3339(Timestamp t);
+
+// Parses a duration: "90s", "15m", "4h", "2d", "1w", or combined "1h30m".
+std::optional<Seconds> parse_duration(std::string_view text);
+
+// "1h 5m", "3d 2h", "45s": for people.
+std::string format_duration(Seconds d);
+
+// Resolves a --at value relative to now: "now", "-15m", "+1h", or RFC 3339.
+// A bare date ("2026-11-22") means midnight UTC.
+std::optional<Timestamp> parse_time_spec(std::string_view text, Timestamp now);
+
+// Today's date as "YYYY-MM-DD".
+std::string format_date(Timestamp t);
+
+}  // namespace incident

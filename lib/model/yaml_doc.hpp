@@ -1,0 +1,49 @@
+// Safe YAML loading: every document the tool reads goes through here, so a
+// hostile or broken file (huge, deeply nested, alias bomb, invalid UTF-8,
+// duplicate keys) becomes a located InvalidData instead of a crash or a hang.
+#pragma once
+
+#include "model/errors.hpp"
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace incident {
+
+struct YamlLimits {
+    std::size_t max_bytes = 4u << 20;  // 4 MiB
+    int max_depth = 64;
+    std::size_t max_nodes = 200'000;  // counted with aliases expanded
+};
+
+// Parses `text` (the contents of `file`, used for locations) and checks the
+// limits. Throws InvalidData.
+YAML::Node load_yaml(std::string_view text, const std::string& file, const YamlLimits& limits = {});
+
+// Reads and parses a file; an oversized file is refused before it is read.
+YAML::Node load_yaml_file(const std::string& path, const std::string& display,
+                          const YamlLimits& limits = {});
+
+// Where a node came from, for error messages.
+Location locate(const YAML::Node& node, const std::string& file);
+
+// Returns the byte offset of the first invalid UTF-8 sequence, or npos.
+std::size_t find_invalid_utf8(std::string_view text);
+
+// Emits a string scalar, quoting it when a YAML reader would take it for
+// something else (a number, a boolean, null) so the file means the same to
+// every tool that reads it.
+void emit_string(YAML::Emitter& out, const std::string& s);
+
+// Converts a node to JSON: plain scalars that read as numbers, booleans or
+// null become those; everything else is a string.
+nlohmann::ordered_json yaml_to_json(const YAML::Node& node);
+
+// The reverse, for values that arrive as JSON (alerts, --json edits).
+YAML::Node json_to_yaml(const nlohmann::ordered_json& value);
+
+}  // namespace incident

@@ -1,0 +1,23 @@
+// One writer at a time per repository: an exclusive flock on
+// <state>/lock, held for the whole read-modify-write-commit of a change.
+// The kernel releases it when a process dies, so a crash never leaves it stuck.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+
+namespace incident {
+
+class RepositoryLock {
+public:
+    // Waits up to `timeout`; throws IoError when another command keeps it longer.
+    RepositoryLock(const std::filesystem::path& path, std::chrono::milliseconds timeout);
+    ~RepositoryLock();
+    RepositoryLock(const RepositoryLock&) = delete;
+    RepositoryLock& operator=(const RepositoryLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
+}  // namespace incident

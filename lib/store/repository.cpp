@@ -1,0 +1,63 @@
+#include "store/repository.hpp"
+
+#include "model/errors.hpp"
+
+#include <fstream>
+
+namespace incident {
+
+namespace {
+
+// The git directory for a work tree containing `dir`, or empty.
+fs::path find_git_dir(fs::path dir) {
+    std::error_code ec;
+    for (;;) {
+        fs::path dotgit = dir / ".git";
+        if (fs::is_directory(dotgit, ec)) return dotgit;
+        if (fs::is_regular_file(dotgit, ec)) {  // worktree or submodule: "gitdir: PATH"
+            std::ifstream in(dotgit);
+            std::string line;
+            std::getline(in, line);
+            if (line.rfind("gitdir: ", 0) == 0) {
+                fs::path p = line.substr(8);
+                return p.is_absolute() ? p : dir / p;
+            }
+        }
+        if (!dir.has_parent_path() || dir.parent_path() == dir) return {};
+        dir = dir.parent_path();
+    }
+}
+
+}  // namespace
+
+std::string Repository::relative(const fs::path& p) const {
+    std::error_code ec;
+    auto rel = fs::relative(p, root, ec);
+    return ec || rel.empty() ? p.string() : rel.string();
+}
+
+Repository repository_at(const fs::path& root) {
+    Repository repo;
+    std::error_code ec;
+    repo.root = fs::weakly_canonical(fs::absolute(root), ec);
+    if (ec) repo.root = fs::absolute(root);
+    fs::path git_dir = find_git_dir(repo.root);
+    repo.in_git = !git_dir.empty();
+    repo.state_dir = repo.in_git ? git_dir / "incident" : repo.root / ".incident" / ".local";
+    return repo;
+}
+
+Repository find_repository(const fs::path& start) {
+    std::error_code ec;
+    fs::path dir = fs::weakly_canonical(fs::absolute(start), ec);
+    if (ec || !fs::is_directory(dir, ec))
+        throw IoError("cannot use directory '" + start.string() + "'", "check the -C/--repo path");
+    for (fs::path d = dir;; d = d.parent_path()) {
+        if (fs::is_directory(d / ".incident", ec)) return repository_at(d);
+        if (!d.has_parent_path() || d.parent_path() == d) break;
+    }
+    throw IoError("not an incident repository (or any parent up to /): " + dir.string(),
+                  "run 'incident init' here, or pass -C DIR");
+}
+
+}  // namespace incident

@@ -1,0 +1,142 @@
+#include "store/store.hpp"
+
+#include "model/errors.hpp"
+#include "model/yaml_doc.hpp"
+#include "store/atomic_file.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <random>
+
+namespace incident {
+
+namespace {
+
+// "INC-42" -> {"INC", 42}; assumes is_valid_id.
+std::pair<std::string, long> split_id(const std::string& id) {
+    auto dash = id.rfind('-');
+    return {id.substr(0, dash), std::stol(id.substr(dash + 1))};
+}
+
+}  // namespace
+
+bool is_valid_id(std::string_view id) {
+    auto dash = id.rfind('-');
+    if (dash == std::string_view::npos || dash == 0 || dash > 16) return false;
+    auto prefix = id.substr(0, dash), number = id.substr(dash + 1);
+    if (!std::isalpha(static_cast<unsigned char>(prefix[0]))) return false;
+    for (char c : prefix)
+        if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+    if (number.empty() || number.size() > 9 || number[0] == '0') return false;
+    for (char c : number)
+        if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    return true;
+}
+
+std::string normalise_id(std::string_view text, const std::string& prefix) {
+    std::string id(text);
+    bool digits = !id.empty() && std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isdigit(c); });
+    if (digits) id = prefix + "-" + id;
+    // Case-insensitive prefix: "inc-42" means "INC-42" in a repository using INC.
+    if (id.size() > prefix.size() && id[prefix.size()] == '-') {
+        bool same = true;
+        for (size_t i = 0; i < prefix.size(); ++i)
+            if (std::toupper(static_cast<unsigned char>(id[i])) != std::toupper(static_cast<unsigned char>(prefix[i])))
+                same = false;
+        if (same) id.replace(0, prefix.size(), prefix);
+    }
+    if (!is_valid_id(id)) {
+        std::string shown(text.substr(0, 80));
+        for (auto& c : shown)
+            if (static_cast<unsigned char>(c) < 0x20) c = '?';
+        throw UsageError("'" + shown + "' is not an incident id",
+                         "ids look like " + prefix + "-42 (or just 42)");
+    }
+    return id;
+}
+
+std::string new_uid() {
+    unsigned char b[16];
+    bool ok = false;
+    if (FILE* f = std::fopen("/dev/urandom", "rb")) {
+        ok = std::fread(b, 1, sizeof b, f) == sizeof b;
+        std::fclose(f);
+    }
+    if (!ok) {
+        std::random_device rd;
+        for (auto& x : b) x = static_cast<unsigned char>(rd());
+    }
+    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
+    b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
+    char out[37];
+    std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                  b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+                  b[14], b[15]);
+    return out;
+}
+
+fs::path Store::path_of(const std::string& id) const {
+    if (!is_valid_id(id)) throw UsageError("'" + id + "' is not an incident id");
+    return repo_.incidents_dir() / (id + ".yaml");
+}
+
+bool Store::exists(const std::string& id) const {
+    std::error_code ec;
+    return fs::is_regular_file(path_of(id), ec);
+}
+
+Incident Store::load(const std::string& id) const {
+    fs::path p = path_of(id);
+    std::error_code ec;
+    if (!fs::is_regular_file(p, ec))
+        throw NotFound("no incident " + id + " (looked for " + repo_.relative(p) + ")",
+                       "'incident list' shows the incidents there are");
+    std::string display = repo_.relative(p);
+    Incident inc = incident_from_yaml(load_yaml_file(p.string(), display), display);
+    if (inc.id != id)
+        throw InvalidData(Location{display, 1, 1}, "id: the file says '" + inc.id +
+                                                       "' but its name says '" + id + "'");
+    return inc;
+}
+
+void Store::save(const Incident& inc) const {
+    std::error_code ec;
+    fs::create_directories(repo_.incidents_dir(), ec);
+    if (ec) throw IoError("cannot create " + repo_.incidents_dir().string() + ": " + ec.message());
+    write_file_atomically(path_of(inc.id), incident_to_yaml(inc));
+}
+
+std::vector<std::string> Store::list_ids() const {
+    std::vector<std::string> ids;
+    std::error_code ec;
+    fs::directory_iterator it(repo_.incidents_dir(), ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        auto name = it->path().filename().string();
+        if (name.size() <= 5 || name.compare(name.size() - 5, 5, ".yaml") != 0) continue;
+        auto id = name.substr(0, name.size() - 5);
+        if (is_valid_id(id)) ids.push_back(id);
+    }
+    std::sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) {
+        return split_id(a) < split_id(b);
+    });
+    return ids;
+}
+
+std::vector<Incident> Store::load_all() const {
+    std::vector<Incident> all;
+    for (const auto& id : list_ids()) all.push_back(load(id));
+    return all;
+}
+
+std::string Store::next_id(const std::string& prefix) const {
+    long max = 0;
+    for (const auto& id : list_ids()) {
+        auto [p, n] = split_id(id);
+        if (p == prefix) max = std::max(max, n);
+    }
+    return prefix + "-" + std::to_string(max + 1);
+}
+
+}  // namespace incident

@@ -1,0 +1,47 @@
+// Incident files on disk: id checks (no path tricks), load, atomic save,
+// listing and id allocation. Single-incident operations touch one file only.
+#pragma once
+
+#include "model/incident.hpp"
+#include "store/repository.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace incident {
+
+// True for "<PREFIX>-<n>": letters/digits prefix, a positive number, nothing else.
+bool is_valid_id(std::string_view id);
+
+// Accepts "INC-42", "inc-42" and "42" (prefix added); throws UsageError for
+// anything else — in particular anything that could name another path.
+std::string normalise_id(std::string_view text, const std::string& prefix);
+
+// A random RFC 4122 version-4 UUID.
+std::string new_uid();
+
+class Store {
+public:
+    explicit Store(Repository repo) : repo_(std::move(repo)) {}
+
+    const Repository& repository() const { return repo_; }
+    fs::path path_of(const std::string& id) const;
+    bool exists(const std::string& id) const;
+
+    // Throws NotFound or InvalidData (also when the file's id differs from its name).
+    Incident load(const std::string& id) const;
+    // Writes atomically. The caller holds the repository lock.
+    void save(const Incident& inc) const;
+
+    // Ids of all incident files, in numeric order within a prefix.
+    std::vector<std::string> list_ids() const;
+    std::vector<Incident> load_all() const;
+    // The next free id for `prefix` (max existing + 1). Call under the lock.
+    std::string next_id(const std::string& prefix) const;
+
+private:
+    Repository repo_;
+};
+
+}  // namespace incident

@@ -1,0 +1,168 @@
+#include "workspace/workspace.hpp"
+
+#include "git/git.hpp"
+#include "model/errors.hpp"
+#include "model/yaml_doc.hpp"
+#include "store/atomic_file.hpp"
+#include "store/lock.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace incident {
+
+namespace {
+
+std::string read_text(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string commit_message(const Config& cfg, const Incident& inc, const Event& e, const std::string& actor) {
+    std::string msg = cfg.commit_message;
+    auto replace = [&](const std::string& key, const std::string& value) {
+        for (size_t pos = 0; (pos = msg.find(key, pos)) != std::string::npos; pos += value.size())
+            msg.replace(pos, key.size(), value);
+    };
+    replace("{id}", inc.id);
+    replace("{event}", e.type);
+    replace("{title}", inc.title);
+    replace("{actor}", actor);
+    replace("{status}", std::string(to_string(inc.status)));
+    return msg;
+}
+
+// Saves and commits; fills in the result's flags and warnings.
+void persist(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts,
+             const std::vector<std::pair<fs::path, std::string>>& companions = {}) {
+    std::vector<std::string> paths;
+    for (const auto& [path, content] : companions) {
+        std::error_code ec;
+        fs::create_directories(path.parent_path(), ec);
+        write_file_atomically(path, content);
+        paths.push_back(ws.repo.relative(path));
+    }
+    ws.store.save(r.incident);
+    paths.push_back(ws.repo.relative(ws.store.path_of(r.incident.id)));
+    r.written = true;
+    if (!opts.commit || !ws.config.auto_commit) return;
+    if (!ws.repo.in_git) {
+        r.warnings.push_back("not a git repository: the change is saved but not committed");
+        return;
+    }
+    try {
+        git::commit_paths(ws.repo.root.string(), paths,
+                          commit_message(ws.config, r.incident, r.event, opts.actor), opts.actor);
+        r.committed = true;
+    } catch (const IoError& e) {
+        // The incident change is safe on disk; a failed commit must not lose it.
+        r.warnings.push_back(std::string(e.what()) + " (the change is saved in the work tree)");
+    }
+}
+
+}  // namespace
+
+fs::path user_config_path(const EnvLookup& env) {
+    if (auto x = env("XDG_CONFIG_HOME"); x && !x->empty()) return fs::path(*x) / "incident" / "config.yaml";
+    if (auto h = env("HOME"); h && !h->empty()) return fs::path(*h) / ".config" / "incident" / "config.yaml";
+    return {};
+}
+
+Workspace open_workspace(const fs::path& start, const EnvLookup& env) {
+    Repository repo = find_repository(start);
+    Config cfg;
+    std::error_code ec;
+    if (fs::path user = user_config_path(env); !user.empty() && fs::is_regular_file(user, ec))
+        apply_config_layer(cfg, load_yaml_file(user.string(), user.string()), user.string());
+    std::string display = repo.relative(repo.config_path());
+    if (fs::is_regular_file(repo.config_path(), ec))
+        apply_config_layer(cfg, load_yaml_file(repo.config_path().string(), display), display);
+    apply_config_env(cfg, env);
+    check_config(cfg, display);
+    return Workspace{repo, std::move(cfg), Store(repo)};
+}
+
+ChangeResult change_incident(const Workspace& ws, const std::string& id, const Mutation& mutate,
+                             const ChangeOptions& opts, const Companions& companions) {
+    ChangeResult r;
+    if (opts.dry_run) {
+        r.incident = ws.store.load(id);
+        r.event = mutate(r.incident);
+        return r;
+    }
+    RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
+    r.incident = ws.store.load(id);
+    r.event = mutate(r.incident);
+    persist(ws, r, opts, companions ? companions(r.incident) : std::vector<std::pair<fs::path, std::string>>{});
+    return r;
+}
+
+ChangeResult create_incident(const Workspace& ws, const std::function<Incident(const std::string&)>& build,
+                             const ChangeOptions& opts) {
+    ChangeResult r;
+    auto make = [&] {
+        r.incident = build(ws.store.next_id(ws.config.id_prefix));
+        r.incident.uid = new_uid();
+        r.event = r.incident.timeline.back();
+    };
+    if (opts.dry_run) {
+        make();
+        return r;
+    }
+    RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
+    make();
+    persist(ws, r, opts);
+    return r;
+}
+
+ChangeResult replace_incident(const Workspace& ws, const std::string& id, const std::string& original_text,
+                              Incident edited, const Event& event, const ChangeOptions& opts) {
+    ChangeResult r;
+    RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
+    if (read_text(ws.store.path_of(id)) != original_text)
+        throw TransitionRefused(id + " was changed by someone else while you were editing it",
+                                "run incident edit " + id + " again");
+    r.incident = std::move(edited);
+    r.event = event;
+    persist(ws, r, opts);
+    return r;
+}
+
+InitResult init_repository(const fs::path& dir, const std::string& config_text, const std::string& actor,
+                           bool commit) {
+    InitResult r;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw IoError("cannot create " + dir.string() + ": " + ec.message());
+    Repository repo = repository_at(dir);
+    r.root = repo.root;
+    if (fs::exists(repo.config_path(), ec))
+        throw TransitionRefused("already an incident repository: " + repo.config_path().string(),
+                                "edit .incident/config.yaml instead");
+    if (!repo.in_git) {
+        git::init(repo.root.string());
+        r.git_initialised = true;
+        repo = repository_at(dir);
+    }
+    fs::create_directories(repo.root / ".incident", ec);
+    fs::create_directories(repo.incidents_dir(), ec);
+    fs::create_directories(repo.postmortems_dir(), ec);
+    if (ec) throw IoError("cannot create the layout in " + repo.root.string() + ": " + ec.message());
+    write_file_atomically(repo.config_path(), config_text);
+    for (const auto& keep : {repo.incidents_dir() / ".gitkeep", repo.postmortems_dir() / ".gitkeep"})
+        if (!fs::exists(keep, ec)) write_file_atomically(keep, "");
+    r.created = {".incident/config.yaml", "incidents/.gitkeep", "postmortems/.gitkeep"};
+    if (commit) {
+        try {
+            git::commit_paths(repo.root.string(), r.created, "incident: initialise repository", actor);
+            r.committed = true;
+        } catch (const IoError& e) {
+            r.warnings.push_back(e.what());
+        }
+    }
+    return r;
+}
+
+}  // namespace incident

@@ -1,0 +1,77 @@
+// A repository opened for work: its settings resolved through every layer,
+// and the one transaction every change goes through — lock, load, apply,
+// save atomically, commit — so commands never hand-roll that sequence.
+#pragma once
+
+#include "model/config.hpp"
+#include "model/incident.hpp"
+#include "store/store.hpp"
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace incident {
+
+struct Workspace {
+    Repository repo;
+    Config config;
+    Store store;
+};
+
+// Finds the repository from `start` and loads config layers
+// (defaults < user config < repository config < environment).
+Workspace open_workspace(const fs::path& start, const EnvLookup& env);
+
+// $XDG_CONFIG_HOME/incident/config.yaml (or ~/.config/...), empty if no home.
+fs::path user_config_path(const EnvLookup& env);
+
+struct ChangeOptions {
+    std::string actor;
+    bool commit = true;     // git auto-commit (also needs config.auto_commit)
+    bool dry_run = false;   // compute and return, write nothing
+    std::chrono::milliseconds lock_timeout{30000};
+};
+
+struct ChangeResult {
+    Incident incident;
+    Event event;
+    bool written = false;
+    bool committed = false;
+    std::vector<std::string> warnings;  // e.g. "not a git repository: not committed"
+};
+
+using Mutation = std::function<Event(Incident&)>;
+// Files written and committed together with the incident (e.g. its
+// postmortem), computed from the changed incident: path -> content.
+using Companions = std::function<std::vector<std::pair<fs::path, std::string>>(const Incident&)>;
+
+// Applies `mutate` to incident `id` under the repository lock.
+ChangeResult change_incident(const Workspace& ws, const std::string& id, const Mutation& mutate,
+                             const ChangeOptions& opts, const Companions& companions = {});
+
+// Allocates the next id under the lock and saves what `build` makes of it.
+ChangeResult create_incident(const Workspace& ws, const std::function<Incident(const std::string&)>& build,
+                             const ChangeOptions& opts);
+
+// Replaces incident `id` with `edited` (from `incident edit`), provided the
+// file still holds `original_text`; otherwise refuses, since someone else
+// changed it meanwhile.
+ChangeResult replace_incident(const Workspace& ws, const std::string& id, const std::string& original_text,
+                              Incident edited, const Event& event, const ChangeOptions& opts);
+
+struct InitResult {
+    fs::path root;
+    bool git_initialised = false;
+    bool committed = false;
+    std::vector<std::string> created;  // relative paths
+    std::vector<std::string> warnings;
+};
+
+// Creates .incident/config.yaml, incidents/, postmortems/ (and runs git init
+// when `dir` is not in a repository). Refuses if a config already exists.
+InitResult init_repository(const fs::path& dir, const std::string& config_text, const std::string& actor,
+                           bool commit);
+
+}  // namespace incident
