@@ -26,13 +26,20 @@ void run_list(const ListOptions& opts, const Context& ctx) {
     for (const auto& s : opts.status)
         if (!parse_status(s)) throw UsageError("--status: unknown status '" + s + "'", "use one of: " + status_names());
     std::vector<Incident> shown;
-    for (auto& inc : ws.store.load_all())
+    std::vector<InvalidData> errors;
+    for (auto& inc : ws.store.load_all(&errors))
         if (matches(inc, opts)) shown.push_back(std::move(inc));
+    // Show what can be read, then fail loudly about what cannot.
+    auto finish = [&] {
+        for (const auto& e : errors) ctx.io.err << "incident: error: " << e.what() << "\n";
+        if (!errors.empty())
+            throw InvalidData(Location{"incidents"}, std::to_string(errors.size()) + " incident file(s) could not be read");
+    };
     if (opts.flags.json) {
         nlohmann::ordered_json arr = nlohmann::ordered_json::array();
         for (const auto& inc : shown) arr.push_back(incident_to_json(inc));
         print_json(ctx.io, arr);
-        return;
+        return finish();
     }
     std::vector<std::vector<std::string>> rows;
     for (const auto& inc : shown) {
@@ -43,9 +50,10 @@ void run_list(const ListOptions& opts, const Context& ctx) {
     }
     if (rows.empty()) {
         if (ctx.io.out_is_tty) ctx.io.err << "no incidents match\n";
-        return;
+        return finish();
     }
     print_table(ctx.io, {"ID", "PRI", "STATUS", "AGE", "SERVICE", "ASSIGNEE", "TITLE"}, rows);
+    finish();
 }
 
 void register_list(CLI::App& app, Context& ctx) {

@@ -1,6 +1,7 @@
 // The `incident` binary: builds the CLI from the command table, runs the
 // chosen subcommand and maps every error type to its one exit code.
 #include "commands.hpp"
+#include "model/yaml_doc.hpp"
 #include "output.hpp"
 
 #include <cstdlib>
@@ -39,6 +40,33 @@ std::optional<std::string> getenv_opt(const std::string& name) {
     return std::string(v);
 }
 
+// The first word that is not an option (or an option's value): the subcommand.
+const char* subcommand_word(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "-C" || a == "--repo") {
+            ++i;
+            continue;
+        }
+        if (a.empty() || a[0] != '-') return argv[i];
+    }
+    return nullptr;
+}
+
+// Arguments become file content; refuse bytes that are not UTF-8 up front.
+void check_arguments(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i)
+        if (find_invalid_utf8(argv[i]) != std::string_view::npos)
+            throw UsageError("argument " + std::to_string(i) + " is not valid UTF-8");
+    if (const char* word = subcommand_word(argc, argv)) {
+        for (const auto& c : kCommands)
+            if (std::string_view(word) == c.name) return;
+        std::string names;
+        for (const auto& c : kCommands) names += (names.empty() ? "" : ", ") + std::string(c.name);
+        throw UsageError(std::string("unknown command '") + word + "'", "commands: " + names);
+    }
+}
+
 int report(const Io& io, const Error& e) {
     io.err << "incident: " << (e.code() == ExitCode::refused ? "refused" : "error") << ": " << e.what() << "\n";
     if (!e.hint().empty()) io.err << "hint: " << e.hint() << "\n";
@@ -70,6 +98,7 @@ int main(int argc, char** argv) {
     for (const auto& c : kCommands) c.register_fn(app, ctx);
 
     try {
+        check_arguments(argc, argv);
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         int code = app.exit(e, std::cout, std::cerr);

@@ -124,9 +124,16 @@ std::vector<std::string> Store::list_ids() const {
     return ids;
 }
 
-std::vector<Incident> Store::load_all() const {
+std::vector<Incident> Store::load_all(std::vector<InvalidData>* errors) const {
     std::vector<Incident> all;
-    for (const auto& id : list_ids()) all.push_back(load(id));
+    for (const auto& id : list_ids()) {
+        try {
+            all.push_back(load(id));
+        } catch (const InvalidData& e) {
+            if (!errors) throw;
+            errors->push_back(e);
+        }
+    }
     return all;
 }
 

@@ -2,6 +2,7 @@
 // listing and id allocation. Single-incident operations touch one file only.
 #pragma once
 
+#include "model/errors.hpp"
 #include "model/incident.hpp"
 #include "store/repository.hpp"
 
@@ -36,7 +37,9 @@ public:
 
     // Ids of all incident files, in numeric order within a prefix.
     std::vector<std::string> list_ids() const;
-    std::vector<Incident> load_all() const;
+    // Every incident; files that cannot be read are skipped and their
+    // errors collected in `errors` (rethrown when `errors` is null).
+    std::vector<Incident> load_all(std::vector<InvalidData>* errors = nullptr) const;
     // The next free id for `prefix` (max existing + 1). Call under the lock.
     std::string next_id(const std::string& prefix) const;
 

@@ -151,9 +151,12 @@ InitResult init_repository(const fs::path& dir, const std::string& config_text, 
     fs::create_directories(repo.postmortems_dir(), ec);
     if (ec) throw IoError("cannot create the layout in " + repo.root.string() + ": " + ec.message());
     write_file_atomically(repo.config_path(), config_text);
-    for (const auto& keep : {repo.incidents_dir() / ".gitkeep", repo.postmortems_dir() / ".gitkeep"})
-        if (!fs::exists(keep, ec)) write_file_atomically(keep, "");
-    r.created = {".incident/config.yaml", "incidents/.gitkeep", "postmortems/.gitkeep"};
+    // A writer killed between creating its temporary and renaming it leaves
+    // ".NAME.tmp.XXXXXX" behind; keep such leftovers out of git.
+    const std::string ignore = "# temporaries of interrupted atomic writes\n.*.tmp.*\n";
+    for (const auto& dir : {repo.incidents_dir(), repo.postmortems_dir()})
+        if (!fs::exists(dir / ".gitignore", ec)) write_file_atomically(dir / ".gitignore", ignore);
+    r.created = {".incident/config.yaml", "incidents/.gitignore", "postmortems/.gitignore"};
     if (commit) {
         try {
             git::commit_paths(repo.root.string(), r.created, "incident: initialise repository", actor);

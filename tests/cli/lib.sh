@@ -1,0 +1,90 @@
+# Shared helpers for the end-to-end suites: each test_* function runs in a
+# fresh temporary directory with its own HOME and git identity, drives the
+# built binary, and checks exit codes, stdout, stderr and files.
+# Usage in a suite: source lib.sh; define test_* functions; call run_suite.
+set -u
+
+: "${INCIDENT_BIN:?INCIDENT_BIN must point at the built incident binary}"
+: "${SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+
+PASSED=0
+FAILED=0
+CURRENT=""
+T=""      # the test's temporary directory
+RC=0      # exit code of the last `run`
+OUT=""    # stdout of the last `run`
+ERR=""    # stderr of the last `run`
+
+fail() {
+  echo "  FAIL [$CURRENT] $*" >&2
+  echo "    last stdout: $(head -c 600 <<<"$OUT")" >&2
+  echo "    last stderr: $(head -c 600 <<<"$ERR")" >&2
+  TEST_FAILED=1
+}
+
+# run ARGS...: runs incident, captures RC/OUT/ERR. Never aborts the test.
+run() {
+  "$INCIDENT_BIN" "$@" >"$T/.out" 2>"$T/.err" </dev/null
+  RC=$?
+  OUT=$(cat "$T/.out")
+  ERR=$(cat "$T/.err")
+}
+
+# run_in DIR ARGS...
+run_in() { local d=$1; shift; (cd "$d" && run "$@"; echo "$RC" >"$T/.rc"); RC=$(cat "$T/.rc"); OUT=$(cat "$T/.out"); ERR=$(cat "$T/.err"); }
+
+expect_rc() { [ "$RC" -eq "$1" ] || fail "expected exit $1, got $RC${2:+ ($2)}"; }
+expect_out() { grep -qF -- "$1" <<<"$OUT" || fail "stdout lacks '$1'"; }
+expect_err() { grep -qF -- "$1" <<<"$ERR" || fail "stderr lacks '$1'"; }
+expect_out_re() { grep -qE -- "$1" <<<"$OUT" || fail "stdout does not match /$1/"; }
+expect_err_re() { grep -qE -- "$1" <<<"$ERR" || fail "stderr does not match /$1/"; }
+expect_no_out() { [ -z "$OUT" ] || fail "expected empty stdout"; }
+expect_eq() { [ "$1" == "$2" ] || fail "expected '$2', got '$1'${3:+ ($3)}"; }
+expect_file() { [ -f "$1" ] || fail "missing file $1"; }
+expect_no_file() { [ ! -e "$1" ] || fail "unexpected file $1"; }
+expect_file_has() { grep -qF -- "$2" "$1" 2>/dev/null || fail "$1 lacks '$2'"; }
+# expect_json FILTER EXPECTED: jq -r FILTER over the last stdout.
+expect_json() {
+  local got
+  got=$(jq -r "$1" <<<"$OUT" 2>&1) || { fail "stdout is not JSON for '$1'"; return; }
+  [ "$got" == "$2" ] || fail "jq '$1': expected '$2', got '$got'"
+}
+
+commit_count() { git -C "${1:-$T/repo}" rev-list --count HEAD 2>/dev/null || echo 0; }
+
+# A fresh initialised repository at $T/repo; cd into it.
+new_repo() {
+  run init "$T/repo" >/dev/null
+  [ "$RC" -eq 0 ] || fail "init failed: $ERR"
+  cd "$T/repo" || exit 1
+}
+
+run_suite() {
+  local names
+  names=$(declare -F | awk '{print $3}' | grep '^test_' | sort)
+  [ -n "${ONLY:-}" ] && names=$(grep -- "$ONLY" <<<"$names")
+  for name in $names; do
+    CURRENT=$name
+    TEST_FAILED=0
+    T=$(mktemp -d "${TMPDIR:-/tmp}/incident-test.XXXXXX")
+    mkdir -p "$T/home"
+    (
+      export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config" INCIDENT_USER="alice@example.com" NO_COLOR=1
+      unset EDITOR VISUAL INCIDENT_ID_PREFIX INCIDENT_AUTO_COMMIT GIT_DIR GIT_WORK_TREE
+      git config --global user.email "ci@example.com"
+      git config --global user.name "CI"
+      git config --global init.defaultBranch main
+      cd "$T" || exit 1
+      "$name"
+      exit "$TEST_FAILED"
+    )
+    if [ $? -eq 0 ]; then
+      PASSED=$((PASSED + 1)); echo "  ok   $name"
+    else
+      FAILED=$((FAILED + 1)); echo "  FAIL $name"
+    fi
+    rm -rf "$T"
+  done
+  echo "$PASSED passed, $FAILED failed"
+  [ "$FAILED" -eq 0 ]
+}

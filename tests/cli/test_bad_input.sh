@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Bad input: located errors, documented exit codes, nothing touched, fast.
+source "$(dirname "$0")/lib.sh"
+
+write() { printf -- "$2" >"incidents/$1.yaml"; }
+
+test_malformed_yaml_is_located() {
+  new_repo
+  write INC-1 'id: INC-1\ntitle: [unclosed\nstatus: open\n'
+  run show INC-1
+  expect_rc 4; expect_err_re '^incident: error: incidents/INC-1\.yaml:[0-9]+:[0-9]+: '
+}
+
+test_wrong_types_and_unknown_values_are_named() {
+  new_repo
+  write INC-1 'id: INC-1\ntitle: ok\nstatus: investigatin\n'
+  run show 1; expect_rc 4; expect_err "incidents/INC-1.yaml:3:9: status: unknown value 'investigatin'"
+  write INC-1 'id: INC-1\ntitle: ok\nstatus: open\ntags: {a: 1}\n'
+  run show 1; expect_rc 4; expect_err "incidents/INC-1.yaml:4:7: tags: expected a list"
+  write INC-1 'id: INC-1\ntitle: ok\nstatus: open\nopened_at: yesterday\n'
+  run show 1; expect_rc 4; expect_err "opened_at: expected an RFC 3339"
+  write INC-1 'id: INC-1\ntitle: ok\nstatus: open\ndrill: maybe\n'
+  run show 1; expect_rc 4; expect_err "incidents/INC-1.yaml:4:8: drill: expected true or false"
+  write INC-1 'id: INC-1\ntitle: ok\nstatus: open\nstatus: closed\n'
+  run show 1; expect_rc 4; expect_err "duplicate key 'status'"
+  write INC-1 'id: INC-7\ntitle: ok\nstatus: open\n'
+  run show 1; expect_rc 4; expect_err "the file says 'INC-7'"
+  write INC-1 '- just\n- a list\n'
+  run show 1; expect_rc 4; expect_err "must be a YAML mapping"
+  # A change to a broken file is refused and leaves it as it was.
+  cp incidents/INC-1.yaml "$T/broken"
+  run note 1 "hello"; expect_rc 4
+  cmp -s incidents/INC-1.yaml "$T/broken" || fail "a refused change touched the file"
+}
+
+test_path_tricks_in_ids_are_refused() {
+  new_repo
+  echo "secret" >"$T/outside.yaml"
+  for id in ../../etc/passwd INC-1/../x ../outside /etc/passwd INC-1.yaml 'INC-1;rm' 'INC-01' '' 'INC--1' '-1'; do
+    run note -- "$id" "text"
+    [ "$RC" -eq 2 ] || fail "id '$id': expected exit 2, got $RC"
+  done
+  run show ../../etc/passwd; expect_rc 2; expect_err "is not an incident id"
+  expect_eq "$(cat "$T/outside.yaml")" "secret"
+  expect_eq "$(ls incidents)" "" "nothing created in incidents/"
+}
+
+test_not_found_is_3_and_usage_is_2() {
+  new_repo
+  run show INC-42; expect_rc 3; expect_err "no incident INC-42"
+  run note 42 "x"; expect_rc 3
+  run frobnicate; expect_rc 2; expect_err "unknown command 'frobnicate'"
+  run note; expect_rc 2
+  run open; expect_rc 2
+  run open "x" --impact enormous; expect_rc 2; expect_err "not on the configured scale"
+  run list --bogus-flag; expect_rc 2
+  run note 1 $'\xff\xfe'; expect_rc 2; expect_err "not valid UTF-8"
+}
+
+test_huge_deep_and_alias_bomb_refused_fast() {
+  new_repo
+  head -c 52428800 /dev/zero | tr '\0' 'a' >incidents/INC-1.yaml
+  python3 - <<'PY'
+s = 'id: INC-2\ntitle: x\nstatus: open\nextra: ' + '[' * 100000 + ']' * 100000 + '\n'
+open('incidents/INC-2.yaml', 'w').write(s)
+s = 'id: INC-3\ntitle: x\nstatus: open\nz:\n' + ''.join(' ' * (i + 1) + 'k:\n' for i in range(200))
+open('incidents/INC-3.yaml', 'w').write(s)
+s = 'id: INC-4\ntitle: x\nstatus: open\na: &a [x,x,x,x,x,x,x,x,x]\n'
+p = 'a'
+for i in range(12):
+    q = chr(ord(p) + 1); s += q + ': &' + q + ' [' + ','.join(['*' + p] * 9) + ']\n'; p = q
+open('incidents/INC-4.yaml', 'w').write(s)
+PY
+  local id start elapsed
+  for id in 1 2 3 4; do
+    start=$(date +%s%N)
+    ( ulimit -v 1000000; "$INCIDENT_BIN" show $id >"$T/.out" 2>"$T/.err" ); RC=$?; ERR=$(cat "$T/.err")
+    elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+    expect_rc 4 "INC-$id"
+    expect_err "incidents/INC-$id.yaml"
+    [ "$elapsed" -lt 1000 ] || fail "INC-$id took ${elapsed} ms (limit 1000)"
+  done
+  run show 1; expect_err "file too large"
+  run show 3; expect_err "nesting deeper than 64 levels"
+  run show 4; expect_err "alias expansion"
+}
+
+test_invalid_utf8_in_file_is_located() {
+  new_repo
+  write INC-1 'id: INC-1\ntitle: caf\xe9\nstatus: open\n'
+  run show 1; expect_rc 4; expect_err "incidents/INC-1.yaml:2:11: invalid UTF-8"
+}
+
+test_list_shows_good_files_and_fails_on_bad_ones() {
+  new_repo
+  run open "good one"
+  write INC-2 'id: INC-2\ntitle: [bad\n'
+  run list
+  expect_rc 4; expect_out "good one"; expect_err "incidents/INC-2.yaml:"
+  expect_err "1 incident file(s) could not be read"
+}
+
+test_bad_config_is_located() {
+  new_repo
+  printf 'id_prefix: INC\ntiers: L1\n' >.incident/config.yaml
+  run list; expect_rc 4; expect_err ".incident/config.yaml:2:8: tiers: expected a list"
+  printf 'id_prefx: INC\n' >.incident/config.yaml
+  run list; expect_rc 4; expect_err ".incident/config.yaml:1:1: unknown key 'id_prefx'"
+  printf 'matrix:\n  high: {high: P9}\n' >.incident/config.yaml
+  run list; expect_rc 4; expect_err "'P9' is not one of the priorities"
+}
+
+test_unknown_keys_and_comments_policy() {
+  new_repo
+  run open "keep my keys"
+  python3 - <<'PY'
+p = 'incidents/INC-1.yaml'
+s = open(p).read()
+s = s.replace('status: open\n', 'status: open\nticket: {system: jira, key: OPS-12}\n')
+s += 'custom_tail: [1, 2]\n'
+open(p, 'w').write(s)
+PY
+  run note 1 "a change"; expect_rc 0
+  run show 1 --json
+  expect_json '.extra.ticket.key' OPS-12; expect_json '.extra.custom_tail[1]' 2
+  # unknown keys stay where they were
+  grep -A1 '^status: open' incidents/INC-1.yaml | grep -q '^ticket:' || fail "ticket moved away from status"
+  expect_eq "$(tail -1 incidents/INC-1.yaml)" "custom_tail: [1, 2]"
+}
+
+run_suite
