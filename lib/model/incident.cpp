@@ -120,10 +120,7 @@ void emit_event(YAML::Emitter& out, const Event& e) {
     emit_string(out, e.type);
     for (const auto& [k, v] : e.attrs) {
         out << YAML::Key << k << YAML::Value;
-        if (v.IsScalar())
-            emit_string(out, v.Scalar());
-        else
-            out << v;
+        emit_node(out, v, true);
     }
     if (!e.text.empty()) {
         out << YAML::Key << "text" << YAML::Value;
@@ -286,11 +283,17 @@ std::string incident_to_yaml(const Incident& inc) {
     out << YAML::BeginMap;
     auto extras_after = [&](const std::string& key) {
         for (const auto& x : inc.extra)
-            if (x.after == key) out << YAML::Key << x.key << YAML::Value << x.value;
+            if (x.after == key) {
+                out << YAML::Key << x.key << YAML::Value;
+                emit_node(out, x.value);
+            }
     };
     // Unknown keys whose predecessor vanished (or that came first) go at the top/bottom.
     for (const auto& x : inc.extra)
-        if (x.after.empty()) out << YAML::Key << x.key << YAML::Value << x.value;
+        if (x.after.empty()) {
+            out << YAML::Key << x.key << YAML::Value;
+            emit_node(out, x.value);
+        }
     auto field = [&](const std::string& key, auto&& emit_value) {
         out << YAML::Key << key << YAML::Value;
         emit_value();
@@ -376,7 +379,7 @@ std::string incident_to_yaml(const Incident& inc) {
             return;
         }
         out << YAML::BeginSeq;
-        for (const auto& a : inc.actions) out << YAML::Flow << a;
+        for (const auto& a : inc.actions) emit_node(out, a, true);
         out << YAML::EndSeq;
     });
     field("timeline", [&] {

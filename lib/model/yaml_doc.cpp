@@ -142,6 +142,35 @@ void emit_string(YAML::Emitter& out, const std::string& s) {
         out << s;
 }
 
+void emit_node(YAML::Emitter& out, const YAML::Node& node, bool flow) {
+    flow = flow || node.Style() == YAML::EmitterStyle::Flow;  // keep the style it was written in
+    switch (node.Type()) {
+        case YAML::NodeType::Null:
+        case YAML::NodeType::Undefined: out << YAML::Null; return;
+        case YAML::NodeType::Scalar:
+            if (node.Tag() == "?")
+                out << node.Scalar();
+            else
+                emit_string(out, node.Scalar());
+            return;
+        case YAML::NodeType::Sequence:
+            if (flow) out << YAML::Flow;
+            out << YAML::BeginSeq;
+            for (const auto& child : node) emit_node(out, child, flow);
+            out << YAML::EndSeq;
+            return;
+        case YAML::NodeType::Map:
+            if (flow) out << YAML::Flow;
+            out << YAML::BeginMap;
+            for (const auto& kv : node) {
+                out << YAML::Key << kv.first.Scalar() << YAML::Value;
+                emit_node(out, kv.second, flow);
+            }
+            out << YAML::EndMap;
+            return;
+    }
+}
+
 nlohmann::ordered_json yaml_to_json(const YAML::Node& node) {
     using nlohmann::ordered_json;
     switch (node.Type()) {

@@ -39,6 +39,11 @@ std::size_t find_invalid_utf8(std::string_view text);
 // every tool that reads it.
 void emit_string(YAML::Emitter& out, const std::string& s);
 
+// Emits any node. Scalars read from a file keep their style (plain stays
+// plain, quoted stays a string); scalars made in code go through
+// emit_string. `flow` writes collections on one line.
+void emit_node(YAML::Emitter& out, const YAML::Node& node, bool flow = false);
+
 // Converts a node to JSON: plain scalars that read as numbers, booleans or
 // null become those; everything else is a string.
 nlohmann::ordered_json yaml_to_json(const YAML::Node& node);

@@ -1,0 +1,65 @@
+#include "model/config.hpp"
+#include "model/errors.hpp"
+#include "model/yaml_doc.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace incident;
+
+TEST_SUITE_BEGIN("model::config");
+
+TEST_CASE("defaults are complete and consistent") {
+    Config c;
+    CHECK(c.matrix_priority("high", "high") == "P1");
+    CHECK(c.matrix_priority("low", "low") == "P5");
+    CHECK(c.matrix_priority("huge", "high").empty());
+    CHECK_NOTHROW(check_config(c, "defaults"));
+    // the text init writes says the same as the built-in defaults
+    Config from_text;
+    apply_config_layer(from_text, load_yaml(default_config_text(), "init"), "init");
+    CHECK(from_text.matrix == c.matrix);
+    CHECK(from_text.tiers == c.tiers);
+    CHECK(from_text.sla.at("P1").resolve == c.sla.at("P1").resolve);
+    CHECK(from_text.close_contact_attempts == c.close_contact_attempts);
+}
+
+TEST_CASE("layers override only what they name; the environment wins over files") {
+    Config c;
+    apply_config_layer(c, YAML::Load("id_prefix: USR\ntiers: [T1, T2]\n"), "user.yaml");
+    apply_config_layer(c, YAML::Load("id_prefix: REPO\n"), "repo.yaml");
+    CHECK(c.id_prefix == "REPO");
+    CHECK(c.tiers == std::vector<std::string>{"T1", "T2"});
+    apply_config_env(c, [](const std::string& k) -> std::optional<std::string> {
+        if (k == "INCIDENT_ID_PREFIX") return "ENV";
+        if (k == "INCIDENT_AUTO_COMMIT") return "false";
+        return std::nullopt;
+    });
+    CHECK(c.id_prefix == "ENV");
+    CHECK_FALSE(c.auto_commit);
+}
+
+TEST_CASE("bad settings are located") {
+    struct Case {
+        const char* text;
+        const char* error;
+    } cases[] = {
+        {"tiers: L1\n", "cfg.yaml:1:8: tiers: expected a list"},
+        {"colour: red\n", "cfg.yaml:1:1: unknown key 'colour'"},
+        {"sla:\n  P1: {respond: soon}\n", "sla.P1.respond: expected a duration"},
+        {"id_prefix: ../x\n", "id_prefix: must be letters and digits"},
+        {"close: {contact_attempts: -1}\n", "close.contact_attempts: expected a whole number"},
+        {"teams:\n  sre: {boss: x}\n", "teams.sre: unknown key 'boss'"},
+    };
+    for (const auto& k : cases) {
+        CAPTURE(k.text);
+        Config c;
+        try {
+            apply_config_layer(c, load_yaml(k.text, "cfg.yaml"), "cfg.yaml");
+            FAIL("accepted");
+        } catch (const InvalidData& e) {
+            CHECK(std::string(e.what()).find(k.error) != std::string::npos);
+        }
+    }
+}
+
+TEST_SUITE_END();

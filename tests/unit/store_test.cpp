@@ -1,0 +1,95 @@
+#include "model/errors.hpp"
+#include "store/atomic_file.hpp"
+#include "store/lock.hpp"
+#include "store/store.hpp"
+#include "test_context.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace incident;
+using incident::test::TestContext;
+
+TEST_SUITE_BEGIN("store");
+
+TEST_CASE("ids: only PREFIX-N, no path tricks") {
+    for (const char* ok : {"INC-1", "INC-42", "SEC-123456789", "a1-7"}) CHECK_MESSAGE(is_valid_id(ok), ok);
+    for (const char* bad : {"", "INC", "INC-", "INC-0", "INC-01", "-1", "../INC-1", "INC-1/../x", "INC-1.yaml",
+                            "IN C-1", "INC-1\n", "1NC-1", "INC-1234567890", "/etc/passwd"})
+        CHECK_MESSAGE(!is_valid_id(bad), bad);
+    CHECK(normalise_id("42", "INC") == "INC-42");
+    CHECK(normalise_id("inc-42", "INC") == "INC-42");
+    CHECK(normalise_id("SEC-3", "INC") == "SEC-3");
+    CHECK_THROWS_AS(normalise_id("../../etc/passwd", "INC"), UsageError);
+    CHECK_THROWS_AS(normalise_id("INC-1/../x", "INC"), UsageError);
+}
+
+TEST_CASE("uids are distinct version-4 UUIDs") {
+    auto a = new_uid(), b = new_uid();
+    CHECK(a.size() == 36);
+    CHECK(a[14] == '4');
+    CHECK(a != b);
+}
+
+TEST_CASE("AtomicFile: commit replaces, no commit leaves the old file and no temporary") {
+    TestContext t;
+    t.write("f.txt", "old");
+    {
+        AtomicFile f(t.dir / "f.txt");
+        f.write("new");
+    }
+    CHECK(t.read("f.txt") == "old");
+    size_t files = 0;
+    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(t.dir)) ++files;
+    CHECK(files == 1);
+    write_file_atomically(t.dir / "f.txt", "new");
+    CHECK(t.read("f.txt") == "new");
+}
+
+TEST_CASE("the lock excludes a second holder until released") {
+    TestContext t;
+    auto path = t.dir / "state" / "lock";
+    {
+        RepositoryLock first(path, std::chrono::milliseconds(100));
+        // flock is per open file description: a second open in this process conflicts too.
+        CHECK_THROWS_AS(RepositoryLock(path, std::chrono::milliseconds(50)), IoError);
+    }
+    CHECK_NOTHROW(RepositoryLock(path, std::chrono::milliseconds(50)));
+}
+
+TEST_CASE("store: save, load, list in numeric order, next id") {
+    TestContext t;
+    t.write(".incident/config.yaml", "");
+    Store store(find_repository(t.dir));
+    for (int n : {2, 10, 1}) {
+        Incident inc;
+        inc.id = "INC-" + std::to_string(n);
+        inc.title = "t";
+        store.save(inc);
+    }
+    t.write("incidents/notes.txt", "ignored");
+    t.write("incidents/.INC-3.yaml.tmp.abc", "ignored");
+    CHECK(store.list_ids() == std::vector<std::string>{"INC-1", "INC-2", "INC-10"});
+    CHECK(store.next_id("INC") == "INC-11");
+    CHECK(store.next_id("SEC") == "SEC-1");
+    CHECK(store.load("INC-10").title == "t");
+    CHECK_THROWS_AS(store.load("INC-3"), NotFound);
+    t.write("incidents/INC-4.yaml", "id: INC-5\ntitle: t\nstatus: open\n");
+    CHECK_THROWS_AS(store.load("INC-4"), InvalidData);
+    std::vector<InvalidData> errors;
+    CHECK(store.load_all(&errors).size() == 3);
+    CHECK(errors.size() == 1);
+}
+
+TEST_CASE("repository discovery walks up and finds the git state dir") {
+    TestContext t;
+    t.write(".incident/config.yaml", "");
+    std::filesystem::create_directories(t.dir / ".git");
+    std::filesystem::create_directories(t.dir / "a" / "b");
+    Repository repo = find_repository(t.dir / "a" / "b");
+    CHECK(repo.root == std::filesystem::canonical(t.dir));
+    CHECK(repo.in_git);
+    CHECK(repo.lock_path() == std::filesystem::canonical(t.dir) / ".git" / "incident" / "lock");
+    CHECK_THROWS_AS(find_repository(std::filesystem::temp_directory_path()), IoError);
+}
+
+TEST_SUITE_END();

@@ -1,0 +1,78 @@
+#include "model/yaml_doc.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace incident;
+
+TEST_SUITE_BEGIN("model::yaml_doc");
+
+namespace {
+std::string error_of(const std::string& text, const YamlLimits& limits = {}) {
+    try {
+        load_yaml(text, "f.yaml", limits);
+    } catch (const InvalidData& e) {
+        return e.what();
+    }
+    return "";
+}
+}  // namespace
+
+TEST_CASE("errors are located file:line:col") {
+    CHECK(error_of("a: [1, 2\nb: 3\n").rfind("f.yaml:", 0) == 0);
+    CHECK(error_of("a: 1\na: 2\n") == "f.yaml:2:1: duplicate key 'a'");
+    CHECK(error_of("a: 1\nb: caf\xC3\n") == "f.yaml:2:7: invalid UTF-8");
+    CHECK(error_of(std::string("a: b\0c", 6)) == "f.yaml:1:5: NUL byte in a text file");
+}
+
+TEST_CASE("limits bound size, depth and alias expansion") {
+    YamlLimits small;
+    small.max_bytes = 10;
+    CHECK(error_of("a: 123456789012\n", small).find("file too large") != std::string::npos);
+    std::string deep = "a:";
+    for (int i = 0; i < 70; ++i) deep += "\n" + std::string(static_cast<size_t>(i + 1), ' ') + "k:";
+    CHECK(error_of(deep).find("nesting deeper than 64") != std::string::npos);
+    std::string bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\n";
+    char p = 'a';
+    for (int i = 0; i < 8; ++i) {
+        char q = static_cast<char>(p + 1);
+        bomb += std::string(1, q) + ": &" + q + " [";
+        for (int k = 0; k < 10; ++k) bomb += std::string(k ? "," : "") + "*" + p;
+        bomb += "]\n";
+        p = q;
+    }
+    CHECK(error_of(bomb).find("alias expansion") != std::string::npos);
+}
+
+TEST_CASE("UTF-8 validation") {
+    CHECK(find_invalid_utf8("plain ascii") == std::string_view::npos);
+    CHECK(find_invalid_utf8("caf\xC3\xA9 \xF0\x9F\x98\x80") == std::string_view::npos);
+    CHECK(find_invalid_utf8("\xC0\xAF") == 0);          // overlong
+    CHECK(find_invalid_utf8("ab\xED\xA0\x80") == 2);    // surrogate
+    CHECK(find_invalid_utf8("abc\xE2\x82") == 3);       // truncated
+}
+
+TEST_CASE("strings that would read as something else are quoted") {
+    for (std::string s : {"yes", "no", "true", "null", "~", "123", "1.5", "", "0x1F"}) {
+        YAML::Emitter out;
+        emit_string(out, s);
+        CAPTURE(s);
+        CHECK(std::string(out.c_str()).front() == '"');
+        CHECK(YAML::Load(out.c_str()).Tag() == "!");
+    }
+    YAML::Emitter plain;
+    emit_string(plain, "checkout");
+    CHECK(std::string(plain.c_str()) == "checkout");
+}
+
+TEST_CASE("YAML to JSON keeps quoted scalars as strings") {
+    auto n = YAML::Load("{a: 1, b: \"1\", c: true, d: null, e: text, f: [1.5]}");
+    auto j = yaml_to_json(n);
+    CHECK(j["a"] == 1);
+    CHECK(j["b"] == "1");
+    CHECK(j["c"] == true);
+    CHECK(j["d"].is_null());
+    CHECK(j["e"] == "text");
+    CHECK(j["f"][0] == 1.5);
+}
+
+TEST_SUITE_END();
