@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The command line itself: help on every level, version, edit, config
+# precedence.
+source "$(dirname "$0")/lib.sh"
+
+COMMANDS="init open triage ack update note assign escalate resolve reopen close postmortem show list edit"
+
+test_help_on_every_level() {
+  run --help
+  expect_rc 0
+  for c in $COMMANDS; do
+    grep -qE "^  $c " <<<"$OUT" || fail "incident --help does not list $c"
+  done
+  expect_out "Exit codes:"
+  for c in $COMMANDS; do
+    run "$c" --help
+    [ "$RC" -eq 0 ] || fail "$c --help exited $RC"
+    grep -q "Usage:" <<<"$OUT" || fail "$c --help has no usage line"
+    grep -q -- "--json" <<<"$OUT" || fail "$c --help lacks --json"
+  done
+  for c in open triage ack update note assign escalate resolve reopen close postmortem; do
+    run "$c" --help
+    for flag in --by --at --no-commit --dry-run --no-notify; do
+      grep -q -- "$flag" <<<"$OUT" || fail "$c --help lacks $flag"
+    done
+  done
+  run --version
+  expect_rc 0; expect_out_re '^incident [0-9]+\.[0-9]+\.[0-9]+ \('
+}
+
+test_man_page_documents_every_command_and_exit_code() {
+  local man="$SOURCE_DIR/man/incident.1"
+  expect_file "$man"
+  for c in $COMMANDS; do grep -q "^\.Ss $c" "$man" || fail "man page lacks a section for $c"; done
+  for code in 0 1 2 3 4 5 6; do grep -q "^\.It $code" "$man" || fail "man page lacks exit code $code"; done
+  mandoc -T lint -W warning "$man" >"$T/lint" 2>&1 || fail "mandoc lint: $(cat "$T/lint")"
+}
+
+test_edit_keeps_old_file_when_invalid() {
+  new_repo
+  run open "edit me"
+  cp incidents/INC-1.yaml "$T/orig"
+  printf '#!/bin/sh\nsed -i "s/^status: open/status: bogus/" "$1"\n' >"$T/bad-editor"
+  printf '#!/bin/sh\nsed -i "s/^service: null/service: checkout/" "$1"\n' >"$T/good-editor"
+  printf '#!/bin/sh\nexit 0\n' >"$T/no-change"
+  chmod +x "$T"/*-editor "$T/no-change"
+  EDITOR="$T/bad-editor" run edit 1
+  expect_rc 4; expect_err "status: unknown value 'bogus'"; expect_err "your edit is kept at"
+  cmp -s incidents/INC-1.yaml "$T/orig" || fail "invalid edit changed the file"
+  EDITOR="$T/no-change" run edit 1
+  expect_rc 0; expect_err "no changes"
+  local before; before=$(commit_count)
+  EDITOR="$T/good-editor" run edit 1 --json
+  expect_rc 0; expect_json .service checkout; expect_json '.timeline[-1].type' edited
+  expect_eq "$(commit_count)" "$((before + 1))"
+  run edit 1
+  expect_rc 2; expect_err "no editor"
+}
+
+test_config_precedence_flags_env_repo_user() {
+  new_repo
+  mkdir -p "$XDG_CONFIG_HOME/incident"
+  printf 'id_prefix: USR\ntiers: [T1, T2]\n' >"$XDG_CONFIG_HOME/incident/config.yaml"
+  printf 'tiers: [L1, L2]\n' >.incident/config.yaml
+  run open "repo tiers, user prefix" --json
+  expect_rc 0; expect_json .id USR-1; expect_json .tier L1
+  INCIDENT_ID_PREFIX=ENV run open "env prefix" --json
+  expect_json .id ENV-1
+  INCIDENT_AUTO_COMMIT=false run open "not committed" --json
+  expect_eq "$(git status --porcelain incidents | wc -l)" 1
+  run open "flag wins" --tier L2 --json
+  expect_json .tier L2
+  printf 'id_prefix: INC\n' >>.incident/config.yaml
+  run open "repo beats user" --json
+  expect_json .id INC-1
+}
+
+test_output_has_no_colour_when_not_a_tty() {
+  new_repo
+  run open "plain output" --impact high --urgency high
+  env -u NO_COLOR "$INCIDENT_BIN" list >"$T/list.out"
+  if grep -q $'\033' "$T/list.out"; then fail "escape codes in piped output"; fi
+}
+
+run_suite
