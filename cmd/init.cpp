@@ -6,6 +6,7 @@ namespace incident::cli {
 
 struct InitOptions {
     std::string dir = ".";
+    std::string preset;
     CommonFlags flags;
 };
 
@@ -13,7 +14,7 @@ void run_init(const InitOptions& opts, const Context& ctx) {
     fs::path dir = opts.dir;
     if (dir.is_relative()) dir = fs::path(ctx.repo_dir) / dir;
     std::string actor = opts.flags.by.empty() ? ctx.io.env("INCIDENT_USER").value_or("") : opts.flags.by;
-    auto r = init_repository(dir, default_config_text(), actor, !opts.flags.no_commit);
+    auto r = init_repository(dir, opts.preset, actor, !opts.flags.no_commit);
     print_warnings(ctx.io, r.warnings);
     if (opts.flags.json) {
         print_json(ctx.io, {{"root", r.root.string()},
@@ -23,7 +24,7 @@ void run_init(const InitOptions& opts, const Context& ctx) {
         return;
     }
     ctx.io.out << "Initialised incident repository in " << r.root.string() << (r.git_initialised ? " (new git repository)" : "")
-               << "\n";
+               << (opts.preset.empty() ? "" : " with the " + opts.preset + " preset") << "\n";
     ctx.io.out << "Next: incident open \"What is broken\" --service NAME --impact high --urgency high\n";
 }
 
@@ -31,6 +32,8 @@ void register_init(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<InitOptions>();
     auto* cmd = app.add_subcommand("init", "Create .incident/config.yaml, incidents/ and postmortems/ (runs git init if needed)");
     cmd->add_option("dir", opts->dir, "Directory to initialise (default: current)")->type_name("DIR");
+    cmd->add_option("--preset", opts->preset, "Install a starter config, rules and rule tests: itil, sre or security")
+        ->check(CLI::IsMember({"itil", "sre", "security"}));
     cmd->add_flag("--json", opts->flags.json, "Print one JSON document on stdout");
     cmd->add_option("--by", opts->flags.by, "Author of the initial commit when git has no identity")->type_name("USER");
     cmd->add_flag("--no-commit", opts->flags.no_commit, "Create the files but do not commit them");

@@ -20,7 +20,7 @@ void run_open(const OpenOptions& opts, const Context& ctx) {
     for (const auto& r : fields.related)
         if (!ws.store.exists(r)) throw NotFound("--related: no incident " + r);
     auto result = create_incident(
-        ws, [&](const std::string& id) { return open_incident(id, fields, actor); },
+        ws, [&](const std::string& id) { return open_incident(id, fields, ws.rules, actor); },
         change_options(ctx, opts.flags, who));
     print_warnings(ctx.io, result.warnings);
     if (opts.flags.json)

@@ -1,32 +1,55 @@
-// incident triage ID: classify and prioritise (impact x urgency matrix).
+// incident triage ID: classify and prioritise through the rules and matrix.
 #include "commands.hpp"
+#include "output.hpp"
+#include "rules_output.hpp"
 
 namespace incident::cli {
 
 struct TriageOptions {
     std::string id;
     Classification c;
+    bool explain = false;
     CommonFlags flags;
 };
+
+void run_triage(const TriageOptions& opts, const Context& ctx) {
+    Workspace ws = open_workspace(ctx);
+    std::string id = normalise_id(opts.id, ws.config.id_prefix);
+    std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
+    Actor actor{who, resolve_time(ctx, opts.flags.at), ws.config};
+    Decision decision;
+    auto result = change_incident(
+        ws, id, [&](Incident& inc) { return triage(inc, opts.c, ws.rules, actor, &decision); },
+        change_options(ctx, opts.flags, who));
+    if (opts.flags.json && opts.explain) {
+        print_warnings(ctx.io, result.warnings);
+        auto doc = incident_to_json(result.incident);
+        doc["decision"] = decision_to_json(decision);
+        print_json(ctx.io, doc);
+        return;
+    }
+    print_change(ctx.io, result, opts.flags.json, opts.flags.dry_run);
+    if (opts.explain) print_trace(ctx.io, decision);
+}
 
 void register_triage(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<TriageOptions>();
     auto& c = opts->c;
-    auto* cmd = app.add_subcommand("triage", "Classify and prioritise an incident; moves it to triaged");
+    auto* cmd = app.add_subcommand("triage",
+                                   "Classify and prioritise an incident through the rules and the impact x urgency "
+                                   "matrix; moves it to triaged");
     cmd->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
-    cmd->add_option("--category", c.category, "Category");
-    cmd->add_option("--subcategory", c.subcategory, "Subcategory");
+    cmd->add_option("--category", c.category, "Category (wins over rules)");
+    cmd->add_option("--subcategory", c.subcategory, "Subcategory (wins over rules)");
     cmd->add_option("-s,--service", c.service, "Affected service");
-    cmd->add_option("--impact", c.impact, "Impact on the configured scale");
-    cmd->add_option("--urgency", c.urgency, "Urgency on the configured scale");
-    cmd->add_option("-p,--priority", c.priority, "Set the priority by hand; kept on later triage");
-    cmd->add_option("--team", c.team, "Owning team");
-    cmd->add_option("--tier", c.tier, "Support tier");
+    cmd->add_option("--impact", c.impact, "Impact on the configured scale (wins over rules)");
+    cmd->add_option("--urgency", c.urgency, "Urgency on the configured scale (wins over rules)");
+    cmd->add_option("-p,--priority", c.priority, "Set the priority by hand; kept (marked manual) on later triage");
+    cmd->add_option("--team", c.team, "Owning team (wins over rules)");
+    cmd->add_option("--tier", c.tier, "Support tier (wins over rules)");
+    cmd->add_flag("--explain", opts->explain, "Show every rule: matched or not, and on which condition");
     add_change_flags(cmd, opts->flags);
-    cmd->callback([opts, &ctx] {
-        run_change(ctx, opts->flags, opts->id,
-                   [&](Incident& inc, const Actor& a, const Workspace&) { return triage(inc, opts->c, a); });
-    });
+    cmd->callback([opts, &ctx] { run_triage(*opts, ctx); });
 }
 
 }  // namespace incident::cli

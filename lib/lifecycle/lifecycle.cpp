@@ -3,6 +3,7 @@
 #include "model/errors.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace incident {
 
@@ -19,9 +20,9 @@ Event make_event(const Actor& a, std::string type, std::string text = {}) {
     return e;
 }
 
-std::string join(const std::vector<std::string>& v) {
+std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
     std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
     return s;
 }
 
@@ -44,22 +45,6 @@ void refuse_if_done(const Incident& inc, const std::string& what) {
                                 "reopen it first: incident reopen " + inc.id);
 }
 
-// Matrix priority, erring high when impact or urgency is unknown.
-std::pair<std::string, std::string> matrix_decision(const Incident& inc, const Config& cfg) {
-    std::string impact = inc.impact, urgency = inc.urgency, assumed;
-    if (impact.empty() && cfg.unknown_errs_high && !cfg.impact_scale.empty()) {
-        impact = cfg.impact_scale.front();
-        assumed += " (impact unknown: assumed " + impact + ")";
-    }
-    if (urgency.empty() && cfg.unknown_errs_high && !cfg.urgency_scale.empty()) {
-        urgency = cfg.urgency_scale.front();
-        assumed += " (urgency unknown: assumed " + urgency + ")";
-    }
-    std::string p = cfg.matrix_priority(impact, urgency);
-    if (p.empty()) return {"", ""};
-    return {p, "matrix: impact=" + impact + " x urgency=" + urgency + assumed};
-}
-
 }  // namespace
 
 bool is_manual_priority(const Incident& inc) {
@@ -77,7 +62,7 @@ Event& add_event(Incident& inc, Event e) {
     return *inc.timeline.insert(pos, std::move(e));
 }
 
-Incident open_incident(const std::string& id, const NewIncident& f, const Actor& a) {
+Incident open_incident(const std::string& id, const NewIncident& f, const RuleSet& rules, const Actor& a) {
     const Config& cfg = a.config;
     if (f.title.empty()) throw UsageError("a title is required");
     require_on_scale(cfg.impact_scale, f.impact, "impact");
@@ -112,8 +97,19 @@ Incident open_incident(const std::string& id, const NewIncident& f, const Actor&
     if (!f.priority.empty()) {
         inc.priority = f.priority;
         inc.priority_reason = std::string(kManual) + ": set by " + a.who;
-    } else if (!f.impact.empty() && !f.urgency.empty()) {
-        std::tie(inc.priority, inc.priority_reason) = matrix_decision(inc, cfg);
+    } else {
+        std::set<std::string> locked;
+        for (const auto& [name, value] : {std::pair{"impact", &f.impact}, {"urgency", &f.urgency}, {"team", &f.team},
+                                          {"tier", &f.tier}, {"category", &f.category}, {"subcategory", &f.subcategory}})
+            if (!value->empty()) locked.insert(name);
+        Incident trial = inc;
+        Decision d = decide(trial, rules, cfg, locked);
+        if (!d.fired.empty() || (!f.impact.empty() && !f.urgency.empty())) {
+            inc = std::move(trial);
+            inc.priority = d.priority;
+            inc.priority_reason = d.reason;
+            if (!d.sla.empty()) inc.sla_policy = d.sla;
+        }
     }
     Event e = make_event(a, "opened", f.title);
     if (!inc.priority.empty()) e.set("priority", inc.priority);
@@ -121,7 +117,8 @@ Incident open_incident(const std::string& id, const NewIncident& f, const Actor&
     return inc;
 }
 
-const Event& triage(Incident& inc, const Classification& c, const Actor& a) {
+const Event& triage(Incident& inc, const Classification& c, const RuleSet& rules, const Actor& a,
+                    Decision* decision) {
     refuse_if_done(inc, "triaged");
     const Config& cfg = a.config;
     require_on_scale(cfg.impact_scale, c.impact, "impact");
@@ -142,13 +139,21 @@ const Event& triage(Incident& inc, const Classification& c, const Actor& a) {
     if (!c.priority.empty()) {
         inc.priority = c.priority;
         inc.priority_reason = std::string(kManual) + ": set by " + a.who;
-    } else if (!is_manual_priority(inc) || inc.priority.empty()) {
-        std::tie(inc.priority, inc.priority_reason) = matrix_decision(inc, cfg);
     }
+    std::set<std::string> locked;
+    for (const auto& [name, value] : {std::pair{"impact", &c.impact}, {"urgency", &c.urgency}, {"team", &c.team},
+                                      {"tier", &c.tier}, {"category", &c.category}, {"subcategory", &c.subcategory}})
+        if (!value->empty()) locked.insert(name);
+    Decision d = decide(inc, rules, cfg, locked);
+    inc.priority = d.priority;
+    inc.priority_reason = d.reason;
+    if (!d.sla.empty()) inc.sla_policy = d.sla;
     if (inc.status == Status::open) inc.status = Status::triaged;
     Event e = make_event(a, "triaged", inc.priority_reason);
     e.set("priority", inc.priority);
     if (!before.empty() && before != inc.priority) e.set("from", before);
+    if (!d.fired.empty()) e.set("rules", join(d.fired, ","));
+    if (decision) *decision = std::move(d);
     return add_event(inc, std::move(e));
 }
 

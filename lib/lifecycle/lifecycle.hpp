@@ -5,6 +5,7 @@
 
 #include "model/config.hpp"
 #include "model/incident.hpp"
+#include "rules/rules.hpp"
 
 #include <optional>
 #include <string>
@@ -30,8 +31,10 @@ struct NewIncident {
     bool drill = false;
 };
 
-// Builds a new incident with id `id` (status open, `opened` event).
-Incident open_incident(const std::string& id, const NewIncident& fields, const Actor& actor);
+// Builds a new incident with id `id` (status open, `opened` event). The
+// rules run at once when impact and urgency are known or a rule fires, so an
+// alert arrives prioritised; otherwise priority waits for triage.
+Incident open_incident(const std::string& id, const NewIncident& fields, const RuleSet& rules, const Actor& actor);
 
 // Inserts an event at its place in time (backfilled events land in order).
 Event& add_event(Incident& inc, Event e);
@@ -40,10 +43,12 @@ Event& add_event(Incident& inc, Event e);
 struct Classification {
     std::string category, subcategory, service, impact, urgency, priority, team, tier;
 };
-// Classifies and prioritises through the impact x urgency matrix (the
-// default rule); a hand-set priority is kept and marked manual. Moves an
-// open incident to triaged.
-const Event& triage(Incident& inc, const Classification& c, const Actor& actor);
+// Classifies and prioritises through the rules and the impact x urgency
+// matrix; fields given by hand win over rules, and a hand-set priority is
+// kept and marked manual. Moves an open incident to triaged. `decision`
+// receives the trace for --explain.
+const Event& triage(Incident& inc, const Classification& c, const RuleSet& rules, const Actor& actor,
+                    Decision* decision = nullptr);
 
 const Event& acknowledge(Incident& inc, const Actor& actor, const std::string& text);
 const Event& set_status(Incident& inc, Status to, const Actor& actor, const std::string& text);

@@ -12,7 +12,8 @@ namespace {
 
 const std::vector<std::string> kKnownKeys = {
     "id_prefix", "scales", "priorities", "matrix", "unknown_errs_high", "sla", "resolution_codes",
-    "tiers", "teams", "default_team", "postmortem", "close", "git", "notify", "rules", "business_hours"};
+    "tiers", "teams", "default_team", "postmortem", "close", "git", "notify", "rules", "business_hours",
+    "sla_policies", "sla_clock"};
 
 [[noreturn]] void fail(const YAML::Node& n, const std::string& file, const std::string& msg) {
     throw InvalidData(locate(n, file), msg);
@@ -38,9 +39,10 @@ bool boolean(const YAML::Node& n, const std::string& file, const std::string& ke
     return v;
 }
 
-Seconds duration(const YAML::Node& n, const std::string& file, const std::string& key) {
+Seconds duration(const YAML::Node& n, const std::string& file, const std::string& key,
+                 Seconds day = Seconds{86400}) {
     if (n.IsScalar())
-        if (auto d = parse_duration(n.Scalar())) return *d;
+        if (auto d = parse_duration(n.Scalar(), day)) return *d;
     fail(n, file, key + ": expected a duration such as 15m, 4h or 3d");
 }
 
@@ -70,6 +72,67 @@ void apply_teams(Config& c, const YAML::Node& n, const std::string& file) {
             }
         }
         c.teams.push_back(std::move(t));
+    }
+}
+
+// HH:MM -> seconds since midnight.
+Seconds clock_time(const YAML::Node& n, const std::string& file, const std::string& key) {
+    static const std::regex hhmm(R"(^([01]?\d|2[0-4]):([0-5]\d)$)");
+    std::smatch m;
+    std::string s = n.IsScalar() ? n.Scalar() : "";
+    if (!std::regex_match(s, m, hhmm)) fail(n, file, key + ": expected a time of day such as \"09:00\"");
+    return Seconds{std::stoi(m[1]) * 3600 + std::stoi(m[2]) * 60};
+}
+
+void apply_business_hours(BusinessHours& b, const YAML::Node& n, const std::string& file) {
+    static const std::vector<std::string> names = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    require_map(n, file, "business_hours");
+    for (const auto& f : n) {
+        const std::string& k = f.first.Scalar();
+        if (k == "timezone") {
+            b.timezone = scalar(f.second, file, "business_hours.timezone");
+        } else if (k == "days") {
+            b.days.clear();
+            for (const auto& d : strings(f.second, file, "business_hours.days")) {
+                auto it = std::find(names.begin(), names.end(), d);
+                if (it == names.end()) fail(f.second, file, "business_hours.days: '" + d + "' is not one of mon..sun");
+                b.days.push_back(static_cast<unsigned>(it - names.begin()) + 1);
+            }
+        } else if (k == "start") {
+            b.start = clock_time(f.second, file, "business_hours.start");
+        } else if (k == "end") {
+            b.end = clock_time(f.second, file, "business_hours.end");
+        } else if (k == "holidays") {
+            b.holidays = strings(f.second, file, "business_hours.holidays");
+            for (const auto& h : b.holidays)
+                if (!parse_rfc3339(h + "T00:00:00Z")) fail(f.second, file, "business_hours.holidays: '" + h + "' is not a date YYYY-MM-DD");
+        } else {
+            fail(f.first, file, "business_hours: unknown key '" + k + "' (known: timezone, days, start, end, holidays)");
+        }
+    }
+    if (b.end <= b.start) fail(n, file, "business_hours: end must be after start");
+}
+
+void apply_sla_targets(SlaTargets& targets, const YAML::Node& v, const std::string& file, const std::string& key,
+                       const BusinessHours& hours) {
+    require_map(v, file, key);
+    for (const auto& p : v) {
+        const std::string pkey = key + "." + p.first.Scalar();
+        require_map(p.second, file, pkey);
+        SlaTarget t;
+        if (auto bh = p.second["business_hours"]) t.business_hours = boolean(bh, file, pkey + ".business_hours");
+        // In business time a day is one working day, not 24 hours.
+        auto day = t.business_hours ? hours.end - hours.start : Seconds{86400};
+        for (const auto& f : p.second) {
+            const std::string& name = f.first.Scalar();
+            if (name == "respond")
+                t.respond = duration(f.second, file, pkey + ".respond", day);
+            else if (name == "resolve")
+                t.resolve = duration(f.second, file, pkey + ".resolve", day);
+            else if (name != "business_hours")
+                fail(f.first, file, pkey + ": unknown key '" + name + "' (known: respond, resolve, business_hours)");
+        }
+        targets[p.first.Scalar()] = t;
     }
 }
 
@@ -105,22 +168,29 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
     } else if (k == "unknown_errs_high") {
         c.unknown_errs_high = boolean(v, file, k);
     } else if (k == "sla") {
+        apply_sla_targets(c.sla, v, file, "sla", c.business_hours);
+    } else if (k == "sla_policies") {
         require_map(v, file, k);
-        for (const auto& p : v) {
-            const std::string key = "sla." + p.first.Scalar();
-            require_map(p.second, file, key);
-            SlaTarget t;
-            for (const auto& f : p.second) {
-                const std::string& name = f.first.Scalar();
-                if (name == "respond")
-                    t.respond = duration(f.second, file, key + ".respond");
-                else if (name == "resolve")
-                    t.resolve = duration(f.second, file, key + ".resolve");
-                else
-                    fail(f.first, file, key + ": unknown key '" + name + "' (known: respond, resolve)");
+        for (const auto& p : v)
+            apply_sla_targets(c.sla_policies[p.first.Scalar()], p.second, file, "sla_policies." + p.first.Scalar(),
+                              c.business_hours);
+    } else if (k == "sla_clock") {
+        require_map(v, file, k);
+        for (const auto& f : v) {
+            const std::string& name = f.first.Scalar();
+            if (name == "at_risk") {
+                double d = 0;
+                if (!f.second.IsScalar() || !YAML::convert<double>::decode(f.second, d) || d <= 0 || d > 1)
+                    fail(f.second, file, "sla_clock.at_risk: expected a fraction between 0 and 1, such as 0.75");
+                c.sla_at_risk = d;
+            } else if (name == "pause_when_mitigated") {
+                c.sla_pause_when_mitigated = boolean(f.second, file, "sla_clock.pause_when_mitigated");
+            } else {
+                fail(f.first, file, "sla_clock: unknown key '" + name + "' (known: at_risk, pause_when_mitigated)");
             }
-            c.sla[p.first.Scalar()] = t;
         }
+    } else if (k == "business_hours") {
+        apply_business_hours(c.business_hours, v, file);
     } else if (k == "resolution_codes") {
         c.resolution_codes = strings(v, file, k);
     } else if (k == "tiers") {
@@ -174,6 +244,9 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
 }  // namespace
 
 Config::Config() {
+    teams = {Team{"service-desk", {"desk-lead@example.com"}, {}},
+             Team{"sre", {"sre-manager@example.com", "head-of-ops@example.com"}, {}}};
+    default_team = "service-desk";
     matrix = {{"high", {{"high", "P1"}, {"medium", "P2"}, {"low", "P3"}}},
               {"medium", {{"high", "P2"}, {"medium", "P3"}, {"low", "P4"}}},
               {"low", {{"high", "P3"}, {"medium", "P4"}, {"low", "P5"}}}};
@@ -184,6 +257,16 @@ Config::Config() {
            {"P3", {hours(4), hours(72)}},
            {"P4", {hours(24), hours(120)}},
            {"P5", {hours(72), hours(480)}}};
+}
+
+const SlaTarget* Config::sla_target(const std::string& policy, const std::string& priority) const {
+    const SlaTargets* targets = &sla;
+    if (!policy.empty()) {
+        auto it = sla_policies.find(policy);
+        if (it != sla_policies.end()) targets = &it->second;
+    }
+    auto t = targets->find(priority);
+    return t == targets->end() ? nullptr : &t->second;
 }
 
 const Team* Config::team(const std::string& name) const {
@@ -207,8 +290,11 @@ std::string Config::matrix_priority(const std::string& impact, const std::string
 void apply_config_layer(Config& config, const YAML::Node& layer, const std::string& file) {
     if (!layer || layer.IsNull()) return;
     if (!layer.IsMap()) fail(layer, file, "the configuration must be a YAML mapping");
+    // Business hours first: they decide what "1d" means in business-time targets.
+    if (auto bh = layer["business_hours"]) apply_section(config, "business_hours", bh, file);
     for (const auto& kv : layer) {
         const std::string& k = kv.first.Scalar();
+        if (k == "business_hours") continue;
         if (std::find(kKnownKeys.begin(), kKnownKeys.end(), k) == kKnownKeys.end()) {
             std::string known;
             for (const auto& name : kKnownKeys) known += (known.empty() ? "" : ", ") + name;
@@ -240,13 +326,17 @@ void check_config(const Config& c, const std::string& file) {
     for (const auto& [p, _] : c.sla)
         if (Config::rank(c.priorities, p) < 0)
             throw InvalidData(where, "sla: '" + p + "' is not one of the priorities");
+    for (const auto& [name, targets] : c.sla_policies)
+        for (const auto& [p, _] : targets)
+            if (Config::rank(c.priorities, p) < 0)
+                throw InvalidData(where, "sla_policies." + name + ": '" + p + "' is not one of the priorities");
     if (!c.default_team.empty() && !c.team(c.default_team))
         throw InvalidData(where, "default_team: '" + c.default_team + "' is not a configured team");
     if (c.tiers.empty()) throw InvalidData(where, "tiers: at least one support tier is needed");
 }
 
-std::string default_config_text() {
-    return R"(# incident project settings. Every key is optional; shown here are the defaults.
+std::string default_config_text(const std::string& teams) {
+    std::string text = R"(# incident project settings. Every key is optional; shown here are the defaults.
 # Precedence: flags > environment > this file > ~/.config/incident/config.yaml > defaults.
 id_prefix: INC
 
@@ -273,6 +363,19 @@ sla:
 
 resolution_codes: [fixed, workaround, rollback, duplicate, false-positive, cancelled]
 
+# SLA clocks: at_risk is the fraction of a target after which escalate --auto
+# escalates functionally; a breach escalates hierarchically.
+sla_clock:
+  at_risk: 0.75
+  pause_when_mitigated: false
+# Targets with business_hours: true only count these hours ("1d" = one working day).
+business_hours:
+  timezone: UTC
+  days: [mon, tue, wed, thu, fri]
+  start: "09:00"
+  end: "17:00"
+  holidays: []
+
 # Functional escalation walks the tiers; hierarchical escalation walks a team's managers.
 tiers: [L1, L2, L3]
 teams:
@@ -292,6 +395,11 @@ git:
   auto_commit: true
   commit_message: "{id}: {event}: {title}"
 )";
+    const std::string default_teams =
+        "teams:\n  service-desk: {managers: [desk-lead@example.com]}\n"
+        "  sre: {managers: [sre-manager@example.com, head-of-ops@example.com]}\ndefault_team: service-desk";
+    if (!teams.empty()) text.replace(text.find(default_teams), default_teams.size(), teams);
+    return text;
 }
 
 }  // namespace incident

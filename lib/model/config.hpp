@@ -18,6 +18,18 @@ namespace incident {
 struct SlaTarget {
     Seconds respond{0};
     Seconds resolve{0};
+    bool business_hours = false;  // measured in business time; "d" is one business day
+};
+
+// priority -> targets
+using SlaTargets = std::map<std::string, SlaTarget>;
+
+struct BusinessHours {
+    std::string timezone = "UTC";
+    std::vector<unsigned> days{1, 2, 3, 4, 5};  // ISO weekdays, Monday = 1
+    Seconds start{9 * 3600};
+    Seconds end{17 * 3600};
+    std::vector<std::string> holidays;  // YYYY-MM-DD, local dates
 };
 
 struct Team {
@@ -33,7 +45,11 @@ struct Config {
     std::vector<std::string> priorities{"P1", "P2", "P3", "P4", "P5"};
     std::map<std::string, std::map<std::string, std::string>> matrix;  // impact -> urgency -> priority
     bool unknown_errs_high = true;
-    std::map<std::string, SlaTarget> sla;
+    SlaTargets sla;                                  // the default policy
+    std::map<std::string, SlaTargets> sla_policies;  // named policies rules can pick
+    double sla_at_risk = 0.75;                       // fraction of a target that makes it at risk
+    bool sla_pause_when_mitigated = false;           // the resolve clock stops while mitigated
+    BusinessHours business_hours;
     std::vector<std::string> resolution_codes{"fixed", "workaround", "rollback", "duplicate",
                                               "false-positive", "cancelled"};
     std::vector<std::string> tiers{"L1", "L2", "L3"};
@@ -50,6 +66,8 @@ struct Config {
     Config();  // the built-in defaults
 
     const Team* team(const std::string& name) const;
+    // The targets for a priority under a policy (empty: the default); null if none.
+    const SlaTarget* sla_target(const std::string& policy, const std::string& priority) const;
     // Position in an ordered scale, or -1.
     static int rank(const std::vector<std::string>& scale, const std::string& value);
     // The priority the matrix gives, or empty when a value is not on its scale.
@@ -67,7 +85,8 @@ void apply_config_env(Config& config, const EnvLookup& env);
 // Checks cross-references (matrix values are priorities, SLA keys, ...).
 void check_config(const Config& config, const std::string& file);
 
-// The text `incident init` writes: the defaults, commented.
-std::string default_config_text();
+// The text `incident init` writes: the defaults, commented. `teams` replaces
+// the default teams block (a preset's teams and default_team).
+std::string default_config_text(const std::string& teams = "");
 
 }  // namespace incident

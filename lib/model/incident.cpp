@@ -195,7 +195,7 @@ bool Incident::has_tag(std::string_view tag) const {
 const std::vector<std::string>& incident_keys() {
     static const std::vector<std::string> keys = {
         "id", "uid", "title", "status", "drill", "category", "subcategory", "service", "impact",
-        "urgency", "priority", "priority_reason", "reporter", "assignee", "team", "tier", "roles",
+        "urgency", "priority", "priority_reason", "sla_policy", "reporter", "assignee", "team", "tier", "roles",
         "tags", "related", "problem", "location", "dedup_key", "detected_at", "opened_at",
         "acknowledged_at", "mitigated_at", "resolved_at", "closed_at", "description", "resolution",
         "actions", "timeline"};
@@ -228,6 +228,7 @@ Incident incident_from_yaml(const YAML::Node& root, const std::string& file) {
     inc.urgency = f.str("urgency");
     inc.priority = f.str("priority");
     inc.priority_reason = f.str("priority_reason");
+    inc.sla_policy = f.str("sla_policy");
     inc.reporter = f.str("reporter");
     inc.assignee = f.str("assignee");
     inc.team = f.str("team");
@@ -322,6 +323,8 @@ std::string incident_to_yaml(const Incident& inc) {
     text("urgency", inc.urgency);
     text("priority", inc.priority);
     text("priority_reason", inc.priority_reason);
+    if (!inc.sla_policy.empty()) text("sla_policy", inc.sla_policy);
+    else extras_after("sla_policy");
     text("reporter", inc.reporter);
     text("assignee", inc.assignee);
     text("team", inc.team);
@@ -421,6 +424,7 @@ nlohmann::ordered_json incident_to_json(const Incident& inc) {
     j["urgency"] = opt_str_json(inc.urgency);
     j["priority"] = opt_str_json(inc.priority);
     j["priority_reason"] = opt_str_json(inc.priority_reason);
+    j["sla_policy"] = opt_str_json(inc.sla_policy);
     j["reporter"] = opt_str_json(inc.reporter);
     j["assignee"] = opt_str_json(inc.assignee);
     j["team"] = opt_str_json(inc.team);

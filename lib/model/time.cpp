@@ -73,7 +73,7 @@ std::string format_date(Timestamp t) {
     return date::format("%Y-%m-%d", date::floor<date::days>(t));
 }
 
-std::optional<Seconds> parse_duration(std::string_view text) {
+std::optional<Seconds> parse_duration(std::string_view text, Seconds day) {
     if (text.empty()) return std::nullopt;
     long long total = 0;
     size_t i = 0;
@@ -87,8 +87,8 @@ std::optional<Seconds> parse_duration(std::string_view text) {
             case 's': unit = 1; break;
             case 'm': unit = 60; break;
             case 'h': unit = 3600; break;
-            case 'd': unit = 86400; break;
-            case 'w': unit = 7 * 86400; break;
+            case 'd': unit = day.count(); break;
+            case 'w': unit = 7 * day.count(); break;
             default: return std::nullopt;
         }
         total += n * unit;

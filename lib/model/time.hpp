@@ -21,7 +21,9 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text);
 std::string format_rfc3339(Timestamp t);
 
 // Parses a duration: "90s", "15m", "4h", "2d", "1w", or combined "1h30m".
-std::optional<Seconds> parse_duration(std::string_view text);
+// `day` is the length of "d" (a business day in business-time targets); a
+// week is seven days.
+std::optional<Seconds> parse_duration(std::string_view text, Seconds day = Seconds{86400});
 
 // "1h 5m", "3d 2h", "45s": for people.
 std::string format_duration(Seconds d);

@@ -15,6 +15,8 @@ struct Repository {
     bool in_git = false;
 
     fs::path config_path() const { return root / ".incident" / "config.yaml"; }
+    fs::path rules_path() const { return root / ".incident" / "rules.yaml"; }
+    fs::path rule_tests_path() const { return root / ".incident" / "rules-tests.yaml"; }
     fs::path incidents_dir() const { return root / "incidents"; }
     fs::path postmortems_dir() const { return root / "postmortems"; }
     fs::path lock_path() const { return state_dir / "lock"; }

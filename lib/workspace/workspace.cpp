@@ -81,7 +81,10 @@ Workspace open_workspace(const fs::path& start, const EnvLookup& env) {
         apply_config_layer(cfg, load_yaml_file(repo.config_path().string(), display), display);
     apply_config_env(cfg, env);
     check_config(cfg, display);
-    return Workspace{repo, std::move(cfg), Store(repo)};
+    RuleSet rules;
+    if (fs::is_regular_file(repo.rules_path(), ec))
+        rules = load_rules_file(repo.rules_path().string(), repo.relative(repo.rules_path()));
+    return Workspace{repo, std::move(cfg), Store(repo), std::move(rules)};
 }
 
 ChangeResult change_incident(const Workspace& ws, const std::string& id, const Mutation& mutate,
@@ -130,9 +133,11 @@ ChangeResult replace_incident(const Workspace& ws, const std::string& id, const 
     return r;
 }
 
-InitResult init_repository(const fs::path& dir, const std::string& config_text, const std::string& actor,
-                           bool commit) {
+InitResult init_repository(const fs::path& dir, const std::string& preset, const std::string& actor, bool commit) {
     InitResult r;
+    const RulePack* pack = preset.empty() ? nullptr : find_pack(preset);
+    if (!preset.empty() && !pack)
+        throw UsageError("no preset named '" + preset + "'", "presets: itil, sre, security");
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) throw IoError("cannot create " + dir.string() + ": " + ec.message());
@@ -150,13 +155,23 @@ InitResult init_repository(const fs::path& dir, const std::string& config_text, 
     fs::create_directories(repo.incidents_dir(), ec);
     fs::create_directories(repo.postmortems_dir(), ec);
     if (ec) throw IoError("cannot create the layout in " + repo.root.string() + ": " + ec.message());
-    write_file_atomically(repo.config_path(), config_text);
+    write_file_atomically(repo.config_path(), default_config_text(pack ? pack->teams : ""));
     // A writer killed between creating its temporary and renaming it leaves
     // ".NAME.tmp.XXXXXX" behind; keep such leftovers out of git.
     const std::string ignore = "# temporaries of interrupted atomic writes\n.*.tmp.*\n";
     for (const auto& dir : {repo.incidents_dir(), repo.postmortems_dir()})
         if (!fs::exists(dir / ".gitignore", ec)) write_file_atomically(dir / ".gitignore", ignore);
     r.created = {".incident/config.yaml", "incidents/.gitignore", "postmortems/.gitignore"};
+    if (pack) {
+        write_file_atomically(repo.rules_path(),
+                              std::string("# Prioritisation rules, evaluated in order after the included pack's.\n"
+                                          "# See man incident-rules. Test them with: incident rules test\n"
+                                          "include: [") + pack->name + "]\nrules: []\n");
+        write_file_atomically(repo.rule_tests_path(), std::string("# Rule test cases for the ") + pack->name +
+                                                          " pack; add your own below.\n" + pack->tests);
+        r.created.push_back(".incident/rules.yaml");
+        r.created.push_back(".incident/rules-tests.yaml");
+    }
     if (commit) {
         try {
             git::commit_paths(repo.root.string(), r.created, "incident: initialise repository", actor);

@@ -5,6 +5,7 @@
 
 #include "model/config.hpp"
 #include "model/incident.hpp"
+#include "rules/rules.hpp"
 #include "store/store.hpp"
 
 #include <chrono>
@@ -18,6 +19,7 @@ struct Workspace {
     Repository repo;
     Config config;
     Store store;
+    RuleSet rules;  // .incident/rules.yaml (with its includes); empty when absent
 };
 
 // Finds the repository from `start` and loads config layers
@@ -70,8 +72,9 @@ struct InitResult {
 };
 
 // Creates .incident/config.yaml, incidents/, postmortems/ (and runs git init
-// when `dir` is not in a repository). Refuses if a config already exists.
-InitResult init_repository(const fs::path& dir, const std::string& config_text, const std::string& actor,
-                           bool commit);
+// when `dir` is not in a repository). With a preset (a shipped rule pack's
+// name) also rules.yaml including that pack and its rule test cases.
+// Refuses if a config already exists.
+InitResult init_repository(const fs::path& dir, const std::string& preset, const std::string& actor, bool commit);
 
 }  // namespace incident

@@ -13,7 +13,7 @@ test_full_walk_one_commit_per_change() {
   open_p1; expect_rc 0; expect_eq "$OUT" "INC-1" "open prints the id"
   run triage INC-1 --category network --subcategory outage --at 2026-11-22T03:05:00Z --json
   expect_rc 0; expect_json .status triaged; expect_json .priority P1
-  expect_json .priority_reason "matrix: impact=high x urgency=high"
+  expect_json .priority_reason "matrix: impact=high x urgency=high -> P1"
   run ack 1 --by bob@example.com --at 2026-11-22T03:09:00Z --json
   expect_rc 0; expect_json .status investigating; expect_json .acknowledged_at 2026-11-22T03:09:00Z
   expect_json .assignee bob@example.com

@@ -21,6 +21,9 @@ TEST_CASE("defaults are complete and consistent") {
     CHECK(from_text.tiers == c.tiers);
     CHECK(from_text.sla.at("P1").resolve == c.sla.at("P1").resolve);
     CHECK(from_text.close_contact_attempts == c.close_contact_attempts);
+    REQUIRE(from_text.teams.size() == c.teams.size());
+    CHECK(from_text.teams[1].managers == c.teams[1].managers);
+    CHECK(from_text.default_team == c.default_team);
 }
 
 TEST_CASE("layers override only what they name; the environment wins over files") {

@@ -12,6 +12,7 @@ Timestamp at(const char* s) { return *parse_rfc3339(s); }
 
 struct Fixture {
     Config config;
+    RuleSet rules;
     Fixture() {
         config.teams = {Team{"sre", {"m1@example.com", "m2@example.com"}, {}}};
         config.default_team = "sre";
@@ -22,7 +23,7 @@ struct Fixture {
         f.title = "t";
         f.impact = impact;
         f.urgency = urgency;
-        return open_incident("INC-1", f, actor());
+        return open_incident("INC-1", f, rules, actor());
     }
 };
 
@@ -31,7 +32,7 @@ Incident in_status(Fixture& fx, Status s) {
     auto a = fx.actor("2026-11-22T04:00:00Z");
     if (s == Status::open) return inc;
     if (s == Status::triaged) {
-        triage(inc, {}, a);
+        triage(inc, {}, fx.rules, a);
         return inc;
     }
     if (s == Status::investigating) {
@@ -53,7 +54,7 @@ TEST_CASE("open: matrix priority, defaults, opened event") {
     Incident inc = fx.fresh("medium", "low");
     CHECK(inc.status == Status::open);
     CHECK(inc.priority == "P4");
-    CHECK(inc.priority_reason == "matrix: impact=medium x urgency=low");
+    CHECK(inc.priority_reason == "matrix: impact=medium x urgency=low -> P4");
     CHECK(inc.team == "sre");
     CHECK(inc.tier == "L1");
     CHECK(inc.reporter == "alice");
@@ -62,7 +63,7 @@ TEST_CASE("open: matrix priority, defaults, opened event") {
     NewIncident bad;
     bad.title = "t";
     bad.impact = "enormous";
-    CHECK_THROWS_AS(open_incident("INC-2", bad, fx.actor()), UsageError);
+    CHECK_THROWS_AS(open_incident("INC-2", bad, fx.rules, fx.actor()), UsageError);
 }
 
 TEST_CASE("status changes: the table of allowed and refused moves") {
@@ -102,18 +103,19 @@ TEST_CASE("triage keeps a hand-set priority and errs high on unknowns") {
     Fixture fx;
     NewIncident f;
     f.title = "t";
-    Incident inc = open_incident("INC-1", f, fx.actor());
-    triage(inc, {}, fx.actor());
+    Incident inc = open_incident("INC-1", f, fx.rules, fx.actor());
+    CHECK(inc.priority.empty());  // nothing known, no rule fired: priority waits for triage
+    triage(inc, {}, fx.rules, fx.actor());
     CHECK(inc.priority == "P1");
     CHECK(inc.priority_reason.find("impact unknown: assumed high") != std::string::npos);
     Classification manual;
     manual.priority = "P3";
-    triage(inc, manual, fx.actor());
+    triage(inc, manual, fx.rules, fx.actor());
     CHECK(is_manual_priority(inc));
     Classification again;
     again.impact = "low";
     again.urgency = "low";
-    triage(inc, again, fx.actor());
+    triage(inc, again, fx.rules, fx.actor());
     CHECK(inc.priority == "P3");
 }
 

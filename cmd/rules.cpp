@@ -1,0 +1,149 @@
+// incident rules check|test|explain|packs: the rules as code.
+#include "commands.hpp"
+#include "model/yaml_doc.hpp"
+#include "output.hpp"
+#include "rules/rule_tests.hpp"
+#include "rules_output.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace incident::cli {
+
+struct RulesOptions {
+    std::string file;  // check: rules file; test: cases file
+    std::string id;    // explain
+    std::string pack;  // test --pack
+    CommonFlags flags;
+};
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) throw IoError("cannot read " + p.string());
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void run_check(const RulesOptions& o, const Context& ctx) {
+    Workspace ws = open_workspace(ctx);
+    RuleSet rules = ws.rules;
+    std::string shown = ws.repo.relative(ws.repo.rules_path());
+    if (!o.file.empty()) {
+        shown = o.file;
+        rules = parse_rules(slurp(o.file), o.file);  // parse errors: exit 4, located
+    }
+    auto findings = lint_rules(rules, ws.config);
+    bool errors = false;
+    for (const auto& f : findings) errors = errors || f.severity == "error";
+    if (o.flags.json) {
+        nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+        for (const auto& f : findings)
+            arr.push_back({{"file", f.where.file}, {"line", f.where.line}, {"column", f.where.column},
+                           {"severity", f.severity}, {"message", f.message}});
+        print_json(ctx.io, {{"rules", rules.rules.size()}, {"findings", arr}});
+    } else {
+        for (const auto& f : findings) ctx.io.err << f.where.str() << ": " << f.severity << ": " << f.message << "\n";
+        if (findings.empty()) ctx.io.out << shown << ": " << rules.rules.size() << " rules, no problems\n";
+    }
+    if (errors) throw InvalidData(Location{shown}, "the rules have errors");
+}
+
+void run_test(const RulesOptions& o, const Context& ctx) {
+    Workspace ws = open_workspace(ctx);
+    RuleSet rules = ws.rules;
+    std::string text, shown;
+    if (!o.pack.empty()) {
+        const RulePack* pack = find_pack(o.pack);
+        if (!pack) throw UsageError("no rule pack named '" + o.pack + "'", "shipped packs: itil, sre, security");
+        rules = parse_rules(std::string("include: [") + pack->name + "]\n", "pack:" + o.pack);
+        text = pack->tests;
+        shown = "pack:" + o.pack + ":tests";
+    }
+    if (!o.file.empty()) {
+        text = slurp(o.file);
+        shown = o.file;
+    } else if (o.pack.empty()) {
+        text = slurp(ws.repo.rule_tests_path());
+        shown = ws.repo.relative(ws.repo.rule_tests_path());
+    }
+    auto results = run_rule_cases(parse_rule_cases(text, shown), rules, ws.config);
+    size_t failed = 0;
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    for (const auto& r : results) {
+        if (!r.passed) ++failed;
+        if (o.flags.json) {
+            arr.push_back({{"name", r.name}, {"line", r.where.line}, {"passed", r.passed}, {"diffs", r.diffs},
+                           {"reason", r.reason}});
+            continue;
+        }
+        if (r.passed) {
+            ctx.io.out << paint(ctx.io, "32", "  pass  ") << r.name << "\n";
+        } else {
+            ctx.io.out << paint(ctx.io, "31", "  FAIL  ") << r.name << "  (" << r.where.str() << ")\n";
+            for (const auto& d : r.diffs) ctx.io.out << "          " << d << "\n";
+            ctx.io.out << "          because: " << r.reason << "\n";
+        }
+    }
+    if (o.flags.json)
+        print_json(ctx.io, {{"passed", results.size() - failed}, {"failed", failed}, {"cases", arr}});
+    else
+        ctx.io.out << results.size() - failed << " passed, " << failed << " failed\n";
+    if (failed) throw Error(ExitCode::check, std::to_string(failed) + " rule test case(s) failed");
+}
+
+void run_explain(const RulesOptions& o, const Context& ctx) {
+    Workspace ws = open_workspace(ctx);
+    Incident inc = ws.store.load(normalise_id(o.id, ws.config.id_prefix));
+    Decision d = decide(inc, ws.rules, ws.config);
+    if (o.flags.json) {
+        auto doc = decision_to_json(d);
+        doc["id"] = inc.id;
+        doc["recorded_priority"] = inc.priority;
+        print_json(ctx.io, doc);
+        return;
+    }
+    ctx.io.out << inc.id << ": " << inc.title << "\n";
+    print_trace(ctx.io, d);
+}
+
+void run_packs(const RulesOptions& o, const Context& ctx) {
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    for (const auto& p : rule_packs()) {
+        if (o.flags.json)
+            arr.push_back({{"name", p.name}, {"summary", p.summary}});
+        else
+            ctx.io.out << p.name << std::string(10 - std::string(p.name).size(), ' ') << p.summary << "\n";
+    }
+    if (o.flags.json) print_json(ctx.io, arr);
+}
+
+}  // namespace
+
+void register_rules(CLI::App& app, Context& ctx) {
+    auto opts = std::make_shared<RulesOptions>();
+    auto* cmd = app.add_subcommand("rules", "Check, test and explain the prioritisation rules");
+    cmd->require_subcommand(1);
+    auto* check = cmd->add_subcommand("check", "Lint the rules: bad regexes, wrong types, unknown fields, values "
+                                               "outside the configured scales, unreachable rules");
+    check->add_option("file", opts->file, "Rules file (default: .incident/rules.yaml)");
+    check->add_flag("--json", opts->flags.json, "Print the findings as JSON");
+    check->callback([opts, &ctx] { run_check(*opts, ctx); });
+    auto* test = cmd->add_subcommand("test", "Run rule test cases; exit 6 when a case fails");
+    test->add_option("file", opts->file, "Test cases (default: .incident/rules-tests.yaml)");
+    test->add_option("--pack", opts->pack, "Run a shipped pack's own cases against that pack")
+        ->check(CLI::IsMember({"itil", "sre", "security"}));
+    test->add_flag("--json", opts->flags.json, "Print the results as JSON");
+    test->callback([opts, &ctx] { run_test(*opts, ctx); });
+    auto* explain = cmd->add_subcommand("explain", "Show how the rules would prioritise an incident now");
+    explain->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
+    explain->add_flag("--json", opts->flags.json, "Print the decision as JSON");
+    explain->callback([opts, &ctx] { run_explain(*opts, ctx); });
+    auto* packs = cmd->add_subcommand("packs", "List the rule packs shipped with incident");
+    packs->add_flag("--json", opts->flags.json, "Print the packs as JSON");
+    packs->callback([opts, &ctx] { run_packs(*opts, ctx); });
+}
+
+}  // namespace incident::cli

@@ -1,0 +1,14 @@
+// Printing a rule decision's trace: shared by `triage --explain` and
+// `rules explain`.
+#pragma once
+
+#include "context.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace incident::cli {
+
+void print_trace(const Io& io, const Decision& d);
+nlohmann::ordered_json decision_to_json(const Decision& d);
+
+}  // namespace incident::cli

@@ -1,0 +1,252 @@
+// Evaluating rules: conditions with their explanation, actions, the matrix
+// as the default rule, floors and ceilings.
+#include "rules/rules.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace incident {
+
+namespace {
+
+struct Outcome {
+    bool ok;
+    std::string why;
+};
+
+// The ordered scale a field lives on, if any (most severe first).
+const std::vector<std::string>* scale_of(const std::string& field, const Config& cfg) {
+    if (field == "priority") return &cfg.priorities;
+    if (field == "impact") return &cfg.impact_scale;
+    if (field == "urgency") return &cfg.urgency_scale;
+    return nullptr;
+}
+
+std::optional<double> number(const std::string& s) {
+    try {
+        size_t used = 0;
+        double d = std::stod(s, &used);
+        if (used == s.size()) return d;
+    } catch (...) {
+    }
+    return std::nullopt;
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// "a < b" on a scale means "a is more severe than b": P1 < P2.
+Outcome compare(const Condition& c, const std::string& value, const Config& cfg) {
+    const std::string& operand = c.values.at(0);
+    double a = 0, b = 0;
+    if (const auto* scale = scale_of(c.field, cfg)) {
+        int ra = Config::rank(*scale, value), rb = Config::rank(*scale, operand);
+        if (ra < 0 || rb < 0) return {false, c.field + "=" + value + " not comparable with " + operand};
+        a = ra;
+        b = rb;
+    } else {
+        auto na = number(value), nb = number(operand);
+        if (!na || !nb) return {false, c.field + "=" + value + " is not a number"};
+        a = *na;
+        b = *nb;
+    }
+    bool ok = c.op == "<" ? a < b : c.op == "<=" ? a <= b : c.op == ">" ? a > b : a >= b;
+    return {ok, c.field + "=" + value + (ok ? " " : " not ") + c.op + " " + operand};
+}
+
+Outcome eval(const Condition& c, const Incident& inc, const Config& cfg) {
+    using K = Condition::Kind;
+    switch (c.kind) {
+        case K::all: {
+            std::string why;
+            for (const auto& child : c.children) {
+                auto o = eval(child, inc, cfg);
+                if (!o.ok) return o;
+                why += (why.empty() ? "" : ", ") + o.why;
+            }
+            return {true, why.empty() ? "always" : why};
+        }
+        case K::any: {
+            std::string why;
+            for (const auto& child : c.children) {
+                auto o = eval(child, inc, cfg);
+                if (o.ok) return o;
+                why += (why.empty() ? "" : "; ") + o.why;
+            }
+            return {false, "none of: " + why};
+        }
+        case K::negate: {
+            auto o = eval(c.children.at(0), inc, cfg);
+            return {!o.ok, "not (" + o.why + ")"};
+        }
+        case K::tag: {
+            bool ok = inc.has_tag(c.values.at(0));
+            return {ok, "tag " + c.values.at(0) + (ok ? " present" : " absent")};
+        }
+        case K::contains: {
+            bool ok = lower(inc.title + "\n" + inc.description).find(c.values.at(0)) != std::string::npos;
+            return {ok, "text " + std::string(ok ? "contains" : "lacks") + " '" + c.values.at(0) + "'"};
+        }
+        case K::compare: break;
+    }
+    auto value = field_value(inc, c.field);
+    if (c.op == "exists") {
+        bool want = c.values.at(0) == "true" || c.values.at(0) == "yes";
+        bool ok = value.has_value() == want;
+        return {ok, c.field + (value ? " is set" : " is unset")};
+    }
+    if (!value) return {false, c.field + " is unset"};
+    if (c.op == "equals") {
+        bool ok = c.field == "tags" ? inc.has_tag(c.values.at(0)) : *value == c.values.at(0);
+        return {ok, c.field + "=" + *value + (ok ? "" : " (wanted " + c.values.at(0) + ")")};
+    }
+    if (c.op == "in") {
+        bool ok = std::find(c.values.begin(), c.values.end(), *value) != c.values.end();
+        return {ok, c.field + "=" + *value + (ok ? " in list" : " not in list")};
+    }
+    if (c.op == "matches") {
+        bool ok = std::regex_search(*value, *c.re);
+        return {ok, c.field + (ok ? " matches /" : " does not match /") + c.values.at(0) + "/"};
+    }
+    if (c.op == "contains") {
+        bool ok = lower(*value).find(c.values.at(0)) != std::string::npos;
+        return {ok, c.field + (ok ? " contains '" : " lacks '") + c.values.at(0) + "'"};
+    }
+    return compare(c, *value, cfg);
+}
+
+// The more severe of two priorities (empty loses).
+std::string more_severe(const Config& cfg, const std::string& a, const std::string& b) {
+    if (a.empty()) return b;
+    if (b.empty()) return a;
+    return Config::rank(cfg.priorities, a) <= Config::rank(cfg.priorities, b) ? a : b;
+}
+
+// The field a rule action sets (one of the settable names).
+std::string& settable(Incident& inc, const std::string& name) {
+    if (name == "impact") return inc.impact;
+    if (name == "urgency") return inc.urgency;
+    if (name == "category") return inc.category;
+    if (name == "subcategory") return inc.subcategory;
+    if (name == "team") return inc.team;
+    return inc.tier;
+}
+
+}  // namespace
+
+Decision decide(Incident& inc, const RuleSet& rules, const Config& cfg, const std::set<std::string>& locked) {
+    Decision d;
+    std::string floor, ceiling, set_priority, set_by;
+    std::vector<std::string> reasons;
+    for (const auto& rule : rules.rules) {
+        auto o = eval(rule.when, inc, cfg);
+        d.trace.push_back({rule.name, rule.origin, o.ok, o.why});
+        if (!o.ok) continue;
+        d.fired.push_back(rule.name);
+        reasons.push_back("rule " + rule.name + ": " + o.why);
+        const RuleAction& a = rule.then;
+        for (const auto& [name, value] : a.set) {
+            if (locked.count(name)) continue;
+            settable(inc, name) = value;
+        }
+        for (const auto& t : a.tags)
+            if (!inc.has_tag(t)) inc.tags.push_back(t);
+        for (const auto& n : a.notify)
+            if (std::find(d.notify.begin(), d.notify.end(), n) == d.notify.end()) d.notify.push_back(n);
+        if (!a.priority.empty() && set_priority.empty()) {
+            set_priority = a.priority;
+            set_by = rule.name;
+        }
+        floor = more_severe(cfg, floor, a.floor);
+        if (!a.ceiling.empty())
+            ceiling = ceiling.empty() ? a.ceiling : (more_severe(cfg, ceiling, a.ceiling) == ceiling ? a.ceiling : ceiling);
+        if (!a.sla.empty()) d.sla = a.sla;
+        if (a.stop) break;
+    }
+    auto join = [](const std::vector<std::string>& v) {
+        std::string s;
+        for (const auto& x : v) s += (s.empty() ? "" : "; ") + x;
+        return s;
+    };
+    if (inc.priority_reason.rfind("manual", 0) == 0 && !inc.priority.empty()) {
+        d.manual = true;
+        d.priority = inc.priority;
+        d.reason = inc.priority_reason;
+        return d;
+    }
+    if (!set_priority.empty()) {
+        d.priority = set_priority;
+        reasons.push_back("priority " + set_priority + " set by rule " + set_by);
+    } else {
+        std::string impact = inc.impact, urgency = inc.urgency, assumed;
+        if (impact.empty() && cfg.unknown_errs_high) {
+            impact = cfg.impact_scale.front();
+            assumed += " (impact unknown: assumed " + impact + ")";
+        }
+        if (urgency.empty() && cfg.unknown_errs_high) {
+            urgency = cfg.urgency_scale.front();
+            assumed += " (urgency unknown: assumed " + urgency + ")";
+        }
+        d.priority = cfg.matrix_priority(impact, urgency);
+        if (!d.priority.empty())
+            reasons.push_back("matrix: impact=" + impact + " x urgency=" + urgency + " -> " + d.priority + assumed);
+    }
+    if (!ceiling.empty() && more_severe(cfg, d.priority, ceiling) == d.priority && d.priority != ceiling) {
+        reasons.push_back("ceiling " + ceiling);
+        d.priority = ceiling;
+    }
+    // Floors win over ceilings: when in doubt, err high.
+    if (!floor.empty() && more_severe(cfg, d.priority, floor) == floor && d.priority != floor) {
+        reasons.push_back("floor " + floor);
+        d.priority = floor;
+    }
+    d.reason = join(reasons);
+    return d;
+}
+
+std::vector<Finding> lint_rules(const RuleSet& rules, const Config& cfg) {
+    std::vector<Finding> out;
+    auto error = [&](const Location& w, const std::string& m) { out.push_back({w, "error", m}); };
+    auto on_scale = [&](const Location& w, const std::vector<std::string>& scale, const std::string& v, const std::string& what) {
+        if (!v.empty() && Config::rank(scale, v) < 0) error(w, what + " '" + v + "' is not on the configured scale");
+    };
+    std::function<void(const Condition&, const Rule&)> walk = [&](const Condition& c, const Rule& r) {
+        for (const auto& child : c.children) walk(child, r);
+        if (c.kind != Condition::Kind::compare) return;
+        if (const auto* scale = scale_of(c.field, cfg))
+            for (const auto& v : c.values) on_scale(c.where, *scale, v, "rule " + r.name + ": " + c.field);
+        if (c.field == "status" && c.op != "matches")
+            for (const auto& v : c.values)
+                if (!parse_status(v)) error(c.where, "rule " + r.name + ": unknown status '" + v + "'");
+    };
+    std::set<std::string> names;
+    bool stopped_always = false;
+    std::string stopper;
+    for (const auto& r : rules.rules) {
+        if (!names.insert(r.name).second) out.push_back({r.where, "warning", "rule " + r.name + ": duplicate name"});
+        if (stopped_always)
+            out.push_back({r.where, "warning", "rule " + r.name + ": unreachable (rule " + stopper + " always matches and stops)"});
+        walk(r.when, r);
+        for (const auto& [name, value] : r.then.set) {
+            if (name == "impact") on_scale(r.where, cfg.impact_scale, value, "rule " + r.name + ": impact");
+            if (name == "urgency") on_scale(r.where, cfg.urgency_scale, value, "rule " + r.name + ": urgency");
+            if (name == "tier") on_scale(r.where, cfg.tiers, value, "rule " + r.name + ": tier");
+            if (name == "team" && !cfg.teams.empty() && !cfg.team(value))
+                error(r.where, "rule " + r.name + ": team '" + value + "' is not configured");
+        }
+        for (const auto& p : {r.then.priority, r.then.floor, r.then.ceiling})
+            on_scale(r.where, cfg.priorities, p, "rule " + r.name + ": priority");
+        if (!r.then.sla.empty() && !cfg.sla_policies.count(r.then.sla))
+            error(r.where, "rule " + r.name + ": no SLA policy '" + r.then.sla + "' in sla_policies");
+        bool always = r.when.kind == Condition::Kind::all && r.when.children.empty();
+        if (always && r.then.stop && !stopped_always) {
+            stopped_always = true;
+            stopper = r.name;
+        }
+    }
+    return out;
+}
+
+}  // namespace incident

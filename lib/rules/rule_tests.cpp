@@ -1,0 +1,103 @@
+#include "rules/rule_tests.hpp"
+
+#include "model/yaml_doc.hpp"
+
+#include <algorithm>
+
+namespace incident {
+
+namespace {
+
+const std::vector<std::string> kExpectable = {"priority", "team", "tier", "impact", "urgency", "category",
+                                              "subcategory", "sla_policy", "tags"};
+
+}  // namespace
+
+std::vector<RuleCase> parse_rule_cases(std::string_view text, const std::string& file) {
+    YAML::Node root = load_yaml(text, file);
+    auto cases = root.IsMap() ? root["cases"] : YAML::Node();
+    if (!cases || !cases.IsSequence())
+        throw InvalidData(locate(root, file), "a rule test file needs a 'cases:' list");
+    std::vector<RuleCase> out;
+    for (const auto& c : cases) {
+        if (!c.IsMap()) throw InvalidData(locate(c, file), "each case must be a mapping with name, incident and expect");
+        RuleCase rc;
+        rc.where = locate(c, file);
+        for (const auto& kv : c) {
+            const std::string key = kv.first.Scalar();
+            if (key != "name" && key != "incident" && key != "expect")
+                throw InvalidData(locate(kv.first, file), "unknown key '" + key + "' in a case (known: name, incident, expect)");
+        }
+        rc.name = c["name"] && c["name"].IsScalar() ? c["name"].Scalar() : "case at line " + std::to_string(rc.where.line);
+        rc.incident = c["incident"];
+        if (!rc.incident || !rc.incident.IsMap())
+            throw InvalidData(rc.where, rc.name + ": 'incident' must be a mapping of fields");
+        auto expect = c["expect"];
+        if (!expect || !expect.IsMap() || expect.size() == 0)
+            throw InvalidData(rc.where, rc.name + ": 'expect' must name at least one field");
+        for (const auto& kv : expect) {
+            const std::string key = kv.first.Scalar();
+            if (std::find(kExpectable.begin(), kExpectable.end(), key) == kExpectable.end())
+                throw InvalidData(locate(kv.first, file), rc.name + ": cannot expect '" + key +
+                                                              "' (known: priority, team, tier, impact, urgency, "
+                                                              "category, subcategory, sla_policy, tags)");
+            if (!kv.second.IsScalar() && !kv.second.IsSequence())
+                throw InvalidData(locate(kv.second, file), rc.name + ": expected value must be a string or list");
+            std::string value;
+            if (kv.second.IsSequence())
+                for (const auto& t : kv.second) value += (value.empty() ? "" : ",") + t.Scalar();
+            else
+                value = kv.second.Scalar();
+            rc.expect.emplace_back(key, value);
+        }
+        out.push_back(std::move(rc));
+    }
+    return out;
+}
+
+std::vector<CaseResult> run_rule_cases(const std::vector<RuleCase>& cases, const RuleSet& rules, const Config& config) {
+    std::vector<CaseResult> out;
+    for (const auto& rc : cases) {
+        CaseResult r{rc.name, rc.where, true, {}, {}};
+        YAML::Node doc = YAML::Clone(rc.incident);
+        if (!doc["id"]) doc["id"] = "TEST-1";
+        if (!doc["status"]) doc["status"] = "open";
+        if (!doc["title"]) doc["title"] = rc.name;
+        Incident inc = incident_from_yaml(doc, rc.where.file);
+        if (inc.team.empty()) inc.team = config.default_team;
+        if (inc.tier.empty() && !config.tiers.empty()) inc.tier = config.tiers.front();
+        Decision d = decide(inc, rules, config);
+        inc.priority = d.priority;
+        if (!d.sla.empty()) inc.sla_policy = d.sla;
+        r.reason = d.reason;
+        for (const auto& [key, want] : rc.expect) {
+            std::string got;
+            if (key == "tags") {
+                // every expected tag must be present
+                std::string missing;
+                size_t start = 0;
+                while (start <= want.size()) {
+                    size_t comma = want.find(',', start);
+                    std::string tag = want.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                    if (!tag.empty() && !inc.has_tag(tag)) missing += (missing.empty() ? "" : ",") + tag;
+                    if (comma == std::string::npos) break;
+                    start = comma + 1;
+                }
+                if (!missing.empty()) {
+                    r.passed = false;
+                    r.diffs.push_back("tags: missing " + missing);
+                }
+                continue;
+            }
+            got = field_value(inc, key).value_or("");
+            if (got != want) {
+                r.passed = false;
+                r.diffs.push_back(key + ": expected " + want + ", got " + (got.empty() ? "(unset)" : got));
+            }
+        }
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+}  // namespace incident

@@ -1,0 +1,32 @@
+// Rule test cases, so teams test their rules in CI like code: incident
+// fields in, expected priority/team/tier/... out.
+#pragma once
+
+#include "rules/rules.hpp"
+
+#include <string>
+#include <vector>
+
+namespace incident {
+
+struct RuleCase {
+    std::string name;
+    YAML::Node incident;  // fields of the incident under test
+    std::vector<std::pair<std::string, std::string>> expect;
+    Location where;
+};
+
+struct CaseResult {
+    std::string name;
+    Location where;
+    bool passed = true;
+    std::vector<std::string> diffs;  // "priority: expected P1, got P2"
+    std::string reason;              // the decision's priority_reason
+};
+
+// Parses a test file: `cases: [{name, incident: {...}, expect: {...}}]`.
+std::vector<RuleCase> parse_rule_cases(std::string_view text, const std::string& file);
+
+std::vector<CaseResult> run_rule_cases(const std::vector<RuleCase>& cases, const RuleSet& rules, const Config& config);
+
+}  // namespace incident

@@ -1,0 +1,245 @@
+#include "rules/rules.hpp"
+
+#include "model/yaml_doc.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace incident {
+
+namespace {
+
+const std::vector<std::string> kFields = {
+    "id", "title", "status", "drill", "category", "subcategory", "service", "impact", "urgency", "priority",
+    "reporter", "assignee", "team", "tier", "tags", "related", "problem", "location", "dedup_key",
+    "description", "text", "sla_policy"};
+const std::vector<std::string> kOps = {"equals", "in", "matches", "<", "<=", ">", ">=", "exists"};
+const std::vector<std::string> kSettable = {"impact", "urgency", "category", "subcategory", "team", "tier"};
+
+[[noreturn]] void fail(const YAML::Node& n, const std::string& file, const std::string& msg) {
+    throw InvalidData(locate(n, file), msg);
+}
+
+std::string scalar(const YAML::Node& n, const std::string& file, const std::string& what) {
+    if (!n.IsScalar()) fail(n, file, what + ": expected a single value");
+    return n.Scalar();
+}
+
+std::vector<std::string> scalars(const YAML::Node& n, const std::string& file, const std::string& what) {
+    if (n.IsScalar()) return {n.Scalar()};
+    if (!n.IsSequence()) fail(n, file, what + ": expected a value or a list");
+    std::vector<std::string> out;
+    for (const auto& x : n) out.push_back(scalar(x, file, what));
+    return out;
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+Condition parse_condition(const YAML::Node& n, const std::string& file, int depth);
+
+Condition parse_list(Condition::Kind kind, const YAML::Node& n, const std::string& file, int depth) {
+    Condition c;
+    c.kind = kind;
+    c.where = locate(n, file);
+    if (!n.IsSequence()) fail(n, file, std::string(kind == Condition::Kind::all ? "all" : "any") + ": expected a list of conditions");
+    for (const auto& child : n) c.children.push_back(parse_condition(child, file, depth + 1));
+    return c;
+}
+
+// {field: F, OP: V} or the shorthand {F: V, G: W} (all equal).
+Condition parse_condition(const YAML::Node& n, const std::string& file, int depth) {
+    if (depth > 32) fail(n, file, "conditions nested too deeply");
+    if (!n.IsMap() || n.size() == 0) fail(n, file, "a condition must be a mapping such as {field: category, equals: network}");
+    Condition c;
+    c.where = locate(n, file);
+    if (n.size() == 1) {
+        auto kv = *n.begin();
+        const std::string key = kv.first.Scalar();
+        if (key == "all") return parse_list(Condition::Kind::all, kv.second, file, depth);
+        if (key == "any") return parse_list(Condition::Kind::any, kv.second, file, depth);
+        if (key == "not") {
+            c.kind = Condition::Kind::negate;
+            c.children.push_back(parse_condition(kv.second, file, depth + 1));
+            return c;
+        }
+        if (key == "tag") {
+            c.kind = Condition::Kind::tag;
+            c.values = {scalar(kv.second, file, "tag")};
+            return c;
+        }
+        if (key == "contains") {
+            c.kind = Condition::Kind::contains;
+            c.values = {lower(scalar(kv.second, file, "contains"))};
+            return c;
+        }
+    }
+    if (n["field"]) {
+        c.kind = Condition::Kind::compare;
+        c.field = scalar(n["field"], file, "field");
+        if (!is_condition_field(c.field))
+            fail(n["field"], file, "unknown field '" + c.field + "' (use a standard field, or extra.NAME for a custom key)");
+        for (const auto& kv : n) {
+            const std::string key = kv.first.Scalar();
+            if (key == "field") continue;
+            if (std::find(kOps.begin(), kOps.end(), key) == kOps.end() && key != "contains")
+                fail(kv.first, file, "unknown condition operator '" + key + "' (known: equals, in, matches, contains, <, <=, >, >=, exists)");
+            if (!c.op.empty()) fail(kv.first, file, "one operator per condition; combine with all/any");
+            c.op = key;
+            c.values = scalars(kv.second, file, key);
+            if (key == "contains") c.values = {lower(c.values.at(0))};
+            if (key == "matches") {
+                try {
+                    c.re = std::make_shared<std::regex>(c.values.at(0), std::regex::ECMAScript | std::regex::icase);
+                } catch (const std::regex_error& e) {
+                    fail(kv.second, file, "matches: bad regular expression '" + c.values.at(0) + "': " + e.what());
+                }
+            }
+        }
+        if (c.op.empty()) fail(n, file, "condition on '" + c.field + "' has no operator (equals, in, matches, ...)");
+        return c;
+    }
+    // Shorthand: every key is a field that must equal its value.
+    c.kind = Condition::Kind::all;
+    for (const auto& kv : n) {
+        const std::string key = kv.first.Scalar();
+        if (!is_condition_field(key))
+            fail(kv.first, file, "unknown field or operator '" + key + "' (known operators: all, any, not, tag, contains, field)");
+        Condition eq;
+        eq.kind = Condition::Kind::compare;
+        eq.field = key;
+        eq.op = kv.second.IsSequence() ? "in" : "equals";
+        eq.values = scalars(kv.second, file, key);
+        eq.where = locate(kv.first, file);
+        c.children.push_back(std::move(eq));
+    }
+    return c;
+}
+
+RuleAction parse_action(const YAML::Node& n, const std::string& file) {
+    RuleAction a;
+    if (!n.IsMap()) fail(n, file, "then: expected a mapping of actions");
+    for (const auto& kv : n) {
+        const std::string key = kv.first.Scalar();
+        if (std::find(kSettable.begin(), kSettable.end(), key) != kSettable.end())
+            a.set.emplace_back(key, scalar(kv.second, file, key));
+        else if (key == "tags")
+            a.tags = scalars(kv.second, file, key);
+        else if (key == "notify")
+            a.notify = scalars(kv.second, file, key);
+        else if (key == "priority")
+            a.priority = scalar(kv.second, file, key);
+        else if (key == "priority_floor")
+            a.floor = scalar(kv.second, file, key);
+        else if (key == "priority_ceiling")
+            a.ceiling = scalar(kv.second, file, key);
+        else if (key == "sla")
+            a.sla = scalar(kv.second, file, key);
+        else if (key == "stop") {
+            if (!kv.second.IsScalar() || !YAML::convert<bool>::decode(kv.second, a.stop))
+                fail(kv.second, file, "stop: expected true or false");
+        } else
+            fail(kv.first, file, "unknown action '" + key + "' (known: impact, urgency, category, subcategory, team, tier, "
+                                 "tags, notify, priority, priority_floor, priority_ceiling, sla, stop)");
+    }
+    return a;
+}
+
+void parse_into(RuleSet& set, const YAML::Node& root, const std::string& file, const std::string& origin, int depth) {
+    if (root.IsNull()) return;
+    if (!root.IsMap()) fail(root, file, "a rules file must be a mapping with a 'rules:' list");
+    for (const auto& kv : root) {
+        const std::string key = kv.first.Scalar();
+        if (key != "include" && key != "rules" && key != "$schema")
+            fail(kv.first, file, "unknown key '" + key + "' (known: include, rules)");
+    }
+    if (auto inc = root["include"]) {
+        for (const auto& name : scalars(inc, file, "include")) {
+            const RulePack* pack = find_pack(name);
+            if (!pack) fail(inc, file, "include: no rule pack named '" + name + "' (shipped: itil, sre, security)");
+            if (depth > 0) fail(inc, file, "include: packs cannot include packs");
+            std::string pack_file = "pack:" + name;
+            parse_into(set, load_yaml(pack->rules, pack_file), pack_file, pack_file, depth + 1);
+        }
+    }
+    auto rules = root["rules"];
+    if (!rules || rules.IsNull()) return;
+    if (!rules.IsSequence()) fail(rules, file, "rules: expected a list");
+    for (const auto& r : rules) {
+        if (!r.IsMap()) fail(r, file, "each rule must be a mapping with name, when and then");
+        Rule rule;
+        rule.where = locate(r, file);
+        rule.origin = origin;
+        for (const auto& kv : r) {
+            const std::string key = kv.first.Scalar();
+            if (key == "name")
+                rule.name = scalar(kv.second, file, "name");
+            else if (key == "when")
+                rule.when = parse_condition(kv.second, file, 0);
+            else if (key == "then")
+                rule.then = parse_action(kv.second, file);
+            else if (key != "description")
+                fail(kv.first, file, "unknown rule key '" + key + "' (known: name, description, when, then)");
+        }
+        if (rule.name.empty()) fail(r, file, "a rule needs a name");
+        set.rules.push_back(std::move(rule));
+    }
+}
+
+}  // namespace
+
+bool is_condition_field(const std::string& field) {
+    if (field.rfind("extra.", 0) == 0 && field.size() > 6) return true;
+    return std::find(kFields.begin(), kFields.end(), field) != kFields.end();
+}
+
+std::optional<std::string> field_value(const Incident& inc, const std::string& f) {
+    auto opt = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
+    auto join = [](const std::vector<std::string>& v) {
+        std::string s;
+        for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+        return s;
+    };
+    if (f == "id") return opt(inc.id);
+    if (f == "title") return opt(inc.title);
+    if (f == "status") return std::string(to_string(inc.status));
+    if (f == "drill") return std::string(inc.drill ? "true" : "false");
+    if (f == "category") return opt(inc.category);
+    if (f == "subcategory") return opt(inc.subcategory);
+    if (f == "service") return opt(inc.service);
+    if (f == "impact") return opt(inc.impact);
+    if (f == "urgency") return opt(inc.urgency);
+    if (f == "priority") return opt(inc.priority);
+    if (f == "reporter") return opt(inc.reporter);
+    if (f == "assignee") return opt(inc.assignee);
+    if (f == "team") return opt(inc.team);
+    if (f == "tier") return opt(inc.tier);
+    if (f == "tags") return opt(join(inc.tags));
+    if (f == "related") return opt(join(inc.related));
+    if (f == "problem") return opt(inc.problem);
+    if (f == "location") return opt(inc.location);
+    if (f == "dedup_key") return opt(inc.dedup_key);
+    if (f == "description") return opt(inc.description);
+    if (f == "sla_policy") return opt(inc.sla_policy);
+    if (f == "text") return opt(inc.title + "\n" + inc.description);
+    if (f.rfind("extra.", 0) == 0)
+        for (const auto& x : inc.extra)
+            if (x.key == f.substr(6) && x.value.IsScalar()) return opt(x.value.Scalar());
+    return std::nullopt;
+}
+
+RuleSet parse_rules(std::string_view text, const std::string& file) {
+    RuleSet set;
+    parse_into(set, load_yaml(text, file), file, file, 0);
+    return set;
+}
+
+RuleSet load_rules_file(const std::string& path, const std::string& display) {
+    RuleSet set;
+    parse_into(set, load_yaml_file(path, display), display, display, 0);
+    return set;
+}
+
+}  // namespace incident
