@@ -21,5 +21,6 @@ void register_show(CLI::App& app, Context& ctx);
 void register_list(CLI::App& app, Context& ctx);
 void register_edit(CLI::App& app, Context& ctx);
 void register_rules(CLI::App& app, Context& ctx);
+void register_sla(CLI::App& app, Context& ctx);
 
 }  // namespace incident::cli

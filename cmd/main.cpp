@@ -32,7 +32,7 @@ constexpr CommandEntry kCommands[] = {
     {"assign", register_assign},     {"escalate", register_escalate}, {"resolve", register_resolve},
     {"reopen", register_reopen},     {"close", register_close},     {"postmortem", register_postmortem},
     {"show", register_show},         {"list", register_list},       {"edit", register_edit},
-    {"rules", register_rules},
+    {"rules", register_rules},       {"sla", register_sla},
 };
 
 std::optional<std::string> getenv_opt(const std::string& name) {
@@ -69,7 +69,8 @@ void check_arguments(int argc, char** argv) {
 }
 
 int report(const Io& io, const Error& e) {
-    io.err << "incident: " << (e.code() == ExitCode::refused ? "refused" : "error") << ": " << e.what() << "\n";
+    const char* kind = e.code() == ExitCode::refused ? "refused: " : e.code() == ExitCode::check ? "" : "error: ";
+    io.err << "incident: " << kind << e.what() << "\n";
     if (!e.hint().empty()) io.err << "hint: " << e.hint() << "\n";
     return static_cast<int>(e.code());
 }

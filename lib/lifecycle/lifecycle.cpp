@@ -57,6 +57,10 @@ int count_events(const Incident& inc, const std::string& type) {
 }
 
 Event& add_event(Incident& inc, Event e) {
+    if (inc.opened_at && e.at < *inc.opened_at)
+        throw UsageError("--at " + format_rfc3339(e.at) + " is before " + inc.id + " was opened (" +
+                             format_rfc3339(*inc.opened_at) + ")",
+                         "events cannot predate the incident; correct opened_at with incident edit " + inc.id);
     auto pos = std::upper_bound(inc.timeline.begin(), inc.timeline.end(), e.at,
                                 [](const Timestamp& t, const Event& x) { return t < x.at; });
     return *inc.timeline.insert(pos, std::move(e));
@@ -236,7 +240,7 @@ const Event& assign(Incident& inc, const Actor& a, const std::string& user, cons
 }
 
 const Event& escalate_functional(Incident& inc, const Actor& a, const std::string& to_tier,
-                                 const std::string& to_team, const std::string& reason) {
+                                 const std::string& to_team, const std::string& reason, const Attributes& tags) {
     refuse_if_done(inc, "escalated");
     const Config& cfg = a.config;
     std::string tier = to_tier;
@@ -264,10 +268,11 @@ const Event& escalate_functional(Incident& inc, const Actor& a, const std::strin
         e.set("to_team", to_team);
         inc.team = to_team;
     }
+    e.attrs.insert(e.attrs.end(), tags.begin(), tags.end());
     return add_event(inc, std::move(e));
 }
 
-const Event& escalate_hierarchical(Incident& inc, const Actor& a, const std::string& reason) {
+const Event& escalate_hierarchical(Incident& inc, const Actor& a, const std::string& reason, const Attributes& tags) {
     refuse_if_done(inc, "escalated");
     const Team* team = a.config.team(inc.team);
     if (!team || team->managers.empty())
@@ -285,6 +290,7 @@ const Event& escalate_hierarchical(Incident& inc, const Actor& a, const std::str
     e.set("team", inc.team);
     e.set("to", team->managers[static_cast<size_t>(level)]);
     e.set("level", std::to_string(level + 1));
+    e.attrs.insert(e.attrs.end(), tags.begin(), tags.end());
     return add_event(inc, std::move(e));
 }
 

@@ -37,6 +37,7 @@ struct NewIncident {
 Incident open_incident(const std::string& id, const NewIncident& fields, const RuleSet& rules, const Actor& actor);
 
 // Inserts an event at its place in time (backfilled events land in order).
+// Throws UsageError for an event before the incident was opened.
 Event& add_event(Incident& inc, Event e);
 
 // Classification given by hand at triage time; empty fields are left alone.
@@ -57,10 +58,12 @@ const Event& add_note(Incident& inc, const Actor& actor, const std::string& text
 const Event& assign(Incident& inc, const Actor& actor, const std::string& user, const std::string& role);
 
 // Functional escalation to a tier (default: the next one) and/or a team.
+// `tags` are extra event attributes (automatic escalation marks its events).
 const Event& escalate_functional(Incident& inc, const Actor& actor, const std::string& to_tier,
-                                 const std::string& to_team, const std::string& reason);
+                                 const std::string& to_team, const std::string& reason, const Attributes& tags = {});
 // Hierarchical escalation to the next manager of the incident's team.
-const Event& escalate_hierarchical(Incident& inc, const Actor& actor, const std::string& reason);
+const Event& escalate_hierarchical(Incident& inc, const Actor& actor, const std::string& reason,
+                                   const Attributes& tags = {});
 
 const Event& resolve(Incident& inc, const Actor& actor, const std::string& code, const std::string& summary);
 const Event& reopen(Incident& inc, const Actor& actor, const std::string& reason);

@@ -111,7 +111,7 @@ test_refusals_exit_5_and_say_what_to_do() {
 
 test_reopen_resolved_and_contact_attempts_close() {
   new_repo
-  run open "Slow search" --impact low --urgency medium; expect_rc 0
+  run open "Slow search" --impact low --urgency medium --at -3h; expect_rc 0
   run show 1 --json; expect_json .priority P4
   run resolve 1 --code workaround --summary "restarted" --at -2h; expect_rc 0
   run reopen 1 --reason "slow again" --at -1h --json
@@ -160,6 +160,8 @@ test_actor_time_and_repo_discovery() {
   expect_file_has incidents/INC-1.yaml "by: bob@example.com, type: note"
   run note 1 "bad time" --at yesterday-ish
   expect_rc 2; expect_err "--at"
+  run note 1 "before it existed" --at 2025-01-01T00:00:00Z
+  expect_rc 2; expect_err "is before INC-1 was opened"
   run -C "$T" list
   expect_rc 1; expect_err "not an incident repository"; expect_err "incident init"
   run init "$T/repo"

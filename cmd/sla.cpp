@@ -1,0 +1,92 @@
+// incident sla: the SLA clocks of open incidents; --check exits 6 on a breach.
+#include "commands.hpp"
+#include "output.hpp"
+#include "sla/sla.hpp"
+
+namespace incident::cli {
+
+struct SlaOptions {
+    std::vector<std::string> priority, team;
+    bool check = false, all = false, include_drills = false;
+    CommonFlags flags;
+};
+
+namespace {
+
+nlohmann::ordered_json clock_json(const SlaClock& c) {
+    if (c.state == ClockState::none) return nullptr;
+    return {{"state", std::string(to_string(c.state))},
+            {"target_seconds", c.target.count()},
+            {"elapsed_seconds", c.elapsed.count()},
+            {"remaining_seconds", c.remaining.count()},
+            {"due", c.due ? nlohmann::ordered_json(format_rfc3339(*c.due)) : nlohmann::ordered_json(nullptr)},
+            {"running", c.running},
+            {"paused", c.paused},
+            {"business_hours", c.business_hours}};
+}
+
+std::string clock_cell(const Io& io, const SlaClock& c) {
+    if (c.state == ClockState::none) return "-";
+    std::string state(to_string(c.state));
+    const char* colour = c.state == ClockState::breached || c.state == ClockState::missed ? "31"
+                         : c.state == ClockState::at_risk                                 ? "33"
+                                                                                          : "32";
+    std::string detail = !c.running               ? format_duration(c.elapsed)
+                         : c.remaining.count() > 0 ? format_duration(c.remaining) + " left"
+                         : c.remaining.count() == 0 ? "due now"
+                                                    : format_duration(-c.remaining) + " over";
+    return paint(io, colour, state) + " " + detail + (c.paused ? " (paused)" : "");
+}
+
+bool in(const std::vector<std::string>& set, const std::string& v) {
+    return set.empty() || std::find(set.begin(), set.end(), v) != set.end();
+}
+
+}  // namespace
+
+void run_sla(const SlaOptions& opts, const Context& ctx) {
+    Workspace ws = open_workspace(ctx);
+    Timestamp now = resolve_time(ctx, opts.flags.at);
+    std::vector<InvalidData> errors;
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    std::vector<std::vector<std::string>> rows;
+    int breaches = 0;
+    for (const auto& inc : ws.store.load_all(&errors)) {
+        bool open = inc.status != Status::resolved && inc.status != Status::closed;
+        if ((!open && !opts.all) || (inc.drill && !opts.include_drills)) continue;
+        if (!in(opts.priority, inc.priority) || !in(opts.team, inc.team)) continue;
+        SlaStatus s = sla_status(inc, ws.config, now);
+        for (const auto* c : {&s.respond, &s.resolve})
+            if (c->running && c->state == ClockState::breached) ++breaches;
+        arr.push_back({{"id", inc.id}, {"priority", inc.priority.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(inc.priority)},
+                       {"status", std::string(to_string(inc.status))}, {"team", inc.team}, {"tier", inc.tier},
+                       {"respond", clock_json(s.respond)}, {"resolve", clock_json(s.resolve)}});
+        rows.push_back({inc.id, paint_priority(ctx.io, inc.priority.empty() ? "-" : inc.priority),
+                        paint_status(ctx.io, inc.status), inc.team.empty() ? "-" : inc.team + "/" + inc.tier,
+                        clock_cell(ctx.io, s.respond), clock_cell(ctx.io, s.resolve), truncate(inc.title, 40)});
+    }
+    if (opts.flags.json)
+        print_json(ctx.io, {{"at", format_rfc3339(now)}, {"breached", breaches}, {"incidents", arr}});
+    else if (!rows.empty())
+        print_table(ctx.io, {"ID", "PRI", "STATUS", "TEAM", "RESPOND", "RESOLVE", "TITLE"}, rows);
+    else
+        ctx.io.out << "no open incidents\n";
+    for (const auto& e : errors) ctx.io.err << "incident: error: " << e.what() << "\n";
+    if (!errors.empty()) throw InvalidData(Location{"incidents"}, std::to_string(errors.size()) + " incident file(s) could not be read");
+    if (opts.check && breaches > 0) throw Error(ExitCode::check, std::to_string(breaches) + " SLA clock(s) breached");
+}
+
+void register_sla(CLI::App& app, Context& ctx) {
+    auto opts = std::make_shared<SlaOptions>();
+    auto* cmd = app.add_subcommand("sla", "SLA clocks (respond, resolve) of open incidents: ok, at-risk or breached");
+    cmd->add_flag("--check", opts->check, "Exit 6 when any running clock is breached (for CI and cron)");
+    cmd->add_option("-p,--priority", opts->priority, "Only these priorities")->delimiter(',');
+    cmd->add_option("--team", opts->team, "Only these teams")->delimiter(',');
+    cmd->add_flag("-a,--all", opts->all, "Include resolved and closed incidents (met / missed)");
+    cmd->add_flag("--include-drills", opts->include_drills, "Include drills");
+    cmd->add_option("--at", opts->flags.at, "Judge the clocks at this time instead of now")->type_name("TIME");
+    cmd->add_flag("--json", opts->flags.json, "Print the clocks as JSON (seconds, states, due times)");
+    cmd->callback([opts, &ctx] { run_sla(*opts, ctx); });
+}
+
+}  // namespace incident::cli

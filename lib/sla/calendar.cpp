@@ -1,0 +1,75 @@
+#include "sla/calendar.hpp"
+
+#include "model/errors.hpp"
+
+#include <date/tz.h>
+
+#include <algorithm>
+
+namespace incident {
+
+namespace {
+
+constexpr int kMaxDays = 3 * 366;  // bounds every walk over the calendar
+
+}  // namespace
+
+WorkCalendar::WorkCalendar(const BusinessHours& hours) : hours_(hours), zone_(nullptr) {
+    try {
+        zone_ = date::locate_zone(hours.timezone);
+    } catch (const std::exception&) {
+        throw InvalidData(Location{".incident/config.yaml"},
+                          "business_hours.timezone: unknown time zone '" + hours.timezone + "'");
+    }
+    holidays_.insert(hours.holidays.begin(), hours.holidays.end());
+}
+
+// Calls fn(window_start, window_end) for each working window of each local
+// day from the day holding `from`, until fn returns false.
+template <typename Fn>
+static void for_each_window(const date::time_zone* zone, const BusinessHours& h, const std::set<std::string>& holidays,
+                            Timestamp from, Fn fn) {
+    auto local = zone->to_local(from);
+    auto day = date::floor<date::days>(local);
+    for (int i = 0; i < kMaxDays; ++i, day += date::days{1}) {
+        unsigned wd = date::weekday{day}.iso_encoding();
+        if (std::find(h.days.begin(), h.days.end(), wd) == h.days.end()) continue;
+        if (holidays.count(date::format("%Y-%m-%d", day))) continue;
+        auto start = zone->to_sys(day + h.start, date::choose::earliest);
+        auto end = zone->to_sys(day + h.end, date::choose::earliest);
+        if (!fn(Timestamp{date::floor<Seconds>(start)}, Timestamp{date::floor<Seconds>(end)})) return;
+    }
+}
+
+Seconds WorkCalendar::working_time(Timestamp from, Timestamp to) const {
+    Seconds total{0};
+    if (to <= from) return total;
+    for_each_window(zone_, hours_, holidays_, from, [&](Timestamp s, Timestamp e) {
+        if (s >= to) return false;
+        auto a = std::max(s, from), b = std::min(e, to);
+        if (b > a) total += b - a;
+        return true;
+    });
+    return total;
+}
+
+Timestamp WorkCalendar::add_working_time(Timestamp from, Seconds amount) const {
+    Timestamp result = from;
+    Seconds left = amount;
+    if (left <= Seconds{0}) return from;
+    for_each_window(zone_, hours_, holidays_, from, [&](Timestamp s, Timestamp e) {
+        auto a = std::max(s, from);
+        if (e <= a) return true;
+        if (e - a >= left) {
+            result = a + left;
+            left = Seconds{0};
+            return false;
+        }
+        left -= e - a;
+        result = e;
+        return true;
+    });
+    return result;
+}
+
+}  // namespace incident

@@ -1,0 +1,122 @@
+#include "sla/sla.hpp"
+
+#include "sla/calendar.hpp"
+
+#include <algorithm>
+
+namespace incident {
+
+namespace {
+
+struct Interval {
+    Timestamp from, to;
+};
+
+// Periods in [start, stop) during which the incident was mitigated.
+std::vector<Interval> mitigated_periods(const Incident& inc, Timestamp stop) {
+    std::vector<Interval> out;
+    std::optional<Timestamp> since;
+    for (const auto& e : inc.timeline) {
+        if (e.at >= stop) break;
+        std::string to = e.get("to"), from = e.get("from");
+        if (to == "mitigated" && !since) since = e.at;
+        if (from == "mitigated" && since) {
+            out.push_back({*since, e.at});
+            since.reset();
+        }
+    }
+    if (since) out.push_back({*since, stop});
+    return out;
+}
+
+SlaClock measure(const std::string& name, Seconds target, bool business, Timestamp start,
+                 std::optional<Timestamp> stopped_at, const std::vector<Interval>& pauses, const Config& cfg,
+                 Timestamp now) {
+    SlaClock c;
+    c.name = name;
+    c.target = target;
+    c.business_hours = business;
+    if (target <= Seconds{0}) return c;
+    Timestamp stop = stopped_at ? *stopped_at : std::max(now, start);
+    c.running = !stopped_at;
+    std::optional<WorkCalendar> calendar;
+    if (business) calendar.emplace(cfg.business_hours);
+    auto span = [&](Timestamp a, Timestamp b) { return calendar ? calendar->working_time(a, b) : (b > a ? b - a : Seconds{0}); };
+    c.elapsed = span(start, stop);
+    for (const auto& p : pauses) {
+        c.elapsed -= span(std::max(p.from, start), std::min(p.to, stop));
+        if (c.running && p.to >= stop) c.paused = true;
+    }
+    c.remaining = target - c.elapsed;
+    if (!c.running) {
+        c.state = c.elapsed <= target ? ClockState::met : ClockState::missed;
+        return c;
+    }
+    if (c.elapsed >= target)
+        c.state = ClockState::breached;
+    else if (c.elapsed.count() >= cfg.sla_at_risk * static_cast<double>(target.count()))
+        c.state = ClockState::at_risk;
+    else
+        c.state = ClockState::ok;
+    if (!c.paused) c.due = calendar ? calendar->add_working_time(stop, c.remaining) : stop + c.remaining;
+    return c;
+}
+
+bool already(const Incident& inc, const std::string& clock, const std::string& kind) {
+    for (const auto& e : inc.timeline)
+        if (e.type == "escalated" && e.get("auto") == "sla" && e.get("clock") == clock && e.get("kind") == kind)
+            return true;
+    return false;
+}
+
+}  // namespace
+
+std::string_view to_string(ClockState s) {
+    switch (s) {
+        case ClockState::none: return "none";
+        case ClockState::ok: return "ok";
+        case ClockState::at_risk: return "at-risk";
+        case ClockState::breached: return "breached";
+        case ClockState::met: return "met";
+        case ClockState::missed: return "missed";
+    }
+    return "none";
+}
+
+SlaStatus sla_status(const Incident& inc, const Config& cfg, Timestamp now) {
+    SlaStatus s;
+    s.respond.name = "respond";
+    s.resolve.name = "resolve";
+    const SlaTarget* t = cfg.sla_target(inc.sla_policy, inc.priority);
+    if (!t || !inc.opened_at) return s;
+    Timestamp start = *inc.opened_at;
+    s.respond = measure("respond", t->respond, t->business_hours, start, inc.acknowledged_at, {}, cfg, now);
+    std::optional<Timestamp> done = inc.resolved_at;
+    if (!done && inc.status == Status::closed) done = inc.closed_at;
+    std::vector<Interval> pauses;
+    if (cfg.sla_pause_when_mitigated) pauses = mitigated_periods(inc, done.value_or(std::max(now, start)));
+    s.resolve = measure("resolve", t->resolve, t->business_hours, start, done, pauses, cfg, now);
+    return s;
+}
+
+std::optional<AutoEscalation> plan_auto_escalation(const Incident& inc, const Config& cfg, Timestamp now) {
+    if (inc.drill || inc.status == Status::resolved || inc.status == Status::closed) return std::nullopt;
+    SlaStatus s = sla_status(inc, cfg, now);
+    const SlaClock& c = s.active();
+    if (c.state != ClockState::at_risk && c.state != ClockState::breached) return std::nullopt;
+    AutoEscalation a;
+    a.clock = c.name;
+    a.state = c.state;
+    int tier = Config::rank(cfg.tiers, inc.tier);
+    bool can_go_up = tier + 1 < static_cast<int>(cfg.tiers.size());
+    a.functional = can_go_up && !already(inc, c.name, "functional");
+    const Team* team = cfg.team(inc.team);
+    a.hierarchical = c.state == ClockState::breached && team && !team->managers.empty() &&
+                     !already(inc, c.name, "hierarchical");
+    if (!a.functional && !a.hierarchical) return std::nullopt;
+    a.reason = "SLA " + c.name + " " + std::string(to_string(c.state)) + ": " + format_duration(c.elapsed) + " of " +
+               format_duration(c.target) + (c.business_hours ? " business time" : "");
+    return a;
+}
+
+}  // namespace incident

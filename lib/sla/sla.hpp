@@ -1,0 +1,47 @@
+// SLA clocks per incident: respond (open -> acknowledged) and resolve
+// (open -> resolved), on wall-clock or business time, optionally paused
+// while mitigated; each ok / at-risk / breached while running, met / missed
+// once stopped. Also the automatic escalation plan built on them.
+#pragma once
+
+#include "model/config.hpp"
+#include "model/incident.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace incident {
+
+enum class ClockState { none, ok, at_risk, breached, met, missed };
+std::string_view to_string(ClockState s);
+
+struct SlaClock {
+    std::string name;  // respond | resolve
+    ClockState state = ClockState::none;  // none: no target for this priority
+    Seconds target{0}, elapsed{0}, remaining{0};
+    bool running = false, paused = false, business_hours = false;
+    std::optional<Timestamp> due;  // when a running, unpaused clock breaches
+};
+
+struct SlaStatus {
+    SlaClock respond, resolve;
+    // The clock that matters now: respond until acknowledged, then resolve.
+    const SlaClock& active() const { return respond.running ? respond : resolve; }
+};
+
+// Throws InvalidData for an unknown business-hours time zone.
+SlaStatus sla_status(const Incident& inc, const Config& config, Timestamp now);
+
+// What `escalate --auto` does to one incident: a functional escalation when
+// the active clock is at risk or breached, a hierarchical one when breached,
+// each at most once per clock (idempotent).
+struct AutoEscalation {
+    std::string clock;
+    ClockState state = ClockState::none;
+    bool functional = false, hierarchical = false;
+    std::string reason;
+};
+std::optional<AutoEscalation> plan_auto_escalation(const Incident& inc, const Config& config, Timestamp now);
+
+}  // namespace incident
