@@ -10,7 +10,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 mkdir -p "$work/.incident"
-cp "$here/.incident/config.yaml" "$work/.incident/"
+cp "$here/.incident/config.yaml" "$here/.incident/rules.yaml" "$here/.incident/rules-tests.yaml" "$work/.incident/"
 cd "$work"
 git init -q && git config user.email gen@example.com && git config user.name gen
 inc() { "$bin" "$@" --no-commit >/dev/null; }
@@ -28,6 +28,7 @@ titles=(
   "Office Wi-Fi drops every few minutes" "VPN refuses new connections" "Warehouse scanners cannot sync"
 )
 levels=(high medium low)
+kinds=(outage degradation intermittent)
 
 for n in $(seq 0 33); do
   s=$((RANDOM % ${#services[@]}))
@@ -44,7 +45,7 @@ for n in $(seq 0 33); do
   # The newest few stay in early states so the example has a live backlog.
   stage=6; [ "$n" -ge 29 ] && stage=$((n - 29))
   [ "$stage" -ge 1 ] || continue
-  INCIDENT_USER=$responder inc triage "$i" --impact "$impact" --urgency "$urgency" --subcategory outage --at "$(t $((start + 3)))"
+  INCIDENT_USER=$responder inc triage "$i" --impact "$impact" --urgency "$urgency" --subcategory "${kinds[$((RANDOM % 3))]}" --at "$(t $((start + 3)))"
   [ "$stage" -ge 2 ] || continue
   ack=$((start + 4 + RANDOM % 40))
   INCIDENT_USER=$responder inc ack "$i" --at "$(t $ack)"

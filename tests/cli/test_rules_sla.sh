@@ -54,6 +54,19 @@ test_triage_explain_shows_the_deciding_rule() {
   expect_rc 0; expect_out "match  sre-customer-facing-outage"
 }
 
+test_triage_explain_on_the_examples() {
+  cp -r "$SOURCE_DIR/examples" "$T/repo" && cd "$T/repo" && git init -q && git add -A && git commit -qm examples
+  run rules test; expect_rc 0; expect_out "4 passed, 0 failed"
+  run open "Payments API down" --service payments --at -10m
+  run triage INC-35 --subcategory outage --impact medium --urgency low --explain
+  expect_rc 0
+  expect_out "match  revenue-path-outage: service=payments in list, subcategory=outage"
+  expect_out "skip   warehouse-after-hours: service=payments (wanted warehouse-scanners)"
+  expect_out "=> P2"
+  # the rule set the team; the urgency given by hand wins over the rule's
+  run show INC-35 --json; expect_json .team sre; expect_json .urgency low; expect_json .priority P2
+}
+
 test_hand_set_priority_survives_retriage() {
   run init "$T/repo" --preset sre; cd "$T/repo"
   run open "Checkout down" --tag customer-facing --subcategory outage
