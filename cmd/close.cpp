@@ -1,5 +1,6 @@
 // incident close ID: after the resolution is confirmed; enforces the postmortem policy.
 #include "commands.hpp"
+#include "postmortem/postmortem.hpp"
 
 namespace incident::cli {
 
@@ -22,8 +23,8 @@ void register_close(CLI::App& app, Context& ctx) {
     cmd->callback([opts, &ctx] {
         run_change(ctx, opts->flags, opts->id, [&](Incident& inc, const Actor& a, const Workspace& ws) {
             CloseRequest req = opts->req;
-            std::error_code ec;
-            req.postmortem_done = fs::is_regular_file(ws.repo.postmortems_dir() / (inc.id + ".md"), ec);
+            req.postmortem_problems = check_postmortem_file(
+                (ws.repo.postmortems_dir() / (inc.id + ".md")).string(), inc, req.postmortem_exists);
             return close(inc, a, req);
         });
     });

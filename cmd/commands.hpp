@@ -22,5 +22,6 @@ void register_list(CLI::App& app, Context& ctx);
 void register_edit(CLI::App& app, Context& ctx);
 void register_rules(CLI::App& app, Context& ctx);
 void register_sla(CLI::App& app, Context& ctx);
+void register_action(CLI::App& app, Context& ctx);
 
 }  // namespace incident::cli

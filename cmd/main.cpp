@@ -32,7 +32,7 @@ constexpr CommandEntry kCommands[] = {
     {"assign", register_assign},     {"escalate", register_escalate}, {"resolve", register_resolve},
     {"reopen", register_reopen},     {"close", register_close},     {"postmortem", register_postmortem},
     {"show", register_show},         {"list", register_list},       {"edit", register_edit},
-    {"rules", register_rules},       {"sla", register_sla},
+    {"rules", register_rules},       {"sla", register_sla},         {"action", register_action},
 };
 
 std::optional<std::string> getenv_opt(const std::string& name) {

@@ -1,51 +1,110 @@
-// incident postmortem ID: write postmortems/ID.md, pre-filled from the incident.
+// incident postmortem ID: write or refresh postmortems/ID.md from a template,
+// keeping human writing; --check says what is missing (exit 6).
 #include "commands.hpp"
 #include "output.hpp"
 #include "postmortem/postmortem.hpp"
 
+#include <fstream>
+#include <sstream>
+
 namespace incident::cli {
 
 struct PostmortemOptions {
-    std::string id;
-    bool force = false;
+    std::string id, template_name;
+    bool force = false, check = false;
     CommonFlags flags;
 };
+
+namespace {
+
+std::string read_text(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void run_check(const PostmortemOptions& opts, const Context& ctx, const Workspace& ws, const std::string& id) {
+    Incident inc = ws.store.load(id);
+    fs::path path = ws.repo.postmortems_dir() / (id + ".md");
+    bool exists = false;
+    auto problems = check_postmortem_file(path.string(), inc, exists);
+    auto due = postmortem_meeting_due(inc, ws.config);
+    bool required = Config::rank(ws.config.postmortem_required_for, inc.priority) >= 0;
+    if (opts.flags.json) {
+        print_json(ctx.io, {{"id", id}, {"path", ws.repo.relative(path)}, {"exists", exists}, {"required", required},
+                            {"complete", problems.empty()}, {"problems", problems},
+                            {"meeting_due", due ? nlohmann::ordered_json(format_rfc3339(*due)) : nlohmann::ordered_json(nullptr)}});
+    } else {
+        for (const auto& p : problems) ctx.io.out << ws.repo.relative(path) << ": " << p << "\n";
+        if (problems.empty()) ctx.io.out << ws.repo.relative(path) << ": complete\n";
+        if (due) ctx.io.out << "review meeting due by " << format_rfc3339(*due) << "\n";
+    }
+    if (!problems.empty())
+        throw Error(ExitCode::check, ws.repo.relative(path) + ": " + std::to_string(problems.size()) + " thing(s) to finish");
+}
+
+}  // namespace
 
 void run_postmortem(const PostmortemOptions& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
     std::string id = normalise_id(opts.id, ws.config.id_prefix);
+    if (opts.check) return run_check(opts, ctx, ws, id);
     std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
     Actor actor{who, resolve_time(ctx, opts.flags.at), ws.config};
+    std::string tmpl = postmortem_template(opts.template_name.empty() ? ws.config.postmortem_template : opts.template_name,
+                                           (ws.repo.root / ".incident" / "templates").string());
     fs::path path = ws.repo.postmortems_dir() / (id + ".md");
     std::error_code ec;
-    if (fs::exists(path, ec) && !opts.force)
-        throw TransitionRefused(ws.repo.relative(path) + " already exists and may hold human writing",
-                                "pass --force to overwrite it");
+    bool exists = fs::exists(path, ec);
+    std::string existing = exists ? read_text(path) : "";
+    // The text depends on the incident after the event is added, so it is made inside the change.
+    std::string written;
+    auto make = [&](const Incident& inc) {
+        std::string fresh = render_postmortem(inc, ws.config, tmpl, actor.at);
+        written = exists && !opts.force ? merge_postmortem(existing, fresh) : fresh;
+        return written;
+    };
+    {
+        Incident probe = ws.store.load(id);
+        if (exists && !opts.force && make(probe) == existing) {
+            if (opts.flags.json)
+                print_json(ctx.io, {{"id", id}, {"path", ws.repo.relative(path)}, {"changed", false}});
+            else
+                ctx.io.out << ws.repo.relative(path) << " is up to date\n";
+            return;
+        }
+    }
     auto result = change_incident(
         ws, id,
         [&](Incident& inc) {
-            Event e{actor.at, actor.who, "postmortem", "postmortem written to " + ws.repo.relative(path), {}};
+            Event e{actor.at, actor.who, "postmortem", (exists ? "refreshed " : "wrote ") + ws.repo.relative(path), {}};
             return add_event(inc, e);
         },
         change_options(ctx, opts.flags, who),
-        [&](const Incident& inc) {
-            return std::vector<std::pair<fs::path, std::string>>{{path, render_postmortem(inc, actor.at)}};
-        });
+        [&](const Incident& inc) { return std::vector<std::pair<fs::path, std::string>>{{path, make(inc)}}; });
+    if (opts.flags.dry_run) make(result.incident);
     print_warnings(ctx.io, result.warnings);
     if (opts.flags.json)
-        print_json(ctx.io, {{"id", id}, {"path", ws.repo.relative(path)}, {"written", result.written},
+        print_json(ctx.io, {{"id", id}, {"path", ws.repo.relative(path)}, {"changed", true}, {"written", result.written},
                             {"committed", result.committed}});
     else if (opts.flags.dry_run)
-        ctx.io.out << render_postmortem(result.incident, actor.at);
+        ctx.io.out << written;
     else
-        ctx.io.out << ws.repo.relative(path) << "\n";
+        ctx.io.out << (exists ? (opts.force ? "rewrote " : "refreshed ") : "wrote ") << ws.repo.relative(path) << "\n";
 }
 
 void register_postmortem(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<PostmortemOptions>();
-    auto* cmd = app.add_subcommand("postmortem", "Write a blameless postmortem stub to postmortems/ID.md");
+    auto* cmd = app.add_subcommand("postmortem",
+                                   "Write or refresh the blameless postmortem postmortems/ID.md; --check says what is missing");
     cmd->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
-    cmd->add_flag("-f,--force", opts->force, "Overwrite an existing postmortem");
+    cmd->add_option("--template", opts->template_name,
+                    "google-sre, pagerduty, atlassian, or NAME for .incident/templates/NAME.md.mustache "
+                    "(default: postmortem.template in the config)");
+    cmd->add_flag("-f,--force", opts->force, "Overwrite the whole file, human writing included");
+    cmd->add_flag("--check", opts->check,
+                  "Exit 6 while required sections are empty or action items lack an owner or due date");
     add_change_flags(cmd, opts->flags);
     cmd->callback([opts, &ctx] { run_postmortem(*opts, ctx); });
 }

@@ -70,7 +70,15 @@ for n in $(seq 0 33); do
   fi
   [ "$stage" -ge 6 ] || continue
   priority=$("$bin" show "$i" --json | jq -r .priority)
-  if [ "$priority" = P1 ] || [ "$priority" = P2 ]; then
+  if [ "$priority" = P1 ]; then
+    due=$(date -u -d "2026-09-28 + $(( (res + 20160) / 1440 )) days" +%Y-%m-%d)
+    INCIDENT_USER=$responder inc action add "$i" "Alert on ${services[$s]} saturation before customers notice" \
+      --owner "$responder" --due "$due" --type prevent --at "$(t $((res + 1400)))"
+    INCIDENT_USER=$responder inc action add "$i" "Runbook: fail over ${services[$s]} in under 5 minutes" \
+      --owner "$reporter" --due "$due" --type mitigate --at "$(t $((res + 1410)))"
+    INCIDENT_USER=$responder inc postmortem "$i" --at "$(t $((res + 1440)))"
+    python3 "$here/fill-postmortem.py" "postmortems/$i.md" "${services[$s]}"
+  elif [ "$priority" = P2 ]; then
     INCIDENT_USER=$responder inc postmortem "$i" --at "$(t $((res + 1440)))"
   fi
   if [ $((n % 4)) -eq 0 ]; then
@@ -79,8 +87,11 @@ for n in $(seq 0 33); do
   else
     INCIDENT_USER=$responder inc close "$i" --confirmed-by "$reporter" --at "$(t $((res + 2880)))"
   fi
+  # refresh after closing: final status, the whole timeline
+  [ -f "postmortems/$i.md" ] && INCIDENT_USER=$responder inc postmortem "$i" --at "$(t $((res + 2900)))"
 done
 
+"$bin" list --all >/dev/null   # every file still reads back
 rm -rf "$here/incidents" "$here/postmortems"
 cp -r "$work/incidents" "$work/postmortems" "$here/"
 echo "examples: $(ls "$here"/incidents/*.yaml | wc -l) incidents, $(ls "$here"/postmortems/*.md | wc -l) postmortems"

@@ -345,9 +345,18 @@ const Event& close(Incident& inc, const Actor& a, const CloseRequest& req) {
             inc.id + " needs its resolution confirmed before it is closed (" + std::to_string(attempts) + " of " +
                 std::to_string(cfg.close_contact_attempts) + " contact attempts recorded)",
             "pass --confirmed-by USER, or record attempts with: incident note " + inc.id + " --contact-attempt TEXT");
-    if (Config::rank(cfg.postmortem_required_to_close, inc.priority) >= 0 && !inc.drill && !req.postmortem_done)
+    bool needs_postmortem = Config::rank(cfg.postmortem_required_to_close, inc.priority) >= 0 && !inc.drill;
+    if (needs_postmortem && !req.postmortem_exists)
         throw TransitionRefused(inc.id + " is " + inc.priority + " and needs a postmortem before it is closed",
                                 "write it with: incident postmortem " + inc.id);
+    if (needs_postmortem && !req.postmortem_problems.empty())
+        throw TransitionRefused(inc.id + " is " + inc.priority + " and its postmortem is not complete: " +
+                                    join(req.postmortem_problems, "; "),
+                                "finish postmortems/" + inc.id + ".md, then check with: incident postmortem " + inc.id +
+                                    " --check");
+    if (Config::rank(cfg.close_problem_required_for, inc.priority) >= 0 && inc.problem.empty())
+        throw TransitionRefused(inc.id + " is " + inc.priority + " and needs a problem record before it is closed",
+                                "link one with: incident edit " + inc.id + " (problem: PRB-N)");
     Event e = make_event(a, "closed", req.text);
     if (!req.confirmed_by.empty())
         e.set("confirmed_by", req.confirmed_by);
@@ -356,6 +365,37 @@ const Event& close(Incident& inc, const Actor& a, const CloseRequest& req) {
     inc.status = Status::closed;
     inc.closed_at = a.at;
     return add_event(inc, std::move(e));
+}
+
+const Event& add_action(Incident& inc, const Actor& a, Action action) {
+    if (action.title.empty()) throw UsageError("an action item needs a title");
+    if (!action.due.empty() && !parse_rfc3339(action.due + "T00:00:00Z"))
+        throw UsageError("--due: expected a date YYYY-MM-DD, got '" + action.due + "'");
+    static const std::vector<std::string> types = {"mitigate", "prevent", "process"};
+    if (!action.type.empty() && Config::rank(types, action.type) < 0)
+        throw UsageError("--type: expected mitigate, prevent or process, got '" + action.type + "'");
+    int next = 1;
+    for (const auto& x : inc.actions) next = std::max(next, x.id + 1);
+    action.id = next;
+    action.status = "open";
+    Event e = make_event(a, "action_added", action.title);
+    e.set("action", std::to_string(action.id));
+    if (!action.owner.empty()) e.set("owner", action.owner);
+    inc.actions.push_back(std::move(action));
+    return add_event(inc, std::move(e));
+}
+
+const Event& complete_action(Incident& inc, const Actor& a, int number) {
+    for (auto& x : inc.actions) {
+        if (x.id != number) continue;
+        if (x.status == "done") throw TransitionRefused("action item " + std::to_string(number) + " is already done", "nothing changed");
+        x.status = "done";
+        Event e = make_event(a, "action_done", x.title);
+        e.set("action", std::to_string(number));
+        return add_event(inc, std::move(e));
+    }
+    throw NotFound(inc.id + " has no action item " + std::to_string(number),
+                   "incident action list shows them");
 }
 
 }  // namespace incident

@@ -70,10 +70,15 @@ const Event& reopen(Incident& inc, const Actor& actor, const std::string& reason
 
 struct CloseRequest {
     std::string confirmed_by;  // empty: rely on contact attempts
-    bool postmortem_done = false;  // postmortems/ID.md exists
+    bool postmortem_exists = false;
+    std::vector<std::string> postmortem_problems;  // what postmortem --check found
     std::string text;
 };
 const Event& close(Incident& inc, const Actor& actor, const CloseRequest& req);
+
+// Action items: numbered from 1, kept in the incident file.
+const Event& add_action(Incident& inc, const Actor& actor, Action action);
+const Event& complete_action(Incident& inc, const Actor& actor, int number);
 
 // Counts of timeline events, for policy and metrics.
 int count_events(const Incident& inc, const std::string& type);

@@ -207,8 +207,14 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
                 c.postmortem_required_for = strings(f.second, file, "postmortem.required_for");
             else if (name == "required_to_close")
                 c.postmortem_required_to_close = strings(f.second, file, "postmortem.required_to_close");
+            else if (name == "template")
+                c.postmortem_template = scalar(f.second, file, "postmortem.template");
+            else if (name == "meeting_within")
+                c.postmortem_meeting_within =
+                    duration(f.second, file, "postmortem.meeting_within", c.business_hours.end - c.business_hours.start);
             else
-                c.sections["postmortem." + name] = f.second;  // deepened by the postmortem module
+                fail(f.first, file, "postmortem: unknown key '" + name +
+                                        "' (known: required_for, required_to_close, template, meeting_within)");
         }
     } else if (k == "close") {
         require_map(v, file, k);
@@ -221,9 +227,11 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
                 if (!f.second.IsScalar() || !YAML::convert<int>::decode(f.second, n) || n < 0)
                     fail(f.second, file, "close.contact_attempts: expected a whole number");
                 c.close_contact_attempts = n;
+            } else if (name == "problem_required_for") {
+                c.close_problem_required_for = strings(f.second, file, "close.problem_required_for");
             } else
-                fail(f.first, file,
-                     "close: unknown key '" + name + "' (known: require_confirmation, contact_attempts)");
+                fail(f.first, file, "close: unknown key '" + name +
+                                        "' (known: require_confirmation, contact_attempts, problem_required_for)");
         }
     } else if (k == "git") {
         require_map(v, file, k);
@@ -384,12 +392,15 @@ teams:
 default_team: service-desk
 
 postmortem:
-  required_for: [P1, P2]       # major incidents
-  required_to_close: [P1]      # close refuses until the postmortem exists
+  required_for: [P1, P2]       # major incidents get a postmortem
+  required_to_close: [P1]      # close refuses until the postmortem passes --check
+  template: google-sre         # or pagerduty, atlassian, or .incident/templates/NAME.md.mustache
+  meeting_within: 5d           # review meeting deadline, business days after resolution
 
 close:
   require_confirmation: true   # --confirmed-by, or enough contact attempts
   contact_attempts: 3
+  problem_required_for: []     # e.g. [P1]: close needs a problem record link
 
 git:
   auto_commit: true

@@ -57,6 +57,9 @@ struct Config {
     std::string default_team;
     std::vector<std::string> postmortem_required_for{"P1", "P2"};
     std::vector<std::string> postmortem_required_to_close{"P1"};
+    std::string postmortem_template = "google-sre";
+    Seconds postmortem_meeting_within{5 * 8 * 3600};   // business time after resolution
+    std::vector<std::string> close_problem_required_for;  // priorities that need a problem link to close
     bool close_requires_confirmation = true;
     int close_contact_attempts = 3;
     bool auto_commit = true;

@@ -79,6 +79,63 @@ private:
     const std::string& file_;
 };
 
+void emit_text(YAML::Emitter& out, const std::string& s);
+
+Action action_from_yaml(const YAML::Node& n, const std::string& file) {
+    if (!n.IsMap()) throw InvalidData(locate(n, file), "actions: each action item must be a mapping");
+    Fields f(n, file);
+    Action a;
+    auto id = n["id"];
+    if (!id || !id.IsScalar() || !YAML::convert<int>::decode(id, a.id) || a.id < 1)
+        throw InvalidData(locate(id ? id : n, file), "actions: each item needs a positive whole number 'id'");
+    a.title = f.str("title");
+    a.owner = f.str("owner");
+    a.due = f.str("due");
+    if (!a.due.empty() && !parse_rfc3339(a.due + "T00:00:00Z"))
+        f.fail(n["due"], "actions.due", "expected a date YYYY-MM-DD, found '" + a.due + "'");
+    a.type = f.str("type");
+    a.status = f.str("status");
+    if (a.status.empty()) a.status = "open";
+    if (a.status != "open" && a.status != "done")
+        f.fail(n["status"], "actions.status", "expected open or done, found '" + a.status + "'");
+    a.tracker = f.str("tracker");
+    for (const auto& kv : n) {
+        const std::string& k = kv.first.Scalar();
+        if (k != "id" && k != "title" && k != "owner" && k != "due" && k != "type" && k != "status" && k != "tracker")
+            a.extra.emplace_back(k, kv.second);
+    }
+    return a;
+}
+
+void emit_action(YAML::Emitter& out, const Action& a) {
+    out << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "id" << YAML::Value << a.id;
+    for (const auto& [k, v] : {std::pair{"title", &a.title}, {"owner", &a.owner}, {"due", &a.due}, {"type", &a.type},
+                               {"status", &a.status}, {"tracker", &a.tracker}}) {
+        if (v->empty() && std::string_view(k) == "tracker") continue;
+        out << YAML::Key << k << YAML::Value;
+        emit_text(out, *v);
+    }
+    for (const auto& [k, v] : a.extra) {
+        out << YAML::Key << k << YAML::Value;
+        emit_node(out, v, true);
+    }
+    out << YAML::EndMap;
+}
+
+nlohmann::ordered_json action_to_json(const Action& a) {
+    nlohmann::ordered_json j;
+    j["id"] = a.id;
+    j["title"] = a.title;
+    j["owner"] = a.owner.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.owner);
+    j["due"] = a.due.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.due);
+    j["type"] = a.type.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.type);
+    j["status"] = a.status;
+    j["tracker"] = a.tracker.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.tracker);
+    for (const auto& [k, v] : a.extra) j[k] = yaml_to_json(v);
+    return j;
+}
+
 Event event_from_yaml(const YAML::Node& n, const std::string& file) {
     if (!n.IsMap()) throw InvalidData(locate(n, file), "timeline: each event must be a mapping");
     Fields f(n, file);
@@ -260,7 +317,7 @@ Incident incident_from_yaml(const YAML::Node& root, const std::string& file) {
     }
     if (auto a = root["actions"]; a && !a.IsNull()) {
         if (!a.IsSequence()) f.fail(a, "actions", "expected a list of action items");
-        inc.actions = a;
+        for (const auto& item : a) inc.actions.push_back(action_from_yaml(item, file));
     }
     if (auto tl = root["timeline"]; tl && !tl.IsNull()) {
         if (!tl.IsSequence()) f.fail(tl, "timeline", "expected a list of events");
@@ -377,12 +434,12 @@ std::string incident_to_yaml(const Incident& inc) {
         out << YAML::EndMap;
     });
     field("actions", [&] {
-        if (!inc.actions || inc.actions.IsNull() || inc.actions.size() == 0) {
+        if (inc.actions.empty()) {
             out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
             return;
         }
         out << YAML::BeginSeq;
-        for (const auto& a : inc.actions) emit_node(out, a, true);
+        for (const auto& a : inc.actions) emit_action(out, a);
         out << YAML::EndSeq;
     });
     field("timeline", [&] {
@@ -449,8 +506,8 @@ nlohmann::ordered_json incident_to_json(const Incident& inc) {
                            {"by", opt_str_json(inc.resolution->by)}};
     else
         j["resolution"] = nullptr;
-    j["actions"] = inc.actions ? yaml_to_json(inc.actions) : nlohmann::ordered_json::array();
-    if (j["actions"].is_null()) j["actions"] = nlohmann::ordered_json::array();
+    j["actions"] = nlohmann::ordered_json::array();
+    for (const auto& a : inc.actions) j["actions"].push_back(action_to_json(a));
     j["timeline"] = nlohmann::ordered_json::array();
     for (const auto& e : inc.timeline) j["timeline"].push_back(event_to_json(e));
     nlohmann::ordered_json extra = nlohmann::ordered_json::object();

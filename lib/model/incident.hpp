@@ -43,6 +43,18 @@ struct Resolution {
     std::string by;
 };
 
+// A postmortem action item.
+struct Action {
+    int id = 0;
+    std::string title;
+    std::string owner;
+    std::string due;     // YYYY-MM-DD
+    std::string type;    // mitigate | prevent | process
+    std::string status = "open";  // open | done
+    std::string tracker; // link to the ticket
+    Attributes extra;    // keys the tool does not know, kept
+};
+
 // An unknown top-level key, remembered with the key it followed.
 struct ExtraKey {
     std::string after;  // empty: at the top
@@ -67,7 +79,7 @@ struct Incident {
         closed_at;
     std::string description;
     std::optional<Resolution> resolution;
-    YAML::Node actions;  // postmortem action items, kept as written
+    std::vector<Action> actions;  // postmortem action items
     std::vector<Event> timeline;
     std::vector<ExtraKey> extra;
 

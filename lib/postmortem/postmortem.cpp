@@ -1,59 +1,315 @@
 #include "postmortem/postmortem.hpp"
 
+#include "model/errors.hpp"
+#include "sla/calendar.hpp"
+#include "sla/sla.hpp"
+
+#include <kainjow/mustache.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
 #include <sstream>
 
 namespace incident {
 
 namespace {
 
-std::string cell(std::string s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '|')
-            out += "\\|";
-        else if (c == '\n')
-            out += "<br>";
-        else
-            out += c;
-    }
-    return out;
-}
+using kainjow::mustache::data;
+using kainjow::mustache::mustache;
+
+constexpr const char* kBegin = "<!-- incident:begin ";
+constexpr const char* kEnd = "<!-- incident:end ";
+constexpr const char* kRequired = "<!-- incident:required -->";
 
 std::string since(const std::optional<Timestamp>& from, const std::optional<Timestamp>& to) {
     if (!from || !to) return "n/a";
     return format_duration(*to - *from);
 }
 
+std::string when(const std::optional<Timestamp>& t) { return t ? format_rfc3339(*t) : "n/a"; }
+
+// Table cells: one line, no column breaks; HTML-significant characters escaped.
+std::string cell(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+            case '|': out += "\\|"; break;
+            case '\n': out += ' '; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '&': out += "&amp;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string clock_text(const SlaClock& c) {
+    if (c.state == ClockState::none) return "no target";
+    return std::string(to_string(c.state)) + " (" + format_duration(c.elapsed) + " of " + format_duration(c.target) + ")";
+}
+
+std::string event_details(const Event& e) {
+    std::string d;
+    for (const auto& [k, v] : e.attrs)
+        if (v.IsScalar()) d += (d.empty() ? "" : ", ") + k + " " + v.Scalar();
+    if (!e.text.empty()) d += (d.empty() ? "" : ": ") + e.text;
+    return d;
+}
+
+data build_context(const Incident& inc, const Config& cfg, Timestamp now) {
+    data ctx;
+    auto na = [](const std::string& s) { return s.empty() ? std::string("n/a") : s; };
+    ctx.set("id", inc.id);
+    ctx.set("title", inc.title);
+    ctx.set("date", format_date(inc.opened_at.value_or(now)));
+    ctx.set("doc_status", inc.status == Status::closed ? "final" : "draft");
+    ctx.set("priority", na(inc.priority));
+    ctx.set("service", na(inc.service));
+    ctx.set("commander", na(inc.role("commander").empty() ? inc.assignee : inc.role("commander")));
+    ctx.set("detected", when(inc.detected_at));
+    ctx.set("opened", when(inc.opened_at));
+    ctx.set("resolved", when(inc.resolved_at));
+    ctx.set("ttd", since(inc.detected_at, inc.opened_at));
+    ctx.set("tta", since(inc.opened_at, inc.acknowledged_at));
+    ctx.set("ttm", since(inc.opened_at, inc.mitigated_at));
+    ctx.set("ttr", since(inc.opened_at, inc.resolved_at));
+    SlaStatus sla = sla_status(inc, cfg, now);
+    ctx.set("sla_respond", clock_text(sla.respond));
+    ctx.set("sla_resolve", clock_text(sla.resolve));
+    std::string related;
+    for (const auto& r : inc.related) related += (related.empty() ? "" : ", ") + r;
+    if (!related.empty()) ctx.set("related", related);
+    if (inc.resolution) {
+        data r;
+        r.set("code", inc.resolution->code);
+        r.set("summary", inc.resolution->summary);
+        r.set("by", inc.resolution->by);
+        ctx.set("resolution", r);
+    } else {
+        ctx.set("resolution", false);
+    }
+    // Responders: everyone who acted, in order of first appearance, with their roles.
+    std::vector<std::string> people;
+    for (const auto& e : inc.timeline)
+        if (!e.by.empty() && std::find(people.begin(), people.end(), e.by) == people.end()) people.push_back(e.by);
+    data responders{data::type::list};
+    std::string authors;
+    for (const auto& p : people) {
+        data d;
+        d.set("name", p);
+        std::string roles;
+        for (const auto& [role, who] : inc.roles)
+            if (who == p) roles += (roles.empty() ? "" : ", ") + role;
+        if (!roles.empty()) d.set("roles", roles);
+        responders.push_back(d);
+        authors += (authors.empty() ? "" : ", ") + p;
+    }
+    ctx.set("responders", responders);
+    ctx.set("authors", na(authors));
+    data handoffs{data::type::list}, escalations{data::type::list}, timeline{data::type::list};
+    bool any_handoff = false, any_escalation = false;
+    for (const auto& e : inc.timeline) {
+        data row;
+        row.set("at", format_rfc3339(e.at));
+        row.set("by", e.by.empty() ? "-" : e.by);
+        row.set("type", e.type);
+        row.set("details", event_details(e));
+        timeline.push_back(row);
+        if (e.type == "role_handoff") {
+            data h;
+            h.set("at", format_rfc3339(e.at));
+            h.set("role", e.get("role"));
+            h.set("from", e.get("from").empty() ? "(nobody)" : e.get("from"));
+            h.set("to", e.get("to"));
+            handoffs.push_back(h);
+            any_handoff = true;
+        }
+        if (e.type == "escalated") {
+            data x;
+            x.set("at", format_rfc3339(e.at));
+            x.set("kind", e.get("kind"));
+            x.set("to", !e.get("to_team").empty() ? "team " + e.get("to_team") : e.get("to"));
+            if (!e.text.empty()) x.set("reason", e.text);
+            escalations.push_back(x);
+            any_escalation = true;
+        }
+    }
+    ctx.set("timeline", timeline);
+    ctx.set("handoffs", handoffs);
+    ctx.set("handoffs_any", any_handoff);
+    ctx.set("escalations", escalations);
+    ctx.set("escalations_any", any_escalation);
+    data actions{data::type::list};
+    for (const auto& a : inc.actions) {
+        data d;
+        d.set("id", std::to_string(a.id));
+        d.set("title", a.title);
+        d.set("type", a.type.empty() ? "-" : a.type);
+        d.set("owner", a.owner.empty() ? "**missing**" : a.owner);
+        d.set("due", a.due.empty() ? "**missing**" : a.due);
+        d.set("status", a.status);
+        d.set("tracker", a.tracker.empty() ? "-" : a.tracker);
+        actions.push_back(d);
+    }
+    if (inc.actions.empty())
+        ctx.set("actions", false);
+    else
+        ctx.set("actions", actions);
+    return ctx;
+}
+
+struct Block {
+    std::string name;
+    size_t begin;        // start of the begin marker line
+    size_t body;         // after the begin marker line
+    size_t end;          // start of the end marker line
+    size_t after;        // after the end marker line
+};
+
+std::vector<Block> find_blocks(const std::string& text) {
+    std::vector<Block> out;
+    size_t pos = 0;
+    while ((pos = text.find(kBegin, pos)) != std::string::npos) {
+        size_t name_start = pos + std::string(kBegin).size();
+        size_t name_end = text.find(" -->", name_start);
+        if (name_end == std::string::npos) break;
+        std::string name = text.substr(name_start, name_end - name_start);
+        size_t body = text.find('\n', name_end);
+        body = body == std::string::npos ? text.size() : body + 1;
+        std::string end_marker = std::string(kEnd) + name + " -->";
+        size_t end = text.find(end_marker, body);
+        if (end == std::string::npos) break;  // unterminated: leave it to the humans
+        size_t after = text.find('\n', end);
+        after = after == std::string::npos ? text.size() : after + 1;
+        out.push_back({name, pos, body, end, after});
+        pos = after;
+    }
+    return out;
+}
+
 }  // namespace
 
-std::string render_postmortem(const Incident& inc, Timestamp now) {
-    std::ostringstream md;
-    md << "# Postmortem: " << inc.id << " " << inc.title << "\n\n";
-    md << "> This is a blameless postmortem: it describes what happened and how the system and our processes\n"
-       << "> allowed it, not who is at fault.\n\n";
-    md << "| | |\n|---|---|\n";
-    md << "| Date | " << format_date(inc.opened_at.value_or(now)) << " |\n";
-    md << "| Priority | " << (inc.priority.empty() ? "n/a" : inc.priority) << " |\n";
-    md << "| Service | " << cell(inc.service.empty() ? "n/a" : inc.service) << " |\n";
-    md << "| Status | draft |\n";
-    md << "| Time to acknowledge | " << since(inc.opened_at, inc.acknowledged_at) << " |\n";
-    md << "| Time to mitigate | " << since(inc.opened_at, inc.mitigated_at) << " |\n";
-    md << "| Time to resolve | " << since(inc.opened_at, inc.resolved_at) << " |\n\n";
-    md << "## Summary\n\n<!-- TODO: two or three sentences a newcomer can follow -->\n\n";
-    md << "## Impact\n\n<!-- TODO: who was affected, how, for how long -->\n\n";
-    md << "## Root causes\n\n<!-- TODO -->\n\n";
-    md << "## Resolution\n\n";
-    if (inc.resolution)
-        md << inc.resolution->code << ": " << inc.resolution->summary << "\n\n";
-    else
-        md << "<!-- TODO -->\n\n";
-    md << "## Action items\n\n| # | Action | Owner | Due | Status |\n|---|---|---|---|---|\n\n";
-    md << "## Timeline\n\n| Time (UTC) | Who | Event | Details |\n|---|---|---|---|\n";
-    for (const auto& e : inc.timeline)
-        md << "| " << format_rfc3339(e.at) << " | " << cell(e.by) << " | " << e.type << " | " << cell(e.text) << " |\n";
-    md << "\n## Lessons learned\n\n### What went well\n\n<!-- TODO -->\n\n### What went wrong\n\n<!-- TODO -->\n\n"
-       << "### Where we got lucky\n\n<!-- TODO -->\n";
-    return md.str();
+std::string postmortem_template(const std::string& name, const std::string& custom_dir) {
+    std::filesystem::path custom = std::filesystem::path(custom_dir) / (name + ".md.mustache");
+    std::error_code ec;
+    if (!custom_dir.empty() && std::filesystem::is_regular_file(custom, ec)) {
+        std::ifstream in(custom, std::ios::binary);
+        std::ostringstream s;
+        s << in.rdbuf();
+        return s.str();
+    }
+    for (const auto& [n, text] : builtin_templates())
+        if (n == name) return text;
+    throw UsageError("no postmortem template named '" + name + "'",
+                     "built in: google-sre, pagerduty, atlassian; custom: .incident/templates/NAME.md.mustache");
+}
+
+std::string render_postmortem(const Incident& inc, const Config& cfg, const std::string& template_text, Timestamp now) {
+    mustache tmpl{template_text};
+    if (!tmpl.is_valid()) throw InvalidData(Location{"postmortem template"}, tmpl.error_message());
+    tmpl.set_custom_escape(cell);
+    std::string out = tmpl.render(build_context(inc, cfg, now));
+    if (!tmpl.is_valid()) throw InvalidData(Location{"postmortem template"}, tmpl.error_message());
+    return out;
+}
+
+std::string merge_postmortem(const std::string& existing, const std::string& fresh) {
+    std::map<std::string, std::string> fresh_blocks;
+    std::vector<std::string> order;
+    for (const auto& b : find_blocks(fresh)) {
+        fresh_blocks[b.name] = fresh.substr(b.body, b.end - b.body);
+        order.push_back(b.name);
+    }
+    std::string out;
+    size_t pos = 0;
+    std::set<std::string> seen;
+    for (const auto& b : find_blocks(existing)) {
+        out += existing.substr(pos, b.body - pos);
+        auto it = fresh_blocks.find(b.name);
+        out += it != fresh_blocks.end() ? it->second : existing.substr(b.body, b.end - b.body);
+        out += existing.substr(b.end, b.after - b.end);
+        pos = b.after;
+        seen.insert(b.name);
+    }
+    out += existing.substr(pos);
+    for (const auto& name : order)
+        if (!seen.count(name)) {
+            if (!out.empty() && out.back() != '\n') out += '\n';
+            out += "\n" + std::string(kBegin) + name + " -->\n" + fresh_blocks[name] + kEnd + name + " -->\n";
+        }
+    return out;
+}
+
+std::vector<std::string> check_postmortem(const std::string& text, const Incident& inc) {
+    std::vector<std::string> problems;
+    // Strip generated blocks and comments: what is left under a heading is human writing.
+    std::string human;
+    size_t pos = 0;
+    for (const auto& b : find_blocks(text)) {
+        human += text.substr(pos, b.begin - pos);
+        pos = b.after;
+    }
+    human += text.substr(pos);
+    std::istringstream lines(human);
+    std::string line, heading, body;
+    bool required = false, in_comment = false;
+    auto finish = [&] {
+        bool empty = body.find_first_not_of(" \t\n\r") == std::string::npos;
+        if (required && empty) problems.push_back("section '" + heading + "' is empty");
+    };
+    while (std::getline(lines, line)) {
+        if (line.rfind("#", 0) == 0 && !in_comment) {
+            if (!heading.empty()) finish();
+            heading = line.substr(line.find_first_not_of("# "));
+            body.clear();
+            required = false;
+            continue;
+        }
+        if (line.find(kRequired) != std::string::npos) required = true;
+        // drop comments (possibly spanning lines)
+        std::string kept;
+        size_t i = 0;
+        while (i < line.size()) {
+            if (in_comment) {
+                size_t close = line.find("-->", i);
+                if (close == std::string::npos) { i = line.size(); break; }
+                in_comment = false;
+                i = close + 3;
+            } else {
+                size_t open = line.find("<!--", i);
+                kept += line.substr(i, open == std::string::npos ? std::string::npos : open - i);
+                if (open == std::string::npos) break;
+                in_comment = true;
+                i = open + 4;
+            }
+        }
+        body += kept + "\n";
+    }
+    if (!heading.empty()) finish();
+    for (const auto& a : inc.actions) {
+        if (a.owner.empty()) problems.push_back("action item " + std::to_string(a.id) + " '" + a.title + "' has no owner");
+        if (a.due.empty()) problems.push_back("action item " + std::to_string(a.id) + " '" + a.title + "' has no due date");
+    }
+    return problems;
+}
+
+std::vector<std::string> check_postmortem_file(const std::string& path, const Incident& inc, bool& exists) {
+    std::ifstream in(path, std::ios::binary);
+    exists = static_cast<bool>(in);
+    if (!exists) return {"there is no postmortem yet"};
+    std::ostringstream s;
+    s << in.rdbuf();
+    return check_postmortem(s.str(), inc);
+}
+
+std::optional<Timestamp> postmortem_meeting_due(const Incident& inc, const Config& cfg) {
+    if (!inc.resolved_at || cfg.postmortem_meeting_within <= Seconds{0}) return std::nullopt;
+    return WorkCalendar(cfg.business_hours).add_working_time(*inc.resolved_at, cfg.postmortem_meeting_within);
 }
 
 }  // namespace incident

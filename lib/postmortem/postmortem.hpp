@@ -1,14 +1,40 @@
-// Postmortem documents: a blameless Markdown stub pre-filled from the
-// incident and its timeline. (Templates and regeneration that keeps human
-// writing build on this.)
+// Postmortem documents: rendered from mustache templates (built in, or
+// .incident/templates/NAME.md.mustache), pre-filled from the incident and
+// its timeline; regenerated without destroying human writing; checked for
+// empty required sections and incomplete action items.
 #pragma once
 
+#include "model/config.hpp"
 #include "model/incident.hpp"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace incident {
 
-std::string render_postmortem(const Incident& inc, Timestamp now);
+const std::vector<std::pair<std::string, const char*>>& builtin_templates();
+
+// The template's text: `custom_dir`/NAME.md.mustache if it exists, else the
+// built-in of that name. Throws UsageError for an unknown name.
+std::string postmortem_template(const std::string& name, const std::string& custom_dir);
+
+// Renders; throws InvalidData for a template mustache cannot parse.
+std::string render_postmortem(const Incident& inc, const Config& config, const std::string& template_text,
+                              Timestamp now);
+
+// Refreshes the generated blocks of `existing` from `fresh`, keeping every
+// line outside them; blocks new to the template are appended.
+std::string merge_postmortem(const std::string& existing, const std::string& fresh);
+
+// What stops the postmortem from being complete: required sections left
+// empty, action items without owner or due date. Empty: complete.
+std::vector<std::string> check_postmortem(const std::string& text, const Incident& inc);
+
+// check_postmortem on a file; `exists` tells whether there is one.
+std::vector<std::string> check_postmortem_file(const std::string& path, const Incident& inc, bool& exists);
+
+// The review meeting's deadline: `within` business time after resolution.
+std::optional<Timestamp> postmortem_meeting_due(const Incident& inc, const Config& config);
 
 }  // namespace incident

@@ -59,6 +59,25 @@ new_repo() {
   cd "$T/repo" || exit 1
 }
 
+# fill_section FILE HEADING TEXT: writes TEXT under HEADING, as a person would.
+fill_section() {
+  python3 - "$@" <<'PY'
+import sys
+path, heading, body = sys.argv[1:4]
+s = open(path).read()
+i = s.index(heading + "\n") + len(heading) + 1
+open(path, "w").write(s[:i] + body + "\n" + s[i:])
+PY
+}
+
+# fill_required [ID]: completes the required sections of a google-sre postmortem.
+fill_required() {
+  local id=${1:-INC-1} h
+  for h in "## Summary" "## Impact" "## Root causes" "### What went well" "### What went wrong"; do
+    fill_section "postmortems/$id.md" "$h" "Written by a person for $h."
+  done
+}
+
 run_suite() {
   local names
   names=$(declare -F | awk '{print $3}' | grep '^test_' | sort)

@@ -33,7 +33,8 @@ test_full_walk_one_commit_per_change() {
   expect_json .resolved_at 2026-11-22T04:00:00Z
   run postmortem 1 --at 2026-11-23T10:00:00Z
   expect_rc 0; expect_file postmortems/INC-1.md
-  expect_file_has postmortems/INC-1.md "blameless"
+  expect_file_has postmortems/INC-1.md "Blameless postmortem"
+  fill_required   # the people write their part
   run close 1 --confirmed-by alice@example.com --at 2026-11-23T11:00:00Z --json
   expect_rc 0; expect_json .status closed; expect_json .closed_at 2026-11-23T11:00:00Z
   expect_json '.timeline | length' 11
@@ -41,7 +42,7 @@ test_full_walk_one_commit_per_change() {
     "opened,triaged,acknowledged,role_handoff,escalated,escalated,status,note,resolved,postmortem,closed"
   expect_eq "$(( $(commit_count) - base ))" 11 "one commit per change"
   expect_eq "$(git log -1 --format=%s)" "INC-1: closed: Checkout latency above 3 s"
-  expect_eq "$(git status --porcelain)" "" "work tree clean after the walk"
+  expect_eq "$(git status --porcelain incidents)" "" "incident committed after the walk"
 }
 
 test_show_and_list() {
@@ -96,8 +97,9 @@ test_refusals_exit_5_and_say_what_to_do() {
   run close 1 --confirmed-by alice@example.com
   expect_rc 5; expect_err "needs a postmortem"; expect_err "incident postmortem INC-1"
   run postmortem 1; expect_rc 0
-  run postmortem 1
-  expect_rc 5; expect_err "--force"
+  run close 1 --confirmed-by alice@example.com
+  expect_rc 5; expect_err "postmortem is not complete"
+  fill_required
   run close 1 --confirmed-by alice@example.com; expect_rc 0
   run reopen 1
   expect_rc 5; expect_err "never reopened"; expect_err "incident open --related INC-1"

@@ -44,7 +44,7 @@ description: |
   Second line.
 resolution: null
 actions:
-  - {id: 1, title: Add pool saturation alert, owner: bob, due: 2026-12-01, status: open}
+  - {id: 1, title: Add pool saturation alert, owner: bob, due: 2026-12-01, type: prevent, status: open}
 timeline:
   - {at: 2026-11-22T03:04:05Z, by: alice@example.com, type: opened, text: "yes"}
   - {at: 2026-11-22T03:20:00Z, by: bob@example.com, type: escalated, kind: functional, from: L1, to: L2, text: reason}

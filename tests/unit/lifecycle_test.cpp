@@ -44,7 +44,7 @@ Incident in_status(Fixture& fx, Status s) {
         return inc;
     }
     resolve(inc, a, "fixed", "done");
-    if (s == Status::closed) close(inc, a, CloseRequest{"bob", true, ""});
+    if (s == Status::closed) close(inc, a, CloseRequest{"bob", true, {}, ""});
     return inc;
 }
 }  // namespace
@@ -132,14 +132,16 @@ TEST_CASE("resolve, reopen, close and their policies") {
     CHECK_FALSE(inc.resolution);
     resolve(inc, fx.actor("2026-11-22T08:00:00Z"), "fixed", "done");
     // P1: needs confirmation and the postmortem
-    CHECK_THROWS_AS(close(inc, fx.actor(), CloseRequest{"", true, ""}), TransitionRefused);
-    CHECK_THROWS_AS(close(inc, fx.actor(), CloseRequest{"bob", false, ""}), TransitionRefused);
+    CHECK_THROWS_AS(close(inc, fx.actor(), CloseRequest{"", true, {}, ""}), TransitionRefused);
+    CHECK_THROWS_AS(close(inc, fx.actor(), CloseRequest{"bob", false, {}, ""}), TransitionRefused);
+    CHECK_THROWS_AS(close(inc, fx.actor(), CloseRequest{"bob", true, {"section 'Summary' is empty"}, ""}),
+                    TransitionRefused);
     // contact attempts before the (latest) resolution do not count
     add_note(inc, fx.actor("2026-11-22T09:00:00Z"), "1", true);
     add_note(inc, fx.actor("2026-11-22T09:10:00Z"), "2", true);
-    CHECK_THROWS_AS(close(inc, fx.actor("2026-11-22T10:00:00Z"), CloseRequest{"", true, ""}), TransitionRefused);
+    CHECK_THROWS_AS(close(inc, fx.actor("2026-11-22T10:00:00Z"), CloseRequest{"", true, {}, ""}), TransitionRefused);
     add_note(inc, fx.actor("2026-11-22T09:20:00Z"), "3", true);
-    close(inc, fx.actor("2026-11-22T10:00:00Z"), CloseRequest{"", true, ""});
+    close(inc, fx.actor("2026-11-22T10:00:00Z"), CloseRequest{"", true, {}, ""});
     CHECK(inc.status == Status::closed);
     try {
         reopen(inc, fx.actor(), "");
