@@ -3,6 +3,8 @@
 #include "git/git.hpp"
 #include "output.hpp"
 
+#include <thread>
+
 namespace incident::cli {
 
 void add_read_flags(CLI::App* cmd, CommonFlags& flags) {
@@ -49,6 +51,21 @@ ChangeOptions change_options(const Context& ctx, const CommonFlags& flags, const
     return o;
 }
 
+void notify_after(const Context& ctx, const Workspace& ws, const ChangeResult& result, const CommonFlags& flags) {
+    if (flags.no_notify || ws.notify.targets.empty()) return;
+    Outbox outbox(ws.outbox_dir());
+    auto report = notify_change(ws.notify, outbox, result.incident, result.event, ws.templates_dir().string(), ctx.io.env,
+                                ctx.now, flags.dry_run, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
+    for (const auto& name : report.sent) ctx.io.err << "incident: notified " << name << "\n";
+    print_warnings(ctx.io, report.skipped);
+    print_warnings(ctx.io, report.queued);
+    for (const auto& d : report.previews) {
+        if (flags.json) continue;  // stdout holds one JSON document
+        ctx.io.out << "would notify " << d.target << " (" << d.type << ", " << d.event << "):\n"
+                   << nlohmann::json::parse(d.body).dump(2) << "\n";
+    }
+}
+
 void run_change(const Context& ctx, const CommonFlags& flags, const std::string& id_arg,
                 const std::function<Event(Incident&, const Actor&, const Workspace&)>& apply) {
     Workspace ws = open_workspace(ctx);
@@ -58,6 +75,7 @@ void run_change(const Context& ctx, const CommonFlags& flags, const std::string&
     auto result = change_incident(
         ws, id, [&](Incident& inc) { return apply(inc, actor, ws); }, change_options(ctx, flags, who));
     print_change(ctx.io, result, flags.json, flags.dry_run);
+    notify_after(ctx, ws, result, flags);
 }
 
 }  // namespace incident::cli

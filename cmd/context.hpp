@@ -52,6 +52,11 @@ std::string resolve_actor(const Context& ctx, const CommonFlags& flags, const fs
 Timestamp resolve_time(const Context& ctx, const std::string& at, const char* flag = "--at");
 ChangeOptions change_options(const Context& ctx, const CommonFlags& flags, const std::string& actor);
 
+// Sends the notifications for a saved change (after it is committed), unless
+// --no-notify; with --dry-run prints the payloads instead. Failures are
+// warnings: the change itself has already succeeded.
+void notify_after(const Context& ctx, const Workspace& ws, const ChangeResult& result, const CommonFlags& flags);
+
 // Applies one lifecycle operation to one incident and prints the outcome:
 // the incident as JSON with --json, else one line "ID: what happened".
 // Shared by ack, update, note, assign, escalate, resolve, reopen, close, triage.

@@ -29,6 +29,7 @@ void run_open(const OpenOptions& opts, const Context& ctx) {
         ctx.io.out << "dry run: would open " << result.incident.id << "\n";
     else
         ctx.io.out << result.incident.id << "\n";
+    notify_after(ctx, ws, result, opts.flags);
 }
 
 void register_open(CLI::App& app, Context& ctx) {

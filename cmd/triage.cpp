@@ -26,10 +26,11 @@ void run_triage(const TriageOptions& opts, const Context& ctx) {
         auto doc = incident_to_json(result.incident);
         doc["decision"] = decision_to_json(decision);
         print_json(ctx.io, doc);
-        return;
+    } else {
+        print_change(ctx.io, result, opts.flags.json, opts.flags.dry_run);
+        if (opts.explain) print_trace(ctx.io, decision);
     }
-    print_change(ctx.io, result, opts.flags.json, opts.flags.dry_run);
-    if (opts.explain) print_trace(ctx.io, decision);
+    notify_after(ctx, ws, result, opts.flags);
 }
 
 void register_triage(CLI::App& app, Context& ctx) {

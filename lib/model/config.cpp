@@ -13,7 +13,7 @@ namespace {
 const std::vector<std::string> kKnownKeys = {
     "id_prefix", "scales", "priorities", "matrix", "unknown_errs_high", "sla", "resolution_codes",
     "tiers", "teams", "default_team", "postmortem", "close", "git", "notify", "rules", "business_hours",
-    "sla_policies", "sla_clock"};
+    "sla_policies", "sla_clock", "notify_delivery", "web_url"};
 
 [[noreturn]] void fail(const YAML::Node& n, const std::string& file, const std::string& msg) {
     throw InvalidData(locate(n, file), msg);

@@ -84,7 +84,8 @@ Workspace open_workspace(const fs::path& start, const EnvLookup& env) {
     RuleSet rules;
     if (fs::is_regular_file(repo.rules_path(), ec))
         rules = load_rules_file(repo.rules_path().string(), repo.relative(repo.rules_path()));
-    return Workspace{repo, std::move(cfg), Store(repo), std::move(rules)};
+    NotifySettings notify = notify_settings(cfg, display);
+    return Workspace{repo, std::move(cfg), Store(repo), std::move(rules), std::move(notify)};
 }
 
 ChangeResult change_incident(const Workspace& ws, const std::string& id, const Mutation& mutate,

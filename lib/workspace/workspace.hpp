@@ -5,6 +5,7 @@
 
 #include "model/config.hpp"
 #include "model/incident.hpp"
+#include "notify/notify.hpp"
 #include "rules/rules.hpp"
 #include "store/store.hpp"
 
@@ -20,6 +21,10 @@ struct Workspace {
     Config config;
     Store store;
     RuleSet rules;  // .incident/rules.yaml (with its includes); empty when absent
+    NotifySettings notify;
+
+    fs::path outbox_dir() const { return repo.state_dir / "outbox"; }
+    fs::path templates_dir() const { return repo.root / ".incident" / "templates"; }
 };
 
 // Finds the repository from `start` and loads config layers

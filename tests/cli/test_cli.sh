@@ -24,7 +24,7 @@ test_help_on_every_level() {
       grep -q -- "$flag" <<<"$OUT" || fail "$c --help lacks $flag"
     done
   done
-  for c in "action add" "action done" "action list"; do
+  for c in "action add" "action done" "action list" "notify list" "notify flush" "notify test"; do
     run $c --help
     [ "$RC" -eq 0 ] || fail "$c --help exited $RC"
     grep -q -- "--json" <<<"$OUT" || fail "$c --help lacks --json"
@@ -41,7 +41,7 @@ test_help_on_every_level() {
 test_man_page_documents_every_command_and_exit_code() {
   local man="$SOURCE_DIR/man/incident.1"
   expect_file "$man"
-  for c in $COMMANDS rules action; do grep -q "^\.Ss $c" "$man" || fail "man page lacks a section for $c"; done
+  for c in $COMMANDS rules action notify; do grep -q "^\.Ss $c" "$man" || fail "man page lacks a section for $c"; done
   for code in 0 1 2 3 4 5 6; do grep -q "^\.It $code" "$man" || fail "man page lacks exit code $code"; done
   mandoc -T lint -W warning "$SOURCE_DIR"/man/*.[15] >"$T/lint" 2>&1 || fail "mandoc lint: $(cat "$T/lint")"
   for word in equals in matches contains exists tag all any not priority_floor priority_ceiling stop; do

@@ -1,0 +1,232 @@
+// Sending: libcurl with timeouts and TLS verification, retries with backoff
+// and jitter honouring Retry-After; Standard Webhooks signatures; the outbox.
+#include "model/errors.hpp"
+#include "notify/notify.hpp"
+#include "store/atomic_file.hpp"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#ifndef INCIDENT_VERSION
+#define INCIDENT_VERSION "0"
+#endif
+
+namespace incident {
+
+namespace {
+
+std::string base64(const unsigned char* data, size_t n) {
+    std::string out(4 * ((n + 2) / 3), '\0');
+    int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
+    out.resize(static_cast<size_t>(len));
+    return out;
+}
+
+std::string unbase64(const std::string& s) {
+    std::string out(3 * (s.size() / 4) + 3, '\0');
+    int len = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                              reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
+    if (len < 0) return {};
+    size_t pad = s.size() >= 2 && s[s.size() - 1] == '=' ? (s[s.size() - 2] == '=' ? 2 : 1) : 0;
+    out.resize(static_cast<size_t>(len) - pad);
+    return out;
+}
+
+struct Response {
+    long status = 0;
+    std::optional<long> retry_after;
+};
+
+size_t on_header(char* buffer, size_t size, size_t count, void* user) {
+    std::string line(buffer, size * count);
+    auto* r = static_cast<Response*>(user);
+    std::string lower = line;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lower.rfind("retry-after:", 0) == 0) {
+        try {
+            r->retry_after = std::stol(line.substr(12));
+        } catch (...) {
+            // an HTTP date: fall back to our own backoff
+        }
+    }
+    return size * count;
+}
+
+size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
+
+// One POST. Returns the curl code; fills `r`.
+CURLcode post(const std::string& url, const std::string& body, const std::vector<std::string>& headers,
+              const DeliverySettings& s, Response& r) {
+    static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+    (void)initialised;
+    CURL* h = curl_easy_init();
+    if (!h) return CURLE_FAILED_INIT;
+    curl_slist* list = nullptr;
+    for (const auto& x : headers) list = curl_slist_append(list, x.c_str());
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "incident/" INCIDENT_VERSION);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(s.connect_timeout.count() * 1000));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(s.timeout.count() * 1000));
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &r);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+    CURLcode code = curl_easy_perform(h);
+    if (code == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_slist_free_all(list);
+    curl_easy_cleanup(h);
+    return code;
+}
+
+}  // namespace
+
+std::string webhook_signature(const std::string& secret, const std::string& id, long long timestamp,
+                              const std::string& body) {
+    std::string key = secret.rfind("whsec_", 0) == 0 ? unbase64(secret.substr(6)) : secret;
+    std::string content = id + "." + std::to_string(timestamp) + "." + body;
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(content.data()),
+         content.size(), mac, &len);
+    return "v1," + base64(mac, len);
+}
+
+SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env, Timestamp now, const Sleeper& sleep) {
+    SendResult res;
+    auto url = env(d.url_env);
+    if (!url || url->empty()) {
+        res.error = d.url_env + " is not set";
+        return res;
+    }
+    std::vector<std::string> headers = {"Content-Type: application/json"};
+    if (d.type == "webhook") {
+        long long ts = now.time_since_epoch().count();
+        headers.push_back("webhook-id: " + d.id);
+        headers.push_back("webhook-timestamp: " + std::to_string(ts));
+        auto secret = d.secret_env.empty() ? std::nullopt : env(d.secret_env);
+        if (secret && !secret->empty()) headers.push_back("webhook-signature: " + webhook_signature(*secret, d.id, ts, d.body));
+    }
+    static thread_local std::mt19937 rng{std::random_device{}()};
+    for (int attempt = 1; attempt <= s.attempts; ++attempt) {
+        Response r;
+        CURLcode code = post(*url, d.body, headers, s, r);
+        ++d.attempts;
+        res.status = static_cast<int>(r.status);
+        if (code == CURLE_OK && r.status >= 200 && r.status < 300) {
+            res.delivered = true;
+            res.error.clear();
+            return res;
+        }
+        // Never curl's error buffer: it can carry the host or path of a secret URL.
+        res.error = code != CURLE_OK ? std::string(curl_easy_strerror(code)) : "HTTP " + std::to_string(r.status);
+        res.retryable = code != CURLE_OK || r.status == 429 || r.status >= 500;
+        if (!res.retryable || attempt == s.attempts) break;
+        std::chrono::milliseconds wait = s.backoff * (1 << (attempt - 1));
+        wait += std::chrono::milliseconds(std::uniform_int_distribution<long>(0, std::max<long>(1, s.backoff.count() / 2))(rng));
+        if (r.retry_after)
+            wait = std::chrono::milliseconds(std::min<long>(std::max<long>(*r.retry_after, 0), s.max_retry_after.count()) * 1000);
+        sleep(wait);
+    }
+    return res;
+}
+
+void Outbox::put(const Delivery& d) const {
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    nlohmann::ordered_json j = {{"id", d.id},         {"target", d.target},       {"type", d.type},
+                                {"url_env", d.url_env}, {"secret_env", d.secret_env}, {"event", d.event},
+                                {"incident", d.incident}, {"created_at", d.created_at}, {"attempts", d.attempts},
+                                {"last_error", d.last_error}, {"body", d.body}};
+    write_file_atomically(dir_ / (d.id + ".json"), j.dump(2) + "\n");
+}
+
+std::vector<Delivery> Outbox::list() const {
+    std::vector<Delivery> out;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().extension() != ".json" || it->path().filename().string()[0] == '.') continue;
+        std::ifstream in(it->path());
+        nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) continue;  // a damaged entry stays for a person to look at
+        Delivery d;
+        d.id = j.value("id", "");
+        d.target = j.value("target", "");
+        d.type = j.value("type", "");
+        d.url_env = j.value("url_env", "");
+        d.secret_env = j.value("secret_env", "");
+        d.event = j.value("event", "");
+        d.incident = j.value("incident", "");
+        d.created_at = j.value("created_at", "");
+        d.attempts = j.value("attempts", 0);
+        d.last_error = j.value("last_error", "");
+        d.body = j.value("body", "");
+        if (!d.id.empty()) out.push_back(std::move(d));
+    }
+    std::sort(out.begin(), out.end(), [](const Delivery& a, const Delivery& b) {
+        return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
+    });
+    return out;
+}
+
+void Outbox::remove(const std::string& id) const {
+    std::error_code ec;
+    std::filesystem::remove(dir_ / (id + ".json"), ec);
+}
+
+NotifyReport notify_change(const NotifySettings& settings, const Outbox& outbox, const Incident& inc, const Event& e,
+                           const std::string& templates_dir, const Env& env, Timestamp now, bool dry_run,
+                           const Sleeper& sleep) {
+    NotifyReport report;
+    std::string event = notify_event(e);
+    if (event.empty()) return report;
+    for (const auto& t : settings.targets) {
+        if (!t.events.empty() && std::find(t.events.begin(), t.events.end(), event) == t.events.end()) continue;
+        // Untriaged incidents pass every filter: when in doubt, tell people.
+        if (!t.min_priority.empty() && !inc.priority.empty() &&
+            Config::rank(settings.priorities, inc.priority) > Config::rank(settings.priorities, t.min_priority))
+            continue;
+        std::string tmpl;
+        for (const auto& name : {t.template_name.empty() ? "notify-" + t.type : t.template_name}) {
+            std::ifstream in(std::filesystem::path(templates_dir) / (name + ".mustache"));
+            if (in) {
+                std::ostringstream s;
+                s << in.rdbuf();
+                tmpl = s.str();
+            }
+        }
+        Delivery d = build_delivery(t, event, inc, e, settings.web_url, tmpl, now);
+        if (dry_run) {
+            report.previews.push_back(std::move(d));
+            continue;
+        }
+        auto url = env(t.url_env);
+        if (!url || url->empty()) {
+            report.skipped.push_back(t.name + ": " + t.url_env + " is not set; not sent");
+            continue;
+        }
+        SendResult r = send_delivery(d, settings.delivery, env, now, sleep);
+        if (r.delivered) {
+            report.sent.push_back(t.name);
+        } else {
+            d.last_error = r.error;
+            outbox.put(d);
+            report.queued.push_back(t.name + ": " + r.error + "; kept in the outbox (incident notify flush)");
+        }
+    }
+    return report;
+}
+
+}  // namespace incident

@@ -1,0 +1,113 @@
+// Notifications: chat and webhook targets from the config, payloads in each
+// tool's native format, delivery with retries, and an outbox under
+// .git/incident/outbox/ for what still fails. A failed delivery never fails
+// the incident change and is never silently dropped. URLs and keys come
+// from the environment and never appear in messages.
+#pragma once
+
+#include "model/config.hpp"
+#include "model/incident.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace incident {
+
+struct NotifyTarget {
+    std::string name;
+    std::string type;  // slack, teams, discord, mattermost, googlechat, webhook
+    std::string url_env;
+    std::string secret_env;  // webhook signing key (Standard Webhooks)
+    std::vector<std::string> events;  // empty: all
+    std::string min_priority;
+    std::string template_name;
+};
+
+struct DeliverySettings {
+    Seconds connect_timeout{5};
+    Seconds timeout{10};
+    int attempts = 3;                        // per delivery, including the first
+    std::chrono::milliseconds backoff{500};  // doubled per retry, with jitter
+    Seconds max_retry_after{60};
+};
+
+struct NotifySettings {
+    std::vector<NotifyTarget> targets;
+    DeliverySettings delivery;
+    std::string web_url;  // base of links to incident files, e.g. https://git.example.com/ops/-/blob/main/
+    std::vector<std::string> priorities;  // the configured scale, most urgent first, for min_priority
+};
+
+// Reads `notify`, `notify_delivery` and `web_url` from the config. Throws InvalidData.
+NotifySettings notify_settings(const Config& config, const std::string& file);
+
+// The notification event for a timeline event ("" when none): opened,
+// triaged, escalated, updated, resolved, closed, postmortem, sla-at-risk,
+// sla-breached.
+std::string notify_event(const Event& e);
+
+// One message to one target, ready to send (or to keep in the outbox).
+struct Delivery {
+    std::string id;  // idempotency id, also the Standard Webhooks webhook-id
+    std::string target;
+    std::string type;
+    std::string url_env, secret_env;
+    std::string event;
+    std::string incident;
+    std::string body;  // JSON
+    int attempts = 0;
+    std::string last_error;
+    std::string created_at;
+};
+
+// Builds the payload for `target`; `template_text` overrides the message text.
+Delivery build_delivery(const NotifyTarget& target, const std::string& event, const Incident& inc, const Event& e,
+                        const std::string& web_url, const std::string& template_text, Timestamp now);
+
+using Env = std::function<std::optional<std::string>(const std::string&)>;
+using Sleeper = std::function<void(std::chrono::milliseconds)>;
+
+struct SendResult {
+    bool delivered = false;
+    bool retryable = true;  // false for a 4xx other than 429
+    int status = 0;         // HTTP status, 0 when none
+    std::string error;      // redacted: never the URL
+};
+
+// POSTs with retries and backoff (honouring Retry-After). Signs webhook
+// deliveries per Standard Webhooks at send time.
+SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env, Timestamp now, const Sleeper& sleep);
+
+// Standard Webhooks: "v1,<base64 HMAC-SHA256(key, id.timestamp.body)>"; a
+// "whsec_" prefixed secret is base64-decoded first.
+std::string webhook_signature(const std::string& secret, const std::string& id, long long timestamp,
+                              const std::string& body);
+
+class Outbox {
+public:
+    explicit Outbox(std::filesystem::path dir) : dir_(std::move(dir)) {}
+    void put(const Delivery& d) const;  // atomic; replaces an entry with the same id
+    std::vector<Delivery> list() const;  // oldest first
+    void remove(const std::string& id) const;
+
+private:
+    std::filesystem::path dir_;
+};
+
+struct NotifyReport {
+    std::vector<std::string> sent, queued, skipped;  // "target: reason"
+    std::vector<Delivery> previews;                   // dry runs
+};
+
+// Notifies every subscribed target about event `e` of `inc`: sends, and
+// queues what fails in the outbox. With dry_run builds the payloads only.
+NotifyReport notify_change(const NotifySettings& settings, const Outbox& outbox, const Incident& inc, const Event& e,
+                           const std::string& templates_dir, const Env& env, Timestamp now, bool dry_run,
+                           const Sleeper& sleep);
+
+}  // namespace incident
