@@ -24,5 +24,6 @@ void register_rules(CLI::App& app, Context& ctx);
 void register_sla(CLI::App& app, Context& ctx);
 void register_action(CLI::App& app, Context& ctx);
 void register_notify(CLI::App& app, Context& ctx);
+void register_validate(CLI::App& app, Context& ctx);
 
 }  // namespace incident::cli

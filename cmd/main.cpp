@@ -33,7 +33,7 @@ constexpr CommandEntry kCommands[] = {
     {"reopen", register_reopen},     {"close", register_close},     {"postmortem", register_postmortem},
     {"show", register_show},         {"list", register_list},       {"edit", register_edit},
     {"rules", register_rules},       {"sla", register_sla},         {"action", register_action},
-    {"notify", register_notify},
+    {"notify", register_notify},     {"validate", register_validate},
 };
 
 std::optional<std::string> getenv_opt(const std::string& name) {

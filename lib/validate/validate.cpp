@@ -1,0 +1,240 @@
+#include "validate/validate.hpp"
+
+#include "model/errors.hpp"
+#include "model/yaml_doc.hpp"
+#include "rules/rule_tests.hpp"
+#include "store/store.hpp"
+
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+namespace incident {
+
+namespace {
+
+const valijson::Schema& schema(const std::string& name) {
+    static std::map<std::string, std::unique_ptr<valijson::Schema>> cache;
+    auto& slot = cache[name];
+    if (!slot) {
+        slot = std::make_unique<valijson::Schema>();
+        nlohmann::json doc = nlohmann::json::parse(embedded_schemas().at(name));
+        valijson::SchemaParser parser;
+        valijson::adapters::NlohmannJsonAdapter adapter(doc);
+        parser.populateSchema(adapter, *slot);
+    }
+    return *slot;
+}
+
+// Follows valijson's context ("<root>", "[timeline]", "[3]") into the YAML tree.
+YAML::Node follow(const YAML::Node& root, const std::vector<std::string>& context) {
+    YAML::Node node = root;
+    for (const auto& token : context) {
+        if (token.size() < 2 || token.front() != '[') continue;
+        std::string key = token.substr(1, token.size() - 2);
+        const YAML::Node& here = node;  // const access never inserts
+        YAML::Node next;
+        if (here.IsSequence()) {
+            try {
+                next = here[std::stoul(key)];
+            } catch (...) {
+                return node;
+            }
+        } else if (here.IsMap()) {
+            next = here[key];
+        }
+        if (!next || !next.IsDefined()) return node;
+        node.reset(next);
+    }
+    return node;
+}
+
+std::string path_text(const std::vector<std::string>& context) {
+    std::string s;
+    for (const auto& t : context)
+        if (t.size() >= 2 && t.front() == '[') s += (s.empty() ? "" : ".") + t.substr(1, t.size() - 2);
+    return s.empty() ? "document" : s;
+}
+
+void add(std::vector<Finding>& out, const Location& where, const std::string& severity, const std::string& msg) {
+    out.push_back({where, severity, msg});
+}
+
+void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YAML::Node& root, const std::string& display,
+                     const std::string& file_id, const Config& cfg, const Repository& repo) {
+    auto at = [&](const char* key) { return root[key] ? locate(root[key], display) : Location{display, 1, 1}; };
+    if (inc.id != file_id) add(out, at("id"), "error", "id '" + inc.id + "' does not match the file name (" + file_id + ")");
+    // Timestamps in lifecycle order.
+    std::vector<std::pair<const char*, std::optional<Timestamp>>> times = {
+        {"detected_at", inc.detected_at}, {"opened_at", inc.opened_at}, {"acknowledged_at", inc.acknowledged_at},
+        {"resolved_at", inc.resolved_at}, {"closed_at", inc.closed_at}};
+    std::pair<const char*, Timestamp> last{nullptr, {}};
+    for (const auto& [key, t] : times) {
+        if (!t) continue;
+        if (last.first && *t < last.second)
+            add(out, at(key), "error", std::string(key) + " is before " + last.first);
+        last = {key, *t};
+    }
+    if (inc.mitigated_at && inc.opened_at && *inc.mitigated_at < *inc.opened_at)
+        add(out, at("mitigated_at"), "error", "mitigated_at is before opened_at");
+    if (!inc.opened_at) add(out, at("status"), "warning", "opened_at is missing");
+    // Status consistent with timestamps.
+    bool done = inc.status == Status::resolved || inc.status == Status::closed;
+    if (done && !inc.resolved_at) add(out, at("status"), "error", "status is " + std::string(to_string(inc.status)) + " but resolved_at is unset");
+    if (done && !inc.resolution) add(out, at("status"), "error", "status is " + std::string(to_string(inc.status)) + " but there is no resolution");
+    if (inc.status == Status::closed && !inc.closed_at) add(out, at("status"), "error", "status is closed but closed_at is unset");
+    if (inc.status != Status::closed && inc.closed_at) add(out, at("closed_at"), "error", "closed_at is set but status is " + std::string(to_string(inc.status)));
+    if (!done && inc.resolved_at) add(out, at("resolved_at"), "error", "resolved_at is set but status is " + std::string(to_string(inc.status)));
+    // References.
+    Store store(repo);
+    for (size_t i = 0; i < inc.related.size(); ++i) {
+        const auto& r = inc.related[i];
+        Location where = root["related"] && root["related"].IsSequence() ? locate(root["related"][i], display) : at("related");
+        if (!is_valid_id(r))
+            add(out, where, "error", "related: '" + r + "' is not an incident id");
+        else if (!store.exists(r))
+            add(out, where, "error", "related: " + r + " does not exist");
+    }
+    // Values on the configured scales.
+    auto scale = [&](const char* key, const std::string& v, const std::vector<std::string>& s) {
+        if (!v.empty() && Config::rank(s, v) < 0) add(out, at(key), "error", std::string(key) + " '" + v + "' is not on the configured scale");
+    };
+    scale("impact", inc.impact, cfg.impact_scale);
+    scale("urgency", inc.urgency, cfg.urgency_scale);
+    scale("priority", inc.priority, cfg.priorities);
+    scale("tier", inc.tier, cfg.tiers);
+    if (!inc.team.empty() && !cfg.teams.empty() && !cfg.team(inc.team))
+        add(out, at("team"), "warning", "team '" + inc.team + "' is not configured");
+    if (inc.resolution && !inc.resolution->code.empty() && Config::rank(cfg.resolution_codes, inc.resolution->code) < 0)
+        add(out, at("resolution"), "warning", "resolution code '" + inc.resolution->code + "' is not in resolution_codes");
+    for (size_t i = 1; i < inc.timeline.size(); ++i)
+        if (inc.timeline[i].at < inc.timeline[i - 1].at) {
+            add(out, locate(root["timeline"][i], display), "warning", "timeline events are out of time order");
+            break;
+        }
+}
+
+enum class Kind { config, rules, rule_tests, incident, other };
+
+Kind kind_of(const Repository& repo, const fs::path& p) {
+    std::error_code ec;
+    auto canon = fs::weakly_canonical(p, ec);
+    if (canon == fs::weakly_canonical(repo.config_path(), ec)) return Kind::config;
+    if (canon == fs::weakly_canonical(repo.rules_path(), ec)) return Kind::rules;
+    if (canon == fs::weakly_canonical(repo.rule_tests_path(), ec)) return Kind::rule_tests;
+    if (canon.parent_path() == fs::weakly_canonical(repo.incidents_dir(), ec) && p.extension() == ".yaml") return Kind::incident;
+    return Kind::other;
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void validate_file(std::vector<Finding>& out, const Repository& repo, const Config& cfg, const fs::path& p) {
+    std::string display = repo.relative(p);
+    Kind kind = kind_of(repo, p);
+    if (kind == Kind::other) {
+        add(out, Location{display}, "warning", "not a file incident validates (config, rules, rule tests, incidents/*.yaml)");
+        return;
+    }
+    YAML::Node root;
+    try {
+        root = load_yaml_file(p.string(), display);
+    } catch (const Error& e) {
+        const auto* inv = dynamic_cast<const InvalidData*>(&e);
+        add(out, inv ? inv->where() : Location{display}, "error", inv ? inv->detail() : e.what());
+        return;
+    }
+    const char* schema_name = kind == Kind::config ? "config.schema.json"
+                              : kind == Kind::rules ? "rules.schema.json"
+                              : kind == Kind::rule_tests ? "rule-tests.schema.json"
+                                                         : "incident.schema.json";
+    auto findings = check_schema(root, schema_name, display);
+    bool schema_ok = findings.empty();
+    out.insert(out.end(), findings.begin(), findings.end());
+    if (!schema_ok) return;
+    try {
+        if (kind == Kind::config) {
+            Config c;
+            apply_config_layer(c, root, display);
+            check_config(c, display);
+        } else if (kind == Kind::rules) {
+            RuleSet rules = parse_rules(slurp(p), display);
+            for (auto& f : lint_rules(rules, cfg)) out.push_back(f);
+        } else if (kind == Kind::rule_tests) {
+            parse_rule_cases(slurp(p), display);
+        } else {
+            Incident inc = incident_from_yaml(root, display);
+            semantic_checks(out, inc, root, display, p.stem().string(), cfg, repo);
+        }
+    } catch (const InvalidData& e) {
+        add(out, e.where(), "error", e.detail());
+    }
+}
+
+}  // namespace
+
+std::vector<Finding> check_schema(const YAML::Node& doc, const std::string& name, const std::string& display) {
+    nlohmann::json json = yaml_to_json(doc);
+    valijson::Validator validator;
+    valijson::ValidationResults results;
+    valijson::adapters::NlohmannJsonAdapter adapter(json);
+    std::vector<Finding> out;
+    if (validator.validate(schema(name), adapter, &results)) return out;
+    std::vector<valijson::ValidationResults::Error> errors(results.begin(), results.end());
+    // Keep the most specific error per place: drop those whose path is a prefix of another's.
+    for (size_t i = 0; i < errors.size(); ++i) {
+        bool general = false;
+        for (size_t j = 0; j < errors.size() && !general; ++j)
+            general = j != i && errors[j].context.size() > errors[i].context.size() &&
+                      std::equal(errors[i].context.begin(), errors[i].context.end(), errors[j].context.begin());
+        if (general) continue;
+        Finding f{locate(follow(doc, errors[i].context), display), "error",
+                  path_text(errors[i].context) + ": " + errors[i].description};
+        if (std::none_of(out.begin(), out.end(), [&](const Finding& x) { return x.message == f.message; })) out.push_back(f);
+    }
+    return out;
+}
+
+std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, const std::vector<std::string>& paths) {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    auto add_dir = [&](const fs::path& dir) {
+        std::vector<fs::path> found;
+        for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+            if (it->is_regular_file(ec) && it->path().extension() == ".yaml" && it->path().filename().string()[0] != '.')
+                found.push_back(it->path());
+        std::sort(found.begin(), found.end());
+        files.insert(files.end(), found.begin(), found.end());
+    };
+    if (paths.empty()) {
+        for (const auto& p : {repo.config_path(), repo.rules_path(), repo.rule_tests_path()})
+            if (fs::is_regular_file(p, ec)) files.push_back(p);
+        add_dir(repo.incidents_dir());
+    } else {
+        for (const auto& text : paths) {
+            fs::path p = text;
+            if (fs::is_directory(p, ec))
+                add_dir(p);
+            else if (fs::is_regular_file(p, ec))
+                files.push_back(p);
+            else
+                throw NotFound("no such file or directory: " + text);
+        }
+    }
+    std::vector<Finding> out;
+    for (const auto& f : files) validate_file(out, repo, cfg, f);
+    return out;
+}
+
+}  // namespace incident

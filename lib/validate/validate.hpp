@@ -1,0 +1,28 @@
+// `incident validate`: YAML syntax, the JSON Schemas in schemas/ (embedded
+// in the binary), and the checks a schema cannot express (ids match file
+// names, timestamps in order, status consistent with timestamps, references
+// exist, values on the configured scales). Every finding is located.
+#pragma once
+
+#include "model/config.hpp"
+#include "rules/rules.hpp"
+#include "store/repository.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace incident {
+
+// schema file name ("incident.schema.json") -> text
+const std::map<std::string, std::string>& embedded_schemas();
+
+// Validates one YAML document against a named embedded schema; findings are
+// located in `display`.
+std::vector<Finding> check_schema(const YAML::Node& doc, const std::string& schema, const std::string& display);
+
+// Validates the given paths (files or directories; empty: the whole
+// repository). Paths are relative to the working directory or absolute.
+std::vector<Finding> validate_paths(const Repository& repo, const Config& config, const std::vector<std::string>& paths);
+
+}  // namespace incident

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# validate: the examples pass; each problem of a broken corpus is found and
+# located; the schemas agree with an independent validator (Python jsonschema).
+source "$(dirname "$0")/lib.sh"
+
+test_examples_pass() {
+  run -C "$SOURCE_DIR/examples" validate
+  expect_rc 0; expect_no_out
+  run -C "$SOURCE_DIR/examples" validate --json
+  expect_rc 0; expect_json .errors 0
+}
+
+test_broken_corpus_is_found_and_located() {
+  cp -r "$SOURCE_DIR/tests/data/broken" "$T/repo"
+  run -C "$T/repo" validate
+  expect_rc 6; expect_err "error(s) found"
+  local line
+  while IFS= read -r line; do
+    grep -qF -- "$line" <<<"$OUT" || fail "validate did not report: $line"
+  done <"$SOURCE_DIR/tests/data/broken/EXPECTED"
+  run -C "$T/repo" validate --json
+  expect_rc 6
+  expect_json '[.findings[] | select(.line < 1)] | length' 0
+  run -C "$T/repo" validate incidents/INC-3.yaml
+  expect_rc 6; expect_out "INC-3.yaml:1:5"
+  if grep -q "INC-4" <<<"$OUT"; then fail "validated more than the named file"; fi
+  run -C "$T/repo" validate nowhere.yaml; expect_rc 3
+}
+
+test_schemas_agree_with_python_jsonschema() {
+  cp -r "$SOURCE_DIR/examples" "$T/repo" && cd "$T/repo" && git init -q && git add -A && git commit -qm x
+  run list --all --json; echo "$OUT" >"$T/list.json"
+  run show INC-28 --json; echo "$OUT" >"$T/show.json"
+  run sla --json --all; echo "$OUT" >"$T/sla.json"
+  /usr/bin/python3 - "$SOURCE_DIR/schemas" "$T" <<'PY' || fail "python jsonschema disagrees"
+import glob, json, sys, yaml, jsonschema
+schemas, tmp = sys.argv[1], sys.argv[2]
+def load(name): return json.load(open(f"{schemas}/{name}.schema.json"))
+def check(doc, name, what):
+    s = load(name)
+    jsonschema.Draft7Validator.check_schema(s)
+    errors = list(jsonschema.Draft7Validator(s).iter_errors(doc))
+    if errors:
+        print(what, ":", errors[0].message, file=sys.stderr); sys.exit(1)
+# YAML 1.2 core types: timestamps stay strings as in the tool
+class Loader(yaml.SafeLoader): pass
+Loader.yaml_implicit_resolvers = {k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+                                  for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+for f in glob.glob("incidents/*.yaml"):
+    check(yaml.load(open(f), Loader=Loader), "incident", f)
+check(yaml.load(open(".incident/config.yaml"), Loader=Loader), "config", "config")
+check(yaml.load(open(".incident/rules.yaml"), Loader=Loader), "rules", "rules")
+check(yaml.load(open(".incident/rules-tests.yaml"), Loader=Loader), "rule-tests", "rule tests")
+check(json.load(open(f"{tmp}/show.json")), "show", "show --json")
+check(json.load(open(f"{tmp}/list.json")), "list", "list --json")
+check(json.load(open(f"{tmp}/sla.json")), "sla", "sla --json")
+# and the broken corpus is rejected by the same schemas
+bad = yaml.load(open(sys.argv[1] + "/../tests/data/broken/incidents/INC-2.yaml"), Loader=Loader)
+if not list(jsonschema.Draft7Validator(load("incident")).iter_errors(bad)):
+    print("the broken file passed", file=sys.stderr); sys.exit(1)
+PY
+}
+
+test_every_file_init_writes_is_valid() {
+  local p
+  for p in itil sre security; do
+    run init "$T/$p" --preset "$p"
+    run -C "$T/$p" validate; expect_rc 0
+  done
+}
+
+run_suite
