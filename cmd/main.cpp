@@ -1,6 +1,7 @@
 // The `incident` binary: builds the CLI from the command table, runs the
 // chosen subcommand and maps every error type to its one exit code.
 #include "commands.hpp"
+#include "completion.hpp"
 #include "model/yaml_doc.hpp"
 #include "output.hpp"
 
@@ -101,6 +102,7 @@ int main(int argc, char** argv) {
     for (const auto& c : kCommands) c.register_fn(app, ctx);
 
     try {
+        if (int code = run_hidden(argc, argv, app, ctx); code >= 0) return code;
         check_arguments(argc, argv);
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

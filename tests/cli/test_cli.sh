@@ -3,7 +3,7 @@
 # precedence.
 source "$(dirname "$0")/lib.sh"
 
-COMMANDS="init open triage ack update note assign escalate resolve reopen close postmortem show list edit sla"
+COMMANDS="init open triage ack update note assign escalate resolve reopen close postmortem show list edit sla validate"
 
 test_help_on_every_level() {
   run --help

@@ -1,0 +1,249 @@
+#include "completion.hpp"
+
+#include "postmortem/postmortem.hpp"
+#include "rules/rules.hpp"
+#include "store/atomic_file.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace incident::cli {
+
+namespace {
+
+bool takes_value(const CLI::Option* o) { return o->get_type_size_max() > 0 && o->get_expected_min() > 0; }
+
+std::vector<std::string> names(const CLI::Option* o) {
+    std::vector<std::string> out;
+    for (const auto& s : o->get_snames()) out.push_back("-" + s);
+    for (const auto& l : o->get_lnames()) out.push_back("--" + l);
+    return out;
+}
+
+const CLI::Option* find_option(CLI::App* app, const std::string& word) {
+    for (auto* a = app; a; a = a->get_parent())
+        for (const auto* o : a->get_options())
+            for (const auto& n : names(o))
+                if (n == word) return o;
+    return nullptr;
+}
+
+CLI::App* find_sub(CLI::App* app, const std::string& word) {
+    for (auto* s : app->get_subcommands([](CLI::App*) { return true; }))
+        if (s->get_name() == word) return s;
+    return nullptr;
+}
+
+// Values from the repository for a kind of argument; empty outside one.
+std::vector<std::string> values(const std::string& kind, const Context& ctx) {
+    if (kind == "status") return {"open", "triaged", "investigating", "mitigated", "resolved", "closed"};
+    if (kind == "role") return {"commander", "comms", "tech_lead", "scribe"};
+    if (kind == "type") return {"mitigate", "prevent", "process"};
+    if (kind == "pack") {
+        std::vector<std::string> v;
+        for (const auto& p : rule_packs()) v.push_back(p.name);
+        return v;
+    }
+    std::vector<std::string> v;
+    try {
+        Workspace ws = open_workspace(ctx);
+        if (kind == "id") return ws.store.list_ids();
+        if (kind == "priority") return ws.config.priorities;
+        if (kind == "impact") return ws.config.impact_scale;
+        if (kind == "urgency") return ws.config.urgency_scale;
+        if (kind == "tier") return ws.config.tiers;
+        if (kind == "code") return ws.config.resolution_codes;
+        if (kind == "team")
+            for (const auto& t : ws.config.teams) v.push_back(t.name);
+        if (kind == "target")
+            for (const auto& t : ws.notify.targets) v.push_back(t.name);
+        if (kind == "template")
+            for (const auto& [n, _] : builtin_templates()) v.push_back(n);
+        if (kind == "service") {
+            std::set<std::string> seen;
+            for (const auto& inc : ws.store.load_all(nullptr)) seen.insert(inc.service);
+            seen.erase("");
+            v.assign(seen.begin(), seen.end());
+        }
+    } catch (const std::exception&) {
+    }
+    return v;
+}
+
+// What an option's or positional's value is, from its name.
+std::string kind_of(const std::string& name) {
+    static const std::vector<std::pair<std::string, std::string>> kinds = {
+        {"status", "status"}, {"priority", "priority"}, {"service", "service"}, {"team", "team"},
+        {"to", "tier"},       {"tier", "tier"},         {"impact", "impact"},   {"urgency", "urgency"},
+        {"related", "id"},    {"id", "id"},             {"preset", "pack"},     {"pack", "pack"},
+        {"role", "role"},     {"code", "code"},         {"type", "type"},       {"template", "template"},
+        {"target", "target"}};
+    for (const auto& [n, k] : kinds)
+        if (n == name) return k;
+    return "";
+}
+
+int complete(const std::vector<std::string>& words, CLI::App& app, const Context& ctx) {
+    CLI::App* at = &app;
+    std::string current = words.empty() ? "" : words.back();
+    std::string pending_kind;  // the previous word was an option wanting a value
+    size_t positional = 0;
+    for (size_t i = 0; i + 1 < words.size(); ++i) {
+        const std::string& w = words[i];
+        if (!pending_kind.empty()) {
+            pending_kind.clear();
+            continue;
+        }
+        if (auto* s = find_sub(at, w); s && positional == 0) {
+            at = s;
+            continue;
+        }
+        if (const auto* o = find_option(at, w)) {
+            if (takes_value(o)) pending_kind = o->get_lnames().empty() ? "x" : kind_of(o->get_lnames()[0]) + " ";
+            continue;
+        }
+        if (!w.empty() && w[0] != '-') ++positional;
+    }
+    std::vector<std::string> out;
+    if (!pending_kind.empty()) {
+        out = values(pending_kind.substr(0, pending_kind.size() - 1), ctx);
+    } else if (!current.empty() && current[0] == '-') {
+        for (auto* a = at; a; a = a->get_parent())
+            for (const auto* o : a->get_options())
+                if (!o->get_positional())
+                    for (const auto& n : names(o)) out.push_back(n);
+        out.push_back("--help");
+    } else {
+        for (auto* s : at->get_subcommands([](CLI::App* s) { return !s->get_name().empty() && s->get_name()[0] != '_'; }))
+            out.push_back(s->get_name());
+        auto positionals = at->get_options([](CLI::Option* o) { return o->get_positional(); });
+        if (positional < positionals.size()) {
+            auto more = values(kind_of(positionals[positional]->get_name()), ctx);
+            out.insert(out.end(), more.begin(), more.end());
+        }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    for (const auto& c : out)
+        if (c.rfind(current, 0) == 0) ctx.io.out << c << "\n";
+    return 0;
+}
+
+const char* kBash = R"(# bash completion for incident. Generated by `incident __completion bash`; do not edit.
+_incident() {
+    local IFS=$'\n'
+    COMPREPLY=($(incident __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
+}
+complete -o default -F _incident incident
+)";
+
+const char* kZsh = R"(#compdef incident
+# zsh completion for incident. Generated by `incident __completion zsh`; do not edit.
+_incident() {
+    local -a candidates
+    candidates=("${(@f)$(incident __complete "${(@)words[2,CURRENT]}" 2>/dev/null)}")
+    candidates=(${candidates:#})
+    (( ${#candidates} )) && compadd -- "${candidates[@]}"
+}
+if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
+    _incident "$@"
+else
+    compdef _incident incident
+fi
+)";
+
+const char* kFish = R"(# fish completion for incident. Generated by `incident __completion fish`; do not edit.
+function __incident_complete
+    set -l words (commandline -opc) (commandline -ct)
+    incident __complete $words[2..-1] 2>/dev/null
+end
+complete -c incident -f -a '(__incident_complete)'
+)";
+
+std::string man_escape(std::string s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '\\') out += "\\e";
+        else out += c;
+    }
+    return out;
+}
+
+std::string man_page(const CLI::App& sub, const std::string& name) {
+    std::string page = "incident-" + name;
+    std::string upper = page;
+    std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+    std::string m = ".\\\" Generated by `incident __man man`; do not edit.\n.Dd November 22, 2026\n.Dt " + upper + " 1\n.Os\n";
+    m += ".Sh NAME\n.Nm " + page + "\n.Nd " + man_escape(sub.get_description()) + "\n.Sh SYNOPSIS\n.Nm incident\n.Cm " + name + "\n";
+    auto subs = sub.get_subcommands([](const CLI::App*) { return true; });
+    if (!subs.empty()) {
+        std::string list;
+        for (const auto* s : subs) list += (list.empty() ? "" : " | ") + s->get_name();
+        m += ".Cm " + list + "\n";
+    }
+    for (const auto* o : sub.get_options([](const CLI::Option* o) { return o->get_positional(); }))
+        m += ".Ar " + o->get_name() + "\n";
+    m += ".Op Ar options\n.Sh DESCRIPTION\n" + man_escape(sub.get_description()) + ".\n";
+    m += "See\n.Xr incident 1\nfor the lifecycle, the files and the configuration.\n";
+    auto describe_options = [&](const CLI::App& a, const std::string& heading) {
+        auto opts = a.get_options([](const CLI::Option* o) { return !o->get_positional() && !o->get_lnames().empty(); });
+        auto pos = a.get_options([](const CLI::Option* o) { return o->get_positional(); });
+        if (opts.empty() && pos.empty()) return;
+        if (!heading.empty()) m += heading + "\n";
+        m += ".Bl -tag -width Ds\n";
+        for (const auto* o : pos) m += ".It Ar " + o->get_name() + "\n" + man_escape(o->get_description()) + "\n";
+        for (const auto* o : opts) {
+            std::string item = ".It";
+            bool first = true;
+            for (const auto& n : o->get_snames()) {
+                item += std::string(first ? "" : " ,") + " Fl " + n;
+                first = false;
+            }
+            for (const auto& n : o->get_lnames()) {
+                item += std::string(first ? "" : " ,") + " Fl \\-" + n;
+                first = false;
+            }
+            if (takes_value(o)) item += " Ar " + (o->get_type_name().empty() ? std::string("value") : o->get_type_name());
+            m += item + "\n" + man_escape(o->get_description().empty() ? "See --help." : o->get_description()) + "\n";
+        }
+        m += ".El\n";
+    };
+    if (subs.empty()) {
+        describe_options(sub, ".Sh OPTIONS");
+    } else {
+        m += ".Sh COMMANDS\n";
+        for (const auto* s : subs) {
+            m += ".Ss " + s->get_name() + "\n" + man_escape(s->get_description()) + ".\n";
+            describe_options(*s, "");
+        }
+    }
+    m += ".Sh EXIT STATUS\n0 success, 1 runtime failure, 2 usage error, 3 incident not found, 4 invalid data,\n"
+         "5 transition refused, 6 a check found something; see\n.Xr incident 1 .\n";
+    m += ".Sh SEE ALSO\n.Xr incident 1 ,\n.Xr incident-config 5 ,\n.Xr incident-rules 5\n";
+    return m;
+}
+
+}  // namespace
+
+int run_hidden(int argc, char** argv, CLI::App& app, Context& ctx) {
+    if (argc < 2) return -1;
+    std::string cmd = argv[1];
+    if (cmd == "__complete") return complete(std::vector<std::string>(argv + 2, argv + argc), app, ctx);
+    if (cmd == "__completion") {
+        std::string shell = argc > 2 ? argv[2] : "";
+        if (shell == "bash") ctx.io.out << kBash;
+        else if (shell == "zsh") ctx.io.out << kZsh;
+        else if (shell == "fish") ctx.io.out << kFish;
+        else throw UsageError("__completion takes bash, zsh or fish");
+        return 0;
+    }
+    if (cmd == "__man") {
+        fs::path dir = argc > 2 ? argv[2] : "man";
+        for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+            write_file_atomically(dir / ("incident-" + sub->get_name() + ".1"), man_page(*sub, sub->get_name()));
+        return 0;
+    }
+    return -1;
+}
+
+}  // namespace incident::cli
