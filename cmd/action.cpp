@@ -47,8 +47,7 @@ void run_list(const ActionOptions& o, const Context& ctx) {
         ctx.io.out << "no action items\n";
     else
         print_table(ctx.io, {"INCIDENT", "#", "STATUS", "OWNER", "DUE", "TYPE", "ACTION"}, rows);
-    for (const auto& e : errors) ctx.io.err << "incident: error: " << e.what() << "\n";
-    if (!errors.empty()) throw InvalidData(Location{"incidents"}, std::to_string(errors.size()) + " incident file(s) could not be read");
+    fail_on_unreadable(ctx.io, errors);
 }
 
 }  // namespace

@@ -19,12 +19,6 @@ struct EditOptions {
 
 namespace {
 
-std::string read_all(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 }  // namespace
 
@@ -37,7 +31,7 @@ void run_edit(const EditOptions& opts, const Context& ctx) {
         if (!isatty(STDIN_FILENO)) throw UsageError("no editor: set EDITOR or VISUAL");
         editor = "vi";
     }
-    std::string original = read_all(ws.store.path_of(id));
+    std::string original = read_file(ws.store.path_of(id)).value_or("");
     fs::path copy = ws.repo.state_dir / "edit" / (id + ".yaml");
     std::error_code ec;
     fs::create_directories(copy.parent_path(), ec);
@@ -46,7 +40,7 @@ void run_edit(const EditOptions& opts, const Context& ctx) {
     if (r.status != 0)
         throw IoError("the editor exited with status " + std::to_string(r.status) + "; nothing changed",
                       "your copy is kept at " + copy.string());
-    std::string edited_text = read_all(copy);
+    std::string edited_text = read_file(copy).value_or("");
     if (edited_text == original) {
         fs::remove(copy, ec);
         ctx.io.err << id << ": no changes\n";

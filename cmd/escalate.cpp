@@ -60,8 +60,7 @@ void run_auto(const EscalateOptions& opts, const Context& ctx) {
     print_warnings(ctx.io, warnings);
     if (opts.flags.json) print_json(ctx.io, {{"dry_run", opts.flags.dry_run}, {"escalated", done}});
     else if (done.empty()) ctx.io.out << "nothing to escalate\n";
-    for (const auto& e : errors) ctx.io.err << "incident: error: " << e.what() << "\n";
-    if (!errors.empty()) throw InvalidData(Location{"incidents"}, std::to_string(errors.size()) + " incident file(s) could not be read");
+    fail_on_unreadable(ctx.io, errors);
 }
 
 }  // namespace

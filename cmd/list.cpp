@@ -30,11 +30,7 @@ void run_list(const ListOptions& opts, const Context& ctx) {
     for (auto& inc : ws.store.load_all(&errors))
         if (matches(inc, opts)) shown.push_back(std::move(inc));
     // Show what can be read, then fail loudly about what cannot.
-    auto finish = [&] {
-        for (const auto& e : errors) ctx.io.err << "incident: error: " << e.what() << "\n";
-        if (!errors.empty())
-            throw InvalidData(Location{"incidents"}, std::to_string(errors.size()) + " incident file(s) could not be read");
-    };
+    auto finish = [&] { fail_on_unreadable(ctx.io, errors); };
     if (opts.flags.json) {
         nlohmann::ordered_json arr = nlohmann::ordered_json::array();
         for (const auto& inc : shown) arr.push_back(incident_to_json(inc));

@@ -89,6 +89,12 @@ void print_table(const Io& io, const std::vector<std::string>& header,
     for (const auto& row : rows) line(row, false);
 }
 
+void fail_on_unreadable(const Io& io, const std::vector<InvalidData>& errors) {
+    for (const auto& e : errors) io.err << "incident: error: " << e.what() << "\n";
+    if (!errors.empty())
+        throw InvalidData(Location{"incidents"}, std::to_string(errors.size()) + " incident file(s) could not be read");
+}
+
 std::string describe_event(const Event& e) {
     std::string s = e.type;
     std::string from = e.get("from"), to = e.get("to");

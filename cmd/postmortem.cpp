@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "output.hpp"
 #include "postmortem/postmortem.hpp"
+#include "store/atomic_file.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -17,12 +18,6 @@ struct PostmortemOptions {
 
 namespace {
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 void run_check(const PostmortemOptions& opts, const Context& ctx, const Workspace& ws, const std::string& id) {
     Incident inc = ws.store.load(id);
@@ -57,7 +52,7 @@ void run_postmortem(const PostmortemOptions& opts, const Context& ctx) {
     fs::path path = ws.repo.postmortems_dir() / (id + ".md");
     std::error_code ec;
     bool exists = fs::exists(path, ec);
-    std::string existing = exists ? read_text(path) : "";
+    std::string existing = exists ? read_file(path).value_or("") : "";
     // The text depends on the incident after the event is added, so it is made inside the change.
     std::string written;
     auto make = [&](const Incident& inc) {

@@ -3,6 +3,7 @@
 #include "model/yaml_doc.hpp"
 #include "output.hpp"
 #include "rules/rule_tests.hpp"
+#include "store/atomic_file.hpp"
 #include "rules_output.hpp"
 
 #include <fstream>
@@ -20,11 +21,9 @@ struct RulesOptions {
 namespace {
 
 std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) throw IoError("cannot read " + p.string());
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    auto text = read_file(p);
+    if (!text) throw IoError("cannot read " + p.string());
+    return *text;
 }
 
 void run_check(const RulesOptions& o, const Context& ctx) {

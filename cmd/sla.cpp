@@ -71,8 +71,7 @@ void run_sla(const SlaOptions& opts, const Context& ctx) {
         print_table(ctx.io, {"ID", "PRI", "STATUS", "TEAM", "RESPOND", "RESOLVE", "TITLE"}, rows);
     else
         ctx.io.out << "no open incidents\n";
-    for (const auto& e : errors) ctx.io.err << "incident: error: " << e.what() << "\n";
-    if (!errors.empty()) throw InvalidData(Location{"incidents"}, std::to_string(errors.size()) + " incident file(s) could not be read");
+    fail_on_unreadable(ctx.io, errors);
     if (opts.check && breaches > 0) throw Error(ExitCode::check, std::to_string(breaches) + " SLA clock(s) breached");
 }
 

@@ -198,15 +198,8 @@ NotifyReport notify_change(const NotifySettings& settings, const Outbox& outbox,
         if (!t.min_priority.empty() && !inc.priority.empty() &&
             Config::rank(settings.priorities, inc.priority) > Config::rank(settings.priorities, t.min_priority))
             continue;
-        std::string tmpl;
-        for (const auto& name : {t.template_name.empty() ? "notify-" + t.type : t.template_name}) {
-            std::ifstream in(std::filesystem::path(templates_dir) / (name + ".mustache"));
-            if (in) {
-                std::ostringstream s;
-                s << in.rdbuf();
-                tmpl = s.str();
-            }
-        }
+        std::string name = t.template_name.empty() ? "notify-" + t.type : t.template_name;
+        std::string tmpl = read_file(std::filesystem::path(templates_dir) / (name + ".mustache")).value_or("");
         Delivery d = build_delivery(t, event, inc, e, settings.web_url, tmpl, now);
         if (dry_run) {
             report.previews.push_back(std::move(d));

@@ -3,6 +3,7 @@
 #include "model/errors.hpp"
 #include "sla/calendar.hpp"
 #include "sla/sla.hpp"
+#include "store/atomic_file.hpp"
 
 #include <kainjow/mustache.hpp>
 
@@ -197,12 +198,8 @@ std::vector<Block> find_blocks(const std::string& text) {
 std::string postmortem_template(const std::string& name, const std::string& custom_dir) {
     std::filesystem::path custom = std::filesystem::path(custom_dir) / (name + ".md.mustache");
     std::error_code ec;
-    if (!custom_dir.empty() && std::filesystem::is_regular_file(custom, ec)) {
-        std::ifstream in(custom, std::ios::binary);
-        std::ostringstream s;
-        s << in.rdbuf();
-        return s.str();
-    }
+    if (!custom_dir.empty() && std::filesystem::is_regular_file(custom, ec))
+        if (auto text = read_file(custom)) return *text;
     for (const auto& [n, text] : builtin_templates())
         if (n == name) return text;
     throw UsageError("no postmortem template named '" + name + "'",
@@ -299,12 +296,10 @@ std::vector<std::string> check_postmortem(const std::string& text, const Inciden
 }
 
 std::vector<std::string> check_postmortem_file(const std::string& path, const Incident& inc, bool& exists) {
-    std::ifstream in(path, std::ios::binary);
-    exists = static_cast<bool>(in);
+    auto text = read_file(path);
+    exists = text.has_value();
     if (!exists) return {"there is no postmortem yet"};
-    std::ostringstream s;
-    s << in.rdbuf();
-    return check_postmortem(s.str(), inc);
+    return check_postmortem(*text, inc);
 }
 
 std::optional<Timestamp> postmortem_meeting_due(const Incident& inc, const Config& cfg) {

@@ -3,6 +3,8 @@
 #include "model/errors.hpp"
 
 #include <cerrno>
+#include <fstream>
+#include <iterator>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -56,6 +58,12 @@ void AtomicFile::commit() {
         fsync(dir);  // make the rename itself durable
         close(dir);
     }
+}
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 void write_file_atomically(const std::filesystem::path& target, std::string_view data) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,5 +29,8 @@ private:
 
 // Convenience: the whole content in one go.
 void write_file_atomically(const std::filesystem::path& target, std::string_view data);
+
+// The whole content of a file; nullopt when it cannot be opened.
+std::optional<std::string> read_file(const std::filesystem::path& path);
 
 }  // namespace incident

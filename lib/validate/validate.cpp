@@ -3,6 +3,7 @@
 #include "model/errors.hpp"
 #include "model/yaml_doc.hpp"
 #include "rules/rule_tests.hpp"
+#include "store/atomic_file.hpp"
 #include "store/store.hpp"
 
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
@@ -133,12 +134,6 @@ Kind kind_of(const Repository& repo, const fs::path& p) {
     return Kind::other;
 }
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 void validate_file(std::vector<Finding>& out, const Repository& repo, const Config& cfg, const fs::path& p) {
     std::string display = repo.relative(p);
@@ -169,10 +164,10 @@ void validate_file(std::vector<Finding>& out, const Repository& repo, const Conf
             apply_config_layer(c, root, display);
             check_config(c, display);
         } else if (kind == Kind::rules) {
-            RuleSet rules = parse_rules(slurp(p), display);
+            RuleSet rules = parse_rules(read_file(p).value_or(""), display);
             for (auto& f : lint_rules(rules, cfg)) out.push_back(f);
         } else if (kind == Kind::rule_tests) {
-            parse_rule_cases(slurp(p), display);
+            parse_rule_cases(read_file(p).value_or(""), display);
         } else {
             Incident inc = incident_from_yaml(root, display);
             semantic_checks(out, inc, root, display, p.stem().string(), cfg, repo);

@@ -13,12 +13,6 @@ namespace incident {
 
 namespace {
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 std::string commit_message(const Config& cfg, const Incident& inc, const Event& e, const std::string& actor) {
     std::string msg = cfg.commit_message;
@@ -125,7 +119,7 @@ ChangeResult replace_incident(const Workspace& ws, const std::string& id, const 
                               Incident edited, const Event& event, const ChangeOptions& opts) {
     ChangeResult r;
     RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
-    if (read_text(ws.store.path_of(id)) != original_text)
+    if (read_file(ws.store.path_of(id)).value_or("") != original_text)
         throw TransitionRefused(id + " was changed by someone else while you were editing it",
                                 "run incident edit " + id + " again");
     r.incident = std::move(edited);
