@@ -127,11 +127,7 @@ std::optional<Timestamp> parse_time_spec(std::string_view text, Timestamp now) {
         if (!d) return std::nullopt;
         return text[0] == '-' ? now - *d : now + *d;
     }
-    if (text.size() == 10) {
-        std::string midnight(text);
-        midnight.append("T00:00:00Z");  // not operator+: GCC 12 warns falsely on it (-Warray-bounds)
-        return parse_rfc3339(midnight);
-    }
+    if (text.size() == 10) return parse_rfc3339(std::string(text) + "T00:00:00Z");
     return parse_rfc3339(text);
 }
 

@@ -7,6 +7,10 @@
 #include "store/lock.hpp"
 
 #include <fstream>
+
+#ifndef INCIDENT_SCHEMA_DIR
+#define INCIDENT_SCHEMA_DIR "/usr/local/share/incident/schemas"
+#endif
 #include <sstream>
 
 namespace incident {
@@ -150,7 +154,11 @@ InitResult init_repository(const fs::path& dir, const std::string& preset, const
     fs::create_directories(repo.incidents_dir(), ec);
     fs::create_directories(repo.postmortems_dir(), ec);
     if (ec) throw IoError("cannot create the layout in " + repo.root.string() + ": " + ec.message());
-    write_file_atomically(repo.config_path(), default_config_text(pack ? pack->teams : ""));
+    // Editors with the YAML language server validate against the installed schemas.
+    auto schema_line = [](const char* name) {
+        return std::string("# yaml-language-server: $schema=") + INCIDENT_SCHEMA_DIR + "/" + name + "\n";
+    };
+    write_file_atomically(repo.config_path(), schema_line("config.schema.json") + default_config_text(pack ? pack->teams : ""));
     // A writer killed between creating its temporary and renaming it leaves
     // ".NAME.tmp.XXXXXX" behind; keep such leftovers out of git.
     const std::string ignore = "# temporaries of interrupted atomic writes\n.*.tmp.*\n";
@@ -159,10 +167,10 @@ InitResult init_repository(const fs::path& dir, const std::string& preset, const
     r.created = {".incident/config.yaml", "incidents/.gitignore", "postmortems/.gitignore"};
     if (pack) {
         write_file_atomically(repo.rules_path(),
-                              std::string("# Prioritisation rules, evaluated in order after the included pack's.\n"
+                              schema_line("rules.schema.json") + std::string("# Prioritisation rules, evaluated in order after the included pack's.\n"
                                           "# See man incident-rules. Test them with: incident rules test\n"
                                           "include: [") + pack->name + "]\nrules: []\n");
-        write_file_atomically(repo.rule_tests_path(), std::string("# Rule test cases for the ") + pack->name +
+        write_file_atomically(repo.rule_tests_path(), schema_line("rule-tests.schema.json") + "# Rule test cases for the " + pack->name +
                                                           " pack; add your own below.\n" + pack->tests);
         r.created.push_back(".incident/rules.yaml");
         r.created.push_back(".incident/rules-tests.yaml");

@@ -97,7 +97,7 @@ test_install_layout_and_deb() {
   (cd "$T" && cpack --config "$BUILD_DIR/CPackConfig.cmake" -B "$T/pkg" >"$T/cpack.log" 2>&1) || fail "cpack: $(tail -3 "$T/cpack.log")"
   local deb; deb=$(ls "$T"/pkg/*.deb 2>/dev/null | head -1)
   [ -n "$deb" ] || { fail "no .deb built"; return; }
-  dpkg-deb -c "$deb" | grep -q "./usr/bin/incident" || fail ".deb lacks the binary"
+  dpkg-deb -c "$deb" | grep -qE "\./usr(/local)?/bin/incident$" || fail ".deb lacks the binary"
   dpkg-deb -f "$deb" Depends | grep -q git || fail ".deb does not depend on git"
   run --version; expect_out_re '^incident 0\.1\.0 \([0-9a-f]+|unknown\)'
 }

@@ -69,4 +69,23 @@ test_every_file_init_writes_is_valid() {
   done
 }
 
+test_pre_commit_hook_checks_staged_files() {
+  new_repo
+  run open "Fine"
+  cp "$SOURCE_DIR/examples/ci/pre-commit" .git/hooks/pre-commit
+  printf 'id: INC-2\ntitle: t\nstatus: bogus\n' >incidents/INC-2.yaml
+  git add incidents/INC-2.yaml
+  PATH="$(dirname "$INCIDENT_BIN"):$PATH" git commit -qm "bad" >"$T/hook.out" 2>&1 && fail "the hook let an invalid file in"
+  grep -q "incidents/INC-2.yaml:3:9: error: status" "$T/hook.out" || fail "hook output: $(cat "$T/hook.out")"
+  sed -i 's/bogus/open/' incidents/INC-2.yaml && git add incidents/INC-2.yaml
+  PATH="$(dirname "$INCIDENT_BIN"):$PATH" git commit -qm "good" >"$T/hook.out" 2>&1 || fail "the hook refused a valid file: $(cat "$T/hook.out")"
+}
+
+test_init_files_name_their_schema() {
+  run init "$T/repo" --preset sre
+  grep -q '^# yaml-language-server: \$schema=.*/config.schema.json' "$T/repo/.incident/config.yaml" || fail "config lacks its schema comment"
+  grep -q '^# yaml-language-server: \$schema=.*/rules.schema.json' "$T/repo/.incident/rules.yaml" || fail "rules lack their schema comment"
+  grep -q '^# yaml-language-server: \$schema=.*/rule-tests.schema.json' "$T/repo/.incident/rules-tests.yaml" || fail "rule tests lack their schema comment"
+}
+
 run_suite
