@@ -1,6 +1,7 @@
 // incident sla: the SLA clocks of open incidents; --check exits 6 on a breach.
 #include "commands.hpp"
 #include "output.hpp"
+#include "postmortem/postmortem.hpp"
 #include "sla/sla.hpp"
 
 namespace incident::cli {
@@ -58,17 +59,23 @@ void run_sla(const SlaOptions& opts, const Context& ctx) {
         SlaStatus s = sla_status(inc, ws.config, now);
         for (const auto* c : {&s.respond, &s.resolve})
             if (c->running && c->state == ClockState::breached) ++breaches;
+        // The postmortem review meeting is due a set business time after resolution.
+        std::optional<Timestamp> review;
+        if (Config::rank(ws.config.postmortem_required_for, inc.priority) >= 0 && !inc.drill)
+            review = postmortem_meeting_due(inc, ws.config);
         arr.push_back({{"id", inc.id}, {"priority", inc.priority.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(inc.priority)},
                        {"status", std::string(to_string(inc.status))}, {"team", inc.team}, {"tier", inc.tier},
-                       {"respond", clock_json(s.respond)}, {"resolve", clock_json(s.resolve)}});
+                       {"respond", clock_json(s.respond)}, {"resolve", clock_json(s.resolve)},
+                       {"postmortem_due", review ? nlohmann::ordered_json(format_rfc3339(*review)) : nlohmann::ordered_json(nullptr)}});
         rows.push_back({inc.id, paint_priority(ctx.io, inc.priority.empty() ? "-" : inc.priority),
                         paint_status(ctx.io, inc.status), inc.team.empty() ? "-" : inc.team + "/" + inc.tier,
-                        clock_cell(ctx.io, s.respond), clock_cell(ctx.io, s.resolve), truncate(inc.title, 40)});
+                        clock_cell(ctx.io, s.respond), clock_cell(ctx.io, s.resolve),
+                        review ? format_date(*review) : "-", truncate(inc.title, 40)});
     }
     if (opts.flags.json)
         print_json(ctx.io, {{"at", format_rfc3339(now)}, {"breached", breaches}, {"incidents", arr}});
     else if (!rows.empty())
-        print_table(ctx.io, {"ID", "PRI", "STATUS", "TEAM", "RESPOND", "RESOLVE", "TITLE"}, rows);
+        print_table(ctx.io, {"ID", "PRI", "STATUS", "TEAM", "RESPOND", "RESOLVE", "REVIEW BY", "TITLE"}, rows);
     else
         ctx.io.out << "no open incidents\n";
     fail_on_unreadable(ctx.io, errors);

@@ -66,6 +66,8 @@ test_check_reports_each_failure_kind() {
   expect_rc 6; expect_json .complete false; expect_json .exists true
   expect_json '.problems | length' 5; expect_json '.problems[0]' "section 'Summary' is empty"
   expect_json .meeting_due 2026-11-27T11:00:00Z
+  run sla --all --json --at 2026-11-22T00:00:00Z
+  expect_json '.incidents[0].postmortem_due' 2026-11-27T11:00:00Z
   fill_required
   run postmortem 1 --check; expect_rc 0; expect_out "complete"
   run action add 1 "No owner yet" --due 2026-12-01
