@@ -19,11 +19,6 @@ std::string first_line(const std::string& s) {
 
 }  // namespace
 
-bool is_work_tree(const std::string& dir) {
-    auto r = git(dir, {"rev-parse", "--is-inside-work-tree"});
-    return r.status == 0 && first_line(r.out) == "true";
-}
-
 void init(const std::string& dir) {
     auto r = git(dir, {"init", "-q"});
     if (r.status != 0) throw IoError("git init failed: " + first_line(r.err));

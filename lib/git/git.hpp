@@ -6,9 +6,6 @@
 
 namespace incident::git {
 
-// True when `dir` is inside a git work tree.
-bool is_work_tree(const std::string& dir);
-
 // `git init` in dir. Throws IoError.
 void init(const std::string& dir);
 

@@ -51,11 +51,6 @@ bool is_manual_priority(const Incident& inc) {
     return inc.priority_reason.rfind(kManual, 0) == 0;
 }
 
-int count_events(const Incident& inc, const std::string& type) {
-    return static_cast<int>(std::count_if(inc.timeline.begin(), inc.timeline.end(),
-                                          [&](const Event& e) { return e.type == type; }));
-}
-
 Event& add_event(Incident& inc, Event e) {
     if (inc.opened_at && e.at < *inc.opened_at)
         throw UsageError("--at " + format_rfc3339(e.at) + " is before " + inc.id + " was opened (" +

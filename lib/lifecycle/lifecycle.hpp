@@ -80,8 +80,6 @@ const Event& close(Incident& inc, const Actor& actor, const CloseRequest& req);
 const Event& add_action(Incident& inc, const Actor& actor, Action action);
 const Event& complete_action(Incident& inc, const Actor& actor, int number);
 
-// Counts of timeline events, for policy and metrics.
-int count_events(const Incident& inc, const std::string& type);
 bool is_manual_priority(const Incident& inc);
 
 }  // namespace incident
