@@ -9,8 +9,6 @@ namespace incident {
 
 namespace {
 
-constexpr const char* kManual = "manual";
-
 Event make_event(const Actor& a, std::string type, std::string text = {}) {
     Event e;
     e.at = a.at;
@@ -45,11 +43,17 @@ void refuse_if_done(const Incident& inc, const std::string& what) {
                                 "reopen it first: incident reopen " + inc.id);
 }
 
-}  // namespace
-
-bool is_manual_priority(const Incident& inc) {
-    return inc.priority_reason.rfind(kManual, 0) == 0;
+// The classification fields given by hand: rules may not overwrite them.
+template <typename Fields>
+std::set<std::string> given_by_hand(const Fields& f) {
+    std::set<std::string> out;
+    for (const auto& [name, value] : {std::pair{"impact", &f.impact}, {"urgency", &f.urgency}, {"team", &f.team},
+                                      {"tier", &f.tier}, {"category", &f.category}, {"subcategory", &f.subcategory}})
+        if (!value->empty()) out.insert(name);
+    return out;
 }
+
+}  // namespace
 
 Event& add_event(Incident& inc, Event e) {
     if (inc.opened_at && e.at < *inc.opened_at)
@@ -95,14 +99,10 @@ Incident open_incident(const std::string& id, const NewIncident& f, const RuleSe
     inc.opened_at = a.at;
     if (!f.priority.empty()) {
         inc.priority = f.priority;
-        inc.priority_reason = std::string(kManual) + ": set by " + a.who;
+        inc.priority_reason = manual_priority_reason(a.who);
     } else {
-        std::set<std::string> locked;
-        for (const auto& [name, value] : {std::pair{"impact", &f.impact}, {"urgency", &f.urgency}, {"team", &f.team},
-                                          {"tier", &f.tier}, {"category", &f.category}, {"subcategory", &f.subcategory}})
-            if (!value->empty()) locked.insert(name);
         Incident trial = inc;
-        Decision d = decide(trial, rules, cfg, locked);
+        Decision d = decide(trial, rules, cfg, given_by_hand(f));
         if (!d.fired.empty() || (!f.impact.empty() && !f.urgency.empty())) {
             inc = std::move(trial);
             inc.priority = d.priority;
@@ -137,13 +137,9 @@ const Event& triage(Incident& inc, const Classification& c, const RuleSet& rules
     std::string before = inc.priority;
     if (!c.priority.empty()) {
         inc.priority = c.priority;
-        inc.priority_reason = std::string(kManual) + ": set by " + a.who;
+        inc.priority_reason = manual_priority_reason(a.who);
     }
-    std::set<std::string> locked;
-    for (const auto& [name, value] : {std::pair{"impact", &c.impact}, {"urgency", &c.urgency}, {"team", &c.team},
-                                      {"tier", &c.tier}, {"category", &c.category}, {"subcategory", &c.subcategory}})
-        if (!value->empty()) locked.insert(name);
-    Decision d = decide(inc, rules, cfg, locked);
+    Decision d = decide(inc, rules, cfg, given_by_hand(c));
     inc.priority = d.priority;
     inc.priority_reason = d.reason;
     if (!d.sla.empty()) inc.sla_policy = d.sla;

@@ -80,6 +80,5 @@ const Event& close(Incident& inc, const Actor& actor, const CloseRequest& req);
 const Event& add_action(Incident& inc, const Actor& actor, Action action);
 const Event& complete_action(Incident& inc, const Actor& actor, int number);
 
-bool is_manual_priority(const Incident& inc);
 
 }  // namespace incident

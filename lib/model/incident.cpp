@@ -249,6 +249,12 @@ bool Incident::has_tag(std::string_view tag) const {
     return std::find(tags.begin(), tags.end(), tag) != tags.end();
 }
 
+bool is_manual_priority(const Incident& inc) {
+    return !inc.priority.empty() && inc.priority_reason.rfind("manual", 0) == 0;
+}
+
+std::string manual_priority_reason(const std::string& who) { return "manual: set by " + who; }
+
 const std::vector<std::string>& incident_keys() {
     static const std::vector<std::string> keys = {
         "id", "uid", "title", "status", "drill", "category", "subcategory", "service", "impact",

@@ -88,6 +88,10 @@ struct Incident {
     bool has_tag(std::string_view tag) const;
 };
 
+// A priority set by hand (open/triage --priority): rules and the matrix keep it.
+bool is_manual_priority(const Incident& inc);
+std::string manual_priority_reason(const std::string& who);
+
 // Parses an incident document; `file` is used in error locations.
 // Throws InvalidData naming the field and its position.
 Incident incident_from_yaml(const YAML::Node& root, const std::string& file);

@@ -170,7 +170,7 @@ Decision decide(Incident& inc, const RuleSet& rules, const Config& cfg, const st
         for (const auto& x : v) s += (s.empty() ? "" : "; ") + x;
         return s;
     };
-    if (inc.priority_reason.rfind("manual", 0) == 0 && !inc.priority.empty()) {
+    if (is_manual_priority(inc)) {
         d.manual = true;
         d.priority = inc.priority;
         d.reason = inc.priority_reason;
