@@ -31,11 +31,9 @@ void run_list(const ActionOptions& o, const Context& ctx) {
             bool overdue = a.status != "done" && !a.due.empty() && a.due < today;
             if (o.overdue && !overdue) continue;
             if (!o.owner.empty() && a.owner != o.owner) continue;
-            nlohmann::ordered_json j = {{"incident", inc.id}, {"id", a.id}, {"title", a.title},
-                                        {"owner", a.owner.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.owner)},
-                                        {"due", a.due.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.due)},
-                                        {"type", a.type.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.type)},
-                                        {"status", a.status}, {"overdue", overdue}};
+            nlohmann::ordered_json j = {{"incident", inc.id}};
+            j.update(action_to_json(a));
+            j["overdue"] = overdue;
             arr.push_back(j);
             rows.push_back({inc.id, std::to_string(a.id), a.status == "done" ? paint(ctx.io, "32", "done") : overdue ? paint(ctx.io, "31", "overdue") : "open",
                             a.owner.empty() ? "-" : a.owner, a.due.empty() ? "-" : a.due, a.type.empty() ? "-" : a.type,

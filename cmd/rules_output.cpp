@@ -17,12 +17,12 @@ nlohmann::ordered_json decision_to_json(const Decision& d) {
     nlohmann::ordered_json trace = nlohmann::ordered_json::array();
     for (const auto& t : d.trace)
         trace.push_back({{"rule", t.rule}, {"origin", t.origin}, {"matched", t.matched}, {"why", t.why}});
-    return {{"priority", d.priority.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.priority)},
+    return {{"priority", json_or_null(d.priority)},
             {"reason", d.reason},
             {"manual", d.manual},
             {"fired", d.fired},
             {"notify", d.notify},
-            {"sla_policy", d.sla.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.sla)},
+            {"sla_policy", json_or_null(d.sla)},
             {"trace", trace}};
 }
 

@@ -63,7 +63,7 @@ void run_sla(const SlaOptions& opts, const Context& ctx) {
         std::optional<Timestamp> review;
         if (Config::rank(ws.config.postmortem_required_for, inc.priority) >= 0 && !inc.drill)
             review = postmortem_meeting_due(inc, ws.config);
-        arr.push_back({{"id", inc.id}, {"priority", inc.priority.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(inc.priority)},
+        arr.push_back({{"id", inc.id}, {"priority", json_or_null(inc.priority)},
                        {"status", std::string(to_string(inc.status))}, {"team", inc.team}, {"tier", inc.tier},
                        {"respond", clock_json(s.respond)}, {"resolve", clock_json(s.resolve)},
                        {"postmortem_due", review ? nlohmann::ordered_json(format_rfc3339(*review)) : nlohmann::ordered_json(nullptr)}});

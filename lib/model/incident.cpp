@@ -123,18 +123,6 @@ void emit_action(YAML::Emitter& out, const Action& a) {
     out << YAML::EndMap;
 }
 
-nlohmann::ordered_json action_to_json(const Action& a) {
-    nlohmann::ordered_json j;
-    j["id"] = a.id;
-    j["title"] = a.title;
-    j["owner"] = a.owner.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.owner);
-    j["due"] = a.due.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.due);
-    j["type"] = a.type.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.type);
-    j["status"] = a.status;
-    j["tracker"] = a.tracker.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.tracker);
-    for (const auto& [k, v] : a.extra) j[k] = yaml_to_json(v);
-    return j;
-}
 
 Event event_from_yaml(const YAML::Node& n, const std::string& file) {
     if (!n.IsMap()) throw InvalidData(locate(n, file), "timeline: each event must be a mapping");
@@ -190,9 +178,6 @@ nlohmann::ordered_json opt_time_json(const std::optional<Timestamp>& t) {
     return t ? nlohmann::ordered_json(format_rfc3339(*t)) : nlohmann::ordered_json(nullptr);
 }
 
-nlohmann::ordered_json opt_str_json(const std::string& s) {
-    return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
-}
 
 std::string trim_trailing_newlines(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -200,6 +185,10 @@ std::string trim_trailing_newlines(std::string s) {
 }
 
 }  // namespace
+
+nlohmann::ordered_json json_or_null(const std::string& s) {
+    return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
+}
 
 std::string_view to_string(Status s) { return kStatusNames[static_cast<size_t>(s)]; }
 
@@ -463,53 +452,66 @@ std::string incident_to_yaml(const Incident& inc) {
     return text_out;
 }
 
+nlohmann::ordered_json action_to_json(const Action& a) {
+    nlohmann::ordered_json j;
+    j["id"] = a.id;
+    j["title"] = a.title;
+    j["owner"] = json_or_null(a.owner);
+    j["due"] = json_or_null(a.due);
+    j["type"] = json_or_null(a.type);
+    j["status"] = a.status;
+    j["tracker"] = json_or_null(a.tracker);
+    for (const auto& [k, v] : a.extra) j[k] = yaml_to_json(v);
+    return j;
+}
+
 nlohmann::ordered_json event_to_json(const Event& e) {
     nlohmann::ordered_json j;
     j["at"] = format_rfc3339(e.at);
-    j["by"] = opt_str_json(e.by);
+    j["by"] = json_or_null(e.by);
     j["type"] = e.type;
     for (const auto& [k, v] : e.attrs) j[k] = yaml_to_json(v);
-    j["text"] = opt_str_json(e.text);
+    j["text"] = json_or_null(e.text);
     return j;
 }
 
 nlohmann::ordered_json incident_to_json(const Incident& inc) {
     nlohmann::ordered_json j;
     j["id"] = inc.id;
-    j["uid"] = opt_str_json(inc.uid);
+    j["uid"] = json_or_null(inc.uid);
     j["title"] = inc.title;
     j["status"] = std::string(to_string(inc.status));
     j["drill"] = inc.drill;
-    j["category"] = opt_str_json(inc.category);
-    j["subcategory"] = opt_str_json(inc.subcategory);
-    j["service"] = opt_str_json(inc.service);
-    j["impact"] = opt_str_json(inc.impact);
-    j["urgency"] = opt_str_json(inc.urgency);
-    j["priority"] = opt_str_json(inc.priority);
-    j["priority_reason"] = opt_str_json(inc.priority_reason);
-    j["sla_policy"] = opt_str_json(inc.sla_policy);
-    j["reporter"] = opt_str_json(inc.reporter);
-    j["assignee"] = opt_str_json(inc.assignee);
-    j["team"] = opt_str_json(inc.team);
-    j["tier"] = opt_str_json(inc.tier);
+    j["category"] = json_or_null(inc.category);
+    j["subcategory"] = json_or_null(inc.subcategory);
+    j["service"] = json_or_null(inc.service);
+    j["impact"] = json_or_null(inc.impact);
+    j["urgency"] = json_or_null(inc.urgency);
+    j["priority"] = json_or_null(inc.priority);
+    j["priority_reason"] = json_or_null(inc.priority_reason);
+    j["sla_policy"] = json_or_null(inc.sla_policy);
+    j["reporter"] = json_or_null(inc.reporter);
+    j["assignee"] = json_or_null(inc.assignee);
+    j["team"] = json_or_null(inc.team);
+    j["tier"] = json_or_null(inc.tier);
     j["roles"] = nlohmann::ordered_json::object();
-    for (const auto& [k, v] : inc.roles) j["roles"][k] = opt_str_json(v);
+    for (const auto& [k, v] : inc.roles) j["roles"][k] = json_or_null(v);
     j["tags"] = inc.tags;
     j["related"] = inc.related;
-    j["problem"] = opt_str_json(inc.problem);
-    j["location"] = opt_str_json(inc.location);
-    j["dedup_key"] = opt_str_json(inc.dedup_key);
+    j["problem"] = json_or_null(inc.problem);
+    j["location"] = json_or_null(inc.location);
+    j["dedup_key"] = json_or_null(inc.dedup_key);
     j["detected_at"] = opt_time_json(inc.detected_at);
     j["opened_at"] = opt_time_json(inc.opened_at);
     j["acknowledged_at"] = opt_time_json(inc.acknowledged_at);
     j["mitigated_at"] = opt_time_json(inc.mitigated_at);
     j["resolved_at"] = opt_time_json(inc.resolved_at);
     j["closed_at"] = opt_time_json(inc.closed_at);
-    j["description"] = opt_str_json(inc.description);
+    j["description"] = json_or_null(inc.description);
     if (inc.resolution)
         j["resolution"] = {{"code", inc.resolution->code},
                            {"summary", inc.resolution->summary},
-                           {"by", opt_str_json(inc.resolution->by)}};
+                           {"by", json_or_null(inc.resolution->by)}};
     else
         j["resolution"] = nullptr;
     j["actions"] = nlohmann::ordered_json::array();

@@ -102,6 +102,9 @@ std::string incident_to_yaml(const Incident& inc);
 // The stable JSON shape shared by `show --json` and every mutating command.
 nlohmann::ordered_json incident_to_json(const Incident& inc);
 nlohmann::ordered_json event_to_json(const Event& e);
+nlohmann::ordered_json action_to_json(const Action& a);
+// A string, or null when it is empty: how every optional field looks in JSON.
+nlohmann::ordered_json json_or_null(const std::string& s);
 
 // The names of the top-level keys the tool understands, in file order.
 const std::vector<std::string>& incident_keys();
