@@ -15,27 +15,18 @@ const std::vector<std::string> kKnownKeys = {
     "tiers", "teams", "default_team", "postmortem", "close", "git", "notify", "rules", "business_hours",
     "sla_policies", "sla_clock", "notify_delivery", "web_url"};
 
-[[noreturn]] void fail(const YAML::Node& n, const std::string& file, const std::string& msg) {
-    throw InvalidData(locate(n, file), msg);
-}
-
-std::string scalar(const YAML::Node& n, const std::string& file, const std::string& key) {
-    if (!n.IsScalar()) fail(n, file, key + ": expected a string");
-    return n.Scalar();
-}
-
 std::vector<std::string> strings(const YAML::Node& n, const std::string& file, const std::string& key) {
     if (n.IsNull()) return {};
-    if (!n.IsSequence()) fail(n, file, key + ": expected a list");
+    if (!n.IsSequence()) fail_at(n, file, key + ": expected a list");
     std::vector<std::string> out;
-    for (const auto& item : n) out.push_back(scalar(item, file, key));
+    for (const auto& item : n) out.push_back(scalar_at(item, file, key));
     return out;
 }
 
 bool boolean(const YAML::Node& n, const std::string& file, const std::string& key) {
     bool v = false;
     if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v))
-        fail(n, file, key + ": expected true or false");
+        fail_at(n, file, key + ": expected true or false");
     return v;
 }
 
@@ -43,11 +34,11 @@ Seconds duration(const YAML::Node& n, const std::string& file, const std::string
                  Seconds day = Seconds{86400}) {
     if (n.IsScalar())
         if (auto d = parse_duration(n.Scalar(), day)) return *d;
-    fail(n, file, key + ": expected a duration such as 15m, 4h or 3d");
+    fail_at(n, file, key + ": expected a duration such as 15m, 4h or 3d");
 }
 
 void require_map(const YAML::Node& n, const std::string& file, const std::string& key) {
-    if (!n.IsMap()) fail(n, file, key + ": expected a mapping");
+    if (!n.IsMap()) fail_at(n, file, key + ": expected a mapping");
 }
 
 void apply_teams(Config& c, const YAML::Node& n, const std::string& file) {
@@ -64,11 +55,11 @@ void apply_teams(Config& c, const YAML::Node& n, const std::string& file) {
                 if (k == "managers")
                     t.managers = strings(f.second, file, key + ".managers");
                 else if (k == "manager")
-                    t.managers = {scalar(f.second, file, key + ".manager")};
+                    t.managers = {scalar_at(f.second, file, key + ".manager")};
                 else if (k == "members")
                     t.members = strings(f.second, file, key + ".members");
                 else
-                    fail(f.first, file, key + ": unknown key '" + k + "' (known: managers, members)");
+                    fail_at(f.first, file, key + ": unknown key '" + k + "' (known: managers, members)");
             }
         }
         c.teams.push_back(std::move(t));
@@ -80,7 +71,7 @@ Seconds clock_time(const YAML::Node& n, const std::string& file, const std::stri
     static const std::regex hhmm(R"(^([01]?\d|2[0-4]):([0-5]\d)$)");
     std::smatch m;
     std::string s = n.IsScalar() ? n.Scalar() : "";
-    if (!std::regex_match(s, m, hhmm)) fail(n, file, key + ": expected a time of day such as \"09:00\"");
+    if (!std::regex_match(s, m, hhmm)) fail_at(n, file, key + ": expected a time of day such as \"09:00\"");
     return Seconds{std::stoi(m[1]) * 3600 + std::stoi(m[2]) * 60};
 }
 
@@ -90,12 +81,12 @@ void apply_business_hours(BusinessHours& b, const YAML::Node& n, const std::stri
     for (const auto& f : n) {
         const std::string& k = f.first.Scalar();
         if (k == "timezone") {
-            b.timezone = scalar(f.second, file, "business_hours.timezone");
+            b.timezone = scalar_at(f.second, file, "business_hours.timezone");
         } else if (k == "days") {
             b.days.clear();
             for (const auto& d : strings(f.second, file, "business_hours.days")) {
                 auto it = std::find(names.begin(), names.end(), d);
-                if (it == names.end()) fail(f.second, file, "business_hours.days: '" + d + "' is not one of mon..sun");
+                if (it == names.end()) fail_at(f.second, file, "business_hours.days: '" + d + "' is not one of mon..sun");
                 b.days.push_back(static_cast<unsigned>(it - names.begin()) + 1);
             }
         } else if (k == "start") {
@@ -105,12 +96,12 @@ void apply_business_hours(BusinessHours& b, const YAML::Node& n, const std::stri
         } else if (k == "holidays") {
             b.holidays = strings(f.second, file, "business_hours.holidays");
             for (const auto& h : b.holidays)
-                if (!parse_rfc3339(h + "T00:00:00Z")) fail(f.second, file, "business_hours.holidays: '" + h + "' is not a date YYYY-MM-DD");
+                if (!parse_rfc3339(h + "T00:00:00Z")) fail_at(f.second, file, "business_hours.holidays: '" + h + "' is not a date YYYY-MM-DD");
         } else {
-            fail(f.first, file, "business_hours: unknown key '" + k + "' (known: timezone, days, start, end, holidays)");
+            fail_at(f.first, file, "business_hours: unknown key '" + k + "' (known: timezone, days, start, end, holidays)");
         }
     }
-    if (b.end <= b.start) fail(n, file, "business_hours: end must be after start");
+    if (b.end <= b.start) fail_at(n, file, "business_hours: end must be after start");
 }
 
 void apply_sla_targets(SlaTargets& targets, const YAML::Node& v, const std::string& file, const std::string& key,
@@ -130,7 +121,7 @@ void apply_sla_targets(SlaTargets& targets, const YAML::Node& v, const std::stri
             else if (name == "resolve")
                 t.resolve = duration(f.second, file, pkey + ".resolve", day);
             else if (name != "business_hours")
-                fail(f.first, file, pkey + ": unknown key '" + name + "' (known: respond, resolve, business_hours)");
+                fail_at(f.first, file, pkey + ": unknown key '" + name + "' (known: respond, resolve, business_hours)");
         }
         targets[p.first.Scalar()] = t;
     }
@@ -139,9 +130,9 @@ void apply_sla_targets(SlaTargets& targets, const YAML::Node& v, const std::stri
 void apply_section(Config& c, const std::string& k, const YAML::Node& v, const std::string& file) {
     if (k == "id_prefix") {
         static const std::regex prefix(R"(^[A-Za-z][A-Za-z0-9]{0,15}$)");
-        c.id_prefix = scalar(v, file, k);
+        c.id_prefix = scalar_at(v, file, k);
         if (!std::regex_match(c.id_prefix, prefix))
-            fail(v, file, "id_prefix: must be letters and digits, starting with a letter (e.g. INC)");
+            fail_at(v, file, "id_prefix: must be letters and digits, starting with a letter (e.g. INC)");
     } else if (k == "scales") {
         require_map(v, file, k);
         for (const auto& s : v) {
@@ -151,11 +142,11 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
             else if (name == "urgency")
                 c.urgency_scale = strings(s.second, file, "scales.urgency");
             else
-                fail(s.first, file, "scales: unknown scale '" + name + "' (known: impact, urgency)");
+                fail_at(s.first, file, "scales: unknown scale '" + name + "' (known: impact, urgency)");
         }
     } else if (k == "priorities") {
         c.priorities = strings(v, file, k);
-        if (c.priorities.empty()) fail(v, file, "priorities: at least one priority is needed");
+        if (c.priorities.empty()) fail_at(v, file, "priorities: at least one priority is needed");
     } else if (k == "matrix") {
         require_map(v, file, k);
         c.matrix.clear();
@@ -163,7 +154,7 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
             require_map(row.second, file, "matrix." + row.first.Scalar());
             for (const auto& cell : row.second)
                 c.matrix[row.first.Scalar()][cell.first.Scalar()] =
-                    scalar(cell.second, file, "matrix." + row.first.Scalar() + "." + cell.first.Scalar());
+                    scalar_at(cell.second, file, "matrix." + row.first.Scalar() + "." + cell.first.Scalar());
         }
     } else if (k == "unknown_errs_high") {
         c.unknown_errs_high = boolean(v, file, k);
@@ -181,12 +172,12 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
             if (name == "at_risk") {
                 double d = 0;
                 if (!f.second.IsScalar() || !YAML::convert<double>::decode(f.second, d) || d <= 0 || d > 1)
-                    fail(f.second, file, "sla_clock.at_risk: expected a fraction between 0 and 1, such as 0.75");
+                    fail_at(f.second, file, "sla_clock.at_risk: expected a fraction between 0 and 1, such as 0.75");
                 c.sla_at_risk = d;
             } else if (name == "pause_when_mitigated") {
                 c.sla_pause_when_mitigated = boolean(f.second, file, "sla_clock.pause_when_mitigated");
             } else {
-                fail(f.first, file, "sla_clock: unknown key '" + name + "' (known: at_risk, pause_when_mitigated)");
+                fail_at(f.first, file, "sla_clock: unknown key '" + name + "' (known: at_risk, pause_when_mitigated)");
             }
         }
     } else if (k == "business_hours") {
@@ -198,7 +189,7 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
     } else if (k == "teams") {
         apply_teams(c, v, file);
     } else if (k == "default_team") {
-        c.default_team = v.IsNull() ? "" : scalar(v, file, k);
+        c.default_team = v.IsNull() ? "" : scalar_at(v, file, k);
     } else if (k == "postmortem") {
         require_map(v, file, k);
         for (const auto& f : v) {
@@ -208,12 +199,12 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
             else if (name == "required_to_close")
                 c.postmortem_required_to_close = strings(f.second, file, "postmortem.required_to_close");
             else if (name == "template")
-                c.postmortem_template = scalar(f.second, file, "postmortem.template");
+                c.postmortem_template = scalar_at(f.second, file, "postmortem.template");
             else if (name == "meeting_within")
                 c.postmortem_meeting_within =
                     duration(f.second, file, "postmortem.meeting_within", c.business_hours.end - c.business_hours.start);
             else
-                fail(f.first, file, "postmortem: unknown key '" + name +
+                fail_at(f.first, file, "postmortem: unknown key '" + name +
                                         "' (known: required_for, required_to_close, template, meeting_within)");
         }
     } else if (k == "close") {
@@ -225,12 +216,12 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
             else if (name == "contact_attempts") {
                 int n = -1;
                 if (!f.second.IsScalar() || !YAML::convert<int>::decode(f.second, n) || n < 0)
-                    fail(f.second, file, "close.contact_attempts: expected a whole number");
+                    fail_at(f.second, file, "close.contact_attempts: expected a whole number");
                 c.close_contact_attempts = n;
             } else if (name == "problem_required_for") {
                 c.close_problem_required_for = strings(f.second, file, "close.problem_required_for");
             } else
-                fail(f.first, file, "close: unknown key '" + name +
+                fail_at(f.first, file, "close: unknown key '" + name +
                                         "' (known: require_confirmation, contact_attempts, problem_required_for)");
         }
     } else if (k == "git") {
@@ -240,9 +231,9 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
             if (name == "auto_commit")
                 c.auto_commit = boolean(f.second, file, "git.auto_commit");
             else if (name == "commit_message")
-                c.commit_message = scalar(f.second, file, "git.commit_message");
+                c.commit_message = scalar_at(f.second, file, "git.commit_message");
             else
-                fail(f.first, file, "git: unknown key '" + name + "' (known: auto_commit, commit_message)");
+                fail_at(f.first, file, "git: unknown key '" + name + "' (known: auto_commit, commit_message)");
         }
     } else {
         c.sections[k] = v;
@@ -297,7 +288,7 @@ std::string Config::matrix_priority(const std::string& impact, const std::string
 
 void apply_config_layer(Config& config, const YAML::Node& layer, const std::string& file) {
     if (!layer || layer.IsNull()) return;
-    if (!layer.IsMap()) fail(layer, file, "the configuration must be a YAML mapping");
+    if (!layer.IsMap()) fail_at(layer, file, "the configuration must be a YAML mapping");
     // Business hours first: they decide what "1d" means in business-time targets.
     if (auto bh = layer["business_hours"]) apply_section(config, "business_hours", bh, file);
     for (const auto& kv : layer) {
@@ -306,7 +297,7 @@ void apply_config_layer(Config& config, const YAML::Node& layer, const std::stri
         if (std::find(kKnownKeys.begin(), kKnownKeys.end(), k) == kKnownKeys.end()) {
             std::string known;
             for (const auto& name : kKnownKeys) known += (known.empty() ? "" : ", ") + name;
-            fail(kv.first, file, "unknown key '" + k + "' (known: " + known + ")");
+            fail_at(kv.first, file, "unknown key '" + k + "' (known: " + known + ")");
         }
         apply_section(config, k, kv.second, file);
     }

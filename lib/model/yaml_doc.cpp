@@ -95,6 +95,15 @@ Location locate(const YAML::Node& node, const std::string& file) {
     return Location{file, mark.line + 1, mark.column + 1};
 }
 
+void fail_at(const YAML::Node& node, const std::string& file, const std::string& message) {
+    throw InvalidData(locate(node, file), message);
+}
+
+std::string scalar_at(const YAML::Node& node, const std::string& file, const std::string& key) {
+    if (!node.IsScalar()) fail_at(node, file, key + ": expected a string");
+    return node.Scalar();
+}
+
 YAML::Node load_yaml(std::string_view text, const std::string& file, const YamlLimits& limits) {
     if (text.size() > limits.max_bytes)
         throw InvalidData(Location{file}, "file too large: " + std::to_string(text.size()) +

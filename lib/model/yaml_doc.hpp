@@ -34,6 +34,12 @@ Location locate(const YAML::Node& node, const std::string& file);
 // Returns the byte offset of the first invalid UTF-8 sequence, or npos.
 std::size_t find_invalid_utf8(std::string_view text);
 
+// Throws InvalidData at `node`'s position in `file`.
+[[noreturn]] void fail_at(const YAML::Node& node, const std::string& file, const std::string& message);
+
+// The node's text, or InvalidData "KEY: expected a string" at its position.
+std::string scalar_at(const YAML::Node& node, const std::string& file, const std::string& key);
+
 // Emits a string scalar, quoting it when a YAML reader would take it for
 // something else (a number, a boolean, null) so the file means the same to
 // every tool that reads it.

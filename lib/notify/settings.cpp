@@ -13,64 +13,55 @@ const std::vector<std::string> kTypes = {"slack", "teams", "discord", "mattermos
 const std::vector<std::string> kEvents = {"opened",   "triaged", "escalated",   "updated",     "resolved",
                                           "closed",   "postmortem", "sla-at-risk", "sla-breached"};
 
-[[noreturn]] void fail(const YAML::Node& n, const std::string& file, const std::string& msg) {
-    throw InvalidData(locate(n, file), msg);
-}
-
-std::string text(const YAML::Node& n, const std::string& file, const std::string& key) {
-    if (!n.IsScalar()) fail(n, file, key + ": expected a string");
-    return n.Scalar();
-}
-
 Seconds seconds(const YAML::Node& n, const std::string& file, const std::string& key) {
     if (n.IsScalar())
         if (auto d = parse_duration(n.Scalar())) return *d;
-    fail(n, file, key + ": expected a duration such as 5s");
+    fail_at(n, file, key + ": expected a duration such as 5s");
 }
 
 NotifyTarget parse_target(const YAML::Node& n, const std::string& file, const Config& cfg) {
-    if (!n.IsMap()) fail(n, file, "notify: each target must be a mapping");
+    if (!n.IsMap()) fail_at(n, file, "notify: each target must be a mapping");
     NotifyTarget t;
     static const std::regex env_name(R"(^[A-Za-z_][A-Za-z0-9_]*$)");
     for (const auto& kv : n) {
         const std::string k = kv.first.Scalar();
         const std::string key = "notify." + k;
         if (k == "name")
-            t.name = text(kv.second, file, key);
+            t.name = scalar_at(kv.second, file, key);
         else if (k == "type")
-            t.type = text(kv.second, file, key);
+            t.type = scalar_at(kv.second, file, key);
         else if (k == "url_env")
-            t.url_env = text(kv.second, file, key);
+            t.url_env = scalar_at(kv.second, file, key);
         else if (k == "secret_env")
-            t.secret_env = text(kv.second, file, key);
+            t.secret_env = scalar_at(kv.second, file, key);
         else if (k == "min_priority")
-            t.min_priority = text(kv.second, file, key);
+            t.min_priority = scalar_at(kv.second, file, key);
         else if (k == "template")
-            t.template_name = text(kv.second, file, key);
+            t.template_name = scalar_at(kv.second, file, key);
         else if (k == "events") {
-            if (!kv.second.IsSequence()) fail(kv.second, file, key + ": expected a list");
+            if (!kv.second.IsSequence()) fail_at(kv.second, file, key + ": expected a list");
             for (const auto& e : kv.second) {
-                std::string ev = text(e, file, key);
+                std::string ev = scalar_at(e, file, key);
                 if (std::find(kEvents.begin(), kEvents.end(), ev) == kEvents.end())
-                    fail(e, file, key + ": unknown event '" + ev + "'");
+                    fail_at(e, file, key + ": unknown event '" + ev + "'");
                 t.events.push_back(ev);
             }
         } else if (k == "url" || k == "secret") {
-            fail(kv.first, file, key + ": secrets never go in the repository; name an environment variable with " + k + "_env");
+            fail_at(kv.first, file, key + ": secrets never go in the repository; name an environment variable with " + k + "_env");
         } else {
-            fail(kv.first, file, "notify: unknown key '" + k +
+            fail_at(kv.first, file, "notify: unknown key '" + k +
                                      "' (known: name, type, url_env, secret_env, events, min_priority, template)");
         }
     }
-    if (t.name.empty()) fail(n, file, "notify: a target needs a name");
+    if (t.name.empty()) fail_at(n, file, "notify: a target needs a name");
     if (std::find(kTypes.begin(), kTypes.end(), t.type) == kTypes.end())
-        fail(n, file, "notify." + t.name + ": type must be one of slack, teams, discord, mattermost, googlechat, webhook");
+        fail_at(n, file, "notify." + t.name + ": type must be one of slack, teams, discord, mattermost, googlechat, webhook");
     if (!std::regex_match(t.url_env, env_name))
-        fail(n, file, "notify." + t.name + ": url_env must name an environment variable");
+        fail_at(n, file, "notify." + t.name + ": url_env must name an environment variable");
     if (!t.secret_env.empty() && !std::regex_match(t.secret_env, env_name))
-        fail(n, file, "notify." + t.name + ": secret_env must name an environment variable");
+        fail_at(n, file, "notify." + t.name + ": secret_env must name an environment variable");
     if (!t.min_priority.empty() && Config::rank(cfg.priorities, t.min_priority) < 0)
-        fail(n, file, "notify." + t.name + ": min_priority '" + t.min_priority + "' is not a priority");
+        fail_at(n, file, "notify." + t.name + ": min_priority '" + t.min_priority + "' is not a priority");
     return t;
 }
 
@@ -80,11 +71,11 @@ NotifySettings notify_settings(const Config& cfg, const std::string& file) {
     NotifySettings s;
     s.priorities = cfg.priorities;
     if (auto it = cfg.sections.find("notify"); it != cfg.sections.end() && !it->second.IsNull()) {
-        if (!it->second.IsSequence()) fail(it->second, file, "notify: expected a list of targets");
+        if (!it->second.IsSequence()) fail_at(it->second, file, "notify: expected a list of targets");
         for (const auto& t : it->second) s.targets.push_back(parse_target(t, file, cfg));
     }
     if (auto it = cfg.sections.find("notify_delivery"); it != cfg.sections.end()) {
-        if (!it->second.IsMap()) fail(it->second, file, "notify_delivery: expected a mapping");
+        if (!it->second.IsMap()) fail_at(it->second, file, "notify_delivery: expected a mapping");
         for (const auto& kv : it->second) {
             const std::string k = kv.first.Scalar();
             if (k == "connect_timeout")
@@ -96,16 +87,16 @@ NotifySettings notify_settings(const Config& cfg, const std::string& file) {
             else if (k == "attempts") {
                 if (!kv.second.IsScalar() || !YAML::convert<int>::decode(kv.second, s.delivery.attempts) ||
                     s.delivery.attempts < 1 || s.delivery.attempts > 10)
-                    fail(kv.second, file, "notify_delivery.attempts: expected 1 to 10");
+                    fail_at(kv.second, file, "notify_delivery.attempts: expected 1 to 10");
             } else if (k == "backoff") {
                 s.delivery.backoff = std::chrono::duration_cast<std::chrono::milliseconds>(
                     seconds(kv.second, file, "notify_delivery.backoff"));
             } else
-                fail(kv.first, file, "notify_delivery: unknown key '" + k +
+                fail_at(kv.first, file, "notify_delivery: unknown key '" + k +
                                          "' (known: connect_timeout, timeout, attempts, backoff, max_retry_after)");
         }
     }
-    if (auto it = cfg.sections.find("web_url"); it != cfg.sections.end()) s.web_url = text(it->second, file, "web_url");
+    if (auto it = cfg.sections.find("web_url"); it != cfg.sections.end()) s.web_url = scalar_at(it->second, file, "web_url");
     return s;
 }
 

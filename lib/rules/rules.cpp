@@ -16,18 +16,14 @@ const std::vector<std::string> kFields = {
 const std::vector<std::string> kOps = {"equals", "in", "matches", "<", "<=", ">", ">=", "exists"};
 const std::vector<std::string> kSettable = {"impact", "urgency", "category", "subcategory", "team", "tier"};
 
-[[noreturn]] void fail(const YAML::Node& n, const std::string& file, const std::string& msg) {
-    throw InvalidData(locate(n, file), msg);
-}
-
 std::string scalar(const YAML::Node& n, const std::string& file, const std::string& what) {
-    if (!n.IsScalar()) fail(n, file, what + ": expected a single value");
+    if (!n.IsScalar()) fail_at(n, file, what + ": expected a single value");
     return n.Scalar();
 }
 
 std::vector<std::string> scalars(const YAML::Node& n, const std::string& file, const std::string& what) {
     if (n.IsScalar()) return {n.Scalar()};
-    if (!n.IsSequence()) fail(n, file, what + ": expected a value or a list");
+    if (!n.IsSequence()) fail_at(n, file, what + ": expected a value or a list");
     std::vector<std::string> out;
     for (const auto& x : n) out.push_back(scalar(x, file, what));
     return out;
@@ -44,15 +40,15 @@ Condition parse_list(Condition::Kind kind, const YAML::Node& n, const std::strin
     Condition c;
     c.kind = kind;
     c.where = locate(n, file);
-    if (!n.IsSequence()) fail(n, file, std::string(kind == Condition::Kind::all ? "all" : "any") + ": expected a list of conditions");
+    if (!n.IsSequence()) fail_at(n, file, std::string(kind == Condition::Kind::all ? "all" : "any") + ": expected a list of conditions");
     for (const auto& child : n) c.children.push_back(parse_condition(child, file, depth + 1));
     return c;
 }
 
 // {field: F, OP: V} or the shorthand {F: V, G: W} (all equal).
 Condition parse_condition(const YAML::Node& n, const std::string& file, int depth) {
-    if (depth > 32) fail(n, file, "conditions nested too deeply");
-    if (!n.IsMap() || n.size() == 0) fail(n, file, "a condition must be a mapping such as {field: category, equals: network}");
+    if (depth > 32) fail_at(n, file, "conditions nested too deeply");
+    if (!n.IsMap() || n.size() == 0) fail_at(n, file, "a condition must be a mapping such as {field: category, equals: network}");
     Condition c;
     c.where = locate(n, file);
     if (n.size() == 1) {
@@ -80,13 +76,13 @@ Condition parse_condition(const YAML::Node& n, const std::string& file, int dept
         c.kind = Condition::Kind::compare;
         c.field = scalar(n["field"], file, "field");
         if (!is_condition_field(c.field))
-            fail(n["field"], file, "unknown field '" + c.field + "' (use a standard field, or extra.NAME for a custom key)");
+            fail_at(n["field"], file, "unknown field '" + c.field + "' (use a standard field, or extra.NAME for a custom key)");
         for (const auto& kv : n) {
             const std::string key = kv.first.Scalar();
             if (key == "field") continue;
             if (std::find(kOps.begin(), kOps.end(), key) == kOps.end() && key != "contains")
-                fail(kv.first, file, "unknown condition operator '" + key + "' (known: equals, in, matches, contains, <, <=, >, >=, exists)");
-            if (!c.op.empty()) fail(kv.first, file, "one operator per condition; combine with all/any");
+                fail_at(kv.first, file, "unknown condition operator '" + key + "' (known: equals, in, matches, contains, <, <=, >, >=, exists)");
+            if (!c.op.empty()) fail_at(kv.first, file, "one operator per condition; combine with all/any");
             c.op = key;
             c.values = scalars(kv.second, file, key);
             if (key == "contains") c.values = {lower(c.values.at(0))};
@@ -94,11 +90,11 @@ Condition parse_condition(const YAML::Node& n, const std::string& file, int dept
                 try {
                     c.re = std::make_shared<std::regex>(c.values.at(0), std::regex::ECMAScript | std::regex::icase);
                 } catch (const std::regex_error& e) {
-                    fail(kv.second, file, "matches: bad regular expression '" + c.values.at(0) + "': " + e.what());
+                    fail_at(kv.second, file, "matches: bad regular expression '" + c.values.at(0) + "': " + e.what());
                 }
             }
         }
-        if (c.op.empty()) fail(n, file, "condition on '" + c.field + "' has no operator (equals, in, matches, ...)");
+        if (c.op.empty()) fail_at(n, file, "condition on '" + c.field + "' has no operator (equals, in, matches, ...)");
         return c;
     }
     // Shorthand: every key is a field that must equal its value.
@@ -106,7 +102,7 @@ Condition parse_condition(const YAML::Node& n, const std::string& file, int dept
     for (const auto& kv : n) {
         const std::string key = kv.first.Scalar();
         if (!is_condition_field(key))
-            fail(kv.first, file, "unknown field or operator '" + key + "' (known operators: all, any, not, tag, contains, field)");
+            fail_at(kv.first, file, "unknown field or operator '" + key + "' (known operators: all, any, not, tag, contains, field)");
         Condition eq;
         eq.kind = Condition::Kind::compare;
         eq.field = key;
@@ -120,7 +116,7 @@ Condition parse_condition(const YAML::Node& n, const std::string& file, int dept
 
 RuleAction parse_action(const YAML::Node& n, const std::string& file) {
     RuleAction a;
-    if (!n.IsMap()) fail(n, file, "then: expected a mapping of actions");
+    if (!n.IsMap()) fail_at(n, file, "then: expected a mapping of actions");
     for (const auto& kv : n) {
         const std::string key = kv.first.Scalar();
         if (std::find(kSettable.begin(), kSettable.end(), key) != kSettable.end())
@@ -139,9 +135,9 @@ RuleAction parse_action(const YAML::Node& n, const std::string& file) {
             a.sla = scalar(kv.second, file, key);
         else if (key == "stop") {
             if (!kv.second.IsScalar() || !YAML::convert<bool>::decode(kv.second, a.stop))
-                fail(kv.second, file, "stop: expected true or false");
+                fail_at(kv.second, file, "stop: expected true or false");
         } else
-            fail(kv.first, file, "unknown action '" + key + "' (known: impact, urgency, category, subcategory, team, tier, "
+            fail_at(kv.first, file, "unknown action '" + key + "' (known: impact, urgency, category, subcategory, team, tier, "
                                  "tags, notify, priority, priority_floor, priority_ceiling, sla, stop)");
     }
     return a;
@@ -149,26 +145,26 @@ RuleAction parse_action(const YAML::Node& n, const std::string& file) {
 
 void parse_into(RuleSet& set, const YAML::Node& root, const std::string& file, const std::string& origin, int depth) {
     if (root.IsNull()) return;
-    if (!root.IsMap()) fail(root, file, "a rules file must be a mapping with a 'rules:' list");
+    if (!root.IsMap()) fail_at(root, file, "a rules file must be a mapping with a 'rules:' list");
     for (const auto& kv : root) {
         const std::string key = kv.first.Scalar();
         if (key != "include" && key != "rules" && key != "$schema")
-            fail(kv.first, file, "unknown key '" + key + "' (known: include, rules)");
+            fail_at(kv.first, file, "unknown key '" + key + "' (known: include, rules)");
     }
     if (auto inc = root["include"]) {
         for (const auto& name : scalars(inc, file, "include")) {
             const RulePack* pack = find_pack(name);
-            if (!pack) fail(inc, file, "include: no rule pack named '" + name + "' (shipped: itil, sre, security)");
-            if (depth > 0) fail(inc, file, "include: packs cannot include packs");
+            if (!pack) fail_at(inc, file, "include: no rule pack named '" + name + "' (shipped: itil, sre, security)");
+            if (depth > 0) fail_at(inc, file, "include: packs cannot include packs");
             std::string pack_file = "pack:" + name;
             parse_into(set, load_yaml(pack->rules, pack_file), pack_file, pack_file, depth + 1);
         }
     }
     auto rules = root["rules"];
     if (!rules || rules.IsNull()) return;
-    if (!rules.IsSequence()) fail(rules, file, "rules: expected a list");
+    if (!rules.IsSequence()) fail_at(rules, file, "rules: expected a list");
     for (const auto& r : rules) {
-        if (!r.IsMap()) fail(r, file, "each rule must be a mapping with name, when and then");
+        if (!r.IsMap()) fail_at(r, file, "each rule must be a mapping with name, when and then");
         Rule rule;
         rule.where = locate(r, file);
         rule.origin = origin;
@@ -181,9 +177,9 @@ void parse_into(RuleSet& set, const YAML::Node& root, const std::string& file, c
             else if (key == "then")
                 rule.then = parse_action(kv.second, file);
             else if (key != "description")
-                fail(kv.first, file, "unknown rule key '" + key + "' (known: name, description, when, then)");
+                fail_at(kv.first, file, "unknown rule key '" + key + "' (known: name, description, when, then)");
         }
-        if (rule.name.empty()) fail(r, file, "a rule needs a name");
+        if (rule.name.empty()) fail_at(r, file, "a rule needs a name");
         set.rules.push_back(std::move(rule));
     }
 }
