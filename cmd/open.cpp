@@ -6,7 +6,7 @@ namespace incident::cli {
 
 struct OpenOptions {
     NewIncident fields;
-    std::string detected_at;
+    std::string started_at, detected_at;
     CommonFlags flags;
 };
 
@@ -15,6 +15,7 @@ void run_open(const OpenOptions& opts, const Context& ctx) {
     std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
     Actor actor{who, resolve_time(ctx, opts.flags.at), ws.config};
     NewIncident fields = opts.fields;
+    if (!opts.started_at.empty()) fields.started_at = resolve_time(ctx, opts.started_at, "--started-at");
     if (!opts.detected_at.empty()) fields.detected_at = resolve_time(ctx, opts.detected_at, "--detected-at");
     for (auto& r : fields.related) r = normalise_id(r, ws.config.id_prefix);
     for (const auto& r : fields.related)
@@ -53,6 +54,7 @@ void register_open(CLI::App& app, Context& ctx) {
     cmd->add_option("--problem", f.problem, "Problem record for the root cause (e.g. PRB-7)");
     cmd->add_option("--location", f.location, "Physical location (security incidents)");
     cmd->add_option("--dedup-key", f.dedup_key, "Key identifying the alert that raised it");
+    cmd->add_option("--started-at", opts->started_at, "When the impact began, where known (for MTTD)")->type_name("TIME");
     cmd->add_option("--detected-at", opts->detected_at, "When the problem was detected (for MTTD)")->type_name("TIME");
     cmd->add_flag("--drill", f.drill, "An exercise: excluded from metrics by default");
     add_change_flags(cmd, opts->flags);

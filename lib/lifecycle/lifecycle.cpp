@@ -76,6 +76,8 @@ Incident open_incident(const std::string& id, const NewIncident& f, const RuleSe
         throw UsageError("team '" + f.team + "' is not configured", "configured teams are listed under teams: in .incident/config.yaml");
     if (f.detected_at && *f.detected_at > a.at)
         throw UsageError("--detected-at is later than the time the incident is opened");
+    if (f.started_at && *f.started_at > (f.detected_at ? *f.detected_at : a.at))
+        throw UsageError("--started-at is later than the time the incident was detected or opened");
     Incident inc;
     inc.id = id;
     inc.title = f.title;
@@ -94,6 +96,7 @@ Incident open_incident(const std::string& id, const NewIncident& f, const RuleSe
     inc.problem = f.problem;
     inc.location = f.location;
     inc.dedup_key = f.dedup_key;
+    inc.started_at = f.started_at;
     inc.detected_at = f.detected_at;
     inc.drill = f.drill;
     inc.opened_at = a.at;

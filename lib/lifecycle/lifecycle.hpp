@@ -27,7 +27,7 @@ struct NewIncident {
     std::string reporter, assignee, team, tier;
     std::vector<std::string> tags, related;
     std::string problem, location, dedup_key;
-    std::optional<Timestamp> detected_at;
+    std::optional<Timestamp> started_at, detected_at;
     bool drill = false;
 };
 

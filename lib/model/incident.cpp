@@ -248,7 +248,7 @@ const std::vector<std::string>& incident_keys() {
     static const std::vector<std::string> keys = {
         "id", "uid", "title", "status", "drill", "category", "subcategory", "service", "impact",
         "urgency", "priority", "priority_reason", "sla_policy", "reporter", "assignee", "team", "tier", "roles",
-        "tags", "related", "problem", "location", "dedup_key", "detected_at", "opened_at",
+        "tags", "related", "problem", "location", "dedup_key", "started_at", "detected_at", "opened_at",
         "acknowledged_at", "mitigated_at", "resolved_at", "closed_at", "description", "resolution",
         "actions", "timeline"};
     return keys;
@@ -298,6 +298,7 @@ Incident incident_from_yaml(const YAML::Node& root, const std::string& file) {
     inc.problem = f.str("problem");
     inc.location = f.str("location");
     inc.dedup_key = f.str("dedup_key");
+    inc.started_at = f.time("started_at");
     inc.detected_at = f.time("detected_at");
     inc.opened_at = f.time("opened_at");
     inc.acknowledged_at = f.time("acknowledged_at");
@@ -400,6 +401,7 @@ std::string incident_to_yaml(const Incident& inc) {
         }
         extras_after(key);
     }
+    time("started_at", inc.started_at);
     time("detected_at", inc.detected_at);
     time("opened_at", inc.opened_at);
     time("acknowledged_at", inc.acknowledged_at);
@@ -501,6 +503,7 @@ nlohmann::ordered_json incident_to_json(const Incident& inc) {
     j["problem"] = json_or_null(inc.problem);
     j["location"] = json_or_null(inc.location);
     j["dedup_key"] = json_or_null(inc.dedup_key);
+    j["started_at"] = opt_time_json(inc.started_at);
     j["detected_at"] = opt_time_json(inc.detected_at);
     j["opened_at"] = opt_time_json(inc.opened_at);
     j["acknowledged_at"] = opt_time_json(inc.acknowledged_at);

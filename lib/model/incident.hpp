@@ -75,7 +75,8 @@ struct Incident {
     std::vector<std::pair<std::string, std::string>> roles;
     std::vector<std::string> tags, related;
     std::string problem, location, dedup_key;
-    std::optional<Timestamp> detected_at, opened_at, acknowledged_at, mitigated_at, resolved_at,
+    // started_at: when the impact began, where known (for MTTD).
+    std::optional<Timestamp> started_at, detected_at, opened_at, acknowledged_at, mitigated_at, resolved_at,
         closed_at;
     std::string description;
     std::optional<Resolution> resolution;
