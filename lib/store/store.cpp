@@ -111,7 +111,7 @@ void Store::save(const Incident& inc) const {
     write_file_atomically(path_of(inc.id), incident_to_yaml(inc));
 }
 
-std::vector<std::string> Store::list_ids() const {
+std::vector<std::string> Store::unsorted_ids() const {
     std::vector<std::string> ids;
     std::error_code ec;
     fs::directory_iterator it(repo_.incidents_dir(), ec), end;
@@ -119,11 +119,19 @@ std::vector<std::string> Store::list_ids() const {
         auto name = it->path().filename().string();
         if (name.size() <= 5 || name.compare(name.size() - 5, 5, ".yaml") != 0) continue;
         auto id = name.substr(0, name.size() - 5);
-        if (is_valid_id(id)) ids.push_back(id);
+        if (is_valid_id(id)) ids.push_back(std::move(id));
     }
-    std::sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) {
-        return split_id(a) < split_id(b);
-    });
+    return ids;
+}
+
+std::vector<std::string> Store::list_ids() const {
+    auto ids = unsorted_ids();
+    std::vector<std::pair<std::pair<std::string, long>, std::string>> keyed;
+    keyed.reserve(ids.size());
+    for (auto& id : ids) keyed.emplace_back(split_id(id), std::move(id));
+    std::sort(keyed.begin(), keyed.end());
+    ids.clear();
+    for (auto& k : keyed) ids.push_back(std::move(k.second));
     return ids;
 }
 
@@ -140,9 +148,11 @@ std::vector<Incident> Store::load_all(std::vector<InvalidData>* errors) const {
     return all;
 }
 
+bool id_less(const std::string& a, const std::string& b) { return split_id(a) < split_id(b); }
+
 std::string Store::next_id(const std::string& prefix) const {
     long max = 0;
-    for (const auto& id : list_ids()) {
+    for (const auto& id : unsorted_ids()) {
         auto [p, n] = split_id(id);
         if (p == prefix) max = std::max(max, n);
     }

@@ -19,6 +19,9 @@ bool is_valid_id(std::string_view id);
 // anything else — in particular anything that could name another path.
 std::string normalise_id(std::string_view text, const std::string& prefix);
 
+// Numeric order within a prefix: INC-9 before INC-10.
+bool id_less(const std::string& a, const std::string& b);
+
 // A random RFC 4122 version-4 UUID.
 std::string new_uid();
 
@@ -44,6 +47,7 @@ public:
     std::string next_id(const std::string& prefix) const;
 
 private:
+    std::vector<std::string> unsorted_ids() const;
     Repository repo_;
 };
 

@@ -4,6 +4,7 @@
 #include "model/yaml_doc.hpp"
 #include "rules/rule_tests.hpp"
 #include "store/atomic_file.hpp"
+#include "store/parallel.hpp"
 #include "store/store.hpp"
 
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
@@ -13,9 +14,6 @@
 #include <valijson/validator.hpp>
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
-#include <thread>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -77,7 +75,7 @@ void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YAML:
     if (inc.id != file_id) add(out, at("id"), "error", "id '" + inc.id + "' does not match the file name (" + file_id + ")");
     // Timestamps in lifecycle order.
     std::vector<std::pair<const char*, std::optional<Timestamp>>> times = {
-        {"detected_at", inc.detected_at}, {"opened_at", inc.opened_at}, {"acknowledged_at", inc.acknowledged_at},
+        {"started_at", inc.started_at}, {"detected_at", inc.detected_at}, {"opened_at", inc.opened_at}, {"acknowledged_at", inc.acknowledged_at},
         {"resolved_at", inc.resolved_at}, {"closed_at", inc.closed_at}};
     std::pair<const char*, Timestamp> last{nullptr, {}};
     for (const auto& [key, t] : times) {
@@ -234,21 +232,7 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
     for (const auto& name : {"config.schema.json", "rules.schema.json", "rule-tests.schema.json", "incident.schema.json"})
         schema(name);  // parse the schemas once, before any thread reads them
     std::vector<std::vector<Finding>> per_file(files.size());
-    unsigned workers = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), 8));
-    std::atomic<size_t> next{0};
-    std::vector<std::exception_ptr> failures(workers);
-    std::vector<std::thread> pool;
-    for (unsigned w = 0; w < workers; ++w)
-        pool.emplace_back([&, w] {
-            try {
-                for (size_t i; (i = next++) < files.size();) validate_file(per_file[i], repo, cfg, files[i]);
-            } catch (...) {
-                failures[w] = std::current_exception();
-            }
-        });
-    for (auto& t : pool) t.join();
-    for (const auto& f : failures)
-        if (f) std::rethrow_exception(f);
+    parallel_for(files.size(), [&](std::size_t i) { validate_file(per_file[i], repo, cfg, files[i]); });
     std::vector<Finding> out;
     for (auto& v : per_file) out.insert(out.end(), v.begin(), v.end());
     return out;
