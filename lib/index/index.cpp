@@ -1,0 +1,364 @@
+#include "index/index.hpp"
+
+#include "store/atomic_file.hpp"
+#include "store/parallel.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <unordered_map>
+
+namespace incident {
+
+namespace {
+
+constexpr char kMagic[8] = {'I', 'N', 'C', 'I', 'D', 'X', '\0', '\0'};
+constexpr std::uint32_t kVersion = 1;
+constexpr std::int64_t kRacyNanos = 2'000'000'000;  // younger files are not cached
+
+// What identifies one version of a file without reading it.
+struct FileKey {
+    std::int64_t size = 0, mtime = 0, ctime = 0;
+    std::uint64_t ino = 0;
+    bool operator==(const FileKey&) const = default;
+};
+
+struct Found {
+    std::string id;
+    FileKey key;
+    std::pair<std::string, long> order;  // prefix, number
+};
+
+std::int64_t nanos(const timespec& t) { return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; }
+
+// Every incident file with its key, in id order; one directory read and one
+// fstatat per file.
+std::vector<Found> scan(const fs::path& dir) {
+    std::vector<Found> out;
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return out;
+    int fd = ::dirfd(d);
+    while (const dirent* e = ::readdir(d)) {
+        std::string_view name = e->d_name;
+        if (name.size() <= 5 || name.substr(name.size() - 5) != ".yaml") continue;
+        std::string id(name.substr(0, name.size() - 5));
+        if (!is_valid_id(id)) continue;
+        struct stat st {};
+        if (::fstatat(fd, e->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
+        auto dash = id.rfind('-');
+        out.push_back({id, {st.st_size, nanos(st.st_mtim), nanos(st.st_ctim), st.st_ino},
+                       {id.substr(0, dash), std::stol(id.substr(dash + 1))}});
+    }
+    ::closedir(d);
+    std::sort(out.begin(), out.end(), [](const Found& a, const Found& b) { return a.order < b.order; });
+    return out;
+}
+
+// A tiny binary format: little-endian integers, length-prefixed strings.
+class Writer {
+public:
+    void u8(std::uint8_t v) { buf_.push_back(static_cast<char>(v)); }
+    void u32(std::uint32_t v) { raw(&v, sizeof v); }
+    void i64(std::int64_t v) { raw(&v, sizeof v); }
+    void str(const std::string& s) {
+        u32(static_cast<std::uint32_t>(s.size()));
+        buf_ += s;
+    }
+    void time(const std::optional<Timestamp>& t) {
+        u8(t ? 1 : 0);
+        if (t) i64(t->time_since_epoch().count());
+    }
+    void strings(const std::vector<std::string>& v) {
+        u32(static_cast<std::uint32_t>(v.size()));
+        for (const auto& s : v) str(s);
+    }
+    std::string& buffer() { return buf_; }
+
+private:
+    void raw(const void* p, std::size_t n) { buf_.append(static_cast<const char*>(p), n); }
+    std::string buf_;
+};
+
+struct Corrupt {};
+
+class Reader {
+public:
+    Reader(const char* p, const char* end) : p_(p), end_(end) {}
+    std::uint8_t u8() { return static_cast<std::uint8_t>(*take(1)); }
+    std::uint32_t u32() { return get<std::uint32_t>(); }
+    std::int64_t i64() { return get<std::int64_t>(); }
+    std::string str() {
+        auto n = u32();
+        return std::string(take(n), n);
+    }
+    std::optional<Timestamp> time() {
+        if (!u8()) return std::nullopt;
+        return Timestamp{Seconds{i64()}};
+    }
+    std::vector<std::string> strings() {
+        std::vector<std::string> v(count());
+        for (auto& s : v) s = str();
+        return v;
+    }
+    // A element count, refused when it could not fit in what is left.
+    std::size_t count() {
+        auto n = u32();
+        if (n > static_cast<std::size_t>(end_ - p_)) throw Corrupt{};
+        return n;
+    }
+    bool done() const { return p_ == end_; }
+
+private:
+    template <class T>
+    T get() {
+        T v;
+        std::memcpy(&v, take(sizeof v), sizeof v);
+        return v;
+    }
+    const char* take(std::size_t n) {
+        if (n > static_cast<std::size_t>(end_ - p_)) throw Corrupt{};
+        const char* at = p_;
+        p_ += n;
+        return at;
+    }
+    const char* p_;
+    const char* end_;
+};
+
+std::uint64_t checksum(std::string_view data) {
+    std::uint64_t h = 0x9E3779B97F4A7C15ull;
+    std::size_t i = 0;
+    for (; i + 8 <= data.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, data.data() + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 29;
+    }
+    for (; i < data.size(); ++i) h = (h ^ static_cast<unsigned char>(data[i])) * 0x100000001b3ull;
+    return h;
+}
+
+void write_clock(Writer& w, const ClockSummary& c) {
+    w.u8(static_cast<std::uint8_t>(c.state));
+    w.u8(c.running ? 1 : 0);
+    w.time(c.at_risk_at);
+    w.time(c.due);
+}
+
+ClockSummary read_clock(Reader& r) {
+    ClockSummary c;
+    auto state = r.u8();
+    if (state > static_cast<std::uint8_t>(ClockState::missed)) throw Corrupt{};
+    c.state = static_cast<ClockState>(state);
+    c.running = r.u8() != 0;
+    c.at_risk_at = r.time();
+    c.due = r.time();
+    return c;
+}
+
+void write_summary(Writer& w, const Summary& s) {
+    for (const auto* f : {&s.id, &s.title, &s.category, &s.subcategory, &s.service, &s.impact, &s.urgency, &s.priority,
+                          &s.team, &s.tier, &s.assignee, &s.reporter, &s.commander, &s.problem, &s.resolution_code})
+        w.str(*f);
+    w.u8(static_cast<std::uint8_t>(s.status));
+    w.u8(s.drill ? 1 : 0);
+    w.strings(s.tags);
+    for (const auto* t : {&s.started, &s.detected, &s.opened, &s.acknowledged, &s.mitigated, &s.resolved, &s.closed})
+        w.time(*t);
+    w.u32(static_cast<std::uint32_t>(s.escalations_functional));
+    w.u32(static_cast<std::uint32_t>(s.escalations_hierarchical));
+    w.u32(static_cast<std::uint32_t>(s.reopens));
+    write_clock(w, s.respond);
+    write_clock(w, s.resolve);
+    w.u32(static_cast<std::uint32_t>(s.activity.size()));
+    for (const auto& a : s.activity) {
+        w.str(a.who);
+        w.u32(static_cast<std::uint32_t>(a.events));
+        w.i64(a.first.time_since_epoch().count());
+        w.i64(a.last.time_since_epoch().count());
+    }
+    w.u32(static_cast<std::uint32_t>(s.actions.size()));
+    for (const auto& a : s.actions) {
+        w.u32(static_cast<std::uint32_t>(a.id));
+        for (const auto* f : {&a.title, &a.owner, &a.due, &a.status}) w.str(*f);
+    }
+}
+
+Summary read_summary(Reader& r) {
+    Summary s;
+    for (auto* f : {&s.id, &s.title, &s.category, &s.subcategory, &s.service, &s.impact, &s.urgency, &s.priority,
+                    &s.team, &s.tier, &s.assignee, &s.reporter, &s.commander, &s.problem, &s.resolution_code})
+        *f = r.str();
+    auto status = r.u8();
+    if (status > static_cast<std::uint8_t>(Status::closed)) throw Corrupt{};
+    s.status = static_cast<Status>(status);
+    s.drill = r.u8() != 0;
+    s.tags = r.strings();
+    for (auto* t : {&s.started, &s.detected, &s.opened, &s.acknowledged, &s.mitigated, &s.resolved, &s.closed})
+        *t = r.time();
+    s.escalations_functional = static_cast<int>(r.u32());
+    s.escalations_hierarchical = static_cast<int>(r.u32());
+    s.reopens = static_cast<int>(r.u32());
+    s.respond = read_clock(r);
+    s.resolve = read_clock(r);
+    s.activity.resize(r.count());
+    for (auto& a : s.activity) {
+        a.who = r.str();
+        a.events = static_cast<int>(r.u32());
+        a.first = Timestamp{Seconds{r.i64()}};
+        a.last = Timestamp{Seconds{r.i64()}};
+    }
+    s.actions.resize(r.count());
+    for (auto& a : s.actions) {
+        a.id = static_cast<int>(r.u32());
+        for (auto* f : {&a.title, &a.owner, &a.due, &a.status}) *f = r.str();
+    }
+    return s;
+}
+
+struct Cached {
+    FileKey key;
+    Summary summary;
+};
+
+// The cache's entries by id; empty when it is missing, corrupt or stale.
+std::unordered_map<std::string, Cached> read_cache(const fs::path& path, std::uint64_t fingerprint) {
+    std::unordered_map<std::string, Cached> out;
+    auto data = read_file(path);
+    constexpr std::size_t header = sizeof kMagic + 4 + 8 + 8;
+    if (!data || data->size() < header + 8 || std::memcmp(data->data(), kMagic, sizeof kMagic) != 0) return out;
+    std::string_view body(data->data(), data->size() - 8);
+    std::uint64_t sum;
+    std::memcpy(&sum, data->data() + body.size(), 8);
+    if (sum != checksum(body)) return out;
+    try {
+        Reader r(body.data() + sizeof kMagic, body.data() + body.size());
+        if (r.u32() != kVersion || static_cast<std::uint64_t>(r.i64()) != fingerprint) return out;
+        auto n = static_cast<std::size_t>(r.i64());
+        out.reserve(std::min<std::size_t>(n, body.size() / 16));
+        for (std::size_t i = 0; i < n; ++i) {
+            Cached c;
+            c.key.size = r.i64();
+            c.key.mtime = r.i64();
+            c.key.ctime = r.i64();
+            c.key.ino = static_cast<std::uint64_t>(r.i64());
+            c.summary = read_summary(r);
+            std::string id = c.summary.id;
+            out.emplace(std::move(id), std::move(c));
+        }
+        if (!r.done()) throw Corrupt{};
+    } catch (const Corrupt&) {
+        out.clear();
+    }
+    return out;
+}
+
+// Best effort: a cache that cannot be written is simply not there next time.
+bool write_cache(const fs::path& path, std::uint64_t fingerprint, const std::vector<const Cached*>& entries) {
+    Writer w;
+    w.buffer().append(kMagic, sizeof kMagic);
+    w.u32(kVersion);
+    w.i64(static_cast<std::int64_t>(fingerprint));
+    w.i64(static_cast<std::int64_t>(entries.size()));
+    for (const auto* c : entries) {
+        w.i64(c->key.size);
+        w.i64(c->key.mtime);
+        w.i64(c->key.ctime);
+        w.i64(static_cast<std::int64_t>(c->key.ino));
+        write_summary(w, c->summary);
+    }
+    std::uint64_t sum = checksum(w.buffer());
+    w.buffer().append(reinterpret_cast<const char*>(&sum), 8);
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    // A private temporary, renamed over the cache: readers see the old or the new one.
+    auto temp = path;
+    temp += ".tmp." + std::to_string(::getpid());
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        out.write(w.buffer().data(), static_cast<std::streamsize>(w.buffer().size()));
+        if (!out) {
+            fs::remove(temp, ec);
+            return false;
+        }
+    }
+    fs::rename(temp, path, ec);
+    if (ec) fs::remove(temp, ec);
+    return !ec;
+}
+
+}  // namespace
+
+fs::path index_cache_path(const Repository& repo) { return repo.state_dir / "index"; }
+
+Index load_index(const Store& store, const Config& config, Timestamp now, bool use_cache) {
+    const auto& repo = store.repository();
+    auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch());
+    std::int64_t racy_after = wall.count() - kRacyNanos;
+    auto found = scan(repo.incidents_dir());
+    std::uint64_t fingerprint = summary_settings_fingerprint(config);
+
+    std::unordered_map<std::string, Cached> cache;
+    if (use_cache) cache = read_cache(index_cache_path(repo), fingerprint);
+
+    Index index;
+    index.stats.files = found.size();
+    index.stats.cache_read = !cache.empty();
+    // Reuse what the cache knows; parse the rest on all cores.
+    std::vector<Cached> fresh(found.size());
+    std::vector<std::optional<InvalidData>> failed(found.size());
+    std::vector<Cached*> known(found.size(), nullptr);
+    std::vector<std::size_t> todo;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        auto it = cache.find(found[i].id);
+        if (it != cache.end() && it->second.key == found[i].key)
+            known[i] = &it->second;
+        else
+            todo.push_back(i);
+    }
+    parallel_for(todo.size(), [&](std::size_t k) {
+        std::size_t i = todo[k];
+        try {
+            fresh[i].key = found[i].key;
+            fresh[i].summary = summarise(store.load(found[i].id), config, now);
+        } catch (const InvalidData& e) {
+            failed[i] = e;
+        } catch (const NotFound&) {
+            failed[i] = InvalidData(Location{repo.relative(store.path_of(found[i].id)), 1, 1}, "removed while reading");
+        }
+    });
+    index.stats.parsed = todo.size();
+
+    // The cache is rewritten when it would now say something different.
+    bool dirty = cache.size() != found.size() - todo.size();
+    std::vector<const Cached*> keep;
+    keep.reserve(found.size());
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        if (known[i]) {
+            keep.push_back(known[i]);
+        } else if (!failed[i] && found[i].key.mtime < racy_after && found[i].key.ctime < racy_after) {
+            keep.push_back(&fresh[i]);
+            dirty = true;
+        }
+    }
+    if (use_cache && dirty) index.stats.cache_written = write_cache(index_cache_path(repo), fingerprint, keep);
+
+    index.incidents.reserve(found.size());
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        if (known[i])
+            index.incidents.push_back(std::move(known[i]->summary));
+        else if (failed[i])
+            index.errors.push_back(std::move(*failed[i]));
+        else
+            index.incidents.push_back(std::move(fresh[i].summary));
+    }
+    return index;
+}
+
+}  // namespace incident

@@ -1,0 +1,37 @@
+// The summaries of every incident in the repository, for list and report.
+// Parsing 100 000 YAML files takes a while, so summaries are cached in
+// .git/incident/index, keyed by each file's size, modification time, change
+// time and inode. Files whose key differs are parsed again (on all cores);
+// a cache that cannot be read, or was made under other SLA settings or by
+// another version, is ignored and rewritten. A file changed within the last
+// two seconds is never cached: its time stamp might not yet tell a later
+// change apart.
+#pragma once
+
+#include "index/summary.hpp"
+#include "model/errors.hpp"
+#include "store/store.hpp"
+
+#include <vector>
+
+namespace incident {
+
+struct IndexStats {
+    std::size_t files = 0;   // incident files found
+    std::size_t parsed = 0;  // of which read from YAML
+    bool cache_read = false, cache_written = false;
+};
+
+struct Index {
+    std::vector<Summary> incidents;   // in id order
+    std::vector<InvalidData> errors;  // files that cannot be read, in id order
+    IndexStats stats;
+};
+
+// `use_cache` false: parse every file and neither read nor write the cache.
+Index load_index(const Store& store, const Config& config, Timestamp now, bool use_cache = true);
+
+// Where the cache lives.
+fs::path index_cache_path(const Repository& repo);
+
+}  // namespace incident

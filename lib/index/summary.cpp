@@ -1,0 +1,119 @@
+#include "index/summary.hpp"
+
+#include "sla/calendar.hpp"
+
+#include <algorithm>
+
+namespace incident {
+
+namespace {
+
+ClockSummary summarise_clock(const SlaClock& c, const Config& cfg, Timestamp now) {
+    ClockSummary s;
+    s.state = c.state;
+    s.running = c.running;
+    if (!c.running || !c.due) return s;  // stopped, paused or without a target: fixed
+    s.due = c.due;
+    // The clock turns at risk once `fraction` of the target has elapsed.
+    auto risk_after = Seconds{static_cast<long long>(cfg.sla_at_risk * static_cast<double>(c.target.count()))};
+    auto until_risk = risk_after - c.elapsed;
+    if (until_risk <= Seconds{0})
+        s.at_risk_at = now;
+    else if (c.business_hours)
+        s.at_risk_at = WorkCalendar(cfg.business_hours).add_working_time(now, until_risk);
+    else
+        s.at_risk_at = now + until_risk;
+    return s;
+}
+
+std::uint64_t fnv1a(std::string_view text) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+}  // namespace
+
+ClockState ClockSummary::at(Timestamp now) const {
+    if (!running || !due) return state;
+    if (now >= *due) return ClockState::breached;
+    if (at_risk_at && now >= *at_risk_at) return ClockState::at_risk;
+    return ClockState::ok;
+}
+
+bool Summary::has_tag(std::string_view tag) const { return std::find(tags.begin(), tags.end(), tag) != tags.end(); }
+
+ClockState Summary::sla_at(Timestamp now) const { return respond.running ? respond.at(now) : resolve.at(now); }
+
+Summary summarise(const Incident& inc, const Config& cfg, Timestamp now) {
+    Summary s;
+    s.id = inc.id;
+    s.title = inc.title;
+    s.status = inc.status;
+    s.drill = inc.drill;
+    s.category = inc.category;
+    s.subcategory = inc.subcategory;
+    s.service = inc.service;
+    s.impact = inc.impact;
+    s.urgency = inc.urgency;
+    s.priority = inc.priority;
+    s.team = inc.team;
+    s.tier = inc.tier;
+    s.assignee = inc.assignee;
+    s.reporter = inc.reporter;
+    s.commander = inc.role("commander");
+    s.problem = inc.problem;
+    if (inc.resolution) s.resolution_code = inc.resolution->code;
+    s.tags = inc.tags;
+    s.started = inc.started_at;
+    s.detected = inc.detected_at;
+    s.opened = inc.opened_at;
+    s.acknowledged = inc.acknowledged_at;
+    s.mitigated = inc.mitigated_at;
+    s.resolved = inc.resolved_at;
+    s.closed = inc.closed_at;
+    for (const auto& e : inc.timeline) {
+        if (e.type == "escalated") ++(e.get("kind") == "hierarchical" ? s.escalations_hierarchical : s.escalations_functional);
+        if (e.type == "reopened") ++s.reopens;
+        if (e.by.empty()) continue;
+        auto it = std::find_if(s.activity.begin(), s.activity.end(), [&](const Activity& a) { return a.who == e.by; });
+        if (it == s.activity.end()) {
+            s.activity.push_back({e.by, 1, e.at, e.at});
+        } else {
+            ++it->events;
+            it->first = std::min(it->first, e.at);
+            it->last = std::max(it->last, e.at);
+        }
+    }
+    auto sla = sla_status(inc, cfg, now);
+    s.respond = summarise_clock(sla.respond, cfg, now);
+    s.resolve = summarise_clock(sla.resolve, cfg, now);
+    for (const auto& a : inc.actions) s.actions.push_back({a.id, a.title, a.owner, a.due, a.status});
+    return s;
+}
+
+std::uint64_t summary_settings_fingerprint(const Config& cfg) {
+    std::string text;
+    auto targets = [&](const SlaTargets& t) {
+        for (const auto& [priority, target] : t)
+            text += priority + ":" + std::to_string(target.respond.count()) + "/" + std::to_string(target.resolve.count()) +
+                    (target.business_hours ? "b" : "w") + ";";
+    };
+    targets(cfg.sla);
+    for (const auto& [name, policy] : cfg.sla_policies) {
+        text += "policy " + name + "{";
+        targets(policy);
+        text += "}";
+    }
+    text += "risk " + std::to_string(cfg.sla_at_risk) + (cfg.sla_pause_when_mitigated ? " pause" : "");
+    const auto& bh = cfg.business_hours;
+    text += " tz " + bh.timezone + " " + std::to_string(bh.start.count()) + "-" + std::to_string(bh.end.count());
+    for (auto d : bh.days) text += " d" + std::to_string(d);
+    for (const auto& h : bh.holidays) text += " h" + h;
+    return fnv1a(text);
+}
+
+}  // namespace incident

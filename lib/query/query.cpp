@@ -1,0 +1,548 @@
+#include "query/query.hpp"
+
+#include "model/errors.hpp"
+#include "store/store.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace incident {
+
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool contains_nocase(std::string_view hay, std::string_view needle) {
+    return lower(hay).find(lower(needle)) != std::string::npos;
+}
+
+const std::vector<std::string>* scale_of(const std::string& field, const Config& cfg) {
+    if (field == "priority") return &cfg.priorities;
+    if (field == "impact") return &cfg.impact_scale;
+    if (field == "urgency") return &cfg.urgency_scale;
+    if (field == "tier") return &cfg.tiers;
+    return nullptr;
+}
+
+const std::vector<std::string>& clock_states() {
+    static const std::vector<std::string> states = {"none", "ok", "at-risk", "breached", "met", "missed"};
+    return states;
+}
+
+Value text_value(const std::string& s) { return {true, s, 0, {}}; }
+Value time_value(const std::optional<Timestamp>& t) {
+    if (!t) return {};
+    return {true, format_rfc3339(*t), t->time_since_epoch().count(), {}};
+}
+Value span_value(const std::optional<Timestamp>& from, const std::optional<Timestamp>& to) {
+    if (!from || !to) return {};
+    return {true, "", (*to - *from).count(), {}};
+}
+Value count_value(long long n) { return {true, std::to_string(n), n, {}}; }
+Value clock_value(ClockState s) {
+    return {true, std::string(to_string(s)), static_cast<long long>(s), {}};
+}
+
+// ---- the expression tree -------------------------------------------------
+
+}  // namespace
+
+struct Filter::Node {
+    enum class Kind { all, any, negate, compare, tag, truth } kind = Kind::all;
+    std::vector<std::shared_ptr<const Node>> children;
+    const Field* field = nullptr;
+    std::string op;                // = != < <= > >= ~ !~ in
+    std::vector<Value> operands;   // parsed for the field's kind
+    bool whole_day = false;        // a time compared with a bare date
+    std::string tag;
+};
+
+namespace {
+
+using Node = Filter::Node;
+using NodePtr = std::shared_ptr<const Node>;
+
+std::shared_ptr<Node> make_node(Node::Kind kind, std::vector<NodePtr> children = {}) {
+    auto n = std::make_shared<Node>();
+    n->kind = kind;
+    n->children = std::move(children);
+    return n;
+}
+
+struct Token {
+    enum class Type { word, string, op, lparen, rparen, comma, end } type;
+    std::string text;
+    std::size_t column;  // 1-based
+};
+
+class Parser {
+public:
+    Parser(std::string_view text, const Config& cfg, Timestamp now) : text_(text), cfg_(cfg), now_(now) { lex(); }
+
+    NodePtr parse() {
+        if (tokens_.front().type == Token::Type::end) fail(tokens_.front(), "the filter is empty");
+        auto n = parse_or();
+        if (peek().type != Token::Type::end) fail(peek(), "expected 'and', 'or' or the end, found " + found(peek()));
+        return n;
+    }
+
+private:
+    [[noreturn]] void fail(std::size_t column, const std::string& message) const {
+        // The expression with a caret under the mistake, below the message.
+        throw UsageError("--where: column " + std::to_string(column) + ": " + message + "\n  " + std::string(text_) +
+                         "\n  " + std::string(column - 1, ' ') + "^");
+    }
+    [[noreturn]] void fail(const Token& t, const std::string& message) const { fail(t.column, message); }
+    static std::string found(const Token& t) { return t.type == Token::Type::end ? "the end" : "'" + t.text + "'"; }
+
+    static bool word_char(char c) {
+        return !std::isspace(static_cast<unsigned char>(c)) && std::string_view("()=,!<>~\"'").find(c) == std::string_view::npos;
+    }
+
+    void lex() {
+        std::size_t i = 0;
+        while (i < text_.size()) {
+            char c = text_[i];
+            std::size_t col = i + 1;
+            if (std::isspace(static_cast<unsigned char>(c))) {
+                ++i;
+            } else if (c == '(' || c == ')' || c == ',') {
+                tokens_.push_back({c == '(' ? Token::Type::lparen : c == ')' ? Token::Type::rparen : Token::Type::comma,
+                                   std::string(1, c), col});
+                ++i;
+            } else if (c == '"' || c == '\'') {
+                std::string s;
+                ++i;
+                while (i < text_.size() && text_[i] != c) {
+                    if (text_[i] == '\\' && i + 1 < text_.size()) ++i;
+                    s += text_[i++];
+                }
+                if (i >= text_.size()) fail(col, "this quote is never closed");
+                ++i;
+                tokens_.push_back({Token::Type::string, s, col});
+            } else if (std::string_view("=!<>~").find(c) != std::string_view::npos) {
+                char d = i + 1 < text_.size() ? text_[i + 1] : '\0';
+                std::string op(1, c);
+                if ((d == '=' && c != '~') || (d == '~' && (c == '!' || c == '='))) op += d;
+                i += op.size();
+                if (op == "!") fail(col, "'!' must be followed by '=' or '~' (use 'not' to negate)");
+                if (op == "==") op = "=";
+                if (op == "=~") op = "~";
+                tokens_.push_back({Token::Type::op, op, col});
+            } else {
+                std::size_t start = i;
+                while (i < text_.size() && word_char(text_[i])) ++i;
+                tokens_.push_back({Token::Type::word, std::string(text_.substr(start, i - start)), col});
+            }
+        }
+        tokens_.push_back({Token::Type::end, "", text_.size() + 1});
+    }
+
+    const Token& peek() const { return tokens_[pos_]; }
+    const Token& next() { return tokens_[pos_ < tokens_.size() - 1 ? pos_++ : pos_]; }
+    bool keyword(const char* k) const { return peek().type == Token::Type::word && lower(peek().text) == k; }
+
+    NodePtr parse_or() {
+        auto first = parse_and();
+        if (!keyword("or")) return first;
+        auto n = make_node(Node::Kind::any, {first});
+        while (keyword("or")) {
+            next();
+            n->children.push_back(parse_and());
+        }
+        return n;
+    }
+
+    NodePtr parse_and() {
+        auto first = parse_not();
+        if (!keyword("and")) return first;
+        auto n = make_node(Node::Kind::all, {first});
+        while (keyword("and")) {
+            next();
+            n->children.push_back(parse_not());
+        }
+        return n;
+    }
+
+    NodePtr parse_not() {
+        if (keyword("not")) {
+            next();
+            return make_node(Node::Kind::negate, {parse_not()});
+        }
+        if (peek().type == Token::Type::lparen) {
+            next();
+            auto n = parse_or();
+            if (peek().type != Token::Type::rparen) fail(peek(), "expected ')', found " + found(peek()));
+            next();
+            return n;
+        }
+        return parse_predicate();
+    }
+
+    NodePtr parse_predicate() {
+        const Token& t = next();
+        if (t.type != Token::Type::word) fail(t, "expected a field name, found " + found(t));
+        if (lower(t.text).rfind("tag:", 0) == 0) {
+            if (t.text.size() == 4) fail(t.column + 4, "expected a tag after 'tag:'");
+            auto n = make_node(Node::Kind::tag);
+            n->tag = t.text.substr(4);
+            return n;
+        }
+        const Field* f = find_field(lower(t.text));
+        if (!f) fail(t, "unknown field '" + t.text + "'; fields are " + field_names());
+        auto n = make_node(Node::Kind::compare);
+        n->field = f;
+        if (keyword("not") || keyword("in")) {
+            bool negated = keyword("not");
+            if (negated) {
+                next();
+                if (!keyword("in")) fail(peek(), "expected 'in' after 'not'");
+            }
+            next();
+            n->op = negated ? "not in" : "in";
+            if (peek().type != Token::Type::lparen) fail(peek(), "expected '(' after 'in'");
+            next();
+            while (true) {
+                n->operands.push_back(operand(*f, n->op, next(), n->whole_day));
+                if (peek().type == Token::Type::comma) {
+                    next();
+                    continue;
+                }
+                if (peek().type != Token::Type::rparen) fail(peek(), "expected ',' or ')' in the list");
+                next();
+                break;
+            }
+            return n;
+        }
+        if (peek().type != Token::Type::op) {
+            if (f->kind == FieldKind::boolean) {  // "drill" alone means drill=true
+                n->kind = Node::Kind::truth;
+                return n;
+            }
+            fail(peek(), "expected an operator (= != < <= > >= ~ !~ in) after '" + t.text + "'");
+        }
+        const Token& op = next();
+        n->op = op.text;
+        bool ordered = n->op == "<" || n->op == "<=" || n->op == ">" || n->op == ">=";
+        bool text_match = n->op == "~" || n->op == "!~";
+        if (ordered && (f->kind == FieldKind::text || f->kind == FieldKind::tags || f->kind == FieldKind::boolean ||
+                        f->kind == FieldKind::clock))
+            fail(op, "'" + f->name + "' has no order; use = != ~ or in");
+        if (text_match && f->kind != FieldKind::text && f->kind != FieldKind::id)
+            fail(op, "'" + n->op + "' matches text; '" + f->name + "' is not text");
+        if (f->kind == FieldKind::tags) fail(t, "use tag:NAME to test a tag");
+        n->operands.push_back(operand(*f, n->op, next(), n->whole_day));
+        return n;
+    }
+
+    // The operand of a comparison, parsed and checked for the field's kind.
+    Value operand(const Field& f, const std::string& op, const Token& t, bool& whole_day) {
+        if (t.type != Token::Type::word && t.type != Token::Type::string)
+            fail(t, "expected a value after '" + op + "', found " + found(t));
+        const std::string& s = t.text;
+        Value v{true, s, 0, {}};
+        switch (f.kind) {
+            case FieldKind::text:
+            case FieldKind::id:
+            case FieldKind::tags: return v;
+            case FieldKind::scale: {
+                const auto& scale = *scale_of(f.name, cfg_);
+                int r = Config::rank(scale, s);
+                if (r < 0) {
+                    std::string all;
+                    for (const auto& x : scale) all += (all.empty() ? "" : ", ") + x;
+                    fail(t, "'" + s + "' is not on the " + f.name + " scale (" + all + ")");
+                }
+                v.number = r;
+                return v;
+            }
+            case FieldKind::status: {
+                auto st = parse_status(s);
+                if (!st) fail(t, "'" + s + "' is not a status (" + status_names() + ")");
+                v.number = static_cast<long long>(*st);
+                return v;
+            }
+            case FieldKind::time: {
+                bool date_only = s.size() == 10 && s[4] == '-' && s[7] == '-';
+                auto at = parse_time_spec(s, now_);
+                if (!at) fail(t, "'" + s + "' is not a time (2026-01-31, 2026-01-31T09:00:00Z, now, -7d)");
+                whole_day = date_only;
+                v.number = at->time_since_epoch().count();
+                return v;
+            }
+            case FieldKind::duration: {
+                auto d = parse_duration(s);
+                if (!d) fail(t, "'" + s + "' is not a duration (90s, 15m, 4h, 2d, 1w, 1h30m)");
+                v.number = d->count();
+                return v;
+            }
+            case FieldKind::number: {
+                auto r = std::from_chars(s.data(), s.data() + s.size(), v.number);
+                if (r.ec != std::errc{} || r.ptr != s.data() + s.size()) fail(t, "'" + s + "' is not a whole number");
+                return v;
+            }
+            case FieldKind::boolean: {
+                auto l = lower(s);
+                if (l != "true" && l != "false" && l != "yes" && l != "no") fail(t, "'" + s + "' is not true or false");
+                v.number = l == "true" || l == "yes";
+                return v;
+            }
+            case FieldKind::clock: {
+                const auto& states = clock_states();
+                auto it = std::find(states.begin(), states.end(), lower(s));
+                if (it == states.end()) fail(t, "'" + s + "' is not an SLA state (none, ok, at-risk, breached, met, missed)");
+                v.number = it - states.begin();
+                return v;
+            }
+        }
+        return v;
+    }
+
+    std::string_view text_;
+    const Config& cfg_;
+    Timestamp now_;
+    std::vector<Token> tokens_;
+    std::size_t pos_ = 0;
+};
+
+bool equal(const Value& have, const Value& want, const Field& f, bool whole_day) {
+    switch (f.kind) {
+        case FieldKind::text:
+        case FieldKind::id: return lower(have.text) == lower(want.text);
+        case FieldKind::time:
+            if (whole_day) return have.number >= want.number && have.number < want.number + 86400;
+            return have.number == want.number;
+        default: return have.number == want.number;
+    }
+}
+
+bool compare(const Node& n, const Value& have) {
+    const Field& f = *n.field;
+    const Value& want = n.operands.front();
+    if (n.op == "in" || n.op == "not in") {
+        bool any = have.present && std::any_of(n.operands.begin(), n.operands.end(),
+                                               [&](const Value& w) { return equal(have, w, f, n.whole_day); });
+        return n.op == "in" ? any : !any;
+    }
+    if (n.op == "~") return have.present && contains_nocase(have.text, want.text);
+    if (n.op == "!~") return !have.present || !contains_nocase(have.text, want.text);
+    if (n.op == "=") return have.present && equal(have, want, f, n.whole_day);
+    if (n.op == "!=") return !have.present || !equal(have, want, f, n.whole_day);
+    if (!have.present) return false;
+    // A bare date stands for the whole day: "<= 2026-01-31" includes that day.
+    long long lo = want.number, hi = want.number + (n.whole_day ? 86400 : 1);
+    if (n.op == "<") return have.number < lo;
+    if (n.op == "<=") return have.number < hi;
+    if (n.op == ">") return have.number >= hi;
+    return have.number >= lo;  // >=
+}
+
+bool eval(const Node& n, const Summary& s, const Config& cfg, Timestamp now) {
+    switch (n.kind) {
+        case Node::Kind::all:
+            return std::all_of(n.children.begin(), n.children.end(), [&](const NodePtr& c) { return eval(*c, s, cfg, now); });
+        case Node::Kind::any:
+            return std::any_of(n.children.begin(), n.children.end(), [&](const NodePtr& c) { return eval(*c, s, cfg, now); });
+        case Node::Kind::negate: return !eval(*n.children.front(), s, cfg, now);
+        case Node::Kind::tag: return s.has_tag(n.tag);
+        case Node::Kind::truth: return field_value(s, *n.field, cfg, now).number != 0;
+        case Node::Kind::compare: return compare(n, field_value(s, *n.field, cfg, now));
+    }
+    return false;
+}
+
+}  // namespace
+
+const std::vector<Field>& query_fields() {
+    using K = FieldKind;
+    static const std::vector<Field> fields = {
+        {"id", K::id, "the incident id; sorts numerically"},
+        {"title", K::text, "the title"},
+        {"status", K::status, "open < triaged < investigating < mitigated < resolved < closed"},
+        {"priority", K::scale, "on the configured scale; P1 < P2"},
+        {"impact", K::scale, "on the configured scale; most severe is smallest"},
+        {"urgency", K::scale, "on the configured scale; most urgent is smallest"},
+        {"category", K::text, "the category"},
+        {"subcategory", K::text, "the subcategory"},
+        {"service", K::text, "the affected service"},
+        {"team", K::text, "the owning team"},
+        {"tier", K::scale, "the support tier; L1 < L2"},
+        {"assignee", K::text, "who is assigned"},
+        {"reporter", K::text, "who reported it"},
+        {"commander", K::text, "the incident commander"},
+        {"problem", K::text, "the problem record it is linked to"},
+        {"resolution", K::text, "the resolution code"},
+        {"drill", K::boolean, "true for exercises"},
+        {"tags", K::tags, "the tags; test one with tag:NAME"},
+        {"started", K::time, "when the impact began, where known"},
+        {"detected", K::time, "when it was detected"},
+        {"opened", K::time, "when it was logged"},
+        {"acknowledged", K::time, "when it was acknowledged"},
+        {"mitigated", K::time, "when it was mitigated"},
+        {"resolved", K::time, "when it was resolved"},
+        {"closed", K::time, "when it was closed"},
+        {"age", K::duration, "time since it was opened"},
+        {"ttd", K::duration, "time to detect: detected - started"},
+        {"tta", K::duration, "time to acknowledge: acknowledged - opened"},
+        {"ttr", K::duration, "time to resolve: resolved - opened"},
+        {"escalations", K::number, "functional and hierarchical escalations"},
+        {"reopens", K::number, "times it was reopened"},
+        {"open_actions", K::number, "action items not done"},
+        {"sla", K::clock, "the SLA clock that matters now: none, ok, at-risk, breached, met, missed"},
+        {"sla_respond", K::clock, "the respond clock"},
+        {"sla_resolve", K::clock, "the resolve clock"},
+    };
+    return fields;
+}
+
+const Field* find_field(std::string_view name) {
+    std::string n(name);
+    if (n.size() > 3 && n.compare(n.size() - 3, 3, "_at") == 0) n.resize(n.size() - 3);
+    for (const auto& f : query_fields())
+        if (f.name == n && (n == name || f.kind == FieldKind::time)) return &f;
+    return nullptr;
+}
+
+std::string field_names() {
+    std::string out;
+    for (const auto& f : query_fields()) out += (out.empty() ? "" : ", ") + f.name;
+    return out;
+}
+
+Value field_value(const Summary& s, const Field& f, const Config& cfg, Timestamp now) {
+    const std::string& n = f.name;
+    switch (f.kind) {
+        case FieldKind::id: return text_value(s.id);
+        case FieldKind::text: {
+            const std::string* v = n == "title" ? &s.title : n == "category" ? &s.category : n == "subcategory" ? &s.subcategory
+                                 : n == "service" ? &s.service : n == "team" ? &s.team : n == "assignee" ? &s.assignee
+                                 : n == "reporter" ? &s.reporter : n == "commander" ? &s.commander
+                                 : n == "problem" ? &s.problem : &s.resolution_code;
+            return text_value(*v);
+        }
+        case FieldKind::scale: {
+            const std::string& v = n == "priority" ? s.priority : n == "impact" ? s.impact : n == "urgency" ? s.urgency : s.tier;
+            if (v.empty()) return {};
+            int r = Config::rank(*scale_of(n, cfg), v);
+            // Off the scale (a file edited by hand): after every known value.
+            return {true, v, r < 0 ? 1000 : r, {}};
+        }
+        case FieldKind::status: return {true, std::string(to_string(s.status)), static_cast<long long>(s.status), {}};
+        case FieldKind::time: {
+            const auto& t = n == "started" ? s.started : n == "detected" ? s.detected : n == "opened" ? s.opened
+                          : n == "acknowledged" ? s.acknowledged : n == "mitigated" ? s.mitigated
+                          : n == "resolved" ? s.resolved : s.closed;
+            return time_value(t);
+        }
+        case FieldKind::duration:
+            if (n == "age") return span_value(s.opened, now);
+            if (n == "ttd") return span_value(s.started, s.detected);
+            if (n == "tta") return span_value(s.opened, s.acknowledged);
+            return span_value(s.opened, s.resolved);
+        case FieldKind::number:
+            if (n == "escalations") return count_value(s.escalations_functional + s.escalations_hierarchical);
+            if (n == "reopens") return count_value(s.reopens);
+            return count_value(std::count_if(s.actions.begin(), s.actions.end(),
+                                             [](const ActionSummary& a) { return a.status != "done"; }));
+        case FieldKind::boolean: return {true, s.drill ? "true" : "false", s.drill ? 1 : 0, {}};
+        case FieldKind::tags: {
+            Value v{true, "", 0, s.tags};
+            for (const auto& t : s.tags) v.text += (v.text.empty() ? "" : ",") + t;
+            return v;
+        }
+        case FieldKind::clock:
+            if (n == "sla_respond") return clock_value(s.respond.at(now));
+            if (n == "sla_resolve") return clock_value(s.resolve.at(now));
+            return clock_value(s.sla_at(now));
+    }
+    return {};
+}
+
+std::string format_value(const Value& v, const Field& f, bool human) {
+    if (!v.present) return "";
+    if (f.kind == FieldKind::duration) return human ? format_duration(Seconds{v.number}) : std::to_string(v.number);
+    return v.text;
+}
+
+Filter::Filter() = default;
+
+Filter Filter::parse(std::string_view text, const Config& cfg, Timestamp now) {
+    Filter f;
+    f.root_ = Parser(text, cfg, now).parse();
+    f.config_ = &cfg;
+    f.now_ = now;
+    return f;
+}
+
+bool Filter::matches(const Summary& s) const { return !root_ || eval(*root_, s, *config_, now_); }
+
+namespace {
+
+// "a, -b": each name with whether it had a leading '-'.
+std::vector<SortKey> field_list(std::string_view text, const std::string& flag) {
+    std::vector<SortKey> keys;
+    std::size_t start = 0;
+    while (true) {
+        auto comma = text.find(',', start);
+        auto part = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+        while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+        bool desc = !part.empty() && part.front() == '-';
+        if (desc || (!part.empty() && part.front() == '+')) part.remove_prefix(1);
+        const Field* f = find_field(part);
+        if (!f) throw UsageError(flag + ": unknown field '" + std::string(part) + "'", "fields are " + field_names());
+        keys.push_back({f, desc});
+        if (comma == std::string_view::npos) return keys;
+        start = comma + 1;
+    }
+}
+
+}  // namespace
+
+std::vector<SortKey> parse_sort(std::string_view text) { return field_list(text, "--sort"); }
+
+void sort_summaries(std::vector<const Summary*>& rows, const std::vector<SortKey>& keys, const Config& cfg,
+                    Timestamp now) {
+    // Values are computed once per row, not once per comparison.
+    std::vector<std::pair<const Summary*, std::vector<Value>>> keyed;
+    keyed.reserve(rows.size());
+    for (const auto* s : rows) {
+        std::vector<Value> vs;
+        for (const auto& k : keys) vs.push_back(field_value(*s, *k.field, cfg, now));
+        keyed.emplace_back(s, std::move(vs));
+    }
+    auto less = [&](const auto& a, const auto& b) {
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            const Value &x = a.second[i], &y = b.second[i];
+            if (x.present != y.present) return x.present;  // absent last
+            if (!x.present) continue;
+            int c = 0;
+            switch (keys[i].field->kind) {
+                case FieldKind::id: c = id_less(x.text, y.text) ? -1 : id_less(y.text, x.text) ? 1 : 0; break;
+                case FieldKind::text:
+                case FieldKind::tags: c = lower(x.text).compare(lower(y.text)); break;
+                default: c = x.number < y.number ? -1 : x.number > y.number ? 1 : 0;
+            }
+            if (c != 0) return keys[i].descending ? c > 0 : c < 0;
+        }
+        return false;
+    };
+    std::stable_sort(keyed.begin(), keyed.end(), less);
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = keyed[i].first;
+}
+
+std::vector<const Field*> parse_fields(std::string_view text) {
+    std::vector<const Field*> out;
+    for (const auto& k : field_list(text, "--fields")) {
+        if (k.descending) throw UsageError("--fields: '-" + k.field->name + "': only --sort takes a direction");
+        out.push_back(k.field);
+    }
+    return out;
+}
+
+}  // namespace incident
