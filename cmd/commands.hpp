@@ -19,6 +19,7 @@ void register_close(CLI::App& app, Context& ctx);
 void register_postmortem(CLI::App& app, Context& ctx);
 void register_show(CLI::App& app, Context& ctx);
 void register_list(CLI::App& app, Context& ctx);
+void register_report(CLI::App& app, Context& ctx);
 void register_edit(CLI::App& app, Context& ctx);
 void register_rules(CLI::App& app, Context& ctx);
 void register_sla(CLI::App& app, Context& ctx);

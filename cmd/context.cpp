@@ -2,6 +2,7 @@
 
 #include "git/git.hpp"
 #include "output.hpp"
+#include "query/query.hpp"
 
 #include <thread>
 
@@ -20,6 +21,38 @@ void add_change_flags(CLI::App* cmd, CommonFlags& flags) {
     cmd->add_flag("--no-commit", flags.no_commit, "Save the file but do not git-commit it");
     cmd->add_flag("-n,--dry-run", flags.dry_run, "Show what would change; write nothing");
     cmd->add_flag("--no-notify", flags.no_notify, "Send no chat or webhook notifications for this change");
+}
+
+void add_query_flags(CLI::App* cmd, QueryFlags& q) {
+    cmd->add_option("-w,--where", q.where,
+                    "Filter, e.g. 'priority<=P2 and status!=closed and tag:customer-facing' (see incident-list(1))")
+        ->type_name("EXPR");
+    cmd->add_flag("--no-cache", q.no_cache, "Read every incident file; neither use nor update the index cache");
+}
+
+std::string query_help() {
+    std::string s =
+        "Filter expressions (--where):\n"
+        "  FIELD OP VALUE   OP is = != < <= > >= ~ !~ (~ contains, any case)\n"
+        "  FIELD in (A, B)  FIELD not in (A, B)   tag:NAME   drill\n"
+        "  not X   X and Y   X or Y   ( X )\n"
+        "  Scales compare by severity, smaller is more severe: priority<=P2 is P1\n"
+        "  or P2. Times: 2026-01-31 (that whole UTC day), 2026-01-31T09:00:00Z,\n"
+        "  now, -7d. Durations: 90s 15m 4h 2d 1w 1h30m. Quote values with\n"
+        "  spaces: title~\"disk full\". A missing value matches only != !~ and\n"
+        "  not in.\n"
+        "Fields (--where, --sort, --fields):\n";
+    for (const auto& f : query_fields()) s += "  " + f.name + std::string(f.name.size() < 13 ? 13 - f.name.size() : 1, ' ') + f.help + "\n";
+    return s;
+}
+
+Selection select_incidents(const Workspace& ws, const QueryFlags& q, Timestamp now,
+                           const std::function<bool(const Summary&)>& also) {
+    Filter filter = q.where.empty() ? Filter() : Filter::parse(q.where, ws.config, now);
+    Selection sel{load_index(ws.store, ws.config, now, !q.no_cache), {}};
+    for (const auto& s : sel.index.incidents)
+        if (filter.matches(s) && (!also || also(s))) sel.rows.push_back(&s);
+    return sel;
 }
 
 Workspace open_workspace(const Context& ctx) { return incident::open_workspace(ctx.repo_dir, ctx.io.env); }

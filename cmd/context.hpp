@@ -3,6 +3,7 @@
 // (--json, --by, --at, --no-commit, --dry-run, --no-notify).
 #pragma once
 
+#include "index/index.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "model/config.hpp"
 #include "model/errors.hpp"
@@ -43,6 +44,25 @@ struct CommonFlags {
 void add_read_flags(CLI::App* cmd, CommonFlags& flags);
 // Plus --at, --no-commit, --dry-run, --no-notify: commands that change an incident.
 void add_change_flags(CLI::App* cmd, CommonFlags& flags);
+
+// --where and --no-cache: commands that look at many incidents.
+struct QueryFlags {
+    std::string where;
+    bool no_cache = false;
+};
+void add_query_flags(CLI::App* cmd, QueryFlags& q);
+// The filter language and the fields, for the --help footer (and so the man page).
+std::string query_help();
+
+// The incidents a listing command looks at: every summary the filter keeps
+// and `also` accepts, in id order. Files that cannot be read are in
+// index.errors. Throws UsageError for a bad filter.
+struct Selection {
+    Index index;
+    std::vector<const Summary*> rows;
+};
+Selection select_incidents(const Workspace& ws, const QueryFlags& q, Timestamp now,
+                           const std::function<bool(const Summary&)>& also = {});
 
 Workspace open_workspace(const Context& ctx);
 

@@ -1,6 +1,8 @@
-// incident list: incidents matching simple filters, as a table or JSON.
+// incident list: the incidents a filter keeps, sorted, in any output format.
 #include "commands.hpp"
 #include "output.hpp"
+#include "query/query.hpp"
+#include "report/render.hpp"
 
 #include <algorithm>
 
@@ -9,58 +11,133 @@ namespace incident::cli {
 struct ListOptions {
     std::vector<std::string> status, priority, service, team;
     bool all = false;
+    QueryFlags query;
+    std::string sort, fields, format;
+    int limit = 0;
     CommonFlags flags;
 };
 
-bool matches(const Incident& inc, const ListOptions& o) {
-    auto in = [](const std::vector<std::string>& set, const std::string& v) {
-        return set.empty() || std::find(set.begin(), set.end(), v) != set.end();
-    };
-    if (o.status.empty() && !o.all && inc.status == Status::closed) return false;
-    return in(o.status, std::string(to_string(inc.status))) && in(o.priority, inc.priority) &&
-           in(o.service, inc.service) && in(o.team, inc.team);
+namespace {
+
+using json = nlohmann::ordered_json;
+
+const char* kTableFields = "id,priority,status,age,service,assignee,title";
+
+bool in(const std::vector<std::string>& set, const std::string& v) {
+    return set.empty() || std::find(set.begin(), set.end(), v) != set.end();
 }
+
+// A typed JSON value: null when absent, numbers for durations and counts.
+json json_value(const Value& v, const Field& f) {
+    if (!v.present) return nullptr;
+    switch (f.kind) {
+        case FieldKind::duration:
+        case FieldKind::number: return v.number;
+        case FieldKind::boolean: return v.number != 0;
+        case FieldKind::tags: return v.list;
+        default: return v.text.empty() ? json(nullptr) : json(v.text);
+    }
+}
+
+std::string cell(const Io& io, const Value& v, const Field& f, bool painted) {
+    std::string text = format_value(v, f, true);
+    if (text.empty()) return "-";
+    if (!painted) return text;
+    if (f.name == "priority") return paint_priority(io, text);
+    if (f.name == "status") return paint_status(io, *parse_status(text));
+    if (f.name == "title") return truncate(text, 60);
+    return text;
+}
+
+}  // namespace
 
 void run_list(const ListOptions& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
     for (const auto& s : opts.status)
         if (!parse_status(s)) throw UsageError("--status: unknown status '" + s + "'", "use one of: " + status_names());
-    std::vector<Incident> shown;
-    std::vector<InvalidData> errors;
-    for (auto& inc : ws.store.load_all(&errors))
-        if (matches(inc, opts)) shown.push_back(std::move(inc));
+    Format format = resolve_format(opts.format, opts.flags.json);
+    if (opts.limit < 0) throw UsageError("--limit must be 0 (no limit) or more");
+    auto sort = opts.sort.empty() ? std::vector<SortKey>{} : parse_sort(opts.sort);
+    bool machine = format == Format::json || format == Format::ndjson;
+    std::vector<const Field*> fields;
+    if (!opts.fields.empty())
+        fields = parse_fields(opts.fields);
+    else if (machine)
+        for (const auto& f : query_fields()) fields.push_back(&f);
+    else
+        fields = parse_fields(kTableFields);
+    // Closed incidents are history: shown when asked for by --all, --status or --where.
+    bool hide_closed = !opts.all && opts.status.empty() && opts.query.where.empty();
+    auto sel = select_incidents(ws, opts.query, ctx.now, [&](const Summary& s) {
+        return !(hide_closed && s.status == Status::closed) && in(opts.status, std::string(to_string(s.status))) &&
+               in(opts.priority, s.priority) && in(opts.service, s.service) && in(opts.team, s.team);
+    });
+    auto& rows = sel.rows;
+    if (!sort.empty()) sort_summaries(rows, sort, ws.config, ctx.now);
+    if (opts.limit > 0 && rows.size() > static_cast<std::size_t>(opts.limit)) rows.resize(static_cast<std::size_t>(opts.limit));
+    auto values = [&](const Summary& s) {
+        std::vector<Value> v;
+        for (const auto* f : fields) v.push_back(field_value(s, *f, ws.config, ctx.now));
+        return v;
+    };
+    auto object = [&](const Summary& s) {
+        json j = json::object();
+        auto v = values(s);
+        for (std::size_t i = 0; i < fields.size(); ++i) j[fields[i]->name] = json_value(v[i], *fields[i]);
+        return j;
+    };
     // Show what can be read, then fail loudly about what cannot.
-    auto finish = [&] { fail_on_unreadable(ctx.io, errors); };
-    if (opts.flags.json) {
-        nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-        for (const auto& inc : shown) arr.push_back(incident_to_json(inc));
+    auto finish = [&] { fail_on_unreadable(ctx.io, sel.index.errors); };
+    if (format == Format::json) {
+        json arr = json::array();
+        for (const auto* s : rows) arr.push_back(object(*s));
         print_json(ctx.io, arr);
         return finish();
     }
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& inc : shown) {
-        std::string age = inc.opened_at ? format_duration(ctx.now - *inc.opened_at) : "";
-        rows.push_back({inc.id, paint_priority(ctx.io, inc.priority.empty() ? "-" : inc.priority),
-                        paint_status(ctx.io, inc.status), age, inc.service.empty() ? "-" : inc.service,
-                        inc.assignee.empty() ? "-" : inc.assignee, truncate(inc.title, 60)});
-    }
-    if (rows.empty()) {
-        if (ctx.io.out_is_tty) ctx.io.err << "no incidents match\n";
+    if (format == Format::ndjson) {
+        for (const auto* s : rows) ctx.io.out << object(*s).dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
         return finish();
     }
-    print_table(ctx.io, {"ID", "PRI", "STATUS", "AGE", "SERVICE", "ASSIGNEE", "TITLE"}, rows);
+    Table table{"", {}, {}};
+    for (const auto* f : fields) table.headers.push_back(format == Format::table ? upper(f->name) : f->name);
+    bool painted = format == Format::table;
+    for (const auto* s : rows) {
+        auto v = values(*s);
+        std::vector<std::string> r;
+        for (std::size_t i = 0; i < fields.size(); ++i)
+            r.push_back(format == Format::csv ? format_value(v[i], *fields[i], false) : cell(ctx.io, v[i], *fields[i], painted));
+        table.rows.push_back(std::move(r));
+    }
+    switch (format) {
+        case Format::csv: ctx.io.out << to_csv(table); break;
+        case Format::markdown: ctx.io.out << to_markdown(table); break;
+        case Format::html: ctx.io.out << html_page("Incidents", html_table(table)); break;
+        default:
+            if (table.rows.empty()) {
+                if (ctx.io.out_is_tty) ctx.io.err << "no incidents match\n";
+            } else {
+                print_table(ctx.io, table.headers, table.rows);
+            }
+    }
     finish();
 }
 
 void register_list(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<ListOptions>();
-    auto* cmd = app.add_subcommand("list", "List incidents (closed ones only with --all or --status closed)");
+    auto* cmd = app.add_subcommand("list", "List incidents (closed ones only with --all, --status or --where)");
+    add_query_flags(cmd, opts->query);
     cmd->add_option("--status", opts->status, "Only these statuses; repeat or comma-separate")->delimiter(',');
     cmd->add_option("-p,--priority", opts->priority, "Only these priorities")->delimiter(',');
     cmd->add_option("-s,--service", opts->service, "Only these services")->delimiter(',');
     cmd->add_option("--team", opts->team, "Only these teams")->delimiter(',');
     cmd->add_flag("-a,--all", opts->all, "Include closed incidents");
-    cmd->add_flag("--json", opts->flags.json, "Print a JSON array of incidents");
+    cmd->add_option("--sort", opts->sort, "Sort by these fields; '-' before one for descending, e.g. priority,-opened")
+        ->type_name("FIELDS");
+    cmd->add_option("--limit", opts->limit, "At most this many incidents (after sorting)")->type_name("N");
+    cmd->add_option("--fields", opts->fields, "Columns to show, e.g. id,priority,sla,title (see incident-list(1))")
+        ->type_name("FIELDS");
+    add_format_flags(cmd, opts->format, opts->flags.json);
+    cmd->footer("\n" + query_help());
     cmd->callback([opts, &ctx] { run_list(*opts, ctx); });
 }
 

@@ -32,7 +32,8 @@ constexpr CommandEntry kCommands[] = {
     {"ack", register_ack},           {"update", register_update},   {"note", register_note},
     {"assign", register_assign},     {"escalate", register_escalate}, {"resolve", register_resolve},
     {"reopen", register_reopen},     {"close", register_close},     {"postmortem", register_postmortem},
-    {"show", register_show},         {"list", register_list},       {"edit", register_edit},
+    {"show", register_show},         {"list", register_list},       {"report", register_report},
+    {"edit", register_edit},
     {"rules", register_rules},       {"sla", register_sla},         {"action", register_action},
     {"notify", register_notify},     {"validate", register_validate},
 };

@@ -8,6 +8,23 @@ void print_json(const Io& io, const nlohmann::ordered_json& doc) {
     io.out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
+void add_format_flags(CLI::App* cmd, std::string& format, bool& json) {
+    cmd->add_option("-f,--format", format, "table (default), json, ndjson, csv, markdown or html")
+        ->type_name("FORMAT")
+        ->check(CLI::IsMember({"table", "json", "ndjson", "csv", "markdown", "html"}));
+    cmd->add_flag("--json", json, "Same as --format json");
+}
+
+Format resolve_format(const std::string& format, bool json) {
+    if (json && !format.empty() && format != "json") throw UsageError("--json and --format " + format + " disagree");
+    if (json || format == "json") return Format::json;
+    if (format == "ndjson") return Format::ndjson;
+    if (format == "csv") return Format::csv;
+    if (format == "markdown") return Format::markdown;
+    if (format == "html") return Format::html;
+    return Format::table;
+}
+
 void print_warnings(const Io& io, const std::vector<std::string>& warnings) {
     for (const auto& w : warnings) io.err << "incident: warning: " << w << "\n";
 }
@@ -89,6 +106,11 @@ void print_table(const Io& io, const std::vector<std::string>& header,
     for (const auto& row : rows) line(row, false);
 }
 
+std::string upper(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
 void fail_on_unreadable(const Io& io, const std::vector<InvalidData>& errors) {
     for (const auto& e : errors) io.err << "incident: error: " << e.what() << "\n";
     if (!errors.empty())
@@ -148,6 +170,7 @@ void print_incident(const Io& io, const Incident& inc, Timestamp now) {
     row("related", rel);
     row("problem", inc.problem);
     row("location", inc.location);
+    row("started", time(inc.started_at));
     row("detected", time(inc.detected_at));
     if (inc.opened_at)
         row("opened", time(inc.opened_at) + "  (" + format_duration(now - *inc.opened_at) + " ago)");

@@ -12,6 +12,11 @@
 namespace incident::cli {
 
 void print_json(const Io& io, const nlohmann::ordered_json& doc);
+
+// --format of list and report; --json is short for --format json.
+enum class Format { table, json, ndjson, csv, markdown, html };
+void add_format_flags(CLI::App* cmd, std::string& format, bool& json);
+Format resolve_format(const std::string& format, bool json);
 void print_warnings(const Io& io, const std::vector<std::string>& warnings);
 
 // SGR colour when enabled: paint(io, "31", "text").
@@ -26,6 +31,7 @@ void print_table(const Io& io, const std::vector<std::string>& header,
 // Display width of UTF-8 text (code points; escapes count zero).
 size_t display_width(const std::string& s);
 std::string truncate(const std::string& s, size_t width);
+std::string upper(std::string s);
 
 // The outcome of a change: JSON of the incident with --json; otherwise one
 // line. Dry runs say so and print what would be written.

@@ -1,0 +1,107 @@
+// incident report: MTTD, MTTA, MTTR, MTBF, SLA compliance, backlog, effort
+// and overdue action items over a period, in any output format.
+#include "commands.hpp"
+#include "output.hpp"
+#include "report/render.hpp"
+
+namespace incident::cli {
+
+struct ReportOptions {
+    std::string since, until, by = "none", format;
+    bool include_drills = false;
+    QueryFlags query;
+    CommonFlags flags;
+};
+
+namespace {
+
+constexpr const char* kFigures = R"(
+Population: incidents the filter keeps, drills left out unless
+--include-drills, opened in [--since, --until). Durations are given as mean,
+median (middle value, or mean of the two middle values) and p90 (nearest
+rank: the ceil(0.9 n)-th smallest); tables show median (p90).
+Figures:
+  incidents    incidents opened in the period
+  resolved     of those, how many have been resolved
+  backlog      incidents opened before --until and not resolved by then
+               (a closed file without a resolution time counts as resolved
+               when closed), whenever they were opened
+  backlog age  --until minus opened, over the backlog
+  MTTD         detected_at minus started_at, where both are known
+  MTTA         acknowledged_at minus opened_at, over acknowledged incidents
+  MTTR         resolved_at minus opened_at, over resolved incidents (the
+               last resolution, for reopened ones)
+  MTBF         per service, the start of an incident (started_at, else
+               detected_at, else opened_at) minus the resolution of the
+               service's previous incident in the same group; 0 when they
+               overlap; pairs whose earlier incident is unresolved are left out
+  respond SLA  met / (met + missed) x 100 over respond clocks that have
+               stopped (met, missed) or are running past their target
+               (breached); clocks running in time are not counted
+  resolve SLA  the same for the resolve clock
+  escalations  escalated events, functional and hierarchical
+  reopens      reopened events
+  effort       per person: incidents with a timeline event by them, their
+               events, and engaged time = their last event minus their first,
+               summed over incidents
+  overdue      action items not done whose due date is before today, over
+  actions      every incident the filter keeps, whatever its period
+  weeks        ISO weeks of the period: incidents by priority and MTTR of
+               those opened that week (the charts)
+)";
+
+}  // namespace
+
+void run_report(const ReportOptions& opts, const Context& ctx) {
+    Workspace ws = open_workspace(ctx);
+    Format format = resolve_format(opts.format, opts.flags.json);
+    ReportRequest req;
+    req.now = ctx.now;
+    req.until = opts.until.empty() ? ctx.now : resolve_time(ctx, opts.until, "--until");
+    req.since = opts.since.empty() ? req.until - std::chrono::days{30} : resolve_time(ctx, opts.since, "--since");
+    if (req.since >= req.until) throw UsageError("--since must be before --until");
+    auto by = parse_group_by(opts.by);
+    if (!by) throw UsageError("--by: expected service, category, priority, team, month or week");
+    req.by = *by;
+    req.include_drills = opts.include_drills;
+    req.where = opts.query.where;
+    auto sel = select_incidents(ws, opts.query, ctx.now);
+    Report r = build_report(sel.rows, req, ws.config);
+    switch (format) {
+        case Format::json: print_json(ctx.io, report_to_json(r)); break;
+        case Format::ndjson:
+            for (const auto& rec : report_to_records(r))
+                ctx.io.out << rec.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+            break;
+        case Format::csv: ctx.io.out << to_csv(report_figures_table(r)); break;
+        case Format::markdown: ctx.io.out << report_markdown(r); break;
+        case Format::html: ctx.io.out << report_html(r); break;
+        case Format::table: {
+            ctx.io.out << paint(ctx.io, "1", "Incidents opened " + format_rfc3339(req.since) + " to " + format_rfc3339(req.until))
+                       << (req.include_drills ? "" : " (drills excluded)") << "; durations are median (p90)\n";
+            for (const auto& t : report_tables(r)) {
+                if (t.rows.empty()) continue;
+                ctx.io.out << "\n" << paint(ctx.io, "1", t.title) << "\n";
+                print_table(ctx.io, t.headers, t.rows);
+            }
+        }
+    }
+    fail_on_unreadable(ctx.io, sel.index.errors);
+}
+
+void register_report(CLI::App& app, Context& ctx) {
+    auto opts = std::make_shared<ReportOptions>();
+    auto* cmd = app.add_subcommand("report", "Metrics over a period: MTTD, MTTA, MTTR, MTBF, SLA compliance, backlog, effort");
+    cmd->add_option("--since", opts->since, "Start of the period (default: 30 days before --until)")->type_name("TIME");
+    cmd->add_option("--until", opts->until, "End of the period, exclusive (default: now)")->type_name("TIME");
+    cmd->add_option("--by", opts->by, "Group by service, category, priority, team, month or week")
+        ->type_name("WHAT")
+        ->check(CLI::IsMember({"none", "service", "category", "priority", "team", "month", "week"}));
+    add_query_flags(cmd, opts->query);
+    cmd->add_flag("--include-drills", opts->include_drills, "Count drills too");
+    add_format_flags(cmd, opts->format, opts->flags.json);
+    cmd->footer(kFigures);
+    cmd->callback([opts, &ctx] { run_report(*opts, ctx); });
+}
+
+}  // namespace incident::cli

@@ -1,0 +1,410 @@
+#include "report/render.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace incident {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json opt(const std::optional<double>& v) {
+    if (!v) return nullptr;
+    return std::round(*v * 10) / 10;
+}
+
+json stat_json(const Stat& s) { return {{"n", s.n}, {"mean", opt(s.mean)}, {"median", opt(s.median)}, {"p90", opt(s.p90)}}; }
+
+json compliance_json(const Compliance& c) { return {{"met", c.met}, {"missed", c.missed}, {"percent", opt(c.percent())}}; }
+
+json metrics_json(const Metrics& m) {
+    return {{"incidents", m.incidents},
+            {"resolved", m.resolved},
+            {"backlog", m.backlog},
+            {"backlog_age", stat_json(m.backlog_age)},
+            {"mttd", stat_json(m.mttd)},
+            {"mtta", stat_json(m.mtta)},
+            {"mttr", stat_json(m.mttr)},
+            {"mtbf", stat_json(m.mtbf)},
+            {"sla", {{"respond", compliance_json(m.respond)}, {"resolve", compliance_json(m.resolve)}}},
+            {"escalations", {{"functional", m.escalations_functional}, {"hierarchical", m.escalations_hierarchical}}},
+            {"reopens", m.reopens}};
+}
+
+json week_json(const ReportWeek& w) {
+    json by = json::object();
+    for (const auto& [p, n] : w.by_priority) by[p] = n;
+    return {{"week", w.week}, {"incidents", w.incidents}, {"by_priority", by}, {"mttr", stat_json(w.mttr)}};
+}
+
+json service_json(const ServiceCompliance& s) {
+    return {{"service", s.service}, {"respond", compliance_json(s.respond)}, {"resolve", compliance_json(s.resolve)}};
+}
+
+json effort_json(const Effort& e) {
+    return {{"who", e.who}, {"incidents", e.incidents}, {"events", e.events}, {"engaged_seconds", e.engaged.count()}};
+}
+
+json action_json(const OverdueAction& a) {
+    return {{"incident", a.incident}, {"id", a.id},       {"title", a.title},
+            {"owner", a.owner},       {"due", a.due},     {"days_overdue", a.days_overdue}};
+}
+
+std::string fixed(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::string human(const std::optional<double>& secs) {
+    return secs ? format_duration(Seconds{static_cast<long long>(std::llround(*secs))}) : "-";
+}
+// "median (p90)": what a reader compares first.
+std::string human_stat(const Stat& s) { return s.n ? human(s.median) + " (" + human(s.p90) + ")" : "-"; }
+std::string percent(const Compliance& c) { return c.percent() ? fixed(*c.percent(), 1) + "%" : "-"; }
+std::string raw(const std::optional<double>& v) { return v ? fixed(*v, 0) : ""; }
+
+std::string title_of(const Report& r) {
+    return "Incident report " + format_date(r.request.since) + " to " + format_date(r.request.until - Seconds{1});
+}
+
+Table groups_table(const Report& r) {
+    Table t{"Figures" + std::string(r.request.by == GroupBy::none ? "" : " by " + std::string(to_string(r.request.by))),
+            {r.request.by == GroupBy::none ? "" : std::string(to_string(r.request.by)), "incidents", "resolved", "backlog",
+             "backlog age", "MTTD", "MTTA", "MTTR", "MTBF", "respond SLA", "resolve SLA", "escalations", "reopens"},
+            {}};
+    auto row = [&](const std::string& key, const Metrics& m) {
+        t.rows.push_back({key, std::to_string(m.incidents), std::to_string(m.resolved), std::to_string(m.backlog),
+                          human_stat(m.backlog_age), human_stat(m.mttd), human_stat(m.mtta), human_stat(m.mttr),
+                          human_stat(m.mtbf), percent(m.respond), percent(m.resolve),
+                          std::to_string(m.escalations_functional) + "/" + std::to_string(m.escalations_hierarchical),
+                          std::to_string(m.reopens)});
+    };
+    for (const auto& g : r.groups) row(g.key, g.metrics);
+    row("total", r.total);
+    return t;
+}
+
+Table sla_table(const Report& r) {
+    Table t{"SLA compliance by service", {"service", "respond met", "respond missed", "respond", "resolve met", "resolve missed", "resolve"}, {}};
+    for (const auto& s : r.sla_by_service)
+        t.rows.push_back({s.service, std::to_string(s.respond.met), std::to_string(s.respond.missed), percent(s.respond),
+                          std::to_string(s.resolve.met), std::to_string(s.resolve.missed), percent(s.resolve)});
+    return t;
+}
+
+Table effort_table(const Report& r) {
+    Table t{"Effort per person", {"who", "incidents", "events", "engaged"}, {}};
+    for (const auto& e : r.effort)
+        t.rows.push_back({e.who, std::to_string(e.incidents), std::to_string(e.events), format_duration(e.engaged)});
+    return t;
+}
+
+Table actions_table(const Report& r) {
+    Table t{"Overdue action items", {"incident", "action", "title", "owner", "due", "days overdue"}, {}};
+    for (const auto& a : r.overdue_actions)
+        t.rows.push_back({a.incident, std::to_string(a.id), a.title, a.owner, a.due, std::to_string(a.days_overdue)});
+    return t;
+}
+
+// ---- HTML and SVG --------------------------------------------------------
+
+const char* priority_colour(const std::string& p, const std::vector<std::string>& scale) {
+    static const char* palette[] = {"#c0392b", "#e67e22", "#f1c40f", "#3498db", "#95a5a6", "#7f8c8d"};
+    int k = Config::rank(scale, p);
+    if (k < 0) return "#d5d8dc";
+    return palette[std::min<std::size_t>(static_cast<std::size_t>(k), 5)];
+}
+
+std::string svg_open(int w, int h, const std::string& label) {
+    return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + std::to_string(w) + " " + std::to_string(h) +
+           "\" width=\"100%\" role=\"img\" aria-label=\"" + html_escape(label) + "\">\n";
+}
+
+std::string text_at(double x, double y, const std::string& s, const char* anchor = "middle", const char* cls = "lbl") {
+    return "<text x=\"" + fixed(x, 1) + "\" y=\"" + fixed(y, 1) + "\" text-anchor=\"" + anchor + "\" class=\"" + cls +
+           "\">" + html_escape(s) + "</text>\n";
+}
+
+std::string rect(double x, double y, double w, double h, const std::string& fill, const std::string& title) {
+    return "<rect x=\"" + fixed(x, 1) + "\" y=\"" + fixed(y, 1) + "\" width=\"" + fixed(std::max(w, 0.0), 1) +
+           "\" height=\"" + fixed(std::max(h, 0.0), 1) + "\" fill=\"" + fill + "\"><title>" + html_escape(title) +
+           "</title></rect>\n";
+}
+
+// A round upper bound for an axis: 1, 2, 5 times a power of ten.
+double nice_max(double v) {
+    if (v <= 0) return 1;
+    double p = std::pow(10, std::floor(std::log10(v)));
+    for (double m : {1.0, 2.0, 5.0, 10.0})
+        if (v <= m * p) return m * p;
+    return 10 * p;
+}
+
+std::string short_week(const std::string& w) { return w.size() > 5 ? w.substr(5) : w; }
+
+std::string chart_weekly(const Report& r) {
+    const int W = 720, H = 260, L = 40, B = 40, T = 16;
+    double plot_w = W - L - 10, plot_h = H - B - T;
+    int peak = 0;
+    for (const auto& w : r.weeks) peak = std::max(peak, w.incidents);
+    double top = nice_max(peak);
+    std::string s = svg_open(W, H, "Incidents per week by priority");
+    for (int i = 0; i <= 4; ++i) {
+        double v = top * i / 4, y = T + plot_h - plot_h * i / 4;
+        s += "<line x1=\"" + std::to_string(L) + "\" x2=\"" + std::to_string(W - 10) + "\" y1=\"" + fixed(y, 1) +
+             "\" y2=\"" + fixed(y, 1) + "\" class=\"grid\"/>\n";
+        s += text_at(L - 6, y + 4, fixed(v, v < 10 && top < 10 ? 1 : 0), "end");
+    }
+    std::size_t n = std::max<std::size_t>(r.weeks.size(), 1);
+    double slot = plot_w / static_cast<double>(n), bar = slot * 0.7;
+    std::vector<std::string> order = r.priorities;
+    order.push_back("none");
+    for (std::size_t i = 0; i < r.weeks.size(); ++i) {
+        const auto& w = r.weeks[i];
+        double x = L + slot * static_cast<double>(i) + (slot - bar) / 2, y = T + plot_h;
+        for (const auto& p : order) {
+            auto it = w.by_priority.find(p);
+            if (it == w.by_priority.end()) continue;
+            double h = plot_h * it->second / top;
+            y -= h;
+            s += rect(x, y, bar, h, priority_colour(p, r.priorities), w.week + " " + p + ": " + std::to_string(it->second));
+        }
+        if (n <= 16 || i % 2 == 0) s += text_at(x + bar / 2, H - B + 16, short_week(w.week));
+    }
+    double lx = L;
+    for (const auto& p : order) {
+        s += rect(lx, H - 14, 10, 10, priority_colour(p, r.priorities), p);
+        s += text_at(lx + 14, H - 5, p, "start");
+        lx += 56;
+    }
+    return s + "</svg>\n";
+}
+
+std::string chart_mttr(const Report& r) {
+    const int W = 720, H = 240, L = 48, B = 30, T = 16;
+    double plot_w = W - L - 10, plot_h = H - B - T;
+    double peak = 0;
+    for (const auto& w : r.weeks)
+        if (w.mttr.p90) peak = std::max(peak, *w.mttr.p90 / 3600);
+    double top = nice_max(peak);
+    std::string s = svg_open(W, H, "MTTR per week, hours (median and p90)");
+    for (int i = 0; i <= 4; ++i) {
+        double v = top * i / 4, y = T + plot_h - plot_h * i / 4;
+        s += "<line x1=\"" + std::to_string(L) + "\" x2=\"" + std::to_string(W - 10) + "\" y1=\"" + fixed(y, 1) +
+             "\" y2=\"" + fixed(y, 1) + "\" class=\"grid\"/>\n";
+        s += text_at(L - 6, y + 4, fixed(v, top < 10 ? 1 : 0) + "h", "end");
+    }
+    std::size_t n = std::max<std::size_t>(r.weeks.size(), 1);
+    double slot = plot_w / static_cast<double>(n);
+    auto line = [&](auto pick, const char* cls, const char* name) {
+        std::string pts, dots;
+        for (std::size_t i = 0; i < r.weeks.size(); ++i) {
+            auto v = pick(r.weeks[i].mttr);
+            if (!v) continue;
+            double x = L + slot * (static_cast<double>(i) + 0.5), y = T + plot_h - plot_h * (*v / 3600) / top;
+            pts += fixed(x, 1) + "," + fixed(y, 1) + " ";
+            dots += "<circle cx=\"" + fixed(x, 1) + "\" cy=\"" + fixed(y, 1) + "\" r=\"3\" class=\"" + cls + "\"><title>" +
+                    r.weeks[i].week + " " + name + ": " + human(v) + "</title></circle>\n";
+        }
+        if (!pts.empty()) s += "<polyline points=\"" + pts + "\" class=\"" + cls + "\" fill=\"none\"/>\n" + dots;
+    };
+    line([](const Stat& st) { return st.p90; }, "p90", "p90");
+    line([](const Stat& st) { return st.median; }, "median", "median");
+    for (std::size_t i = 0; i < r.weeks.size(); ++i)
+        if (n <= 16 || i % 2 == 0) s += text_at(L + slot * (static_cast<double>(i) + 0.5), H - 10, short_week(r.weeks[i].week));
+    s += text_at(W - 150, T + 4, "— median", "start", "median-key");
+    s += text_at(W - 80, T + 4, "— p90", "start", "p90-key");
+    return s + "</svg>\n";
+}
+
+std::string chart_sla(const Report& r) {
+    const int W = 720, L = 150, row = 34, T = 10;
+    int H = T + row * static_cast<int>(std::max<std::size_t>(r.sla_by_service.size(), 1)) + 30;
+    double plot_w = W - L - 60;
+    std::string s = svg_open(W, H, "SLA compliance by service, percent");
+    for (int i = 0; i <= 4; ++i) {
+        double x = L + plot_w * i / 4;
+        s += "<line x1=\"" + fixed(x, 1) + "\" x2=\"" + fixed(x, 1) + "\" y1=\"" + std::to_string(T) + "\" y2=\"" +
+             std::to_string(H - 24) + "\" class=\"grid\"/>\n";
+        s += text_at(x, H - 10, std::to_string(i * 25) + "%");
+    }
+    if (r.sla_by_service.empty()) s += text_at(W / 2.0, T + 20, "no SLA clocks have finished in this period");
+    for (std::size_t i = 0; i < r.sla_by_service.size(); ++i) {
+        const auto& sc = r.sla_by_service[i];
+        double y = T + row * static_cast<double>(i);
+        s += text_at(L - 8, y + 20, sc.service, "end");
+        int k = 0;
+        for (const auto* c : {&sc.respond, &sc.resolve}) {
+            auto pct = c->percent();
+            const char* name = k == 0 ? "respond" : "resolve";
+            double by = y + 4 + k * 13;
+            if (pct) {
+                s += rect(L, by, plot_w * *pct / 100, 11, k == 0 ? "#2e86c1" : "#28b463",
+                          sc.service + " " + name + ": " + fixed(*pct, 1) + "% (" + std::to_string(c->met) + " met, " +
+                              std::to_string(c->missed) + " missed)");
+                s += text_at(L + plot_w * *pct / 100 + 4, by + 10, fixed(*pct, 0) + "%", "start", "small");
+            } else {
+                s += text_at(L + 4, by + 10, name + std::string(": no finished clocks"), "start", "small");
+            }
+            ++k;
+        }
+    }
+    return s + "</svg>\n";
+}
+
+std::string card(const std::string& label, const std::string& value) {
+    return "<div class=\"card\"><div class=\"v\">" + html_escape(value) + "</div><div class=\"k\">" + html_escape(label) +
+           "</div></div>\n";
+}
+
+constexpr const char* kCss = R"(body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1c2833;background:#fff}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #e5e8e8;padding-bottom:.3rem}
+.meta{color:#566573;font-size:.9rem}
+.cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1.2rem 0}
+.card{border:1px solid #e5e8e8;border-radius:8px;padding:.7rem 1rem;min-width:120px;background:#fbfcfc}
+.card .v{font-size:1.4rem;font-weight:600}.card .k{color:#566573;font-size:.8rem}
+table{border-collapse:collapse;width:100%;font-size:.88rem}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #eaeded}
+th{background:#f4f6f6;font-weight:600}tbody tr:nth-child(even){background:#fbfcfc}
+svg{max-width:100%;height:auto}.lbl{font-size:11px;fill:#566573}.small{font-size:10px;fill:#566573}
+.grid{stroke:#eaeded;stroke-width:1}polyline.median{stroke:#2e86c1;stroke-width:2}polyline.p90{stroke:#aab7b8;stroke-width:1.5;stroke-dasharray:4 3}
+circle.median{fill:#2e86c1}circle.p90{fill:#aab7b8}.median-key{font-size:11px;fill:#2e86c1}.p90-key{font-size:11px;fill:#7f8c8d}
+.none{color:#7f8c8d}footer{margin-top:2rem;color:#7f8c8d;font-size:.8rem}
+)";
+
+}  // namespace
+
+std::string html_table(const Table& t) {
+    std::string s = t.title.empty() ? "" : "<h2>" + html_escape(t.title) + "</h2>\n";
+    if (t.rows.empty()) return s + "<p class=\"none\">None.</p>\n";
+    s += "<table>\n<thead><tr>";
+    for (const auto& h : t.headers) s += "<th>" + html_escape(h) + "</th>";
+    s += "</tr></thead>\n<tbody>\n";
+    for (const auto& row : t.rows) {
+        s += "<tr>";
+        for (const auto& c : row) s += "<td>" + html_escape(c) + "</td>";
+        s += "</tr>\n";
+    }
+    return s + "</tbody>\n</table>\n";
+}
+
+std::string html_page(const std::string& title, const std::string& body) {
+    return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+           html_escape(title) + "</title>\n<style>\n" + kCss + "</style>\n</head>\n<body>\n<h1>" + html_escape(title) +
+           "</h1>\n" + body + "</body>\n</html>\n";
+}
+
+json report_to_json(const Report& r) {
+    json j;
+    j["since"] = format_rfc3339(r.request.since);
+    j["until"] = format_rfc3339(r.request.until);
+    j["generated_at"] = format_rfc3339(r.request.now);
+    j["by"] = r.request.by == GroupBy::none ? json(nullptr) : json(std::string(to_string(r.request.by)));
+    j["where"] = json_or_null(r.request.where);
+    j["include_drills"] = r.request.include_drills;
+    j["total"] = metrics_json(r.total);
+    j["groups"] = json::array();
+    for (const auto& g : r.groups) {
+        json gj = {{"key", g.key}};
+        gj.update(metrics_json(g.metrics));
+        j["groups"].push_back(gj);
+    }
+    j["weeks"] = json::array();
+    for (const auto& w : r.weeks) j["weeks"].push_back(week_json(w));
+    j["sla_by_service"] = json::array();
+    for (const auto& s : r.sla_by_service) j["sla_by_service"].push_back(service_json(s));
+    j["effort"] = json::array();
+    for (const auto& e : r.effort) j["effort"].push_back(effort_json(e));
+    j["overdue_actions"] = json::array();
+    for (const auto& a : r.overdue_actions) j["overdue_actions"].push_back(action_json(a));
+    return j;
+}
+
+std::vector<json> report_to_records(const Report& r) {
+    std::vector<json> out;
+    auto tagged = [&](const char* record, json body) {
+        json j = {{"record", record}};
+        j.update(body);
+        out.push_back(std::move(j));
+    };
+    json period = {{"since", format_rfc3339(r.request.since)}, {"until", format_rfc3339(r.request.until)}};
+    json total = period;
+    total.update(metrics_json(r.total));
+    tagged("total", total);
+    for (const auto& g : r.groups) {
+        json gj = {{"by", std::string(to_string(r.request.by))}, {"key", g.key}};
+        gj.update(metrics_json(g.metrics));
+        tagged("group", gj);
+    }
+    for (const auto& w : r.weeks) tagged("week", week_json(w));
+    for (const auto& s : r.sla_by_service) tagged("sla_by_service", service_json(s));
+    for (const auto& e : r.effort) tagged("effort", effort_json(e));
+    for (const auto& a : r.overdue_actions) tagged("overdue_action", action_json(a));
+    return out;
+}
+
+std::vector<Table> report_tables(const Report& r) { return {groups_table(r), sla_table(r), effort_table(r), actions_table(r)}; }
+
+Table report_figures_table(const Report& r) {
+    Table t{"", {"group", "incidents", "resolved", "backlog"}, {}};
+    const char* stats[] = {"backlog_age", "mttd", "mtta", "mttr", "mtbf"};
+    for (const char* s : stats)
+        for (const char* part : {"n", "mean_s", "median_s", "p90_s"}) t.headers.push_back(std::string(s) + "_" + part);
+    for (const char* c : {"sla_respond", "sla_resolve"})
+        for (const char* part : {"met", "missed", "percent"}) t.headers.push_back(std::string(c) + "_" + part);
+    for (const char* h : {"escalations_functional", "escalations_hierarchical", "reopens"}) t.headers.push_back(h);
+    auto row = [&](const std::string& key, const Metrics& m) {
+        std::vector<std::string> cells = {key, std::to_string(m.incidents), std::to_string(m.resolved), std::to_string(m.backlog)};
+        for (const Stat* s : {&m.backlog_age, &m.mttd, &m.mtta, &m.mttr, &m.mtbf}) {
+            cells.push_back(std::to_string(s->n));
+            for (const auto* v : {&s->mean, &s->median, &s->p90}) cells.push_back(raw(*v));
+        }
+        for (const Compliance* c : {&m.respond, &m.resolve}) {
+            cells.push_back(std::to_string(c->met));
+            cells.push_back(std::to_string(c->missed));
+            cells.push_back(c->percent() ? fixed(*c->percent(), 1) : "");
+        }
+        cells.push_back(std::to_string(m.escalations_functional));
+        cells.push_back(std::to_string(m.escalations_hierarchical));
+        cells.push_back(std::to_string(m.reopens));
+        t.rows.push_back(std::move(cells));
+    };
+    for (const auto& g : r.groups) row(g.key, g.metrics);
+    row("total", r.total);
+    return t;
+}
+
+std::string report_markdown(const Report& r) {
+    std::string s = "# " + title_of(r) + "\n\n";
+    s += "Period " + format_rfc3339(r.request.since) + " to " + format_rfc3339(r.request.until) +
+         (r.request.where.empty() ? "" : "; filter `" + r.request.where + "`") +
+         (r.request.include_drills ? "; drills included" : "; drills excluded") +
+         ". Durations are median (p90); see `man incident-report` for definitions.\n\n";
+    for (const auto& t : report_tables(r)) s += to_markdown(t) + "\n";
+    return s;
+}
+
+std::string report_html(const Report& r) {
+    const auto& m = r.total;
+    std::string s = "<p class=\"meta\">" + html_escape(format_rfc3339(r.request.since)) + " to " +
+                    html_escape(format_rfc3339(r.request.until)) +
+                    (r.request.where.empty() ? "" : " · filter <code>" + html_escape(r.request.where) + "</code>") +
+                    (r.request.include_drills ? " · drills included" : " · drills excluded") + "</p>\n";
+    s += "<div class=\"cards\">\n" + card("incidents", std::to_string(m.incidents)) + card("open backlog", std::to_string(m.backlog)) +
+         card("MTTA (median)", human(m.mtta.median)) + card("MTTR (median)", human(m.mttr.median)) +
+         card("respond SLA met", percent(m.respond)) + card("resolve SLA met", percent(m.resolve)) +
+         card("escalations", std::to_string(m.escalations_functional + m.escalations_hierarchical)) +
+         card("reopened", std::to_string(m.reopens)) + "</div>\n";
+    s += "<h2>Incidents per week by priority</h2>\n" + chart_weekly(r);
+    s += "<h2>MTTR trend</h2>\n" + chart_mttr(r);
+    s += "<h2>SLA compliance by service</h2>\n" + chart_sla(r);
+    for (const auto& t : report_tables(r)) s += html_table(t);
+    s += "<footer>Durations are median (p90). Generated by incident at " + html_escape(format_rfc3339(r.request.now)) +
+         "; figures are defined in incident-report(1).</footer>\n";
+    return html_page(title_of(r), s);
+}
+
+}  // namespace incident

@@ -1,0 +1,222 @@
+#include "report/report.hpp"
+
+#include <date/date.h>
+#include <date/iso_week.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace incident {
+
+namespace {
+
+double secs(Timestamp from, Timestamp to) { return static_cast<double>((to - from).count()); }
+
+// Resolved by then: a resolution (or, for a file without one, a close) at or before `at`.
+bool resolved_by(const Summary& s, Timestamp at) {
+    auto done = s.resolved ? s.resolved : s.closed;
+    return done && *done <= at;
+}
+
+std::string month_of(Timestamp t) { return date::format("%Y-%m", t); }
+
+std::string group_key(const Summary& s, GroupBy by) {
+    auto or_none = [](const std::string& v) { return v.empty() ? std::string("(none)") : v; };
+    switch (by) {
+        case GroupBy::none: return "all";
+        case GroupBy::service: return or_none(s.service);
+        case GroupBy::category: return or_none(s.category);
+        case GroupBy::priority: return or_none(s.priority);
+        case GroupBy::team: return or_none(s.team);
+        case GroupBy::month: return s.opened ? month_of(*s.opened) : "(none)";
+        case GroupBy::week: return s.opened ? iso_week(*s.opened) : "(none)";
+    }
+    return "all";
+}
+
+void count_clock(Compliance& c, ClockState state) {
+    if (state == ClockState::met) ++c.met;
+    if (state == ClockState::missed || state == ClockState::breached) ++c.missed;
+}
+
+// The samples behind one Metrics, filled incident by incident.
+struct Accumulator {
+    Metrics m;
+    std::vector<double> backlog_age, ttd, tta, ttr;
+    std::map<std::string, std::vector<const Summary*>> by_service;
+
+    void add_period(const Summary& s, Timestamp now) {
+        ++m.incidents;
+        if (s.resolved) {
+            ++m.resolved;
+            ttr.push_back(secs(*s.opened, *s.resolved));
+        }
+        if (s.started && s.detected) ttd.push_back(secs(*s.started, *s.detected));
+        if (s.acknowledged) tta.push_back(secs(*s.opened, *s.acknowledged));
+        count_clock(m.respond, s.respond.at(now));
+        count_clock(m.resolve, s.resolve.at(now));
+        m.escalations_functional += s.escalations_functional;
+        m.escalations_hierarchical += s.escalations_hierarchical;
+        m.reopens += s.reopens;
+        by_service[s.service].push_back(&s);
+    }
+    void add_backlog(const Summary& s, Timestamp until) {
+        ++m.backlog;
+        backlog_age.push_back(secs(*s.opened, until));
+    }
+    Metrics finish() {
+        m.backlog_age = stat_of(std::move(backlog_age));
+        m.mttd = stat_of(std::move(ttd));
+        m.mtta = stat_of(std::move(tta));
+        m.mttr = stat_of(std::move(ttr));
+        std::vector<double> gaps;
+        for (auto& [service, list] : by_service) {
+            if (service.empty()) continue;  // no service: no failures of one thing to space out
+            auto start = [](const Summary* s) { return s->started ? *s->started : s->detected ? *s->detected : *s->opened; };
+            std::sort(list.begin(), list.end(), [&](const Summary* a, const Summary* b) { return start(a) < start(b); });
+            for (std::size_t i = 1; i < list.size(); ++i) {
+                if (!list[i - 1]->resolved) continue;
+                gaps.push_back(std::max(0.0, secs(*list[i - 1]->resolved, start(list[i]))));
+            }
+        }
+        m.mtbf = stat_of(std::move(gaps));
+        return m;
+    }
+};
+
+}  // namespace
+
+Stat stat_of(std::vector<double> v) {
+    Stat s;
+    s.n = v.size();
+    if (v.empty()) return s;
+    std::sort(v.begin(), v.end());
+    double sum = 0;
+    for (double x : v) sum += x;
+    s.mean = sum / static_cast<double>(v.size());
+    std::size_t mid = v.size() / 2;
+    s.median = v.size() % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+    auto rank = static_cast<std::size_t>(std::ceil(0.9 * static_cast<double>(v.size())));
+    s.p90 = v[std::max<std::size_t>(rank, 1) - 1];
+    return s;
+}
+
+std::optional<double> Compliance::percent() const {
+    if (met + missed == 0) return std::nullopt;
+    return 100.0 * met / (met + missed);
+}
+
+std::optional<GroupBy> parse_group_by(std::string_view t) {
+    for (auto g : {GroupBy::none, GroupBy::service, GroupBy::category, GroupBy::priority, GroupBy::team, GroupBy::month,
+                   GroupBy::week})
+        if (to_string(g) == t) return g;
+    return std::nullopt;
+}
+
+std::string_view to_string(GroupBy g) {
+    switch (g) {
+        case GroupBy::none: return "none";
+        case GroupBy::service: return "service";
+        case GroupBy::category: return "category";
+        case GroupBy::priority: return "priority";
+        case GroupBy::team: return "team";
+        case GroupBy::month: return "month";
+        case GroupBy::week: return "week";
+    }
+    return "none";
+}
+
+std::string iso_week(Timestamp t) {
+    iso_week::year_weeknum_weekday w{date::floor<date::days>(t)};
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%d-W%02u", static_cast<int>(w.year()), static_cast<unsigned>(w.weeknum()));
+    return buf;
+}
+
+Report build_report(const std::vector<const Summary*>& all, const ReportRequest& req, const Config& cfg) {
+    Report r;
+    r.request = req;
+    r.priorities = cfg.priorities;
+    Accumulator total;
+    std::map<std::string, Accumulator> groups;
+    std::map<std::string, std::pair<Compliance, Compliance>> per_service;
+    std::map<std::string, Effort> effort;
+    std::map<std::string, ReportWeek> weeks;
+    std::map<std::string, std::vector<double>> week_ttr;
+    // Every week of the period, so the charts show quiet weeks as quiet.
+    for (auto day = date::floor<date::days>(req.since); Timestamp{day} < req.until; day += date::days{1})
+        weeks[iso_week(Timestamp{day})].week = iso_week(Timestamp{day});
+
+    for (const Summary* s : all) {
+        if ((s->drill && !req.include_drills) || !s->opened) continue;
+        bool in_period = *s->opened >= req.since && *s->opened < req.until;
+        bool in_backlog = *s->opened < req.until && !resolved_by(*s, req.until);
+        if (!in_period && !in_backlog) continue;
+        Accumulator* group = req.by == GroupBy::none ? nullptr : &groups[group_key(*s, req.by)];
+        if (in_backlog) {
+            total.add_backlog(*s, req.until);
+            if (group) group->add_backlog(*s, req.until);
+        }
+        if (!in_period) continue;
+        total.add_period(*s, req.now);
+        if (group) group->add_period(*s, req.now);
+
+        auto& week = weeks[iso_week(*s->opened)];
+        week.week = iso_week(*s->opened);
+        ++week.incidents;
+        ++week.by_priority[s->priority.empty() ? "none" : s->priority];
+        if (s->resolved) week_ttr[week.week].push_back(secs(*s->opened, *s->resolved));
+
+        if (!s->service.empty()) {
+            auto& [respond, resolve] = per_service[s->service];
+            count_clock(respond, s->respond.at(req.now));
+            count_clock(resolve, s->resolve.at(req.now));
+        }
+        for (const auto& a : s->activity) {
+            auto& e = effort[a.who];
+            e.who = a.who;
+            ++e.incidents;
+            e.events += a.events;
+            e.engaged += a.last - a.first;
+        }
+    }
+    // Overdue action items are a standing debt: every incident the filter
+    // keeps, whatever its period.
+    std::string today = format_date(req.now);
+    auto today_days = date::floor<date::days>(req.now);
+    for (const Summary* s : all) {
+        if (s->drill && !req.include_drills) continue;
+        for (const auto& a : s->actions) {
+            if (a.status == "done" || a.due.empty() || a.due >= today) continue;
+            auto due = parse_time_spec(a.due, req.now);  // a bare date: its midnight
+            int late = due ? static_cast<int>((today_days - date::floor<date::days>(*due)).count()) : 0;
+            r.overdue_actions.push_back({s->id, a.id, a.title, a.owner, a.due, late});
+        }
+    }
+    std::stable_sort(r.overdue_actions.begin(), r.overdue_actions.end(),
+                     [](const OverdueAction& a, const OverdueAction& b) { return a.due < b.due; });
+
+    r.total = total.finish();
+    for (auto& [key, acc] : groups) r.groups.push_back({key, acc.finish()});
+    if (req.by == GroupBy::priority) {
+        auto rank = [&](const std::string& p) {
+            int k = Config::rank(cfg.priorities, p);
+            return k < 0 ? 1000 : k;
+        };
+        std::stable_sort(r.groups.begin(), r.groups.end(),
+                         [&](const ReportGroup& a, const ReportGroup& b) { return rank(a.key) < rank(b.key); });
+    }
+    for (auto& [key, w] : weeks) {
+        w.mttr = stat_of(std::move(week_ttr[key]));
+        r.weeks.push_back(std::move(w));
+    }
+    for (const auto& [service, c] : per_service) r.sla_by_service.push_back({service, c.first, c.second});
+    for (auto& [who, e] : effort) r.effort.push_back(e);
+    std::stable_sort(r.effort.begin(), r.effort.end(), [](const Effort& a, const Effort& b) {
+        return a.events != b.events ? a.events > b.events : a.who < b.who;
+    });
+    return r;
+}
+
+}  // namespace incident

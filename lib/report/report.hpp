@@ -1,0 +1,107 @@
+// incident report: metrics over a period, in total and per group, plus the
+// series the charts draw. Every figure is defined in incident-report(1);
+// the comments here say the same in short.
+#pragma once
+
+#include "index/summary.hpp"
+#include "model/config.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace incident {
+
+// Samples in seconds: mean, median (the middle, or the mean of the two
+// middles) and p90 (nearest rank: the ceil(0.9 n)-th smallest).
+struct Stat {
+    std::size_t n = 0;
+    std::optional<double> mean, median, p90;
+};
+Stat stat_of(std::vector<double> samples);
+
+// An SLA clock over many incidents: met, or missed (stopped late, or
+// running and already breached); clocks still running in time are not
+// counted. percent = met / (met + missed) * 100.
+struct Compliance {
+    int met = 0, missed = 0;
+    std::optional<double> percent() const;
+};
+
+struct Metrics {
+    int incidents = 0;   // opened in the period
+    int resolved = 0;    // of those, resolved (by now)
+    int backlog = 0;     // opened before the end of the period and not resolved by then
+    Stat backlog_age;    // end of period - opened, over the backlog
+    Stat mttd;           // detected - started, where both are known
+    Stat mtta;           // acknowledged - opened
+    Stat mttr;           // resolved - opened
+    Stat mtbf;           // next start - previous resolution, same service
+    Compliance respond, resolve;
+    int escalations_functional = 0, escalations_hierarchical = 0;
+    int reopens = 0;
+};
+
+struct ReportGroup {
+    std::string key;
+    Metrics metrics;
+};
+
+// One ISO week of the period (for the charts).
+struct ReportWeek {
+    std::string week;                        // 2026-W47
+    std::map<std::string, int> by_priority;  // "none" for unprioritised
+    int incidents = 0;
+    Stat mttr;
+};
+
+struct ServiceCompliance {
+    std::string service;
+    Compliance respond, resolve;
+};
+
+struct Effort {
+    std::string who;
+    int incidents = 0;   // incidents they have a timeline event in
+    int events = 0;      // their timeline events
+    Seconds engaged{0};  // per incident, their last event - their first, summed
+};
+
+struct OverdueAction {
+    std::string incident;
+    int id = 0;
+    std::string title, owner, due;
+    int days_overdue = 0;
+};
+
+enum class GroupBy { none, service, category, priority, team, month, week };
+std::optional<GroupBy> parse_group_by(std::string_view text);
+std::string_view to_string(GroupBy g);
+
+struct ReportRequest {
+    Timestamp since{}, until{}, now{};
+    GroupBy by = GroupBy::none;
+    bool include_drills = false;
+    std::string where;  // the filter, as given (for the record)
+};
+
+struct Report {
+    ReportRequest request;
+    Metrics total;
+    std::vector<ReportGroup> groups;  // empty when not grouped
+    std::vector<ReportWeek> weeks;
+    std::vector<ServiceCompliance> sla_by_service;
+    std::vector<Effort> effort;  // busiest first
+    std::vector<OverdueAction> overdue_actions;  // most overdue first
+    std::vector<std::string> priorities;  // the scale, for legends
+};
+
+// `incidents`: already filtered by --where; drills are dropped here unless
+// the request includes them.
+Report build_report(const std::vector<const Summary*>& incidents, const ReportRequest& request, const Config& config);
+
+// "2026-W47" for the ISO week holding `t` (UTC).
+std::string iso_week(Timestamp t);
+
+}  // namespace incident
