@@ -10,6 +10,7 @@ struct ActionOptions {
     Action fields;
     bool overdue = false;
     std::string owner;
+    QueryFlags query;
     CommonFlags flags;
 };
 
@@ -22,8 +23,18 @@ void run_list(const ActionOptions& o, const Context& ctx) {
     std::vector<InvalidData> errors;
     if (!o.id.empty())
         incidents.push_back(ws.store.load(normalise_id(o.id, ws.config.id_prefix)));
-    else
-        incidents = ws.store.load_all(&errors);
+    else {
+        // The index picks the incidents with action items; only those files are read.
+        auto sel = select_incidents(ws, o.query, resolve_time(ctx, o.flags.at), [](const Summary& s) { return !s.actions.empty(); });
+        errors = sel.index.errors;
+        for (const Summary* s : sel.rows) {
+            try {
+                incidents.push_back(ws.store.load(std::string(s->id)));
+            } catch (const InvalidData& e) {
+                errors.push_back(e);
+            }
+        }
+    }
     nlohmann::ordered_json arr = nlohmann::ordered_json::array();
     std::vector<std::vector<std::string>> rows;
     for (const auto& inc : incidents)
@@ -80,6 +91,7 @@ void register_action(CLI::App& app, Context& ctx) {
     list->add_flag("--overdue", opts->overdue, "Only open items past their due date");
     list->add_option("--owner", opts->owner, "Only items of this owner")->type_name("USER");
     list->add_option("--at", opts->flags.at, "Judge 'overdue' at this time instead of now")->type_name("TIME");
+    add_query_flags(list, opts->query);
     list->add_flag("--json", opts->flags.json, "Print a JSON array of action items");
     list->callback([opts, &ctx] { run_list(*opts, ctx); });
 }

@@ -23,7 +23,7 @@ using json = nlohmann::ordered_json;
 
 const char* kTableFields = "id,priority,status,age,service,assignee,title";
 
-bool in(const std::vector<std::string>& set, const std::string& v) {
+bool in(const std::vector<std::string>& set, std::string_view v) {
     return set.empty() || std::find(set.begin(), set.end(), v) != set.end();
 }
 
@@ -69,7 +69,7 @@ void run_list(const ListOptions& opts, const Context& ctx) {
     // Closed incidents are history: shown when asked for by --all, --status or --where.
     bool hide_closed = !opts.all && opts.status.empty() && opts.query.where.empty();
     auto sel = select_incidents(ws, opts.query, ctx.now, [&](const Summary& s) {
-        return !(hide_closed && s.status == Status::closed) && in(opts.status, std::string(to_string(s.status))) &&
+        return !(hide_closed && s.status == Status::closed) && in(opts.status, to_string(s.status)) &&
                in(opts.priority, s.priority) && in(opts.service, s.service) && in(opts.team, s.team);
     });
     auto& rows = sel.rows;

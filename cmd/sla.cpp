@@ -9,6 +9,7 @@ namespace incident::cli {
 struct SlaOptions {
     std::vector<std::string> priority, team;
     bool check = false, all = false, include_drills = false;
+    QueryFlags query;
     CommonFlags flags;
 };
 
@@ -39,7 +40,7 @@ std::string clock_cell(const Io& io, const SlaClock& c) {
     return paint(io, colour, state) + " " + detail + (c.paused ? " (paused)" : "");
 }
 
-bool in(const std::vector<std::string>& set, const std::string& v) {
+bool in(const std::vector<std::string>& set, std::string_view v) {
     return set.empty() || std::find(set.begin(), set.end(), v) != set.end();
 }
 
@@ -48,14 +49,24 @@ bool in(const std::vector<std::string>& set, const std::string& v) {
 void run_sla(const SlaOptions& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
     Timestamp now = resolve_time(ctx, opts.flags.at);
-    std::vector<InvalidData> errors;
+    // The index picks the incidents; only those files are read in full.
+    auto sel = select_incidents(ws, opts.query, now, [&](const Summary& s) {
+        bool open = s.status != Status::resolved && s.status != Status::closed;
+        return (open || opts.all) && (!s.drill || opts.include_drills) && in(opts.priority, s.priority) &&
+               in(opts.team, s.team);
+    });
+    auto errors = sel.index.errors;
     nlohmann::ordered_json arr = nlohmann::ordered_json::array();
     std::vector<std::vector<std::string>> rows;
     int breaches = 0;
-    for (const auto& inc : ws.store.load_all(&errors)) {
-        bool open = inc.status != Status::resolved && inc.status != Status::closed;
-        if ((!open && !opts.all) || (inc.drill && !opts.include_drills)) continue;
-        if (!in(opts.priority, inc.priority) || !in(opts.team, inc.team)) continue;
+    for (const Summary* summary : sel.rows) {
+        Incident inc;
+        try {
+            inc = ws.store.load(std::string(summary->id));
+        } catch (const InvalidData& e) {  // changed since the index was read
+            errors.push_back(e);
+            continue;
+        }
         SlaStatus s = sla_status(inc, ws.config, now);
         for (const auto* c : {&s.respond, &s.resolve})
             if (c->running && c->state == ClockState::breached) ++breaches;
@@ -90,6 +101,7 @@ void register_sla(CLI::App& app, Context& ctx) {
     cmd->add_option("--team", opts->team, "Only these teams")->delimiter(',');
     cmd->add_flag("-a,--all", opts->all, "Include resolved and closed incidents (met / missed)");
     cmd->add_flag("--include-drills", opts->include_drills, "Include drills");
+    add_query_flags(cmd, opts->query);
     cmd->add_option("--at", opts->flags.at, "Judge the clocks at this time instead of now")->type_name("TIME");
     cmd->add_flag("--json", opts->flags.json, "Print the clocks as JSON (seconds, states, due times)");
     cmd->callback([opts, &ctx] { run_sla(*opts, ctx); });

@@ -19,7 +19,7 @@ namespace incident {
 namespace {
 
 constexpr char kMagic[8] = {'I', 'N', 'C', 'I', 'D', 'X', '\0', '\0'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;
 constexpr std::int64_t kRacyNanos = 2'000'000'000;  // younger files are not cached
 
 // What identifies one version of a file without reading it.
@@ -60,29 +60,39 @@ std::vector<Found> scan(const fs::path& dir) {
     return out;
 }
 
-// A tiny binary format: little-endian integers, length-prefixed strings.
+// A tiny binary format: little-endian integers; every text once, in a
+// table at the start, referred to by its number.
 class Writer {
 public:
     void u8(std::uint8_t v) { buf_.push_back(static_cast<char>(v)); }
     void u32(std::uint32_t v) { raw(&v, sizeof v); }
     void i64(std::int64_t v) { raw(&v, sizeof v); }
-    void str(const std::string& s) {
-        u32(static_cast<std::uint32_t>(s.size()));
-        buf_ += s;
+    void str(std::string_view s) {
+        auto [it, added] = table_.try_emplace(s, static_cast<std::uint32_t>(strings_.size()));
+        if (added) strings_.push_back(s);
+        u32(it->second);
     }
     void time(const std::optional<Timestamp>& t) {
         u8(t ? 1 : 0);
         if (t) i64(t->time_since_epoch().count());
     }
-    void strings(const std::vector<std::string>& v) {
-        u32(static_cast<std::uint32_t>(v.size()));
-        for (const auto& s : v) str(s);
+    // Header, the string table, then the entries.
+    std::string finish(std::string_view header) const {
+        std::string out(header);
+        auto put32 = [&](std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); };
+        put32(static_cast<std::uint32_t>(strings_.size()));
+        for (auto s : strings_) {
+            put32(static_cast<std::uint32_t>(s.size()));
+            out += s;
+        }
+        return out + buf_;
     }
-    std::string& buffer() { return buf_; }
 
 private:
     void raw(const void* p, std::size_t n) { buf_.append(static_cast<const char*>(p), n); }
     std::string buf_;
+    std::vector<std::string_view> strings_;
+    std::unordered_map<std::string_view, std::uint32_t> table_;
 };
 
 struct Corrupt {};
@@ -93,20 +103,24 @@ public:
     std::uint8_t u8() { return static_cast<std::uint8_t>(*take(1)); }
     std::uint32_t u32() { return get<std::uint32_t>(); }
     std::int64_t i64() { return get<std::int64_t>(); }
-    std::string str() {
-        auto n = u32();
-        return std::string(take(n), n);
+    // The string table: views into the buffer being read.
+    void read_table() {
+        table_.resize(count());
+        for (auto& s : table_) {
+            auto n = u32();
+            s = std::string_view(take(n), n);
+        }
+    }
+    std::string_view str() {
+        auto k = u32();
+        if (k >= table_.size()) throw Corrupt{};
+        return table_[k];
     }
     std::optional<Timestamp> time() {
         if (!u8()) return std::nullopt;
         return Timestamp{Seconds{i64()}};
     }
-    std::vector<std::string> strings() {
-        std::vector<std::string> v(count());
-        for (auto& s : v) s = str();
-        return v;
-    }
-    // A element count, refused when it could not fit in what is left.
+    // An element count, refused when it could not fit in what is left.
     std::size_t count() {
         auto n = u32();
         if (n > static_cast<std::size_t>(end_ - p_)) throw Corrupt{};
@@ -129,6 +143,7 @@ private:
     }
     const char* p_;
     const char* end_;
+    std::vector<std::string_view> table_;
 };
 
 std::uint64_t checksum(std::string_view data) {
@@ -163,12 +178,13 @@ ClockSummary read_clock(Reader& r) {
 }
 
 void write_summary(Writer& w, const Summary& s) {
-    for (const auto* f : {&s.id, &s.title, &s.category, &s.subcategory, &s.service, &s.impact, &s.urgency, &s.priority,
-                          &s.team, &s.tier, &s.assignee, &s.reporter, &s.commander, &s.problem, &s.resolution_code})
-        w.str(*f);
+    for (auto f : {s.id, s.title, s.category, s.subcategory, s.service, s.impact, s.urgency, s.priority, s.team, s.tier,
+                   s.assignee, s.reporter, s.commander, s.problem, s.resolution_code})
+        w.str(f);
     w.u8(static_cast<std::uint8_t>(s.status));
     w.u8(s.drill ? 1 : 0);
-    w.strings(s.tags);
+    w.u32(static_cast<std::uint32_t>(s.tags.size()));
+    for (auto t : s.tags) w.str(t);
     for (const auto* t : {&s.started, &s.detected, &s.opened, &s.acknowledged, &s.mitigated, &s.resolved, &s.closed})
         w.time(*t);
     w.u32(static_cast<std::uint32_t>(s.escalations_functional));
@@ -186,7 +202,7 @@ void write_summary(Writer& w, const Summary& s) {
     w.u32(static_cast<std::uint32_t>(s.actions.size()));
     for (const auto& a : s.actions) {
         w.u32(static_cast<std::uint32_t>(a.id));
-        for (const auto* f : {&a.title, &a.owner, &a.due, &a.status}) w.str(*f);
+        for (auto f : {a.title, a.owner, a.due, a.status}) w.str(f);
     }
 }
 
@@ -199,7 +215,8 @@ Summary read_summary(Reader& r) {
     if (status > static_cast<std::uint8_t>(Status::closed)) throw Corrupt{};
     s.status = static_cast<Status>(status);
     s.drill = r.u8() != 0;
-    s.tags = r.strings();
+    s.tags.resize(r.count());
+    for (auto& t : s.tags) t = r.str();
     for (auto* t : {&s.started, &s.detected, &s.opened, &s.acknowledged, &s.mitigated, &s.resolved, &s.closed})
         *t = r.time();
     s.escalations_functional = static_cast<int>(r.u32());
@@ -227,21 +244,29 @@ struct Cached {
     Summary summary;
 };
 
-// The cache's entries by id; empty when it is missing, corrupt or stale.
-std::unordered_map<std::string, Cached> read_cache(const fs::path& path, std::uint64_t fingerprint) {
-    std::unordered_map<std::string, Cached> out;
+// What the cache holds, in the order written (id order); empty when it is
+// missing, corrupt or stale. The summaries' text points into `bytes`.
+struct CacheContent {
+    std::shared_ptr<std::string> bytes;
+    std::vector<Cached> entries;
+};
+
+CacheContent read_cache(const fs::path& path, std::uint64_t fingerprint) {
+    CacheContent out;
     auto data = read_file(path);
     constexpr std::size_t header = sizeof kMagic + 4 + 8 + 8;
     if (!data || data->size() < header + 8 || std::memcmp(data->data(), kMagic, sizeof kMagic) != 0) return out;
-    std::string_view body(data->data(), data->size() - 8);
+    out.bytes = std::make_shared<std::string>(std::move(*data));
+    std::string_view body(out.bytes->data(), out.bytes->size() - 8);
     std::uint64_t sum;
-    std::memcpy(&sum, data->data() + body.size(), 8);
-    if (sum != checksum(body)) return out;
+    std::memcpy(&sum, body.data() + body.size(), 8);
+    if (sum != checksum(body)) return {};
     try {
         Reader r(body.data() + sizeof kMagic, body.data() + body.size());
-        if (r.u32() != kVersion || static_cast<std::uint64_t>(r.i64()) != fingerprint) return out;
+        if (r.u32() != kVersion || static_cast<std::uint64_t>(r.i64()) != fingerprint) return {};
         auto n = static_cast<std::size_t>(r.i64());
-        out.reserve(std::min<std::size_t>(n, body.size() / 16));
+        r.read_table();
+        out.entries.reserve(std::min<std::size_t>(n, body.size() / 32));
         for (std::size_t i = 0; i < n; ++i) {
             Cached c;
             c.key.size = r.i64();
@@ -249,12 +274,11 @@ std::unordered_map<std::string, Cached> read_cache(const fs::path& path, std::ui
             c.key.ctime = r.i64();
             c.key.ino = static_cast<std::uint64_t>(r.i64());
             c.summary = read_summary(r);
-            std::string id = c.summary.id;
-            out.emplace(std::move(id), std::move(c));
+            out.entries.push_back(std::move(c));
         }
         if (!r.done()) throw Corrupt{};
     } catch (const Corrupt&) {
-        out.clear();
+        return {};
     }
     return out;
 }
@@ -262,10 +286,6 @@ std::unordered_map<std::string, Cached> read_cache(const fs::path& path, std::ui
 // Best effort: a cache that cannot be written is simply not there next time.
 bool write_cache(const fs::path& path, std::uint64_t fingerprint, const std::vector<const Cached*>& entries) {
     Writer w;
-    w.buffer().append(kMagic, sizeof kMagic);
-    w.u32(kVersion);
-    w.i64(static_cast<std::int64_t>(fingerprint));
-    w.i64(static_cast<std::int64_t>(entries.size()));
     for (const auto* c : entries) {
         w.i64(c->key.size);
         w.i64(c->key.mtime);
@@ -273,8 +293,16 @@ bool write_cache(const fs::path& path, std::uint64_t fingerprint, const std::vec
         w.i64(static_cast<std::int64_t>(c->key.ino));
         write_summary(w, c->summary);
     }
-    std::uint64_t sum = checksum(w.buffer());
-    w.buffer().append(reinterpret_cast<const char*>(&sum), 8);
+    std::string header(kMagic, sizeof kMagic);
+    auto put = [&](const void* p, std::size_t n) { header.append(static_cast<const char*>(p), n); };
+    std::uint32_t version = kVersion;
+    auto fp = static_cast<std::int64_t>(fingerprint), count = static_cast<std::int64_t>(entries.size());
+    put(&version, 4);
+    put(&fp, 8);
+    put(&count, 8);
+    std::string data = w.finish(header);
+    std::uint64_t sum = checksum(data);
+    data.append(reinterpret_cast<const char*>(&sum), 8);
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
     // A private temporary, renamed over the cache: readers see the old or the new one.
@@ -282,7 +310,7 @@ bool write_cache(const fs::path& path, std::uint64_t fingerprint, const std::vec
     temp += ".tmp." + std::to_string(::getpid());
     {
         std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out.write(w.buffer().data(), static_cast<std::streamsize>(w.buffer().size()));
+        out.write(data.data(), static_cast<std::streamsize>(data.size()));
         if (!out) {
             fs::remove(temp, ec);
             return false;
@@ -292,6 +320,12 @@ bool write_cache(const fs::path& path, std::uint64_t fingerprint, const std::vec
     if (ec) fs::remove(temp, ec);
     return !ec;
 }
+
+// Both the cache and the parsed files' text, kept alive by the Index.
+struct Storage {
+    std::shared_ptr<std::string> cache_bytes;
+    StringPool pool;
+};
 
 }  // namespace
 
@@ -304,60 +338,81 @@ Index load_index(const Store& store, const Config& config, Timestamp now, bool u
     auto found = scan(repo.incidents_dir());
     std::uint64_t fingerprint = summary_settings_fingerprint(config);
 
-    std::unordered_map<std::string, Cached> cache;
+    auto storage = std::make_shared<Storage>();
+    CacheContent cache;
     if (use_cache) cache = read_cache(index_cache_path(repo), fingerprint);
+    storage->cache_bytes = cache.bytes;
 
     Index index;
     index.stats.files = found.size();
-    index.stats.cache_read = !cache.empty();
-    // Reuse what the cache knows; parse the rest on all cores.
-    std::vector<Cached> fresh(found.size());
-    std::vector<std::optional<InvalidData>> failed(found.size());
+    index.stats.cache_read = !cache.entries.empty();
+    // Match cache entries to files: the same order almost always, by id otherwise.
     std::vector<Cached*> known(found.size(), nullptr);
+    std::unordered_map<std::string_view, Cached*> by_id;
+    std::size_t next = 0;
     std::vector<std::size_t> todo;
     for (std::size_t i = 0; i < found.size(); ++i) {
-        auto it = cache.find(found[i].id);
-        if (it != cache.end() && it->second.key == found[i].key)
-            known[i] = &it->second;
+        Cached* c = nullptr;
+        if (next < cache.entries.size() && cache.entries[next].summary.id == found[i].id) {
+            c = &cache.entries[next++];
+        } else if (!cache.entries.empty()) {
+            if (by_id.empty())
+                for (auto& e : cache.entries) by_id.emplace(e.summary.id, &e);
+            auto it = by_id.find(found[i].id);
+            if (it != by_id.end()) c = it->second;
+        }
+        if (c && c->key == found[i].key)
+            known[i] = c;
         else
             todo.push_back(i);
     }
+    // Parse the rest on all cores.
+    std::vector<Cached> fresh(todo.size());
+    std::vector<std::optional<InvalidData>> failed(todo.size());
     parallel_for(todo.size(), [&](std::size_t k) {
         std::size_t i = todo[k];
         try {
-            fresh[i].key = found[i].key;
-            fresh[i].summary = summarise(store.load(found[i].id), config, now);
+            fresh[k].key = found[i].key;
+            fresh[k].summary = summarise(store.load(found[i].id), config, now, storage->pool);
         } catch (const InvalidData& e) {
-            failed[i] = e;
+            failed[k] = e;
         } catch (const NotFound&) {
-            failed[i] = InvalidData(Location{repo.relative(store.path_of(found[i].id)), 1, 1}, "removed while reading");
+            failed[k] = InvalidData(Location{repo.relative(store.path_of(found[i].id)), 1, 1}, "removed while reading");
         }
     });
     index.stats.parsed = todo.size();
 
     // The cache is rewritten when it would now say something different.
-    bool dirty = cache.size() != found.size() - todo.size();
+    std::size_t reused = found.size() - todo.size();
+    bool dirty = cache.entries.size() != reused;
     std::vector<const Cached*> keep;
     keep.reserve(found.size());
-    for (std::size_t i = 0; i < found.size(); ++i) {
+    index.incidents.reserve(found.size());
+    for (std::size_t i = 0, k = 0; i < found.size(); ++i) {
         if (known[i]) {
             keep.push_back(known[i]);
-        } else if (!failed[i] && found[i].key.mtime < racy_after && found[i].key.ctime < racy_after) {
-            keep.push_back(&fresh[i]);
+            continue;
+        }
+        if (!failed[k] && found[i].key.mtime < racy_after) {
+            keep.push_back(&fresh[k]);
             dirty = true;
         }
+        ++k;
     }
     if (use_cache && dirty) index.stats.cache_written = write_cache(index_cache_path(repo), fingerprint, keep);
 
-    index.incidents.reserve(found.size());
-    for (std::size_t i = 0; i < found.size(); ++i) {
-        if (known[i])
+    for (std::size_t i = 0, k = 0; i < found.size(); ++i) {
+        if (known[i]) {
             index.incidents.push_back(std::move(known[i]->summary));
-        else if (failed[i])
-            index.errors.push_back(std::move(*failed[i]));
+            continue;
+        }
+        if (failed[k])
+            index.errors.push_back(std::move(*failed[k]));
         else
-            index.incidents.push_back(std::move(fresh[i].summary));
+            index.incidents.push_back(std::move(fresh[k].summary));
+        ++k;
     }
+    index.text = storage;
     return index;
 }
 

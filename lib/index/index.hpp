@@ -12,6 +12,7 @@
 #include "model/errors.hpp"
 #include "store/store.hpp"
 
+#include <memory>
 #include <vector>
 
 namespace incident {
@@ -23,9 +24,10 @@ struct IndexStats {
 };
 
 struct Index {
-    std::vector<Summary> incidents;   // in id order
+    std::vector<Summary> incidents;   // in id order; their text lives in `text`
     std::vector<InvalidData> errors;  // files that cannot be read, in id order
     IndexStats stats;
+    std::shared_ptr<const void> text;  // the cache's bytes and the pool of parsed files
 };
 
 // `use_cache` false: parse every file and neither read nor write the cache.

@@ -37,6 +37,15 @@ std::uint64_t fnv1a(std::string_view text) {
 
 }  // namespace
 
+std::string_view StringPool::intern(std::string_view s) {
+    std::lock_guard<std::mutex> hold(mutex_);
+    auto it = seen_.find(s);
+    if (it != seen_.end()) return *it;
+    std::string_view v = store_.emplace_back(s);
+    seen_.insert(v);
+    return v;
+}
+
 ClockState ClockSummary::at(Timestamp now) const {
     if (!running || !due) return state;
     if (now >= *due) return ClockState::breached;
@@ -48,26 +57,27 @@ bool Summary::has_tag(std::string_view tag) const { return std::find(tags.begin(
 
 ClockState Summary::sla_at(Timestamp now) const { return respond.running ? respond.at(now) : resolve.at(now); }
 
-Summary summarise(const Incident& inc, const Config& cfg, Timestamp now) {
+Summary summarise(const Incident& inc, const Config& cfg, Timestamp now, StringPool& pool) {
+    auto in = [&](const std::string& text) { return pool.intern(text); };
     Summary s;
-    s.id = inc.id;
-    s.title = inc.title;
+    s.id = in(inc.id);
+    s.title = in(inc.title);
     s.status = inc.status;
     s.drill = inc.drill;
-    s.category = inc.category;
-    s.subcategory = inc.subcategory;
-    s.service = inc.service;
-    s.impact = inc.impact;
-    s.urgency = inc.urgency;
-    s.priority = inc.priority;
-    s.team = inc.team;
-    s.tier = inc.tier;
-    s.assignee = inc.assignee;
-    s.reporter = inc.reporter;
-    s.commander = inc.role("commander");
-    s.problem = inc.problem;
-    if (inc.resolution) s.resolution_code = inc.resolution->code;
-    s.tags = inc.tags;
+    s.category = in(inc.category);
+    s.subcategory = in(inc.subcategory);
+    s.service = in(inc.service);
+    s.impact = in(inc.impact);
+    s.urgency = in(inc.urgency);
+    s.priority = in(inc.priority);
+    s.team = in(inc.team);
+    s.tier = in(inc.tier);
+    s.assignee = in(inc.assignee);
+    s.reporter = in(inc.reporter);
+    s.commander = in(inc.role("commander"));
+    s.problem = in(inc.problem);
+    if (inc.resolution) s.resolution_code = in(inc.resolution->code);
+    for (const auto& t : inc.tags) s.tags.push_back(in(t));
     s.started = inc.started_at;
     s.detected = inc.detected_at;
     s.opened = inc.opened_at;
@@ -81,7 +91,7 @@ Summary summarise(const Incident& inc, const Config& cfg, Timestamp now) {
         if (e.by.empty()) continue;
         auto it = std::find_if(s.activity.begin(), s.activity.end(), [&](const Activity& a) { return a.who == e.by; });
         if (it == s.activity.end()) {
-            s.activity.push_back({e.by, 1, e.at, e.at});
+            s.activity.push_back({in(e.by), 1, e.at, e.at});
         } else {
             ++it->events;
             it->first = std::min(it->first, e.at);
@@ -91,7 +101,7 @@ Summary summarise(const Incident& inc, const Config& cfg, Timestamp now) {
     auto sla = sla_status(inc, cfg, now);
     s.respond = summarise_clock(sla.respond, cfg, now);
     s.resolve = summarise_clock(sla.resolve, cfg, now);
-    for (const auto& a : inc.actions) s.actions.push_back({a.id, a.title, a.owner, a.due, a.status});
+    for (const auto& a : inc.actions) s.actions.push_back({a.id, in(a.title), in(a.owner), in(a.due), in(a.status)});
     return s;
 }
 

@@ -8,8 +8,12 @@
 #include "model/incident.hpp"
 #include "sla/sla.hpp"
 
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace incident {
@@ -25,25 +29,39 @@ struct ClockSummary {
     ClockState at(Timestamp now) const;
 };
 
+// Where the text of summaries lives: each distinct string once. Summaries
+// hold views into a pool (or into the cache file's bytes), so 100 000 of them
+// cost little memory and no allocation per field. Safe to share between threads.
+class StringPool {
+public:
+    std::string_view intern(std::string_view s);
+
+private:
+    std::mutex mutex_;
+    std::deque<std::string> store_;
+    std::unordered_set<std::string_view> seen_;
+};
+
 // One person's part in an incident's timeline.
 struct Activity {
-    std::string who;
+    std::string_view who;
     int events = 0;
     Timestamp first{}, last{};
 };
 
 struct ActionSummary {
     int id = 0;
-    std::string title, owner, due, status;
+    std::string_view title, owner, due, status;
 };
 
+// Text fields are views: they live as long as the Index (or pool) that made them.
 struct Summary {
-    std::string id, title;
+    std::string_view id, title;
     Status status = Status::open;
     bool drill = false;
-    std::string category, subcategory, service, impact, urgency, priority, team, tier;
-    std::string assignee, reporter, commander, problem, resolution_code;
-    std::vector<std::string> tags;
+    std::string_view category, subcategory, service, impact, urgency, priority, team, tier;
+    std::string_view assignee, reporter, commander, problem, resolution_code;
+    std::vector<std::string_view> tags;
     std::optional<Timestamp> started, detected, opened, acknowledged, mitigated, resolved, closed;
     int escalations_functional = 0, escalations_hierarchical = 0, reopens = 0;
     ClockSummary respond, resolve;
@@ -55,8 +73,8 @@ struct Summary {
     ClockState sla_at(Timestamp now) const;
 };
 
-// Throws InvalidData for an unknown business-hours time zone.
-Summary summarise(const Incident& inc, const Config& config, Timestamp now);
+// Text goes into `pool`. Throws InvalidData for an unknown business-hours time zone.
+Summary summarise(const Incident& inc, const Config& config, Timestamp now, StringPool& pool);
 
 // A fingerprint of the settings a summary depends on (the SLA targets,
 // policies, business hours): a cache made under other settings is stale.

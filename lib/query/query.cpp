@@ -34,7 +34,7 @@ const std::vector<std::string>& clock_states() {
     return states;
 }
 
-Value text_value(const std::string& s) { return {true, s, 0, {}}; }
+Value text_value(std::string_view s) { return {true, std::string(s), 0, {}}; }
 Value time_value(const std::optional<Timestamp>& t) {
     if (!t) return {};
     return {true, format_rfc3339(*t), t->time_since_epoch().count(), {}};
@@ -419,18 +419,19 @@ Value field_value(const Summary& s, const Field& f, const Config& cfg, Timestamp
     switch (f.kind) {
         case FieldKind::id: return text_value(s.id);
         case FieldKind::text: {
-            const std::string* v = n == "title" ? &s.title : n == "category" ? &s.category : n == "subcategory" ? &s.subcategory
+            const std::string_view* v = n == "title" ? &s.title : n == "category" ? &s.category : n == "subcategory" ? &s.subcategory
                                  : n == "service" ? &s.service : n == "team" ? &s.team : n == "assignee" ? &s.assignee
                                  : n == "reporter" ? &s.reporter : n == "commander" ? &s.commander
                                  : n == "problem" ? &s.problem : &s.resolution_code;
             return text_value(*v);
         }
         case FieldKind::scale: {
-            const std::string& v = n == "priority" ? s.priority : n == "impact" ? s.impact : n == "urgency" ? s.urgency : s.tier;
+            std::string_view v = n == "priority" ? s.priority : n == "impact" ? s.impact : n == "urgency" ? s.urgency : s.tier;
             if (v.empty()) return {};
-            int r = Config::rank(*scale_of(n, cfg), v);
+            const auto& scale = *scale_of(n, cfg);
+            auto r = std::find(scale.begin(), scale.end(), v) - scale.begin();
             // Off the scale (a file edited by hand): after every known value.
-            return {true, v, r < 0 ? 1000 : r, {}};
+            return {true, std::string(v), r == static_cast<long>(scale.size()) ? 1000 : r, {}};
         }
         case FieldKind::status: return {true, std::string(to_string(s.status)), static_cast<long long>(s.status), {}};
         case FieldKind::time: {
@@ -451,8 +452,11 @@ Value field_value(const Summary& s, const Field& f, const Config& cfg, Timestamp
                                              [](const ActionSummary& a) { return a.status != "done"; }));
         case FieldKind::boolean: return {true, s.drill ? "true" : "false", s.drill ? 1 : 0, {}};
         case FieldKind::tags: {
-            Value v{true, "", 0, s.tags};
-            for (const auto& t : s.tags) v.text += (v.text.empty() ? "" : ",") + t;
+            Value v{true, "", 0, {}};
+            for (auto t : s.tags) {
+                v.list.emplace_back(t);
+                v.text += (v.text.empty() ? "" : ",") + std::string(t);
+            }
             return v;
         }
         case FieldKind::clock:

@@ -22,7 +22,7 @@ bool resolved_by(const Summary& s, Timestamp at) {
 std::string month_of(Timestamp t) { return date::format("%Y-%m", t); }
 
 std::string group_key(const Summary& s, GroupBy by) {
-    auto or_none = [](const std::string& v) { return v.empty() ? std::string("(none)") : v; };
+    auto or_none = [](std::string_view v) { return v.empty() ? std::string("(none)") : std::string(v); };
     switch (by) {
         case GroupBy::none: return "all";
         case GroupBy::service: return or_none(s.service);
@@ -59,7 +59,7 @@ struct Accumulator {
         m.escalations_functional += s.escalations_functional;
         m.escalations_hierarchical += s.escalations_hierarchical;
         m.reopens += s.reopens;
-        by_service[s.service].push_back(&s);
+        by_service[std::string(s.service)].push_back(&s);
     }
     void add_backlog(const Summary& s, Timestamp until) {
         ++m.backlog;
@@ -165,16 +165,16 @@ Report build_report(const std::vector<const Summary*>& all, const ReportRequest&
         auto& week = weeks[iso_week(*s->opened)];
         week.week = iso_week(*s->opened);
         ++week.incidents;
-        ++week.by_priority[s->priority.empty() ? "none" : s->priority];
+        ++week.by_priority[s->priority.empty() ? "none" : std::string(s->priority)];
         if (s->resolved) week_ttr[week.week].push_back(secs(*s->opened, *s->resolved));
 
         if (!s->service.empty()) {
-            auto& [respond, resolve] = per_service[s->service];
+            auto& [respond, resolve] = per_service[std::string(s->service)];
             count_clock(respond, s->respond.at(req.now));
             count_clock(resolve, s->resolve.at(req.now));
         }
         for (const auto& a : s->activity) {
-            auto& e = effort[a.who];
+            auto& e = effort[std::string(a.who)];
             e.who = a.who;
             ++e.incidents;
             e.events += a.events;
@@ -191,7 +191,8 @@ Report build_report(const std::vector<const Summary*>& all, const ReportRequest&
             if (a.status == "done" || a.due.empty() || a.due >= today) continue;
             auto due = parse_time_spec(a.due, req.now);  // a bare date: its midnight
             int late = due ? static_cast<int>((today_days - date::floor<date::days>(*due)).count()) : 0;
-            r.overdue_actions.push_back({s->id, a.id, a.title, a.owner, a.due, late});
+            r.overdue_actions.push_back({std::string(s->id), a.id, std::string(a.title), std::string(a.owner),
+                                         std::string(a.due), late});
         }
     }
     std::stable_sort(r.overdue_actions.begin(), r.overdue_actions.end(),

@@ -4,8 +4,11 @@
 #include "model/yaml_doc.hpp"
 #include "store/atomic_file.hpp"
 
+#include <dirent.h>
+
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -18,6 +21,15 @@ namespace {
 std::pair<std::string, long> split_id(const std::string& id) {
     auto dash = id.rfind('-');
     return {id.substr(0, dash), std::stol(id.substr(dash + 1))};
+}
+
+// Calls fn with the name of every entry of `dir` (none when it is missing).
+template <class Fn>
+void for_each_file_name(const fs::path& dir, Fn fn) {
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return;
+    while (const dirent* e = ::readdir(d)) fn(std::string_view(e->d_name));
+    ::closedir(d);
 }
 
 }  // namespace
@@ -113,14 +125,11 @@ void Store::save(const Incident& inc) const {
 
 std::vector<std::string> Store::unsorted_ids() const {
     std::vector<std::string> ids;
-    std::error_code ec;
-    fs::directory_iterator it(repo_.incidents_dir(), ec), end;
-    for (; !ec && it != end; it.increment(ec)) {
-        auto name = it->path().filename().string();
-        if (name.size() <= 5 || name.compare(name.size() - 5, 5, ".yaml") != 0) continue;
+    for_each_file_name(repo_.incidents_dir(), [&](std::string_view name) {
+        if (name.size() <= 5 || name.substr(name.size() - 5) != ".yaml") return;
         auto id = name.substr(0, name.size() - 5);
-        if (is_valid_id(id)) ids.push_back(std::move(id));
-    }
+        if (is_valid_id(id)) ids.emplace_back(id);
+    });
     return ids;
 }
 
@@ -151,11 +160,19 @@ std::vector<Incident> Store::load_all(std::vector<InvalidData>* errors) const {
 bool id_less(const std::string& a, const std::string& b) { return split_id(a) < split_id(b); }
 
 std::string Store::next_id(const std::string& prefix) const {
+    // Names only, no allocation per file: this runs on every open.
     long max = 0;
-    for (const auto& id : unsorted_ids()) {
-        auto [p, n] = split_id(id);
-        if (p == prefix) max = std::max(max, n);
-    }
+    std::string head = prefix + "-";
+    for_each_file_name(repo_.incidents_dir(), [&](std::string_view name) {
+        if (name.size() <= head.size() + 5 || name.compare(0, head.size(), head) != 0 ||
+            name.substr(name.size() - 5) != ".yaml")
+            return;
+        auto id = name.substr(0, name.size() - 5);
+        long n = 0;
+        auto digits = id.substr(head.size());
+        auto r = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+        if (r.ptr == digits.data() + digits.size() && is_valid_id(id)) max = std::max(max, n);
+    });
     return prefix + "-" + std::to_string(max + 1);
 }
 

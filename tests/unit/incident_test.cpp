@@ -33,6 +33,7 @@ related: [INC-12]
 problem: PRB-7
 location: Car park B
 dedup_key: alertmanager/HighLatency/checkout
+started_at: 2026-11-22T02:55:00Z
 detected_at: 2026-11-22T03:01:00Z
 opened_at: 2026-11-22T03:04:05Z
 acknowledged_at: 2026-11-22T03:09:00Z
@@ -61,6 +62,7 @@ TEST_CASE("fields are typed") {
     CHECK(inc.role("comms") == "carol@example.com");
     CHECK(inc.has_tag("customer-facing"));
     CHECK(inc.description == "Free text.\nSecond line.");
+    CHECK(format_rfc3339(*inc.started_at) == "2026-11-22T02:55:00Z");
     CHECK(format_rfc3339(*inc.detected_at) == "2026-11-22T03:01:00Z");
     CHECK_FALSE(inc.resolved_at);
     REQUIRE(inc.timeline.size() == 2);

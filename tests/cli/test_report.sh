@@ -1,0 +1,278 @@
+#!/usr/bin/env bash
+# Reports, the --where language, output formats and the index cache, on a
+# copy of the example repository.
+source "$(dirname "$0")/lib.sh"
+
+PERIOD=(--since 2026-09-01 --until 2026-11-22)
+
+examples_repo() {
+  cp -r "$SOURCE_DIR/examples" "$T/repo" && cd "$T/repo" || exit 1
+  git init -q && git add -A && git commit -qm examples
+  # As if checked out a while ago: the cache only trusts files older than 2 s.
+  find incidents -name '*.yaml' -exec touch -d '1 hour ago' {} +
+}
+
+# Python with the YAML loader the other suites use: timestamps stay strings.
+PY_PRELUDE='
+import csv, glob, io, json, math, statistics, sys, yaml
+from datetime import datetime, timedelta
+class Loader(yaml.SafeLoader): pass
+Loader.yaml_implicit_resolvers = {k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+                                  for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+def load(path): return yaml.load(open(path), Loader=Loader)
+def ts(s): return datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ") if s else None
+'
+
+test_report_figures_equal_an_independent_computation() {
+  examples_repo
+  run report "${PERIOD[@]}" --json
+  expect_rc 0
+  echo "$OUT" >"$T/report.json"
+  run report "${PERIOD[@]}" --by priority --json
+  echo "$OUT" >"$T/by-priority.json"
+  python3 - "$T/report.json" "$T/by-priority.json" <<PY || fail "report figures differ from the independent computation"
+$PY_PRELUDE
+rep = json.load(open(sys.argv[1])); by = json.load(open(sys.argv[2]))
+now, since, until = ts(rep["generated_at"]), ts(rep["since"]), ts(rep["until"])
+units = {"m": 60, "h": 3600, "d": 86400}
+cfg = load(".incident/config.yaml")
+targets = {p: {k: int(v[:-1]) * units[v[-1]] for k, v in t.items()} for p, t in cfg["sla"].items()}
+incs = [load(f) for f in glob.glob("incidents/*.yaml")]
+pop = [i for i in incs if not i.get("drill") and since <= ts(i["opened_at"]) < until]
+def done(i): return ts(i.get("resolved_at")) or (ts(i.get("closed_at")) if i["status"] == "closed" else None)
+def stat(xs):
+    xs = sorted(xs)
+    if not xs: return {"n": 0, "mean": None, "median": None, "p90": None}
+    r = lambda v: round(v * 10) / 10
+    return {"n": len(xs), "mean": r(sum(xs) / len(xs)), "median": r(statistics.median(xs)),
+            "p90": r(xs[math.ceil(0.9 * len(xs)) - 1])}
+def secs(a, b): return (ts(b) - ts(a)).total_seconds()
+def clock(i, key, stop):
+    t = targets.get(i.get("priority") or "", {}).get(key)
+    if not t: return None
+    opened = ts(i["opened_at"])
+    if stop: return "met" if (stop - opened).total_seconds() <= t else "missed"
+    return "missed" if (now - opened).total_seconds() >= t else None
+def compliance(key, stop_of, group):
+    states = [clock(i, key, stop_of(i)) for i in group]
+    met, missed = states.count("met"), states.count("missed")
+    return {"met": met, "missed": missed, "percent": round(1000 * met / (met + missed)) / 10 if met + missed else None}
+def figures(group, backlog_group):
+    backlog = [i for i in backlog_group if ts(i["opened_at"]) < until and not (done(i) and done(i) <= until)]
+    esc = [e for i in group for e in i.get("timeline") or [] if e["type"] == "escalated"]
+    return {
+        "incidents": len(group),
+        "resolved": sum(1 for i in group if i.get("resolved_at")),
+        "backlog": len(backlog),
+        "mtta": stat([secs(i["opened_at"], i["acknowledged_at"]) for i in group if i.get("acknowledged_at")]),
+        "mttr": stat([secs(i["opened_at"], i["resolved_at"]) for i in group if i.get("resolved_at")]),
+        "respond": compliance("respond", lambda i: ts(i.get("acknowledged_at")), group),
+        "resolve": compliance("resolve", done, group),
+        "functional": sum(1 for e in esc if e.get("kind") != "hierarchical"),
+        "reopens": sum(1 for i in group for e in i.get("timeline") or [] if e["type"] == "reopened"),
+    }
+def tool(m):
+    return {"incidents": m["incidents"], "resolved": m["resolved"], "backlog": m["backlog"], "mtta": m["mtta"],
+            "mttr": m["mttr"], "respond": m["sla"]["respond"], "resolve": m["sla"]["resolve"],
+            "functional": m["escalations"]["functional"], "reopens": m["reopens"]}
+ok = True
+def same(what, mine, theirs):
+    global ok
+    if mine != theirs:
+        print(what, "\n  independent:", mine, "\n  tool:       ", theirs, file=sys.stderr); ok = False
+nondrill = [i for i in incs if not i.get("drill")]
+same("total", figures(pop, nondrill), tool(rep["total"]))
+assert rep["total"]["incidents"] > 20 and rep["total"]["mtta"]["n"] > 20, "the example must exercise the figures"
+for g in by["groups"]:
+    key = g["key"]
+    sel = lambda xs: [i for i in xs if (i.get("priority") or "(none)") == key]
+    same("priority " + key, figures(sel(pop), sel(nondrill)), tool(g))
+sys.exit(0 if ok else 1)
+PY
+}
+
+test_report_formats_parse_with_standard_tools() {
+  examples_repo
+  run report "${PERIOD[@]}" --by service --format json
+  expect_rc 0
+  echo "$OUT" >"$T/r.json"
+  jq -e '.total.incidents > 0 and (.groups | length) > 3' "$T/r.json" >/dev/null || fail "jq cannot read report json"
+  run report "${PERIOD[@]}" --by service --format ndjson
+  expect_rc 0
+  echo "$OUT" >"$T/r.ndjson"
+  [ "$(jq -c 'select(.record == "group")' "$T/r.ndjson" | wc -l)" -eq "$(jq '.groups | length' "$T/r.json")" ] ||
+    fail "ndjson group records differ from json groups"
+  jq -e 'select(.record == "total") | .incidents > 0' "$T/r.ndjson" >/dev/null || fail "no total record"
+  run report "${PERIOD[@]}" --by service --format csv
+  expect_rc 0
+  printf '%s' "$OUT" >"$T/r.csv"
+  run report "${PERIOD[@]}" --by service --format markdown
+  expect_rc 0; expect_out "| total |"; expect_out "## Effort per person"
+  run report "${PERIOD[@]}" --by service --format html
+  expect_rc 0
+  echo "$OUT" >"$T/report.html"
+  python3 - "$T" "$SOURCE_DIR/schemas" <<PY || fail "a report format does not parse"
+$PY_PRELUDE
+import jsonschema
+from html.parser import HTMLParser
+tmp, schemas = sys.argv[1:3]
+doc = json.load(open(tmp + "/r.json"))
+schema = json.load(open(schemas + "/report.schema.json"))
+jsonschema.Draft7Validator.check_schema(schema)
+jsonschema.validate(doc, schema)
+rows = list(csv.DictReader(open(tmp + "/r.csv", newline="")))
+assert len(rows) == len(doc["groups"]) + 1, "one csv row per group and a total"
+assert rows[-1]["group"] == "total" and int(rows[-1]["incidents"]) == doc["total"]["incidents"]
+assert float(rows[-1]["mttr_mean_s"]) == doc["total"]["mttr"]["mean"]
+class Check(HTMLParser):
+    void = {"meta", "br", "img", "link", "input", "hr", "circle", "line", "rect", "polyline"}
+    def __init__(self):
+        super().__init__(); self.stack = []; self.count = {}
+    def handle_starttag(self, tag, attrs):
+        self.count[tag] = self.count.get(tag, 0) + 1
+        if tag not in self.void: self.stack.append(tag)
+    def handle_startendtag(self, tag, attrs):
+        self.count[tag] = self.count.get(tag, 0) + 1
+    def handle_endtag(self, tag):
+        if tag in self.void: return
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes <{self.stack[-1] if self.stack else None}>"
+        self.stack.pop()
+p = Check(); p.feed(open(tmp + "/report.html").read()); p.close()
+assert not p.stack, f"unclosed {p.stack}"
+assert p.count.get("svg") == 3, p.count.get("svg")
+assert p.count.get("rect", 0) > 10 and p.count.get("table", 0) >= 3
+assert "script" not in p.count and "link" not in p.count, "the page must be self-contained"
+PY
+}
+
+test_html_report_renders_in_headless_chromium() {
+  examples_repo
+  run report "${PERIOD[@]}" --by service --format html
+  expect_rc 0
+  echo "$OUT" >"$T/report.html"
+  local chromium
+  chromium=$(command -v chromium || command -v chromium-browser) || { fail "chromium is not installed"; return; }
+  timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync --user-data-dir="$T/chrome" \
+    --window-size=1200,2400 --screenshot="$T/shot.png" "file://$T/report.html" >"$T/chrome.log" 2>&1
+  expect_file "$T/shot.png"
+  python3 - "$T/shot.png" <<'PY' || fail "the screenshot is blank"
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+pos, idat, width, height = 8, b"", 0, 0
+while pos < len(data):
+    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + n]
+    if kind == b"IHDR": width, height = struct.unpack(">II", body[:8])
+    if kind == b"IDAT": idat += body
+    pos += 12 + n
+pixels = zlib.decompress(idat)
+assert width >= 1000 and height >= 1000, (width, height)
+# A blank page is one colour; the report has text, bars in several colours and lines.
+assert len(set(pixels)) > 50, f"only {len(set(pixels))} distinct byte values"
+PY
+}
+
+test_list_formats_parse_with_standard_tools() {
+  examples_repo
+  run list --all --format json
+  expect_rc 0
+  echo "$OUT" >"$T/l.json"
+  local n
+  n=$(jq length "$T/l.json")
+  [ "$n" -eq 34 ] || fail "list --all --format json has $n incidents"
+  run list --all --format ndjson
+  [ "$(jq -c .id <<<"$OUT" | wc -l)" -eq "$n" ] || fail "ndjson lines"
+  run list --all --format csv --fields id,priority,title,opened,ttr
+  printf '%s' "$OUT" >"$T/l.csv"
+  run list --all --format markdown --fields id,title
+  expect_out "| id | title |"; expect_out "| INC-28 |"
+  run list --all --format html
+  echo "$OUT" >"$T/l.html"
+  python3 - "$T" "$SOURCE_DIR/schemas" <<PY || fail "a list format does not parse"
+$PY_PRELUDE
+import jsonschema
+from html.parser import HTMLParser
+tmp, schemas = sys.argv[1:3]
+doc = json.load(open(tmp + "/l.json"))
+jsonschema.validate(doc, json.load(open(schemas + "/list.schema.json")))
+rows = list(csv.reader(open(tmp + "/l.csv", newline="")))
+assert rows[0] == ["id", "priority", "title", "opened", "ttr"], rows[0]
+assert len(rows) == len(doc) + 1
+by_id = {r[0]: r for r in rows[1:]}
+for d in doc:
+    assert by_id[d["id"]][4] == ("" if d["ttr"] is None else str(d["ttr"])), d["id"]
+cells = []
+class P(HTMLParser):
+    def handle_starttag(self, tag, attrs):
+        if tag == "td": cells.append(tag)
+P().feed(open(tmp + "/l.html").read())
+assert len(cells) == len(doc) * 7, len(cells)
+PY
+}
+
+test_where_sort_limit_fields() {
+  examples_repo
+  run list --where 'priority<=P2 and status!=closed'
+  expect_rc 0; expect_out "INC-34"
+  run list --where 'service in (payments, checkout) and opened>=2026-11-01' --sort -opened --fields id,service --format csv
+  expect_rc 0
+  expect_eq "$(sed -n 2p <<<"$OUT" | tr -d '\r')" "INC-34,payments"
+  run list --all --sort priority,-ttr --limit 3 --json --fields id,priority,ttr
+  expect_json 'length' 3
+  expect_json '.[0].priority' P2
+  expect_json '[.[0].ttr >= .[1].ttr] | .[0]' true
+  run list --where 'tag:nope'
+  expect_rc 0; expect_no_out
+  run list --where 'title~"scanners" and not drill' --json
+  expect_json 'map(select(.title | test("scanners"; "i") | not)) | length' 0
+  run list --where 'priority<=P2 and'
+  expect_rc 2; expect_err "column 17: expected a field name, found the end"; expect_err "                  ^"
+  run list --where 'age>soon'
+  expect_rc 2; expect_err "column 5: 'soon' is not a duration"
+  run list --sort nope
+  expect_rc 2; expect_err "--sort: unknown field 'nope'"
+  run list --format yaml
+  expect_rc 2
+  run sla --where 'service=auth' --all --json
+  expect_rc 0; expect_json '[.incidents[].id] | length > 0' true
+  run action list --where 'service=payments' --json
+  expect_rc 0; expect_json '[.[].incident] | unique' '[
+  "INC-28"
+]'
+}
+
+test_index_cache_is_used_rebuilt_and_bypassed() {
+  examples_repo
+  local cache=.git/incident/index
+  run list --all --json --fields id,title; echo "$OUT" >"$T/first"
+  expect_file "$cache"
+  # A hand edit of the same length is seen (size, times and inode are the key).
+  sed -i 's/^title: Search returns empty results$/title: Search returns EMPTY results/' incidents/INC-32.yaml
+  run list --all --json --fields id,title
+  expect_json '.[] | select(.id == "INC-32") | .title' "Search returns EMPTY results"
+  # A corrupt cache is rebuilt silently.
+  head -c 100 /dev/urandom >"$cache"
+  run list --all --json --fields id,title
+  expect_rc 0; [ -z "$ERR" ] || fail "a corrupt cache must be silent: $ERR"
+  expect_json 'length' 34
+  cmp -s <(head -c 8 "$cache") <(printf 'INCIDX\0\0') || fail "cache not rewritten"
+  # A truncated one too, and a removed file disappears from the list.
+  truncate -s 50 "$cache"
+  git rm -q incidents/INC-2.yaml
+  run list --all --json
+  expect_json 'length' 33
+  # --no-cache neither reads nor writes it.
+  rm -f "$cache"
+  run list --no-cache
+  expect_rc 0; expect_no_file "$cache"
+  # A broken file is reported every time, never cached as good.
+  echo 'id: [' >incidents/INC-3.yaml
+  run list; expect_rc 4; expect_err "INC-3.yaml"
+  run list; expect_rc 4; expect_err "INC-3.yaml"
+  # Single-incident commands do not read the others.
+  run show INC-4; expect_rc 0
+}
+
+run_suite

@@ -1,0 +1,102 @@
+#include "index/index.hpp"
+#include "store/repository.hpp"
+#include "test_context.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <fstream>
+
+using namespace incident;
+using incident::test::TestContext;
+
+TEST_SUITE_BEGIN("index");
+
+namespace {
+
+std::string incident_yaml(int n, const char* title) {
+    return "id: INC-" + std::to_string(n) + "\ntitle: " + title +
+           "\nstatus: open\nservice: checkout\npriority: P2\nopened_at: 2026-11-20T10:00:00Z\n"
+           "timeline:\n  - {at: 2026-11-20T10:00:00Z, by: alice, type: opened}\n";
+}
+
+// Files written by a test are "fresh" and not cached; age them.
+void age(const fs::path& p) {
+    struct timespec times[2] = {{1700000000, 0}, {1700000000, 0}};
+    utimensat(AT_FDCWD, p.c_str(), times, 0);
+}
+
+}  // namespace
+
+TEST_CASE("index: parses once, then serves unchanged files from the cache") {
+    TestContext t;
+    t.write(".incident/config.yaml", "");
+    fs::create_directories(t.dir / ".git");
+    for (int n = 1; n <= 12; ++n) {
+        t.write("incidents/INC-" + std::to_string(n) + ".yaml", incident_yaml(n, "first"));
+        age(t.dir / ("incidents/INC-" + std::to_string(n) + ".yaml"));
+    }
+    Repository repo = find_repository(t.dir);
+    Store store(repo);
+    Config cfg;
+    Timestamp now = *parse_rfc3339("2026-11-21T00:00:00Z");
+
+    auto first = load_index(store, cfg, now);
+    CHECK(first.incidents.size() == 12);
+    CHECK(first.incidents[1].id == "INC-2");  // id order, not text order
+    CHECK(first.stats.parsed == 12);
+    CHECK(first.stats.cache_written);
+
+    auto second = load_index(store, cfg, now);
+    CHECK(second.stats.parsed == 0);
+    CHECK(second.incidents[11].title == "first");
+    CHECK_FALSE(second.stats.cache_written);
+
+    // A change is seen even with the same size and an old time stamp: the
+    // change time and inode differ.
+    t.write("incidents/INC-5.yaml", incident_yaml(5, "secnd"));
+    age(t.dir / "incidents/INC-5.yaml");
+    auto third = load_index(store, cfg, now);
+    CHECK(third.stats.parsed == 1);
+    CHECK(third.incidents[4].title == "secnd");
+
+    // A removed file disappears; a broken one is reported, not cached.
+    fs::remove(t.dir / "incidents/INC-12.yaml");
+    t.write("incidents/INC-3.yaml", "id: [");
+    age(t.dir / "incidents/INC-3.yaml");
+    auto fourth = load_index(store, cfg, now);
+    CHECK(fourth.incidents.size() == 10);
+    REQUIRE(fourth.errors.size() == 1);
+    CHECK(std::string(fourth.errors[0].what()).find("INC-3.yaml") != std::string::npos);
+
+    // A corrupt cache is ignored and rebuilt.
+    std::ofstream(index_cache_path(repo), std::ios::binary | std::ios::trunc) << "INCIDX\0\0garbage";
+    auto fifth = load_index(store, cfg, now);
+    CHECK(fifth.incidents.size() == 10);
+    CHECK(fifth.stats.parsed == 11);
+    CHECK(load_index(store, cfg, now).stats.parsed == 1);  // only the broken file
+
+    // Other SLA settings make the cache stale.
+    Config other;
+    other.sla_at_risk = 0.5;
+    CHECK(load_index(store, other, now).stats.parsed == 11);
+
+    // --no-cache neither reads nor writes it.
+    auto bypass = load_index(store, cfg, now, false);
+    CHECK(bypass.stats.parsed == 11);
+    CHECK_FALSE(bypass.stats.cache_written);
+}
+
+TEST_CASE("index: a file changed within the last two seconds is not cached") {
+    TestContext t;
+    t.write(".incident/config.yaml", "");
+    fs::create_directories(t.dir / ".git");
+    t.write("incidents/INC-1.yaml", incident_yaml(1, "fresh"));
+    Store store(find_repository(t.dir));
+    Config cfg;
+    Timestamp now = *parse_rfc3339("2026-11-21T00:00:00Z");
+    CHECK(load_index(store, cfg, now).stats.parsed == 1);
+    CHECK(load_index(store, cfg, now).stats.parsed == 1);
+}
