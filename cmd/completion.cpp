@@ -217,6 +217,22 @@ std::string man_page(const CLI::App& sub, const std::string& name) {
             describe_options(*s, "");
         }
     }
+    // The --help footer (the filter language, the report's figures), verbatim.
+    // (Subcommands inherit the top level's footer; only their own is shown.)
+    std::string footer = sub.get_parent() && sub.get_parent()->get_footer() == sub.get_footer() ? "" : sub.get_footer();
+    while (!footer.empty() && footer.front() == '\n') footer.erase(0, 1);
+    if (!footer.empty()) {
+        m += ".Sh DETAILS\n.Bd -literal\n";
+        std::size_t start = 0;
+        while (start < footer.size()) {
+            auto end = footer.find('\n', start);
+            std::string line = footer.substr(start, end == std::string::npos ? std::string::npos : end - start);
+            m += (line.empty() || line[0] == '.' || line[0] == '\'' ? "\\&" : "") + man_escape(line) + "\n";
+            if (end == std::string::npos) break;
+            start = end + 1;
+        }
+        m += ".Ed\n";
+    }
     m += ".Sh EXIT STATUS\n0 success, 1 runtime failure, 2 usage error, 3 incident not found, 4 invalid data,\n"
          "5 transition refused, 6 a check found something; see\n.Xr incident 1 .\n";
     m += ".Sh SEE ALSO\n.Xr incident 1 ,\n.Xr incident-config 5 ,\n.Xr incident-rules 5\n";

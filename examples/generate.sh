@@ -38,8 +38,11 @@ for n in $(seq 0 33); do
   team=service-desk; [ "${categories[$s]}" = network ] && team=network
   drill=(); [ $((n % 11)) -eq 5 ] && drill=(--drill)
   detected=$((start - 2 - RANDOM % 10))
+  # When the impact began is known for about half (from dashboards, afterwards); no RANDOM
+  # draw here, so the rest of the history stays as it was.
+  started=(); [ $((n % 2)) -eq 0 ] && started=(--started-at "$(t $((detected - 4 - n % 9)))")
   INCIDENT_USER=$reporter inc open "${titles[$s]}" --service "${services[$s]}" --category "${categories[$s]}" \
-    --team "$team" --at "$(t $start)" --detected-at "$(t $detected)" \
+    --team "$team" --at "$(t $start)" --detected-at "$(t $detected)" "${started[@]}" \
     -d "Reported by $reporter. Symptoms seen by customers and monitoring; see the timeline." "${drill[@]}"
   i=$(id)
   # The newest few stay in early states so the example has a live backlog.

@@ -64,7 +64,12 @@ std::string human(const std::optional<double>& secs) {
 // "median (p90)": what a reader compares first.
 std::string human_stat(const Stat& s) { return s.n ? human(s.median) + " (" + human(s.p90) + ")" : "-"; }
 std::string percent(const Compliance& c) { return c.percent() ? fixed(*c.percent(), 1) + "%" : "-"; }
-std::string raw(const std::optional<double>& v) { return v ? fixed(*v, 0) : ""; }
+// Seconds as in JSON: one decimal, none when it is zero.
+std::string raw(const std::optional<double>& v) {
+    if (!v) return "";
+    std::string s = fixed(std::round(*v * 10) / 10, 1);
+    return s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0 ? s.substr(0, s.size() - 2) : s;
+}
 
 std::string title_of(const Report& r) {
     return "Incident report " + format_date(r.request.since) + " to " + format_date(r.request.until - Seconds{1});
