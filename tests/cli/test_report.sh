@@ -64,6 +64,8 @@ def figures(group, backlog_group):
         "incidents": len(group),
         "resolved": sum(1 for i in group if i.get("resolved_at")),
         "backlog": len(backlog),
+        "backlog_age": stat([(until - ts(i["opened_at"])).total_seconds() for i in backlog]),
+        "mttd": stat([secs(i["started_at"], i["detected_at"]) for i in group if i.get("started_at") and i.get("detected_at")]),
         "mtta": stat([secs(i["opened_at"], i["acknowledged_at"]) for i in group if i.get("acknowledged_at")]),
         "mttr": stat([secs(i["opened_at"], i["resolved_at"]) for i in group if i.get("resolved_at")]),
         "respond": compliance("respond", lambda i: ts(i.get("acknowledged_at")), group),
@@ -72,7 +74,8 @@ def figures(group, backlog_group):
         "reopens": sum(1 for i in group for e in i.get("timeline") or [] if e["type"] == "reopened"),
     }
 def tool(m):
-    return {"incidents": m["incidents"], "resolved": m["resolved"], "backlog": m["backlog"], "mtta": m["mtta"],
+    return {"incidents": m["incidents"], "resolved": m["resolved"], "backlog": m["backlog"],
+            "backlog_age": m["backlog_age"], "mttd": m["mttd"], "mtta": m["mtta"],
             "mttr": m["mttr"], "respond": m["sla"]["respond"], "resolve": m["sla"]["resolve"],
             "functional": m["escalations"]["functional"], "reopens": m["reopens"]}
 ok = True
@@ -82,7 +85,8 @@ def same(what, mine, theirs):
         print(what, "\n  independent:", mine, "\n  tool:       ", theirs, file=sys.stderr); ok = False
 nondrill = [i for i in incs if not i.get("drill")]
 same("total", figures(pop, nondrill), tool(rep["total"]))
-assert rep["total"]["incidents"] > 20 and rep["total"]["mtta"]["n"] > 20, "the example must exercise the figures"
+assert rep["total"]["incidents"] > 20 and rep["total"]["mtta"]["n"] > 20 and rep["total"]["mttd"]["n"] > 10, \
+    "the example must exercise the figures"
 for g in by["groups"]:
     key = g["key"]
     sel = lambda xs: [i for i in xs if (i.get("priority") or "(none)") == key]
