@@ -40,7 +40,10 @@ step close "$id"  || echo "(refused as expected: the reporter has not confirmed 
 step close "$id" --confirmed-by oncall@example.com
 step postmortem "$id"
 step show "$id"
-step list --all --service checkout
+step list --where 'service=checkout' --sort -opened --limit 5
+step report --since 2026-09-01 --by priority
+"$bin" report --since 2026-09-01 --by service --format html >report.html
+echo "HTML report with charts: $repo/report.html"
 echo
 echo "git log of the walk:"
 git log --oneline -9
