@@ -198,6 +198,7 @@ fs::path generate(const fs::path& dir, int count, const std::string& bin) {
     // As in a repository in use: git's index no longer "racily clean".
     std::this_thread::sleep_for(std::chrono::milliseconds(2100));
     run({"git", "update-index", "-q", "--refresh"}, dir);
+    ::sync();  // no write-back of the new files competing with the measurements
     return dir;
 }
 

@@ -150,18 +150,22 @@ double nice_max(double v) {
 
 std::string short_week(const std::string& w) { return w.size() > 5 ? w.substr(5) : w; }
 
+// Every k-th week is labelled, so that at most about 16 labels share the axis.
+bool labelled(std::size_t i, std::size_t weeks) { return i % ((weeks + 15) / 16) == 0; }
+
 std::string chart_weekly(const Report& r) {
     const int W = 720, H = 260, L = 40, B = 40, T = 16;
     double plot_w = W - L - 10, plot_h = H - B - T;
     int peak = 0;
     for (const auto& w : r.weeks) peak = std::max(peak, w.incidents);
-    double top = nice_max(peak);
+    // Whole numbers on every one of the four grid lines.
+    double top = std::max(4.0, std::ceil(nice_max(peak) / 4) * 4);
     std::string s = svg_open(W, H, "Incidents per week by priority");
     for (int i = 0; i <= 4; ++i) {
         double v = top * i / 4, y = T + plot_h - plot_h * i / 4;
         s += "<line x1=\"" + std::to_string(L) + "\" x2=\"" + std::to_string(W - 10) + "\" y1=\"" + fixed(y, 1) +
              "\" y2=\"" + fixed(y, 1) + "\" class=\"grid\"/>\n";
-        s += text_at(L - 6, y + 4, fixed(v, v < 10 && top < 10 ? 1 : 0), "end");
+        s += text_at(L - 6, y + 4, fixed(v, 0), "end");
     }
     std::size_t n = std::max<std::size_t>(r.weeks.size(), 1);
     double slot = plot_w / static_cast<double>(n), bar = slot * 0.7;
@@ -177,7 +181,7 @@ std::string chart_weekly(const Report& r) {
             y -= h;
             s += rect(x, y, bar, h, priority_colour(p, r.priorities), w.week + " " + p + ": " + std::to_string(it->second));
         }
-        if (n <= 16 || i % 2 == 0) s += text_at(x + bar / 2, H - B + 16, short_week(w.week));
+        if (labelled(i, n)) s += text_at(x + bar / 2, H - B + 16, short_week(w.week));
     }
     double lx = L;
     for (const auto& p : order) {
@@ -200,7 +204,7 @@ std::string chart_mttr(const Report& r) {
         double v = top * i / 4, y = T + plot_h - plot_h * i / 4;
         s += "<line x1=\"" + std::to_string(L) + "\" x2=\"" + std::to_string(W - 10) + "\" y1=\"" + fixed(y, 1) +
              "\" y2=\"" + fixed(y, 1) + "\" class=\"grid\"/>\n";
-        s += text_at(L - 6, y + 4, fixed(v, top < 10 ? 1 : 0) + "h", "end");
+        s += text_at(L - 6, y + 4, fixed(v, v == std::floor(v) ? 0 : 1) + "h", "end");
     }
     std::size_t n = std::max<std::size_t>(r.weeks.size(), 1);
     double slot = plot_w / static_cast<double>(n);
@@ -219,7 +223,7 @@ std::string chart_mttr(const Report& r) {
     line([](const Stat& st) { return st.p90; }, "p90", "p90");
     line([](const Stat& st) { return st.median; }, "median", "median");
     for (std::size_t i = 0; i < r.weeks.size(); ++i)
-        if (n <= 16 || i % 2 == 0) s += text_at(L + slot * (static_cast<double>(i) + 0.5), H - 10, short_week(r.weeks[i].week));
+        if (labelled(i, n)) s += text_at(L + slot * (static_cast<double>(i) + 0.5), H - 10, short_week(r.weeks[i].week));
     s += text_at(W - 150, T + 4, "— median", "start", "median-key");
     s += text_at(W - 80, T + 4, "— p90", "start", "p90-key");
     return s + "</svg>\n";
@@ -227,15 +231,17 @@ std::string chart_mttr(const Report& r) {
 
 std::string chart_sla(const Report& r) {
     const int W = 720, L = 150, row = 34, T = 10;
-    int H = T + row * static_cast<int>(std::max<std::size_t>(r.sla_by_service.size(), 1)) + 30;
+    int H = T + row * static_cast<int>(std::max<std::size_t>(r.sla_by_service.size(), 1)) + 48;
     double plot_w = W - L - 60;
     std::string s = svg_open(W, H, "SLA compliance by service, percent");
     for (int i = 0; i <= 4; ++i) {
         double x = L + plot_w * i / 4;
         s += "<line x1=\"" + fixed(x, 1) + "\" x2=\"" + fixed(x, 1) + "\" y1=\"" + std::to_string(T) + "\" y2=\"" +
-             std::to_string(H - 24) + "\" class=\"grid\"/>\n";
-        s += text_at(x, H - 10, std::to_string(i * 25) + "%");
+             std::to_string(H - 42) + "\" class=\"grid\"/>\n";
+        s += text_at(x, H - 28, std::to_string(i * 25) + "%");
     }
+    s += rect(L, H - 14, 10, 10, "#2e86c1", "respond") + text_at(L + 14, H - 5, "respond", "start");
+    s += rect(L + 90, H - 14, 10, 10, "#28b463", "resolve") + text_at(L + 104, H - 5, "resolve", "start");
     if (r.sla_by_service.empty()) s += text_at(W / 2.0, T + 20, "no SLA clocks have finished in this period");
     for (std::size_t i = 0; i < r.sla_by_service.size(); ++i) {
         const auto& sc = r.sla_by_service[i];
