@@ -186,6 +186,7 @@ fs::path generate(const fs::path& dir, int count, const std::string& bin) {
     must(run({"git", "init", "-q"}, dir), "git init");
     run({"git", "config", "user.email", "bench@example.com"}, dir);
     run({"git", "config", "user.name", "bench"}, dir);
+    run({"git", "config", "gc.auto", "0"}, dir);  // no background gc competing with the measurements
     must(run({bin, "init", "--no-commit"}, dir), "incident init");
     fs::create_directories(dir / "incidents");
     std::mt19937 rng(20261122);
