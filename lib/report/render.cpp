@@ -1,8 +1,8 @@
 #include "report/render.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace incident {
 
@@ -54,8 +54,8 @@ json action_json(const OverdueAction& a) {
 
 std::string fixed(double v, int decimals) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
+    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+    return std::string(buf, r.ptr);
 }
 
 std::string human(const std::optional<double>& secs) {

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 namespace incident {
 
@@ -129,9 +128,8 @@ std::string_view to_string(GroupBy g) {
 
 std::string iso_week(Timestamp t) {
     iso_week::year_weeknum_weekday w{date::floor<date::days>(t)};
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%d-W%02u", static_cast<int>(w.year()), static_cast<unsigned>(w.weeknum()));
-    return buf;
+    auto week = static_cast<unsigned>(w.weeknum());
+    return std::to_string(static_cast<int>(w.year())) + (week < 10 ? "-W0" : "-W") + std::to_string(week);
 }
 
 Report build_report(const std::vector<const Summary*>& all, const ReportRequest& req, const Config& cfg) {
