@@ -274,9 +274,16 @@ const Team* Config::team(const std::string& name) const {
     return nullptr;
 }
 
-int Config::rank(const std::vector<std::string>& scale, const std::string& value) {
+int Config::rank(const std::vector<std::string>& scale, std::string_view value) {
     auto it = std::find(scale.begin(), scale.end(), value);
     return it == scale.end() ? -1 : static_cast<int>(it - scale.begin());
+}
+
+const std::vector<std::string>* Config::scale(std::string_view field) const {
+    if (field == "priority") return &priorities;
+    if (field == "impact") return &impact_scale;
+    if (field == "urgency") return &urgency_scale;
+    return nullptr;
 }
 
 std::string Config::matrix_priority(const std::string& impact, const std::string& urgency) const {

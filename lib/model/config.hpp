@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace incident {
@@ -72,7 +73,9 @@ struct Config {
     // The targets for a priority under a policy (empty: the default); null if none.
     const SlaTarget* sla_target(const std::string& policy, const std::string& priority) const;
     // Position in an ordered scale, or -1.
-    static int rank(const std::vector<std::string>& scale, const std::string& value);
+    static int rank(const std::vector<std::string>& scale, std::string_view value);
+    // The ordered scale a field is compared on (priority, impact, urgency); null for other fields.
+    const std::vector<std::string>* scale(std::string_view field) const;
     // The priority the matrix gives, or empty when a value is not on its scale.
     std::string matrix_priority(const std::string& impact, const std::string& urgency) const;
 };

@@ -1,6 +1,7 @@
 // Sending: libcurl with timeouts and TLS verification, retries with backoff
 // and jitter honouring Retry-After; Standard Webhooks signatures; the outbox.
 #include "model/errors.hpp"
+#include "model/text.hpp"
 #include "notify/notify.hpp"
 #include "store/atomic_file.hpp"
 
@@ -46,8 +47,7 @@ struct Response {
 size_t on_header(char* buffer, size_t size, size_t count, void* user) {
     std::string line(buffer, size * count);
     auto* r = static_cast<Response*>(user);
-    std::string lower = line;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::string lower = ascii_lower(line);
     if (lower.rfind("retry-after:", 0) == 0) {
         try {
             r->retry_after = std::stol(line.substr(12));

@@ -1,6 +1,7 @@
 #include "query/query.hpp"
 
 #include "model/errors.hpp"
+#include "model/text.hpp"
 #include "store/store.hpp"
 
 #include <algorithm>
@@ -11,22 +12,13 @@ namespace incident {
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 bool contains_nocase(std::string_view hay, std::string_view needle) {
-    return lower(hay).find(lower(needle)) != std::string::npos;
+    return ascii_lower(hay).find(ascii_lower(needle)) != std::string::npos;
 }
 
+// The configured scales, and the support tiers (ordered too, for queries).
 const std::vector<std::string>* scale_of(const std::string& field, const Config& cfg) {
-    if (field == "priority") return &cfg.priorities;
-    if (field == "impact") return &cfg.impact_scale;
-    if (field == "urgency") return &cfg.urgency_scale;
-    if (field == "tier") return &cfg.tiers;
-    return nullptr;
+    return field == "tier" ? &cfg.tiers : cfg.scale(field);
 }
 
 const std::vector<std::string>& clock_states() {
@@ -145,7 +137,7 @@ private:
 
     const Token& peek() const { return tokens_[pos_]; }
     const Token& next() { return tokens_[pos_ < tokens_.size() - 1 ? pos_++ : pos_]; }
-    bool keyword(const char* k) const { return peek().type == Token::Type::word && lower(peek().text) == k; }
+    bool keyword(const char* k) const { return peek().type == Token::Type::word && ascii_lower(peek().text) == k; }
 
     NodePtr parse_or() {
         auto first = parse_and();
@@ -187,13 +179,13 @@ private:
     NodePtr parse_predicate() {
         const Token& t = next();
         if (t.type != Token::Type::word) fail(t, "expected a field name, found " + found(t));
-        if (lower(t.text).rfind("tag:", 0) == 0) {
+        if (ascii_lower(t.text).rfind("tag:", 0) == 0) {
             if (t.text.size() == 4) fail(t.column + 4, "expected a tag after 'tag:'");
             auto n = make_node(Node::Kind::tag);
             n->tag = t.text.substr(4);
             return n;
         }
-        const Field* f = find_field(lower(t.text));
+        const Field* f = find_field(ascii_lower(t.text));
         if (!f) fail(t, "unknown field '" + t.text + "'; fields are " + field_names());
         auto n = make_node(Node::Kind::compare);
         n->field = f;
@@ -287,14 +279,14 @@ private:
                 return v;
             }
             case FieldKind::boolean: {
-                auto l = lower(s);
+                auto l = ascii_lower(s);
                 if (l != "true" && l != "false" && l != "yes" && l != "no") fail(t, "'" + s + "' is not true or false");
                 v.number = l == "true" || l == "yes";
                 return v;
             }
             case FieldKind::clock: {
                 const auto& states = clock_states();
-                auto it = std::find(states.begin(), states.end(), lower(s));
+                auto it = std::find(states.begin(), states.end(), ascii_lower(s));
                 if (it == states.end()) fail(t, "'" + s + "' is not an SLA state (none, ok, at-risk, breached, met, missed)");
                 v.number = it - states.begin();
                 return v;
@@ -313,7 +305,7 @@ private:
 bool equal(const Value& have, const Value& want, const Field& f, bool whole_day) {
     switch (f.kind) {
         case FieldKind::text:
-        case FieldKind::id: return lower(have.text) == lower(want.text);
+        case FieldKind::id: return ascii_lower(have.text) == ascii_lower(want.text);
         case FieldKind::time:
             if (whole_day) return have.number >= want.number && have.number < want.number + 86400;
             return have.number == want.number;
@@ -428,10 +420,9 @@ Value field_value(const Summary& s, const Field& f, const Config& cfg, Timestamp
         case FieldKind::scale: {
             std::string_view v = n == "priority" ? s.priority : n == "impact" ? s.impact : n == "urgency" ? s.urgency : s.tier;
             if (v.empty()) return {};
-            const auto& scale = *scale_of(n, cfg);
-            auto r = std::find(scale.begin(), scale.end(), v) - scale.begin();
+            int r = Config::rank(*scale_of(n, cfg), v);
             // Off the scale (a file edited by hand): after every known value.
-            return {true, std::string(v), r == static_cast<long>(scale.size()) ? 1000 : r, {}};
+            return {true, std::string(v), r < 0 ? 1000 : r, {}};
         }
         case FieldKind::status: return {true, std::string(to_string(s.status)), static_cast<long long>(s.status), {}};
         case FieldKind::time: {
@@ -529,7 +520,7 @@ void sort_summaries(std::vector<const Summary*>& rows, const std::vector<SortKey
             switch (keys[i].field->kind) {
                 case FieldKind::id: c = id_less(x.text, y.text) ? -1 : id_less(y.text, x.text) ? 1 : 0; break;
                 case FieldKind::text:
-                case FieldKind::tags: c = lower(x.text).compare(lower(y.text)); break;
+                case FieldKind::tags: c = ascii_lower(x.text).compare(ascii_lower(y.text)); break;
                 default: c = x.number < y.number ? -1 : x.number > y.number ? 1 : 0;
             }
             if (c != 0) return keys[i].descending ? c > 0 : c < 0;

@@ -2,6 +2,8 @@
 // as the default rule, floors and ceilings.
 #include "rules/rules.hpp"
 
+#include "model/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -15,13 +17,6 @@ struct Outcome {
 };
 
 // The ordered scale a field lives on, if any (most severe first).
-const std::vector<std::string>* scale_of(const std::string& field, const Config& cfg) {
-    if (field == "priority") return &cfg.priorities;
-    if (field == "impact") return &cfg.impact_scale;
-    if (field == "urgency") return &cfg.urgency_scale;
-    return nullptr;
-}
-
 std::optional<double> number(const std::string& s) {
     try {
         size_t used = 0;
@@ -32,16 +27,11 @@ std::optional<double> number(const std::string& s) {
     return std::nullopt;
 }
 
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // "a < b" on a scale means "a is more severe than b": P1 < P2.
 Outcome compare(const Condition& c, const std::string& value, const Config& cfg) {
     const std::string& operand = c.values.at(0);
     double a = 0, b = 0;
-    if (const auto* scale = scale_of(c.field, cfg)) {
+    if (const auto* scale = cfg.scale(c.field)) {
         int ra = Config::rank(*scale, value), rb = Config::rank(*scale, operand);
         if (ra < 0 || rb < 0) return {false, c.field + "=" + value + " not comparable with " + operand};
         a = ra;
@@ -86,7 +76,7 @@ Outcome eval(const Condition& c, const Incident& inc, const Config& cfg) {
             return {ok, "tag " + c.values.at(0) + (ok ? " present" : " absent")};
         }
         case K::contains: {
-            bool ok = lower(inc.title + "\n" + inc.description).find(c.values.at(0)) != std::string::npos;
+            bool ok = ascii_lower(inc.title + "\n" + inc.description).find(c.values.at(0)) != std::string::npos;
             return {ok, "text " + std::string(ok ? "contains" : "lacks") + " '" + c.values.at(0) + "'"};
         }
         case K::compare: break;
@@ -111,7 +101,7 @@ Outcome eval(const Condition& c, const Incident& inc, const Config& cfg) {
         return {ok, c.field + (ok ? " matches /" : " does not match /") + c.values.at(0) + "/"};
     }
     if (c.op == "contains") {
-        bool ok = lower(*value).find(c.values.at(0)) != std::string::npos;
+        bool ok = ascii_lower(*value).find(c.values.at(0)) != std::string::npos;
         return {ok, c.field + (ok ? " contains '" : " lacks '") + c.values.at(0) + "'"};
     }
     return compare(c, *value, cfg);
@@ -215,7 +205,7 @@ std::vector<Finding> lint_rules(const RuleSet& rules, const Config& cfg) {
     std::function<void(const Condition&, const Rule&)> walk = [&](const Condition& c, const Rule& r) {
         for (const auto& child : c.children) walk(child, r);
         if (c.kind != Condition::Kind::compare) return;
-        if (const auto* scale = scale_of(c.field, cfg))
+        if (const auto* scale = cfg.scale(c.field))
             for (const auto& v : c.values) on_scale(c.where, *scale, v, "rule " + r.name + ": " + c.field);
         if (c.field == "status" && c.op != "matches")
             for (const auto& v : c.values)

@@ -1,5 +1,6 @@
 #include "rules/rules.hpp"
 
+#include "model/text.hpp"
 #include "model/yaml_doc.hpp"
 
 #include <algorithm>
@@ -27,11 +28,6 @@ std::vector<std::string> scalars(const YAML::Node& n, const std::string& file, c
     std::vector<std::string> out;
     for (const auto& x : n) out.push_back(scalar(x, file, what));
     return out;
-}
-
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 Condition parse_condition(const YAML::Node& n, const std::string& file, int depth);
@@ -68,7 +64,7 @@ Condition parse_condition(const YAML::Node& n, const std::string& file, int dept
         }
         if (key == "contains") {
             c.kind = Condition::Kind::contains;
-            c.values = {lower(scalar(kv.second, file, "contains"))};
+            c.values = {ascii_lower(scalar(kv.second, file, "contains"))};
             return c;
         }
     }
@@ -85,7 +81,7 @@ Condition parse_condition(const YAML::Node& n, const std::string& file, int dept
             if (!c.op.empty()) fail_at(kv.first, file, "one operator per condition; combine with all/any");
             c.op = key;
             c.values = scalars(kv.second, file, key);
-            if (key == "contains") c.values = {lower(c.values.at(0))};
+            if (key == "contains") c.values = {ascii_lower(c.values.at(0))};
             if (key == "matches") {
                 try {
                     c.re = std::make_shared<std::regex>(c.values.at(0), std::regex::ECMAScript | std::regex::icase);
