@@ -18,22 +18,17 @@ namespace {
 
 void run_list(const ActionOptions& o, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
-    std::string today = format_date(resolve_time(ctx, o.flags.at));
+    Timestamp now = resolve_time(ctx, o.flags.at);
+    std::string today = format_date(now);
     std::vector<Incident> incidents;
     std::vector<InvalidData> errors;
-    if (!o.id.empty())
+    if (!o.id.empty()) {
         incidents.push_back(ws.store.load(normalise_id(o.id, ws.config.id_prefix)));
-    else {
+    } else {
         // The index picks the incidents with action items; only those files are read.
-        auto sel = select_incidents(ws, o.query, resolve_time(ctx, o.flags.at), [](const Summary& s) { return !s.actions.empty(); });
+        auto sel = select_incidents(ws, o.query, now, [](const Summary& s) { return !s.actions.empty(); });
         errors = sel.index.errors;
-        for (const Summary* s : sel.rows) {
-            try {
-                incidents.push_back(ws.store.load(std::string(s->id)));
-            } catch (const InvalidData& e) {
-                errors.push_back(e);
-            }
-        }
+        incidents = load_selected(ws, sel, errors);
     }
     nlohmann::ordered_json arr = nlohmann::ordered_json::array();
     std::vector<std::vector<std::string>> rows;

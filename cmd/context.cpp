@@ -55,6 +55,18 @@ Selection select_incidents(const Workspace& ws, const QueryFlags& q, Timestamp n
     return sel;
 }
 
+std::vector<Incident> load_selected(const Workspace& ws, const Selection& sel, std::vector<InvalidData>& errors) {
+    std::vector<Incident> out;
+    for (const Summary* s : sel.rows) {
+        try {
+            out.push_back(ws.store.load(std::string(s->id)));
+        } catch (const InvalidData& e) {
+            errors.push_back(e);
+        }
+    }
+    return out;
+}
+
 Workspace open_workspace(const Context& ctx) { return incident::open_workspace(ctx.repo_dir, ctx.io.env); }
 
 std::string resolve_actor(const Context& ctx, const CommonFlags& flags, const fs::path& repo_root) {

@@ -63,6 +63,9 @@ struct Selection {
 };
 Selection select_incidents(const Workspace& ws, const QueryFlags& q, Timestamp now,
                            const std::function<bool(const Summary&)>& also = {});
+// The selected incidents read in full, in order. A file that no longer reads
+// (changed since the index was made) joins `errors`.
+std::vector<Incident> load_selected(const Workspace& ws, const Selection& sel, std::vector<InvalidData>& errors);
 
 Workspace open_workspace(const Context& ctx);
 

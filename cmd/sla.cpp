@@ -59,14 +59,7 @@ void run_sla(const SlaOptions& opts, const Context& ctx) {
     nlohmann::ordered_json arr = nlohmann::ordered_json::array();
     std::vector<std::vector<std::string>> rows;
     int breaches = 0;
-    for (const Summary* summary : sel.rows) {
-        Incident inc;
-        try {
-            inc = ws.store.load(std::string(summary->id));
-        } catch (const InvalidData& e) {  // changed since the index was read
-            errors.push_back(e);
-            continue;
-        }
+    for (const auto& inc : load_selected(ws, sel, errors)) {
         SlaStatus s = sla_status(inc, ws.config, now);
         for (const auto* c : {&s.respond, &s.resolve})
             if (c->running && c->state == ClockState::breached) ++breaches;
