@@ -51,9 +51,7 @@ std::vector<Found> scan(const fs::path& dir) {
         if (!is_valid_id(id)) continue;
         struct stat st {};
         if (::fstatat(fd, e->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
-        auto dash = id.rfind('-');
-        out.push_back({id, {st.st_size, nanos(st.st_mtim), nanos(st.st_ctim), st.st_ino},
-                       {id.substr(0, dash), std::stol(id.substr(dash + 1))}});
+        out.push_back({id, {st.st_size, nanos(st.st_mtim), nanos(st.st_ctim), st.st_ino}, id_order(id)});
     }
     ::closedir(d);
     std::sort(out.begin(), out.end(), [](const Found& a, const Found& b) { return a.order < b.order; });

@@ -17,12 +17,6 @@ namespace incident {
 
 namespace {
 
-// "INC-42" -> {"INC", 42}; assumes is_valid_id.
-std::pair<std::string, long> split_id(const std::string& id) {
-    auto dash = id.rfind('-');
-    return {id.substr(0, dash), std::stol(id.substr(dash + 1))};
-}
-
 // Calls fn with the name of every entry of `dir` (none when it is missing).
 template <class Fn>
 void for_each_file_name(const fs::path& dir, Fn fn) {
@@ -137,7 +131,7 @@ std::vector<std::string> Store::list_ids() const {
     auto ids = unsorted_ids();
     std::vector<std::pair<std::pair<std::string, long>, std::string>> keyed;
     keyed.reserve(ids.size());
-    for (auto& id : ids) keyed.emplace_back(split_id(id), std::move(id));
+    for (auto& id : ids) keyed.emplace_back(id_order(id), std::move(id));
     std::sort(keyed.begin(), keyed.end());
     ids.clear();
     for (auto& k : keyed) ids.push_back(std::move(k.second));
@@ -157,7 +151,12 @@ std::vector<Incident> Store::load_all(std::vector<InvalidData>* errors) const {
     return all;
 }
 
-bool id_less(const std::string& a, const std::string& b) { return split_id(a) < split_id(b); }
+std::pair<std::string, long> id_order(const std::string& id) {
+    auto dash = id.rfind('-');
+    return {id.substr(0, dash), std::stol(id.substr(dash + 1))};
+}
+
+bool id_less(const std::string& a, const std::string& b) { return id_order(a) < id_order(b); }
 
 std::string Store::next_id(const std::string& prefix) const {
     // Names only, no allocation per file: this runs on every open.

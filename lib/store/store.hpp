@@ -19,7 +19,9 @@ bool is_valid_id(std::string_view id);
 // anything else — in particular anything that could name another path.
 std::string normalise_id(std::string_view text, const std::string& prefix);
 
-// Numeric order within a prefix: INC-9 before INC-10.
+// Numeric order within a prefix: INC-9 before INC-10. id_order gives the
+// sort key ("INC-42" -> {"INC", 42}) of a valid id.
+std::pair<std::string, long> id_order(const std::string& id);
 bool id_less(const std::string& a, const std::string& b);
 
 // A random RFC 4122 version-4 UUID.
