@@ -139,27 +139,19 @@ private:
     const Token& next() { return tokens_[pos_ < tokens_.size() - 1 ? pos_++ : pos_]; }
     bool keyword(const char* k) const { return peek().type == Token::Type::word && ascii_lower(peek().text) == k; }
 
-    NodePtr parse_or() {
-        auto first = parse_and();
-        if (!keyword("or")) return first;
-        auto n = make_node(Node::Kind::any, {first});
-        while (keyword("or")) {
+    // operand (word operand)*: one node of `kind` when the word occurs, else the operand alone.
+    NodePtr parse_chain(const char* word, Node::Kind kind, NodePtr (Parser::*operand)()) {
+        auto first = (this->*operand)();
+        if (!keyword(word)) return first;
+        auto n = make_node(kind, {first});
+        while (keyword(word)) {
             next();
-            n->children.push_back(parse_and());
+            n->children.push_back((this->*operand)());
         }
         return n;
     }
-
-    NodePtr parse_and() {
-        auto first = parse_not();
-        if (!keyword("and")) return first;
-        auto n = make_node(Node::Kind::all, {first});
-        while (keyword("and")) {
-            next();
-            n->children.push_back(parse_not());
-        }
-        return n;
-    }
+    NodePtr parse_or() { return parse_chain("or", Node::Kind::any, &Parser::parse_and); }
+    NodePtr parse_and() { return parse_chain("and", Node::Kind::all, &Parser::parse_not); }
 
     NodePtr parse_not() {
         if (keyword("not")) {
