@@ -4,6 +4,7 @@
 #include "output.hpp"
 #include "query/query.hpp"
 
+#include <algorithm>
 #include <thread>
 
 namespace incident::cli {
@@ -44,6 +45,10 @@ std::string query_help() {
         "Fields (--where, --sort, --fields):\n";
     for (const auto& f : query_fields()) s += "  " + f.name + std::string(f.name.size() < 13 ? 13 - f.name.size() : 1, ' ') + f.help + "\n";
     return s;
+}
+
+bool allowed(const std::vector<std::string>& set, std::string_view v) {
+    return set.empty() || std::find(set.begin(), set.end(), v) != set.end();
 }
 
 Selection select_incidents(const Workspace& ws, const QueryFlags& q, Timestamp now,

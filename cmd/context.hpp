@@ -51,6 +51,8 @@ struct QueryFlags {
     bool no_cache = false;
 };
 void add_query_flags(CLI::App* cmd, QueryFlags& q);
+// A shortcut filter such as --priority P1,P2: true when `set` is empty or holds `v`.
+bool allowed(const std::vector<std::string>& set, std::string_view v);
 // The filter language and the fields, for the --help footer (and so the man page).
 std::string query_help();
 

@@ -4,8 +4,6 @@
 #include "query/query.hpp"
 #include "report/render.hpp"
 
-#include <algorithm>
-
 namespace incident::cli {
 
 struct ListOptions {
@@ -22,10 +20,6 @@ namespace {
 using json = nlohmann::ordered_json;
 
 const char* kTableFields = "id,priority,status,age,service,assignee,title";
-
-bool in(const std::vector<std::string>& set, std::string_view v) {
-    return set.empty() || std::find(set.begin(), set.end(), v) != set.end();
-}
 
 // A typed JSON value: null when absent, numbers for durations and counts.
 json json_value(const Value& v, const Field& f) {
@@ -69,8 +63,8 @@ void run_list(const ListOptions& opts, const Context& ctx) {
     // Closed incidents are history: shown when asked for by --all, --status or --where.
     bool hide_closed = !opts.all && opts.status.empty() && opts.query.where.empty();
     auto sel = select_incidents(ws, opts.query, ctx.now, [&](const Summary& s) {
-        return !(hide_closed && s.status == Status::closed) && in(opts.status, to_string(s.status)) &&
-               in(opts.priority, s.priority) && in(opts.service, s.service) && in(opts.team, s.team);
+        return !(hide_closed && s.status == Status::closed) && allowed(opts.status, to_string(s.status)) &&
+               allowed(opts.priority, s.priority) && allowed(opts.service, s.service) && allowed(opts.team, s.team);
     });
     auto& rows = sel.rows;
     if (!sort.empty()) sort_summaries(rows, sort, ws.config, ctx.now);

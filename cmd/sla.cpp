@@ -40,10 +40,6 @@ std::string clock_cell(const Io& io, const SlaClock& c) {
     return paint(io, colour, state) + " " + detail + (c.paused ? " (paused)" : "");
 }
 
-bool in(const std::vector<std::string>& set, std::string_view v) {
-    return set.empty() || std::find(set.begin(), set.end(), v) != set.end();
-}
-
 }  // namespace
 
 void run_sla(const SlaOptions& opts, const Context& ctx) {
@@ -52,8 +48,8 @@ void run_sla(const SlaOptions& opts, const Context& ctx) {
     // The index picks the incidents; only those files are read in full.
     auto sel = select_incidents(ws, opts.query, now, [&](const Summary& s) {
         bool open = s.status != Status::resolved && s.status != Status::closed;
-        return (open || opts.all) && (!s.drill || opts.include_drills) && in(opts.priority, s.priority) &&
-               in(opts.team, s.team);
+        return (open || opts.all) && (!s.drill || opts.include_drills) && allowed(opts.priority, s.priority) &&
+               allowed(opts.team, s.team);
     });
     auto errors = sel.index.errors;
     nlohmann::ordered_json arr = nlohmann::ordered_json::array();
