@@ -89,7 +89,7 @@ void run_list(const ListOptions& opts, const Context& ctx) {
         return finish();
     }
     if (format == Format::ndjson) {
-        for (const auto* s : rows) ctx.io.out << object(*s).dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+        for (const auto* s : rows) print_json(ctx.io, object(*s), true);
         return finish();
     }
     Table table{"", {}, {}};

@@ -4,8 +4,8 @@
 
 namespace incident::cli {
 
-void print_json(const Io& io, const nlohmann::ordered_json& doc) {
-    io.out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+void print_json(const Io& io, const nlohmann::ordered_json& doc, bool one_line) {
+    io.out << doc.dump(one_line ? -1 : 2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 void add_format_flags(CLI::App* cmd, std::string& format, bool& json) {

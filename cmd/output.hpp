@@ -11,7 +11,8 @@
 
 namespace incident::cli {
 
-void print_json(const Io& io, const nlohmann::ordered_json& doc);
+// Indented, or on one line for ndjson.
+void print_json(const Io& io, const nlohmann::ordered_json& doc, bool one_line = false);
 
 // --format of list and report; --json is short for --format json.
 enum class Format { table, json, ndjson, csv, markdown, html };

@@ -70,8 +70,7 @@ void run_report(const ReportOptions& opts, const Context& ctx) {
     switch (format) {
         case Format::json: print_json(ctx.io, report_to_json(r)); break;
         case Format::ndjson:
-            for (const auto& rec : report_to_records(r))
-                ctx.io.out << rec.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+            for (const auto& rec : report_to_records(r)) print_json(ctx.io, rec, true);
             break;
         case Format::csv: ctx.io.out << to_csv(report_figures_table(r)); break;
         case Format::markdown: ctx.io.out << report_markdown(r); break;
