@@ -57,7 +57,8 @@ void run_report(const ReportOptions& opts, const Context& ctx) {
     Format format = resolve_format(opts.format, opts.flags.json);
     ReportRequest req;
     req.now = ctx.now;
-    req.until = opts.until.empty() ? ctx.now : resolve_time(ctx, opts.until, "--until");
+    // The end is exclusive; by default it takes in what was opened this very second.
+    req.until = opts.until.empty() ? ctx.now + Seconds{1} : resolve_time(ctx, opts.until, "--until");
     req.since = opts.since.empty() ? req.until - std::chrono::days{30} : resolve_time(ctx, opts.since, "--since");
     if (req.since >= req.until) throw UsageError("--since must be before --until");
     auto by = parse_group_by(opts.by);

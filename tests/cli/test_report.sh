@@ -251,6 +251,15 @@ test_where_sort_limit_fields() {
 ]'
 }
 
+test_default_period_includes_what_was_just_opened() {
+  new_repo
+  run open "Printer jam" -s office --impact low --urgency low
+  run report --json
+  expect_rc 0; expect_json .total.incidents 1; expect_json .total.backlog 1
+  run report --by year
+  expect_rc 2
+}
+
 test_index_cache_is_used_rebuilt_and_bypassed() {
   examples_repo
   local cache=.git/incident/index
