@@ -1,10 +1,10 @@
 #include "model/config.hpp"
 
 #include "model/errors.hpp"
+#include "model/text.hpp"
 #include "model/yaml_doc.hpp"
 
 #include <algorithm>
-#include <regex>
 
 namespace incident {
 
@@ -68,11 +68,13 @@ void apply_teams(Config& c, const YAML::Node& n, const std::string& file) {
 
 // HH:MM -> seconds since midnight.
 Seconds clock_time(const YAML::Node& n, const std::string& file, const std::string& key) {
-    static const std::regex hhmm(R"(^([01]?\d|2[0-4]):([0-5]\d)$)");
-    std::smatch m;
     std::string s = n.IsScalar() ? n.Scalar() : "";
-    if (!std::regex_match(s, m, hhmm)) fail_at(n, file, key + ": expected a time of day such as \"09:00\"");
-    return Seconds{std::stoi(m[1]) * 3600 + std::stoi(m[2]) * 60};
+    std::size_t colon = s.find(':');
+    std::string h = s.substr(0, colon), m = colon == std::string::npos ? "" : s.substr(colon + 1);
+    bool ok = h.size() >= 1 && h.size() <= 2 && all_digits(h) && m.size() == 2 && all_digits(m) &&
+              std::stoi(h) <= 24 && std::stoi(m) <= 59;
+    if (!ok) fail_at(n, file, key + ": expected a time of day such as \"09:00\"");
+    return Seconds{std::stoi(h) * 3600 + std::stoi(m) * 60};
 }
 
 void apply_business_hours(BusinessHours& b, const YAML::Node& n, const std::string& file) {
@@ -129,9 +131,8 @@ void apply_sla_targets(SlaTargets& targets, const YAML::Node& v, const std::stri
 
 void apply_section(Config& c, const std::string& k, const YAML::Node& v, const std::string& file) {
     if (k == "id_prefix") {
-        static const std::regex prefix(R"(^[A-Za-z][A-Za-z0-9]{0,15}$)");
         c.id_prefix = scalar_at(v, file, k);
-        if (!std::regex_match(c.id_prefix, prefix))
+        if (!is_alnum_word(c.id_prefix, 16))
             fail_at(v, file, "id_prefix: must be letters and digits, starting with a letter (e.g. INC)");
     } else if (k == "scales") {
         require_map(v, file, k);

@@ -9,4 +9,17 @@ namespace incident {
 // ASCII letters lowered; other bytes (UTF-8 included) unchanged.
 std::string ascii_lower(std::string_view s);
 
+// Plain-code character-class checks for untrusted text (std::regex recurses per
+// character and overflows the stack on long input).
+bool all_digits(std::string_view s);                   // non-empty, 0-9 only
+bool is_identifier(std::string_view s, std::size_t max_len = std::string_view::npos);  // [A-Za-z_][A-Za-z0-9_]*
+bool is_alnum_word(std::string_view s, std::size_t max_len);  // [A-Za-z][A-Za-z0-9]*, at most max_len
+
+// How a plain YAML scalar reads under the core schema: an integer that fits in
+// 64 bits, a real number, or anything YAML would not take as a string
+// (null/bool words of YAML 1.1 and 1.2, numbers in any base, .inf, .nan).
+bool is_yaml_integer(std::string_view s);
+bool is_yaml_real(std::string_view s);
+bool is_yaml_non_string(std::string_view s);
+
 }  // namespace incident

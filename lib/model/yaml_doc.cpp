@@ -1,7 +1,8 @@
 #include "model/yaml_doc.hpp"
 
+#include "model/text.hpp"
+
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sys/stat.h>
 
@@ -140,12 +141,10 @@ YAML::Node load_yaml_file(const std::string& path, const std::string& display,
 }
 
 void emit_string(YAML::Emitter& out, const std::string& s) {
-    static const std::regex ambiguous(
-        R"(^(~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|[-+]?(\d[\d_]*)?\.?\d+([eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$)");
     bool control = false;
     for (unsigned char c : s)
         if (c < 0x20 && c != '\n') control = true;
-    if (s.empty() || control || std::regex_match(s, ambiguous))
+    if (s.empty() || control || is_yaml_non_string(s))
         out << YAML::DoubleQuoted << s;
     else
         out << s;
@@ -199,13 +198,11 @@ nlohmann::ordered_json yaml_to_json(const YAML::Node& node) {
     }
     const std::string& s = node.Scalar();
     if (node.Tag() != "!") {  // plain (unquoted) scalar: give it its YAML meaning
-        static const std::regex integer(R"(^[-+]?\d{1,18}$)");
-        static const std::regex real(R"(^[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$)");
         if (s == "true" || s == "True" || s == "TRUE") return true;
         if (s == "false" || s == "False" || s == "FALSE") return false;
         if (s == "null" || s == "~" || s == "Null" || s == "NULL") return nullptr;
-        if (std::regex_match(s, integer)) return std::stoll(s);
-        if (std::regex_match(s, real)) return std::stod(s);
+        if (is_yaml_integer(s)) return std::stoll(s);
+        if (is_yaml_real(s)) return std::stod(s);
     }
     return s;
 }

@@ -1,9 +1,9 @@
 #include "model/errors.hpp"
+#include "model/text.hpp"
 #include "model/yaml_doc.hpp"
 #include "notify/notify.hpp"
 
 #include <algorithm>
-#include <regex>
 
 namespace incident {
 
@@ -22,7 +22,6 @@ Seconds seconds(const YAML::Node& n, const std::string& file, const std::string&
 NotifyTarget parse_target(const YAML::Node& n, const std::string& file, const Config& cfg) {
     if (!n.IsMap()) fail_at(n, file, "notify: each target must be a mapping");
     NotifyTarget t;
-    static const std::regex env_name(R"(^[A-Za-z_][A-Za-z0-9_]*$)");
     for (const auto& kv : n) {
         const std::string k = kv.first.Scalar();
         const std::string key = "notify." + k;
@@ -56,9 +55,9 @@ NotifyTarget parse_target(const YAML::Node& n, const std::string& file, const Co
     if (t.name.empty()) fail_at(n, file, "notify: a target needs a name");
     if (std::find(kTypes.begin(), kTypes.end(), t.type) == kTypes.end())
         fail_at(n, file, "notify." + t.name + ": type must be one of slack, teams, discord, mattermost, googlechat, webhook");
-    if (!std::regex_match(t.url_env, env_name))
+    if (!is_identifier(t.url_env))
         fail_at(n, file, "notify." + t.name + ": url_env must name an environment variable");
-    if (!t.secret_env.empty() && !std::regex_match(t.secret_env, env_name))
+    if (!t.secret_env.empty() && !is_identifier(t.secret_env))
         fail_at(n, file, "notify." + t.name + ": secret_env must name an environment variable");
     if (!t.min_priority.empty() && Config::rank(cfg.priorities, t.min_priority) < 0)
         fail_at(n, file, "notify." + t.name + ": min_priority '" + t.min_priority + "' is not a priority");

@@ -153,12 +153,26 @@ private:
     NodePtr parse_or() { return parse_chain("or", Node::Kind::any, &Parser::parse_and); }
     NodePtr parse_and() { return parse_chain("and", Node::Kind::all, &Parser::parse_not); }
 
+    // Each 'not' and '(' nests one level; the parser and the evaluator recurse
+    // per level, so the depth is bounded like the YAML loader's.
+    static constexpr int kMaxDepth = 64;
+    struct Nesting {
+        explicit Nesting(Parser& p) : p_(p) {
+            if (++p_.depth_ > kMaxDepth)
+                p_.fail(p_.peek(), "the expression nests deeper than " + std::to_string(kMaxDepth) + " levels");
+        }
+        ~Nesting() { --p_.depth_; }
+        Parser& p_;
+    };
+
     NodePtr parse_not() {
         if (keyword("not")) {
+            Nesting level(*this);
             next();
             return make_node(Node::Kind::negate, {parse_not()});
         }
         if (peek().type == Token::Type::lparen) {
+            Nesting level(*this);
             next();
             auto n = parse_or();
             if (peek().type != Token::Type::rparen) fail(peek(), "expected ')', found " + found(peek()));
@@ -292,6 +306,7 @@ private:
     Timestamp now_;
     std::vector<Token> tokens_;
     std::size_t pos_ = 0;
+    int depth_ = 0;
 };
 
 bool equal(const Value& have, const Value& want, const Field& f, bool whole_day) {

@@ -83,11 +83,14 @@ Condition parse_condition(const YAML::Node& n, const std::string& file, int dept
             c.values = scalars(kv.second, file, key);
             if (key == "contains") c.values = {ascii_lower(c.values.at(0))};
             if (key == "matches") {
-                try {
-                    c.re = std::make_shared<std::regex>(c.values.at(0), std::regex::ECMAScript | std::regex::icase);
-                } catch (const std::regex_error& e) {
-                    fail_at(kv.second, file, "matches: bad regular expression '" + c.values.at(0) + "': " + e.what());
-                }
+                RE2::Options options;
+                options.set_case_sensitive(false);
+                options.set_log_errors(false);
+                auto re = std::make_shared<const RE2>(c.values.at(0), options);
+                if (!re->ok())
+                    fail_at(kv.second, file, "matches: bad regular expression '" + c.values.at(0) + "': " + re->error() +
+                                                 " (RE2 syntax: no backreferences or look-around)");
+                c.re = std::move(re);
             }
         }
         if (c.op.empty()) fail_at(n, file, "condition on '" + c.field + "' has no operator (equals, in, matches, ...)");

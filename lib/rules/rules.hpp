@@ -9,10 +9,11 @@
 
 #include <memory>
 #include <optional>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <re2/re2.h>
 
 namespace incident {
 
@@ -23,7 +24,7 @@ struct Condition {
     std::string field;                // compare
     std::string op;                   // equals, in, matches, <, <=, >, >=, exists
     std::vector<std::string> values;  // equals/in/compare operands; tag; contains text
-    std::shared_ptr<std::regex> re;   // matches
+    std::shared_ptr<const re2::RE2> re;  // matches: RE2, linear in the text (no backtracking)
     Location where;
 };
 

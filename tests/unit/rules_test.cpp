@@ -129,4 +129,24 @@ TEST_CASE("every shipped pack passes its own cases, and a wrong case fails with 
     CHECK(bad[0].diffs.at(0) == "priority: expected P1, got P5");
 }
 
+TEST_CASE("matches runs in linear time and refuses what RE2 cannot do") {
+    Config cfg;
+    // Patterns that make a backtracking engine take exponential time or overflow its stack.
+    for (const char* pattern : {"(a+)+$", "(a|aa)+$", "(a|b)*c", "(.*a){12}x"}) {
+        RuleSet rs = parse_rules(std::string("rules:\n  - name: r\n    when: {field: title, matches: '") + pattern +
+                                     "'}\n    then: {priority: P1}\n",
+                                 "r.yaml");
+        Incident inc = incident_of("impact: low, urgency: low");
+        inc.title.assign(30000, 'a');
+        inc.title.push_back('!');
+        CHECK(decide(inc, rs, cfg).priority != "P1");
+    }
+    CHECK(error_of("rules:\n  - name: r\n    when: {field: title, matches: '(a)\\1'}\n")
+              .find("no backreferences or look-around") != std::string::npos);
+    RuleSet icase = parse_rules("rules:\n  - {name: r, when: {field: title, matches: 'SLOW'}, then: {priority: P1}}\n", "r");
+    Incident slow = incident_of("impact: low, urgency: low");
+    slow.title = "it is slow";
+    CHECK(decide(slow, icase, cfg).priority == "P1");
+}
+
 TEST_SUITE_END();
