@@ -5,12 +5,9 @@
 //   incident-bench [--bin build/incident] [--dir /tmp/incident-bench] [SIZE...]
 //
 // Sizes default to 1000 10000 100000. Prints one table; nothing is asserted.
-#include "model/incident.hpp"
-#include "store/atomic_file.hpp"
-
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,6 +20,9 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "model/incident.hpp"
+#include "store/atomic_file.hpp"
 
 namespace fs = std::filesystem;
 using namespace incident;
@@ -80,20 +80,23 @@ void must(const Run& r, const std::string& what) {
     }
 }
 
-const char* kServices[] = {"checkout", "payments", "search", "auth", "api-gateway", "email", "cdn", "database",
-                           "queue", "office-wifi", "vpn", "warehouse-scanners", "mobile-app", "billing", "reports",
-                           "identity", "storage", "dns", "logging", "ci"};
+const char* kServices[] = {"checkout",   "payments", "search",  "auth",        "api-gateway", "email",
+                           "cdn",        "database", "queue",   "office-wifi", "vpn",         "warehouse-scanners",
+                           "mobile-app", "billing",  "reports", "identity",    "storage",     "dns",
+                           "logging",    "ci"};
 const char* kCategories[] = {"software", "network", "hardware", "security"};
 const char* kSubcategories[] = {"outage", "degradation", "intermittent"};
 const char* kLevels[] = {"high", "medium", "low"};
-const char* kPeople[] = {"alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com",
-                         "erin@example.com", "frank@example.com", "grace@example.com", "heidi@example.com"};
+const char* kPeople[] = {"alice@example.com", "bob@example.com",   "carol@example.com", "dave@example.com",
+                         "erin@example.com",  "frank@example.com", "grace@example.com", "heidi@example.com"};
 const char* kTags[] = {"customer-facing", "data-loss", "regression", "third-party", "security"};
 
 // One incident as the tool would have written it after a real lifecycle.
 Incident make_incident(int n, std::mt19937& rng, Timestamp end, int total) {
     auto pick = [&](auto& array) { return array[rng() % std::size(array)]; };
-    auto minutes = [&](int lo, int hi) { return Seconds{60 * (lo + static_cast<int>(rng() % static_cast<unsigned>(hi - lo + 1)))}; };
+    auto minutes = [&](int lo, int hi) {
+        return Seconds{60 * (lo + static_cast<int>(rng() % static_cast<unsigned>(hi - lo + 1)))};
+    };
     Incident inc;
     inc.id = "INC-" + std::to_string(n);
     inc.uid = "00000000-0000-4000-8000-" + std::to_string(100000000000LL + n);
@@ -104,8 +107,13 @@ Incident make_incident(int n, std::mt19937& rng, Timestamp end, int total) {
     inc.title = std::string(inc.service) + " " + inc.subcategory + ": errors above threshold";
     inc.impact = pick(kLevels);
     inc.urgency = pick(kLevels);
-    int p = std::min(5, 1 + (inc.impact == "high" ? 0 : inc.impact == "medium" ? 1 : 2) +
-                            (inc.urgency == "high" ? 0 : inc.urgency == "medium" ? 1 : 2));
+    int p = std::min(5, 1 +
+                            (inc.impact == "high"     ? 0
+                             : inc.impact == "medium" ? 1
+                                                      : 2) +
+                            (inc.urgency == "high"     ? 0
+                             : inc.urgency == "medium" ? 1
+                                                       : 2));
     inc.priority = "P" + std::to_string(p);
     inc.priority_reason = "matrix: impact " + inc.impact + " x urgency " + inc.urgency;
     inc.reporter = pick(kPeople);
@@ -192,7 +200,8 @@ fs::path generate(const fs::path& dir, int count, const std::string& bin) {
     std::mt19937 rng(20261122);
     Timestamp end{Seconds{1795000000}};  // 2026-11-18
     for (int n = 1; n <= count; ++n) {
-        std::ofstream(dir / "incidents" / ("INC-" + std::to_string(n) + ".yaml")) << incident_to_yaml(make_incident(n, rng, end, count));
+        std::ofstream(dir / "incidents" / ("INC-" + std::to_string(n) + ".yaml"))
+            << incident_to_yaml(make_incident(n, rng, end, count));
     }
     must(run({"git", "add", "-A"}, dir), "git add");
     must(run({"git", "commit", "-qm", "bench data", "--no-verify"}, dir), "git commit");
@@ -230,8 +239,10 @@ int main(int argc, char** argv) {
     std::vector<int> sizes;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
-        if (a == "--bin" && i + 1 < argc) bin = argv[++i];
-        else if (a == "--dir" && i + 1 < argc) base = argv[++i];
+        if (a == "--bin" && i + 1 < argc)
+            bin = argv[++i];
+        else if (a == "--dir" && i + 1 < argc)
+            base = argv[++i];
         else if (a == "-h" || a == "--help") {
             std::cout << "usage: incident-bench [--bin PATH] [--dir DIR] [SIZE...]\n";
             return 0;
@@ -242,8 +253,9 @@ int main(int argc, char** argv) {
     bin = fs::absolute(bin).string();
     std::cout << "incident-bench: " << std::thread::hardware_concurrency() << " cores; times are medians of 3 runs "
               << "(cold list: 1 run); ratios against reading every file's bytes\n\n";
-    std::printf("%-9s %-10s %-18s %-16s %-16s %-16s %-6s %-6s %-6s %-12s %-10s\n", "incidents", "read bytes", "cold list (cores)",
-                "warm list", "warm report", "report after 1", "show", "note", "open", "note+commit", "peak RSS");
+    std::printf("%-9s %-10s %-18s %-16s %-16s %-16s %-6s %-6s %-6s %-12s %-10s\n", "incidents", "read bytes",
+                "cold list (cores)", "warm list", "warm report", "report after 1", "show", "note", "open",
+                "note+commit", "peak RSS");
     const std::string where = "priority<=P2 and status!=closed and tag:customer-facing";
     for (int n : sizes) {
         fs::path dir = generate(base / std::to_string(n), n, bin);
@@ -261,7 +273,9 @@ int main(int argc, char** argv) {
         Run after = run(report, dir);
         Run show = median_of(3, {bin, "show", mid}, dir);
         Run note = median_of(3, {bin, "note", mid, "bench note", "--by", "bench@example.com", "--no-commit"}, dir);
-        Run open = median_of(3, {bin, "open", "Bench incident", "--service", "checkout", "--by", "bench@example.com", "--no-commit"}, dir);
+        Run open = median_of(
+            3, {bin, "open", "Bench incident", "--service", "checkout", "--by", "bench@example.com", "--no-commit"},
+            dir);
         Run note_git = median_of(3, {bin, "note", mid, "bench note", "--by", "bench@example.com"}, dir);
         auto ratio = [&](double s) -> std::string {
             char buf[16];
@@ -274,7 +288,9 @@ int main(int argc, char** argv) {
                     (ms(cold.wall) + " (" + cores + ")").c_str(), (ms(warm.wall) + " " + ratio(warm.wall)).c_str(),
                     (ms(rep.wall) + " " + ratio(rep.wall)).c_str(), (ms(after.wall) + " " + ratio(after.wall)).c_str(),
                     ms(show.wall).c_str(), ms(note.wall).c_str(), ms(open.wall).c_str(), ms(note_git.wall).c_str(),
-                    (std::to_string(cold.peak_kb / 1024) + "/" + std::to_string(std::max(warm.peak_kb, rep.peak_kb) / 1024) + " MB").c_str());
+                    (std::to_string(cold.peak_kb / 1024) + "/" +
+                     std::to_string(std::max(warm.peak_kb, rep.peak_kb) / 1024) + " MB")
+                        .c_str());
         std::fflush(stdout);
     }
     std::cout << "\nnote, open: the tool's own work (--no-commit); note+commit adds git's commit of the file.\n"

@@ -41,7 +41,10 @@ void run_list(const ActionOptions& o, const Context& ctx) {
             j.update(action_to_json(a));
             j["overdue"] = overdue;
             arr.push_back(j);
-            rows.push_back({inc.id, std::to_string(a.id), a.status == "done" ? paint(ctx.io, "32", "done") : overdue ? paint(ctx.io, "31", "overdue") : "open",
+            rows.push_back({inc.id, std::to_string(a.id),
+                            a.status == "done" ? paint(ctx.io, "32", "done")
+                            : overdue          ? paint(ctx.io, "31", "overdue")
+                                               : "open",
                             a.owner.empty() ? "-" : a.owner, a.due.empty() ? "-" : a.due, a.type.empty() ? "-" : a.type,
                             truncate(a.title, 50)});
         }
@@ -78,8 +81,9 @@ void register_action(CLI::App& app, Context& ctx) {
     done->add_option("n", opts->number, "Action item number")->required()->check(CLI::PositiveNumber);
     add_change_flags(done, opts->flags);
     done->callback([opts, &ctx] {
-        run_change(ctx, opts->flags, opts->id,
-                   [&](Incident& inc, const Actor& a, const Workspace&) { return complete_action(inc, a, opts->number); });
+        run_change(ctx, opts->flags, opts->id, [&](Incident& inc, const Actor& a, const Workspace&) {
+            return complete_action(inc, a, opts->number);
+        });
     });
     auto* list = cmd->add_subcommand("list", "List action items of one incident or of all");
     list->add_option("id", opts->id, "Only this incident");

@@ -17,8 +17,9 @@ void register_assign(CLI::App& app, Context& ctx) {
         ->check(CLI::IsMember({"commander", "comms", "tech_lead", "scribe"}));
     add_change_flags(cmd, opts->flags);
     cmd->callback([opts, &ctx] {
-        run_change(ctx, opts->flags, opts->id,
-                   [&](Incident& inc, const Actor& a, const Workspace&) { return assign(inc, a, opts->user, opts->role); });
+        run_change(ctx, opts->flags, opts->id, [&](Incident& inc, const Actor& a, const Workspace&) {
+            return assign(inc, a, opts->user, opts->role);
+        });
     });
 }
 

@@ -23,8 +23,8 @@ void register_close(CLI::App& app, Context& ctx) {
     cmd->callback([opts, &ctx] {
         run_change(ctx, opts->flags, opts->id, [&](Incident& inc, const Actor& a, const Workspace& ws) {
             CloseRequest req = opts->req;
-            req.postmortem_problems = check_postmortem_file(
-                (ws.repo.postmortems_dir() / (inc.id + ".md")).string(), inc, req.postmortem_exists);
+            req.postmortem_problems = check_postmortem_file((ws.repo.postmortems_dir() / (inc.id + ".md")).string(),
+                                                            inc, req.postmortem_exists);
             return close(inc, a, req);
         });
     });

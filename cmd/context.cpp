@@ -1,11 +1,11 @@
 #include "context.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include "git/git.hpp"
 #include "output.hpp"
 #include "query/query.hpp"
-
-#include <algorithm>
-#include <thread>
 
 namespace incident::cli {
 
@@ -43,7 +43,8 @@ std::string query_help() {
         "  spaces: title~\"disk full\". A missing value matches only != !~ and\n"
         "  not in.\n"
         "Fields (--where, --sort, --fields):\n";
-    for (const auto& f : query_fields()) s += "  " + f.name + std::string(f.name.size() < 13 ? 13 - f.name.size() : 1, ' ') + f.help + "\n";
+    for (const auto& f : query_fields())
+        s += "  " + f.name + std::string(f.name.size() < 13 ? 13 - f.name.size() : 1, ' ') + f.help + "\n";
     return s;
 }
 
@@ -104,8 +105,9 @@ ChangeOptions change_options(const Context& ctx, const CommonFlags& flags, const
 void notify_after(const Context& ctx, const Workspace& ws, const ChangeResult& result, const CommonFlags& flags) {
     if (flags.no_notify || ws.notify.targets.empty()) return;
     Outbox outbox(ws.outbox_dir());
-    auto report = notify_change(ws.notify, outbox, result.incident, result.event, ws.templates_dir().string(), ctx.io.env,
-                                ctx.now, flags.dry_run, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
+    auto report =
+        notify_change(ws.notify, outbox, result.incident, result.event, ws.templates_dir().string(), ctx.io.env,
+                      ctx.now, flags.dry_run, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
     for (const auto& name : report.sent) ctx.io.err << "incident: notified " << name << "\n";
     print_warnings(ctx.io, report.skipped);
     print_warnings(ctx.io, report.queued);

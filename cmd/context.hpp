@@ -3,16 +3,15 @@
 // (--json, --by, --at, --no-commit, --dry-run, --no-notify).
 #pragma once
 
+#include <CLI/CLI.hpp>
+#include <iosfwd>
+#include <string>
+
 #include "index/index.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "model/config.hpp"
 #include "model/errors.hpp"
 #include "workspace/workspace.hpp"
-
-#include <CLI/CLI.hpp>
-
-#include <iosfwd>
-#include <string>
 
 namespace incident::cli {
 

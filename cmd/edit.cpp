@@ -1,14 +1,15 @@
 // incident edit ID: open the file in $VISUAL/$EDITOR; keep the old file unless
 // the edited one is valid.
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
 #include "commands.hpp"
 #include "git/process.hpp"
 #include "model/yaml_doc.hpp"
 #include "output.hpp"
 #include "store/atomic_file.hpp"
-
-#include <fstream>
-#include <sstream>
-#include <unistd.h>
 
 namespace incident::cli {
 
@@ -17,10 +18,7 @@ struct EditOptions {
     CommonFlags flags;
 };
 
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 void run_edit(const EditOptions& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
@@ -50,9 +48,11 @@ void run_edit(const EditOptions& opts, const Context& ctx) {
     Incident edited;
     try {
         edited = incident_from_yaml(load_yaml(edited_text, display), display);
-        if (edited.id != id) throw InvalidData(Location{display, 1, 1}, "id: cannot be changed by editing (was " + id + ")");
+        if (edited.id != id)
+            throw InvalidData(Location{display, 1, 1}, "id: cannot be changed by editing (was " + id + ")");
     } catch (const InvalidData& e) {
-        throw InvalidData(e.where(), e.detail() + " (the file is unchanged; your edit is kept at " + copy.string() + ")");
+        throw InvalidData(e.where(),
+                          e.detail() + " (the file is unchanged; your edit is kept at " + copy.string() + ")");
     }
     std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
     Event e{resolve_time(ctx, opts.flags.at), who, "edited", "edited by hand", {}};

@@ -39,27 +39,33 @@ void run_auto(const EscalateOptions& opts, const Context& ctx) {
         if (!plan) continue;
         ChangeResult r;
         try {
-            r = change_incident(ws, candidate.id, [&](Incident& inc) { return apply_auto(inc, actor, now); },
-                                change_options(ctx, opts.flags, who));
+            r = change_incident(
+                ws, candidate.id, [&](Incident& inc) { return apply_auto(inc, actor, now); },
+                change_options(ctx, opts.flags, who));
         } catch (const TransitionRefused&) {
             continue;  // changed meanwhile: nothing due any more
         }
         warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
         notify_after(ctx, ws, r, opts.flags);
-        nlohmann::ordered_json entry = {{"id", candidate.id}, {"clock", plan->clock},
+        nlohmann::ordered_json entry = {{"id", candidate.id},
+                                        {"clock", plan->clock},
                                         {"state", std::string(to_string(plan->state))},
-                                        {"functional", plan->functional}, {"hierarchical", plan->hierarchical},
-                                        {"tier", r.incident.tier}, {"reason", plan->reason}};
+                                        {"functional", plan->functional},
+                                        {"hierarchical", plan->hierarchical},
+                                        {"tier", r.incident.tier},
+                                        {"reason", plan->reason}};
         if (plan->hierarchical) entry["manager"] = r.incident.timeline.empty() ? "" : r.event.get("to");
         done.push_back(entry);
         if (!opts.flags.json)
-            ctx.io.out << (opts.flags.dry_run ? "would escalate " : "escalated ") << candidate.id << ": " << plan->reason
-                       << (plan->functional ? " -> tier " + r.incident.tier : "")
+            ctx.io.out << (opts.flags.dry_run ? "would escalate " : "escalated ") << candidate.id << ": "
+                       << plan->reason << (plan->functional ? " -> tier " + r.incident.tier : "")
                        << (plan->hierarchical ? " -> manager " + r.event.get("to") : "") << "\n";
     }
     print_warnings(ctx.io, warnings);
-    if (opts.flags.json) print_json(ctx.io, {{"dry_run", opts.flags.dry_run}, {"escalated", done}});
-    else if (done.empty()) ctx.io.out << "nothing to escalate\n";
+    if (opts.flags.json)
+        print_json(ctx.io, {{"dry_run", opts.flags.dry_run}, {"escalated", done}});
+    else if (done.empty())
+        ctx.io.out << "nothing to escalate\n";
     fail_on_unreadable(ctx.io, errors);
 }
 
@@ -71,11 +77,13 @@ void register_escalate(CLI::App& app, Context& ctx) {
                                    "Escalate functionally (next tier, --to TIER, --team TEAM) or hierarchically "
                                    "(--hierarchical: the team's next manager); --auto for every incident at SLA risk");
     cmd->add_option("id", opts->id, "Incident id (INC-42 or 42); not with --auto");
-    auto* to = cmd->add_option("--to", opts->to, "Support tier to escalate to (default: the next tier)")->type_name("TIER");
+    auto* to =
+        cmd->add_option("--to", opts->to, "Support tier to escalate to (default: the next tier)")->type_name("TIER");
     auto* team = cmd->add_option("--team", opts->team, "Specialist team to hand it to")->type_name("TEAM");
-    auto* hier = cmd->add_flag("--hierarchical", opts->hierarchical, "Escalate to the next manager of the incident's team")
-                     ->excludes(to)
-                     ->excludes(team);
+    auto* hier =
+        cmd->add_flag("--hierarchical", opts->hierarchical, "Escalate to the next manager of the incident's team")
+            ->excludes(to)
+            ->excludes(team);
     cmd->add_flag("--auto", opts->automatic,
                   "Escalate every open incident whose SLA clock is at risk (functionally) or breached (also "
                   "hierarchically), once per clock; --at sets the time it is judged at")

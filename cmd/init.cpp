@@ -23,14 +23,16 @@ void run_init(const InitOptions& opts, const Context& ctx) {
                             {"created", r.created}});
         return;
     }
-    ctx.io.out << "Initialised incident repository in " << r.root.string() << (r.git_initialised ? " (new git repository)" : "")
+    ctx.io.out << "Initialised incident repository in " << r.root.string()
+               << (r.git_initialised ? " (new git repository)" : "")
                << (opts.preset.empty() ? "" : " with the " + opts.preset + " preset") << "\n";
     ctx.io.out << "Next: incident open \"What is broken\" --service NAME --impact high --urgency high\n";
 }
 
 void register_init(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<InitOptions>();
-    auto* cmd = app.add_subcommand("init", "Create .incident/config.yaml, incidents/ and postmortems/ (runs git init if needed)");
+    auto* cmd = app.add_subcommand(
+        "init", "Create .incident/config.yaml, incidents/ and postmortems/ (runs git init if needed)");
     cmd->add_option("dir", opts->dir, "Directory to initialise (default: current)")->type_name("DIR");
     cmd->add_option("--preset", opts->preset, "Install a starter config, rules and rule tests: itil, sre or security")
         ->check(CLI::IsMember({"itil", "sre", "security"}));

@@ -26,10 +26,14 @@ json json_value(const Value& v, const Field& f) {
     if (!v.present) return nullptr;
     switch (f.kind) {
         case FieldKind::duration:
-        case FieldKind::number: return v.number;
-        case FieldKind::boolean: return v.number != 0;
-        case FieldKind::tags: return v.list;
-        default: return v.text.empty() ? json(nullptr) : json(v.text);
+        case FieldKind::number:
+            return v.number;
+        case FieldKind::boolean:
+            return v.number != 0;
+        case FieldKind::tags:
+            return v.list;
+        default:
+            return v.text.empty() ? json(nullptr) : json(v.text);
     }
 }
 
@@ -68,7 +72,8 @@ void run_list(const ListOptions& opts, const Context& ctx) {
     });
     auto& rows = sel.rows;
     if (!sort.empty()) sort_summaries(rows, sort, ws.config, ctx.now);
-    if (opts.limit > 0 && rows.size() > static_cast<std::size_t>(opts.limit)) rows.resize(static_cast<std::size_t>(opts.limit));
+    if (opts.limit > 0 && rows.size() > static_cast<std::size_t>(opts.limit))
+        rows.resize(static_cast<std::size_t>(opts.limit));
     auto values = [&](const Summary& s) {
         std::vector<Value> v;
         for (const auto* f : fields) v.push_back(field_value(s, *f, ws.config, ctx.now));
@@ -99,13 +104,20 @@ void run_list(const ListOptions& opts, const Context& ctx) {
         auto v = values(*s);
         std::vector<std::string> r;
         for (std::size_t i = 0; i < fields.size(); ++i)
-            r.push_back(format == Format::csv ? format_value(v[i], *fields[i], false) : cell(ctx.io, v[i], *fields[i], painted));
+            r.push_back(format == Format::csv ? format_value(v[i], *fields[i], false)
+                                              : cell(ctx.io, v[i], *fields[i], painted));
         table.rows.push_back(std::move(r));
     }
     switch (format) {
-        case Format::csv: ctx.io.out << to_csv(table); break;
-        case Format::markdown: ctx.io.out << to_markdown(table); break;
-        case Format::html: ctx.io.out << html_page("Incidents", html_table(table)); break;
+        case Format::csv:
+            ctx.io.out << to_csv(table);
+            break;
+        case Format::markdown:
+            ctx.io.out << to_markdown(table);
+            break;
+        case Format::html:
+            ctx.io.out << html_page("Incidents", html_table(table));
+            break;
         default:
             if (table.rows.empty()) {
                 if (ctx.io.out_is_tty) ctx.io.err << "no incidents match\n";

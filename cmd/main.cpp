@@ -1,13 +1,14 @@
 // The `incident` binary: builds the CLI from the command table, runs the
 // chosen subcommand and maps every error type to its one exit code.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
 #include "commands.hpp"
 #include "completion.hpp"
 #include "model/yaml_doc.hpp"
 #include "output.hpp"
-
-#include <cstdlib>
-#include <iostream>
-#include <unistd.h>
 
 #ifndef INCIDENT_VERSION
 #define INCIDENT_VERSION "0.0.0"
@@ -28,14 +29,13 @@ struct CommandEntry {
 
 // Every subcommand, in the order `incident --help` lists them.
 constexpr CommandEntry kCommands[] = {
-    {"init", register_init},         {"open", register_open},       {"triage", register_triage},
-    {"ack", register_ack},           {"update", register_update},   {"note", register_note},
-    {"assign", register_assign},     {"escalate", register_escalate}, {"resolve", register_resolve},
-    {"reopen", register_reopen},     {"close", register_close},     {"postmortem", register_postmortem},
-    {"show", register_show},         {"list", register_list},       {"report", register_report},
-    {"edit", register_edit},
-    {"rules", register_rules},       {"sla", register_sla},         {"action", register_action},
-    {"notify", register_notify},     {"validate", register_validate},
+    {"init", register_init},     {"open", register_open},         {"triage", register_triage},
+    {"ack", register_ack},       {"update", register_update},     {"note", register_note},
+    {"assign", register_assign}, {"escalate", register_escalate}, {"resolve", register_resolve},
+    {"reopen", register_reopen}, {"close", register_close},       {"postmortem", register_postmortem},
+    {"show", register_show},     {"list", register_list},         {"report", register_report},
+    {"edit", register_edit},     {"rules", register_rules},       {"sla", register_sla},
+    {"action", register_action}, {"notify", register_notify},     {"validate", register_validate},
 };
 
 std::optional<std::string> getenv_opt(const std::string& name) {
@@ -82,13 +82,18 @@ int report(const Io& io, const Error& e) {
 
 int main(int argc, char** argv) {
     bool out_tty = isatty(STDOUT_FILENO) == 1;
-    Io io{std::cout, std::cerr, out_tty, isatty(STDERR_FILENO) == 1,
-          out_tty && !getenv_opt("NO_COLOR") && getenv_opt("TERM").value_or("") != "dumb", getenv_opt};
+    Io io{std::cout,
+          std::cerr,
+          out_tty,
+          isatty(STDERR_FILENO) == 1,
+          out_tty && !getenv_opt("NO_COLOR") && getenv_opt("TERM").value_or("") != "dumb",
+          getenv_opt};
     Context ctx{io, std::chrono::floor<Seconds>(std::chrono::system_clock::now())};
 
-    CLI::App app{"incident: incident management on plain YAML files in a git repository.\n"
-                 "Log, triage, escalate, resolve, close and review incidents from any shell or pipeline.",
-                 "incident"};
+    CLI::App app{
+        "incident: incident management on plain YAML files in a git repository.\n"
+        "Log, triage, escalate, resolve, close and review incidents from any shell or pipeline.",
+        "incident"};
     app.require_subcommand(1, 1);
     app.fallthrough();
     app.set_help_all_flag("--help-all", "Show help for every subcommand");

@@ -1,10 +1,10 @@
 // incident notify list|flush|test: the outbox of undelivered messages, and a
 // test message to one target.
+#include <thread>
+
 #include "commands.hpp"
 #include "output.hpp"
 #include "store/lock.hpp"
-
-#include <thread>
 
 namespace incident::cli {
 
@@ -23,8 +23,13 @@ void run_list(const NotifyOptions& o, const Context& ctx) {
     if (o.flags.json) {
         nlohmann::ordered_json arr = nlohmann::ordered_json::array();
         for (const auto& d : entries)
-            arr.push_back({{"id", d.id}, {"target", d.target}, {"type", d.type}, {"event", d.event},
-                           {"incident", d.incident}, {"created_at", d.created_at}, {"attempts", d.attempts},
+            arr.push_back({{"id", d.id},
+                           {"target", d.target},
+                           {"type", d.type},
+                           {"event", d.event},
+                           {"incident", d.incident},
+                           {"created_at", d.created_at},
+                           {"attempts", d.attempts},
                            {"last_error", d.last_error}});
         print_json(ctx.io, arr);
         return;
@@ -57,14 +62,18 @@ void run_flush(const NotifyOptions& o, const Context& ctx) {
             outbox.put(d);
             ++left;
         }
-        arr.push_back({{"id", d.id}, {"target", d.target}, {"delivered", r.delivered},
+        arr.push_back({{"id", d.id},
+                       {"target", d.target},
+                       {"delivered", r.delivered},
                        {"error", r.delivered ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.error)}});
         if (!o.flags.json)
             ctx.io.out << (r.delivered ? "delivered " : "still failing ") << d.id << " to " << d.target
                        << (r.delivered ? "" : ": " + r.error) << "\n";
     }
-    if (o.flags.json) print_json(ctx.io, {{"delivered", delivered}, {"remaining", left}, {"results", arr}});
-    else if (delivered + left == 0) ctx.io.out << "the outbox is empty\n";
+    if (o.flags.json)
+        print_json(ctx.io, {{"delivered", delivered}, {"remaining", left}, {"results", arr}});
+    else if (delivered + left == 0)
+        ctx.io.out << "the outbox is empty\n";
     if (left > 0) throw IoError(std::to_string(left) + " message(s) still undelivered; they stay in the outbox");
 }
 
@@ -73,22 +82,30 @@ void run_test(const NotifyOptions& o, const Context& ctx) {
     const NotifyTarget* target = nullptr;
     for (const auto& t : ws.notify.targets)
         if (t.name == o.target) target = &t;
-    if (!target) throw UsageError("no notification target named '" + o.target + "'", "targets are listed under notify: in .incident/config.yaml");
+    if (!target)
+        throw UsageError("no notification target named '" + o.target + "'",
+                         "targets are listed under notify: in .incident/config.yaml");
     Incident inc;
     inc.id = ws.config.id_prefix + "-0";
     inc.title = "Test message from incident";
     inc.priority = ws.config.priorities.front();
     inc.opened_at = ctx.now;
-    Event e{ctx.now, resolve_actor(ctx, o.flags, ws.repo.root), "opened", "This is a test; no incident was opened.", {}};
+    Event e{
+        ctx.now, resolve_actor(ctx, o.flags, ws.repo.root), "opened", "This is a test; no incident was opened.", {}};
     Delivery d = build_delivery(*target, "opened", inc, e, ws.notify.web_url, "", ctx.now);
     if (o.flags.dry_run) {
         ctx.io.out << nlohmann::json::parse(d.body).dump(2) << "\n";
         return;
     }
     SendResult r = send_delivery(d, ws.notify.delivery, ctx.io.env, ctx.now, real_sleep);
-    if (o.flags.json) print_json(ctx.io, {{"target", target->name}, {"delivered", r.delivered}, {"status", r.status},
-                                          {"error", r.delivered ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.error)}});
-    else if (r.delivered) ctx.io.out << "delivered a test message to " << target->name << "\n";
+    if (o.flags.json)
+        print_json(ctx.io,
+                   {{"target", target->name},
+                    {"delivered", r.delivered},
+                    {"status", r.status},
+                    {"error", r.delivered ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.error)}});
+    else if (r.delivered)
+        ctx.io.out << "delivered a test message to " << target->name << "\n";
     if (!r.delivered) throw IoError("test message to " + target->name + " failed: " + r.error);
 }
 
@@ -101,7 +118,8 @@ void register_notify(CLI::App& app, Context& ctx) {
     auto* list = cmd->add_subcommand("list", "Show the messages waiting in the outbox (.git/incident/outbox/)");
     list->add_flag("--json", opts->flags.json, "Print the outbox as JSON");
     list->callback([opts, &ctx] { run_list(*opts, ctx); });
-    auto* flush = cmd->add_subcommand("flush", "Retry every message in the outbox; delivered ones are removed (exit 1 if any remain)");
+    auto* flush = cmd->add_subcommand(
+        "flush", "Retry every message in the outbox; delivered ones are removed (exit 1 if any remain)");
     flush->add_option("--target", opts->target, "Only this target");
     flush->add_flag("--json", opts->flags.json, "Print the results as JSON");
     flush->callback([opts, &ctx] { run_flush(*opts, ctx); });

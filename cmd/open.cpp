@@ -54,7 +54,8 @@ void register_open(CLI::App& app, Context& ctx) {
     cmd->add_option("--problem", f.problem, "Problem record for the root cause (e.g. PRB-7)");
     cmd->add_option("--location", f.location, "Physical location (security incidents)");
     cmd->add_option("--dedup-key", f.dedup_key, "Key identifying the alert that raised it");
-    cmd->add_option("--started-at", opts->started_at, "When the impact began, where known (for MTTD)")->type_name("TIME");
+    cmd->add_option("--started-at", opts->started_at, "When the impact began, where known (for MTTD)")
+        ->type_name("TIME");
     cmd->add_option("--detected-at", opts->detected_at, "When the problem was detected (for MTTD)")->type_name("TIME");
     cmd->add_flag("--drill", f.drill, "An exercise: excluded from metrics by default");
     add_change_flags(cmd, opts->flags);

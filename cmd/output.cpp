@@ -44,12 +44,17 @@ std::string paint_priority(const Io& io, const std::string& p) {
 std::string paint_status(const Io& io, Status s) {
     std::string t(to_string(s));
     switch (s) {
-        case Status::open: return paint(io, "1;31", t);
+        case Status::open:
+            return paint(io, "1;31", t);
         case Status::triaged:
-        case Status::investigating: return paint(io, "33", t);
-        case Status::mitigated: return paint(io, "36", t);
-        case Status::resolved: return paint(io, "32", t);
-        case Status::closed: return paint(io, "2", t);
+        case Status::investigating:
+            return paint(io, "33", t);
+        case Status::mitigated:
+            return paint(io, "36", t);
+        case Status::resolved:
+            return paint(io, "32", t);
+        case Status::closed:
+            return paint(io, "2", t);
     }
     return t;
 }
@@ -147,7 +152,9 @@ void print_change(const Io& io, const ChangeResult& r, bool json, bool dry_run) 
 
 void print_incident(const Io& io, const Incident& inc, Timestamp now) {
     auto row = [&](const char* label, const std::string& value) {
-        if (!value.empty()) io.out << "  " << paint(io, "2", label) << std::string(14 - std::string(label).size(), ' ') << value << "\n";
+        if (!value.empty())
+            io.out << "  " << paint(io, "2", label) << std::string(14 - std::string(label).size(), ' ') << value
+                   << "\n";
     };
     auto time = [&](const std::optional<Timestamp>& t) { return t ? format_rfc3339(*t) : std::string{}; };
     io.out << paint(io, "1", inc.id) << "  " << paint_priority(io, inc.priority) << (inc.priority.empty() ? "" : "  ")
@@ -172,8 +179,7 @@ void print_incident(const Io& io, const Incident& inc, Timestamp now) {
     row("location", inc.location);
     row("started", time(inc.started_at));
     row("detected", time(inc.detected_at));
-    if (inc.opened_at)
-        row("opened", time(inc.opened_at) + "  (" + format_duration(now - *inc.opened_at) + " ago)");
+    if (inc.opened_at) row("opened", time(inc.opened_at) + "  (" + format_duration(now - *inc.opened_at) + " ago)");
     row("acknowledged", time(inc.acknowledged_at));
     row("mitigated", time(inc.mitigated_at));
     row("resolved", time(inc.resolved_at));

@@ -2,12 +2,11 @@
 // a TTY without NO_COLOR, warnings and errors on stderr.
 #pragma once
 
-#include "context.hpp"
-
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
+
+#include "context.hpp"
 
 namespace incident::cli {
 

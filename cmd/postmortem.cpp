@@ -1,12 +1,13 @@
 // incident postmortem ID: write or refresh postmortems/ID.md from a template,
 // keeping human writing; --check says what is missing (exit 6).
-#include "commands.hpp"
-#include "output.hpp"
 #include "postmortem/postmortem.hpp"
-#include "store/atomic_file.hpp"
 
 #include <fstream>
 #include <sstream>
+
+#include "commands.hpp"
+#include "output.hpp"
+#include "store/atomic_file.hpp"
 
 namespace incident::cli {
 
@@ -18,7 +19,6 @@ struct PostmortemOptions {
 
 namespace {
 
-
 void run_check(const PostmortemOptions& opts, const Context& ctx, const Workspace& ws, const std::string& id) {
     Incident inc = ws.store.load(id);
     fs::path path = ws.repo.postmortems_dir() / (id + ".md");
@@ -27,16 +27,22 @@ void run_check(const PostmortemOptions& opts, const Context& ctx, const Workspac
     auto due = postmortem_meeting_due(inc, ws.config);
     bool required = Config::rank(ws.config.postmortem_required_for, inc.priority) >= 0;
     if (opts.flags.json) {
-        print_json(ctx.io, {{"id", id}, {"path", ws.repo.relative(path)}, {"exists", exists}, {"required", required},
-                            {"complete", problems.empty()}, {"problems", problems},
-                            {"meeting_due", due ? nlohmann::ordered_json(format_rfc3339(*due)) : nlohmann::ordered_json(nullptr)}});
+        print_json(ctx.io, {{"id", id},
+                            {"path", ws.repo.relative(path)},
+                            {"exists", exists},
+                            {"required", required},
+                            {"complete", problems.empty()},
+                            {"problems", problems},
+                            {"meeting_due",
+                             due ? nlohmann::ordered_json(format_rfc3339(*due)) : nlohmann::ordered_json(nullptr)}});
     } else {
         for (const auto& p : problems) ctx.io.out << ws.repo.relative(path) << ": " << p << "\n";
         if (problems.empty()) ctx.io.out << ws.repo.relative(path) << ": complete\n";
         if (due) ctx.io.out << "review meeting due by " << format_rfc3339(*due) << "\n";
     }
     if (!problems.empty())
-        throw Error(ExitCode::check, ws.repo.relative(path) + ": " + std::to_string(problems.size()) + " thing(s) to finish");
+        throw Error(ExitCode::check,
+                    ws.repo.relative(path) + ": " + std::to_string(problems.size()) + " thing(s) to finish");
 }
 
 }  // namespace
@@ -47,8 +53,9 @@ void run_postmortem(const PostmortemOptions& opts, const Context& ctx) {
     if (opts.check) return run_check(opts, ctx, ws, id);
     std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
     Actor actor{who, resolve_time(ctx, opts.flags.at), ws.config};
-    std::string tmpl = postmortem_template(opts.template_name.empty() ? ws.config.postmortem_template : opts.template_name,
-                                           (ws.repo.root / ".incident" / "templates").string());
+    std::string tmpl =
+        postmortem_template(opts.template_name.empty() ? ws.config.postmortem_template : opts.template_name,
+                            (ws.repo.root / ".incident" / "templates").string());
     fs::path path = ws.repo.postmortems_dir() / (id + ".md");
     std::error_code ec;
     bool exists = fs::exists(path, ec);
@@ -77,11 +84,16 @@ void run_postmortem(const PostmortemOptions& opts, const Context& ctx) {
             return add_event(inc, e);
         },
         change_options(ctx, opts.flags, who),
-        [&](const Incident& inc) { return std::vector<std::pair<fs::path, std::string>>{{path, make(inc)}}; });
+        [&](const Incident& inc) {
+            return std::vector<std::pair<fs::path, std::string>>{{path, make(inc)}};
+        });
     if (opts.flags.dry_run) make(result.incident);
     print_warnings(ctx.io, result.warnings);
     if (opts.flags.json)
-        print_json(ctx.io, {{"id", id}, {"path", ws.repo.relative(path)}, {"changed", true}, {"written", result.written},
+        print_json(ctx.io, {{"id", id},
+                            {"path", ws.repo.relative(path)},
+                            {"changed", true},
+                            {"written", result.written},
                             {"committed", result.committed}});
     else if (opts.flags.dry_run)
         ctx.io.out << written;
@@ -92,8 +104,8 @@ void run_postmortem(const PostmortemOptions& opts, const Context& ctx) {
 
 void register_postmortem(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<PostmortemOptions>();
-    auto* cmd = app.add_subcommand("postmortem",
-                                   "Write or refresh the blameless postmortem postmortems/ID.md; --check says what is missing");
+    auto* cmd = app.add_subcommand(
+        "postmortem", "Write or refresh the blameless postmortem postmortems/ID.md; --check says what is missing");
     cmd->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
     cmd->add_option("--template", opts->template_name,
                     "google-sre, pagerduty, atlassian, or NAME for .incident/templates/NAME.md.mustache "

@@ -10,7 +10,8 @@ struct ReopenOptions {
 
 void register_reopen(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<ReopenOptions>();
-    auto* cmd = app.add_subcommand("reopen", "Reopen a resolved incident (closed ones stay closed: open a related one)");
+    auto* cmd =
+        app.add_subcommand("reopen", "Reopen a resolved incident (closed ones stay closed: open a related one)");
     cmd->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
     cmd->add_option("-r,--reason", opts->reason, "Why it is not resolved after all");
     add_change_flags(cmd, opts->flags);

@@ -69,15 +69,24 @@ void run_report(const ReportOptions& opts, const Context& ctx) {
     auto sel = select_incidents(ws, opts.query, ctx.now);
     Report r = build_report(sel.rows, req, ws.config);
     switch (format) {
-        case Format::json: print_json(ctx.io, report_to_json(r)); break;
+        case Format::json:
+            print_json(ctx.io, report_to_json(r));
+            break;
         case Format::ndjson:
             for (const auto& rec : report_to_records(r)) print_json(ctx.io, rec, true);
             break;
-        case Format::csv: ctx.io.out << to_csv(report_figures_table(r)); break;
-        case Format::markdown: ctx.io.out << report_markdown(r); break;
-        case Format::html: ctx.io.out << report_html(r); break;
+        case Format::csv:
+            ctx.io.out << to_csv(report_figures_table(r));
+            break;
+        case Format::markdown:
+            ctx.io.out << report_markdown(r);
+            break;
+        case Format::html:
+            ctx.io.out << report_html(r);
+            break;
         case Format::table: {
-            ctx.io.out << paint(ctx.io, "1", "Incidents opened " + format_rfc3339(req.since) + " to " + format_rfc3339(req.until))
+            ctx.io.out << paint(ctx.io, "1",
+                                "Incidents opened " + format_rfc3339(req.since) + " to " + format_rfc3339(req.until))
                        << (req.include_drills ? "" : " (drills excluded)") << "; durations are median (p90)\n";
             for (const auto& t : report_tables(r)) {
                 if (t.rows.empty()) continue;
@@ -91,7 +100,8 @@ void run_report(const ReportOptions& opts, const Context& ctx) {
 
 void register_report(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<ReportOptions>();
-    auto* cmd = app.add_subcommand("report", "Metrics over a period: MTTD, MTTA, MTTR, MTBF, SLA compliance, backlog, effort");
+    auto* cmd =
+        app.add_subcommand("report", "Metrics over a period: MTTD, MTTA, MTTR, MTBF, SLA compliance, backlog, effort");
     cmd->add_option("--since", opts->since, "Start of the period (default: 30 days before --until)")->type_name("TIME");
     cmd->add_option("--until", opts->until, "End of the period, exclusive (default: now)")->type_name("TIME");
     cmd->add_option("--by", opts->by, "Group by service, category, priority, team, month or week")

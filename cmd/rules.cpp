@@ -1,13 +1,13 @@
 // incident rules check|test|explain|packs: the rules as code.
+#include <fstream>
+#include <sstream>
+
 #include "commands.hpp"
 #include "model/yaml_doc.hpp"
 #include "output.hpp"
 #include "rules/rule_tests.hpp"
-#include "store/atomic_file.hpp"
 #include "rules_output.hpp"
-
-#include <fstream>
-#include <sstream>
+#include "store/atomic_file.hpp"
 
 namespace incident::cli {
 
@@ -40,8 +40,11 @@ void run_check(const RulesOptions& o, const Context& ctx) {
     if (o.flags.json) {
         nlohmann::ordered_json arr = nlohmann::ordered_json::array();
         for (const auto& f : findings)
-            arr.push_back({{"file", f.where.file}, {"line", f.where.line}, {"column", f.where.column},
-                           {"severity", f.severity}, {"message", f.message}});
+            arr.push_back({{"file", f.where.file},
+                           {"line", f.where.line},
+                           {"column", f.where.column},
+                           {"severity", f.severity},
+                           {"message", f.message}});
         print_json(ctx.io, {{"rules", rules.rules.size()}, {"findings", arr}});
     } else {
         for (const auto& f : findings) ctx.io.err << f.where.str() << ": " << f.severity << ": " << f.message << "\n";
@@ -74,7 +77,10 @@ void run_test(const RulesOptions& o, const Context& ctx) {
     for (const auto& r : results) {
         if (!r.passed) ++failed;
         if (o.flags.json) {
-            arr.push_back({{"name", r.name}, {"line", r.where.line}, {"passed", r.passed}, {"diffs", r.diffs},
+            arr.push_back({{"name", r.name},
+                           {"line", r.where.line},
+                           {"passed", r.passed},
+                           {"diffs", r.diffs},
                            {"reason", r.reason}});
             continue;
         }
@@ -125,8 +131,9 @@ void register_rules(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<RulesOptions>();
     auto* cmd = app.add_subcommand("rules", "Check, test and explain the prioritisation rules");
     cmd->require_subcommand(1);
-    auto* check = cmd->add_subcommand("check", "Lint the rules: bad regexes, wrong types, unknown fields, values "
-                                               "outside the configured scales, unreachable rules");
+    auto* check = cmd->add_subcommand("check",
+                                      "Lint the rules: bad regexes, wrong types, unknown fields, values "
+                                      "outside the configured scales, unreachable rules");
     check->add_option("file", opts->file, "Rules file (default: .incident/rules.yaml)");
     check->add_flag("--json", opts->flags.json, "Print the findings as JSON");
     check->callback([opts, &ctx] { run_check(*opts, ctx); });

@@ -2,9 +2,9 @@
 // `rules explain`.
 #pragma once
 
-#include "context.hpp"
-
 #include <nlohmann/json.hpp>
+
+#include "context.hpp"
 
 namespace incident::cli {
 

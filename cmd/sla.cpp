@@ -1,8 +1,9 @@
 // incident sla: the SLA clocks of open incidents; --check exits 6 on a breach.
+#include "sla/sla.hpp"
+
 #include "commands.hpp"
 #include "output.hpp"
 #include "postmortem/postmortem.hpp"
-#include "sla/sla.hpp"
 
 namespace incident::cli {
 
@@ -33,8 +34,8 @@ std::string clock_cell(const Io& io, const SlaClock& c) {
     const char* colour = c.state == ClockState::breached || c.state == ClockState::missed ? "31"
                          : c.state == ClockState::at_risk                                 ? "33"
                                                                                           : "32";
-    std::string detail = !c.running               ? format_duration(c.elapsed)
-                         : c.remaining.count() > 0 ? format_duration(c.remaining) + " left"
+    std::string detail = !c.running                 ? format_duration(c.elapsed)
+                         : c.remaining.count() > 0  ? format_duration(c.remaining) + " left"
                          : c.remaining.count() == 0 ? "due now"
                                                     : format_duration(-c.remaining) + " over";
     return paint(io, colour, state) + " " + detail + (c.paused ? " (paused)" : "");
@@ -63,10 +64,15 @@ void run_sla(const SlaOptions& opts, const Context& ctx) {
         std::optional<Timestamp> review;
         if (Config::rank(ws.config.postmortem_required_for, inc.priority) >= 0 && !inc.drill)
             review = postmortem_meeting_due(inc, ws.config);
-        arr.push_back({{"id", inc.id}, {"priority", json_or_null(inc.priority)},
-                       {"status", std::string(to_string(inc.status))}, {"team", inc.team}, {"tier", inc.tier},
-                       {"respond", clock_json(s.respond)}, {"resolve", clock_json(s.resolve)},
-                       {"postmortem_due", review ? nlohmann::ordered_json(format_rfc3339(*review)) : nlohmann::ordered_json(nullptr)}});
+        arr.push_back({{"id", inc.id},
+                       {"priority", json_or_null(inc.priority)},
+                       {"status", std::string(to_string(inc.status))},
+                       {"team", inc.team},
+                       {"tier", inc.tier},
+                       {"respond", clock_json(s.respond)},
+                       {"resolve", clock_json(s.resolve)},
+                       {"postmortem_due",
+                        review ? nlohmann::ordered_json(format_rfc3339(*review)) : nlohmann::ordered_json(nullptr)}});
         rows.push_back({inc.id, paint_priority(ctx.io, inc.priority.empty() ? "-" : inc.priority),
                         paint_status(ctx.io, inc.status), inc.team.empty() ? "-" : inc.team + "/" + inc.tier,
                         clock_cell(ctx.io, s.respond), clock_cell(ctx.io, s.resolve),

@@ -20,8 +20,9 @@ void register_update(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<UpdateOptions>();
     auto* cmd = app.add_subcommand("update", "Change the status and/or post a stakeholder update");
     cmd->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
-    cmd->add_option("--status", opts->status, "New status: triaged, investigating or mitigated "
-                                              "(resolve, reopen and close have their own commands)");
+    cmd->add_option("--status", opts->status,
+                    "New status: triaged, investigating or mitigated "
+                    "(resolve, reopen and close have their own commands)");
     cmd->add_option("-m,--message", opts->message, "Stakeholder update text");
     add_change_flags(cmd, opts->flags);
     cmd->callback([opts, &ctx] {

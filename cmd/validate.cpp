@@ -1,8 +1,9 @@
 // incident validate [PATH...]: check config, rules and incident files; every
 // finding as file:line:col: severity: message; exit 6 on any error.
+#include "validate/validate.hpp"
+
 #include "commands.hpp"
 #include "output.hpp"
-#include "validate/validate.hpp"
 
 namespace incident::cli {
 
@@ -21,15 +22,20 @@ void run_validate(const ValidateOptions& opts, const Context& ctx) {
     } catch (const InvalidData&) {
     }
     std::vector<std::string> paths;
-    for (const auto& p : opts.paths) paths.push_back(fs::path(p).is_absolute() ? p : (fs::path(ctx.repo_dir) / p).string());
+    for (const auto& p : opts.paths)
+        paths.push_back(fs::path(p).is_absolute() ? p : (fs::path(ctx.repo_dir) / p).string());
     auto more = validate_paths(repo, config, paths);
     findings.insert(findings.end(), more.begin(), more.end());
-    size_t errors = std::count_if(findings.begin(), findings.end(), [](const Finding& f) { return f.severity == "error"; });
+    size_t errors =
+        std::count_if(findings.begin(), findings.end(), [](const Finding& f) { return f.severity == "error"; });
     if (opts.flags.json) {
         nlohmann::ordered_json arr = nlohmann::ordered_json::array();
         for (const auto& f : findings)
-            arr.push_back({{"file", f.where.file}, {"line", f.where.line}, {"column", f.where.column},
-                           {"severity", f.severity}, {"message", f.message}});
+            arr.push_back({{"file", f.where.file},
+                           {"line", f.where.line},
+                           {"column", f.where.column},
+                           {"severity", f.severity},
+                           {"message", f.message}});
         print_json(ctx.io, {{"errors", errors}, {"warnings", findings.size() - errors}, {"findings", arr}});
     } else {
         for (const auto& f : findings) ctx.io.out << f.where.str() << ": " << f.severity << ": " << f.message << "\n";

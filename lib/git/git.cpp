@@ -29,12 +29,11 @@ std::string config_get(const std::string& dir, const std::string& key) {
     return r.status == 0 ? first_line(r.out) : std::string{};
 }
 
-void commit_paths(const std::string& dir, const std::vector<std::string>& paths,
-                  const std::string& message, const std::string& actor) {
+void commit_paths(const std::string& dir, const std::vector<std::string>& paths, const std::string& message,
+                  const std::string& actor) {
     std::vector<std::string> add = {"add", "--"};
     add.insert(add.end(), paths.begin(), paths.end());
-    if (auto r = git(dir, add); r.status != 0)
-        throw IoError("git add failed: " + first_line(r.err));
+    if (auto r = git(dir, add); r.status != 0) throw IoError("git add failed: " + first_line(r.err));
     std::vector<std::string> commit;
     if (config_get(dir, "user.email").empty()) {
         std::string who = actor.empty() ? "incident" : actor;

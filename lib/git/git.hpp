@@ -15,7 +15,7 @@ std::string config_get(const std::string& dir, const std::string& key);
 // Stages `paths` (relative to dir) and commits exactly those paths with
 // `message`, leaving anything else the user has staged alone. When git has
 // no identity configured, `actor` is used. Throws IoError.
-void commit_paths(const std::string& dir, const std::vector<std::string>& paths,
-                  const std::string& message, const std::string& actor);
+void commit_paths(const std::string& dir, const std::vector<std::string>& paths, const std::string& message,
+                  const std::string& actor);
 
 }  // namespace incident::git

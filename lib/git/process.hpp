@@ -15,7 +15,7 @@ struct ProcessResult {
 
 // Runs argv[0] (searched in PATH) in `cwd`. When `capture` is false the child
 // inherits the terminal (for an editor).
-ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd,
-                          bool capture = true, const std::vector<std::string>& extra_env = {});
+ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd, bool capture = true,
+                          const std::vector<std::string>& extra_env = {});
 
 }  // namespace incident

@@ -1,8 +1,5 @@
 #include "index/index.hpp"
 
-#include "store/atomic_file.hpp"
-#include "store/parallel.hpp"
-
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,6 +10,9 @@
 #include <cstring>
 #include <fstream>
 #include <unordered_map>
+
+#include "store/atomic_file.hpp"
+#include "store/parallel.hpp"
 
 namespace incident {
 
@@ -331,7 +331,8 @@ fs::path index_cache_path(const Repository& repo) { return repo.state_dir / "ind
 
 Index load_index(const Store& store, const Config& config, Timestamp now, bool use_cache) {
     const auto& repo = store.repository();
-    auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch());
+    auto wall =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch());
     std::int64_t racy_after = wall.count() - kRacyNanos;
     auto found = scan(repo.incidents_dir());
     std::uint64_t fingerprint = summary_settings_fingerprint(config);

@@ -8,12 +8,12 @@
 // change apart.
 #pragma once
 
+#include <memory>
+#include <vector>
+
 #include "index/summary.hpp"
 #include "model/errors.hpp"
 #include "store/store.hpp"
-
-#include <memory>
-#include <vector>
 
 namespace incident {
 

@@ -1,8 +1,8 @@
 #include "index/summary.hpp"
 
-#include "sla/calendar.hpp"
-
 #include <algorithm>
+
+#include "sla/calendar.hpp"
 
 namespace incident {
 
@@ -86,7 +86,8 @@ Summary summarise(const Incident& inc, const Config& cfg, Timestamp now, StringP
     s.resolved = inc.resolved_at;
     s.closed = inc.closed_at;
     for (const auto& e : inc.timeline) {
-        if (e.type == "escalated") ++(e.get("kind") == "hierarchical" ? s.escalations_hierarchical : s.escalations_functional);
+        if (e.type == "escalated")
+            ++(e.get("kind") == "hierarchical" ? s.escalations_hierarchical : s.escalations_functional);
         if (e.type == "reopened") ++s.reopens;
         if (e.by.empty()) continue;
         auto it = std::find_if(s.activity.begin(), s.activity.end(), [&](const Activity& a) { return a.who == e.by; });
@@ -109,8 +110,8 @@ std::uint64_t summary_settings_fingerprint(const Config& cfg) {
     std::string text;
     auto targets = [&](const SlaTargets& t) {
         for (const auto& [priority, target] : t)
-            text += priority + ":" + std::to_string(target.respond.count()) + "/" + std::to_string(target.resolve.count()) +
-                    (target.business_hours ? "b" : "w") + ";";
+            text += priority + ":" + std::to_string(target.respond.count()) + "/" +
+                    std::to_string(target.resolve.count()) + (target.business_hours ? "b" : "w") + ";";
     };
     targets(cfg.sla);
     for (const auto& [name, policy] : cfg.sla_policies) {

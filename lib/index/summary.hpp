@@ -4,10 +4,6 @@
 // action items.
 #pragma once
 
-#include "model/config.hpp"
-#include "model/incident.hpp"
-#include "sla/sla.hpp"
-
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -15,6 +11,10 @@
 #include <string_view>
 #include <unordered_set>
 #include <vector>
+
+#include "model/config.hpp"
+#include "model/incident.hpp"
+#include "sla/sla.hpp"
 
 namespace incident {
 

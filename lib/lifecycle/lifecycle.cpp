@@ -1,9 +1,9 @@
 #include "lifecycle/lifecycle.hpp"
 
-#include "model/errors.hpp"
-
 #include <algorithm>
 #include <set>
+
+#include "model/errors.hpp"
 
 namespace incident {
 
@@ -47,8 +47,12 @@ void refuse_if_done(const Incident& inc, const std::string& what) {
 template <typename Fields>
 std::set<std::string> given_by_hand(const Fields& f) {
     std::set<std::string> out;
-    for (const auto& [name, value] : {std::pair{"impact", &f.impact}, {"urgency", &f.urgency}, {"team", &f.team},
-                                      {"tier", &f.tier}, {"category", &f.category}, {"subcategory", &f.subcategory}})
+    for (const auto& [name, value] : {std::pair{"impact", &f.impact},
+                                      {"urgency", &f.urgency},
+                                      {"team", &f.team},
+                                      {"tier", &f.tier},
+                                      {"category", &f.category},
+                                      {"subcategory", &f.subcategory}})
         if (!value->empty()) out.insert(name);
     return out;
 }
@@ -73,7 +77,8 @@ Incident open_incident(const std::string& id, const NewIncident& f, const RuleSe
     require_on_scale(cfg.priorities, f.priority, "priority");
     require_on_scale(cfg.tiers, f.tier, "tier");
     if (!f.team.empty() && !cfg.teams.empty() && !cfg.team(f.team))
-        throw UsageError("team '" + f.team + "' is not configured", "configured teams are listed under teams: in .incident/config.yaml");
+        throw UsageError("team '" + f.team + "' is not configured",
+                         "configured teams are listed under teams: in .incident/config.yaml");
     if (f.detected_at && *f.detected_at > a.at)
         throw UsageError("--detected-at is later than the time the incident is opened");
     if (f.started_at && *f.started_at > (f.detected_at ? *f.detected_at : a.at))
@@ -119,8 +124,7 @@ Incident open_incident(const std::string& id, const NewIncident& f, const RuleSe
     return inc;
 }
 
-const Event& triage(Incident& inc, const Classification& c, const RuleSet& rules, const Actor& a,
-                    Decision* decision) {
+const Event& triage(Incident& inc, const Classification& c, const RuleSet& rules, const Actor& a, Decision* decision) {
     refuse_if_done(inc, "triaged");
     const Config& cfg = a.config;
     require_on_scale(cfg.impact_scale, c.impact, "impact");
@@ -180,11 +184,11 @@ const Event& set_status(Incident& inc, Status to, const Actor& a, const std::str
             throw TransitionRefused("resolving needs a resolution code and summary",
                                     "use: incident resolve " + id + " --code CODE --summary TEXT");
         case Status::closed:
-            throw TransitionRefused("closing needs confirmation",
-                                    "use: incident close " + id + " --confirmed-by USER");
+            throw TransitionRefused("closing needs confirmation", "use: incident close " + id + " --confirmed-by USER");
         case Status::open:
             throw TransitionRefused(id + " cannot go back to open", "use --status investigating, or add a note");
-        default: break;
+        default:
+            break;
     }
     if (inc.status == Status::resolved)
         throw TransitionRefused(id + " is resolved", "reopen it with: incident reopen " + id);
@@ -208,9 +212,9 @@ const Event& stakeholder_update(Incident& inc, const Actor& a, const std::string
 const Event& add_note(Incident& inc, const Actor& a, const std::string& text, bool contact_attempt) {
     if (text.empty() && !contact_attempt) throw UsageError("a note needs text");
     if (contact_attempt && inc.status != Status::resolved)
-        throw TransitionRefused("contact attempts confirm a resolution, and " + inc.id + " is " +
-                                    std::string(to_string(inc.status)),
-                                "resolve it first: incident resolve " + inc.id + " --code CODE --summary TEXT");
+        throw TransitionRefused(
+            "contact attempts confirm a resolution, and " + inc.id + " is " + std::string(to_string(inc.status)),
+            "resolve it first: incident resolve " + inc.id + " --code CODE --summary TEXT");
     return add_event(inc, make_event(a, contact_attempt ? "contact_attempt" : "note", text));
 }
 
@@ -220,9 +224,9 @@ const Event& assign(Incident& inc, const Actor& a, const std::string& user, cons
     Event e = make_event(a, role.empty() ? "assigned" : "role_handoff");
     std::string previous = role.empty() ? inc.assignee : inc.role(role);
     if (previous == user)
-        throw TransitionRefused(user + " already holds " + (role.empty() ? "the assignment" : "the " + role + " role") +
-                                    " on " + inc.id,
-                                "nothing changed");
+        throw TransitionRefused(
+            user + " already holds " + (role.empty() ? "the assignment" : "the " + role + " role") + " on " + inc.id,
+            "nothing changed");
     if (!role.empty()) e.set("role", role);
     if (!previous.empty()) e.set("from", previous);
     e.set("to", user);
@@ -233,8 +237,8 @@ const Event& assign(Incident& inc, const Actor& a, const std::string& user, cons
     return add_event(inc, std::move(e));
 }
 
-const Event& escalate_functional(Incident& inc, const Actor& a, const std::string& to_tier,
-                                 const std::string& to_team, const std::string& reason, const Attributes& tags) {
+const Event& escalate_functional(Incident& inc, const Actor& a, const std::string& to_tier, const std::string& to_team,
+                                 const std::string& reason, const Attributes& tags) {
     refuse_if_done(inc, "escalated");
     const Config& cfg = a.config;
     std::string tier = to_tier;
@@ -270,9 +274,9 @@ const Event& escalate_hierarchical(Incident& inc, const Actor& a, const std::str
     refuse_if_done(inc, "escalated");
     const Team* team = a.config.team(inc.team);
     if (!team || team->managers.empty())
-        throw TransitionRefused("no manager is configured for team '" + inc.team + "'",
-                                "add teams." + (inc.team.empty() ? std::string("TEAM") : inc.team) +
-                                    ".managers to .incident/config.yaml");
+        throw TransitionRefused(
+            "no manager is configured for team '" + inc.team + "'",
+            "add teams." + (inc.team.empty() ? std::string("TEAM") : inc.team) + ".managers to .incident/config.yaml");
     int level = 0;
     for (const auto& e : inc.timeline)
         if (e.type == "escalated" && e.get("kind") == "hierarchical" && e.get("team") == inc.team) ++level;
@@ -325,11 +329,11 @@ const Event& reopen(Incident& inc, const Actor& a, const std::string& reason) {
 
 const Event& close(Incident& inc, const Actor& a, const CloseRequest& req) {
     const Config& cfg = a.config;
-    if (inc.status == Status::closed)
-        throw TransitionRefused(inc.id + " is already closed", "nothing changed");
+    if (inc.status == Status::closed) throw TransitionRefused(inc.id + " is already closed", "nothing changed");
     if (inc.status != Status::resolved)
-        throw TransitionRefused(inc.id + " is " + std::string(to_string(inc.status)) + "; only resolved incidents can be closed",
-                                "resolve it first: incident resolve " + inc.id + " --code CODE --summary TEXT");
+        throw TransitionRefused(
+            inc.id + " is " + std::string(to_string(inc.status)) + "; only resolved incidents can be closed",
+            "resolve it first: incident resolve " + inc.id + " --code CODE --summary TEXT");
     int attempts = 0;
     if (inc.resolved_at)
         for (const auto& e : inc.timeline)
@@ -344,10 +348,10 @@ const Event& close(Incident& inc, const Actor& a, const CloseRequest& req) {
         throw TransitionRefused(inc.id + " is " + inc.priority + " and needs a postmortem before it is closed",
                                 "write it with: incident postmortem " + inc.id);
     if (needs_postmortem && !req.postmortem_problems.empty())
-        throw TransitionRefused(inc.id + " is " + inc.priority + " and its postmortem is not complete: " +
-                                    join(req.postmortem_problems, "; "),
-                                "finish postmortems/" + inc.id + ".md, then check with: incident postmortem " + inc.id +
-                                    " --check");
+        throw TransitionRefused(
+            inc.id + " is " + inc.priority +
+                " and its postmortem is not complete: " + join(req.postmortem_problems, "; "),
+            "finish postmortems/" + inc.id + ".md, then check with: incident postmortem " + inc.id + " --check");
     if (Config::rank(cfg.close_problem_required_for, inc.priority) >= 0 && inc.problem.empty())
         throw TransitionRefused(inc.id + " is " + inc.priority + " and needs a problem record before it is closed",
                                 "link one with: incident edit " + inc.id + " (problem: PRB-N)");
@@ -382,14 +386,14 @@ const Event& add_action(Incident& inc, const Actor& a, Action action) {
 const Event& complete_action(Incident& inc, const Actor& a, int number) {
     for (auto& x : inc.actions) {
         if (x.id != number) continue;
-        if (x.status == "done") throw TransitionRefused("action item " + std::to_string(number) + " is already done", "nothing changed");
+        if (x.status == "done")
+            throw TransitionRefused("action item " + std::to_string(number) + " is already done", "nothing changed");
         x.status = "done";
         Event e = make_event(a, "action_done", x.title);
         e.set("action", std::to_string(number));
         return add_event(inc, std::move(e));
     }
-    throw NotFound(inc.id + " has no action item " + std::to_string(number),
-                   "incident action list shows them");
+    throw NotFound(inc.id + " has no action item " + std::to_string(number), "incident action list shows them");
 }
 
 }  // namespace incident

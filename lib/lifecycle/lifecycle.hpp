@@ -3,13 +3,13 @@
 // appends a timeline event carrying the actor and the time.
 #pragma once
 
-#include "model/config.hpp"
-#include "model/incident.hpp"
-#include "rules/rules.hpp"
-
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "model/config.hpp"
+#include "model/incident.hpp"
+#include "rules/rules.hpp"
 
 namespace incident {
 
@@ -79,6 +79,5 @@ const Event& close(Incident& inc, const Actor& actor, const CloseRequest& req);
 // Action items: numbered from 1, kept in the incident file.
 const Event& add_action(Incident& inc, const Actor& actor, Action action);
 const Event& complete_action(Incident& inc, const Actor& actor, int number);
-
 
 }  // namespace incident

@@ -1,19 +1,35 @@
 #include "model/config.hpp"
 
+#include <algorithm>
+
 #include "model/errors.hpp"
 #include "model/text.hpp"
 #include "model/yaml_doc.hpp"
-
-#include <algorithm>
 
 namespace incident {
 
 namespace {
 
-const std::vector<std::string> kKnownKeys = {
-    "id_prefix", "scales", "priorities", "matrix", "unknown_errs_high", "sla", "resolution_codes",
-    "tiers", "teams", "default_team", "postmortem", "close", "git", "notify", "rules", "business_hours",
-    "sla_policies", "sla_clock", "notify_delivery", "web_url"};
+const std::vector<std::string> kKnownKeys = {"id_prefix",
+                                             "scales",
+                                             "priorities",
+                                             "matrix",
+                                             "unknown_errs_high",
+                                             "sla",
+                                             "resolution_codes",
+                                             "tiers",
+                                             "teams",
+                                             "default_team",
+                                             "postmortem",
+                                             "close",
+                                             "git",
+                                             "notify",
+                                             "rules",
+                                             "business_hours",
+                                             "sla_policies",
+                                             "sla_clock",
+                                             "notify_delivery",
+                                             "web_url"};
 
 std::vector<std::string> strings(const YAML::Node& n, const std::string& file, const std::string& key) {
     if (n.IsNull()) return {};
@@ -25,13 +41,11 @@ std::vector<std::string> strings(const YAML::Node& n, const std::string& file, c
 
 bool boolean(const YAML::Node& n, const std::string& file, const std::string& key) {
     bool v = false;
-    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v))
-        fail_at(n, file, key + ": expected true or false");
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) fail_at(n, file, key + ": expected true or false");
     return v;
 }
 
-Seconds duration(const YAML::Node& n, const std::string& file, const std::string& key,
-                 Seconds day = Seconds{86400}) {
+Seconds duration(const YAML::Node& n, const std::string& file, const std::string& key, Seconds day = Seconds{86400}) {
     if (n.IsScalar())
         if (auto d = parse_duration(n.Scalar(), day)) return *d;
     fail_at(n, file, key + ": expected a duration such as 15m, 4h or 3d");
@@ -71,8 +85,8 @@ Seconds clock_time(const YAML::Node& n, const std::string& file, const std::stri
     std::string s = n.IsScalar() ? n.Scalar() : "";
     std::size_t colon = s.find(':');
     std::string h = s.substr(0, colon), m = colon == std::string::npos ? "" : s.substr(colon + 1);
-    bool ok = h.size() >= 1 && h.size() <= 2 && all_digits(h) && m.size() == 2 && all_digits(m) &&
-              std::stoi(h) <= 24 && std::stoi(m) <= 59;
+    bool ok = h.size() >= 1 && h.size() <= 2 && all_digits(h) && m.size() == 2 && all_digits(m) && std::stoi(h) <= 24 &&
+              std::stoi(m) <= 59;
     if (!ok) fail_at(n, file, key + ": expected a time of day such as \"09:00\"");
     return Seconds{std::stoi(h) * 3600 + std::stoi(m) * 60};
 }
@@ -88,7 +102,8 @@ void apply_business_hours(BusinessHours& b, const YAML::Node& n, const std::stri
             b.days.clear();
             for (const auto& d : strings(f.second, file, "business_hours.days")) {
                 auto it = std::find(names.begin(), names.end(), d);
-                if (it == names.end()) fail_at(f.second, file, "business_hours.days: '" + d + "' is not one of mon..sun");
+                if (it == names.end())
+                    fail_at(f.second, file, "business_hours.days: '" + d + "' is not one of mon..sun");
                 b.days.push_back(static_cast<unsigned>(it - names.begin()) + 1);
             }
         } else if (k == "start") {
@@ -98,9 +113,11 @@ void apply_business_hours(BusinessHours& b, const YAML::Node& n, const std::stri
         } else if (k == "holidays") {
             b.holidays = strings(f.second, file, "business_hours.holidays");
             for (const auto& h : b.holidays)
-                if (!parse_rfc3339(h + "T00:00:00Z")) fail_at(f.second, file, "business_hours.holidays: '" + h + "' is not a date YYYY-MM-DD");
+                if (!parse_rfc3339(h + "T00:00:00Z"))
+                    fail_at(f.second, file, "business_hours.holidays: '" + h + "' is not a date YYYY-MM-DD");
         } else {
-            fail_at(f.first, file, "business_hours: unknown key '" + k + "' (known: timezone, days, start, end, holidays)");
+            fail_at(f.first, file,
+                    "business_hours: unknown key '" + k + "' (known: timezone, days, start, end, holidays)");
         }
     }
     if (b.end <= b.start) fail_at(n, file, "business_hours: end must be after start");
@@ -202,11 +219,12 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
             else if (name == "template")
                 c.postmortem_template = scalar_at(f.second, file, "postmortem.template");
             else if (name == "meeting_within")
-                c.postmortem_meeting_within =
-                    duration(f.second, file, "postmortem.meeting_within", c.business_hours.end - c.business_hours.start);
+                c.postmortem_meeting_within = duration(f.second, file, "postmortem.meeting_within",
+                                                       c.business_hours.end - c.business_hours.start);
             else
-                fail_at(f.first, file, "postmortem: unknown key '" + name +
-                                        "' (known: required_for, required_to_close, template, meeting_within)");
+                fail_at(f.first, file,
+                        "postmortem: unknown key '" + name +
+                            "' (known: required_for, required_to_close, template, meeting_within)");
         }
     } else if (k == "close") {
         require_map(v, file, k);
@@ -222,8 +240,9 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
             } else if (name == "problem_required_for") {
                 c.close_problem_required_for = strings(f.second, file, "close.problem_required_for");
             } else
-                fail_at(f.first, file, "close: unknown key '" + name +
-                                        "' (known: require_confirmation, contact_attempts, problem_required_for)");
+                fail_at(f.first, file,
+                        "close: unknown key '" + name +
+                            "' (known: require_confirmation, contact_attempts, problem_required_for)");
         }
     } else if (k == "git") {
         require_map(v, file, k);
@@ -326,8 +345,8 @@ void check_config(const Config& c, const std::string& file) {
             if (Config::rank(c.urgency_scale, urgency) < 0)
                 throw InvalidData(where, "matrix." + impact + ": '" + urgency + "' is not on the urgency scale");
             if (Config::rank(c.priorities, priority) < 0)
-                throw InvalidData(where, "matrix." + impact + "." + urgency + ": '" + priority +
-                                             "' is not one of the priorities");
+                throw InvalidData(
+                    where, "matrix." + impact + "." + urgency + ": '" + priority + "' is not one of the priorities");
         }
     }
     for (const auto& [p, _] : c.sla)

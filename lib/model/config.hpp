@@ -3,8 +3,6 @@
 // only the keys it names; flags are applied last by the commands.
 #pragma once
 
-#include "model/time.hpp"
-
 #include <yaml-cpp/yaml.h>
 
 #include <functional>
@@ -13,6 +11,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "model/time.hpp"
 
 namespace incident {
 
@@ -51,15 +51,15 @@ struct Config {
     double sla_at_risk = 0.75;                       // fraction of a target that makes it at risk
     bool sla_pause_when_mitigated = false;           // the resolve clock stops while mitigated
     BusinessHours business_hours;
-    std::vector<std::string> resolution_codes{"fixed", "workaround", "rollback", "duplicate",
-                                              "false-positive", "cancelled"};
+    std::vector<std::string> resolution_codes{"fixed",     "workaround",     "rollback",
+                                              "duplicate", "false-positive", "cancelled"};
     std::vector<std::string> tiers{"L1", "L2", "L3"};
     std::vector<Team> teams;
     std::string default_team;
     std::vector<std::string> postmortem_required_for{"P1", "P2"};
     std::vector<std::string> postmortem_required_to_close{"P1"};
     std::string postmortem_template = "google-sre";
-    Seconds postmortem_meeting_within{5 * 8 * 3600};   // business time after resolution
+    Seconds postmortem_meeting_within{5 * 8 * 3600};      // business time after resolution
     std::vector<std::string> close_problem_required_for;  // priorities that need a problem link to close
     bool close_requires_confirmation = true;
     int close_contact_attempts = 3;

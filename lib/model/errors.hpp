@@ -10,12 +10,12 @@ namespace incident {
 
 enum class ExitCode : int {
     ok = 0,
-    runtime = 1,     // I/O, git, network
-    usage = 2,       // bad flags or arguments
-    not_found = 3,   // no such incident
-    invalid = 4,     // bad YAML, schema violation, rule error
-    refused = 5,     // lifecycle or policy said no
-    check = 6,       // a check found something
+    runtime = 1,    // I/O, git, network
+    usage = 2,      // bad flags or arguments
+    not_found = 3,  // no such incident
+    invalid = 4,    // bad YAML, schema violation, rule error
+    refused = 5,    // lifecycle or policy said no
+    check = 6,      // a check found something
 };
 
 class Error : public std::runtime_error {
@@ -57,8 +57,7 @@ struct Location {
 // Invalid data, located where possible: "file:line:col: message".
 struct InvalidData : Error {
     InvalidData(Location where, std::string message)
-        : Error(ExitCode::invalid, format(where, message)), where_(std::move(where)),
-          detail_(std::move(message)) {}
+        : Error(ExitCode::invalid, format(where, message)), where_(std::move(where)), detail_(std::move(message)) {}
     const Location& where() const { return where_; }
     const std::string& detail() const { return detail_; }
 

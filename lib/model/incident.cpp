@@ -1,17 +1,17 @@
 #include "model/incident.hpp"
 
-#include "model/errors.hpp"
-#include "model/yaml_doc.hpp"
-
 #include <algorithm>
 #include <array>
+
+#include "model/errors.hpp"
+#include "model/yaml_doc.hpp"
 
 namespace incident {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kStatusNames = {
-    "open", "triaged", "investigating", "mitigated", "resolved", "closed"};
+constexpr std::array<std::string_view, 6> kStatusNames = {"open",      "triaged",  "investigating",
+                                                          "mitigated", "resolved", "closed"};
 
 // Reads typed fields out of one mapping, with located errors.
 class Fields {
@@ -45,8 +45,7 @@ public:
         if (!n || n.IsNull()) return std::nullopt;
         if (n.IsScalar())
             if (auto t = parse_rfc3339(n.Scalar())) return t;
-        fail(n, key, "expected an RFC 3339 UTC time such as 2026-11-22T03:04:05Z, found '" +
-                         describe(n) + "'");
+        fail(n, key, "expected an RFC 3339 UTC time such as 2026-11-22T03:04:05Z, found '" + describe(n) + "'");
     }
 
     std::vector<std::string> list(const char* key) const {
@@ -110,8 +109,12 @@ Action action_from_yaml(const YAML::Node& n, const std::string& file) {
 void emit_action(YAML::Emitter& out, const Action& a) {
     out << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "id" << YAML::Value << a.id;
-    for (const auto& [k, v] : {std::pair{"title", &a.title}, {"owner", &a.owner}, {"due", &a.due}, {"type", &a.type},
-                               {"status", &a.status}, {"tracker", &a.tracker}}) {
+    for (const auto& [k, v] : {std::pair{"title", &a.title},
+                               {"owner", &a.owner},
+                               {"due", &a.due},
+                               {"type", &a.type},
+                               {"status", &a.status},
+                               {"tracker", &a.tracker}}) {
         if (v->empty() && std::string_view(k) == "tracker") continue;
         out << YAML::Key << k << YAML::Value;
         emit_text(out, *v);
@@ -122,7 +125,6 @@ void emit_action(YAML::Emitter& out, const Action& a) {
     }
     out << YAML::EndMap;
 }
-
 
 Event event_from_yaml(const YAML::Node& n, const std::string& file) {
     if (!n.IsMap()) throw InvalidData(locate(n, file), "timeline: each event must be a mapping");
@@ -177,7 +179,6 @@ void emit_event(YAML::Emitter& out, const Event& e) {
 nlohmann::ordered_json opt_time_json(const std::optional<Timestamp>& t) {
     return t ? nlohmann::ordered_json(format_rfc3339(*t)) : nlohmann::ordered_json(nullptr);
 }
-
 
 std::string trim_trailing_newlines(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -234,9 +235,7 @@ void Incident::set_role(const std::string& name, const std::string& user) {
     roles.emplace_back(name, user);
 }
 
-bool Incident::has_tag(std::string_view tag) const {
-    return std::find(tags.begin(), tags.end(), tag) != tags.end();
-}
+bool Incident::has_tag(std::string_view tag) const { return std::find(tags.begin(), tags.end(), tag) != tags.end(); }
 
 bool is_manual_priority(const Incident& inc) {
     return !inc.priority.empty() && inc.priority_reason.rfind("manual", 0) == 0;
@@ -246,17 +245,17 @@ std::string manual_priority_reason(const std::string& who) { return "manual: set
 
 const std::vector<std::string>& incident_keys() {
     static const std::vector<std::string> keys = {
-        "id", "uid", "title", "status", "drill", "category", "subcategory", "service", "impact",
-        "urgency", "priority", "priority_reason", "sla_policy", "reporter", "assignee", "team", "tier", "roles",
-        "tags", "related", "problem", "location", "dedup_key", "started_at", "detected_at", "opened_at",
-        "acknowledged_at", "mitigated_at", "resolved_at", "closed_at", "description", "resolution",
-        "actions", "timeline"};
+        "id",          "uid",        "title",           "status",       "drill",       "category",
+        "subcategory", "service",    "impact",          "urgency",      "priority",    "priority_reason",
+        "sla_policy",  "reporter",   "assignee",        "team",         "tier",        "roles",
+        "tags",        "related",    "problem",         "location",     "dedup_key",   "started_at",
+        "detected_at", "opened_at",  "acknowledged_at", "mitigated_at", "resolved_at", "closed_at",
+        "description", "resolution", "actions",         "timeline"};
     return keys;
 }
 
 Incident incident_from_yaml(const YAML::Node& root, const std::string& file) {
-    if (!root.IsMap())
-        throw InvalidData(locate(root, file), "an incident file must be a YAML mapping");
+    if (!root.IsMap()) throw InvalidData(locate(root, file), "an incident file must be a YAML mapping");
     Fields f(root, file);
     Incident inc;
     inc.id = f.str("id");
@@ -269,8 +268,7 @@ Incident incident_from_yaml(const YAML::Node& root, const std::string& file) {
     if (!status)
         f.fail(root["status"] ? root["status"] : root, "status",
                status_text.empty() ? "missing (one of " + status_names() + ")"
-                                   : "unknown value '" + status_text + "' (expected one of " +
-                                         status_names() + ")");
+                                   : "unknown value '" + status_text + "' (expected one of " + status_names() + ")");
     inc.status = *status;
     inc.drill = f.boolean("drill");
     inc.category = f.str("category");
@@ -376,8 +374,10 @@ std::string incident_to_yaml(const Incident& inc) {
     text("urgency", inc.urgency);
     text("priority", inc.priority);
     text("priority_reason", inc.priority_reason);
-    if (!inc.sla_policy.empty()) text("sla_policy", inc.sla_policy);
-    else extras_after("sla_policy");
+    if (!inc.sla_policy.empty())
+        text("sla_policy", inc.sla_policy);
+    else
+        extras_after("sla_policy");
     text("reporter", inc.reporter);
     text("assignee", inc.assignee);
     text("team", inc.team);

@@ -3,16 +3,16 @@
 // not know are kept and written back next to the key they followed.
 #pragma once
 
-#include "model/time.hpp"
-
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "model/time.hpp"
 
 namespace incident {
 
@@ -48,11 +48,11 @@ struct Action {
     int id = 0;
     std::string title;
     std::string owner;
-    std::string due;     // YYYY-MM-DD
-    std::string type;    // mitigate | prevent | process
+    std::string due;              // YYYY-MM-DD
+    std::string type;             // mitigate | prevent | process
     std::string status = "open";  // open | done
-    std::string tracker; // link to the ticket
-    Attributes extra;    // keys the tool does not know, kept
+    std::string tracker;          // link to the ticket
+    Attributes extra;             // keys the tool does not know, kept
 };
 
 // An unknown top-level key, remembered with the key it followed.
@@ -76,8 +76,7 @@ struct Incident {
     std::vector<std::string> tags, related;
     std::string problem, location, dedup_key;
     // started_at: when the impact began, where known (for MTTD).
-    std::optional<Timestamp> started_at, detected_at, opened_at, acknowledged_at, mitigated_at, resolved_at,
-        closed_at;
+    std::optional<Timestamp> started_at, detected_at, opened_at, acknowledged_at, mitigated_at, resolved_at, closed_at;
     std::string description;
     std::optional<Resolution> resolution;
     std::vector<Action> actions;  // postmortem action items

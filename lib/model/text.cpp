@@ -106,9 +106,9 @@ bool is_yaml_real(std::string_view s) {
 
 bool is_yaml_non_string(std::string_view s) {
     static constexpr std::string_view words[] = {
-        "~",    "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes",
-        "YES",  "no",   "No",   "NO",   "on",   "On",   "ON",   "off",   "Off",   "OFF",   "y",   "Y",
-        "n",    "N",    ".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN",  "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"};
+        "~",    "null", "Null", "NULL", "true", "True", "TRUE",  "false", "False", "FALSE", "yes",   "Yes",  "YES",
+        "no",   "No",   "NO",   "on",   "On",   "ON",   "off",   "Off",   "OFF",   "y",     "Y",     "n",    "N",
+        ".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"};
     for (auto w : words)
         if (s == w) return true;
     auto hex = [](char c) { return digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); };

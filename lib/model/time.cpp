@@ -29,14 +29,12 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text) {
     if (text.size() < 20) return std::nullopt;
     auto d = text.substr(0, 10);
     if (d[4] != '-' || d[7] != '-') return std::nullopt;
-    if (!all_digits(d.substr(0, 4)) || !all_digits(d.substr(5, 2)) || !all_digits(d.substr(8, 2)))
-        return std::nullopt;
+    if (!all_digits(d.substr(0, 4)) || !all_digits(d.substr(5, 2)) || !all_digits(d.substr(8, 2))) return std::nullopt;
     char sep = text[10];
     if (sep != 'T' && sep != 't' && sep != ' ') return std::nullopt;
     auto t = text.substr(11, 8);
     if (t[2] != ':' || t[5] != ':') return std::nullopt;
-    if (!all_digits(t.substr(0, 2)) || !all_digits(t.substr(3, 2)) || !all_digits(t.substr(6, 2)))
-        return std::nullopt;
+    if (!all_digits(t.substr(0, 2)) || !all_digits(t.substr(3, 2)) || !all_digits(t.substr(6, 2))) return std::nullopt;
     auto rest = text.substr(19);
     if (!rest.empty() && rest[0] == '.') {
         size_t i = 1;
@@ -62,16 +60,13 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text) {
     if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
     if (ss == 60) ss = 59;  // leap second: clamp rather than refuse
     auto days = date::sys_days{ymd};
-    return Timestamp{std::chrono::duration_cast<Seconds>(days.time_since_epoch()) +
-                     std::chrono::hours{hh} + std::chrono::minutes{mm} + Seconds{ss} -
-                     std::chrono::minutes{offset_minutes}};
+    return Timestamp{std::chrono::duration_cast<Seconds>(days.time_since_epoch()) + std::chrono::hours{hh} +
+                     std::chrono::minutes{mm} + Seconds{ss} - std::chrono::minutes{offset_minutes}};
 }
 
 std::string format_rfc3339(Timestamp t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
 
-std::string format_date(Timestamp t) {
-    return date::format("%Y-%m-%d", date::floor<date::days>(t));
-}
+std::string format_date(Timestamp t) { return date::format("%Y-%m-%d", date::floor<date::days>(t)); }
 
 std::optional<Seconds> parse_duration(std::string_view text, Seconds day) {
     if (text.empty()) return std::nullopt;
@@ -84,12 +79,23 @@ std::optional<Seconds> parse_duration(std::string_view text, Seconds day) {
         long long n = std::stoll(std::string(text.substr(start, i - start)));
         long long unit = 0;
         switch (text[i]) {
-            case 's': unit = 1; break;
-            case 'm': unit = 60; break;
-            case 'h': unit = 3600; break;
-            case 'd': unit = day.count(); break;
-            case 'w': unit = 7 * day.count(); break;
-            default: return std::nullopt;
+            case 's':
+                unit = 1;
+                break;
+            case 'm':
+                unit = 60;
+                break;
+            case 'h':
+                unit = 3600;
+                break;
+            case 'd':
+                unit = day.count();
+                break;
+            case 'w':
+                unit = 7 * day.count();
+                break;
+            default:
+                return std::nullopt;
         }
         total += n * unit;
         ++i;
@@ -101,8 +107,7 @@ std::string format_duration(Seconds d) {
     long long s = d.count();
     std::string sign = s < 0 ? "-" : "";
     if (s < 0) s = -s;
-    long long days = s / 86400, hours = (s % 86400) / 3600, minutes = (s % 3600) / 60,
-              secs = s % 60;
+    long long days = s / 86400, hours = (s % 86400) / 3600, minutes = (s % 3600) / 60, secs = s % 60;
     std::ostringstream out;
     out << sign;
     if (days > 0) {

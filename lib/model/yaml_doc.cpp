@@ -1,10 +1,11 @@
 #include "model/yaml_doc.hpp"
 
-#include "model/text.hpp"
+#include <sys/stat.h>
 
 #include <fstream>
 #include <set>
-#include <sys/stat.h>
+
+#include "model/text.hpp"
 
 namespace incident {
 
@@ -32,12 +33,11 @@ struct Walker {
 
     void walk(const YAML::Node& node, int depth) {
         if (++visited > limits.max_nodes)
-            throw InvalidData(locate(node, file),
-                              "document too large: more than " + std::to_string(limits.max_nodes) +
-                                  " values (alias expansion counted)");
+            throw InvalidData(locate(node, file), "document too large: more than " + std::to_string(limits.max_nodes) +
+                                                      " values (alias expansion counted)");
         if (depth > limits.max_depth)
-            throw InvalidData(locate(node, file), "nesting deeper than " +
-                                                      std::to_string(limits.max_depth) + " levels");
+            throw InvalidData(locate(node, file),
+                              "nesting deeper than " + std::to_string(limits.max_depth) + " levels");
         if (node.IsSequence()) {
             for (const auto& child : node) walk(child, depth + 1);
         } else if (node.IsMap()) {
@@ -46,8 +46,7 @@ struct Walker {
                 if (!kv.first.IsScalar())
                     throw InvalidData(locate(kv.first, file), "mapping keys must be plain strings");
                 if (!seen.insert(kv.first.Scalar()).second)
-                    throw InvalidData(locate(kv.first, file),
-                                      "duplicate key '" + kv.first.Scalar() + "'");
+                    throw InvalidData(locate(kv.first, file), "duplicate key '" + kv.first.Scalar() + "'");
                 walk(kv.second, depth + 1);
             }
         }
@@ -107,8 +106,7 @@ std::string scalar_at(const YAML::Node& node, const std::string& file, const std
 
 YAML::Node load_yaml(std::string_view text, const std::string& file, const YamlLimits& limits) {
     if (text.size() > limits.max_bytes)
-        throw InvalidData(Location{file}, "file too large: " + std::to_string(text.size()) +
-                                              " bytes (the limit is " +
+        throw InvalidData(Location{file}, "file too large: " + std::to_string(text.size()) + " bytes (the limit is " +
                                               std::to_string(limits.max_bytes) + ")");
     if (auto bad = find_invalid_utf8(text); bad != std::string_view::npos)
         throw InvalidData(offset_location(text, bad, file), "invalid UTF-8");
@@ -126,13 +124,11 @@ YAML::Node load_yaml(std::string_view text, const std::string& file, const YamlL
     return root;
 }
 
-YAML::Node load_yaml_file(const std::string& path, const std::string& display,
-                          const YamlLimits& limits) {
+YAML::Node load_yaml_file(const std::string& path, const std::string& display, const YamlLimits& limits) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) throw IoError("cannot read " + display);
     if (static_cast<std::size_t>(st.st_size) > limits.max_bytes)
-        throw InvalidData(Location{display}, "file too large: " + std::to_string(st.st_size) +
-                                                 " bytes (the limit is " +
+        throw InvalidData(Location{display}, "file too large: " + std::to_string(st.st_size) + " bytes (the limit is " +
                                                  std::to_string(limits.max_bytes) + ")");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw IoError("cannot read " + display);
@@ -154,7 +150,9 @@ void emit_node(YAML::Emitter& out, const YAML::Node& node, bool flow) {
     flow = flow || node.Style() == YAML::EmitterStyle::Flow;  // keep the style it was written in
     switch (node.Type()) {
         case YAML::NodeType::Null:
-        case YAML::NodeType::Undefined: out << YAML::Null; return;
+        case YAML::NodeType::Undefined:
+            out << YAML::Null;
+            return;
         case YAML::NodeType::Scalar:
             if (node.Tag() == "?")
                 out << node.Scalar();
@@ -183,7 +181,8 @@ nlohmann::ordered_json yaml_to_json(const YAML::Node& node) {
     using nlohmann::ordered_json;
     switch (node.Type()) {
         case YAML::NodeType::Null:
-        case YAML::NodeType::Undefined: return nullptr;
+        case YAML::NodeType::Undefined:
+            return nullptr;
         case YAML::NodeType::Sequence: {
             ordered_json arr = ordered_json::array();
             for (const auto& child : node) arr.push_back(yaml_to_json(child));
@@ -194,7 +193,8 @@ nlohmann::ordered_json yaml_to_json(const YAML::Node& node) {
             for (const auto& kv : node) obj[kv.first.Scalar()] = yaml_to_json(kv.second);
             return obj;
         }
-        case YAML::NodeType::Scalar: break;
+        case YAML::NodeType::Scalar:
+            break;
     }
     const std::string& s = node.Scalar();
     if (node.Tag() != "!") {  // plain (unquoted) scalar: give it its YAML meaning

@@ -3,14 +3,14 @@
 // duplicate keys) becomes a located InvalidData instead of a crash or a hang.
 #pragma once
 
-#include "model/errors.hpp"
-
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+
+#include "model/errors.hpp"
 
 namespace incident {
 
@@ -25,8 +25,7 @@ struct YamlLimits {
 YAML::Node load_yaml(std::string_view text, const std::string& file, const YamlLimits& limits = {});
 
 // Reads and parses a file; an oversized file is refused before it is read.
-YAML::Node load_yaml_file(const std::string& path, const std::string& display,
-                          const YamlLimits& limits = {});
+YAML::Node load_yaml_file(const std::string& path, const std::string& display, const YamlLimits& limits = {});
 
 // Where a node came from, for error messages.
 Location locate(const YAML::Node& node, const std::string& file);

@@ -1,10 +1,5 @@
 // Sending: libcurl with timeouts and TLS verification, retries with backoff
 // and jitter honouring Retry-After; Standard Webhooks signatures; the outbox.
-#include "model/errors.hpp"
-#include "model/text.hpp"
-#include "notify/notify.hpp"
-#include "store/atomic_file.hpp"
-
 #include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -13,6 +8,11 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+
+#include "model/errors.hpp"
+#include "model/text.hpp"
+#include "notify/notify.hpp"
+#include "store/atomic_file.hpp"
 
 #ifndef INCIDENT_VERSION
 #define INCIDENT_VERSION "0"
@@ -117,7 +117,8 @@ SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env,
         headers.push_back("webhook-id: " + d.id);
         headers.push_back("webhook-timestamp: " + std::to_string(ts));
         auto secret = d.secret_env.empty() ? std::nullopt : env(d.secret_env);
-        if (secret && !secret->empty()) headers.push_back("webhook-signature: " + webhook_signature(*secret, d.id, ts, d.body));
+        if (secret && !secret->empty())
+            headers.push_back("webhook-signature: " + webhook_signature(*secret, d.id, ts, d.body));
     }
     static thread_local std::mt19937 rng{std::random_device{}()};
     for (int attempt = 1; attempt <= s.attempts; ++attempt) {
@@ -135,9 +136,11 @@ SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env,
         res.retryable = code != CURLE_OK || r.status == 429 || r.status >= 500;
         if (!res.retryable || attempt == s.attempts) break;
         std::chrono::milliseconds wait = s.backoff * (1 << (attempt - 1));
-        wait += std::chrono::milliseconds(std::uniform_int_distribution<long>(0, std::max<long>(1, s.backoff.count() / 2))(rng));
+        wait += std::chrono::milliseconds(
+            std::uniform_int_distribution<long>(0, std::max<long>(1, s.backoff.count() / 2))(rng));
         if (r.retry_after)
-            wait = std::chrono::milliseconds(std::min<long>(std::max<long>(*r.retry_after, 0), s.max_retry_after.count()) * 1000);
+            wait = std::chrono::milliseconds(
+                std::min<long>(std::max<long>(*r.retry_after, 0), s.max_retry_after.count()) * 1000);
         sleep(wait);
     }
     return res;
@@ -146,10 +149,17 @@ SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env,
 void Outbox::put(const Delivery& d) const {
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
-    nlohmann::ordered_json j = {{"id", d.id},         {"target", d.target},       {"type", d.type},
-                                {"url_env", d.url_env}, {"secret_env", d.secret_env}, {"event", d.event},
-                                {"incident", d.incident}, {"created_at", d.created_at}, {"attempts", d.attempts},
-                                {"last_error", d.last_error}, {"body", d.body}};
+    nlohmann::ordered_json j = {{"id", d.id},
+                                {"target", d.target},
+                                {"type", d.type},
+                                {"url_env", d.url_env},
+                                {"secret_env", d.secret_env},
+                                {"event", d.event},
+                                {"incident", d.incident},
+                                {"created_at", d.created_at},
+                                {"attempts", d.attempts},
+                                {"last_error", d.last_error},
+                                {"body", d.body}};
     write_file_atomically(dir_ / (d.id + ".json"), j.dump(2) + "\n");
 }
 

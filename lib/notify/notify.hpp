@@ -5,16 +5,15 @@
 // from the environment and never appear in messages.
 #pragma once
 
-#include "model/config.hpp"
-#include "model/incident.hpp"
-
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "model/config.hpp"
+#include "model/incident.hpp"
 
 namespace incident {
 
@@ -22,7 +21,7 @@ struct NotifyTarget {
     std::string name;
     std::string type;  // slack, teams, discord, mattermost, googlechat, webhook
     std::string url_env;
-    std::string secret_env;  // webhook signing key (Standard Webhooks)
+    std::string secret_env;           // webhook signing key (Standard Webhooks)
     std::vector<std::string> events;  // empty: all
     std::string min_priority;
     std::string template_name;
@@ -91,7 +90,7 @@ std::string webhook_signature(const std::string& secret, const std::string& id, 
 class Outbox {
 public:
     explicit Outbox(std::filesystem::path dir) : dir_(std::move(dir)) {}
-    void put(const Delivery& d) const;  // atomic; replaces an entry with the same id
+    void put(const Delivery& d) const;   // atomic; replaces an entry with the same id
     std::vector<Delivery> list() const;  // oldest first
     void remove(const std::string& id) const;
 
@@ -101,7 +100,7 @@ private:
 
 struct NotifyReport {
     std::vector<std::string> sent, queued, skipped;  // "target: reason"
-    std::vector<Delivery> previews;                   // dry runs
+    std::vector<Delivery> previews;                  // dry runs
 };
 
 // Notifies every subscribed target about event `e` of `inc`: sends, and

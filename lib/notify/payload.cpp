@@ -1,8 +1,8 @@
 // Payloads in each chat tool's own format, within its documented limits.
+#include <kainjow/mustache.hpp>
+
 #include "notify/notify.hpp"
 #include "store/store.hpp"
-
-#include <kainjow/mustache.hpp>
 
 namespace incident {
 
@@ -19,7 +19,8 @@ std::string clip(const std::string& s, size_t max) {
         if (count == max) {
             // back off one code point to make room for the ellipsis
             size_t j = i;
-            do --j; while (j > 0 && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80);
+            do --j;
+            while (j > 0 && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80);
             return s.substr(0, j) + "…";
         }
         unsigned char c = static_cast<unsigned char>(s[i]);
@@ -33,10 +34,14 @@ std::string clip(const std::string& s, size_t max) {
 std::string slack_escape(const std::string& s) {
     std::string out;
     for (char c : s) {
-        if (c == '&') out += "&amp;";
-        else if (c == '<') out += "&lt;";
-        else if (c == '>') out += "&gt;";
-        else out += c;
+        if (c == '&')
+            out += "&amp;";
+        else if (c == '<')
+            out += "&lt;";
+        else if (c == '>')
+            out += "&gt;";
+        else
+            out += c;
     }
     return out;
 }
@@ -74,14 +79,15 @@ std::string colour(const Incident& inc) {
 }
 
 struct Content {
-    std::string title;    // "INC-42 Opened: Checkout down"
-    std::string text;     // rendered template
-    std::string link;     // may be empty
+    std::string title;  // "INC-42 Opened: Checkout down"
+    std::string text;   // rendered template
+    std::string link;   // may be empty
     std::vector<std::pair<std::string, std::string>> facts;
 };
 
 Content content(const NotifyTarget& t, const std::string& event, const Incident& inc, const Event& e,
-                const std::string& web_url, const std::string& tmpl_text, const std::function<std::string(const std::string&)>& esc) {
+                const std::string& web_url, const std::string& tmpl_text,
+                const std::function<std::string(const std::string&)>& esc) {
     Content c;
     c.title = inc.id + " " + label(event) + ": " + inc.title;
     if (!web_url.empty()) c.link = web_url + "incidents/" + inc.id + ".yaml";
@@ -110,10 +116,14 @@ Content content(const NotifyTarget& t, const std::string& event, const Incident&
 
 json slack(const Content& c, const Incident&) {
     json fields = json::array();
-    for (const auto& [k, v] : c.facts) fields.push_back({{"type", "mrkdwn"}, {"text", clip("*" + k + "*\n" + slack_escape(v), 2000)}});
+    for (const auto& [k, v] : c.facts)
+        fields.push_back({{"type", "mrkdwn"}, {"text", clip("*" + k + "*\n" + slack_escape(v), 2000)}});
     json blocks = json::array();
-    blocks.push_back({{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", clip(c.title, 150)}, {"emoji", true}}}});
-    blocks.push_back({{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", clip(c.text.empty() ? " " : c.text, 3000)}}}, {"fields", fields}});
+    blocks.push_back(
+        {{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", clip(c.title, 150)}, {"emoji", true}}}});
+    blocks.push_back({{"type", "section"},
+                      {"text", {{"type", "mrkdwn"}, {"text", clip(c.text.empty() ? " " : c.text, 3000)}}},
+                      {"fields", fields}});
     if (!c.link.empty()) {
         json element = {{"type", "mrkdwn"}, {"text", "<" + c.link + "|Open the incident file>"}};
         json context = {{"type", "context"}, {"elements", json::array()}};
@@ -130,8 +140,11 @@ json teams(const Content& c, const Incident& inc) {
                  {"type", "AdaptiveCard"},
                  {"version", "1.4"},
                  {"body", json::array()}};
-    card["body"].push_back({{"type", "TextBlock"}, {"text", clip(markdown_escape(c.title), 500)}, {"weight", "Bolder"},
-                            {"size", "Medium"}, {"wrap", true},
+    card["body"].push_back({{"type", "TextBlock"},
+                            {"text", clip(markdown_escape(c.title), 500)},
+                            {"weight", "Bolder"},
+                            {"size", "Medium"},
+                            {"wrap", true},
                             {"color", inc.priority == "P1" || inc.priority == "P2" ? "Attention" : "Default"}});
     card["body"].push_back({{"type", "TextBlock"}, {"text", clip(c.text, 4000)}, {"wrap", true}});
     card["body"].push_back({{"type", "FactSet"}, {"facts", facts}});
@@ -139,7 +152,8 @@ json teams(const Content& c, const Incident& inc) {
         card["actions"] = json::array();
         card["actions"].push_back({{"type", "Action.OpenUrl"}, {"title", "Open the incident"}, {"url", c.link}});
     }
-    json attachment = {{"contentType", "application/vnd.microsoft.card.adaptive"}, {"contentUrl", nullptr}, {"content", card}};
+    json attachment = {
+        {"contentType", "application/vnd.microsoft.card.adaptive"}, {"contentUrl", nullptr}, {"content", card}};
     json body = {{"type", "message"}, {"attachments", json::array()}};
     body["attachments"].push_back(attachment);
     return body;
@@ -147,7 +161,8 @@ json teams(const Content& c, const Incident& inc) {
 
 json discord(const Content& c, const Incident& inc, const Event& e) {
     json fields = json::array();
-    for (const auto& [k, v] : c.facts) fields.push_back({{"name", k}, {"value", clip(markdown_escape(v), 1024)}, {"inline", true}});
+    for (const auto& [k, v] : c.facts)
+        fields.push_back({{"name", k}, {"value", clip(markdown_escape(v), 1024)}, {"inline", true}});
     // Embed totals must stay under 6000 characters: 256 + 3000 + fields (< 1100).
     json embed = {{"title", clip(c.title, 256)},
                   {"description", clip(c.text, 3000)},
@@ -155,7 +170,8 @@ json discord(const Content& c, const Incident& inc, const Event& e) {
                   {"fields", fields},
                   {"timestamp", format_rfc3339(e.at)}};
     if (!c.link.empty()) embed["url"] = c.link;
-    json body = {{"content", clip(markdown_escape(c.title), 2000)}, {"embeds", json::array()},
+    json body = {{"content", clip(markdown_escape(c.title), 2000)},
+                 {"embeds", json::array()},
                  {"allowed_mentions", {{"parse", json::array()}}}};
     body["embeds"].push_back(embed);
     return body;
@@ -163,9 +179,13 @@ json discord(const Content& c, const Incident& inc, const Event& e) {
 
 json mattermost(const Content& c, const Incident& inc) {
     json fields = json::array();
-    for (const auto& [k, v] : c.facts) fields.push_back({{"short", true}, {"title", k}, {"value", clip(markdown_escape(v), 1000)}});
-    json att = {{"fallback", clip(c.title, 500)}, {"color", colour(inc)}, {"title", clip(c.title, 500)},
-                {"text", clip(c.text, 4000)}, {"fields", fields}};
+    for (const auto& [k, v] : c.facts)
+        fields.push_back({{"short", true}, {"title", k}, {"value", clip(markdown_escape(v), 1000)}});
+    json att = {{"fallback", clip(c.title, 500)},
+                {"color", colour(inc)},
+                {"title", clip(c.title, 500)},
+                {"text", clip(c.text, 4000)},
+                {"fields", fields}};
     if (!c.link.empty()) att["title_link"] = c.link;
     json body = {{"text", clip(markdown_escape(c.title), 4000)}, {"attachments", json::array()}};
     body["attachments"].push_back(att);
@@ -174,7 +194,8 @@ json mattermost(const Content& c, const Incident& inc) {
 
 json googlechat(const Content& c, const Incident&) {
     json widgets = json::array();
-    for (const auto& [k, v] : c.facts) widgets.push_back({{"decoratedText", {{"topLabel", k}, {"text", clip(v, 500)}}}});
+    for (const auto& [k, v] : c.facts)
+        widgets.push_back({{"decoratedText", {{"topLabel", k}, {"text", clip(v, 500)}}}});
     widgets.push_back({{"textParagraph", {{"text", clip(c.text, 3000)}}}});
     if (!c.link.empty()) {
         json button = {{"text", "Open the incident"}, {"onClick", {{"openLink", {{"url", c.link}}}}}};
@@ -205,11 +226,16 @@ Delivery build_delivery(const NotifyTarget& t, const std::string& event, const I
     d.incident = inc.id;
     d.created_at = format_rfc3339(now);
     json body;
-    if (t.type == "slack") body = slack(content(t, event, inc, e, web_url, template_text, slack_escape), inc);
-    else if (t.type == "teams") body = teams(content(t, event, inc, e, web_url, template_text, markdown_escape), inc);
-    else if (t.type == "discord") body = discord(content(t, event, inc, e, web_url, template_text, markdown_escape), inc, e);
-    else if (t.type == "mattermost") body = mattermost(content(t, event, inc, e, web_url, template_text, markdown_escape), inc);
-    else if (t.type == "googlechat") body = googlechat(content(t, event, inc, e, web_url, template_text, plain), inc);
+    if (t.type == "slack")
+        body = slack(content(t, event, inc, e, web_url, template_text, slack_escape), inc);
+    else if (t.type == "teams")
+        body = teams(content(t, event, inc, e, web_url, template_text, markdown_escape), inc);
+    else if (t.type == "discord")
+        body = discord(content(t, event, inc, e, web_url, template_text, markdown_escape), inc, e);
+    else if (t.type == "mattermost")
+        body = mattermost(content(t, event, inc, e, web_url, template_text, markdown_escape), inc);
+    else if (t.type == "googlechat")
+        body = googlechat(content(t, event, inc, e, web_url, template_text, plain), inc);
     else
         body = {{"type", "incident." + event},
                 {"timestamp", format_rfc3339(e.at)},

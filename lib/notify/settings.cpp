@@ -1,17 +1,17 @@
+#include <algorithm>
+
 #include "model/errors.hpp"
 #include "model/text.hpp"
 #include "model/yaml_doc.hpp"
 #include "notify/notify.hpp"
-
-#include <algorithm>
 
 namespace incident {
 
 namespace {
 
 const std::vector<std::string> kTypes = {"slack", "teams", "discord", "mattermost", "googlechat", "webhook"};
-const std::vector<std::string> kEvents = {"opened",   "triaged", "escalated",   "updated",     "resolved",
-                                          "closed",   "postmortem", "sla-at-risk", "sla-breached"};
+const std::vector<std::string> kEvents = {"opened", "triaged",    "escalated",   "updated",     "resolved",
+                                          "closed", "postmortem", "sla-at-risk", "sla-breached"};
 
 Seconds seconds(const YAML::Node& n, const std::string& file, const std::string& key) {
     if (n.IsScalar())
@@ -46,17 +46,19 @@ NotifyTarget parse_target(const YAML::Node& n, const std::string& file, const Co
                 t.events.push_back(ev);
             }
         } else if (k == "url" || k == "secret") {
-            fail_at(kv.first, file, key + ": secrets never go in the repository; name an environment variable with " + k + "_env");
+            fail_at(kv.first, file,
+                    key + ": secrets never go in the repository; name an environment variable with " + k + "_env");
         } else {
-            fail_at(kv.first, file, "notify: unknown key '" + k +
-                                     "' (known: name, type, url_env, secret_env, events, min_priority, template)");
+            fail_at(kv.first, file,
+                    "notify: unknown key '" + k +
+                        "' (known: name, type, url_env, secret_env, events, min_priority, template)");
         }
     }
     if (t.name.empty()) fail_at(n, file, "notify: a target needs a name");
     if (std::find(kTypes.begin(), kTypes.end(), t.type) == kTypes.end())
-        fail_at(n, file, "notify." + t.name + ": type must be one of slack, teams, discord, mattermost, googlechat, webhook");
-    if (!is_identifier(t.url_env))
-        fail_at(n, file, "notify." + t.name + ": url_env must name an environment variable");
+        fail_at(n, file,
+                "notify." + t.name + ": type must be one of slack, teams, discord, mattermost, googlechat, webhook");
+    if (!is_identifier(t.url_env)) fail_at(n, file, "notify." + t.name + ": url_env must name an environment variable");
     if (!t.secret_env.empty() && !is_identifier(t.secret_env))
         fail_at(n, file, "notify." + t.name + ": secret_env must name an environment variable");
     if (!t.min_priority.empty() && Config::rank(cfg.priorities, t.min_priority) < 0)
@@ -91,11 +93,13 @@ NotifySettings notify_settings(const Config& cfg, const std::string& file) {
                 s.delivery.backoff = std::chrono::duration_cast<std::chrono::milliseconds>(
                     seconds(kv.second, file, "notify_delivery.backoff"));
             } else
-                fail_at(kv.first, file, "notify_delivery: unknown key '" + k +
-                                         "' (known: connect_timeout, timeout, attempts, backoff, max_retry_after)");
+                fail_at(kv.first, file,
+                        "notify_delivery: unknown key '" + k +
+                            "' (known: connect_timeout, timeout, attempts, backoff, max_retry_after)");
         }
     }
-    if (auto it = cfg.sections.find("web_url"); it != cfg.sections.end()) s.web_url = scalar_at(it->second, file, "web_url");
+    if (auto it = cfg.sections.find("web_url"); it != cfg.sections.end())
+        s.web_url = scalar_at(it->second, file, "web_url");
     return s;
 }
 

@@ -1,18 +1,17 @@
 #include "postmortem/postmortem.hpp"
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <kainjow/mustache.hpp>
+#include <map>
+#include <set>
+#include <sstream>
+
 #include "model/errors.hpp"
 #include "sla/calendar.hpp"
 #include "sla/sla.hpp"
 #include "store/atomic_file.hpp"
-
-#include <kainjow/mustache.hpp>
-
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <map>
-#include <set>
-#include <sstream>
 
 namespace incident {
 
@@ -37,12 +36,23 @@ std::string cell(const std::string& s) {
     std::string out;
     for (char c : s) {
         switch (c) {
-            case '|': out += "\\|"; break;
-            case '\n': out += ' '; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            default: out += c;
+            case '|':
+                out += "\\|";
+                break;
+            case '\n':
+                out += ' ';
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '&':
+                out += "&amp;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -50,7 +60,8 @@ std::string cell(const std::string& s) {
 
 std::string clock_text(const SlaClock& c) {
     if (c.state == ClockState::none) return "no target";
-    return std::string(to_string(c.state)) + " (" + format_duration(c.elapsed) + " of " + format_duration(c.target) + ")";
+    return std::string(to_string(c.state)) + " (" + format_duration(c.elapsed) + " of " + format_duration(c.target) +
+           ")";
 }
 
 std::string event_details(const Event& e) {
@@ -165,10 +176,10 @@ data build_context(const Incident& inc, const Config& cfg, Timestamp now) {
 
 struct Block {
     std::string name;
-    size_t begin;        // start of the begin marker line
-    size_t body;         // after the begin marker line
-    size_t end;          // start of the end marker line
-    size_t after;        // after the end marker line
+    size_t begin;  // start of the begin marker line
+    size_t body;   // after the begin marker line
+    size_t end;    // start of the end marker line
+    size_t after;  // after the end marker line
 };
 
 std::vector<Block> find_blocks(const std::string& text) {
@@ -273,7 +284,10 @@ std::vector<std::string> check_postmortem(const std::string& text, const Inciden
         while (i < line.size()) {
             if (in_comment) {
                 size_t close = line.find("-->", i);
-                if (close == std::string::npos) { i = line.size(); break; }
+                if (close == std::string::npos) {
+                    i = line.size();
+                    break;
+                }
                 in_comment = false;
                 i = close + 3;
             } else {
@@ -288,8 +302,10 @@ std::vector<std::string> check_postmortem(const std::string& text, const Inciden
     }
     if (!heading.empty()) finish();
     for (const auto& a : inc.actions) {
-        if (a.owner.empty()) problems.push_back("action item " + std::to_string(a.id) + " '" + a.title + "' has no owner");
-        if (a.due.empty()) problems.push_back("action item " + std::to_string(a.id) + " '" + a.title + "' has no due date");
+        if (a.owner.empty())
+            problems.push_back("action item " + std::to_string(a.id) + " '" + a.title + "' has no owner");
+        if (a.due.empty())
+            problems.push_back("action item " + std::to_string(a.id) + " '" + a.title + "' has no due date");
     }
     return problems;
 }

@@ -4,12 +4,12 @@
 // empty required sections and incomplete action items.
 #pragma once
 
-#include "model/config.hpp"
-#include "model/incident.hpp"
-
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "model/config.hpp"
+#include "model/incident.hpp"
 
 namespace incident {
 

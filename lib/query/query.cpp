@@ -1,12 +1,12 @@
 #include "query/query.hpp"
 
-#include "model/errors.hpp"
-#include "model/text.hpp"
-#include "store/store.hpp"
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+
+#include "model/errors.hpp"
+#include "model/text.hpp"
+#include "store/store.hpp"
 
 namespace incident {
 
@@ -36,9 +36,7 @@ Value span_value(const std::optional<Timestamp>& from, const std::optional<Times
     return {true, "", (*to - *from).count(), {}};
 }
 Value count_value(long long n) { return {true, std::to_string(n), n, {}}; }
-Value clock_value(ClockState s) {
-    return {true, std::string(to_string(s)), static_cast<long long>(s), {}};
-}
+Value clock_value(ClockState s) { return {true, std::string(to_string(s)), static_cast<long long>(s), {}}; }
 
 // ---- the expression tree -------------------------------------------------
 
@@ -48,9 +46,9 @@ struct Filter::Node {
     enum class Kind { all, any, negate, compare, tag, truth } kind = Kind::all;
     std::vector<std::shared_ptr<const Node>> children;
     const Field* field = nullptr;
-    std::string op;                // = != < <= > >= ~ !~ in
-    std::vector<Value> operands;   // parsed for the field's kind
-    bool whole_day = false;        // a time compared with a bare date
+    std::string op;               // = != < <= > >= ~ !~ in
+    std::vector<Value> operands;  // parsed for the field's kind
+    bool whole_day = false;       // a time compared with a bare date
     std::string tag;
 };
 
@@ -93,7 +91,8 @@ private:
     static std::string found(const Token& t) { return t.type == Token::Type::end ? "the end" : "'" + t.text + "'"; }
 
     static bool word_char(char c) {
-        return !std::isspace(static_cast<unsigned char>(c)) && std::string_view("()=,!<>~\"'").find(c) == std::string_view::npos;
+        return !std::isspace(static_cast<unsigned char>(c)) &&
+               std::string_view("()=,!<>~\"'").find(c) == std::string_view::npos;
     }
 
     void lex() {
@@ -104,7 +103,9 @@ private:
             if (std::isspace(static_cast<unsigned char>(c))) {
                 ++i;
             } else if (c == '(' || c == ')' || c == ',') {
-                tokens_.push_back({c == '(' ? Token::Type::lparen : c == ')' ? Token::Type::rparen : Token::Type::comma,
+                tokens_.push_back({c == '('   ? Token::Type::lparen
+                                   : c == ')' ? Token::Type::rparen
+                                              : Token::Type::comma,
                                    std::string(1, c), col});
                 ++i;
             } else if (c == '"' || c == '\'') {
@@ -247,7 +248,8 @@ private:
         switch (f.kind) {
             case FieldKind::text:
             case FieldKind::id:
-            case FieldKind::tags: return v;
+            case FieldKind::tags:
+                return v;
             case FieldKind::scale: {
                 const auto& scale = *scale_of(f.name, cfg_);
                 int r = Config::rank(scale, s);
@@ -293,7 +295,8 @@ private:
             case FieldKind::clock: {
                 const auto& states = clock_states();
                 auto it = std::find(states.begin(), states.end(), ascii_lower(s));
-                if (it == states.end()) fail(t, "'" + s + "' is not an SLA state (none, ok, at-risk, breached, met, missed)");
+                if (it == states.end())
+                    fail(t, "'" + s + "' is not an SLA state (none, ok, at-risk, breached, met, missed)");
                 v.number = it - states.begin();
                 return v;
             }
@@ -312,11 +315,13 @@ private:
 bool equal(const Value& have, const Value& want, const Field& f, bool whole_day) {
     switch (f.kind) {
         case FieldKind::text:
-        case FieldKind::id: return ascii_lower(have.text) == ascii_lower(want.text);
+        case FieldKind::id:
+            return ascii_lower(have.text) == ascii_lower(want.text);
         case FieldKind::time:
             if (whole_day) return have.number >= want.number && have.number < want.number + 86400;
             return have.number == want.number;
-        default: return have.number == want.number;
+        default:
+            return have.number == want.number;
     }
 }
 
@@ -344,13 +349,19 @@ bool compare(const Node& n, const Value& have) {
 bool eval(const Node& n, const Summary& s, const Config& cfg, Timestamp now) {
     switch (n.kind) {
         case Node::Kind::all:
-            return std::all_of(n.children.begin(), n.children.end(), [&](const NodePtr& c) { return eval(*c, s, cfg, now); });
+            return std::all_of(n.children.begin(), n.children.end(),
+                               [&](const NodePtr& c) { return eval(*c, s, cfg, now); });
         case Node::Kind::any:
-            return std::any_of(n.children.begin(), n.children.end(), [&](const NodePtr& c) { return eval(*c, s, cfg, now); });
-        case Node::Kind::negate: return !eval(*n.children.front(), s, cfg, now);
-        case Node::Kind::tag: return s.has_tag(n.tag);
-        case Node::Kind::truth: return field_value(s, *n.field, cfg, now).number != 0;
-        case Node::Kind::compare: return compare(n, field_value(s, *n.field, cfg, now));
+            return std::any_of(n.children.begin(), n.children.end(),
+                               [&](const NodePtr& c) { return eval(*c, s, cfg, now); });
+        case Node::Kind::negate:
+            return !eval(*n.children.front(), s, cfg, now);
+        case Node::Kind::tag:
+            return s.has_tag(n.tag);
+        case Node::Kind::truth:
+            return field_value(s, *n.field, cfg, now).number != 0;
+        case Node::Kind::compare:
+            return compare(n, field_value(s, *n.field, cfg, now));
     }
     return false;
 }
@@ -416,26 +427,41 @@ std::string field_names() {
 Value field_value(const Summary& s, const Field& f, const Config& cfg, Timestamp now) {
     const std::string& n = f.name;
     switch (f.kind) {
-        case FieldKind::id: return text_value(s.id);
+        case FieldKind::id:
+            return text_value(s.id);
         case FieldKind::text: {
-            const std::string_view* v = n == "title" ? &s.title : n == "category" ? &s.category : n == "subcategory" ? &s.subcategory
-                                 : n == "service" ? &s.service : n == "team" ? &s.team : n == "assignee" ? &s.assignee
-                                 : n == "reporter" ? &s.reporter : n == "commander" ? &s.commander
-                                 : n == "problem" ? &s.problem : &s.resolution_code;
+            const std::string_view* v = n == "title"         ? &s.title
+                                        : n == "category"    ? &s.category
+                                        : n == "subcategory" ? &s.subcategory
+                                        : n == "service"     ? &s.service
+                                        : n == "team"        ? &s.team
+                                        : n == "assignee"    ? &s.assignee
+                                        : n == "reporter"    ? &s.reporter
+                                        : n == "commander"   ? &s.commander
+                                        : n == "problem"     ? &s.problem
+                                                             : &s.resolution_code;
             return text_value(*v);
         }
         case FieldKind::scale: {
-            std::string_view v = n == "priority" ? s.priority : n == "impact" ? s.impact : n == "urgency" ? s.urgency : s.tier;
+            std::string_view v = n == "priority"  ? s.priority
+                                 : n == "impact"  ? s.impact
+                                 : n == "urgency" ? s.urgency
+                                                  : s.tier;
             if (v.empty()) return {};
             int r = Config::rank(*scale_of(n, cfg), v);
             // Off the scale (a file edited by hand): after every known value.
             return {true, std::string(v), r < 0 ? 1000 : r, {}};
         }
-        case FieldKind::status: return {true, std::string(to_string(s.status)), static_cast<long long>(s.status), {}};
+        case FieldKind::status:
+            return {true, std::string(to_string(s.status)), static_cast<long long>(s.status), {}};
         case FieldKind::time: {
-            const auto& t = n == "started" ? s.started : n == "detected" ? s.detected : n == "opened" ? s.opened
-                          : n == "acknowledged" ? s.acknowledged : n == "mitigated" ? s.mitigated
-                          : n == "resolved" ? s.resolved : s.closed;
+            const auto& t = n == "started"        ? s.started
+                            : n == "detected"     ? s.detected
+                            : n == "opened"       ? s.opened
+                            : n == "acknowledged" ? s.acknowledged
+                            : n == "mitigated"    ? s.mitigated
+                            : n == "resolved"     ? s.resolved
+                                                  : s.closed;
             return time_value(t);
         }
         case FieldKind::duration:
@@ -448,7 +474,8 @@ Value field_value(const Summary& s, const Field& f, const Config& cfg, Timestamp
             if (n == "reopens") return count_value(s.reopens);
             return count_value(std::count_if(s.actions.begin(), s.actions.end(),
                                              [](const ActionSummary& a) { return a.status != "done"; }));
-        case FieldKind::boolean: return {true, s.drill ? "true" : "false", s.drill ? 1 : 0, {}};
+        case FieldKind::boolean:
+            return {true, s.drill ? "true" : "false", s.drill ? 1 : 0, {}};
         case FieldKind::tags: {
             Value v{true, "", 0, {}};
             for (auto t : s.tags) {
@@ -525,10 +552,15 @@ void sort_summaries(std::vector<const Summary*>& rows, const std::vector<SortKey
             if (!x.present) continue;
             int c = 0;
             switch (keys[i].field->kind) {
-                case FieldKind::id: c = id_less(x.text, y.text) ? -1 : id_less(y.text, x.text) ? 1 : 0; break;
+                case FieldKind::id:
+                    c = id_less(x.text, y.text) ? -1 : id_less(y.text, x.text) ? 1 : 0;
+                    break;
                 case FieldKind::text:
-                case FieldKind::tags: c = ascii_lower(x.text).compare(ascii_lower(y.text)); break;
-                default: c = x.number < y.number ? -1 : x.number > y.number ? 1 : 0;
+                case FieldKind::tags:
+                    c = ascii_lower(x.text).compare(ascii_lower(y.text));
+                    break;
+                default:
+                    c = x.number < y.number ? -1 : x.number > y.number ? 1 : 0;
             }
             if (c != 0) return keys[i].descending ? c > 0 : c < 0;
         }

@@ -11,13 +11,13 @@
 // ("4h") and counts. `~` is a case-insensitive substring match.
 #pragma once
 
-#include "index/summary.hpp"
-#include "model/config.hpp"
-
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "index/summary.hpp"
+#include "model/config.hpp"
 
 namespace incident {
 

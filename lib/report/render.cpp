@@ -15,9 +15,13 @@ json opt(const std::optional<double>& v) {
     return std::round(*v * 10) / 10;
 }
 
-json stat_json(const Stat& s) { return {{"n", s.n}, {"mean", opt(s.mean)}, {"median", opt(s.median)}, {"p90", opt(s.p90)}}; }
+json stat_json(const Stat& s) {
+    return {{"n", s.n}, {"mean", opt(s.mean)}, {"median", opt(s.median)}, {"p90", opt(s.p90)}};
+}
 
-json compliance_json(const Compliance& c) { return {{"met", c.met}, {"missed", c.missed}, {"percent", opt(c.percent())}}; }
+json compliance_json(const Compliance& c) {
+    return {{"met", c.met}, {"missed", c.missed}, {"percent", opt(c.percent())}};
+}
 
 json metrics_json(const Metrics& m) {
     return {{"incidents", m.incidents},
@@ -48,8 +52,8 @@ json effort_json(const Effort& e) {
 }
 
 json action_json(const OverdueAction& a) {
-    return {{"incident", a.incident}, {"id", a.id},       {"title", a.title},
-            {"owner", a.owner},       {"due", a.due},     {"days_overdue", a.days_overdue}};
+    return {{"incident", a.incident}, {"id", a.id},   {"title", a.title},
+            {"owner", a.owner},       {"due", a.due}, {"days_overdue", a.days_overdue}};
 }
 
 std::string fixed(double v, int decimals) {
@@ -76,10 +80,11 @@ std::string title_of(const Report& r) {
 }
 
 Table groups_table(const Report& r) {
-    Table t{"Figures" + std::string(r.request.by == GroupBy::none ? "" : " by " + std::string(to_string(r.request.by))),
-            {r.request.by == GroupBy::none ? "" : std::string(to_string(r.request.by)), "incidents", "resolved", "backlog",
-             "backlog age", "MTTD", "MTTA", "MTTR", "MTBF", "respond SLA", "resolve SLA", "escalations", "reopens"},
-            {}};
+    Table t{
+        "Figures" + std::string(r.request.by == GroupBy::none ? "" : " by " + std::string(to_string(r.request.by))),
+        {r.request.by == GroupBy::none ? "" : std::string(to_string(r.request.by)), "incidents", "resolved", "backlog",
+         "backlog age", "MTTD", "MTTA", "MTTR", "MTBF", "respond SLA", "resolve SLA", "escalations", "reopens"},
+        {}};
     auto row = [&](const std::string& key, const Metrics& m) {
         t.rows.push_back({key, std::to_string(m.incidents), std::to_string(m.resolved), std::to_string(m.backlog),
                           human_stat(m.backlog_age), human_stat(m.mttd), human_stat(m.mtta), human_stat(m.mttr),
@@ -93,10 +98,13 @@ Table groups_table(const Report& r) {
 }
 
 Table sla_table(const Report& r) {
-    Table t{"SLA compliance by service", {"service", "respond met", "respond missed", "respond", "resolve met", "resolve missed", "resolve"}, {}};
+    Table t{"SLA compliance by service",
+            {"service", "respond met", "respond missed", "respond", "resolve met", "resolve missed", "resolve"},
+            {}};
     for (const auto& s : r.sla_by_service)
-        t.rows.push_back({s.service, std::to_string(s.respond.met), std::to_string(s.respond.missed), percent(s.respond),
-                          std::to_string(s.resolve.met), std::to_string(s.resolve.missed), percent(s.resolve)});
+        t.rows.push_back({s.service, std::to_string(s.respond.met), std::to_string(s.respond.missed),
+                          percent(s.respond), std::to_string(s.resolve.met), std::to_string(s.resolve.missed),
+                          percent(s.resolve)});
     return t;
 }
 
@@ -179,7 +187,8 @@ std::string chart_weekly(const Report& r) {
             if (it == w.by_priority.end()) continue;
             double h = plot_h * it->second / top;
             y -= h;
-            s += rect(x, y, bar, h, priority_colour(p, r.priorities), w.week + " " + p + ": " + std::to_string(it->second));
+            s += rect(x, y, bar, h, priority_colour(p, r.priorities),
+                      w.week + " " + p + ": " + std::to_string(it->second));
         }
         if (labelled(i, n)) s += text_at(x + bar / 2, H - B + 16, short_week(w.week));
     }
@@ -215,15 +224,16 @@ std::string chart_mttr(const Report& r) {
             if (!v) continue;
             double x = L + slot * (static_cast<double>(i) + 0.5), y = T + plot_h - plot_h * (*v / 3600) / top;
             pts += fixed(x, 1) + "," + fixed(y, 1) + " ";
-            dots += "<circle cx=\"" + fixed(x, 1) + "\" cy=\"" + fixed(y, 1) + "\" r=\"3\" class=\"" + cls + "\"><title>" +
-                    r.weeks[i].week + " " + name + ": " + human(v) + "</title></circle>\n";
+            dots += "<circle cx=\"" + fixed(x, 1) + "\" cy=\"" + fixed(y, 1) + "\" r=\"3\" class=\"" + cls +
+                    "\"><title>" + r.weeks[i].week + " " + name + ": " + human(v) + "</title></circle>\n";
         }
         if (!pts.empty()) s += "<polyline points=\"" + pts + "\" class=\"" + cls + "\" fill=\"none\"/>\n" + dots;
     };
     line([](const Stat& st) { return st.p90; }, "p90", "p90");
     line([](const Stat& st) { return st.median; }, "median", "median");
     for (std::size_t i = 0; i < r.weeks.size(); ++i)
-        if (labelled(i, n)) s += text_at(L + slot * (static_cast<double>(i) + 0.5), H - 10, short_week(r.weeks[i].week));
+        if (labelled(i, n))
+            s += text_at(L + slot * (static_cast<double>(i) + 0.5), H - 10, short_week(r.weeks[i].week));
     s += text_at(W - 150, T + 4, "— median", "start", "median-key");
     s += text_at(W - 80, T + 4, "— p90", "start", "p90-key");
     return s + "</svg>\n";
@@ -267,11 +277,12 @@ std::string chart_sla(const Report& r) {
 }
 
 std::string card(const std::string& label, const std::string& value) {
-    return "<div class=\"card\"><div class=\"v\">" + html_escape(value) + "</div><div class=\"k\">" + html_escape(label) +
-           "</div></div>\n";
+    return "<div class=\"card\"><div class=\"v\">" + html_escape(value) + "</div><div class=\"k\">" +
+           html_escape(label) + "</div></div>\n";
 }
 
-constexpr const char* kCss = R"(body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1c2833;background:#fff}
+constexpr const char* kCss =
+    R"(body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1c2833;background:#fff}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #e5e8e8;padding-bottom:.3rem}
 .meta{color:#566573;font-size:.9rem}
 .cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1.2rem 0}
@@ -357,7 +368,9 @@ std::vector<json> report_to_records(const Report& r) {
     return out;
 }
 
-std::vector<Table> report_tables(const Report& r) { return {groups_table(r), sla_table(r), effort_table(r), actions_table(r)}; }
+std::vector<Table> report_tables(const Report& r) {
+    return {groups_table(r), sla_table(r), effort_table(r), actions_table(r)};
+}
 
 Table report_figures_table(const Report& r) {
     Table t{"", {"group", "incidents", "resolved", "backlog"}, {}};
@@ -368,7 +381,8 @@ Table report_figures_table(const Report& r) {
         for (const char* part : {"met", "missed", "percent"}) t.headers.push_back(std::string(c) + "_" + part);
     for (const char* h : {"escalations_functional", "escalations_hierarchical", "reopens"}) t.headers.push_back(h);
     auto row = [&](const std::string& key, const Metrics& m) {
-        std::vector<std::string> cells = {key, std::to_string(m.incidents), std::to_string(m.resolved), std::to_string(m.backlog)};
+        std::vector<std::string> cells = {key, std::to_string(m.incidents), std::to_string(m.resolved),
+                                          std::to_string(m.backlog)};
         for (const Stat* s : {&m.backlog_age, &m.mttd, &m.mtta, &m.mttr, &m.mtbf}) {
             cells.push_back(std::to_string(s->n));
             for (const auto* v : {&s->mean, &s->median, &s->p90}) cells.push_back(raw(*v));
@@ -404,9 +418,10 @@ std::string report_html(const Report& r) {
                     html_escape(format_rfc3339(r.request.until)) +
                     (r.request.where.empty() ? "" : " · filter <code>" + html_escape(r.request.where) + "</code>") +
                     (r.request.include_drills ? " · drills included" : " · drills excluded") + "</p>\n";
-    s += "<div class=\"cards\">\n" + card("incidents", std::to_string(m.incidents)) + card("open backlog", std::to_string(m.backlog)) +
-         card("MTTA (median)", human(m.mtta.median)) + card("MTTR (median)", human(m.mttr.median)) +
-         card("respond SLA met", percent(m.respond)) + card("resolve SLA met", percent(m.resolve)) +
+    s += "<div class=\"cards\">\n" + card("incidents", std::to_string(m.incidents)) +
+         card("open backlog", std::to_string(m.backlog)) + card("MTTA (median)", human(m.mtta.median)) +
+         card("MTTR (median)", human(m.mttr.median)) + card("respond SLA met", percent(m.respond)) +
+         card("resolve SLA met", percent(m.resolve)) +
          card("escalations", std::to_string(m.escalations_functional + m.escalations_hierarchical)) +
          card("reopened", std::to_string(m.reopens)) + "</div>\n";
     s += "<h2>Incidents per week by priority</h2>\n" + chart_weekly(r);

@@ -2,13 +2,12 @@
 // command decides where they go.
 #pragma once
 
-#include "report/report.hpp"
-#include "report/table.hpp"
-
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
+
+#include "report/report.hpp"
+#include "report/table.hpp"
 
 namespace incident {
 

@@ -23,13 +23,20 @@ std::string month_of(Timestamp t) { return date::format("%Y-%m", t); }
 std::string group_key(const Summary& s, GroupBy by) {
     auto or_none = [](std::string_view v) { return v.empty() ? std::string("(none)") : std::string(v); };
     switch (by) {
-        case GroupBy::none: return "all";
-        case GroupBy::service: return or_none(s.service);
-        case GroupBy::category: return or_none(s.category);
-        case GroupBy::priority: return or_none(s.priority);
-        case GroupBy::team: return or_none(s.team);
-        case GroupBy::month: return s.opened ? month_of(*s.opened) : "(none)";
-        case GroupBy::week: return s.opened ? iso_week(*s.opened) : "(none)";
+        case GroupBy::none:
+            return "all";
+        case GroupBy::service:
+            return or_none(s.service);
+        case GroupBy::category:
+            return or_none(s.category);
+        case GroupBy::priority:
+            return or_none(s.priority);
+        case GroupBy::team:
+            return or_none(s.team);
+        case GroupBy::month:
+            return s.opened ? month_of(*s.opened) : "(none)";
+        case GroupBy::week:
+            return s.opened ? iso_week(*s.opened) : "(none)";
     }
     return "all";
 }
@@ -72,8 +79,11 @@ struct Accumulator {
         std::vector<double> gaps;
         for (auto& [service, list] : by_service) {
             if (service.empty()) continue;  // no service: no failures of one thing to space out
-            auto start = [](const Summary* s) { return s->started ? *s->started : s->detected ? *s->detected : *s->opened; };
-            std::sort(list.begin(), list.end(), [&](const Summary* a, const Summary* b) { return start(a) < start(b); });
+            auto start = [](const Summary* s) {
+                return s->started ? *s->started : s->detected ? *s->detected : *s->opened;
+            };
+            std::sort(list.begin(), list.end(),
+                      [&](const Summary* a, const Summary* b) { return start(a) < start(b); });
             for (std::size_t i = 1; i < list.size(); ++i) {
                 if (!list[i - 1]->resolved) continue;
                 gaps.push_back(std::max(0.0, secs(*list[i - 1]->resolved, start(list[i]))));
@@ -115,13 +125,20 @@ std::optional<GroupBy> parse_group_by(std::string_view t) {
 
 std::string_view to_string(GroupBy g) {
     switch (g) {
-        case GroupBy::none: return "none";
-        case GroupBy::service: return "service";
-        case GroupBy::category: return "category";
-        case GroupBy::priority: return "priority";
-        case GroupBy::team: return "team";
-        case GroupBy::month: return "month";
-        case GroupBy::week: return "week";
+        case GroupBy::none:
+            return "none";
+        case GroupBy::service:
+            return "service";
+        case GroupBy::category:
+            return "category";
+        case GroupBy::priority:
+            return "priority";
+        case GroupBy::team:
+            return "team";
+        case GroupBy::month:
+            return "month";
+        case GroupBy::week:
+            return "week";
     }
     return "none";
 }
@@ -189,8 +206,8 @@ Report build_report(const std::vector<const Summary*>& all, const ReportRequest&
             if (a.status == "done" || a.due.empty() || a.due >= today) continue;
             auto due = parse_time_spec(a.due, req.now);  // a bare date: its midnight
             int late = due ? static_cast<int>((today_days - date::floor<date::days>(*due)).count()) : 0;
-            r.overdue_actions.push_back({std::string(s->id), a.id, std::string(a.title), std::string(a.owner),
-                                         std::string(a.due), late});
+            r.overdue_actions.push_back(
+                {std::string(s->id), a.id, std::string(a.title), std::string(a.owner), std::string(a.due), late});
         }
     }
     std::stable_sort(r.overdue_actions.begin(), r.overdue_actions.end(),

@@ -3,13 +3,13 @@
 // the comments here say the same in short.
 #pragma once
 
-#include "index/summary.hpp"
-#include "model/config.hpp"
-
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "index/summary.hpp"
+#include "model/config.hpp"
 
 namespace incident {
 
@@ -30,14 +30,14 @@ struct Compliance {
 };
 
 struct Metrics {
-    int incidents = 0;   // opened in the period
-    int resolved = 0;    // of those, resolved (by now)
-    int backlog = 0;     // opened before the end of the period and not resolved by then
-    Stat backlog_age;    // end of period - opened, over the backlog
-    Stat mttd;           // detected - started, where both are known
-    Stat mtta;           // acknowledged - opened
-    Stat mttr;           // resolved - opened
-    Stat mtbf;           // next start - previous resolution, same service
+    int incidents = 0;  // opened in the period
+    int resolved = 0;   // of those, resolved (by now)
+    int backlog = 0;    // opened before the end of the period and not resolved by then
+    Stat backlog_age;   // end of period - opened, over the backlog
+    Stat mttd;          // detected - started, where both are known
+    Stat mtta;          // acknowledged - opened
+    Stat mttr;          // resolved - opened
+    Stat mtbf;          // next start - previous resolution, same service
     Compliance respond, resolve;
     int escalations_functional = 0, escalations_hierarchical = 0;
     int reopens = 0;
@@ -92,9 +92,9 @@ struct Report {
     std::vector<ReportGroup> groups;  // empty when not grouped
     std::vector<ReportWeek> weeks;
     std::vector<ServiceCompliance> sla_by_service;
-    std::vector<Effort> effort;  // busiest first
+    std::vector<Effort> effort;                  // busiest first
     std::vector<OverdueAction> overdue_actions;  // most overdue first
-    std::vector<std::string> priorities;  // the scale, for legends
+    std::vector<std::string> priorities;         // the scale, for legends
 };
 
 // `incidents`: already filtered by --where; drills are dropped here unless

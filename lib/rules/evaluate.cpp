@@ -1,11 +1,10 @@
 // Evaluating rules: conditions with their explanation, actions, the matrix
 // as the default rule, floors and ceilings.
-#include "rules/rules.hpp"
-
-#include "model/text.hpp"
-
 #include <algorithm>
 #include <cctype>
+
+#include "model/text.hpp"
+#include "rules/rules.hpp"
 
 namespace incident {
 
@@ -79,7 +78,8 @@ Outcome eval(const Condition& c, const Incident& inc, const Config& cfg) {
             bool ok = ascii_lower(inc.title + "\n" + inc.description).find(c.values.at(0)) != std::string::npos;
             return {ok, "text " + std::string(ok ? "contains" : "lacks") + " '" + c.values.at(0) + "'"};
         }
-        case K::compare: break;
+        case K::compare:
+            break;
     }
     auto value = field_value(inc, c.field);
     if (c.op == "exists") {
@@ -154,7 +154,8 @@ Decision decide(Incident& inc, const RuleSet& rules, const Config& cfg, const st
         }
         floor = more_severe(cfg, floor, a.floor);
         if (!a.ceiling.empty())
-            ceiling = ceiling.empty() ? a.ceiling : (more_severe(cfg, ceiling, a.ceiling) == ceiling ? a.ceiling : ceiling);
+            ceiling =
+                ceiling.empty() ? a.ceiling : (more_severe(cfg, ceiling, a.ceiling) == ceiling ? a.ceiling : ceiling);
         if (!a.sla.empty()) d.sla = a.sla;
         if (a.stop) break;
     }
@@ -202,7 +203,8 @@ Decision decide(Incident& inc, const RuleSet& rules, const Config& cfg, const st
 std::vector<Finding> lint_rules(const RuleSet& rules, const Config& cfg) {
     std::vector<Finding> out;
     auto error = [&](const Location& w, const std::string& m) { out.push_back({w, "error", m}); };
-    auto on_scale = [&](const Location& w, const std::vector<std::string>& scale, const std::string& v, const std::string& what) {
+    auto on_scale = [&](const Location& w, const std::vector<std::string>& scale, const std::string& v,
+                        const std::string& what) {
         if (!v.empty() && Config::rank(scale, v) < 0) error(w, what + " '" + v + "' is not on the configured scale");
     };
     std::function<void(const Condition&, const Rule&)> walk = [&](const Condition& c, const Rule& r) {
@@ -220,7 +222,8 @@ std::vector<Finding> lint_rules(const RuleSet& rules, const Config& cfg) {
     for (const auto& r : rules.rules) {
         if (!names.insert(r.name).second) out.push_back({r.where, "warning", "rule " + r.name + ": duplicate name"});
         if (stopped_always)
-            out.push_back({r.where, "warning", "rule " + r.name + ": unreachable (rule " + stopper + " always matches and stops)"});
+            out.push_back({r.where, "warning",
+                           "rule " + r.name + ": unreachable (rule " + stopper + " always matches and stops)"});
         walk(r.when, r);
         for (const auto& [name, value] : r.then.set) {
             if (name == "impact") on_scale(r.where, cfg.impact_scale, value, "rule " + r.name + ": impact");

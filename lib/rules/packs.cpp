@@ -185,9 +185,10 @@ default_team: security)";
 const std::vector<RulePack>& rule_packs() {
     static const std::vector<RulePack> packs = {
         {"itil", "ITIL service desk: matrix first, classification and routing", kItilRules, kItilTests, kItilTeams},
-        {"sre", "SRE: customer-facing outages, data loss and security first; errs high", kSreRules, kSreTests, kSreTeams},
-        {"security", "Security incident handling: NIST-style types, physical incidents", kSecurityRules,
-         kSecurityTests, kSecurityTeams},
+        {"sre", "SRE: customer-facing outages, data loss and security first; errs high", kSreRules, kSreTests,
+         kSreTeams},
+        {"security", "Security incident handling: NIST-style types, physical incidents", kSecurityRules, kSecurityTests,
+         kSecurityTeams},
     };
     return packs;
 }

@@ -1,34 +1,36 @@
 #include "rules/rule_tests.hpp"
 
-#include "model/yaml_doc.hpp"
-
 #include <algorithm>
+
+#include "model/yaml_doc.hpp"
 
 namespace incident {
 
 namespace {
 
-const std::vector<std::string> kExpectable = {"priority", "team", "tier", "impact", "urgency", "category",
-                                              "subcategory", "sla_policy", "tags"};
+const std::vector<std::string> kExpectable = {"priority", "team",        "tier",       "impact", "urgency",
+                                              "category", "subcategory", "sla_policy", "tags"};
 
 }  // namespace
 
 std::vector<RuleCase> parse_rule_cases(std::string_view text, const std::string& file) {
     YAML::Node root = load_yaml(text, file);
     auto cases = root.IsMap() ? root["cases"] : YAML::Node();
-    if (!cases || !cases.IsSequence())
-        throw InvalidData(locate(root, file), "a rule test file needs a 'cases:' list");
+    if (!cases || !cases.IsSequence()) throw InvalidData(locate(root, file), "a rule test file needs a 'cases:' list");
     std::vector<RuleCase> out;
     for (const auto& c : cases) {
-        if (!c.IsMap()) throw InvalidData(locate(c, file), "each case must be a mapping with name, incident and expect");
+        if (!c.IsMap())
+            throw InvalidData(locate(c, file), "each case must be a mapping with name, incident and expect");
         RuleCase rc;
         rc.where = locate(c, file);
         for (const auto& kv : c) {
             const std::string key = kv.first.Scalar();
             if (key != "name" && key != "incident" && key != "expect")
-                throw InvalidData(locate(kv.first, file), "unknown key '" + key + "' in a case (known: name, incident, expect)");
+                throw InvalidData(locate(kv.first, file),
+                                  "unknown key '" + key + "' in a case (known: name, incident, expect)");
         }
-        rc.name = c["name"] && c["name"].IsScalar() ? c["name"].Scalar() : "case at line " + std::to_string(rc.where.line);
+        rc.name =
+            c["name"] && c["name"].IsScalar() ? c["name"].Scalar() : "case at line " + std::to_string(rc.where.line);
         rc.incident = c["incident"];
         if (!rc.incident || !rc.incident.IsMap())
             throw InvalidData(rc.where, rc.name + ": 'incident' must be a mapping of fields");
@@ -78,7 +80,8 @@ std::vector<CaseResult> run_rule_cases(const std::vector<RuleCase>& cases, const
                 size_t start = 0;
                 while (start <= want.size()) {
                     size_t comma = want.find(',', start);
-                    std::string tag = want.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                    std::string tag =
+                        want.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
                     if (!tag.empty() && !inc.has_tag(tag)) missing += (missing.empty() ? "" : ",") + tag;
                     if (comma == std::string::npos) break;
                     start = comma + 1;

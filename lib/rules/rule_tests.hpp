@@ -2,10 +2,10 @@
 // fields in, expected priority/team/tier/... out.
 #pragma once
 
-#include "rules/rules.hpp"
-
 #include <string>
 #include <vector>
+
+#include "rules/rules.hpp"
 
 namespace incident {
 

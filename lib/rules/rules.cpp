@@ -1,19 +1,19 @@
 #include "rules/rules.hpp"
 
-#include "model/text.hpp"
-#include "model/yaml_doc.hpp"
-
 #include <algorithm>
 #include <cctype>
+
+#include "model/text.hpp"
+#include "model/yaml_doc.hpp"
 
 namespace incident {
 
 namespace {
 
-const std::vector<std::string> kFields = {
-    "id", "title", "status", "drill", "category", "subcategory", "service", "impact", "urgency", "priority",
-    "reporter", "assignee", "team", "tier", "tags", "related", "problem", "location", "dedup_key",
-    "description", "text", "sla_policy"};
+const std::vector<std::string> kFields = {"id",        "title",       "status",  "drill",     "category", "subcategory",
+                                          "service",   "impact",      "urgency", "priority",  "reporter", "assignee",
+                                          "team",      "tier",        "tags",    "related",   "problem",  "location",
+                                          "dedup_key", "description", "text",    "sla_policy"};
 const std::vector<std::string> kOps = {"equals", "in", "matches", "<", "<=", ">", ">=", "exists"};
 const std::vector<std::string> kSettable = {"impact", "urgency", "category", "subcategory", "team", "tier"};
 
@@ -36,7 +36,8 @@ Condition parse_list(Condition::Kind kind, const YAML::Node& n, const std::strin
     Condition c;
     c.kind = kind;
     c.where = locate(n, file);
-    if (!n.IsSequence()) fail_at(n, file, std::string(kind == Condition::Kind::all ? "all" : "any") + ": expected a list of conditions");
+    if (!n.IsSequence())
+        fail_at(n, file, std::string(kind == Condition::Kind::all ? "all" : "any") + ": expected a list of conditions");
     for (const auto& child : n) c.children.push_back(parse_condition(child, file, depth + 1));
     return c;
 }
@@ -44,7 +45,8 @@ Condition parse_list(Condition::Kind kind, const YAML::Node& n, const std::strin
 // {field: F, OP: V} or the shorthand {F: V, G: W} (all equal).
 Condition parse_condition(const YAML::Node& n, const std::string& file, int depth) {
     if (depth > 32) fail_at(n, file, "conditions nested too deeply");
-    if (!n.IsMap() || n.size() == 0) fail_at(n, file, "a condition must be a mapping such as {field: category, equals: network}");
+    if (!n.IsMap() || n.size() == 0)
+        fail_at(n, file, "a condition must be a mapping such as {field: category, equals: network}");
     Condition c;
     c.where = locate(n, file);
     if (n.size() == 1) {
@@ -72,12 +74,15 @@ Condition parse_condition(const YAML::Node& n, const std::string& file, int dept
         c.kind = Condition::Kind::compare;
         c.field = scalar(n["field"], file, "field");
         if (!is_condition_field(c.field))
-            fail_at(n["field"], file, "unknown field '" + c.field + "' (use a standard field, or extra.NAME for a custom key)");
+            fail_at(n["field"], file,
+                    "unknown field '" + c.field + "' (use a standard field, or extra.NAME for a custom key)");
         for (const auto& kv : n) {
             const std::string key = kv.first.Scalar();
             if (key == "field") continue;
             if (std::find(kOps.begin(), kOps.end(), key) == kOps.end() && key != "contains")
-                fail_at(kv.first, file, "unknown condition operator '" + key + "' (known: equals, in, matches, contains, <, <=, >, >=, exists)");
+                fail_at(kv.first, file,
+                        "unknown condition operator '" + key +
+                            "' (known: equals, in, matches, contains, <, <=, >, >=, exists)");
             if (!c.op.empty()) fail_at(kv.first, file, "one operator per condition; combine with all/any");
             c.op = key;
             c.values = scalars(kv.second, file, key);
@@ -88,8 +93,9 @@ Condition parse_condition(const YAML::Node& n, const std::string& file, int dept
                 options.set_log_errors(false);
                 auto re = std::make_shared<const RE2>(c.values.at(0), options);
                 if (!re->ok())
-                    fail_at(kv.second, file, "matches: bad regular expression '" + c.values.at(0) + "': " + re->error() +
-                                                 " (RE2 syntax: no backreferences or look-around)");
+                    fail_at(kv.second, file,
+                            "matches: bad regular expression '" + c.values.at(0) + "': " + re->error() +
+                                " (RE2 syntax: no backreferences or look-around)");
                 c.re = std::move(re);
             }
         }
@@ -101,7 +107,8 @@ Condition parse_condition(const YAML::Node& n, const std::string& file, int dept
     for (const auto& kv : n) {
         const std::string key = kv.first.Scalar();
         if (!is_condition_field(key))
-            fail_at(kv.first, file, "unknown field or operator '" + key + "' (known operators: all, any, not, tag, contains, field)");
+            fail_at(kv.first, file,
+                    "unknown field or operator '" + key + "' (known operators: all, any, not, tag, contains, field)");
         Condition eq;
         eq.kind = Condition::Kind::compare;
         eq.field = key;
@@ -136,8 +143,10 @@ RuleAction parse_action(const YAML::Node& n, const std::string& file) {
             if (!kv.second.IsScalar() || !YAML::convert<bool>::decode(kv.second, a.stop))
                 fail_at(kv.second, file, "stop: expected true or false");
         } else
-            fail_at(kv.first, file, "unknown action '" + key + "' (known: impact, urgency, category, subcategory, team, tier, "
-                                 "tags, notify, priority, priority_floor, priority_ceiling, sla, stop)");
+            fail_at(kv.first, file,
+                    "unknown action '" + key +
+                        "' (known: impact, urgency, category, subcategory, team, tier, "
+                        "tags, notify, priority, priority_floor, priority_ceiling, sla, stop)");
     }
     return a;
 }

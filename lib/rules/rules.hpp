@@ -3,9 +3,7 @@
 // trace that says which rule matched on which condition, and linted.
 #pragma once
 
-#include "model/config.hpp"
-#include "model/errors.hpp"
-#include "model/incident.hpp"
+#include <re2/re2.h>
 
 #include <memory>
 #include <optional>
@@ -13,17 +11,19 @@
 #include <string>
 #include <vector>
 
-#include <re2/re2.h>
+#include "model/config.hpp"
+#include "model/errors.hpp"
+#include "model/incident.hpp"
 
 namespace incident {
 
 struct Condition {
     enum class Kind { all, any, negate, compare, tag, contains };
     Kind kind = Kind::all;
-    std::vector<Condition> children;  // all / any / not
-    std::string field;                // compare
-    std::string op;                   // equals, in, matches, <, <=, >, >=, exists
-    std::vector<std::string> values;  // equals/in/compare operands; tag; contains text
+    std::vector<Condition> children;     // all / any / not
+    std::string field;                   // compare
+    std::string op;                      // equals, in, matches, <, <=, >, >=, exists
+    std::vector<std::string> values;     // equals/in/compare operands; tag; contains text
     std::shared_ptr<const re2::RE2> re;  // matches: RE2, linear in the text (no backtracking)
     Location where;
 };
@@ -74,8 +74,7 @@ struct Decision {
 // Runs the rules over `inc` (changing the fields they set, except those in
 // `locked`), then the impact x urgency matrix, then floors and ceilings.
 // A manual priority is kept. Does not touch status or the timeline.
-Decision decide(Incident& inc, const RuleSet& rules, const Config& config,
-                const std::set<std::string>& locked = {});
+Decision decide(Incident& inc, const RuleSet& rules, const Config& config, const std::set<std::string>& locked = {});
 
 // The value of a field for conditions: known keys, and extra.NAME for
 // unknown keys. nullopt when unset.

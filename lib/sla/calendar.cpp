@@ -1,10 +1,10 @@
 #include "sla/calendar.hpp"
 
-#include "model/errors.hpp"
-
 #include <date/tz.h>
 
 #include <algorithm>
+
+#include "model/errors.hpp"
 
 namespace incident {
 

@@ -2,11 +2,11 @@
 // (weekdays, daily window, holidays, in the configured time zone).
 #pragma once
 
-#include "model/config.hpp"
-#include "model/time.hpp"
-
 #include <set>
 #include <string>
+
+#include "model/config.hpp"
+#include "model/time.hpp"
 
 namespace date {
 class time_zone;

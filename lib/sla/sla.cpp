@@ -1,8 +1,8 @@
 #include "sla/sla.hpp"
 
-#include "sla/calendar.hpp"
-
 #include <algorithm>
+
+#include "sla/calendar.hpp"
 
 namespace incident {
 
@@ -41,7 +41,9 @@ SlaClock measure(const std::string& name, Seconds target, bool business, Timesta
     c.running = !stopped_at;
     std::optional<WorkCalendar> calendar;
     if (business) calendar.emplace(cfg.business_hours);
-    auto span = [&](Timestamp a, Timestamp b) { return calendar ? calendar->working_time(a, b) : (b > a ? b - a : Seconds{0}); };
+    auto span = [&](Timestamp a, Timestamp b) {
+        return calendar ? calendar->working_time(a, b) : (b > a ? b - a : Seconds{0});
+    };
     c.elapsed = span(start, stop);
     for (const auto& p : pauses) {
         c.elapsed -= span(std::max(p.from, start), std::min(p.to, stop));
@@ -73,12 +75,18 @@ bool already(const Incident& inc, const std::string& clock, const std::string& k
 
 std::string_view to_string(ClockState s) {
     switch (s) {
-        case ClockState::none: return "none";
-        case ClockState::ok: return "ok";
-        case ClockState::at_risk: return "at-risk";
-        case ClockState::breached: return "breached";
-        case ClockState::met: return "met";
-        case ClockState::missed: return "missed";
+        case ClockState::none:
+            return "none";
+        case ClockState::ok:
+            return "ok";
+        case ClockState::at_risk:
+            return "at-risk";
+        case ClockState::breached:
+            return "breached";
+        case ClockState::met:
+            return "met";
+        case ClockState::missed:
+            return "missed";
     }
     return "none";
 }
@@ -111,8 +119,8 @@ std::optional<AutoEscalation> plan_auto_escalation(const Incident& inc, const Co
     bool can_go_up = tier + 1 < static_cast<int>(cfg.tiers.size());
     a.functional = can_go_up && !already(inc, c.name, "functional");
     const Team* team = cfg.team(inc.team);
-    a.hierarchical = c.state == ClockState::breached && team && !team->managers.empty() &&
-                     !already(inc, c.name, "hierarchical");
+    a.hierarchical =
+        c.state == ClockState::breached && team && !team->managers.empty() && !already(inc, c.name, "hierarchical");
     if (!a.functional && !a.hierarchical) return std::nullopt;
     a.reason = "SLA " + c.name + " " + std::string(to_string(c.state)) + ": " + format_duration(c.elapsed) + " of " +
                format_duration(c.target) + (c.business_hours ? " business time" : "");

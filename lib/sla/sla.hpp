@@ -4,12 +4,12 @@
 // once stopped. Also the automatic escalation plan built on them.
 #pragma once
 
-#include "model/config.hpp"
-#include "model/incident.hpp"
-
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "model/config.hpp"
+#include "model/incident.hpp"
 
 namespace incident {
 
@@ -17,7 +17,7 @@ enum class ClockState { none, ok, at_risk, breached, met, missed };
 std::string_view to_string(ClockState s);
 
 struct SlaClock {
-    std::string name;  // respond | resolve
+    std::string name;                     // respond | resolve
     ClockState state = ClockState::none;  // none: no target for this priority
     Seconds target{0}, elapsed{0}, remaining{0};
     bool running = false, paused = false, business_hours = false;

@@ -1,14 +1,15 @@
 #include "store/atomic_file.hpp"
 
-#include "model/errors.hpp"
-
-#include <cerrno>
-#include <fstream>
-#include <iterator>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "model/errors.hpp"
 
 namespace incident {
 

@@ -1,13 +1,14 @@
 #include "store/lock.hpp"
 
-#include "model/errors.hpp"
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
-#include <sys/file.h>
 #include <thread>
-#include <unistd.h>
+
+#include "model/errors.hpp"
 
 namespace incident {
 

@@ -1,8 +1,8 @@
 #include "store/repository.hpp"
 
-#include "model/errors.hpp"
-
 #include <fstream>
+
+#include "model/errors.hpp"
 
 namespace incident {
 

@@ -1,9 +1,5 @@
 #include "store/store.hpp"
 
-#include "model/errors.hpp"
-#include "model/yaml_doc.hpp"
-#include "store/atomic_file.hpp"
-
 #include <dirent.h>
 
 #include <algorithm>
@@ -12,6 +8,10 @@
 #include <cstdio>
 #include <fstream>
 #include <random>
+
+#include "model/errors.hpp"
+#include "model/yaml_doc.hpp"
+#include "store/atomic_file.hpp"
 
 namespace incident {
 
@@ -57,8 +57,7 @@ std::string normalise_id(std::string_view text, const std::string& prefix) {
         std::string shown(text.substr(0, 80));
         for (auto& c : shown)
             if (static_cast<unsigned char>(c) < 0x20) c = '?';
-        throw UsageError("'" + shown + "' is not an incident id",
-                         "ids look like " + prefix + "-42 (or just 42)");
+        throw UsageError("'" + shown + "' is not an incident id", "ids look like " + prefix + "-42 (or just 42)");
     }
     return id;
 }
@@ -105,8 +104,7 @@ Incident Store::load(const std::string& id) const {
     std::string display = repo_.relative(p);
     Incident inc = incident_from_yaml(load_yaml_file(p.string(), display), display);
     if (inc.id != id)
-        throw InvalidData(Location{display, 1, 1}, "id: the file says '" + inc.id +
-                                                       "' but its name says '" + id + "'");
+        throw InvalidData(Location{display, 1, 1}, "id: the file says '" + inc.id + "' but its name says '" + id + "'");
     return inc;
 }
 

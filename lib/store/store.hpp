@@ -2,13 +2,13 @@
 // listing and id allocation. Single-incident operations touch one file only.
 #pragma once
 
-#include "model/errors.hpp"
-#include "model/incident.hpp"
-#include "store/repository.hpp"
-
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "model/errors.hpp"
+#include "model/incident.hpp"
+#include "store/repository.hpp"
 
 namespace incident {
 

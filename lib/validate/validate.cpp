@@ -1,22 +1,21 @@
 #include "validate/validate.hpp"
 
-#include "model/errors.hpp"
-#include "model/yaml_doc.hpp"
-#include "rules/rule_tests.hpp"
-#include "store/atomic_file.hpp"
-#include "store/parallel.hpp"
-#include "store/store.hpp"
-
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <sstream>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
-#include <algorithm>
-#include <fstream>
-#include <memory>
-#include <sstream>
+#include "model/errors.hpp"
+#include "model/yaml_doc.hpp"
+#include "rules/rule_tests.hpp"
+#include "store/atomic_file.hpp"
+#include "store/parallel.hpp"
+#include "store/store.hpp"
 
 namespace incident {
 
@@ -72,16 +71,16 @@ void add(std::vector<Finding>& out, const Location& where, const std::string& se
 void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YAML::Node& root, const std::string& display,
                      const std::string& file_id, const Config& cfg, const Repository& repo) {
     auto at = [&](const char* key) { return root[key] ? locate(root[key], display) : Location{display, 1, 1}; };
-    if (inc.id != file_id) add(out, at("id"), "error", "id '" + inc.id + "' does not match the file name (" + file_id + ")");
+    if (inc.id != file_id)
+        add(out, at("id"), "error", "id '" + inc.id + "' does not match the file name (" + file_id + ")");
     // Timestamps in lifecycle order.
     std::vector<std::pair<const char*, std::optional<Timestamp>>> times = {
-        {"started_at", inc.started_at}, {"detected_at", inc.detected_at}, {"opened_at", inc.opened_at}, {"acknowledged_at", inc.acknowledged_at},
-        {"resolved_at", inc.resolved_at}, {"closed_at", inc.closed_at}};
+        {"started_at", inc.started_at},           {"detected_at", inc.detected_at}, {"opened_at", inc.opened_at},
+        {"acknowledged_at", inc.acknowledged_at}, {"resolved_at", inc.resolved_at}, {"closed_at", inc.closed_at}};
     std::pair<const char*, Timestamp> last{nullptr, {}};
     for (const auto& [key, t] : times) {
         if (!t) continue;
-        if (last.first && *t < last.second)
-            add(out, at(key), "error", std::string(key) + " is before " + last.first);
+        if (last.first && *t < last.second) add(out, at(key), "error", std::string(key) + " is before " + last.first);
         last = {key, *t};
     }
     if (inc.mitigated_at && inc.opened_at && *inc.mitigated_at < *inc.opened_at)
@@ -89,16 +88,24 @@ void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YAML:
     if (!inc.opened_at) add(out, at("status"), "warning", "opened_at is missing");
     // Status consistent with timestamps.
     bool done = inc.status == Status::resolved || inc.status == Status::closed;
-    if (done && !inc.resolved_at) add(out, at("status"), "error", "status is " + std::string(to_string(inc.status)) + " but resolved_at is unset");
-    if (done && !inc.resolution) add(out, at("status"), "error", "status is " + std::string(to_string(inc.status)) + " but there is no resolution");
-    if (inc.status == Status::closed && !inc.closed_at) add(out, at("status"), "error", "status is closed but closed_at is unset");
-    if (inc.status != Status::closed && inc.closed_at) add(out, at("closed_at"), "error", "closed_at is set but status is " + std::string(to_string(inc.status)));
-    if (!done && inc.resolved_at) add(out, at("resolved_at"), "error", "resolved_at is set but status is " + std::string(to_string(inc.status)));
+    if (done && !inc.resolved_at)
+        add(out, at("status"), "error",
+            "status is " + std::string(to_string(inc.status)) + " but resolved_at is unset");
+    if (done && !inc.resolution)
+        add(out, at("status"), "error",
+            "status is " + std::string(to_string(inc.status)) + " but there is no resolution");
+    if (inc.status == Status::closed && !inc.closed_at)
+        add(out, at("status"), "error", "status is closed but closed_at is unset");
+    if (inc.status != Status::closed && inc.closed_at)
+        add(out, at("closed_at"), "error", "closed_at is set but status is " + std::string(to_string(inc.status)));
+    if (!done && inc.resolved_at)
+        add(out, at("resolved_at"), "error", "resolved_at is set but status is " + std::string(to_string(inc.status)));
     // References.
     Store store(repo);
     for (size_t i = 0; i < inc.related.size(); ++i) {
         const auto& r = inc.related[i];
-        Location where = root["related"] && root["related"].IsSequence() ? locate(root["related"][i], display) : at("related");
+        Location where =
+            root["related"] && root["related"].IsSequence() ? locate(root["related"][i], display) : at("related");
         if (!is_valid_id(r))
             add(out, where, "error", "related: '" + r + "' is not an incident id");
         else if (!store.exists(r))
@@ -106,7 +113,8 @@ void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YAML:
     }
     // Values on the configured scales.
     auto scale = [&](const char* key, const std::string& v, const std::vector<std::string>& s) {
-        if (!v.empty() && Config::rank(s, v) < 0) add(out, at(key), "error", std::string(key) + " '" + v + "' is not on the configured scale");
+        if (!v.empty() && Config::rank(s, v) < 0)
+            add(out, at(key), "error", std::string(key) + " '" + v + "' is not on the configured scale");
     };
     scale("impact", inc.impact, cfg.impact_scale);
     scale("urgency", inc.urgency, cfg.urgency_scale);
@@ -115,7 +123,8 @@ void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YAML:
     if (!inc.team.empty() && !cfg.teams.empty() && !cfg.team(inc.team))
         add(out, at("team"), "warning", "team '" + inc.team + "' is not configured");
     if (inc.resolution && !inc.resolution->code.empty() && Config::rank(cfg.resolution_codes, inc.resolution->code) < 0)
-        add(out, at("resolution"), "warning", "resolution code '" + inc.resolution->code + "' is not in resolution_codes");
+        add(out, at("resolution"), "warning",
+            "resolution code '" + inc.resolution->code + "' is not in resolution_codes");
     for (size_t i = 1; i < inc.timeline.size(); ++i)
         if (inc.timeline[i].at < inc.timeline[i - 1].at) {
             add(out, locate(root["timeline"][i], display), "warning", "timeline events are out of time order");
@@ -131,16 +140,17 @@ Kind kind_of(const Repository& repo, const fs::path& p) {
     if (canon == fs::weakly_canonical(repo.config_path(), ec)) return Kind::config;
     if (canon == fs::weakly_canonical(repo.rules_path(), ec)) return Kind::rules;
     if (canon == fs::weakly_canonical(repo.rule_tests_path(), ec)) return Kind::rule_tests;
-    if (canon.parent_path() == fs::weakly_canonical(repo.incidents_dir(), ec) && p.extension() == ".yaml") return Kind::incident;
+    if (canon.parent_path() == fs::weakly_canonical(repo.incidents_dir(), ec) && p.extension() == ".yaml")
+        return Kind::incident;
     return Kind::other;
 }
-
 
 void validate_file(std::vector<Finding>& out, const Repository& repo, const Config& cfg, const fs::path& p) {
     std::string display = repo.relative(p);
     Kind kind = kind_of(repo, p);
     if (kind == Kind::other) {
-        add(out, Location{display}, "warning", "not a file incident validates (config, rules, rule tests, incidents/*.yaml)");
+        add(out, Location{display}, "warning",
+            "not a file incident validates (config, rules, rule tests, incidents/*.yaml)");
         return;
     }
     YAML::Node root;
@@ -151,8 +161,8 @@ void validate_file(std::vector<Finding>& out, const Repository& repo, const Conf
         add(out, inv ? inv->where() : Location{display}, "error", inv ? inv->detail() : e.what());
         return;
     }
-    const char* schema_name = kind == Kind::config ? "config.schema.json"
-                              : kind == Kind::rules ? "rules.schema.json"
+    const char* schema_name = kind == Kind::config       ? "config.schema.json"
+                              : kind == Kind::rules      ? "rules.schema.json"
                               : kind == Kind::rule_tests ? "rule-tests.schema.json"
                                                          : "incident.schema.json";
     auto findings = check_schema(root, schema_name, display);
@@ -197,7 +207,8 @@ std::vector<Finding> check_schema(const YAML::Node& doc, const std::string& name
         if (general) continue;
         Finding f{locate(follow(doc, errors[i].context), display), "error",
                   path_text(errors[i].context) + ": " + errors[i].description};
-        if (std::none_of(out.begin(), out.end(), [&](const Finding& x) { return x.message == f.message; })) out.push_back(f);
+        if (std::none_of(out.begin(), out.end(), [&](const Finding& x) { return x.message == f.message; }))
+            out.push_back(f);
     }
     return out;
 }
@@ -208,7 +219,8 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
     auto add_dir = [&](const fs::path& dir) {
         std::vector<fs::path> found;
         for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-            if (it->is_regular_file(ec) && it->path().extension() == ".yaml" && it->path().filename().string()[0] != '.')
+            if (it->is_regular_file(ec) && it->path().extension() == ".yaml" &&
+                it->path().filename().string()[0] != '.')
                 found.push_back(it->path());
         std::sort(found.begin(), found.end());
         files.insert(files.end(), found.begin(), found.end());
@@ -229,7 +241,8 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
         }
     }
     // Files are independent: spread them over the cores, keep the output in file order.
-    for (const auto& name : {"config.schema.json", "rules.schema.json", "rule-tests.schema.json", "incident.schema.json"})
+    for (const auto& name :
+         {"config.schema.json", "rules.schema.json", "rule-tests.schema.json", "incident.schema.json"})
         schema(name);  // parse the schemas once, before any thread reads them
     std::vector<std::vector<Finding>> per_file(files.size());
     parallel_for(files.size(), [&](std::size_t i) { validate_file(per_file[i], repo, cfg, files[i]); });

@@ -4,13 +4,13 @@
 // exist, values on the configured scales). Every finding is located.
 #pragma once
 
-#include "model/config.hpp"
-#include "rules/rules.hpp"
-#include "store/repository.hpp"
-
 #include <map>
 #include <string>
 #include <vector>
+
+#include "model/config.hpp"
+#include "rules/rules.hpp"
+#include "store/repository.hpp"
 
 namespace incident {
 
@@ -23,6 +23,7 @@ std::vector<Finding> check_schema(const YAML::Node& doc, const std::string& sche
 
 // Validates the given paths (files or directories; empty: the whole
 // repository). Paths are relative to the working directory or absolute.
-std::vector<Finding> validate_paths(const Repository& repo, const Config& config, const std::vector<std::string>& paths);
+std::vector<Finding> validate_paths(const Repository& repo, const Config& config,
+                                    const std::vector<std::string>& paths);
 
 }  // namespace incident

@@ -1,12 +1,12 @@
 #include "workspace/workspace.hpp"
 
+#include <fstream>
+
 #include "git/git.hpp"
 #include "model/errors.hpp"
 #include "model/yaml_doc.hpp"
 #include "store/atomic_file.hpp"
 #include "store/lock.hpp"
-
-#include <fstream>
 
 #ifndef INCIDENT_SCHEMA_DIR
 #define INCIDENT_SCHEMA_DIR "/usr/local/share/incident/schemas"
@@ -16,7 +16,6 @@
 namespace incident {
 
 namespace {
-
 
 std::string commit_message(const Config& cfg, const Incident& inc, const Event& e, const std::string& actor) {
     std::string msg = cfg.commit_message;
@@ -51,8 +50,8 @@ void persist(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts,
         return;
     }
     try {
-        git::commit_paths(ws.repo.root.string(), paths,
-                          commit_message(ws.config, r.incident, r.event, opts.actor), opts.actor);
+        git::commit_paths(ws.repo.root.string(), paths, commit_message(ws.config, r.incident, r.event, opts.actor),
+                          opts.actor);
         r.committed = true;
     } catch (const IoError& e) {
         // The incident change is safe on disk; a failed commit must not lose it.
@@ -135,8 +134,7 @@ ChangeResult replace_incident(const Workspace& ws, const std::string& id, const 
 InitResult init_repository(const fs::path& dir, const std::string& preset, const std::string& actor, bool commit) {
     InitResult r;
     const RulePack* pack = preset.empty() ? nullptr : find_pack(preset);
-    if (!preset.empty() && !pack)
-        throw UsageError("no preset named '" + preset + "'", "presets: itil, sre, security");
+    if (!preset.empty() && !pack) throw UsageError("no preset named '" + preset + "'", "presets: itil, sre, security");
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) throw IoError("cannot create " + dir.string() + ": " + ec.message());
@@ -158,7 +156,8 @@ InitResult init_repository(const fs::path& dir, const std::string& preset, const
     auto schema_line = [](const char* name) {
         return std::string("# yaml-language-server: $schema=") + INCIDENT_SCHEMA_DIR + "/" + name + "\n";
     };
-    write_file_atomically(repo.config_path(), schema_line("config.schema.json") + default_config_text(pack ? pack->teams : ""));
+    write_file_atomically(repo.config_path(),
+                          schema_line("config.schema.json") + default_config_text(pack ? pack->teams : ""));
     // A writer killed between creating its temporary and renaming it leaves
     // ".NAME.tmp.XXXXXX" behind; keep such leftovers out of git.
     const std::string ignore = "# temporaries of interrupted atomic writes\n.*.tmp.*\n";
@@ -167,10 +166,13 @@ InitResult init_repository(const fs::path& dir, const std::string& preset, const
     r.created = {".incident/config.yaml", "incidents/.gitignore", "postmortems/.gitignore"};
     if (pack) {
         write_file_atomically(repo.rules_path(),
-                              schema_line("rules.schema.json") + std::string("# Prioritisation rules, evaluated in order after the included pack's.\n"
-                                          "# See man incident-rules. Test them with: incident rules test\n"
-                                          "include: [") + pack->name + "]\nrules: []\n");
-        write_file_atomically(repo.rule_tests_path(), schema_line("rule-tests.schema.json") + "# Rule test cases for the " + pack->name +
+                              schema_line("rules.schema.json") +
+                                  std::string("# Prioritisation rules, evaluated in order after the included pack's.\n"
+                                              "# See man incident-rules. Test them with: incident rules test\n"
+                                              "include: [") +
+                                  pack->name + "]\nrules: []\n");
+        write_file_atomically(repo.rule_tests_path(), schema_line("rule-tests.schema.json") +
+                                                          "# Rule test cases for the " + pack->name +
                                                           " pack; add your own below.\n" + pack->tests);
         r.created.push_back(".incident/rules.yaml");
         r.created.push_back(".incident/rules-tests.yaml");

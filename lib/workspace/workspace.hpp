@@ -3,16 +3,16 @@
 // save atomically, commit — so commands never hand-roll that sequence.
 #pragma once
 
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
 #include "model/config.hpp"
 #include "model/incident.hpp"
 #include "notify/notify.hpp"
 #include "rules/rules.hpp"
 #include "store/store.hpp"
-
-#include <chrono>
-#include <functional>
-#include <string>
-#include <vector>
 
 namespace incident {
 
@@ -36,8 +36,8 @@ fs::path user_config_path(const EnvLookup& env);
 
 struct ChangeOptions {
     std::string actor;
-    bool commit = true;     // git auto-commit (also needs config.auto_commit)
-    bool dry_run = false;   // compute and return, write nothing
+    bool commit = true;    // git auto-commit (also needs config.auto_commit)
+    bool dry_run = false;  // compute and return, write nothing
     std::chrono::milliseconds lock_timeout{30000};
 };
 

@@ -1,8 +1,9 @@
 #include "model/config.hpp"
-#include "model/errors.hpp"
-#include "model/yaml_doc.hpp"
 
 #include <doctest/doctest.h>
+
+#include "model/errors.hpp"
+#include "model/yaml_doc.hpp"
 
 using namespace incident;
 

@@ -1,8 +1,9 @@
-#include "model/errors.hpp"
 #include "model/incident.hpp"
-#include "model/yaml_doc.hpp"
 
 #include <doctest/doctest.h>
+
+#include "model/errors.hpp"
+#include "model/yaml_doc.hpp"
 
 using namespace incident;
 
@@ -52,9 +53,7 @@ timeline:
 )";
 }  // namespace
 
-TEST_CASE("a canonical file round-trips byte for byte") {
-    CHECK(incident_to_yaml(parse(kFull)) == kFull);
-}
+TEST_CASE("a canonical file round-trips byte for byte") { CHECK(incident_to_yaml(parse(kFull)) == kFull); }
 
 TEST_CASE("fields are typed") {
     Incident inc = parse(kFull);

@@ -1,13 +1,13 @@
 #include "index/index.hpp"
-#include "store/repository.hpp"
-#include "test_context.hpp"
 
 #include <doctest/doctest.h>
-
 #include <fcntl.h>
 #include <sys/stat.h>
 
 #include <fstream>
+
+#include "store/repository.hpp"
+#include "test_context.hpp"
 
 using namespace incident;
 using incident::test::TestContext;

@@ -1,7 +1,8 @@
 #include "lifecycle/lifecycle.hpp"
-#include "model/errors.hpp"
 
 #include <doctest/doctest.h>
+
+#include "model/errors.hpp"
 
 using namespace incident;
 
@@ -72,13 +73,20 @@ TEST_CASE("status changes: the table of allowed and refused moves") {
         S from, to;
         bool allowed;
     } cases[] = {
-        {S::open, S::triaged, true},           {S::open, S::investigating, true},
-        {S::open, S::mitigated, true},         {S::triaged, S::investigating, true},
-        {S::investigating, S::mitigated, true}, {S::mitigated, S::investigating, true},
-        {S::investigating, S::triaged, false}, {S::open, S::open, false},
-        {S::investigating, S::open, false},    {S::open, S::resolved, false},
-        {S::open, S::closed, false},           {S::resolved, S::investigating, false},
-        {S::closed, S::investigating, false},  {S::mitigated, S::mitigated, false},
+        {S::open, S::triaged, true},
+        {S::open, S::investigating, true},
+        {S::open, S::mitigated, true},
+        {S::triaged, S::investigating, true},
+        {S::investigating, S::mitigated, true},
+        {S::mitigated, S::investigating, true},
+        {S::investigating, S::triaged, false},
+        {S::open, S::open, false},
+        {S::investigating, S::open, false},
+        {S::open, S::resolved, false},
+        {S::open, S::closed, false},
+        {S::resolved, S::investigating, false},
+        {S::closed, S::investigating, false},
+        {S::mitigated, S::mitigated, false},
     };
     for (const auto& c : cases) {
         CAPTURE(to_string(c.from));

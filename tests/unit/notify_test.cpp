@@ -1,9 +1,10 @@
-#include "model/errors.hpp"
-#include "model/yaml_doc.hpp"
 #include "notify/notify.hpp"
-#include "test_context.hpp"
 
 #include <doctest/doctest.h>
+
+#include "model/errors.hpp"
+#include "model/yaml_doc.hpp"
+#include "test_context.hpp"
 
 using namespace incident;
 using incident::test::TestContext;
@@ -22,10 +23,14 @@ TEST_CASE("timeline events map to notification events") {
         const char* automatic;
         const char* expect;
     } cases[] = {
-        {"opened", "", "", "opened"},       {"acknowledged", "", "", "updated"},
-        {"note", "", "", ""},               {"escalated", "functional", "", "escalated"},
-        {"escalated", "functional", "sla", "sla-at-risk"}, {"escalated", "hierarchical", "sla", "sla-breached"},
-        {"closed", "", "", "closed"},       {"action_added", "", "", ""},
+        {"opened", "", "", "opened"},
+        {"acknowledged", "", "", "updated"},
+        {"note", "", "", ""},
+        {"escalated", "functional", "", "escalated"},
+        {"escalated", "functional", "sla", "sla-at-risk"},
+        {"escalated", "hierarchical", "sla", "sla-breached"},
+        {"closed", "", "", "closed"},
+        {"action_added", "", "", ""},
     };
     for (const auto& c : cases) {
         Event e;
@@ -50,9 +55,12 @@ TEST_CASE("settings: located errors, no secrets in the repository") {
     };
     CHECK(error_of("notify:\n  - {name: a, type: slack, url_env: A}\n") == "");
     CHECK(error_of("notify:\n  - {name: a, type: irc, url_env: A}\n").find("type must be one of") != std::string::npos);
-    CHECK(error_of("notify:\n  - {name: a, type: slack, url: https://x}\n").find("secrets never go") != std::string::npos);
-    CHECK(error_of("notify:\n  - {name: a, type: slack, url_env: 'bad name'}\n").find("url_env must name") != std::string::npos);
-    CHECK(error_of("notify:\n  - {name: a, type: slack, url_env: A, events: [exploded]}\n").find("unknown event") != std::string::npos);
+    CHECK(error_of("notify:\n  - {name: a, type: slack, url: https://x}\n").find("secrets never go") !=
+          std::string::npos);
+    CHECK(error_of("notify:\n  - {name: a, type: slack, url_env: 'bad name'}\n").find("url_env must name") !=
+          std::string::npos);
+    CHECK(error_of("notify:\n  - {name: a, type: slack, url_env: A, events: [exploded]}\n").find("unknown event") !=
+          std::string::npos);
     CHECK(error_of("notify_delivery: {attempts: 50}\n").find("attempts: expected 1 to 10") != std::string::npos);
 }
 
@@ -95,8 +103,9 @@ TEST_CASE("outbox: put, list in order, replace, remove; unset URL is not sent") 
     REQUIRE(box.list().size() == 1);
     CHECK(box.list()[0].attempts == 3);
     a.url_env = "NOT_SET_ANYWHERE";
-    auto r = send_delivery(a, DeliverySettings{}, [](const std::string&) { return std::nullopt; }, Timestamp{},
-                           [](std::chrono::milliseconds) {});
+    auto r = send_delivery(
+        a, DeliverySettings{}, [](const std::string&) { return std::nullopt; }, Timestamp{},
+        [](std::chrono::milliseconds) {});
     CHECK_FALSE(r.delivered);
     CHECK(r.error == "NOT_SET_ANYWHERE is not set");
 }

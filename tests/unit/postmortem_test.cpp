@@ -1,7 +1,8 @@
-#include "model/errors.hpp"
 #include "postmortem/postmortem.hpp"
 
 #include <doctest/doctest.h>
+
+#include "model/errors.hpp"
 
 using namespace incident;
 
@@ -13,7 +14,8 @@ TEST_CASE("merge refreshes generated blocks and keeps everything else") {
         "<!-- incident:begin b -->\nold B\n<!-- incident:end b -->\ntrailing human text\n";
     std::string fresh =
         "<!-- incident:begin a -->\nnew A\n<!-- incident:end a -->\n## Notes\n"
-        "<!-- incident:begin b -->\nnew B\n<!-- incident:end b -->\n<!-- incident:begin c -->\nnew C\n<!-- incident:end c -->\n";
+        "<!-- incident:begin b -->\nnew B\n<!-- incident:end b -->\n<!-- incident:begin c -->\nnew C\n<!-- "
+        "incident:end c -->\n";
     std::string merged = merge_postmortem(existing, fresh);
     CHECK(merged ==
           "<!-- incident:begin a -->\nnew A\n<!-- incident:end a -->\n## Notes\nhuman line\n"

@@ -1,7 +1,8 @@
-#include "model/errors.hpp"
 #include "query/query.hpp"
 
 #include <doctest/doctest.h>
+
+#include "model/errors.hpp"
 
 using namespace incident;
 
@@ -53,18 +54,47 @@ TEST_CASE("comparisons understand each field's kind") {
         bool expected;
     };
     for (auto [expr, expected] : std::initializer_list<Case>{
-             {"priority<=P2", true}, {"priority<P2", false}, {"priority>P1", true}, {"priority=P2", true},
-             {"priority>=P3", false}, {"impact<=medium", true}, {"impact>high", false}, {"urgency=medium", true},
-             {"tier>L1", true}, {"status<resolved", true}, {"status>=mitigated", false}, {"status!=closed", true},
-             {"service in (checkout, payments)", true}, {"service not in (checkout)", false},
-             {"service=CHECKOUT", true}, {"title~\"LATENCY\"", true}, {"title!~latency", false},
-             {"tag:customer-facing", true}, {"tag:security", false}, {"age>4h", true}, {"age>=7h", false},
-             {"tta<15m", true}, {"tta=12m", true}, {"ttr>0s", false}, {"ttr!=1h", true},
-             {"opened>=2026-11-20", true}, {"opened>2026-11-20", false}, {"opened<=2026-11-20", true},
-             {"opened=2026-11-20", true}, {"opened<2026-11-20T10:00:00Z", false}, {"opened>=-1d", true},
-             {"resolved>=2026-01-01", false}, {"resolved!=2026-01-01", true}, {"escalations=1", true},
-             {"reopens>0", false}, {"drill", false}, {"not drill", true}, {"drill=false", true},
-             {"assignee=\"\"", false}, {"problem=\"\"", true}, {"sla=none", true},
+             {"priority<=P2", true},
+             {"priority<P2", false},
+             {"priority>P1", true},
+             {"priority=P2", true},
+             {"priority>=P3", false},
+             {"impact<=medium", true},
+             {"impact>high", false},
+             {"urgency=medium", true},
+             {"tier>L1", true},
+             {"status<resolved", true},
+             {"status>=mitigated", false},
+             {"status!=closed", true},
+             {"service in (checkout, payments)", true},
+             {"service not in (checkout)", false},
+             {"service=CHECKOUT", true},
+             {"title~\"LATENCY\"", true},
+             {"title!~latency", false},
+             {"tag:customer-facing", true},
+             {"tag:security", false},
+             {"age>4h", true},
+             {"age>=7h", false},
+             {"tta<15m", true},
+             {"tta=12m", true},
+             {"ttr>0s", false},
+             {"ttr!=1h", true},
+             {"opened>=2026-11-20", true},
+             {"opened>2026-11-20", false},
+             {"opened<=2026-11-20", true},
+             {"opened=2026-11-20", true},
+             {"opened<2026-11-20T10:00:00Z", false},
+             {"opened>=-1d", true},
+             {"resolved>=2026-01-01", false},
+             {"resolved!=2026-01-01", true},
+             {"escalations=1", true},
+             {"reopens>0", false},
+             {"drill", false},
+             {"not drill", true},
+             {"drill=false", true},
+             {"assignee=\"\"", false},
+             {"problem=\"\"", true},
+             {"sla=none", true},
          })
         CHECK_MESSAGE(match(expr) == expected, expr);
 }
@@ -73,9 +103,10 @@ TEST_CASE("and binds tighter than or; not and parentheses") {
     CHECK(match("priority=P1 or service=checkout and tag:customer-facing"));
     CHECK_FALSE(match("(priority=P1 or service=checkout) and tag:security"));
     CHECK(match("not (priority=P1 or status=closed)"));
-    CHECK(match("priority<=P2 and status!=closed and service in (checkout, payments) and tag:customer-facing and "
-                "opened>=2026-01-01 and title~\"latency\""));
-    CHECK(match("PRIORITY<=P2 AND NOT drill"));  // keywords and field names in any case
+    CHECK(
+        match("priority<=P2 and status!=closed and service in (checkout, payments) and tag:customer-facing and "
+              "opened>=2026-01-01 and title~\"latency\""));
+    CHECK(match("PRIORITY<=P2 AND NOT drill"));          // keywords and field names in any case
     CHECK_THROWS_AS(match("priority<=p2"), UsageError);  // scale values as configured
 }
 
@@ -99,7 +130,8 @@ TEST_CASE("mistakes name the column") {
     CHECK(error_of("age>soon").find("column 5: 'soon' is not a duration") != std::string::npos);
     CHECK(error_of("opened>=yesterday").find("'yesterday' is not a time") != std::string::npos);
     CHECK(error_of("(status=open").find("column 13: expected ')'") != std::string::npos);
-    CHECK(error_of("status=open status=closed").find("column 13: expected 'and', 'or' or the end") != std::string::npos);
+    CHECK(error_of("status=open status=closed").find("column 13: expected 'and', 'or' or the end") !=
+          std::string::npos);
     CHECK(error_of("status ! open").find("column 8") != std::string::npos);
     CHECK(error_of("").find("empty") != std::string::npos);
     CHECK(error_of("service in checkout").find("expected '(' after 'in'") != std::string::npos);

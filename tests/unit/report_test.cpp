@@ -1,8 +1,9 @@
-#include "report/render.hpp"
 #include "report/report.hpp"
-#include "report/table.hpp"
 
 #include <doctest/doctest.h>
+
+#include "report/render.hpp"
+#include "report/table.hpp"
 
 using namespace incident;
 
@@ -60,8 +61,12 @@ TEST_CASE("figures over a period: MTTA, MTTR, MTBF, backlog, drills, SLA, groups
     all[0].actions = {{1, "Add alert", "bob", "2026-11-05", "open"}, {2, "Done one", "bob", "2026-11-01", "done"}};
     std::vector<const Summary*> rows;
     for (const auto& s : all) rows.push_back(&s);
-    ReportRequest req{at("2026-11-01T00:00:00Z"), at("2026-11-08T00:00:00Z"), at("2026-11-10T00:00:00Z"),
-                      GroupBy::service, false, ""};
+    ReportRequest req{at("2026-11-01T00:00:00Z"),
+                      at("2026-11-08T00:00:00Z"),
+                      at("2026-11-10T00:00:00Z"),
+                      GroupBy::service,
+                      false,
+                      ""};
     Report r = build_report(rows, req, cfg);
     const Metrics& m = r.total;
     CHECK(m.incidents == 3);

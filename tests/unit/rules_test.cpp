@@ -1,8 +1,9 @@
-#include "lifecycle/lifecycle.hpp"
-#include "rules/rule_tests.hpp"
 #include "rules/rules.hpp"
 
 #include <doctest/doctest.h>
+
+#include "lifecycle/lifecycle.hpp"
+#include "rules/rule_tests.hpp"
 
 using namespace incident;
 
@@ -65,7 +66,8 @@ TEST_CASE("actions, matrix, floors win over ceilings, manual is kept") {
   - {name: up, when: {tag: a}, then: {impact: high, team: sre, tags: [x]}}
   - {name: cap, when: {tag: b}, then: {priority_ceiling: P4}}
   - {name: floor, when: {tag: c}, then: {priority_floor: P2}}
-)", "r.yaml");
+)",
+                             "r.yaml");
     Incident inc = incident_of("tags: [a], urgency: low");
     Decision d = decide(inc, rs, cfg);
     CHECK(d.priority == "P3");
@@ -99,7 +101,8 @@ TEST_CASE("lint: scales, teams, unreachable rules") {
     RuleSet rs = parse_rules(R"(rules:
   - {name: all, then: {stop: true}}
   - {name: after, when: {field: impact, equals: huge}, then: {team: nobody, priority_floor: P9}}
-)", "r.yaml");
+)",
+                             "r.yaml");
     cfg.teams = {Team{"sre", {}, {}}};
     auto findings = lint_rules(rs, cfg);
     std::string all;
@@ -122,7 +125,8 @@ TEST_CASE("every shipped pack passes its own cases, and a wrong case fails with 
     }
     RuleSet sre = parse_rules("include: [sre]", "t");
     auto bad = run_rule_cases(
-        parse_rule_cases("cases: [{name: wrong, incident: {title: x, impact: low, urgency: low}, expect: {priority: P1}}]", "t"),
+        parse_rule_cases(
+            "cases: [{name: wrong, incident: {title: x, impact: low, urgency: low}, expect: {priority: P1}}]", "t"),
         sre, cfg);
     REQUIRE(bad.size() == 1);
     CHECK_FALSE(bad[0].passed);
@@ -143,7 +147,8 @@ TEST_CASE("matches runs in linear time and refuses what RE2 cannot do") {
     }
     CHECK(error_of("rules:\n  - name: r\n    when: {field: title, matches: '(a)\\1'}\n")
               .find("no backreferences or look-around") != std::string::npos);
-    RuleSet icase = parse_rules("rules:\n  - {name: r, when: {field: title, matches: 'SLOW'}, then: {priority: P1}}\n", "r");
+    RuleSet icase =
+        parse_rules("rules:\n  - {name: r, when: {field: title, matches: 'SLOW'}, then: {priority: P1}}\n", "r");
     Incident slow = incident_of("impact: low, urgency: low");
     slow.title = "it is slow";
     CHECK(decide(slow, icase, cfg).priority == "P1");

@@ -1,8 +1,9 @@
-#include "lifecycle/lifecycle.hpp"
-#include "sla/calendar.hpp"
 #include "sla/sla.hpp"
 
 #include <doctest/doctest.h>
+
+#include "lifecycle/lifecycle.hpp"
+#include "sla/calendar.hpp"
 
 using namespace incident;
 

@@ -1,10 +1,11 @@
+#include "store/store.hpp"
+
+#include <doctest/doctest.h>
+
 #include "model/errors.hpp"
 #include "store/atomic_file.hpp"
 #include "store/lock.hpp"
-#include "store/store.hpp"
 #include "test_context.hpp"
-
-#include <doctest/doctest.h>
 
 using namespace incident;
 using incident::test::TestContext;

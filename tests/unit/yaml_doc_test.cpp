@@ -46,9 +46,9 @@ TEST_CASE("limits bound size, depth and alias expansion") {
 TEST_CASE("UTF-8 validation") {
     CHECK(find_invalid_utf8("plain ascii") == std::string_view::npos);
     CHECK(find_invalid_utf8("caf\xC3\xA9 \xF0\x9F\x98\x80") == std::string_view::npos);
-    CHECK(find_invalid_utf8("\xC0\xAF") == 0);          // overlong
-    CHECK(find_invalid_utf8("ab\xED\xA0\x80") == 2);    // surrogate
-    CHECK(find_invalid_utf8("abc\xE2\x82") == 3);       // truncated
+    CHECK(find_invalid_utf8("\xC0\xAF") == 0);        // overlong
+    CHECK(find_invalid_utf8("ab\xED\xA0\x80") == 2);  // surrogate
+    CHECK(find_invalid_utf8("abc\xE2\x82") == 3);     // truncated
 }
 
 TEST_CASE("strings that would read as something else are quoted") {
