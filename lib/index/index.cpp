@@ -74,9 +74,9 @@ public:
         u8(t ? 1 : 0);
         if (t) i64(t->time_since_epoch().count());
     }
-    // Header, the string table, then the entries.
-    std::string finish(std::string_view header) const {
-        std::string out(header);
+    // The string table, then the entries (frame_index_cache adds the header).
+    std::string finish() const {
+        std::string out;
         auto put32 = [&](std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); };
         put32(static_cast<std::uint32_t>(strings_.size()));
         for (auto s : strings_) {
@@ -249,12 +249,12 @@ struct CacheContent {
     std::vector<Cached> entries;
 };
 
-CacheContent read_cache(const fs::path& path, std::uint64_t fingerprint) {
+constexpr std::size_t kHeaderSize = sizeof kMagic + 4 + 8 + 8;  // magic, version, fingerprint, count
+
+CacheContent decode_cache(std::string data, std::uint64_t fingerprint) {
     CacheContent out;
-    auto data = read_file(path);
-    constexpr std::size_t header = sizeof kMagic + 4 + 8 + 8;
-    if (!data || data->size() < header + 8 || std::memcmp(data->data(), kMagic, sizeof kMagic) != 0) return out;
-    out.bytes = std::make_shared<std::string>(std::move(*data));
+    if (data.size() < kHeaderSize + 8 || std::memcmp(data.data(), kMagic, sizeof kMagic) != 0) return out;
+    out.bytes = std::make_shared<std::string>(std::move(data));
     std::string_view body(out.bytes->data(), out.bytes->size() - 8);
     std::uint64_t sum;
     std::memcpy(&sum, body.data() + body.size(), 8);
@@ -281,6 +281,11 @@ CacheContent read_cache(const fs::path& path, std::uint64_t fingerprint) {
     return out;
 }
 
+CacheContent read_cache(const fs::path& path, std::uint64_t fingerprint) {
+    auto data = read_file(path);
+    return data ? decode_cache(std::move(*data), fingerprint) : CacheContent{};
+}
+
 // Best effort: a cache that cannot be written is simply not there next time.
 bool write_cache(const fs::path& path, std::uint64_t fingerprint, const std::vector<const Cached*>& entries) {
     Writer w;
@@ -291,16 +296,7 @@ bool write_cache(const fs::path& path, std::uint64_t fingerprint, const std::vec
         w.i64(static_cast<std::int64_t>(c->key.ino));
         write_summary(w, c->summary);
     }
-    std::string header(kMagic, sizeof kMagic);
-    auto put = [&](const void* p, std::size_t n) { header.append(static_cast<const char*>(p), n); };
-    std::uint32_t version = kVersion;
-    auto fp = static_cast<std::int64_t>(fingerprint), count = static_cast<std::int64_t>(entries.size());
-    put(&version, 4);
-    put(&fp, 8);
-    put(&count, 8);
-    std::string data = w.finish(header);
-    std::uint64_t sum = checksum(data);
-    data.append(reinterpret_cast<const char*>(&sum), 8);
+    std::string data = frame_index_cache(w.finish(), fingerprint, entries.size());
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
     // A private temporary, renamed over the cache: readers see the old or the new one.
@@ -328,6 +324,24 @@ struct Storage {
 }  // namespace
 
 fs::path index_cache_path(const Repository& repo) { return repo.state_dir / "index"; }
+
+std::size_t index_cache_entries(std::string bytes, std::uint64_t fingerprint) {
+    return decode_cache(std::move(bytes), fingerprint).entries.size();
+}
+
+std::string frame_index_cache(std::string_view body, std::uint64_t fingerprint, std::size_t count) {
+    std::string data(kMagic, sizeof kMagic);
+    auto put = [&](const void* p, std::size_t n) { data.append(static_cast<const char*>(p), n); };
+    std::uint32_t version = kVersion;
+    auto fp = static_cast<std::int64_t>(fingerprint), n = static_cast<std::int64_t>(count);
+    put(&version, 4);
+    put(&fp, 8);
+    put(&n, 8);
+    data += body;
+    std::uint64_t sum = checksum(data);
+    put(&sum, 8);
+    return data;
+}
 
 Index load_index(const Store& store, const Config& config, Timestamp now, bool use_cache) {
     const auto& repo = store.repository();

@@ -36,4 +36,10 @@ Index load_index(const Store& store, const Config& config, Timestamp now, bool u
 // Where the cache lives.
 fs::path index_cache_path(const Repository& repo);
 
+// The cache file's bytes, for its fuzz target and tests: how many summaries a
+// cache holds (0 when it would be ignored), and the frame (header, checksum)
+// around a body of `count` entries made under the settings `fingerprint`.
+std::size_t index_cache_entries(std::string bytes, std::uint64_t fingerprint);
+std::string frame_index_cache(std::string_view body, std::uint64_t fingerprint, std::size_t count);
+
 }  // namespace incident

@@ -272,7 +272,8 @@ std::vector<std::string> check_postmortem(const std::string& text, const Inciden
     while (std::getline(lines, line)) {
         if (line.rfind("#", 0) == 0 && !in_comment) {
             if (!heading.empty()) finish();
-            heading = line.substr(line.find_first_not_of("# "));
+            auto title = line.find_first_not_of("# ");  // a line of only '#' is an empty heading
+            heading = title == std::string::npos ? "(untitled)" : line.substr(title);
             body.clear();
             required = false;
             continue;

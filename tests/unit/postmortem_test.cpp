@@ -57,15 +57,24 @@ TEST_CASE("rendering fills every built-in template and escapes table cells") {
     e.type = "opened";
     e.text = "a | b";
     inc.timeline.push_back(e);
-    for (const auto& [name, text] : builtin_templates()) {
-        CAPTURE(name);
-        std::string out = render_postmortem(inc, cfg, text, *inc.opened_at);
+    for (const auto& template_ : builtin_templates()) {
+        CAPTURE(template_.first);  // (clang 14 cannot capture a structured binding)
+        std::string out = render_postmortem(inc, cfg, template_.second, *inc.opened_at);
         CHECK(out.find("INC-1") != std::string::npos);
         CHECK(out.find("a \\| b") != std::string::npos);
         CHECK(out.find("<tags>") == std::string::npos);
         CHECK(out.find("{{") == std::string::npos);
     }
     CHECK_THROWS_AS(render_postmortem(inc, cfg, "{{#open}}", *inc.opened_at), InvalidData);
+}
+
+TEST_CASE("a heading line of only '#' is an empty heading, not a crash (fuzz finding)") {
+    Incident inc;
+    inc.id = "INC-1";
+    for (const char* text : {"#", "# Summary\n#\n", "##   \ntext\n#"}) {
+        CAPTURE(text);
+        CHECK_NOTHROW(check_postmortem(text, inc));
+    }
 }
 
 TEST_SUITE_END();
