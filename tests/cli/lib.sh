@@ -50,6 +50,19 @@ expect_json() {
   [ "$got" == "$2" ] || fail "jq '$1': expected '$2', got '$got'"
 }
 
+# limit_memory_to_mb MB: caps the memory of what this (sub)shell runs next. An
+# address-space limit (ulimit -v) in ordinary builds; a sanitizer reserves
+# terabytes of address space for its shadow memory, so there the same cap is
+# the sanitizer's own resident-memory limit, which aborts the process (and
+# fails the test's exit-code check) when it is exceeded.
+limit_memory_to_mb() {
+  if [ "${INCIDENT_SANITIZED:-0}" = 1 ]; then
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}hard_rss_limit_mb=$1"
+  else
+    ulimit -v $(( $1 * 1000 ))
+  fi
+}
+
 commit_count() { git -C "${1:-$T/repo}" rev-list --count HEAD 2>/dev/null || echo 0; }
 
 # A fresh initialised repository at $T/repo; cd into it.

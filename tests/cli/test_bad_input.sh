@@ -74,7 +74,7 @@ PY
   local id start elapsed
   for id in 1 2 3 4; do
     start=$(date +%s%N)
-    ( ulimit -v 1000000; "$INCIDENT_BIN" show $id >"$T/.out" 2>"$T/.err" ); RC=$?; ERR=$(cat "$T/.err")
+    ( limit_memory_to_mb 1000; "$INCIDENT_BIN" show $id >"$T/.out" 2>"$T/.err" ); RC=$?; ERR=$(cat "$T/.err")
     elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
     expect_rc 4 "INC-$id"
     expect_err "incidents/INC-$id.yaml"
