@@ -1,5 +1,7 @@
 #include "git/git.hpp"
 
+#include <filesystem>
+
 #include "git/process.hpp"
 #include "model/errors.hpp"
 
@@ -22,6 +24,17 @@ std::string first_line(const std::string& s) {
 void init(const std::string& dir) {
     auto r = git(dir, {"init", "-q"});
     if (r.status != 0) throw IoError("git init failed: " + first_line(r.err));
+}
+
+std::string operation_in_progress(const std::string& git_dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path d(git_dir);
+    if (fs::exists(d / "rebase-merge", ec) || fs::exists(d / "rebase-apply", ec)) return "a rebase";
+    if (fs::exists(d / "MERGE_HEAD", ec)) return "a merge";
+    if (fs::exists(d / "CHERRY_PICK_HEAD", ec)) return "a cherry-pick";
+    if (fs::exists(d / "REVERT_HEAD", ec)) return "a revert";
+    return {};
 }
 
 std::string config_get(const std::string& dir, const std::string& key) {

@@ -9,6 +9,10 @@ namespace incident::git {
 // `git init` in dir. Throws IoError.
 void init(const std::string& dir);
 
+// What git is in the middle of in the repository whose git directory is
+// `git_dir` ("a rebase", "a merge", "a cherry-pick", "a revert"), or empty.
+std::string operation_in_progress(const std::string& git_dir);
+
 // `git config --get key`, empty when unset.
 std::string config_get(const std::string& dir, const std::string& key);
 

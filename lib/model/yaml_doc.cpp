@@ -1,10 +1,9 @@
 #include "model/yaml_doc.hpp"
 
-#include <sys/stat.h>
-
-#include <fstream>
+#include <cstring>
 #include <set>
 
+#include "model/file_text.hpp"
 #include "model/text.hpp"
 
 namespace incident {
@@ -95,6 +94,16 @@ Location locate(const YAML::Node& node, const std::string& file) {
     return Location{file, mark.line + 1, mark.column + 1};
 }
 
+std::size_t find_conflict_marker(std::string_view text) {
+    for (std::size_t at = 0; at < text.size();) {
+        if (text.substr(at, 8) == "<<<<<<< " || text.substr(at, 8) == "<<<<<<<\n") return at;
+        auto nl = text.find('\n', at);
+        if (nl == std::string_view::npos) break;
+        at = nl + 1;
+    }
+    return std::string_view::npos;
+}
+
 void fail_at(const YAML::Node& node, const std::string& file, const std::string& message) {
     throw InvalidData(locate(node, file), message);
 }
@@ -112,6 +121,10 @@ YAML::Node load_yaml(std::string_view text, const std::string& file, const YamlL
         throw InvalidData(offset_location(text, bad, file), "invalid UTF-8");
     if (auto nul = text.find('\0'); nul != std::string_view::npos)
         throw InvalidData(offset_location(text, nul, file), "NUL byte in a text file");
+    if (auto marker = find_conflict_marker(text); marker != std::string_view::npos)
+        throw InvalidData(offset_location(text, marker, file),
+                          "git left a merge conflict here (<<<<<<< ... >>>>>>>): keep what both sides added, remove "
+                          "the markers, then git add the file");
     YAML::Node root;
     try {
         root = YAML::Load(std::string(text));
@@ -125,15 +138,19 @@ YAML::Node load_yaml(std::string_view text, const std::string& file, const YamlL
 }
 
 YAML::Node load_yaml_file(const std::string& path, const std::string& display, const YamlLimits& limits) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) throw IoError("cannot read " + display);
-    if (static_cast<std::size_t>(st.st_size) > limits.max_bytes)
-        throw InvalidData(Location{display}, "file too large: " + std::to_string(st.st_size) + " bytes (the limit is " +
-                                                 std::to_string(limits.max_bytes) + ")");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw IoError("cannot read " + display);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return load_yaml(text, display, limits);
+    FileText file = read_file_text(path, limits.max_bytes);
+    switch (file.status) {
+        case FileText::Status::ok:
+            return load_yaml(file.text, display, limits);
+        case FileText::Status::unreadable:
+            throw IoError("cannot read " + display + ": " + std::strerror(file.error));
+        case FileText::Status::not_regular:
+            throw InvalidData(Location{display}, "not a regular file");
+        case FileText::Status::too_large:
+            break;
+    }
+    throw InvalidData(Location{display}, "file too large: " + std::to_string(file.size) + " bytes (the limit is " +
+                                             std::to_string(limits.max_bytes) + ")");
 }
 
 void emit_string(YAML::Emitter& out, const std::string& s) {

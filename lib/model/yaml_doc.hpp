@@ -33,6 +33,9 @@ Location locate(const YAML::Node& node, const std::string& file);
 // Returns the byte offset of the first invalid UTF-8 sequence, or npos.
 std::size_t find_invalid_utf8(std::string_view text);
 
+// Offset of a line git's merge left as a conflict marker ("<<<<<<< "), or npos.
+std::size_t find_conflict_marker(std::string_view text);
+
 // Throws InvalidData at `node`'s position in `file`.
 [[noreturn]] void fail_at(const YAML::Node& node, const std::string& file, const std::string& message);
 

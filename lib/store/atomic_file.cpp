@@ -6,10 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include "model/errors.hpp"
+#include "model/file_text.hpp"
 
 namespace incident {
 
@@ -62,9 +61,9 @@ void AtomicFile::commit() {
 }
 
 std::optional<std::string> read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    FileText file = read_file_text(path.string());
+    if (file.status != FileText::Status::ok) return std::nullopt;
+    return std::move(file.text);
 }
 
 void write_file_atomically(const std::filesystem::path& target, std::string_view data) {

@@ -30,7 +30,8 @@ private:
 // Convenience: the whole content in one go.
 void write_file_atomically(const std::filesystem::path& target, std::string_view data);
 
-// The whole content of a file; nullopt when it cannot be opened.
+// The whole content of a regular file; nullopt when it cannot be opened or is
+// not a regular file (a FIFO is not waited on).
 std::optional<std::string> read_file(const std::filesystem::path& path);
 
 }  // namespace incident

@@ -31,9 +31,18 @@ fs::path find_git_dir(fs::path dir) {
 }  // namespace
 
 std::string Repository::relative(const fs::path& p) const {
+    // Lexical: a symbolic link is shown by its own name, never by where it leads.
     std::error_code ec;
-    auto rel = fs::relative(p, root, ec);
-    return ec || rel.empty() ? p.string() : rel.string();
+    auto rel = fs::absolute(p, ec).lexically_normal().lexically_relative(root);
+    return ec || rel.empty() || *rel.begin() == ".." ? p.string() : rel.string();
+}
+
+bool Repository::leads_outside(const fs::path& p) const {
+    std::error_code ec;
+    fs::path real = fs::weakly_canonical(p, ec);
+    if (ec) return true;
+    auto rel = real.lexically_relative(root);
+    return rel.empty() || *rel.begin() == "..";
 }
 
 Repository repository_at(const fs::path& root) {

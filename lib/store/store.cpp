@@ -95,9 +95,17 @@ bool Store::exists(const std::string& id) const {
     return fs::is_regular_file(path_of(id), ec);
 }
 
+void Store::refuse_outside(const fs::path& p) const {
+    if (repo_.leads_outside(p))
+        throw InvalidData(Location{repo_.relative(p)},
+                          "a symbolic link leads out of the repository: incident files are read and written only "
+                          "inside it (replace the link with the file itself)");
+}
+
 Incident Store::load(const std::string& id) const {
     fs::path p = path_of(id);
     std::error_code ec;
+    if (fs::exists(fs::symlink_status(p, ec))) refuse_outside(p);
     if (!fs::is_regular_file(p, ec))
         throw NotFound("no incident " + id + " (looked for " + repo_.relative(p) + ")",
                        "'incident list' shows the incidents there are");
@@ -109,10 +117,12 @@ Incident Store::load(const std::string& id) const {
 }
 
 void Store::save(const Incident& inc) const {
+    fs::path p = path_of(inc.id);
+    refuse_outside(p);
     std::error_code ec;
     fs::create_directories(repo_.incidents_dir(), ec);
     if (ec) throw IoError("cannot create " + repo_.incidents_dir().string() + ": " + ec.message());
-    write_file_atomically(path_of(inc.id), incident_to_yaml(inc));
+    write_file_atomically(p, incident_to_yaml(inc));
 }
 
 std::vector<std::string> Store::unsorted_ids() const {

@@ -50,6 +50,7 @@ public:
 
 private:
     std::vector<std::string> unsorted_ids() const;
+    void refuse_outside(const fs::path& p) const;
     Repository repo_;
 };
 

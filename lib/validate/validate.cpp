@@ -147,6 +147,10 @@ Kind kind_of(const Repository& repo, const fs::path& p) {
 
 void validate_file(std::vector<Finding>& out, const Repository& repo, const Config& cfg, const fs::path& p) {
     std::string display = repo.relative(p);
+    if (repo.relative(p) != p.string() && repo.leads_outside(p)) {
+        add(out, Location{display}, "error", "a symbolic link leads out of the repository: it is not read");
+        return;
+    }
     Kind kind = kind_of(repo, p);
     if (kind == Kind::other) {
         add(out, Location{display}, "warning",

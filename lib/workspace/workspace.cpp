@@ -31,6 +31,18 @@ std::string commit_message(const Config& cfg, const Incident& inc, const Event& 
     return msg;
 }
 
+// A change committed now would land inside the rebase (or merge) git is in
+// the middle of: refuse before anything is written.
+void refuse_mid_operation(const Workspace& ws, const ChangeOptions& opts) {
+    if (!opts.commit || !ws.config.auto_commit || !ws.repo.in_git) return;
+    std::string what = git::operation_in_progress(ws.repo.state_dir.parent_path().string());
+    if (what.empty()) return;
+    std::string verb = what.substr(2);
+    throw IoError(
+        "the repository is in the middle of " + what + ": a change now would be committed into it",
+        "finish it (git " + verb + " --continue) or abort it (git " + verb + " --abort), then run the command again");
+}
+
 // Saves and commits; fills in the result's flags and warnings.
 void persist(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts,
              const std::vector<std::pair<fs::path, std::string>>& companions = {}) {
@@ -71,15 +83,16 @@ Workspace open_workspace(const fs::path& start, const EnvLookup& env) {
     Repository repo = find_repository(start);
     Config cfg;
     std::error_code ec;
-    if (fs::path user = user_config_path(env); !user.empty() && fs::is_regular_file(user, ec))
+    // Present but not a regular file (a FIFO, a directory): load_yaml_file says so.
+    if (fs::path user = user_config_path(env); !user.empty() && fs::exists(user, ec))
         apply_config_layer(cfg, load_yaml_file(user.string(), user.string()), user.string());
     std::string display = repo.relative(repo.config_path());
-    if (fs::is_regular_file(repo.config_path(), ec))
+    if (fs::exists(repo.config_path(), ec))
         apply_config_layer(cfg, load_yaml_file(repo.config_path().string(), display), display);
     apply_config_env(cfg, env);
     check_config(cfg, display);
     RuleSet rules;
-    if (fs::is_regular_file(repo.rules_path(), ec))
+    if (fs::exists(repo.rules_path(), ec))
         rules = load_rules_file(repo.rules_path().string(), repo.relative(repo.rules_path()));
     NotifySettings notify = notify_settings(cfg, display);
     return Workspace{repo, std::move(cfg), Store(repo), std::move(rules), std::move(notify)};
@@ -93,6 +106,7 @@ ChangeResult change_incident(const Workspace& ws, const std::string& id, const M
         r.event = mutate(r.incident);
         return r;
     }
+    refuse_mid_operation(ws, opts);
     RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
     r.incident = ws.store.load(id);
     r.event = mutate(r.incident);
@@ -112,6 +126,7 @@ ChangeResult create_incident(const Workspace& ws, const std::function<Incident(c
         make();
         return r;
     }
+    refuse_mid_operation(ws, opts);
     RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
     make();
     persist(ws, r, opts);
@@ -121,6 +136,7 @@ ChangeResult create_incident(const Workspace& ws, const std::function<Incident(c
 ChangeResult replace_incident(const Workspace& ws, const std::string& id, const std::string& original_text,
                               Incident edited, const Event& event, const ChangeOptions& opts) {
     ChangeResult r;
+    refuse_mid_operation(ws, opts);
     RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
     if (read_file(ws.store.path_of(id)).value_or("") != original_text)
         throw TransitionRefused(id + " was changed by someone else while you were editing it",

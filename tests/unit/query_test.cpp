@@ -53,7 +53,7 @@ TEST_CASE("comparisons understand each field's kind") {
         const char* expr;
         bool expected;
     };
-    for (auto [expr, expected] : std::initializer_list<Case>{
+    for (const Case& c : std::initializer_list<Case>{
              {"priority<=P2", true},
              {"priority<P2", false},
              {"priority>P1", true},
@@ -96,7 +96,7 @@ TEST_CASE("comparisons understand each field's kind") {
              {"problem=\"\"", true},
              {"sla=none", true},
          })
-        CHECK_MESSAGE(match(expr) == expected, expr);
+        CHECK_MESSAGE(match(c.expr) == c.expected, c.expr);
 }
 
 TEST_CASE("and binds tighter than or; not and parentheses") {

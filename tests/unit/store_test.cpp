@@ -1,6 +1,7 @@
 #include "store/store.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include "model/errors.hpp"
 #include "store/atomic_file.hpp"
@@ -79,6 +80,50 @@ TEST_CASE("store: save, load, list in numeric order, next id") {
     std::vector<InvalidData> errors;
     CHECK(store.load_all(&errors).size() == 3);
     CHECK(errors.size() == 1);
+}
+
+TEST_CASE("symbolic links out of the repository are neither read nor written through") {
+    namespace fs = std::filesystem;
+    TestContext t;
+    t.write("repo/.incident/config.yaml", "");
+    t.write("outside/INC-1.yaml", "id: INC-1\ntitle: secret\nstatus: open\n");
+    t.write("repo/incidents/INC-9.yaml", "id: INC-2\ntitle: inside\nstatus: open\n");
+    fs::create_symlink(t.dir / "outside" / "INC-1.yaml", t.dir / "repo" / "incidents" / "INC-1.yaml");
+    fs::create_symlink("INC-9.yaml", t.dir / "repo" / "incidents" / "INC-2.yaml");  // a link inside is fine
+    Store store(find_repository(t.dir / "repo"));
+    try {
+        store.load("INC-1");
+        FAIL("read through a link out of the repository");
+    } catch (const InvalidData& e) {
+        CHECK(std::string(e.what()).find("incidents/INC-1.yaml: a symbolic link leads out of the repository") == 0);
+        CHECK(std::string(e.what()).find("outside") == std::string::npos);  // where it leads is not told
+    }
+    Incident inc;
+    inc.id = "INC-1";
+    inc.title = "overwrite";
+    CHECK_THROWS_AS(store.save(inc), InvalidData);
+    CHECK(t.read("outside/INC-1.yaml").find("secret") != std::string::npos);
+    CHECK(store.load("INC-2").title == "inside");
+
+    // incidents/ itself a link out of the repository: nothing is written there.
+    t.write("repo2/.incident/config.yaml", "");
+    fs::create_directories(t.dir / "elsewhere");
+    fs::create_directory_symlink(t.dir / "elsewhere", t.dir / "repo2" / "incidents");
+    Store store2(find_repository(t.dir / "repo2"));
+    inc.id = "INC-3";
+    CHECK_THROWS_AS(store2.save(inc), InvalidData);
+    CHECK(fs::is_empty(t.dir / "elsewhere"));
+}
+
+TEST_CASE("only regular files are read: a FIFO is refused at once") {
+    TestContext t;
+    t.write(".incident/config.yaml", "");
+    std::filesystem::create_directories(t.dir / "incidents");
+    REQUIRE(mkfifo((t.dir / "incidents" / "INC-1.yaml").c_str(), 0644) == 0);
+    REQUIRE(mkfifo((t.dir / "pm.md").c_str(), 0644) == 0);
+    Store store(find_repository(t.dir));
+    CHECK_THROWS_AS(store.load("INC-1"), Error);
+    CHECK_FALSE(read_file(t.dir / "pm.md").has_value());
 }
 
 TEST_CASE("repository discovery walks up and finds the git state dir") {

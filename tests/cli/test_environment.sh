@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# A hostile or unusual environment: symbolic links out of the repository,
+# special files, a repository in the middle of a rebase or with conflict
+# markers, no git on PATH, no HOME, and input that would make a parser
+# recurse or backtrack without end.
+source "$(dirname "$0")/lib.sh"
+
+note_ok() { run note 1 "$1"; expect_rc 0 "note $1"; }
+
+test_links_out_of_the_repository_are_refused() {
+  new_repo
+  run open "Disk full" --service db; expect_rc 0
+  printf 'id: INC-2\ntitle: outside\nstatus: open\n' >"$T/outside.yaml"
+  ln -s "$T/outside.yaml" incidents/INC-2.yaml
+  ln -s /etc/passwd incidents/INC-3.yaml
+  run show 2; expect_rc 4; expect_err "incidents/INC-2.yaml: a symbolic link leads out of the repository"
+  [[ "$ERR" == *"$T/outside.yaml"* ]] && fail "the error names where the link leads"
+  run show 3; expect_rc 4; [[ "$ERR" == *passwd* ]] && fail "the error names /etc/passwd"
+  run note 2 "through the link"; expect_rc 4
+  [ -L incidents/INC-2.yaml ] || fail "the link was replaced"
+  grep -q "through the link" "$T/outside.yaml" && fail "wrote through the link"
+  run validate; expect_rc 6; expect_out "incidents/INC-3.yaml: error: a symbolic link leads out of the repository"
+  # incidents/ itself a link out of the repository: nothing is written there.
+  rm incidents/INC-2.yaml incidents/INC-3.yaml
+  mkdir "$T/elsewhere"
+  mv incidents "$T/moved" && ln -s "$T/elsewhere" incidents
+  run open "Another"; expect_rc 4
+  [ -z "$(ls -A "$T/elsewhere")" ] || fail "wrote into the directory the link leads to"
+}
+
+test_special_files_are_not_waited_on() {
+  new_repo
+  run open "Disk full" --service db; expect_rc 0
+  mkfifo postmortems/INC-1.md
+  ( timeout 10 "$INCIDENT_BIN" postmortem 1 --check >/dev/null 2>&1; echo $? >"$T/rc" )
+  [ "$(cat "$T/rc")" != 124 ] || fail "postmortem --check waited on a FIFO"
+  rm postmortems/INC-1.md
+  mkfifo .incident/rules.yaml
+  ( timeout 10 "$INCIDENT_BIN" rules check >/dev/null 2>"$T/err"; echo $? >"$T/rc" )
+  expect_eq "$(cat "$T/rc")" 4 "rules check with a FIFO for rules.yaml"
+  grep -q ".incident/rules.yaml: not a regular file" "$T/err" || fail "no 'not a regular file' error"
+}
+
+test_mid_rebase_refused_and_conflict_markers_named() {
+  new_repo
+  run open "Disk full" --service db; expect_rc 0
+  git checkout -q -b side
+  note_ok "from side"
+  git checkout -q -
+  note_ok "from main"
+  git checkout -q side
+  git rebase -q "$(git rev-parse --abbrev-ref '@{-1}')" >/dev/null 2>&1 && fail "expected a conflict"
+  run show 1; expect_rc 4
+  expect_err_re "incidents/INC-1\.yaml:[0-9]+:1: git left a merge conflict here"
+  local head; head=$(git rev-parse HEAD)
+  run note 1 "during the rebase"; expect_rc 1
+  expect_err "the repository is in the middle of a rebase"; expect_err "git rebase --abort"
+  expect_eq "$(git rev-parse HEAD)" "$head" "nothing committed into the rebase"
+  git rebase --abort
+  note_ok "after the rebase"
+}
+
+test_no_git_on_path_keeps_the_change() {
+  new_repo
+  run open "Disk full" --service db; expect_rc 0
+  local before; before=$(commit_count)
+  mkdir "$T/bin"
+  ( PATH="$T/bin" "$INCIDENT_BIN" note 1 "no git here" >"$T/.out" 2>"$T/.err"; echo $? >"$T/rc" )
+  expect_eq "$(cat "$T/rc")" 0 "note without git"
+  grep -q "the change is saved in the work tree" "$T/.err" || fail "no warning that the change is not committed"
+  grep -q "no git here" incidents/INC-1.yaml || fail "the note was lost"
+  expect_eq "$(commit_count)" "$before" "no commit without git"
+  # The next command with git commits it.
+  note_ok "git is back"
+  [ -z "$(git status --porcelain incidents)" ] || fail "the earlier change is still uncommitted"
+}
+
+test_no_home_works() {
+  new_repo
+  ( unset HOME XDG_CONFIG_HOME; "$INCIDENT_BIN" open "Disk full" --service db >"$T/.out" 2>"$T/.err"; echo $? >"$T/rc" )
+  expect_eq "$(cat "$T/rc")" 0 "open without HOME: $(cat "$T/.err")"
+  ( unset HOME XDG_CONFIG_HOME; "$INCIDENT_BIN" list >"$T/.out" 2>"$T/.err"; echo $? >"$T/rc" )
+  expect_eq "$(cat "$T/rc")" 0 "list without HOME"
+  grep -q "Disk full" "$T/.out" || fail "list without HOME lacks the incident"
+}
+
+test_deep_filters_and_backtracking_rules_are_bounded() {
+  new_repo
+  run open "Disk full" --service db; expect_rc 0
+  local deep; deep=$(printf '(%.0s' $(seq 5000))
+  run list --where "$deep"; expect_rc 2; expect_err "nests deeper than 64 levels"
+  printf 'rules:\n  - name: slow\n    when: {field: title, matches: "(a+)+$"}\n    then: {priority: P1}\n' >.incident/rules.yaml
+  run open "$(head -c 30000 /dev/zero | tr '\0' a)!" --service db --impact low --urgency low
+  local start; start=$(date +%s)
+  run triage 2; expect_rc 0
+  [ $(( $(date +%s) - start )) -lt 10 ] || fail "triage took more than 10 s on a backtracking pattern"
+  printf 'rules:\n  - name: backref\n    when: {field: title, matches: "(a)\\\\1"}\n    then: {priority: P1}\n' >.incident/rules.yaml
+  run rules check; expect_rc 4; expect_err "no backreferences or look-around"
+}
+
+run_suite
