@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "git/git.hpp"
+#include "model/text.hpp"
 #include "output.hpp"
 #include "query/query.hpp"
 
@@ -92,13 +93,26 @@ Timestamp resolve_time(const Context& ctx, const std::string& at, const char* fl
     return *t;
 }
 
+namespace {
+
+// INCIDENT_LOCK_TIMEOUT: a duration (30s, 2m) or milliseconds (200ms).
+std::chrono::milliseconds lock_timeout(const std::string& text) {
+    std::string_view v(text);
+    if (v.size() > 2 && v.substr(v.size() - 2) == "ms" && all_digits(v.substr(0, v.size() - 2)) && v.size() <= 11)
+        return std::chrono::milliseconds{std::stoll(text.substr(0, v.size() - 2))};
+    if (auto d = parse_duration(v)) return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+    throw UsageError("INCIDENT_LOCK_TIMEOUT: '" + text + "' is not a duration",
+                     "use milliseconds, seconds or minutes, such as 200ms, 30s or 2m");
+}
+
+}  // namespace
+
 ChangeOptions change_options(const Context& ctx, const CommonFlags& flags, const std::string& actor) {
     ChangeOptions o;
     o.actor = actor;
     o.commit = !flags.no_commit;
     o.dry_run = flags.dry_run;
-    if (auto t = ctx.io.env("INCIDENT_LOCK_TIMEOUT"); t && !t->empty())
-        if (auto d = parse_duration(*t)) o.lock_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+    if (auto t = ctx.io.env("INCIDENT_LOCK_TIMEOUT"); t && !t->empty()) o.lock_timeout = lock_timeout(*t);
     return o;
 }
 

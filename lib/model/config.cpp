@@ -189,7 +189,7 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
             const std::string& name = f.first.Scalar();
             if (name == "at_risk") {
                 double d = 0;
-                if (!f.second.IsScalar() || !YAML::convert<double>::decode(f.second, d) || d <= 0 || d > 1)
+                if (!f.second.IsScalar() || !YAML::convert<double>::decode(f.second, d) || !(d > 0 && d <= 1))
                     fail_at(f.second, file, "sla_clock.at_risk: expected a fraction between 0 and 1, such as 0.75");
                 c.sla_at_risk = d;
             } else if (name == "pause_when_mitigated") {

@@ -97,7 +97,8 @@ std::optional<Seconds> parse_duration(std::string_view text, Seconds day) {
             default:
                 return std::nullopt;
         }
-        total += n * unit;
+        total += n * unit;  // at most 999 999 999 weeks a term: no overflow before the check
+        if (total > kMaxDuration.count()) return std::nullopt;
         ++i;
     }
     return Seconds{total};

@@ -24,6 +24,9 @@ std::string format_rfc3339(Timestamp t);
 // `day` is the length of "d" (a business day in business-time targets); a
 // week is seven days.
 std::optional<Seconds> parse_duration(std::string_view text, Seconds day = Seconds{86400});
+// The longest duration parse_duration accepts (100 years): longer is a typo,
+// and would overflow the arithmetic of SLA due dates and backfilled times.
+inline constexpr Seconds kMaxDuration{100LL * 365 * 86400};
 
 // "1h 5m", "3d 2h", "45s": for people.
 std::string format_duration(Seconds d);

@@ -63,6 +63,10 @@ open(sys.argv[2], 'w').close(); time.sleep(3)" "$lock" "$T/held" &
   while [ ! -e "$T/held" ]; do sleep 0.05; done
   INCIDENT_LOCK_TIMEOUT=1s run note 1 "blocked"
   expect_rc 1; expect_err "another incident command is still working"
+  INCIDENT_LOCK_TIMEOUT=200ms run note 1 "blocked"
+  expect_rc 1; expect_err "another incident command is still working"
+  INCIDENT_LOCK_TIMEOUT=soon run note 1 "blocked"
+  expect_rc 2; expect_err "INCIDENT_LOCK_TIMEOUT: 'soon' is not a duration"
   wait "$holder"
   run note 1 "free again"; expect_rc 0
 }

@@ -53,6 +53,12 @@ TEST_CASE("bad settings are located") {
         {"id_prefix: ../x\n", "id_prefix: must be letters and digits"},
         {"close: {contact_attempts: -1}\n", "close.contact_attempts: expected a whole number"},
         {"teams:\n  sre: {boss: x}\n", "teams.sre: unknown key 'boss'"},
+        {"sla_clock: {at_risk: .nan}\n", "cfg.yaml:1:22: sla_clock.at_risk: expected a fraction"},
+        {"sla_clock: {at_risk: 1.5}\n", "sla_clock.at_risk: expected a fraction"},
+        {"sla:\n  P1: {respond: 999999999w}\n", "sla.P1.respond: expected a duration"},
+        {"id_prefix: ABCDEFGHIJKLMNOPQ\n", "id_prefix: must be letters and digits"},
+        {"business_hours: {start: \"25:00\"}\n", "business_hours.start: expected a time of day"},
+        {"business_hours: {start: \"9:0\"}\n", "business_hours.start: expected a time of day"},
     };
     for (const auto& k : cases) {
         CAPTURE(k.text);

@@ -43,6 +43,13 @@ TEST_CASE("durations") {
     CHECK_FALSE(parse_duration("15"));
     CHECK_FALSE(parse_duration("m"));
     CHECK_FALSE(parse_duration("3x"));
+    // Longer than 100 years is refused, and so no sum can overflow.
+    CHECK(parse_duration("5200w"));
+    CHECK_FALSE(parse_duration("999999999w"));
+    CHECK_FALSE(parse_duration("99999999d"));
+    std::string many;
+    for (int i = 0; i < 20000; ++i) many += "999999999w";
+    CHECK_FALSE(parse_duration(many));
     CHECK(format_duration(Seconds{45}) == "45s");
     CHECK(format_duration(Seconds{3900}) == "1h 5m");
     CHECK(format_duration(Seconds{90000}) == "1d 1h");
