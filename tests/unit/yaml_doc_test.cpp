@@ -24,6 +24,14 @@ TEST_CASE("errors are located file:line:col") {
     CHECK(error_of(std::string("a: b\0c", 6)) == "f.yaml:1:5: NUL byte in a text file");
 }
 
+TEST_CASE("git's conflict markers are named at their line") {
+    CHECK(error_of("id: INC-1\n<<<<<<< HEAD\nstatus: open\n=======\nstatus: resolved\n>>>>>>> side\n")
+              .rfind("f.yaml:2:1: git left a merge conflict here", 0) == 0);
+    CHECK(error_of("<<<<<<<\n").rfind("f.yaml:1:1: git left a merge conflict", 0) == 0);
+    // Inside a value (indented, or not at the start of a line) it is text.
+    CHECK(error_of("d: |\n  <<<<<<< not a marker\nt: a <<<<<<< b\n").empty());
+}
+
 TEST_CASE("limits bound size, depth and alias expansion") {
     YamlLimits small;
     small.max_bytes = 10;
