@@ -28,21 +28,30 @@ fs::path find_git_dir(fs::path dir) {
     }
 }
 
+// `p` relative to `root` when it lies below it (as written: no links resolved), else empty.
+fs::path below(const fs::path& p, const fs::path& root) {
+    auto rel = p.lexically_relative(root);
+    return rel.empty() || *rel.begin() == ".." ? fs::path{} : rel;
+}
+
 }  // namespace
 
 std::string Repository::relative(const fs::path& p) const {
     // Lexical: a symbolic link is shown by its own name, never by where it leads.
     std::error_code ec;
-    auto rel = fs::absolute(p, ec).lexically_normal().lexically_relative(root);
-    return ec || rel.empty() || *rel.begin() == ".." ? p.string() : rel.string();
+    auto rel = below(fs::absolute(p, ec).lexically_normal(), root);
+    return ec || rel.empty() ? p.string() : rel.string();
+}
+
+bool Repository::contains(const fs::path& p) const {
+    std::error_code ec;
+    return !below(fs::absolute(p, ec).lexically_normal(), root).empty() && !ec;
 }
 
 bool Repository::leads_outside(const fs::path& p) const {
     std::error_code ec;
     fs::path real = fs::weakly_canonical(p, ec);
-    if (ec) return true;
-    auto rel = real.lexically_relative(root);
-    return rel.empty() || *rel.begin() == "..";
+    return ec || below(real, root).empty();
 }
 
 Repository repository_at(const fs::path& root) {

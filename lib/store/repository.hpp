@@ -22,6 +22,8 @@ struct Repository {
     fs::path lock_path() const { return state_dir / "lock"; }
     // "incidents/INC-42.yaml": the path relative to root, as shown to people.
     std::string relative(const fs::path& p) const;
+    // True when `p` as written (links not followed) lies below root.
+    bool contains(const fs::path& p) const;
     // True when `p`, with every symbolic link on its way resolved, is not
     // inside root: the tool neither reads nor writes through such a link.
     bool leads_outside(const fs::path& p) const;
