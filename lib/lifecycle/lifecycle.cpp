@@ -86,7 +86,7 @@ Incident open_incident(const std::string& id, const NewIncident& f, const RuleSe
     Incident inc;
     inc.id = id;
     inc.title = f.title;
-    inc.description = f.description;
+    inc.description = normalise_description(f.description);
     inc.category = f.category;
     inc.subcategory = f.subcategory;
     inc.service = f.service;
@@ -287,7 +287,7 @@ const Event& escalate_hierarchical(Incident& inc, const Actor& a, const std::str
     e.set("kind", "hierarchical");
     e.set("team", inc.team);
     e.set("to", team->managers[static_cast<size_t>(level)]);
-    e.set("level", std::to_string(level + 1));
+    e.set("level", level + 1);
     e.attrs.insert(e.attrs.end(), tags.begin(), tags.end());
     return add_event(inc, std::move(e));
 }
@@ -359,7 +359,7 @@ const Event& close(Incident& inc, const Actor& a, const CloseRequest& req) {
     if (!req.confirmed_by.empty())
         e.set("confirmed_by", req.confirmed_by);
     else
-        e.set("contact_attempts", std::to_string(attempts));
+        e.set("contact_attempts", attempts);
     inc.status = Status::closed;
     inc.closed_at = a.at;
     return add_event(inc, std::move(e));
@@ -377,7 +377,7 @@ const Event& add_action(Incident& inc, const Actor& a, Action action) {
     action.id = next;
     action.status = "open";
     Event e = make_event(a, "action_added", action.title);
-    e.set("action", std::to_string(action.id));
+    e.set("action", action.id);
     if (!action.owner.empty()) e.set("owner", action.owner);
     inc.actions.push_back(std::move(action));
     return add_event(inc, std::move(e));
@@ -390,7 +390,7 @@ const Event& complete_action(Incident& inc, const Actor& a, int number) {
             throw TransitionRefused("action item " + std::to_string(number) + " is already done", "nothing changed");
         x.status = "done";
         Event e = make_event(a, "action_done", x.title);
-        e.set("action", std::to_string(number));
+        e.set("action", number);
         return add_event(inc, std::move(e));
     }
     throw NotFound(inc.id + " has no action item " + std::to_string(number), "incident action list shows them");

@@ -180,11 +180,6 @@ nlohmann::ordered_json opt_time_json(const std::optional<Timestamp>& t) {
     return t ? nlohmann::ordered_json(format_rfc3339(*t)) : nlohmann::ordered_json(nullptr);
 }
 
-std::string trim_trailing_newlines(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-    return s;
-}
-
 }  // namespace
 
 nlohmann::ordered_json json_or_null(const std::string& s) {
@@ -214,6 +209,17 @@ void Event::set(const std::string& key, const std::string& value) {
     attrs.emplace_back(key, YAML::Node(value));
 }
 
+void Event::set(const std::string& key, long long number) {
+    YAML::Node plain(std::to_string(number));
+    plain.SetTag("?");  // written plain: a number in the file and in JSON
+    for (auto& [k, v] : attrs)
+        if (k == key) {
+            v = plain;
+            return;
+        }
+    attrs.emplace_back(key, plain);
+}
+
 std::string Event::get(const std::string& key) const {
     for (const auto& [k, v] : attrs)
         if (k == key && v.IsScalar()) return v.Scalar();
@@ -236,6 +242,11 @@ void Incident::set_role(const std::string& name, const std::string& user) {
 }
 
 bool Incident::has_tag(std::string_view tag) const { return std::find(tags.begin(), tags.end(), tag) != tags.end(); }
+
+std::string normalise_description(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+}
 
 bool is_manual_priority(const Incident& inc) {
     return !inc.priority.empty() && inc.priority_reason.rfind("manual", 0) == 0;
@@ -303,7 +314,7 @@ Incident incident_from_yaml(const YAML::Node& root, const std::string& file) {
     inc.mitigated_at = f.time("mitigated_at");
     inc.resolved_at = f.time("resolved_at");
     inc.closed_at = f.time("closed_at");
-    inc.description = trim_trailing_newlines(f.str("description"));
+    inc.description = normalise_description(f.str("description"));
     if (auto r = root["resolution"]; r && !r.IsNull()) {
         if (!r.IsMap()) f.fail(r, "resolution", "expected a mapping with code, summary and by");
         Fields rf(r, file);
@@ -411,10 +422,8 @@ std::string incident_to_yaml(const Incident& inc) {
     field("description", [&] {
         if (inc.description.empty())
             out << YAML::Null;
-        else if (inc.description.find('\n') != std::string::npos)
-            out << YAML::Literal << inc.description;
         else
-            emit_string(out, inc.description);
+            emit_long_text(out, inc.description);
     });
     field("resolution", [&] {
         if (!inc.resolution) {

@@ -34,6 +34,7 @@ struct Event {
     Attributes attrs;  // from, to, role, code, ... in the order written
 
     void set(const std::string& key, const std::string& value);
+    void set(const std::string& key, long long number);
     std::string get(const std::string& key) const;
 };
 
@@ -87,6 +88,10 @@ struct Incident {
     void set_role(const std::string& name, const std::string& user);
     bool has_tag(std::string_view tag) const;
 };
+
+// A description as it is kept: without trailing newlines or spaces (a YAML
+// block adds a newline; they carry nothing).
+std::string normalise_description(std::string text);
 
 // A priority set by hand (open/triage --priority): rules and the matrix keep it.
 bool is_manual_priority(const Incident& inc);

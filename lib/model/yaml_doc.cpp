@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <set>
+#include <vector>
 
 #include "model/file_text.hpp"
 #include "model/text.hpp"
@@ -23,8 +24,30 @@ Location offset_location(std::string_view text, std::size_t offset, const std::s
     return where;
 }
 
+// yaml-cpp decodes the escapes \_ (U+00A0) and \N (U+0085) to the single
+// bytes 0xA0 and 0x85 instead of their UTF-8 encoding. The file text is valid
+// UTF-8, so any invalid byte in a decoded scalar comes from one of them.
+void repair_escape_decoding(YAML::Node node) {
+    const std::string& s = node.Scalar();
+    if (find_invalid_utf8(s) == std::string::npos) return;
+    std::string fixed;
+    fixed.reserve(s.size() + 8);
+    for (std::size_t i = 0; i < s.size();) {
+        auto bad = find_invalid_utf8(std::string_view(s).substr(i));
+        if (bad == std::string_view::npos) bad = s.size() - i;
+        fixed.append(s, i, bad);
+        i += bad;
+        if (i < s.size()) {
+            fixed += '\xC2';
+            fixed += s[i++];  // 0x85 or 0xA0: U+0085 / U+00A0
+        }
+    }
+    node = fixed;
+}
+
 // Walks the tree the way a consumer would (aliases expanded), bounding depth
-// and the number of nodes visited, and rejecting duplicate mapping keys.
+// and the number of nodes visited, and rejecting duplicate mapping keys and
+// keys too long to be written back as plain keys.
 struct Walker {
     const std::string& file;
     const YamlLimits& limits;
@@ -37,15 +60,21 @@ struct Walker {
         if (depth > limits.max_depth)
             throw InvalidData(locate(node, file),
                               "nesting deeper than " + std::to_string(limits.max_depth) + " levels");
-        if (node.IsSequence()) {
+        if (node.IsScalar()) {
+            repair_escape_decoding(node);
+        } else if (node.IsSequence()) {
             for (const auto& child : node) walk(child, depth + 1);
         } else if (node.IsMap()) {
             std::set<std::string> seen;
             for (const auto& kv : node) {
                 if (!kv.first.IsScalar())
                     throw InvalidData(locate(kv.first, file), "mapping keys must be plain strings");
-                if (!seen.insert(kv.first.Scalar()).second)
-                    throw InvalidData(locate(kv.first, file), "duplicate key '" + kv.first.Scalar() + "'");
+                repair_escape_decoding(kv.first);
+                const std::string& key = kv.first.Scalar();
+                if (!key_fits(key))
+                    throw InvalidData(locate(kv.first, file), "a key longer than " + std::to_string(kMaxKeyLength) +
+                                                                  " bytes as written (the limit of YAML's keys)");
+                if (!seen.insert(key).second) throw InvalidData(locate(kv.first, file), "duplicate key '" + key + "'");
                 walk(kv.second, depth + 1);
             }
         }
@@ -53,6 +82,18 @@ struct Walker {
 };
 
 }  // namespace
+
+bool key_fits(const std::string& key) {
+    // Escapes make a key at most six times longer (\uXXXX for one byte).
+    if (key.size() * 6 + 2 <= kMaxKeyLength) return true;
+    if (key.size() > kMaxKeyLength) return false;
+    // Written as a key in a flow mapping, as events write their attributes;
+    // a key too long for the implicit form comes out as "? key".
+    YAML::Emitter out;
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << key << YAML::Value << YAML::Null << YAML::EndMap;
+    std::string_view written(out.c_str(), out.size());
+    return written.substr(0, 2) != "{?" && written.size() - std::string_view("{: ~}").size() <= kMaxKeyLength;
+}
 
 std::size_t find_invalid_utf8(std::string_view s) {
     std::size_t i = 0;
@@ -125,16 +166,21 @@ YAML::Node load_yaml(std::string_view text, const std::string& file, const YamlL
         throw InvalidData(offset_location(text, marker, file),
                           "git left a merge conflict here (<<<<<<< ... >>>>>>>): keep what both sides added, remove "
                           "the markers, then git add the file");
-    YAML::Node root;
+    std::vector<YAML::Node> documents;
     try {
-        root = YAML::Load(std::string(text));
+        documents = YAML::LoadAll(std::string(text));
     } catch (const YAML::Exception& e) {
         std::string msg = e.msg;
         if (msg == "bad file" || msg.empty()) msg = "malformed YAML (unbalanced or too deeply nested)";
         throw InvalidData(Location{file, e.mark.line + 1, e.mark.column + 1}, msg);
     }
-    Walker{file, limits}.walk(root, 0);
-    return root;
+    // A second document would be dropped by the next save: refuse it now.
+    if (documents.size() > 1)
+        throw InvalidData(locate(documents[1], file),
+                          "a second YAML document (after ---): the file must hold exactly one");
+    if (documents.empty()) return YAML::Node();
+    Walker{file, limits}.walk(documents[0], 0);
+    return documents[0];
 }
 
 YAML::Node load_yaml_file(const std::string& path, const std::string& display, const YamlLimits& limits) {
@@ -153,18 +199,46 @@ YAML::Node load_yaml_file(const std::string& path, const std::string& display, c
                                              std::to_string(limits.max_bytes) + ")");
 }
 
+namespace {
+
+// Characters a reader could take for something else unless they are escaped
+// in double quotes: C0 controls but the newline, DEL, C1 controls (U+0085 is
+// a line break to YAML 1.1), U+00A0 (invisible), U+2028/2029, the BOM.
+bool needs_escapes(const std::string& s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        auto next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+        auto third = i + 2 < s.size() ? static_cast<unsigned char>(s[i + 2]) : 0;
+        if ((c < 0x20 && c != '\n') || c == 0x7F) return true;
+        if (c == 0xC2 && next >= 0x80 && next <= 0xA0) return true;
+        if (c == 0xE2 && next == 0x80 && (third == 0xA8 || third == 0xA9)) return true;
+        if (c == 0xEF && next == 0xBB && third == 0xBF) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 void emit_string(YAML::Emitter& out, const std::string& s) {
-    bool control = false;
-    for (unsigned char c : s)
-        if (c < 0x20 && c != '\n') control = true;
-    if (s.empty() || control || is_yaml_non_string(s))
+    if (s.empty() || needs_escapes(s) || is_yaml_non_string(s))
         out << YAML::DoubleQuoted << s;
     else
         out << s;
 }
 
+void emit_long_text(YAML::Emitter& out, const std::string& s) {
+    // A block's indentation is read from its first line: that line must not
+    // start with white space (nor be empty) for the text to read back whole.
+    bool block_safe = !s.empty() && s[0] != ' ' && s[0] != '\t' && s[0] != '\n' && !needs_escapes(s);
+    if (block_safe && s.find('\n') != std::string::npos)
+        out << YAML::Literal << s;
+    else
+        emit_string(out, s);
+}
+
 void emit_node(YAML::Emitter& out, const YAML::Node& node, bool flow) {
-    flow = flow || node.Style() == YAML::EmitterStyle::Flow;  // keep the style it was written in
+    // Keep the style it was written in; an empty collection is always [] or {}.
+    flow = flow || node.Style() == YAML::EmitterStyle::Flow || (!node.IsScalar() && node.size() == 0);
     switch (node.Type()) {
         case YAML::NodeType::Null:
         case YAML::NodeType::Undefined:
@@ -214,7 +288,9 @@ nlohmann::ordered_json yaml_to_json(const YAML::Node& node) {
             break;
     }
     const std::string& s = node.Scalar();
-    if (node.Tag() != "!") {  // plain (unquoted) scalar: give it its YAML meaning
+    // A plain scalar read from a file gets its YAML meaning; a quoted one, or
+    // one made in code (written quoted by emit_string), stays a string.
+    if (node.Tag() == "?") {
         if (s == "true" || s == "True" || s == "TRUE") return true;
         if (s == "false" || s == "False" || s == "FALSE") return false;
         if (s == "null" || s == "~" || s == "Null" || s == "NULL") return nullptr;
@@ -237,7 +313,9 @@ YAML::Node json_to_yaml(const nlohmann::ordered_json& value) {
         return seq;
     }
     if (value.is_string()) return YAML::Node(value.get<std::string>());
-    return YAML::Node(value.dump());
+    YAML::Node plain(value.dump());  // a number or a boolean: written plain, read back as one
+    plain.SetTag("?");
+    return plain;
 }
 
 }  // namespace incident

@@ -14,6 +14,10 @@
 
 namespace incident {
 
+// YAML allows at most 1024 characters in an implicit key; the writer and the
+// reader both count bytes.
+inline constexpr std::size_t kMaxKeyLength = 1024;
+
 struct YamlLimits {
     std::size_t max_bytes = 4u << 20;  // 4 MiB
     int max_depth = 64;
@@ -21,7 +25,7 @@ struct YamlLimits {
 };
 
 // Parses `text` (the contents of `file`, used for locations) and checks the
-// limits. Throws InvalidData.
+// limits. Exactly one document; every key fits (key_fits). Throws InvalidData.
 YAML::Node load_yaml(std::string_view text, const std::string& file, const YamlLimits& limits = {});
 
 // Reads and parses a file; an oversized file is refused before it is read.
@@ -29,6 +33,10 @@ YAML::Node load_yaml_file(const std::string& path, const std::string& display, c
 
 // Where a node came from, for error messages.
 Location locate(const YAML::Node& node, const std::string& file);
+
+// True when `key` is at most kMaxKeyLength bytes as the writer writes it
+// (quoted and escaped where it must be): longer keys cannot be read back.
+bool key_fits(const std::string& key);
 
 // Returns the byte offset of the first invalid UTF-8 sequence, or npos.
 std::size_t find_invalid_utf8(std::string_view text);
@@ -47,13 +55,19 @@ std::string scalar_at(const YAML::Node& node, const std::string& file, const std
 // every tool that reads it.
 void emit_string(YAML::Emitter& out, const std::string& s);
 
+// Emits text a person reads as paragraphs: a literal block (|) when it has
+// several lines and nothing a block cannot hold (controls, a carriage
+// return), else as emit_string does.
+void emit_long_text(YAML::Emitter& out, const std::string& s);
+
 // Emits any node. Scalars read from a file keep their style (plain stays
 // plain, quoted stays a string); scalars made in code go through
 // emit_string. `flow` writes collections on one line.
 void emit_node(YAML::Emitter& out, const YAML::Node& node, bool flow = false);
 
-// Converts a node to JSON: plain scalars that read as numbers, booleans or
-// null become those; everything else is a string.
+// Converts a node to JSON: plain scalars read from a file that read as
+// numbers, booleans or null become those; everything else (quoted, or made in
+// code and so written quoted) is a string.
 nlohmann::ordered_json yaml_to_json(const YAML::Node& node);
 
 // The reverse, for values that arrive as JSON (alerts, --json edits).

@@ -83,4 +83,59 @@ TEST_CASE("YAML to JSON keeps quoted scalars as strings") {
     CHECK(j["f"][0] == 1.5);
 }
 
+TEST_CASE("the escapes \\_ and \\N decode to valid UTF-8") {
+    // yaml-cpp decodes them to the single bytes 0xA0 and 0x85.
+    auto n = load_yaml("a: \"A\\_B\\NC\"\nb: \"\\x85\\xa0\"\n\"k\\N\": 1\n", "f.yaml");
+    CHECK(n["a"].Scalar() == "A\u00a0B\u0085C");
+    CHECK(n["b"].Scalar() == "\u0085\u00a0");
+    CHECK(n["k\u0085"].Scalar() == "1");
+}
+
+TEST_CASE("a second document is refused, not dropped") {
+    CHECK(error_of("a: 1\n---\nb: 2\n") ==
+          "f.yaml:3:1: a second YAML document (after ---): the file must hold exactly one");
+    CHECK(error_of("a: 1\n---\n").find("a second YAML document") != std::string::npos);
+    CHECK(error_of("---\na: 1\n...\n") == "");
+}
+
+TEST_CASE("keys longer than YAML's 1024 characters are refused at their place") {
+    std::string key(1024, 'k');
+    CHECK(error_of("x:\n  " + key + ": 1\n") == "");
+    CHECK(error_of("x:\n  ? " + key + "k\n  : 1\n") ==
+          "f.yaml:2:5: a key longer than 1024 bytes as written (the limit of YAML's keys)");
+    // 800 characters, but 1200 once its line breaks are written as \n.
+    std::string lines;
+    for (int i = 0; i < 400; ++i) lines += "a\n";
+    CHECK_FALSE(key_fits(lines));
+    CHECK(key_fits(std::string(1000, 'k')));
+    std::string wide;  // 512 characters, 1024 bytes
+    for (int i = 0; i < 512; ++i) wide += "\u00e9";
+    CHECK(error_of("? " + wide + "\n: 1\n") == "");
+    CHECK(error_of("? " + wide + "e\n: 1\n") != "");
+}
+
+TEST_CASE("controls, line separators and invisible spaces are written escaped and read back the same") {
+    for (std::string s : {"a\u0085b", "\u00a0lead", "x\u2028y", "x\u2029y", "bom\ufeff", "del\x7f", "esc\x1b[2J",
+                          "tab\tin", "cr\rin", "bell\a"}) {
+        YAML::Emitter out;
+        out << YAML::BeginMap << YAML::Key << "k" << YAML::Value;
+        emit_string(out, s);
+        out << YAML::EndMap;
+        CAPTURE(s);
+        std::string text = out.c_str();
+        CHECK(text.find('"') != std::string::npos);
+        CHECK(load_yaml(text, "f.yaml")["k"].Scalar() == s);
+    }
+}
+
+TEST_CASE("JSON types survive YAML: code-made strings stay strings, JSON numbers stay numbers") {
+    YAML::Node made("3");
+    CHECK(yaml_to_json(made) == "3");
+    auto j = nlohmann::ordered_json::parse(R"({"n": 3, "b": true, "s": "3", "x": null})");
+    YAML::Emitter out;
+    emit_node(out, json_to_yaml(j));
+    auto back = yaml_to_json(load_yaml(out.c_str(), "f.yaml"));
+    CHECK(back.dump() == j.dump());
+}
+
 TEST_SUITE_END();
