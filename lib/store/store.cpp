@@ -10,6 +10,7 @@
 #include <random>
 
 #include "model/errors.hpp"
+#include "model/roundtrip.hpp"
 #include "model/yaml_doc.hpp"
 #include "store/atomic_file.hpp"
 
@@ -122,7 +123,7 @@ void Store::save(const Incident& inc) const {
     std::error_code ec;
     fs::create_directories(repo_.incidents_dir(), ec);
     if (ec) throw IoError("cannot create " + repo_.incidents_dir().string() + ": " + ec.message());
-    write_file_atomically(p, incident_to_yaml(inc));
+    write_file_atomically(p, verified_incident_yaml(inc, repo_.relative(p)));
 }
 
 std::vector<std::string> Store::unsorted_ids() const {
