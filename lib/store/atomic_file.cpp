@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 #include "model/errors.hpp"
 #include "model/file_text.hpp"
@@ -18,6 +20,24 @@ namespace {
     throw IoError(what + " " + p.string() + ": " + std::strerror(errno));
 }
 
+// Read from /proc (umask() cannot be read without setting it, which would
+// race with other threads creating files).
+mode_t current_umask() {
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("Umask:", 0) == 0) return static_cast<mode_t>(std::strtoul(line.c_str() + 6, nullptr, 8));
+    return 022;
+}
+
+// The replacement keeps the mode of the file it replaces (0600 stays 0600,
+// read-only stays read-only); a new file gets 0666 less the umask, as any
+// editor would make it.
+mode_t replacement_mode(const std::filesystem::path& target) {
+    struct stat st {};
+    if (::stat(target.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return st.st_mode & 07777;
+    return 0666 & ~current_umask();
+}
+
 }  // namespace
 
 AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {
@@ -25,7 +45,7 @@ AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)
     fd_ = mkostemp(pattern.data(), O_CLOEXEC);
     if (fd_ < 0) io_fail("cannot create a temporary file beside", target_);
     temp_ = pattern;
-    fchmod(fd_, 0644);
+    fchmod(fd_, replacement_mode(target_));
 }
 
 AtomicFile::~AtomicFile() {

@@ -1,5 +1,5 @@
 // Replaces a file all at once: write a temporary beside it, fsync, rename,
-// fsync the directory. Without commit() the target is untouched and the
+// fsync the directory; the file keeps its mode. Without commit() the target is untouched and the
 // temporary is removed, so a crash leaves the old file or the new one.
 #pragma once
 

@@ -115,6 +115,31 @@ TEST_CASE("symbolic links out of the repository are neither read nor written thr
     CHECK(fs::is_empty(t.dir / "elsewhere"));
 }
 
+TEST_CASE("a save keeps the file's mode: 0600 stays private, read-only stays read-only") {
+    TestContext t;
+    t.write(".incident/config.yaml", "");
+    Store store(find_repository(t.dir));
+    Incident inc;
+    inc.id = "INC-1";
+    inc.title = "t";
+    store.save(inc);
+    auto mode = [&] {
+        struct stat st {};
+        ::stat((t.dir / "incidents" / "INC-1.yaml").c_str(), &st);
+        return st.st_mode & 07777;
+    };
+    mode_t mask = ::umask(022);
+    ::umask(mask);
+    CHECK(mode() == (0666 & ~mask));
+    for (mode_t m : {0600, 0440}) {
+        ::chmod((t.dir / "incidents" / "INC-1.yaml").c_str(), m);
+        inc.title = "changed " + std::to_string(m);
+        store.save(inc);
+        CHECK(mode() == m);
+        CHECK(store.load("INC-1").title == inc.title);
+    }
+}
+
 TEST_CASE("only regular files are read: a FIFO is refused at once") {
     TestContext t;
     t.write(".incident/config.yaml", "");
