@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 
 #include "commands.hpp"
 #include "completion.hpp"
@@ -89,6 +90,9 @@ int main(int argc, char** argv) {
           out_tty && !getenv_opt("NO_COLOR") && getenv_opt("TERM").value_or("") != "dumb",
           getenv_opt};
     Context ctx{io, std::chrono::floor<Seconds>(std::chrono::system_clock::now())};
+    std::optional<TerminalGuard> out_guard, err_guard;
+    if (io.out_is_tty) out_guard.emplace(std::cout, io.color);
+    if (io.err_is_tty) err_guard.emplace(std::cerr, false);
 
     CLI::App app{
         "incident: incident management on plain YAML files in a git repository.\n"

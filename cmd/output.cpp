@@ -4,6 +4,31 @@
 
 namespace incident::cli {
 
+TerminalGuard::TerminalGuard(std::ostream& stream, bool allow_colour)
+    : stream_(stream), target_(stream.rdbuf(this)), filter_(allow_colour) {}
+
+TerminalGuard::~TerminalGuard() {
+    stream_.rdbuf(target_);
+    std::string rest = filter_.finish();
+    target_->sputn(rest.data(), static_cast<std::streamsize>(rest.size()));
+    target_->pubsync();
+}
+
+int TerminalGuard::overflow(int c) {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    char ch = static_cast<char>(c);
+    xsputn(&ch, 1);
+    return c;
+}
+
+std::streamsize TerminalGuard::xsputn(const char* s, std::streamsize n) {
+    std::string shown = filter_.feed(std::string_view(s, static_cast<std::size_t>(n)));
+    target_->sputn(shown.data(), static_cast<std::streamsize>(shown.size()));
+    return n;
+}
+
+int TerminalGuard::sync() { return target_->pubsync(); }
+
 void print_json(const Io& io, const nlohmann::ordered_json& doc, bool one_line) {
     io.out << doc.dump(one_line ? -1 : 2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
@@ -151,10 +176,12 @@ void print_change(const Io& io, const ChangeResult& r, bool json, bool dry_run) 
 }
 
 void print_incident(const Io& io, const Incident& inc, Timestamp now) {
-    auto row = [&](const char* label, const std::string& value) {
-        if (!value.empty())
-            io.out << "  " << paint(io, "2", label) << std::string(14 - std::string(label).size(), ' ') << value
-                   << "\n";
+    // Labels are padded to 14 columns; a longer one (a role such as
+    // incident-commander) is followed by two spaces.
+    auto row = [&](const std::string& label, const std::string& value) {
+        if (value.empty()) return;
+        std::size_t width = display_width(label);
+        io.out << "  " << paint(io, "2", label) << std::string(width < 14 ? 14 - width : 2, ' ') << value << "\n";
     };
     auto time = [&](const std::optional<Timestamp>& t) { return t ? format_rfc3339(*t) : std::string{}; };
     io.out << paint(io, "1", inc.id) << "  " << paint_priority(io, inc.priority) << (inc.priority.empty() ? "" : "  ")
@@ -168,7 +195,7 @@ void print_incident(const Io& io, const Incident& inc, Timestamp now) {
     row("reporter", inc.reporter);
     row("assignee", inc.assignee);
     row("team", inc.team + (inc.tier.empty() ? "" : " / " + inc.tier));
-    for (const auto& [role, who] : inc.roles) row(role.c_str(), who);
+    for (const auto& [role, who] : inc.roles) row(role, who);
     std::string tags;
     for (const auto& t : inc.tags) tags += (tags.empty() ? "" : ", ") + t;
     row("tags", tags);

@@ -3,12 +3,34 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <streambuf>
 #include <string>
 #include <vector>
 
 #include "context.hpp"
+#include "model/terminal.hpp"
 
 namespace incident::cli {
+
+// While it lives, everything written to `stream` goes through TerminalText:
+// installed on stdout and stderr when they are terminals, so no title or
+// note can move the cursor, retitle the window or hide text.
+class TerminalGuard : private std::streambuf {
+public:
+    TerminalGuard(std::ostream& stream, bool allow_colour);
+    ~TerminalGuard() override;
+    TerminalGuard(const TerminalGuard&) = delete;
+    TerminalGuard& operator=(const TerminalGuard&) = delete;
+
+private:
+    int overflow(int c) override;
+    std::streamsize xsputn(const char* s, std::streamsize n) override;
+    int sync() override;
+
+    std::ostream& stream_;
+    std::streambuf* target_;
+    TerminalText filter_;
+};
 
 // Indented, or on one line for ndjson.
 void print_json(const Io& io, const nlohmann::ordered_json& doc, bool one_line = false);
