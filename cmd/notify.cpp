@@ -17,9 +17,19 @@ namespace {
 
 void real_sleep(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
 
+// Names the damaged entries on stderr; the command then ends with exit 4.
+void fail_on_damaged(const Context& ctx, const std::vector<std::string>& damaged) {
+    if (damaged.empty()) return;
+    print_warnings(ctx.io, damaged);
+    throw InvalidData(
+        Location{".git/incident/outbox"},
+        std::to_string(damaged.size()) + " entry(ies) could not be read and were skipped; fix or remove them");
+}
+
 void run_list(const NotifyOptions& o, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
-    auto entries = Outbox(ws.outbox_dir()).list();
+    std::vector<std::string> damaged;
+    auto entries = Outbox(ws.outbox_dir()).list(&damaged);
     if (o.flags.json) {
         nlohmann::ordered_json arr = nlohmann::ordered_json::array();
         for (const auto& d : entries)
@@ -32,16 +42,19 @@ void run_list(const NotifyOptions& o, const Context& ctx) {
                            {"attempts", d.attempts},
                            {"last_error", d.last_error}});
         print_json(ctx.io, arr);
+        fail_on_damaged(ctx, damaged);
         return;
     }
-    if (entries.empty()) {
+    if (entries.empty() && damaged.empty()) {
         ctx.io.out << "the outbox is empty\n";
         return;
     }
     std::vector<std::vector<std::string>> rows;
     for (const auto& d : entries)
         rows.push_back({d.id, d.target, d.incident, d.event, d.created_at, std::to_string(d.attempts), d.last_error});
-    print_table(ctx.io, {"ID", "TARGET", "INCIDENT", "EVENT", "QUEUED", "ATTEMPTS", "LAST ERROR"}, rows);
+    if (!rows.empty())
+        print_table(ctx.io, {"ID", "TARGET", "INCIDENT", "EVENT", "QUEUED", "ATTEMPTS", "LAST ERROR"}, rows);
+    fail_on_damaged(ctx, damaged);
 }
 
 void run_flush(const NotifyOptions& o, const Context& ctx) {
@@ -51,7 +64,8 @@ void run_flush(const NotifyOptions& o, const Context& ctx) {
     Outbox outbox(ws.outbox_dir());
     int delivered = 0, left = 0;
     nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-    for (auto d : outbox.list()) {
+    std::vector<std::string> damaged;
+    for (auto d : outbox.list(&damaged)) {
         if (!o.target.empty() && d.target != o.target) continue;
         SendResult r = send_delivery(d, ws.notify.delivery, ctx.io.env, ctx.now, real_sleep);
         if (r.delivered) {
@@ -72,8 +86,9 @@ void run_flush(const NotifyOptions& o, const Context& ctx) {
     }
     if (o.flags.json)
         print_json(ctx.io, {{"delivered", delivered}, {"remaining", left}, {"results", arr}});
-    else if (delivered + left == 0)
+    else if (delivered + left == 0 && damaged.empty())
         ctx.io.out << "the outbox is empty\n";
+    fail_on_damaged(ctx, damaged);
     if (left > 0) throw IoError(std::to_string(left) + " message(s) still undelivered; they stay in the outbox");
 }
 

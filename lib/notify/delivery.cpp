@@ -163,27 +163,52 @@ void Outbox::put(const Delivery& d) const {
     write_file_atomically(dir_ / (d.id + ".json"), j.dump(2) + "\n");
 }
 
-std::vector<Delivery> Outbox::list() const {
+namespace {
+
+// One outbox entry; throws nlohmann's type_error on a field of the wrong type.
+Delivery delivery_from_json(const nlohmann::json& j) {
+    Delivery d;
+    d.id = j.value("id", "");
+    d.target = j.value("target", "");
+    d.type = j.value("type", "");
+    d.url_env = j.value("url_env", "");
+    d.secret_env = j.value("secret_env", "");
+    d.event = j.value("event", "");
+    d.incident = j.value("incident", "");
+    d.created_at = j.value("created_at", "");
+    d.attempts = j.value("attempts", 0);
+    d.last_error = j.value("last_error", "");
+    d.body = j.value("body", "");
+    return d;
+}
+
+}  // namespace
+
+std::vector<Delivery> Outbox::list(std::vector<std::string>* damaged) const {
     std::vector<Delivery> out;
     std::error_code ec;
     for (std::filesystem::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->path().extension() != ".json" || it->path().filename().string()[0] == '.') continue;
-        std::ifstream in(it->path());
-        nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) continue;  // a damaged entry stays for a person to look at
-        Delivery d;
-        d.id = j.value("id", "");
-        d.target = j.value("target", "");
-        d.type = j.value("type", "");
-        d.url_env = j.value("url_env", "");
-        d.secret_env = j.value("secret_env", "");
-        d.event = j.value("event", "");
-        d.incident = j.value("incident", "");
-        d.created_at = j.value("created_at", "");
-        d.attempts = j.value("attempts", 0);
-        d.last_error = j.value("last_error", "");
-        d.body = j.value("body", "");
-        if (!d.id.empty()) out.push_back(std::move(d));
+        std::string name = it->path().filename().string();
+        if (it->path().extension() != ".json" || name[0] == '.') continue;
+        // A damaged entry is skipped and named; it stays for a person to look at.
+        auto skip = [&](const std::string& why) {
+            if (damaged) damaged->push_back("outbox entry " + name + ": " + why);
+        };
+        auto text = read_file(it->path());
+        nlohmann::json j = nlohmann::json::parse(text.value_or(""), nullptr, false);
+        if (!text || j.is_discarded() || !j.is_object()) {
+            skip(text ? "not a JSON object" : "cannot be read");
+            continue;
+        }
+        try {
+            Delivery d = delivery_from_json(j);
+            if (d.id.empty())
+                skip("no id");
+            else
+                out.push_back(std::move(d));
+        } catch (const nlohmann::json::exception&) {
+            skip("a field has the wrong type (attempts must be a number, the others strings)");
+        }
     }
     std::sort(out.begin(), out.end(), [](const Delivery& a, const Delivery& b) {
         return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);

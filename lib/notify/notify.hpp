@@ -90,8 +90,10 @@ std::string webhook_signature(const std::string& secret, const std::string& id, 
 class Outbox {
 public:
     explicit Outbox(std::filesystem::path dir) : dir_(std::move(dir)) {}
-    void put(const Delivery& d) const;   // atomic; replaces an entry with the same id
-    std::vector<Delivery> list() const;  // oldest first
+    void put(const Delivery& d) const;  // atomic; replaces an entry with the same id
+    // Oldest first. Entries that cannot be read are skipped and, when
+    // `damaged` is given, described there ("outbox entry NAME: why").
+    std::vector<Delivery> list(std::vector<std::string>* damaged = nullptr) const;
     void remove(const std::string& id) const;
 
 private:
