@@ -42,6 +42,14 @@ std::string config_get(const std::string& dir, const std::string& key) {
     return r.status == 0 ? first_line(r.out) : std::string{};
 }
 
+bool has_changes(const std::string& dir, const std::vector<std::string>& paths) {
+    std::vector<std::string> args = {"status", "--porcelain", "-z", "--untracked-files=all", "--"};
+    args.insert(args.end(), paths.begin(), paths.end());
+    auto r = git(dir, args);
+    if (r.status != 0) throw IoError("git status failed: " + first_line(r.err));
+    return !r.out.empty();
+}
+
 void commit_paths(const std::string& dir, const std::vector<std::string>& paths, const std::string& message,
                   const std::string& actor) {
     std::vector<std::string> add = {"add", "--"};

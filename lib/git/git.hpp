@@ -16,6 +16,10 @@ std::string operation_in_progress(const std::string& git_dir);
 // `git config --get key`, empty when unset.
 std::string config_get(const std::string& dir, const std::string& key);
 
+// True when any of `paths` (relative to dir) differs from HEAD, in the index
+// or the work tree, or is new and not yet committed.
+bool has_changes(const std::string& dir, const std::vector<std::string>& paths);
+
 // Stages `paths` (relative to dir) and commits exactly those paths with
 // `message`, leaving anything else the user has staged alone. When git has
 // no identity configured, `actor` is used. Throws IoError.

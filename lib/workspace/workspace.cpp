@@ -1,6 +1,8 @@
 #include "workspace/workspace.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <optional>
 
 #include "git/git.hpp"
 #include "model/errors.hpp"
@@ -43,35 +45,141 @@ void refuse_mid_operation(const Workspace& ws, const ChangeOptions& opts) {
         "finish it (git " + verb + " --continue) or abort it (git " + verb + " --abort), then run the command again");
 }
 
-// Saves and commits; fills in the result's flags and warnings.
+bool commits(const Workspace& ws, const ChangeOptions& opts) {
+    return opts.commit && ws.config.auto_commit && ws.repo.in_git;
+}
+
+// The journal of a change: what it writes and how it is to be committed.
+struct Journal {
+    std::string message, actor;
+    std::vector<std::string> paths;
+};
+
+void write_journal(const Workspace& ws, const Journal& j) {
+    nlohmann::ordered_json doc = {{"message", j.message}, {"actor", j.actor}, {"paths", j.paths}};
+    write_file_atomically(ws.journal_path(), doc.dump(2) + "\n");
+}
+
+void clear_journal(const Workspace& ws) {
+    std::error_code ec;
+    fs::remove(ws.journal_path(), ec);
+}
+
+// Only files the tool writes are ever committed from a journal.
+bool journal_path_allowed(const std::string& p) {
+    if (p.empty() || p[0] == '/' || p.find("..") != std::string::npos) return false;
+    return p.rfind("incidents/", 0) == 0 || p.rfind("postmortems/", 0) == 0;
+}
+
+// The journal left on disk, if any. One that cannot be read is removed with
+// a warning.
+std::optional<Journal> read_journal(const Workspace& ws, std::vector<std::string>& warnings) {
+    auto text = read_file(ws.journal_path());
+    if (!text) return std::nullopt;
+    auto doc = nlohmann::json::parse(*text, nullptr, false);
+    auto string_at = [&](const char* key) {
+        return doc.is_object() && doc.contains(key) && doc[key].is_string() ? doc[key].get<std::string>()
+                                                                            : std::string{};
+    };
+    Journal j{string_at("message"), string_at("actor"), {}};
+    bool readable = !j.message.empty() && doc.contains("paths") && doc["paths"].is_array();
+    for (const auto& p : readable ? doc["paths"] : nlohmann::json::array()) {
+        if (!p.is_string() || !journal_path_allowed(p.get<std::string>())) readable = false;
+        if (readable) j.paths.push_back(p.get<std::string>());
+    }
+    if (readable) return j;
+    warnings.push_back(ws.repo.relative(ws.journal_path()) +
+                       " could not be read and was removed; check 'git status' for uncommitted incident files");
+    clear_journal(ws);
+    return std::nullopt;
+}
+
+std::string path_list(const std::vector<std::string>& paths) {
+    std::string list;
+    for (const auto& p : paths) list += (list.empty() ? "" : " ") + p;
+    return list;
+}
+
+// Saves and commits; fills in the result's flags and warnings. The journal
+// is written before the first file and removed once the commit is made, so
+// a run killed in between, or a commit git refused, is completed by the
+// next command. A journal still pending joins this change's commit.
 void persist(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts,
              const std::vector<std::pair<fs::path, std::string>>& companions = {}) {
-    std::vector<std::string> paths;
+    Journal journal{commit_message(ws.config, r.incident, r.event, opts.actor), opts.actor, {}};
+    for (const auto& companion : companions) journal.paths.push_back(ws.repo.relative(companion.first));
+    journal.paths.push_back(ws.repo.relative(ws.store.path_of(r.incident.id)));
+    if (commits(ws, opts)) {
+        if (auto pending = read_journal(ws, r.warnings)) {
+            journal.message += "\n\nAlso commits an earlier change that was not committed: " + pending->message;
+            for (auto& p : pending->paths)
+                if (std::find(journal.paths.begin(), journal.paths.end(), p) == journal.paths.end())
+                    journal.paths.push_back(std::move(p));
+        }
+        write_journal(ws, journal);
+    }
+    try {
+        ws.store.save(r.incident);  // verified before anything is written
+    } catch (const InvalidData&) {
+        clear_journal(ws);
+        throw;
+    }
     for (const auto& [path, content] : companions) {
         std::error_code ec;
         fs::create_directories(path.parent_path(), ec);
         write_file_atomically(path, content);
-        paths.push_back(ws.repo.relative(path));
     }
-    ws.store.save(r.incident);
-    paths.push_back(ws.repo.relative(ws.store.path_of(r.incident.id)));
     r.written = true;
     if (!opts.commit || !ws.config.auto_commit) return;
     if (!ws.repo.in_git) {
         r.warnings.push_back("not a git repository: the change is saved but not committed");
         return;
     }
+    std::vector<std::string> present;
+    std::error_code ec;
+    for (const auto& p : journal.paths)
+        if (fs::exists(ws.repo.root / p, ec)) present.push_back(p);
     try {
-        git::commit_paths(ws.repo.root.string(), paths, commit_message(ws.config, r.incident, r.event, opts.actor),
-                          opts.actor);
+        git::commit_paths(ws.repo.root.string(), present, journal.message, opts.actor);
         r.committed = true;
+        clear_journal(ws);
     } catch (const IoError& e) {
-        // The incident change is safe on disk; a failed commit must not lose it.
-        r.warnings.push_back(std::string(e.what()) + " (the change is saved in the work tree)");
+        // The change is safe on disk and the journal stays: the next command commits it.
+        r.warnings.push_back(std::string(e.what()) +
+                             " (the change is saved in the work tree; the next incident command commits it)");
     }
 }
 
+// Under the lock, before a change: complete what a killed run left.
+void begin_change(const Workspace& ws, const ChangeOptions& opts, ChangeResult& r) {
+    if (commits(ws, opts)) complete_interrupted_change(ws, r.warnings);
+}
+
 }  // namespace
+
+void complete_interrupted_change(const Workspace& ws, std::vector<std::string>& warnings) {
+    auto journal = read_journal(ws, warnings);
+    if (!journal) return;
+    std::vector<std::string> present;
+    std::error_code ec;
+    for (const auto& p : journal->paths)
+        if (fs::exists(ws.repo.root / p, ec)) present.push_back(p);
+    try {
+        if (!present.empty() && git::has_changes(ws.repo.root.string(), present)) {
+            git::commit_paths(
+                ws.repo.root.string(), present,
+                journal->message + "\n\nCompleted by incident: the run that made this change did not commit it.",
+                journal->actor);
+            warnings.push_back("an earlier change was not committed (its run was interrupted); committed " +
+                               path_list(present) + " (" + journal->message.substr(0, journal->message.find('\n')) +
+                               ")");
+        }
+        clear_journal(ws);
+    } catch (const IoError& e) {
+        // Still pending: this change's commit takes it along.
+        warnings.push_back("an earlier change is still not committed: " + std::string(e.what()));
+    }
+}
 
 fs::path user_config_path(const EnvLookup& env) {
     if (auto x = env("XDG_CONFIG_HOME"); x && !x->empty()) return fs::path(*x) / "incident" / "config.yaml";
@@ -108,6 +216,7 @@ ChangeResult change_incident(const Workspace& ws, const std::string& id, const M
     }
     refuse_mid_operation(ws, opts);
     RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
+    begin_change(ws, opts, r);
     r.incident = ws.store.load(id);
     r.event = mutate(r.incident);
     persist(ws, r, opts, companions ? companions(r.incident) : std::vector<std::pair<fs::path, std::string>>{});
@@ -128,6 +237,7 @@ ChangeResult create_incident(const Workspace& ws, const std::function<Incident(c
     }
     refuse_mid_operation(ws, opts);
     RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
+    begin_change(ws, opts, r);
     make();
     persist(ws, r, opts);
     return r;
@@ -138,6 +248,7 @@ ChangeResult replace_incident(const Workspace& ws, const std::string& id, const 
     ChangeResult r;
     refuse_mid_operation(ws, opts);
     RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
+    begin_change(ws, opts, r);
     if (read_file(ws.store.path_of(id)).value_or("") != original_text)
         throw TransitionRefused(id + " was changed by someone else while you were editing it",
                                 "run incident edit " + id + " again");

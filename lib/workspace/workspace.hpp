@@ -25,6 +25,9 @@ struct Workspace {
 
     fs::path outbox_dir() const { return repo.state_dir / "outbox"; }
     fs::path templates_dir() const { return repo.root / ".incident" / "templates"; }
+    // The change being written and committed now: left behind only by a run
+    // killed between writing its files and committing them.
+    fs::path journal_path() const { return repo.state_dir / "pending-commit.json"; }
 };
 
 // Finds the repository from `start` and loads config layers
@@ -48,6 +51,11 @@ struct ChangeResult {
     bool committed = false;
     std::vector<std::string> warnings;  // e.g. "not a git repository: not committed"
 };
+
+// Under the lock: commits what a run killed between writing and committing
+// left behind (the paths its journal names, nothing else the user staged),
+// and says so in `warnings`. Every change calls it first.
+void complete_interrupted_change(const Workspace& ws, std::vector<std::string>& warnings);
 
 using Mutation = std::function<Event(Incident&)>;
 // Files written and committed together with the incident (e.g. its

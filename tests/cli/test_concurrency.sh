@@ -71,4 +71,76 @@ open(sys.argv[2], 'w').close(); time.sleep(3)" "$lock" "$T/held" &
   run note 1 "free again"; expect_rc 0
 }
 
+# many_incidents N: N incident files written directly, committed at once.
+many_incidents() {
+  local n=$1 i
+  for i in $(seq 1 "$n"); do
+    printf 'id: INC-%d\ntitle: Incident %d\nstatus: open\nopened_at: 2026-11-01T00:00:00Z\ntimeline:\n  - {at: 2026-11-01T00:00:00Z, by: a@example.com, type: opened}\n' "$i" "$i" >"incidents/INC-$i.yaml"
+  done
+  git add incidents && git commit -qm "$n incidents"
+}
+
+# wait_for_git: a killed command's git child carries on as an orphan; let it end.
+wait_for_git() {
+  local i
+  for i in $(seq 1 100); do [ -e .git/index.lock ] || return 0; sleep 0.05; done
+}
+
+# The crash loop: commands killed at random moments between their write and
+# their commit, then one ordinary command. Nothing is corrupt, nothing a
+# finished command reported is lost, nothing is left uncommitted.
+test_killed_changes_are_completed_by_the_next_command() {
+  new_repo
+  many_incidents 2000
+  local i pid id finished=0 killed=0
+  RANDOM=7
+  for i in $(seq 1 100); do
+    id=$(( RANDOM % 2000 + 1 ))
+    if (( i % 4 == 0 )); then
+      "$INCIDENT_BIN" open "opened in round $i" >"$T/run.out" 2>&1 &
+    else
+      "$INCIDENT_BIN" note "$id" "note in round $i" >"$T/run.out" 2>&1 &
+    fi
+    pid=$!
+    sleep "$(printf '0.%03d' $(( RANDOM % 200 )))"  # a note takes about 0.18 s here
+    if kill -9 "$pid" 2>/dev/null; then killed=$((killed + 1)); fi
+    if wait "$pid" 2>/dev/null; then
+      finished=$((finished + 1))
+      grep -q "round $i" incidents/*.yaml 2>/dev/null || fail "round $i reported success but is not in any file"
+      echo "round $i" >>"$T/finished"
+    fi
+    wait_for_git
+  done
+  echo "    $killed killed, $finished finished" >&2
+  run note 1 "the ordinary command after the storm"; expect_rc 0
+  expect_eq "$(git status --porcelain)" "" "nothing left uncommitted or staged"
+  run validate; expect_rc 0 "no file corrupt"
+  local line
+  while read -r line; do
+    git log --format=%s | grep -q "${line#round } " || git grep -q "$line" HEAD -- incidents || fail "$line finished but is not committed"
+  done < <(cat "$T/finished" 2>/dev/null)
+  [ -z "$(ls -A incidents/.*.tmp.* 2>/dev/null)" ] || true  # leftovers are ignored by git (incidents/.gitignore)
+}
+
+test_a_journal_commits_only_what_the_interrupted_run_wrote() {
+  new_repo
+  run open "first"; expect_rc 0
+  run open "second"; expect_rc 0
+  # A run killed after writing INC-1, before committing it:
+  printf '{"message": "INC-1: note: killed", "actor": "alice@example.com", "paths": ["incidents/INC-1.yaml"]}\n' \
+    >.git/incident/pending-commit.json
+  echo "custom: 1" >>incidents/INC-1.yaml
+  # Unrelated work the user staged must stay staged, not be swept in:
+  echo "notes" >README.local && git add README.local
+  run note 2 "next command"; expect_rc 0
+  expect_err "an earlier change was not committed (its run was interrupted); committed incidents/INC-1.yaml (INC-1: note: killed)"
+  git show --stat HEAD~1 | grep -q "incidents/INC-1.yaml" || fail "INC-1 not committed"
+  git show --stat HEAD~1 | grep -q "README.local" && fail "unrelated staged work was committed"
+  expect_eq "$(git diff --cached --name-only)" "README.local" "the user's staged file is still staged"
+  expect_no_file .git/incident/pending-commit.json
+  # A journal naming a path outside the incident files is not followed.
+  printf '{"message": "x", "paths": ["../../etc/passwd"]}\n' >.git/incident/pending-commit.json
+  run note 2 "again"; expect_rc 0; expect_err "could not be read and was removed"
+}
+
 run_suite
