@@ -1,5 +1,8 @@
 #include "model/yaml_doc.hpp"
 
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <set>
 #include <vector>
@@ -295,7 +298,12 @@ nlohmann::ordered_json yaml_to_json(const YAML::Node& node) {
         if (s == "false" || s == "False" || s == "FALSE") return false;
         if (s == "null" || s == "~" || s == "Null" || s == "NULL") return nullptr;
         if (is_yaml_integer(s)) return std::stoll(s);
-        if (is_yaml_real(s)) return std::stod(s);
+        if (is_yaml_real(s)) {
+            // Beyond a double's range (a 400-digit number): kept as written.
+            errno = 0;
+            double d = std::strtod(s.c_str(), nullptr);
+            if (errno != ERANGE && std::isfinite(d)) return d;
+        }
     }
     return s;
 }

@@ -44,6 +44,8 @@ test_long_values_and_far_times() {
   local digits; digits=$(printf '7%.0s' $(seq 1 50000))
   run note 1 "$digits"; expect_rc 0
   run show 1 --json; expect_rc 0; expect_json '.timeline[-1].text | length' 50000
+  printf 'custom: %s\n' "$(printf '7%.0s' $(seq 1 60000))" >>incidents/INC-1.yaml
+  run show 1 --json; expect_rc 0; expect_json '.extra.custom | length' 60000
   run note 1 "far" --at +99999999d; expect_rc 2
   run note 1 "far" --at 99999-01-01T00:00:00Z; expect_rc 2
   run validate; expect_rc 0

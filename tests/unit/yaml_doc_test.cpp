@@ -81,6 +81,9 @@ TEST_CASE("YAML to JSON keeps quoted scalars as strings") {
     CHECK(j["d"].is_null());
     CHECK(j["e"] == "text");
     CHECK(j["f"][0] == 1.5);
+    std::string huge(60000, '7');
+    CHECK(yaml_to_json(load_yaml("a: " + huge + "\nb: 1e999\n", "f.yaml"))["a"] == huge);
+    CHECK(yaml_to_json(load_yaml("b: 1e999\n", "f.yaml"))["b"] == "1e999");
 }
 
 TEST_CASE("the escapes \\_ and \\N decode to valid UTF-8") {
