@@ -23,8 +23,9 @@ void register_close(CLI::App& app, Context& ctx) {
     cmd->callback([opts, &ctx] {
         run_change(ctx, opts->flags, opts->id, [&](Incident& inc, const Actor& a, const Workspace& ws) {
             CloseRequest req = opts->req;
-            req.postmortem_problems = check_postmortem_file((ws.repo.postmortems_dir() / (inc.id + ".md")).string(),
-                                                            inc, req.postmortem_exists);
+            fs::path path = ws.repo.postmortems_dir() / (inc.id + ".md");
+            req.postmortem_problems =
+                check_postmortem_file(path.string(), ws.repo.relative(path), inc, req.postmortem_exists);
             return close(inc, a, req);
         });
     });

@@ -23,7 +23,7 @@ void run_check(const PostmortemOptions& opts, const Context& ctx, const Workspac
     Incident inc = ws.store.load(id);
     fs::path path = ws.repo.postmortems_dir() / (id + ".md");
     bool exists = false;
-    auto problems = check_postmortem_file(path.string(), inc, exists);
+    auto problems = check_postmortem_file(path.string(), ws.repo.relative(path), inc, exists);
     auto due = postmortem_meeting_due(inc, ws.config);
     bool required = Config::rank(ws.config.postmortem_required_for, inc.priority) >= 0;
     if (opts.flags.json) {
@@ -57,9 +57,9 @@ void run_postmortem(const PostmortemOptions& opts, const Context& ctx) {
         postmortem_template(opts.template_name.empty() ? ws.config.postmortem_template : opts.template_name,
                             (ws.repo.root / ".incident" / "templates").string());
     fs::path path = ws.repo.postmortems_dir() / (id + ".md");
-    std::error_code ec;
-    bool exists = fs::exists(path, ec);
-    std::string existing = exists ? read_file(path).value_or("") : "";
+    auto current = read_postmortem(path.string(), ws.repo.relative(path));
+    bool exists = current.has_value();
+    std::string existing = current.value_or("");
     // The text depends on the incident after the event is added, so it is made inside the change.
     std::string written;
     auto make = [&](const Incident& inc) {

@@ -1,6 +1,8 @@
 #include "postmortem/postmortem.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <kainjow/mustache.hpp>
@@ -9,6 +11,7 @@
 #include <sstream>
 
 #include "model/errors.hpp"
+#include "model/file_text.hpp"
 #include "sla/calendar.hpp"
 #include "sla/sla.hpp"
 #include "store/atomic_file.hpp"
@@ -311,8 +314,25 @@ std::vector<std::string> check_postmortem(const std::string& text, const Inciden
     return problems;
 }
 
-std::vector<std::string> check_postmortem_file(const std::string& path, const Incident& inc, bool& exists) {
-    auto text = read_file(path);
+std::optional<std::string> read_postmortem(const std::string& path, const std::string& display) {
+    FileText file = read_file_text(path, 16u << 20);
+    switch (file.status) {
+        case FileText::Status::ok:
+            return std::move(file.text);
+        case FileText::Status::unreadable:
+            if (file.error == ENOENT) return std::nullopt;
+            throw IoError("cannot read " + display + ": " + std::strerror(file.error));
+        case FileText::Status::not_regular:
+            throw InvalidData(Location{display}, "not a regular file");
+        case FileText::Status::too_large:
+            break;
+    }
+    throw InvalidData(Location{display}, "file too large: " + std::to_string(file.size) + " bytes");
+}
+
+std::vector<std::string> check_postmortem_file(const std::string& path, const std::string& display, const Incident& inc,
+                                               bool& exists) {
+    auto text = read_postmortem(path, display);
     exists = text.has_value();
     if (!exists) return {"there is no postmortem yet"};
     return check_postmortem(*text, inc);

@@ -4,6 +4,7 @@
 // empty required sections and incomplete action items.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,8 +32,13 @@ std::string merge_postmortem(const std::string& existing, const std::string& fre
 // empty, action items without owner or due date. Empty: complete.
 std::vector<std::string> check_postmortem(const std::string& text, const Incident& inc);
 
+// The postmortem's text, or nullopt when there is none. Anything but a
+// regular file there (a FIFO, a directory) is InvalidData at `display`.
+std::optional<std::string> read_postmortem(const std::string& path, const std::string& display);
+
 // check_postmortem on a file; `exists` tells whether there is one.
-std::vector<std::string> check_postmortem_file(const std::string& path, const Incident& inc, bool& exists);
+std::vector<std::string> check_postmortem_file(const std::string& path, const std::string& display, const Incident& inc,
+                                               bool& exists);
 
 // The review meeting's deadline: `within` business time after resolution.
 std::optional<Timestamp> postmortem_meeting_due(const Incident& inc, const Config& config);

@@ -34,6 +34,11 @@ test_special_files_are_not_waited_on() {
   mkfifo postmortems/INC-1.md
   ( timeout 10 "$INCIDENT_BIN" postmortem 1 --check >/dev/null 2>&1; echo $? >"$T/rc" )
   [ "$(cat "$T/rc")" != 124 ] || fail "postmortem --check waited on a FIFO"
+  expect_eq "$(cat "$T/rc")" 4 "postmortem --check with a FIFO for the postmortem"
+  ( timeout 10 "$INCIDENT_BIN" postmortem 1 >/dev/null 2>"$T/err"; echo $? >"$T/rc" )
+  expect_eq "$(cat "$T/rc")" 4 "postmortem with a FIFO for the postmortem"
+  grep -q "postmortems/INC-1.md: not a regular file" "$T/err" || fail "no 'not a regular file' for the postmortem"
+  [ -p postmortems/INC-1.md ] || fail "the FIFO was replaced"
   rm postmortems/INC-1.md
   mkfifo .incident/rules.yaml
   ( timeout 10 "$INCIDENT_BIN" rules check >/dev/null 2>"$T/err"; echo $? >"$T/rc" )
