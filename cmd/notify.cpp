@@ -130,6 +130,9 @@ void register_notify(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<NotifyOptions>();
     auto* cmd = app.add_subcommand("notify", "Notification outbox and tests: list, flush, test");
     cmd->require_subcommand(1);
+    cmd->footer(
+        "An outbox entry that cannot be read (not JSON, a field of the wrong type) is skipped and named on\n"
+        "stderr; list and flush handle the others and exit 4.");
     auto* list = cmd->add_subcommand("list", "Show the messages waiting in the outbox (.git/incident/outbox/)");
     list->add_flag("--json", opts->flags.json, "Print the outbox as JSON");
     list->callback([opts, &ctx] { run_list(*opts, ctx); });
