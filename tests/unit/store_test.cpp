@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "model/errors.hpp"
+#include "model/yaml_doc.hpp"
 #include "store/atomic_file.hpp"
 #include "store/lock.hpp"
 #include "test_context.hpp"
@@ -12,6 +13,21 @@ using namespace incident;
 using incident::test::TestContext;
 
 TEST_SUITE_BEGIN("store");
+
+namespace {
+// A store in a fresh repository at t.dir.
+Store store_in(const TestContext& t) {
+    t.write(".incident/config.yaml", "");
+    return Store(find_repository(t.dir));
+}
+
+Incident titled(const std::string& id, const std::string& title) {
+    Incident inc;
+    inc.id = id;
+    inc.title = title;
+    return inc;
+}
+}  // namespace
 
 TEST_CASE("ids: only PREFIX-N, no path tricks") {
     for (const char* ok : {"INC-1", "INC-42", "SEC-123456789", "a1-7"}) CHECK_MESSAGE(is_valid_id(ok), ok);
@@ -117,11 +133,8 @@ TEST_CASE("symbolic links out of the repository are neither read nor written thr
 
 TEST_CASE("a save keeps the file's mode: 0600 stays private, read-only stays read-only") {
     TestContext t;
-    t.write(".incident/config.yaml", "");
-    Store store(find_repository(t.dir));
-    Incident inc;
-    inc.id = "INC-1";
-    inc.title = "t";
+    Store store = store_in(t);
+    Incident inc = titled("INC-1", "t");
     store.save(inc);
     auto mode = [&] {
         struct stat st {};
@@ -138,6 +151,34 @@ TEST_CASE("a save keeps the file's mode: 0600 stays private, read-only stays rea
         CHECK(mode() == m);
         CHECK(store.load("INC-1").title == inc.title);
     }
+}
+
+TEST_CASE("the store refuses to write what it could not read back, and writes nothing") {
+    TestContext t;
+    Store store = store_in(t);
+    Incident inc = titled("INC-1", "first");
+    store.save(inc);
+    std::string before = t.read("incidents/INC-1.yaml");
+
+    Incident bad = inc;
+    YAML::Node map(YAML::NodeType::Map);
+    map[std::string(kMaxKeyLength + 1, 'k')] = "v";  // no YAML reader takes such a key back
+    bad.extra.push_back({"title", "custom", map});
+    try {
+        store.save(bad);
+        FAIL("saved a key it cannot read back");
+    } catch (const InvalidData& e) {
+        CHECK(std::string(e.what()).find("incidents/INC-1.yaml:") == 0);
+        CHECK(std::string(e.what()).find("the change cannot be saved") != std::string::npos);
+    }
+    Incident untitled = inc;
+    untitled.title.clear();
+    CHECK_THROWS_AS(store.save(untitled), InvalidData);
+    CHECK(t.read("incidents/INC-1.yaml") == before);
+    CHECK(std::filesystem::directory_iterator(t.dir / "incidents") != std::filesystem::directory_iterator());
+    int files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(t.dir / "incidents")) files += entry.is_regular_file();
+    CHECK(files == 1);  // no temporary left behind
 }
 
 TEST_CASE("only regular files are read: a FIFO is refused at once") {
