@@ -94,6 +94,16 @@ std::optional<Journal> read_journal(const Workspace& ws, std::vector<std::string
     return std::nullopt;
 }
 
+// The paths (relative to the root) that exist: a change killed before its
+// first write has nothing to commit.
+std::vector<std::string> existing(const Workspace& ws, const std::vector<std::string>& paths) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& p : paths)
+        if (fs::exists(ws.repo.root / p, ec)) out.push_back(p);
+    return out;
+}
+
 std::string path_list(const std::vector<std::string>& paths) {
     std::string list;
     for (const auto& p : paths) list += (list.empty() ? "" : " ") + p;
@@ -135,12 +145,8 @@ void persist(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts,
         r.warnings.push_back("not a git repository: the change is saved but not committed");
         return;
     }
-    std::vector<std::string> present;
-    std::error_code ec;
-    for (const auto& p : journal.paths)
-        if (fs::exists(ws.repo.root / p, ec)) present.push_back(p);
     try {
-        git::commit_paths(ws.repo.root.string(), present, journal.message, opts.actor);
+        git::commit_paths(ws.repo.root.string(), existing(ws, journal.paths), journal.message, opts.actor);
         r.committed = true;
         clear_journal(ws);
     } catch (const IoError& e) {
@@ -160,10 +166,7 @@ void begin_change(const Workspace& ws, const ChangeOptions& opts, ChangeResult& 
 void complete_interrupted_change(const Workspace& ws, std::vector<std::string>& warnings) {
     auto journal = read_journal(ws, warnings);
     if (!journal) return;
-    std::vector<std::string> present;
-    std::error_code ec;
-    for (const auto& p : journal->paths)
-        if (fs::exists(ws.repo.root / p, ec)) present.push_back(p);
+    std::vector<std::string> present = existing(ws, journal->paths);
     try {
         if (!present.empty() && git::has_changes(ws.repo.root.string(), present)) {
             git::commit_paths(
