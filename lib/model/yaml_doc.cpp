@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <set>
-#include <vector>
 
 #include "model/file_text.hpp"
 #include "model/text.hpp"
@@ -138,6 +137,37 @@ Location locate(const YAML::Node& node, const std::string& file) {
     return Location{file, mark.line + 1, mark.column + 1};
 }
 
+std::size_t find_second_document(std::string_view text) {
+    // "---" or "..." at the start of a line is always a document marker: YAML
+    // forbids them inside any scalar there. A "---" after content, or content
+    // after "...", begins another document.
+    auto marker = [&](std::size_t at, char c) {
+        if (text.substr(at, 3) != std::string(3, c)) return false;
+        return at + 3 == text.size() || text[at + 3] == ' ' || text[at + 3] == '\t' || text[at + 3] == '\n' ||
+               text[at + 3] == '\r';
+    };
+    bool content = false, ended = false;
+    for (std::size_t at = 0; at < text.size();) {
+        std::size_t nl = text.find('\n', at);
+        std::size_t end = nl == std::string_view::npos ? text.size() : nl;
+        std::string_view line = text.substr(at, end - at);
+        std::size_t first = line.find_first_not_of(" \t\r");
+        bool blank = first == std::string_view::npos || line[first] == '#';
+        if (marker(at, '-')) {
+            if (content || ended) return at;
+            content = true;  // what follows "---" on its line is content of this document
+        } else if (marker(at, '.')) {
+            ended = true;
+        } else if (!blank && line[0] != '%') {
+            if (ended) return at;
+            content = true;
+        }
+        if (nl == std::string_view::npos) break;
+        at = nl + 1;
+    }
+    return std::string_view::npos;
+}
+
 std::size_t find_conflict_marker(std::string_view text) {
     for (std::size_t at = 0; at < text.size();) {
         if (text.substr(at, 8) == "<<<<<<< " || text.substr(at, 8) == "<<<<<<<\n") return at;
@@ -169,21 +199,21 @@ YAML::Node load_yaml(std::string_view text, const std::string& file, const YamlL
         throw InvalidData(offset_location(text, marker, file),
                           "git left a merge conflict here (<<<<<<< ... >>>>>>>): keep what both sides added, remove "
                           "the markers, then git add the file");
-    std::vector<YAML::Node> documents;
+    // A second document would be dropped by the next save: refuse it now.
+    // (yaml-cpp's LoadAll can loop for ever on a stray ',': not used.)
+    if (auto second = find_second_document(text); second != std::string_view::npos)
+        throw InvalidData(offset_location(text, second, file),
+                          "a second YAML document (after --- or ...): the file must hold exactly one");
+    YAML::Node root;
     try {
-        documents = YAML::LoadAll(std::string(text));
+        root = YAML::Load(std::string(text));
     } catch (const YAML::Exception& e) {
         std::string msg = e.msg;
         if (msg == "bad file" || msg.empty()) msg = "malformed YAML (unbalanced or too deeply nested)";
         throw InvalidData(Location{file, e.mark.line + 1, e.mark.column + 1}, msg);
     }
-    // A second document would be dropped by the next save: refuse it now.
-    if (documents.size() > 1)
-        throw InvalidData(locate(documents[1], file),
-                          "a second YAML document (after ---): the file must hold exactly one");
-    if (documents.empty()) return YAML::Node();
-    Walker{file, limits}.walk(documents[0], 0);
-    return documents[0];
+    Walker{file, limits}.walk(root, 0);
+    return root;
 }
 
 YAML::Node load_yaml_file(const std::string& path, const std::string& display, const YamlLimits& limits) {

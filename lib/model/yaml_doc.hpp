@@ -41,6 +41,10 @@ bool key_fits(const std::string& key);
 // Returns the byte offset of the first invalid UTF-8 sequence, or npos.
 std::size_t find_invalid_utf8(std::string_view text);
 
+// Offset of the "---" or the content that begins a second YAML document in
+// `text`, or npos when it holds at most one.
+std::size_t find_second_document(std::string_view text);
+
 // Offset of a line git's merge left as a conflict marker ("<<<<<<< "), or npos.
 std::size_t find_conflict_marker(std::string_view text);
 

@@ -96,9 +96,19 @@ TEST_CASE("the escapes \\_ and \\N decode to valid UTF-8") {
 
 TEST_CASE("a second document is refused, not dropped") {
     CHECK(error_of("a: 1\n---\nb: 2\n") ==
-          "f.yaml:3:1: a second YAML document (after ---): the file must hold exactly one");
+          "f.yaml:2:1: a second YAML document (after --- or ...): the file must hold exactly one");
     CHECK(error_of("a: 1\n---\n").find("a second YAML document") != std::string::npos);
-    CHECK(error_of("---\na: 1\n...\n") == "");
+    CHECK(error_of("a: 1\n...\nb: 2\n").find("f.yaml:3:1: a second YAML document") == 0);
+    CHECK(error_of("# c\n%YAML 1.2\n---\na: 1\n...\n# end\n") == "");
+    CHECK(error_of("--- {a: 1}\n") == "");
+    CHECK(error_of("a: |\n  ---\n  text\nb: \"x\"\n#---\n") == "");
+    CHECK(find_second_document("a: 1\n----\n") == std::string_view::npos);  // not a marker
+}
+
+TEST_CASE("a stray ',' does not hang the loader") {
+    // yaml-cpp's LoadAll loops for ever on these (fuzz reproducers).
+    CHECK(error_of(",#$Exh") == "");
+    CHECK(error_of(",id: Ieo\n0:0Z\x1a") == "");
 }
 
 TEST_CASE("keys longer than YAML's 1024 characters are refused at their place") {
