@@ -64,9 +64,50 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text) {
                      std::chrono::minutes{mm} + Seconds{ss} - std::chrono::minutes{offset_minutes}};
 }
 
-std::string format_rfc3339(Timestamp t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+namespace {
 
-std::string format_date(Timestamp t) { return date::format("%Y-%m-%d", date::floor<date::days>(t)); }
+void put_digits(char* at, unsigned value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) at[i] = static_cast<char>('0' + value % 10);
+}
+
+// "YYYY-MM-DD" into at[0..9]; false for a year that needs more than 4 digits.
+bool put_date(char* at, date::sys_days day) {
+    date::year_month_day ymd{day};
+    int year = static_cast<int>(ymd.year());
+    if (year < 0 || year > 9999) return false;
+    put_digits(at, static_cast<unsigned>(year), 4);
+    at[4] = '-';
+    put_digits(at + 5, static_cast<unsigned>(ymd.month()), 2);
+    at[7] = '-';
+    put_digits(at + 8, static_cast<unsigned>(ymd.day()), 2);
+    return true;
+}
+
+}  // namespace
+
+// Plain digits rather than date::format, which builds a stream per call:
+// list --json formats every timestamp of every incident.
+std::string format_rfc3339(Timestamp t) {
+    auto day = date::floor<date::days>(t);
+    char text[20];
+    if (!put_date(text, day)) return date::format("%Y-%m-%dT%H:%M:%SZ", t);
+    auto secs = static_cast<unsigned>((t - day).count());
+    text[10] = 'T';
+    put_digits(text + 11, secs / 3600, 2);
+    text[13] = ':';
+    put_digits(text + 14, secs / 60 % 60, 2);
+    text[16] = ':';
+    put_digits(text + 17, secs % 60, 2);
+    text[19] = 'Z';
+    return std::string(text, sizeof text);
+}
+
+std::string format_date(Timestamp t) {
+    auto day = date::floor<date::days>(t);
+    char text[10];
+    if (!put_date(text, day)) return date::format("%Y-%m-%d", day);
+    return std::string(text, sizeof text);
+}
 
 std::optional<Seconds> parse_duration(std::string_view text, Seconds day) {
     if (text.empty()) return std::nullopt;

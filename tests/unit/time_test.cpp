@@ -1,5 +1,6 @@
 #include "model/time.hpp"
 
+#include <date/date.h>
 #include <doctest/doctest.h>
 
 using namespace incident;
@@ -63,6 +64,18 @@ TEST_CASE("--at specs resolve against an injected now") {
     CHECK(format_rfc3339(*parse_time_spec("2026-01-02", now)) == "2026-01-02T00:00:00Z");
     CHECK_FALSE(parse_time_spec("-", now));
     CHECK_FALSE(parse_time_spec("soon", now));
+}
+
+TEST_CASE("formatting agrees with date::format across the calendar, and outside four-digit years") {
+    // Every 3 days 1 hour 17 seconds from 1900 to 2200: leap years, month ends, all hours.
+    for (long long s = -2208988800LL; s < 7258118400LL; s += 3 * 86400 + 3600 + 17) {
+        Timestamp t{Seconds{s}};
+        CAPTURE(s);
+        REQUIRE(format_rfc3339(t) == date::format("%Y-%m-%dT%H:%M:%SZ", t));
+        REQUIRE(format_date(t) == date::format("%Y-%m-%d", date::floor<date::days>(t)));
+    }
+    Timestamp far{Seconds{253402300800LL}};  // 10000-01-01
+    CHECK(format_rfc3339(far) == date::format("%Y-%m-%dT%H:%M:%SZ", far));
 }
 
 TEST_SUITE_END();
