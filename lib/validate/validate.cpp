@@ -196,7 +196,9 @@ void validate_file(std::vector<Finding>& out, const Repository& repo, const Conf
 
 std::vector<Finding> check_schema(const YAML::Node& doc, const std::string& name, const std::string& display) {
     nlohmann::json json = yaml_to_json(doc);
-    valijson::Validator validator;
+    // One validator per thread: it caches the schemas' compiled regexes,
+    // which a validator per file compiled again for every file.
+    thread_local valijson::Validator validator;
     valijson::ValidationResults results;
     valijson::adapters::NlohmannJsonAdapter adapter(json);
     std::vector<Finding> out;
