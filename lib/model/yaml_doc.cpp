@@ -26,6 +26,19 @@ Location offset_location(std::string_view text, std::size_t offset, const std::s
     return where;
 }
 
+// Whether line `index` (0-based) of `text` has a tab among its leading blanks.
+bool indented_with_tab(std::string_view text, int index) {
+    std::size_t at = 0;
+    for (int i = 0; i < index && at != std::string_view::npos; ++i) {
+        at = text.find('\n', at);
+        if (at != std::string_view::npos) ++at;
+    }
+    if (at == std::string_view::npos || index < 0) return false;
+    for (; at < text.size() && (text[at] == ' ' || text[at] == '\t'); ++at)
+        if (text[at] == '\t') return true;
+    return false;
+}
+
 // yaml-cpp decodes the escapes \_ (U+00A0) and \N (U+0085) to the single
 // bytes 0xA0 and 0x85 instead of their UTF-8 encoding. The file text is valid
 // UTF-8, so any invalid byte in a decoded scalar comes from one of them.
@@ -210,6 +223,8 @@ YAML::Node load_yaml(std::string_view text, const std::string& file, const YamlL
     } catch (const YAML::Exception& e) {
         std::string msg = e.msg;
         if (msg == "bad file" || msg.empty()) msg = "malformed YAML (unbalanced or too deeply nested)";
+        if (indented_with_tab(text, e.mark.line))
+            msg = "a tab in the indentation: YAML indents with spaces only (" + msg + ")";
         throw InvalidData(Location{file, e.mark.line + 1, e.mark.column + 1}, msg);
     }
     Walker{file, limits}.walk(root, 0);

@@ -105,6 +105,14 @@ TEST_CASE("a second document is refused, not dropped") {
     CHECK(find_second_document("a: 1\n----\n") == std::string_view::npos);  // not a marker
 }
 
+TEST_CASE("a tab in the indentation is named as such") {
+    for (std::string text : {"id: 1\n\tstatus: open\n", "t:\n\t- {a: 1}\n", "r:\n  a: b\n \tc: d\n"}) {
+        CAPTURE(text);
+        CHECK(error_of(text).find("a tab in the indentation: YAML indents with spaces only") != std::string::npos);
+    }
+    CHECK(error_of("a: \"x\ty\"\nb: 1\n") == "");  // a tab inside a value is fine
+}
+
 TEST_CASE("a stray ',' does not hang the loader") {
     // yaml-cpp's LoadAll loops for ever on these (fuzz reproducers).
     CHECK(error_of(",#$Exh") == "");
