@@ -83,11 +83,9 @@ int report(const Io& io, const Error& e) {
 
 int main(int argc, char** argv) {
     bool out_tty = isatty(STDOUT_FILENO) == 1;
-    Io io{std::cout,
-          std::cerr,
-          out_tty,
-          isatty(STDERR_FILENO) == 1,
-          out_tty && !getenv_opt("NO_COLOR") && getenv_opt("TERM").value_or("") != "dumb",
+    Io io{std::cout, std::cerr, out_tty, isatty(STDERR_FILENO) == 1,
+          // no-color.org: only a non-empty NO_COLOR turns colour off.
+          out_tty && getenv_opt("NO_COLOR").value_or("").empty() && getenv_opt("TERM").value_or("") != "dumb",
           getenv_opt};
     Context ctx{io, std::chrono::floor<Seconds>(std::chrono::system_clock::now())};
     std::optional<TerminalGuard> out_guard, err_guard;

@@ -28,6 +28,14 @@ test_a_second_document_is_refused_not_dropped() {
   expect_unchanged INC-1
 }
 
+test_a_tab_in_the_indentation_is_named() {
+  new_repo
+  run open "first"; expect_rc 0
+  sed -i 's/^status: open$/\tstatus: open/' incidents/INC-1.yaml
+  run show 1; expect_rc 4
+  expect_err_re 'incidents/INC-1.yaml:[0-9]+:[0-9]+: a tab in the indentation: YAML indents with spaces only'
+}
+
 test_a_key_longer_than_yaml_allows_is_refused_where_it_is() {
   new_repo
   run open "first"; expect_rc 0
@@ -72,6 +80,12 @@ test_escape_sequences_do_not_reach_a_terminal() {
     grep -q $'\302\233' <<<"$shown" && fail "$cmd printed a C1 control to a terminal"
     grep -q $'\357\277\275' <<<"$shown" || fail "$cmd did not show U+FFFD for the controls"
   done
+  # With colour on (an empty NO_COLOR does not turn it off), only colour sequences pass.
+  shown=$(NO_COLOR='' script -qec "$INCIDENT_BIN list" /dev/null)
+  grep -q $'\033\[1;31mopen' <<<"$shown" || fail "no colour on a terminal with NO_COLOR empty"
+  grep -q $'\033\]' <<<"$shown" && fail "an OSC sequence from the title reached the terminal"
+  shown=$(NO_COLOR=1 script -qec "$INCIDENT_BIN list" /dev/null)
+  grep -q $'\033' <<<"$shown" && fail "colour with NO_COLOR=1"
   # Pipes and files get the data as it is.
   run show 1 --json; expect_json '.title' "$(printf 'evil \033]0;pwned\007 \033[2J \302\233 end')"
   run list; grep -q $'\033' <<<"$OUT" || fail "a pipe should get the title unchanged"
