@@ -42,7 +42,7 @@ void TerminalText::take(unsigned char c, std::string& out) {
         held_ += static_cast<char>(c);
         bool param = (c >= '0' && c <= '9') || c == ';';
         if (held_.size() == 2 ? c == '[' : param && held_.size() < kMaxEscape) return;
-        if (held_.size() == 2 || !(c == 'm')) {
+        if (held_.size() == 2 || c != 'm') {
             // Not a sequence we let through: ESC becomes U+FFFD, the rest is
             // text (and is itself checked, for a second ESC).
             std::string rest = held_.substr(1);
