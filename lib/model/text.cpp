@@ -113,7 +113,9 @@ bool is_yaml_non_string(std::string_view s) {
         if (s == w) return true;
     auto hex = [](char c) { return digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); };
     auto oct = [](char c) { return c >= '0' && c <= '7'; };
-    return yaml11_number(without_sign(s)) || prefixed(s, "0x", hex) || prefixed(s, "0o", oct);
+    // Whatever yaml_to_json reads as a number must be quoted when it is text ("0.", "1e5").
+    return is_yaml_integer(s) || is_yaml_real(s) || yaml11_number(without_sign(s)) || prefixed(s, "0x", hex) ||
+           prefixed(s, "0o", oct);
 }
 
 }  // namespace incident
