@@ -200,24 +200,21 @@ std::string status_names() {
     return s;
 }
 
-void Event::set(const std::string& key, const std::string& value) {
-    for (auto& [k, v] : attrs)
-        if (k == key) {
-            v = YAML::Node(value);
-            return;
-        }
-    attrs.emplace_back(key, YAML::Node(value));
-}
+void Event::set(const std::string& key, const std::string& value) { put(key, YAML::Node(value)); }
 
 void Event::set(const std::string& key, long long number) {
     YAML::Node plain(std::to_string(number));
     plain.SetTag("?");  // written plain: a number in the file and in JSON
+    put(key, plain);
+}
+
+void Event::put(const std::string& key, const YAML::Node& value) {
     for (auto& [k, v] : attrs)
         if (k == key) {
-            v = plain;
+            v = value;
             return;
         }
-    attrs.emplace_back(key, plain);
+    attrs.emplace_back(key, value);
 }
 
 std::string Event::get(const std::string& key) const {

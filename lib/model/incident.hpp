@@ -36,6 +36,9 @@ struct Event {
     void set(const std::string& key, const std::string& value);
     void set(const std::string& key, long long number);
     std::string get(const std::string& key) const;
+
+private:
+    void put(const std::string& key, const YAML::Node& value);  // replaces or appends
 };
 
 struct Resolution {
