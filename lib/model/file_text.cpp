@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+
+#include "model/errors.hpp"
 
 namespace incident {
 
@@ -34,6 +37,23 @@ FileText read_file_text(const std::string& path, std::size_t max_bytes) {
     }
     ::close(fd);
     return out;
+}
+
+std::optional<std::string> read_text_file(const std::string& path, const std::string& display, std::size_t max_bytes) {
+    FileText file = read_file_text(path, max_bytes);
+    switch (file.status) {
+        case FileText::Status::ok:
+            return std::move(file.text);
+        case FileText::Status::unreadable:
+            if (file.error == ENOENT) return std::nullopt;
+            throw IoError("cannot read " + display + ": " + std::strerror(file.error));
+        case FileText::Status::not_regular:
+            throw InvalidData(Location{display}, "not a regular file");
+        case FileText::Status::too_large:
+            break;
+    }
+    throw InvalidData(Location{display}, "file too large: " + std::to_string(file.size) + " bytes (the limit is " +
+                                             std::to_string(max_bytes) + ")");
 }
 
 }  // namespace incident

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <string>
 
 namespace incident {
@@ -17,5 +18,10 @@ struct FileText {
 };
 
 FileText read_file_text(const std::string& path, std::size_t max_bytes = std::numeric_limits<std::size_t>::max());
+
+// The text of `path`, or nullopt when there is no such file. Anything else
+// that stops the read is an error named with `display`: IoError when it
+// cannot be read, InvalidData when it is not a regular file or too large.
+std::optional<std::string> read_text_file(const std::string& path, const std::string& display, std::size_t max_bytes);
 
 }  // namespace incident

@@ -232,19 +232,9 @@ YAML::Node load_yaml(std::string_view text, const std::string& file, const YamlL
 }
 
 YAML::Node load_yaml_file(const std::string& path, const std::string& display, const YamlLimits& limits) {
-    FileText file = read_file_text(path, limits.max_bytes);
-    switch (file.status) {
-        case FileText::Status::ok:
-            return load_yaml(file.text, display, limits);
-        case FileText::Status::unreadable:
-            throw IoError("cannot read " + display + ": " + std::strerror(file.error));
-        case FileText::Status::not_regular:
-            throw InvalidData(Location{display}, "not a regular file");
-        case FileText::Status::too_large:
-            break;
-    }
-    throw InvalidData(Location{display}, "file too large: " + std::to_string(file.size) + " bytes (the limit is " +
-                                             std::to_string(limits.max_bytes) + ")");
+    auto text = read_text_file(path, display, limits.max_bytes);
+    if (!text) throw IoError("cannot read " + display + ": " + std::strerror(ENOENT));
+    return load_yaml(*text, display, limits);
 }
 
 namespace {

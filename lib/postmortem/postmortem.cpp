@@ -1,8 +1,6 @@
 #include "postmortem/postmortem.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <kainjow/mustache.hpp>
@@ -315,19 +313,7 @@ std::vector<std::string> check_postmortem(const std::string& text, const Inciden
 }
 
 std::optional<std::string> read_postmortem(const std::string& path, const std::string& display) {
-    FileText file = read_file_text(path, 16u << 20);
-    switch (file.status) {
-        case FileText::Status::ok:
-            return std::move(file.text);
-        case FileText::Status::unreadable:
-            if (file.error == ENOENT) return std::nullopt;
-            throw IoError("cannot read " + display + ": " + std::strerror(file.error));
-        case FileText::Status::not_regular:
-            throw InvalidData(Location{display}, "not a regular file");
-        case FileText::Status::too_large:
-            break;
-    }
-    throw InvalidData(Location{display}, "file too large: " + std::to_string(file.size) + " bytes");
+    return read_text_file(path, display, 16u << 20);
 }
 
 std::vector<std::string> check_postmortem_file(const std::string& path, const std::string& display, const Incident& inc,
