@@ -22,7 +22,7 @@ int line_of_key(const std::string& text, const std::string& key) {
 }
 
 // JSON with sorted keys: equal when the documents are.
-nlohmann::json comparable(const Incident& inc) { return nlohmann::json::parse(incident_to_json(inc).dump()); }
+nlohmann::json comparable(const Incident& inc) { return nlohmann::json(incident_to_json(inc)); }
 
 }  // namespace
 
