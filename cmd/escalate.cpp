@@ -19,7 +19,7 @@ namespace {
 Event apply_auto(Incident& inc, const Actor& a, Timestamp now) {
     auto plan = plan_auto_escalation(inc, a.config, now);
     if (!plan) throw TransitionRefused(inc.id + ": nothing to escalate");
-    Attributes tags = {{"auto", YAML::Node("sla")}, {"clock", YAML::Node(plan->clock)}};
+    Attributes tags = {{"auto", YamlNode("sla")}, {"clock", YamlNode(plan->clock)}};
     Event last;
     if (plan->functional) last = escalate_functional(inc, a, "", "", plan->reason, tags);
     if (plan->hierarchical) last = escalate_hierarchical(inc, a, plan->reason, tags);

@@ -61,8 +61,8 @@ void round_trip(const std::string& input) {
     const auto& known = incident_keys();
     bool unknown = std::find(known.begin(), known.end(), at(7)) == known.end();
     if (p.size() > 8 && unknown && !at(7).empty() && key_fits(at(7)) && key_fits(at(8))) {
-        YAML::Node nested(YAML::NodeType::Map);
-        nested[at(8)] = at(0);
+        YamlNode nested = YamlNode::mapping();
+        nested.set(at(8), YamlNode(at(0)));
         inc.extra.push_back({"title", at(7), nested});
     }
     check_same(inc);

@@ -31,41 +31,41 @@ const std::vector<std::string> kKnownKeys = {"id_prefix",
                                              "notify_delivery",
                                              "web_url"};
 
-std::vector<std::string> strings(const YAML::Node& n, const std::string& file, const std::string& key) {
-    if (n.IsNull()) return {};
-    if (!n.IsSequence()) fail_at(n, file, key + ": expected a list");
+std::vector<std::string> strings(const YamlNode& n, const std::string& file, const std::string& key) {
+    if (n.is_null()) return {};
+    if (!n.is_sequence()) fail_at(n, file, key + ": expected a list");
     std::vector<std::string> out;
-    for (const auto& item : n) out.push_back(scalar_at(item, file, key));
+    for (const auto& item : n.items()) out.push_back(scalar_at(item, file, key));
     return out;
 }
 
-bool boolean(const YAML::Node& n, const std::string& file, const std::string& key) {
-    bool v = false;
-    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) fail_at(n, file, key + ": expected true or false");
-    return v;
+bool boolean(const YamlNode& n, const std::string& file, const std::string& key) {
+    auto v = yaml_bool(n);
+    if (!v) fail_at(n, file, key + ": expected true or false");
+    return *v;
 }
 
-Seconds duration(const YAML::Node& n, const std::string& file, const std::string& key, Seconds day = Seconds{86400}) {
-    if (n.IsScalar())
-        if (auto d = parse_duration(n.Scalar(), day)) return *d;
+Seconds duration(const YamlNode& n, const std::string& file, const std::string& key, Seconds day = Seconds{86400}) {
+    if (n.is_scalar())
+        if (auto d = parse_duration(n.scalar(), day)) return *d;
     fail_at(n, file, key + ": expected a duration such as 15m, 4h or 3d");
 }
 
-void require_map(const YAML::Node& n, const std::string& file, const std::string& key) {
-    if (!n.IsMap()) fail_at(n, file, key + ": expected a mapping");
+void require_map(const YamlNode& n, const std::string& file, const std::string& key) {
+    if (!n.is_map()) fail_at(n, file, key + ": expected a mapping");
 }
 
-void apply_teams(Config& c, const YAML::Node& n, const std::string& file) {
+void apply_teams(Config& c, const YamlNode& n, const std::string& file) {
     require_map(n, file, "teams");
     c.teams.clear();
-    for (const auto& kv : n) {
+    for (const auto& kv : n.entries()) {
         Team t;
-        t.name = kv.first.Scalar();
+        t.name = kv.first.scalar();
         const std::string key = "teams." + t.name;
-        if (!kv.second.IsNull()) {
+        if (!kv.second.is_null()) {
             require_map(kv.second, file, key);
-            for (const auto& f : kv.second) {
-                const std::string& k = f.first.Scalar();
+            for (const auto& f : kv.second.entries()) {
+                const std::string& k = f.first.scalar();
                 if (k == "managers")
                     t.managers = strings(f.second, file, key + ".managers");
                 else if (k == "manager")
@@ -81,8 +81,8 @@ void apply_teams(Config& c, const YAML::Node& n, const std::string& file) {
 }
 
 // HH:MM -> seconds since midnight.
-Seconds clock_time(const YAML::Node& n, const std::string& file, const std::string& key) {
-    std::string s = n.IsScalar() ? n.Scalar() : "";
+Seconds clock_time(const YamlNode& n, const std::string& file, const std::string& key) {
+    std::string s = n.is_scalar() ? n.scalar() : "";
     std::size_t colon = s.find(':');
     std::string h = s.substr(0, colon), m = colon == std::string::npos ? "" : s.substr(colon + 1);
     bool ok = h.size() >= 1 && h.size() <= 2 && all_digits(h) && m.size() == 2 && all_digits(m) && std::stoi(h) <= 24 &&
@@ -91,11 +91,11 @@ Seconds clock_time(const YAML::Node& n, const std::string& file, const std::stri
     return Seconds{std::stoi(h) * 3600 + std::stoi(m) * 60};
 }
 
-void apply_business_hours(BusinessHours& b, const YAML::Node& n, const std::string& file) {
+void apply_business_hours(BusinessHours& b, const YamlNode& n, const std::string& file) {
     static const std::vector<std::string> names = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
     require_map(n, file, "business_hours");
-    for (const auto& f : n) {
-        const std::string& k = f.first.Scalar();
+    for (const auto& f : n.entries()) {
+        const std::string& k = f.first.scalar();
         if (k == "timezone") {
             b.timezone = scalar_at(f.second, file, "business_hours.timezone");
         } else if (k == "days") {
@@ -123,18 +123,18 @@ void apply_business_hours(BusinessHours& b, const YAML::Node& n, const std::stri
     if (b.end <= b.start) fail_at(n, file, "business_hours: end must be after start");
 }
 
-void apply_sla_targets(SlaTargets& targets, const YAML::Node& v, const std::string& file, const std::string& key,
+void apply_sla_targets(SlaTargets& targets, const YamlNode& v, const std::string& file, const std::string& key,
                        const BusinessHours& hours) {
     require_map(v, file, key);
-    for (const auto& p : v) {
-        const std::string pkey = key + "." + p.first.Scalar();
+    for (const auto& p : v.entries()) {
+        const std::string pkey = key + "." + p.first.scalar();
         require_map(p.second, file, pkey);
         SlaTarget t;
         if (auto bh = p.second["business_hours"]) t.business_hours = boolean(bh, file, pkey + ".business_hours");
         // In business time a day is one working day, not 24 hours.
         auto day = t.business_hours ? hours.end - hours.start : Seconds{86400};
-        for (const auto& f : p.second) {
-            const std::string& name = f.first.Scalar();
+        for (const auto& f : p.second.entries()) {
+            const std::string& name = f.first.scalar();
             if (name == "respond")
                 t.respond = duration(f.second, file, pkey + ".respond", day);
             else if (name == "resolve")
@@ -142,19 +142,19 @@ void apply_sla_targets(SlaTargets& targets, const YAML::Node& v, const std::stri
             else if (name != "business_hours")
                 fail_at(f.first, file, pkey + ": unknown key '" + name + "' (known: respond, resolve, business_hours)");
         }
-        targets[p.first.Scalar()] = t;
+        targets[p.first.scalar()] = t;
     }
 }
 
-void apply_section(Config& c, const std::string& k, const YAML::Node& v, const std::string& file) {
+void apply_section(Config& c, const std::string& k, const YamlNode& v, const std::string& file) {
     if (k == "id_prefix") {
         c.id_prefix = scalar_at(v, file, k);
         if (!is_alnum_word(c.id_prefix, 16))
             fail_at(v, file, "id_prefix: must be letters and digits, starting with a letter (e.g. INC)");
     } else if (k == "scales") {
         require_map(v, file, k);
-        for (const auto& s : v) {
-            const std::string& name = s.first.Scalar();
+        for (const auto& s : v.entries()) {
+            const std::string& name = s.first.scalar();
             if (name == "impact")
                 c.impact_scale = strings(s.second, file, "scales.impact");
             else if (name == "urgency")
@@ -168,11 +168,11 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
     } else if (k == "matrix") {
         require_map(v, file, k);
         c.matrix.clear();
-        for (const auto& row : v) {
-            require_map(row.second, file, "matrix." + row.first.Scalar());
-            for (const auto& cell : row.second)
-                c.matrix[row.first.Scalar()][cell.first.Scalar()] =
-                    scalar_at(cell.second, file, "matrix." + row.first.Scalar() + "." + cell.first.Scalar());
+        for (const auto& row : v.entries()) {
+            require_map(row.second, file, "matrix." + row.first.scalar());
+            for (const auto& cell : row.second.entries())
+                c.matrix[row.first.scalar()][cell.first.scalar()] =
+                    scalar_at(cell.second, file, "matrix." + row.first.scalar() + "." + cell.first.scalar());
         }
     } else if (k == "unknown_errs_high") {
         c.unknown_errs_high = boolean(v, file, k);
@@ -180,18 +180,18 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
         apply_sla_targets(c.sla, v, file, "sla", c.business_hours);
     } else if (k == "sla_policies") {
         require_map(v, file, k);
-        for (const auto& p : v)
-            apply_sla_targets(c.sla_policies[p.first.Scalar()], p.second, file, "sla_policies." + p.first.Scalar(),
+        for (const auto& p : v.entries())
+            apply_sla_targets(c.sla_policies[p.first.scalar()], p.second, file, "sla_policies." + p.first.scalar(),
                               c.business_hours);
     } else if (k == "sla_clock") {
         require_map(v, file, k);
-        for (const auto& f : v) {
-            const std::string& name = f.first.Scalar();
+        for (const auto& f : v.entries()) {
+            const std::string& name = f.first.scalar();
             if (name == "at_risk") {
-                double d = 0;
-                if (!f.second.IsScalar() || !YAML::convert<double>::decode(f.second, d) || !(d > 0 && d <= 1))
+                auto d = yaml_real(f.second);
+                if (!d || !(*d > 0 && *d <= 1))
                     fail_at(f.second, file, "sla_clock.at_risk: expected a fraction between 0 and 1, such as 0.75");
-                c.sla_at_risk = d;
+                c.sla_at_risk = *d;
             } else if (name == "pause_when_mitigated") {
                 c.sla_pause_when_mitigated = boolean(f.second, file, "sla_clock.pause_when_mitigated");
             } else {
@@ -207,11 +207,11 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
     } else if (k == "teams") {
         apply_teams(c, v, file);
     } else if (k == "default_team") {
-        c.default_team = v.IsNull() ? "" : scalar_at(v, file, k);
+        c.default_team = v.is_null() ? "" : scalar_at(v, file, k);
     } else if (k == "postmortem") {
         require_map(v, file, k);
-        for (const auto& f : v) {
-            const std::string& name = f.first.Scalar();
+        for (const auto& f : v.entries()) {
+            const std::string& name = f.first.scalar();
             if (name == "required_for")
                 c.postmortem_required_for = strings(f.second, file, "postmortem.required_for");
             else if (name == "required_to_close")
@@ -228,15 +228,15 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
         }
     } else if (k == "close") {
         require_map(v, file, k);
-        for (const auto& f : v) {
-            const std::string& name = f.first.Scalar();
+        for (const auto& f : v.entries()) {
+            const std::string& name = f.first.scalar();
             if (name == "require_confirmation")
                 c.close_requires_confirmation = boolean(f.second, file, "close.require_confirmation");
             else if (name == "contact_attempts") {
-                int n = -1;
-                if (!f.second.IsScalar() || !YAML::convert<int>::decode(f.second, n) || n < 0)
+                auto n = yaml_integer(f.second);
+                if (!n || *n < 0 || *n > 1000)
                     fail_at(f.second, file, "close.contact_attempts: expected a whole number");
-                c.close_contact_attempts = n;
+                c.close_contact_attempts = static_cast<int>(*n);
             } else if (name == "problem_required_for") {
                 c.close_problem_required_for = strings(f.second, file, "close.problem_required_for");
             } else
@@ -246,8 +246,8 @@ void apply_section(Config& c, const std::string& k, const YAML::Node& v, const s
         }
     } else if (k == "git") {
         require_map(v, file, k);
-        for (const auto& f : v) {
-            const std::string& name = f.first.Scalar();
+        for (const auto& f : v.entries()) {
+            const std::string& name = f.first.scalar();
             if (name == "auto_commit")
                 c.auto_commit = boolean(f.second, file, "git.auto_commit");
             else if (name == "commit_message")
@@ -313,13 +313,13 @@ std::string Config::matrix_priority(const std::string& impact, const std::string
     return cell == row->second.end() ? std::string{} : cell->second;
 }
 
-void apply_config_layer(Config& config, const YAML::Node& layer, const std::string& file) {
-    if (!layer || layer.IsNull()) return;
-    if (!layer.IsMap()) fail_at(layer, file, "the configuration must be a YAML mapping");
+void apply_config_layer(Config& config, const YamlNode& layer, const std::string& file) {
+    if (!layer || layer.is_null()) return;
+    if (!layer.is_map()) fail_at(layer, file, "the configuration must be a YAML mapping");
     // Business hours first: they decide what "1d" means in business-time targets.
     if (auto bh = layer["business_hours"]) apply_section(config, "business_hours", bh, file);
-    for (const auto& kv : layer) {
-        const std::string& k = kv.first.Scalar();
+    for (const auto& kv : layer.entries()) {
+        const std::string& k = kv.first.scalar();
         if (k == "business_hours") continue;
         if (std::find(kKnownKeys.begin(), kKnownKeys.end(), k) == kKnownKeys.end()) {
             std::string known;

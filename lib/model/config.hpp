@@ -3,8 +3,6 @@
 // only the keys it names; flags are applied last by the commands.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <functional>
 #include <map>
 #include <optional>
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "model/time.hpp"
+#include "model/yaml_node.hpp"
 
 namespace incident {
 
@@ -65,7 +64,7 @@ struct Config {
     int close_contact_attempts = 3;
     bool auto_commit = true;
     std::string commit_message = "{id}: {event}: {title}";
-    std::map<std::string, YAML::Node> sections;  // keys owned by other modules (rules, notify)
+    std::map<std::string, YamlNode> sections;  // keys owned by other modules (rules, notify)
 
     Config();  // the built-in defaults
 
@@ -83,7 +82,7 @@ struct Config {
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 
 // Applies one YAML layer on top of `config`. Throws InvalidData located in `file`.
-void apply_config_layer(Config& config, const YAML::Node& layer, const std::string& file);
+void apply_config_layer(Config& config, const YamlNode& layer, const std::string& file);
 
 // Applies the environment layer (INCIDENT_ID_PREFIX, INCIDENT_AUTO_COMMIT).
 void apply_config_env(Config& config, const EnvLookup& env);

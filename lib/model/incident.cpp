@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 
 #include "model/errors.hpp"
 #include "model/yaml_doc.hpp"
+#include "model/yaml_write.hpp"
 
 namespace incident {
 
@@ -16,77 +18,82 @@ constexpr std::array<std::string_view, 6> kStatusNames = {"open",      "triaged"
 // Reads typed fields out of one mapping, with located errors.
 class Fields {
 public:
-    Fields(const YAML::Node& map, const std::string& file) : map_(map), file_(file) {}
+    Fields(const YamlNode& map, const std::string& file) : map_(map), file_(file) {}
 
-    YAML::Node node(const char* key) const { return map_[key]; }
-
-    [[noreturn]] void fail(const YAML::Node& at, const std::string& key, const std::string& what) const {
-        throw InvalidData(locate(at, file_), key + ": " + what);
+    [[noreturn]] void fail(const YamlNode& at, const std::string& key, const std::string& what) const {
+        throw InvalidData(locate(at ? at : map_, file_), key + ": " + what);
     }
 
     std::string str(const char* key) const {
-        YAML::Node n = map_[key];
-        if (!n || n.IsNull()) return {};
-        if (!n.IsScalar()) fail(n, key, "expected a string, found " + kind(n));
-        return n.Scalar();
+        const YamlNode& n = map_[key];
+        if (!n || n.is_null()) return {};
+        if (!n.is_scalar()) fail(n, key, "expected a string, found " + kind(n));
+        return n.scalar();
     }
 
     bool boolean(const char* key) const {
-        YAML::Node n = map_[key];
-        if (!n || n.IsNull()) return false;
-        bool value = false;
-        if (!n.IsScalar() || !YAML::convert<bool>::decode(n, value))
-            fail(n, key, "expected true or false, found '" + describe(n) + "'");
-        return value;
+        const YamlNode& n = map_[key];
+        if (!n || n.is_null()) return false;
+        auto value = yaml_bool(n);
+        if (!value) fail(n, key, "expected true or false, found '" + describe(n) + "'");
+        return *value;
     }
 
     std::optional<Timestamp> time(const char* key) const {
-        YAML::Node n = map_[key];
-        if (!n || n.IsNull()) return std::nullopt;
-        if (n.IsScalar())
-            if (auto t = parse_rfc3339(n.Scalar())) return t;
+        const YamlNode& n = map_[key];
+        if (!n || n.is_null()) return std::nullopt;
+        if (n.is_scalar())
+            if (auto t = parse_rfc3339(n.scalar())) return t;
         fail(n, key, "expected an RFC 3339 UTC time such as 2026-11-22T03:04:05Z, found '" + describe(n) + "'");
     }
 
     std::vector<std::string> list(const char* key) const {
-        YAML::Node n = map_[key];
+        const YamlNode& n = map_[key];
         std::vector<std::string> out;
-        if (!n || n.IsNull()) return out;
-        if (n.IsScalar()) return {n.Scalar()};  // "tags: x" is a one-item list
-        if (!n.IsSequence()) fail(n, key, "expected a list, found " + kind(n));
-        for (const auto& item : n) {
-            if (!item.IsScalar()) fail(item, key, "list items must be strings, found " + kind(item));
-            out.push_back(item.Scalar());
+        if (!n || n.is_null()) return out;
+        if (n.is_scalar()) return {n.scalar()};  // "tags: x" is a one-item list
+        if (!n.is_sequence()) fail(n, key, "expected a list, found " + kind(n));
+        for (const auto& item : n.items()) {
+            if (!item.is_scalar()) fail(item, key, "list items must be strings, found " + kind(item));
+            out.push_back(item.scalar());
         }
         return out;
     }
 
-    static std::string kind(const YAML::Node& n) {
-        if (n.IsMap()) return "a mapping";
-        if (n.IsSequence()) return "a list";
-        if (n.IsNull()) return "null";
-        return "'" + n.Scalar() + "'";
+    static std::string kind(const YamlNode& n) {
+        if (n.is_map()) return "a mapping";
+        if (n.is_sequence()) return "a list";
+        if (n.is_null()) return "null";
+        return "'" + n.scalar() + "'";
     }
 
-    static std::string describe(const YAML::Node& n) {
-        if (n.IsScalar()) return n.Scalar();
-        return n.IsMap() ? "a mapping" : "a list";
+    static std::string describe(const YamlNode& n) {
+        if (n.is_scalar()) return n.scalar();
+        return n.is_map() ? "a mapping" : "a list";
     }
 
 private:
-    const YAML::Node& map_;
+    const YamlNode& map_;
     const std::string& file_;
 };
 
-void emit_text(YAML::Emitter& out, const std::string& s);
+// The entries of `map` whose keys are not in `known`, in order.
+Attributes others(const YamlNode& map, std::initializer_list<std::string_view> known) {
+    Attributes out;
+    for (const auto& [k, v] : map.entries())
+        if (std::find(known.begin(), known.end(), k.scalar()) == known.end()) out.emplace_back(k.scalar(), v);
+    return out;
+}
 
-Action action_from_yaml(const YAML::Node& n, const std::string& file) {
-    if (!n.IsMap()) throw InvalidData(locate(n, file), "actions: each action item must be a mapping");
+Action action_from_yaml(const YamlNode& n, const std::string& file) {
+    if (!n.is_map()) throw InvalidData(locate(n, file), "actions: each action item must be a mapping");
     Fields f(n, file);
     Action a;
-    auto id = n["id"];
-    if (!id || !id.IsScalar() || !YAML::convert<int>::decode(id, a.id) || a.id < 1)
+    const YamlNode& id = n["id"];
+    auto number = yaml_integer(id);
+    if (!number || *number < 1 || *number > std::numeric_limits<int>::max())
         throw InvalidData(locate(id ? id : n, file), "actions: each item needs a positive whole number 'id'");
+    a.id = static_cast<int>(*number);
     a.title = f.str("title");
     a.owner = f.str("owner");
     a.due = f.str("due");
@@ -98,36 +105,12 @@ Action action_from_yaml(const YAML::Node& n, const std::string& file) {
     if (a.status != "open" && a.status != "done")
         f.fail(n["status"], "actions.status", "expected open or done, found '" + a.status + "'");
     a.tracker = f.str("tracker");
-    for (const auto& kv : n) {
-        const std::string& k = kv.first.Scalar();
-        if (k != "id" && k != "title" && k != "owner" && k != "due" && k != "type" && k != "status" && k != "tracker")
-            a.extra.emplace_back(k, kv.second);
-    }
+    a.extra = others(n, {"id", "title", "owner", "due", "type", "status", "tracker"});
     return a;
 }
 
-void emit_action(YAML::Emitter& out, const Action& a) {
-    out << YAML::Flow << YAML::BeginMap;
-    out << YAML::Key << "id" << YAML::Value << a.id;
-    for (const auto& [k, v] : {std::pair{"title", &a.title},
-                               {"owner", &a.owner},
-                               {"due", &a.due},
-                               {"type", &a.type},
-                               {"status", &a.status},
-                               {"tracker", &a.tracker}}) {
-        if (v->empty() && std::string_view(k) == "tracker") continue;
-        out << YAML::Key << k << YAML::Value;
-        emit_text(out, *v);
-    }
-    for (const auto& [k, v] : a.extra) {
-        out << YAML::Key << k << YAML::Value;
-        emit_node(out, v, true);
-    }
-    out << YAML::EndMap;
-}
-
-Event event_from_yaml(const YAML::Node& n, const std::string& file) {
-    if (!n.IsMap()) throw InvalidData(locate(n, file), "timeline: each event must be a mapping");
+Event event_from_yaml(const YamlNode& n, const std::string& file) {
+    if (!n.is_map()) throw InvalidData(locate(n, file), "timeline: each event must be a mapping");
     Fields f(n, file);
     Event e;
     auto at = f.time("at");
@@ -137,43 +120,70 @@ Event event_from_yaml(const YAML::Node& n, const std::string& file) {
     e.type = f.str("type");
     if (e.type.empty()) throw InvalidData(locate(n, file), "timeline: event has no 'type'");
     e.text = f.str("text");
-    for (const auto& kv : n) {
-        const std::string& k = kv.first.Scalar();
-        if (k != "at" && k != "by" && k != "type" && k != "text") e.attrs.emplace_back(k, kv.second);
-    }
+    e.attrs = others(n, {"at", "by", "type", "text"});
     return e;
 }
 
-void emit_optional_time(YAML::Emitter& out, const std::optional<Timestamp>& t) {
-    if (t)
-        out << format_rfc3339(*t);
-    else
-        out << YAML::Null;
+// A text field's value: null when empty.
+std::string text_value(const std::string& s, bool flow) { return s.empty() ? "null" : yaml_string(s, flow); }
+
+// "{k: v, ...}" of `pairs` in a flow collection.
+class FlowMap {
+public:
+    explicit FlowMap(std::string& out) : out_(out) { out_ += '{'; }
+    ~FlowMap() { out_ += '}'; }
+    FlowMap(const FlowMap&) = delete;
+    FlowMap& operator=(const FlowMap&) = delete;
+
+    std::string& key(const std::string& k) {
+        if (!first_) out_ += ", ";
+        first_ = false;
+        out_ += yaml_key(k, true);
+        out_ += ": ";
+        return out_;
+    }
+    void text(const std::string& k, const std::string& v) { key(k) += text_value(v, true); }
+    void node(const std::string& k, const YamlNode& v) { write_flow(key(k), v); }
+
+private:
+    std::string& out_;
+    bool first_ = true;
+};
+
+void write_action(std::string& out, const Action& a) {
+    FlowMap m(out);
+    m.key("id") += std::to_string(a.id);
+    m.text("title", a.title);
+    m.text("owner", a.owner);
+    m.text("due", a.due);
+    m.text("type", a.type);
+    m.text("status", a.status);
+    if (!a.tracker.empty()) m.text("tracker", a.tracker);
+    for (const auto& [k, v] : a.extra) m.node(k, v);
 }
 
-void emit_text(YAML::Emitter& out, const std::string& s) {
-    if (s.empty())
-        out << YAML::Null;
-    else
-        emit_string(out, s);
+void write_event(std::string& out, const Event& e) {
+    FlowMap m(out);
+    m.key("at") += format_rfc3339(e.at);
+    m.text("by", e.by);
+    m.key("type") += yaml_string(e.type, true);
+    for (const auto& [k, v] : e.attrs) m.node(k, v);
+    if (!e.text.empty()) m.text("text", e.text);
 }
 
-void emit_event(YAML::Emitter& out, const Event& e) {
-    out << YAML::Flow << YAML::BeginMap;
-    out << YAML::Key << "at" << YAML::Value << format_rfc3339(e.at);
-    out << YAML::Key << "by" << YAML::Value;
-    emit_text(out, e.by);
-    out << YAML::Key << "type" << YAML::Value;
-    emit_string(out, e.type);
-    for (const auto& [k, v] : e.attrs) {
-        out << YAML::Key << k << YAML::Value;
-        emit_node(out, v, true);
+// "  - {...}" lines of a list of items, or " []" when there are none.
+template <typename T, typename Write>
+void write_items(std::string& out, const std::vector<T>& items, Write write) {
+    if (items.empty()) {
+        out += " []\n";
+        return;
     }
-    if (!e.text.empty()) {
-        out << YAML::Key << "text" << YAML::Value;
-        emit_string(out, e.text);
+    out += '\n';
+    for (const auto& item : items) {
+        out += "  - ";
+        write(out, item);
+        out += '\n';
     }
-    out << YAML::EndMap;
 }
 
 nlohmann::ordered_json opt_time_json(const std::optional<Timestamp>& t) {
@@ -200,15 +210,12 @@ std::string status_names() {
     return s;
 }
 
-void Event::set(const std::string& key, const std::string& value) { put(key, YAML::Node(value)); }
+void Event::set(const std::string& key, const std::string& value) { put(key, YamlNode(value)); }
 
-void Event::set(const std::string& key, long long number) {
-    YAML::Node plain(std::to_string(number));
-    plain.SetTag("?");  // written plain: a number in the file and in JSON
-    put(key, plain);
-}
+// Written plain: a number in the file and in JSON.
+void Event::set(const std::string& key, long long number) { put(key, YamlNode::plain(std::to_string(number))); }
 
-void Event::put(const std::string& key, const YAML::Node& value) {
+void Event::put(const std::string& key, const YamlNode& value) {
     for (auto& [k, v] : attrs)
         if (k == key) {
             v = value;
@@ -219,7 +226,7 @@ void Event::put(const std::string& key, const YAML::Node& value) {
 
 std::string Event::get(const std::string& key) const {
     for (const auto& [k, v] : attrs)
-        if (k == key && v.IsScalar()) return v.Scalar();
+        if (k == key && v.is_scalar()) return v.scalar();
     return {};
 }
 
@@ -262,8 +269,8 @@ const std::vector<std::string>& incident_keys() {
     return keys;
 }
 
-Incident incident_from_yaml(const YAML::Node& root, const std::string& file) {
-    if (!root.IsMap()) throw InvalidData(locate(root, file), "an incident file must be a YAML mapping");
+Incident incident_from_yaml(const YamlNode& root, const std::string& file) {
+    if (!root.is_map()) throw InvalidData(locate(root, file), "an incident file must be a YAML mapping");
     Fields f(root, file);
     Incident inc;
     inc.id = f.str("id");
@@ -274,7 +281,7 @@ Incident incident_from_yaml(const YAML::Node& root, const std::string& file) {
     auto status_text = f.str("status");
     auto status = parse_status(status_text);
     if (!status)
-        f.fail(root["status"] ? root["status"] : root, "status",
+        f.fail(root["status"], "status",
                status_text.empty() ? "missing (one of " + status_names() + ")"
                                    : "unknown value '" + status_text + "' (expected one of " + status_names() + ")");
     inc.status = *status;
@@ -291,12 +298,11 @@ Incident incident_from_yaml(const YAML::Node& root, const std::string& file) {
     inc.assignee = f.str("assignee");
     inc.team = f.str("team");
     inc.tier = f.str("tier");
-    if (auto roles = root["roles"]; roles && !roles.IsNull()) {
-        if (!roles.IsMap()) f.fail(roles, "roles", "expected a mapping of role: person");
-        for (const auto& kv : roles) {
-            if (!kv.second.IsScalar() && !kv.second.IsNull())
-                f.fail(kv.second, "roles." + kv.first.Scalar(), "expected a person");
-            inc.roles.emplace_back(kv.first.Scalar(), kv.second.IsNull() ? "" : kv.second.Scalar());
+    if (const auto& roles = root["roles"]; roles && !roles.is_null()) {
+        if (!roles.is_map()) f.fail(roles, "roles", "expected a mapping of role: person");
+        for (const auto& [k, v] : roles.entries()) {
+            if (!v.is_scalar() && !v.is_null()) f.fail(v, "roles." + k.scalar(), "expected a person");
+            inc.roles.emplace_back(k.scalar(), v.scalar());
         }
     }
     inc.tags = f.list("tags");
@@ -312,69 +318,72 @@ Incident incident_from_yaml(const YAML::Node& root, const std::string& file) {
     inc.resolved_at = f.time("resolved_at");
     inc.closed_at = f.time("closed_at");
     inc.description = normalise_description(f.str("description"));
-    if (auto r = root["resolution"]; r && !r.IsNull()) {
-        if (!r.IsMap()) f.fail(r, "resolution", "expected a mapping with code, summary and by");
+    if (const auto& r = root["resolution"]; r && !r.is_null()) {
+        if (!r.is_map()) f.fail(r, "resolution", "expected a mapping with code, summary and by");
         Fields rf(r, file);
         inc.resolution = Resolution{rf.str("code"), rf.str("summary"), rf.str("by")};
     }
-    if (auto a = root["actions"]; a && !a.IsNull()) {
-        if (!a.IsSequence()) f.fail(a, "actions", "expected a list of action items");
-        for (const auto& item : a) inc.actions.push_back(action_from_yaml(item, file));
+    if (const auto& a = root["actions"]; a && !a.is_null()) {
+        if (!a.is_sequence()) f.fail(a, "actions", "expected a list of action items");
+        for (const auto& item : a.items()) inc.actions.push_back(action_from_yaml(item, file));
     }
-    if (auto tl = root["timeline"]; tl && !tl.IsNull()) {
-        if (!tl.IsSequence()) f.fail(tl, "timeline", "expected a list of events");
-        for (const auto& e : tl) inc.timeline.push_back(event_from_yaml(e, file));
+    if (const auto& tl = root["timeline"]; tl && !tl.is_null()) {
+        if (!tl.is_sequence()) f.fail(tl, "timeline", "expected a list of events");
+        for (const auto& e : tl.items()) inc.timeline.push_back(event_from_yaml(e, file));
     }
     const auto& known = incident_keys();
     std::string previous;
-    for (const auto& kv : root) {
-        const std::string& k = kv.first.Scalar();
-        if (std::find(known.begin(), known.end(), k) == known.end())
-            inc.extra.push_back(ExtraKey{previous, k, kv.second});
+    for (const auto& [k, v] : root.entries()) {
+        if (std::find(known.begin(), known.end(), k.scalar()) == known.end())
+            inc.extra.push_back(ExtraKey{previous, k.scalar(), v});
         else
-            previous = k;  // unknown keys anchor to the last known key before them
+            previous = k.scalar();  // unknown keys anchor to the last known key before them
     }
     return inc;
 }
 
-std::string incident_to_yaml(const Incident& inc) {
-    YAML::Emitter out;
-    out.SetNullFormat(YAML::LowerNull);
-    out << YAML::BeginMap;
+std::vector<YamlBlock> incident_yaml_blocks(const Incident& inc) {
+    std::vector<YamlBlock> blocks;
     auto extras_after = [&](const std::string& key) {
         for (const auto& x : inc.extra)
             if (x.after == key) {
-                out << YAML::Key << x.key << YAML::Value;
-                emit_node(out, x.value);
+                blocks.push_back({x.key, {}});
+                write_entry(blocks.back().text, x.key, x.value, 0);
             }
     };
-    // Unknown keys whose predecessor vanished (or that came first) go at the top/bottom.
-    for (const auto& x : inc.extra)
-        if (x.after.empty()) {
-            out << YAML::Key << x.key << YAML::Value;
-            emit_node(out, x.value);
-        }
-    auto field = [&](const std::string& key, auto&& emit_value) {
-        out << YAML::Key << key << YAML::Value;
-        emit_value();
+    // Unknown keys whose predecessor vanished (or that came first) go at the top.
+    extras_after("");
+    // One known key: "KEY:" then what `value` appends (from its space on).
+    auto field = [&](const std::string& key, auto&& value) {
+        blocks.push_back({key, key + ":"});
+        value(blocks.back().text);
         extras_after(key);
     };
-    auto text = [&](const std::string& key, const std::string& v) { field(key, [&] { emit_text(out, v); }); };
+    auto text = [&](const std::string& key, const std::string& v) {
+        field(key, [&](std::string& out) { out += " " + text_value(v, false) + "\n"; });
+    };
     auto time = [&](const std::string& key, const std::optional<Timestamp>& t) {
-        field(key, [&] { emit_optional_time(out, t); });
+        field(key, [&](std::string& out) { out += " " + (t ? format_rfc3339(*t) : std::string("null")) + "\n"; });
     };
     auto list = [&](const std::string& key, const std::vector<std::string>& v) {
-        field(key, [&] {
-            out << YAML::Flow << YAML::BeginSeq;
-            for (const auto& s : v) emit_string(out, s);
-            out << YAML::EndSeq;
+        field(key, [&](std::string& out) {
+            out += " [";
+            for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + yaml_string(v[i], true);
+            out += "]\n";
         });
+    };
+    // Optional keys are written only when set; what followed them stays in place.
+    auto optional_text = [&](const std::string& key, const std::string& v) {
+        if (v.empty())
+            extras_after(key);
+        else
+            text(key, v);
     };
     text("id", inc.id);
     text("uid", inc.uid);
     text("title", inc.title);
     text("status", std::string(to_string(inc.status)));
-    field("drill", [&] { out << inc.drill; });
+    field("drill", [&](std::string& out) { out += inc.drill ? " true\n" : " false\n"; });
     text("category", inc.category);
     text("subcategory", inc.subcategory);
     text("service", inc.service);
@@ -382,33 +391,24 @@ std::string incident_to_yaml(const Incident& inc) {
     text("urgency", inc.urgency);
     text("priority", inc.priority);
     text("priority_reason", inc.priority_reason);
-    if (!inc.sla_policy.empty())
-        text("sla_policy", inc.sla_policy);
-    else
-        extras_after("sla_policy");
+    optional_text("sla_policy", inc.sla_policy);
     text("reporter", inc.reporter);
     text("assignee", inc.assignee);
     text("team", inc.team);
     text("tier", inc.tier);
-    field("roles", [&] {
-        out << YAML::Flow << YAML::BeginMap;
-        for (const auto& [k, v] : inc.roles) {
-            out << YAML::Key << k << YAML::Value;
-            emit_text(out, v);
+    field("roles", [&](std::string& out) {
+        out += ' ';
+        {
+            FlowMap m(out);
+            for (const auto& [k, v] : inc.roles) m.text(k, v);
         }
-        out << YAML::EndMap;
+        out += '\n';
     });
     list("tags", inc.tags);
     list("related", inc.related);
     text("problem", inc.problem);
-    // Optional keys are written only when set; what followed them stays in place.
-    for (const auto& [key, value] : {std::pair{"location", &inc.location}, {"dedup_key", &inc.dedup_key}}) {
-        if (!value->empty()) {
-            out << YAML::Key << key << YAML::Value;
-            emit_string(out, *value);
-        }
-        extras_after(key);
-    }
+    optional_text("location", inc.location);
+    optional_text("dedup_key", inc.dedup_key);
     time("started_at", inc.started_at);
     time("detected_at", inc.detected_at);
     time("opened_at", inc.opened_at);
@@ -416,48 +416,32 @@ std::string incident_to_yaml(const Incident& inc) {
     time("mitigated_at", inc.mitigated_at);
     time("resolved_at", inc.resolved_at);
     time("closed_at", inc.closed_at);
-    field("description", [&] {
-        if (inc.description.empty())
-            out << YAML::Null;
-        else
-            emit_long_text(out, inc.description);
+    field("description", [&](std::string& out) {
+        out += " " + (inc.description.empty() ? std::string("null") : yaml_long_text(inc.description, 0)) + "\n";
     });
-    field("resolution", [&] {
+    field("resolution", [&](std::string& out) {
+        out += ' ';
         if (!inc.resolution) {
-            out << YAML::Null;
+            out += "null\n";
             return;
         }
-        out << YAML::Flow << YAML::BeginMap;
-        out << YAML::Key << "code" << YAML::Value;
-        emit_text(out, inc.resolution->code);
-        out << YAML::Key << "summary" << YAML::Value;
-        emit_text(out, inc.resolution->summary);
-        out << YAML::Key << "by" << YAML::Value;
-        emit_text(out, inc.resolution->by);
-        out << YAML::EndMap;
-    });
-    field("actions", [&] {
-        if (inc.actions.empty()) {
-            out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
-            return;
+        {
+            FlowMap m(out);
+            m.text("code", inc.resolution->code);
+            m.text("summary", inc.resolution->summary);
+            m.text("by", inc.resolution->by);
         }
-        out << YAML::BeginSeq;
-        for (const auto& a : inc.actions) emit_action(out, a);
-        out << YAML::EndSeq;
+        out += '\n';
     });
-    field("timeline", [&] {
-        if (inc.timeline.empty()) {
-            out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
-            return;
-        }
-        out << YAML::BeginSeq;
-        for (const auto& e : inc.timeline) emit_event(out, e);
-        out << YAML::EndSeq;
-    });
-    out << YAML::EndMap;
-    std::string text_out = out.c_str();
-    text_out += '\n';
-    return text_out;
+    field("actions", [&](std::string& out) { write_items(out, inc.actions, write_action); });
+    field("timeline", [&](std::string& out) { write_items(out, inc.timeline, write_event); });
+    return blocks;
+}
+
+std::string incident_to_yaml(const Incident& inc) {
+    std::string out;
+    for (const auto& b : incident_yaml_blocks(inc)) out += b.text;
+    return out;
 }
 
 nlohmann::ordered_json action_to_json(const Action& a) {

@@ -3,8 +3,6 @@
 // not know are kept and written back next to the key they followed.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "model/time.hpp"
+#include "model/yaml_node.hpp"
 
 namespace incident {
 
@@ -24,7 +23,7 @@ std::optional<Status> parse_status(std::string_view text);
 std::string status_names();
 
 // A key/value list that keeps its order (event attributes, unknown keys).
-using Attributes = std::vector<std::pair<std::string, YAML::Node>>;
+using Attributes = std::vector<std::pair<std::string, YamlNode>>;
 
 struct Event {
     Timestamp at{};
@@ -38,7 +37,7 @@ struct Event {
     std::string get(const std::string& key) const;
 
 private:
-    void put(const std::string& key, const YAML::Node& value);  // replaces or appends
+    void put(const std::string& key, const YamlNode& value);  // replaces or appends
 };
 
 struct Resolution {
@@ -63,7 +62,7 @@ struct Action {
 struct ExtraKey {
     std::string after;  // empty: at the top
     std::string key;
-    YAML::Node value;
+    YamlNode value;
 };
 
 struct Incident {
@@ -102,10 +101,17 @@ std::string manual_priority_reason(const std::string& who);
 
 // Parses an incident document; `file` is used in error locations.
 // Throws InvalidData naming the field and its position.
-Incident incident_from_yaml(const YAML::Node& root, const std::string& file);
+Incident incident_from_yaml(const YamlNode& root, const std::string& file);
 
 // The file's text, in the canonical key order.
 std::string incident_to_yaml(const Incident& inc);
+
+// The same text cut at its top-level keys: each key with its lines.
+struct YamlBlock {
+    std::string key;
+    std::string text;
+};
+std::vector<YamlBlock> incident_yaml_blocks(const Incident& inc);
 
 // The stable JSON shape shared by `show --json` and every mutating command.
 nlohmann::ordered_json incident_to_json(const Incident& inc);

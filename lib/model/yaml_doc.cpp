@@ -1,13 +1,17 @@
 #include "model/yaml_doc.hpp"
 
+#include <yaml.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <set>
+#include <unordered_map>
+#include <vector>
 
 #include "model/file_text.hpp"
 #include "model/text.hpp"
+#include "model/yaml_write.hpp"
 
 namespace incident {
 
@@ -39,61 +43,173 @@ bool indented_with_tab(std::string_view text, int index) {
     return false;
 }
 
-// yaml-cpp decodes the escapes \_ (U+00A0) and \N (U+0085) to the single
-// bytes 0xA0 and 0x85 instead of their UTF-8 encoding. The file text is valid
-// UTF-8, so any invalid byte in a decoded scalar comes from one of them.
-void repair_escape_decoding(YAML::Node node) {
-    const std::string& s = node.Scalar();
-    if (find_invalid_utf8(s) == std::string::npos) return;
-    std::string fixed;
-    fixed.reserve(s.size() + 8);
-    for (std::size_t i = 0; i < s.size();) {
-        auto bad = find_invalid_utf8(std::string_view(s).substr(i));
-        if (bad == std::string_view::npos) bad = s.size() - i;
-        fixed.append(s, i, bad);
-        i += bad;
-        if (i < s.size()) {
-            fixed += '\xC2';
-            fixed += s[i++];  // 0x85 or 0xA0: U+0085 / U+00A0
+// Builds the tree from libyaml's events, bounding depth and the number of
+// values (aliases expanded, as a consumer sees them) and rejecting duplicate
+// keys, keys that are not strings and keys too long to be written back.
+class Builder {
+public:
+    Builder(const std::string& file, const YamlLimits& limits) : file_(file), limits_(limits) {}
+
+    // Handles one event; true once the document is complete.
+    bool take(const yaml_event_t& e) {
+        switch (e.type) {
+            case YAML_SCALAR_EVENT:
+                scalar(e);
+                break;
+            case YAML_ALIAS_EVENT:
+                alias(e);
+                break;
+            case YAML_SEQUENCE_START_EVENT:
+                open(YamlNode::sequence(e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE), e.start_mark,
+                     e.data.sequence_start.anchor);
+                break;
+            case YAML_MAPPING_START_EVENT:
+                open(YamlNode::mapping(e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE), e.start_mark,
+                     e.data.mapping_start.anchor);
+                break;
+            case YAML_SEQUENCE_END_EVENT:
+            case YAML_MAPPING_END_EVENT:
+                close();
+                break;
+            case YAML_DOCUMENT_END_EVENT:
+                return true;
+            default:
+                break;
+        }
+        return false;
+    }
+
+    YamlNode root() { return std::move(root_); }
+
+private:
+    struct Frame {
+        YamlNode node;
+        YamlNode key;  // a mapping's key waiting for its value
+        bool has_key = false;
+        std::string anchor;
+        std::size_t first_count = 0;  // values counted before this one
+    };
+
+    Location where(const yaml_mark_t& m) const {
+        return Location{file_, static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1};
+    }
+
+    void count(std::size_t values, const yaml_mark_t& m) {
+        visited_ += values;
+        if (visited_ > limits_.max_nodes)
+            throw InvalidData(where(m), "document too large: more than " + std::to_string(limits_.max_nodes) +
+                                            " values (alias expansion counted)");
+        if (stack_.size() > static_cast<std::size_t>(limits_.max_depth))
+            throw InvalidData(where(m), "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+    }
+
+    static YamlNode scalar_node(const yaml_event_t& e) {
+        std::string text(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length);
+        bool plain = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && e.data.scalar.tag == nullptr;
+        if (plain && (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL"))
+            return YamlNode::null_value();
+        return plain ? YamlNode::plain(std::move(text)) : YamlNode(std::move(text));
+    }
+
+    void scalar(const yaml_event_t& e) {
+        count(1, e.start_mark);
+        YamlNode n = scalar_node(e);
+        n.set_position(static_cast<int>(e.start_mark.line) + 1, static_cast<int>(e.start_mark.column) + 1);
+        if (e.data.scalar.anchor) anchors_[reinterpret_cast<const char*>(e.data.scalar.anchor)] = {n, 1};
+        attach(std::move(n), e.start_mark);
+    }
+
+    void alias(const yaml_event_t& e) {
+        std::string name = reinterpret_cast<const char*>(e.data.alias.anchor);
+        auto it = anchors_.find(name);
+        if (it == anchors_.end())
+            throw InvalidData(where(e.start_mark), "unknown alias *" + name + " (no complete value has that anchor)");
+        count(it->second.second, e.start_mark);
+        attach(it->second.first, e.start_mark);
+    }
+
+    void open(YamlNode n, const yaml_mark_t& m, const yaml_char_t* anchor) {
+        count(1, m);
+        n.set_position(static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1);
+        Frame f;
+        f.node = std::move(n);
+        f.anchor = anchor ? reinterpret_cast<const char*>(anchor) : "";
+        f.first_count = visited_ - 1;
+        stack_.push_back(std::move(f));
+    }
+
+    void close() {
+        Frame f = std::move(stack_.back());
+        stack_.pop_back();
+        if (!f.anchor.empty()) anchors_[f.anchor] = {f.node, visited_ - f.first_count};
+        yaml_mark_t m{};
+        m.line = static_cast<std::size_t>(f.node.line() - 1);
+        m.column = static_cast<std::size_t>(f.node.column() - 1);
+        attach(std::move(f.node), m);
+    }
+
+    void attach(YamlNode n, const yaml_mark_t& m) {
+        if (stack_.empty()) {
+            root_ = std::move(n);
+            return;
+        }
+        Frame& parent = stack_.back();
+        if (parent.node.is_sequence()) {
+            parent.node.push_back(std::move(n));
+        } else if (!parent.has_key) {
+            check_key(parent.node, n, m);
+            parent.key = std::move(n);
+            parent.has_key = true;
+        } else {
+            parent.node.append(std::move(parent.key), std::move(n));
+            parent.has_key = false;
         }
     }
-    node = fixed;
-}
 
-// Walks the tree the way a consumer would (aliases expanded), bounding depth
-// and the number of nodes visited, and rejecting duplicate mapping keys and
-// keys too long to be written back as plain keys.
-struct Walker {
-    const std::string& file;
-    const YamlLimits& limits;
-    std::size_t visited = 0;
-
-    void walk(const YAML::Node& node, int depth) {
-        if (++visited > limits.max_nodes)
-            throw InvalidData(locate(node, file), "document too large: more than " + std::to_string(limits.max_nodes) +
-                                                      " values (alias expansion counted)");
-        if (depth > limits.max_depth)
-            throw InvalidData(locate(node, file),
-                              "nesting deeper than " + std::to_string(limits.max_depth) + " levels");
-        if (node.IsScalar()) {
-            repair_escape_decoding(node);
-        } else if (node.IsSequence()) {
-            for (const auto& child : node) walk(child, depth + 1);
-        } else if (node.IsMap()) {
-            std::set<std::string> seen;
-            for (const auto& kv : node) {
-                if (!kv.first.IsScalar())
-                    throw InvalidData(locate(kv.first, file), "mapping keys must be plain strings");
-                repair_escape_decoding(kv.first);
-                const std::string& key = kv.first.Scalar();
-                if (!key_fits(key))
-                    throw InvalidData(locate(kv.first, file), "a key longer than " + std::to_string(kMaxKeyLength) +
-                                                                  " bytes as written (the limit of YAML's keys)");
-                if (!seen.insert(key).second) throw InvalidData(locate(kv.first, file), "duplicate key '" + key + "'");
-                walk(kv.second, depth + 1);
-            }
-        }
+    void check_key(const YamlNode& map, const YamlNode& key, const yaml_mark_t& m) {
+        if (!key.is_scalar()) throw InvalidData(where(m), "mapping keys must be plain strings");
+        if (!key_fits(key.scalar()))
+            throw InvalidData(where(m), "a key longer than " + std::to_string(kMaxKeyLength) +
+                                            " bytes as written (the limit of YAML's keys)");
+        if (map[key.scalar()]) throw InvalidData(where(m), "duplicate key '" + key.scalar() + "'");
     }
+
+    const std::string& file_;
+    const YamlLimits& limits_;
+    std::size_t visited_ = 0;
+    std::vector<Frame> stack_;
+    std::unordered_map<std::string, std::pair<YamlNode, std::size_t>> anchors_;
+    YamlNode root_ = YamlNode::null_value();
+};
+
+// libyaml's parser and its last event, freed on every path.
+class EventStream {
+public:
+    explicit EventStream(std::string_view text) {
+        yaml_parser_initialize(&parser_);
+        yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+        yaml_parser_set_encoding(&parser_, YAML_UTF8_ENCODING);
+    }
+    ~EventStream() {
+        if (held_) yaml_event_delete(&event_);
+        yaml_parser_delete(&parser_);
+    }
+    EventStream(const EventStream&) = delete;
+    EventStream& operator=(const EventStream&) = delete;
+
+    // Reads the next event; false on a syntax error (see parser()).
+    bool next() {
+        if (held_) yaml_event_delete(&event_);
+        held_ = yaml_parser_parse(&parser_, &event_) != 0;
+        return held_;
+    }
+    const yaml_event_t& event() const { return event_; }
+    const yaml_parser_t& parser() const { return parser_; }
+
+private:
+    yaml_parser_t parser_{};
+    yaml_event_t event_{};
+    bool held_ = false;
 };
 
 }  // namespace
@@ -101,13 +217,7 @@ struct Walker {
 bool key_fits(const std::string& key) {
     // Escapes make a key at most six times longer (\uXXXX for one byte).
     if (key.size() * 6 + 2 <= kMaxKeyLength) return true;
-    if (key.size() > kMaxKeyLength) return false;
-    // Written as a key in a flow mapping, as events write their attributes;
-    // a key too long for the implicit form comes out as "? key".
-    YAML::Emitter out;
-    out << YAML::Flow << YAML::BeginMap << YAML::Key << key << YAML::Value << YAML::Null << YAML::EndMap;
-    std::string_view written(out.c_str(), out.size());
-    return written.substr(0, 2) != "{?" && written.size() - std::string_view("{: ~}").size() <= kMaxKeyLength;
+    return key.size() <= kMaxKeyLength && yaml_key(key, true).size() <= kMaxKeyLength;
 }
 
 std::size_t find_invalid_utf8(std::string_view s) {
@@ -144,11 +254,7 @@ std::size_t find_invalid_utf8(std::string_view s) {
     return std::string_view::npos;
 }
 
-Location locate(const YAML::Node& node, const std::string& file) {
-    auto mark = node.Mark();
-    if (mark.is_null()) return Location{file, 0, 0};
-    return Location{file, mark.line + 1, mark.column + 1};
-}
+Location locate(const YamlNode& node, const std::string& file) { return Location{file, node.line(), node.column()}; }
 
 std::size_t find_second_document(std::string_view text) {
     // "---" or "..." at the start of a line is always a document marker: YAML
@@ -191,16 +297,16 @@ std::size_t find_conflict_marker(std::string_view text) {
     return std::string_view::npos;
 }
 
-void fail_at(const YAML::Node& node, const std::string& file, const std::string& message) {
+void fail_at(const YamlNode& node, const std::string& file, const std::string& message) {
     throw InvalidData(locate(node, file), message);
 }
 
-std::string scalar_at(const YAML::Node& node, const std::string& file, const std::string& key) {
-    if (!node.IsScalar()) fail_at(node, file, key + ": expected a string");
-    return node.Scalar();
+std::string scalar_at(const YamlNode& node, const std::string& file, const std::string& key) {
+    if (!node.is_scalar()) fail_at(node, file, key + ": expected a string");
+    return node.scalar();
 }
 
-YAML::Node load_yaml(std::string_view text, const std::string& file, const YamlLimits& limits) {
+YamlNode load_yaml(std::string_view text, const std::string& file, const YamlLimits& limits) {
     if (text.size() > limits.max_bytes)
         throw InvalidData(Location{file}, "file too large: " + std::to_string(text.size()) + " bytes (the limit is " +
                                               std::to_string(limits.max_bytes) + ")");
@@ -213,125 +319,58 @@ YAML::Node load_yaml(std::string_view text, const std::string& file, const YamlL
                           "git left a merge conflict here (<<<<<<< ... >>>>>>>): keep what both sides added, remove "
                           "the markers, then git add the file");
     // A second document would be dropped by the next save: refuse it now.
-    // (yaml-cpp's LoadAll can loop for ever on a stray ',': not used.)
     if (auto second = find_second_document(text); second != std::string_view::npos)
         throw InvalidData(offset_location(text, second, file),
                           "a second YAML document (after --- or ...): the file must hold exactly one");
-    YAML::Node root;
-    try {
-        root = YAML::Load(std::string(text));
-    } catch (const YAML::Exception& e) {
-        std::string msg = e.msg;
-        if (msg == "bad file" || msg.empty()) msg = "malformed YAML (unbalanced or too deeply nested)";
-        if (indented_with_tab(text, e.mark.line))
-            msg = "a tab in the indentation: YAML indents with spaces only (" + msg + ")";
-        throw InvalidData(Location{file, e.mark.line + 1, e.mark.column + 1}, msg);
+    EventStream events(text);
+    Builder builder(file, limits);
+    while (true) {
+        if (!events.next()) {
+            const auto& p = events.parser();
+            std::string msg = p.problem ? p.problem : "malformed YAML";
+            if (p.context) msg = std::string(p.context) + ": " + msg;
+            auto line = static_cast<int>(p.problem_mark.line);
+            if (indented_with_tab(text, line))
+                msg = "a tab in the indentation: YAML indents with spaces only (" + msg + ")";
+            throw InvalidData(Location{file, line + 1, static_cast<int>(p.problem_mark.column) + 1}, msg);
+        }
+        const auto& e = events.event();
+        if (e.type == YAML_STREAM_END_EVENT || builder.take(e)) break;
     }
-    Walker{file, limits}.walk(root, 0);
-    return root;
+    return builder.root();
 }
 
-YAML::Node load_yaml_file(const std::string& path, const std::string& display, const YamlLimits& limits) {
+YamlNode load_yaml_file(const std::string& path, const std::string& display, const YamlLimits& limits) {
     auto text = read_text_file(path, display, limits.max_bytes);
     if (!text) throw IoError("cannot read " + display + ": " + std::strerror(ENOENT));
     return load_yaml(*text, display, limits);
 }
 
-namespace {
-
-// Characters a reader could take for something else unless they are escaped
-// in double quotes: C0 controls but the newline, DEL, C1 controls (U+0085 is
-// a line break to YAML 1.1), U+00A0 (invisible), U+2028/2029, the BOM.
-bool needs_escapes(const std::string& s) {
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        auto c = static_cast<unsigned char>(s[i]);
-        auto next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
-        auto third = i + 2 < s.size() ? static_cast<unsigned char>(s[i + 2]) : 0;
-        if ((c < 0x20 && c != '\n') || c == 0x7F) return true;
-        if (c == 0xC2 && next >= 0x80 && next <= 0xA0) return true;
-        if (c == 0xE2 && next == 0x80 && (third == 0xA8 || third == 0xA9)) return true;
-        if (c == 0xEF && next == 0xBB && third == 0xBF) return true;
-    }
-    return false;
-}
-
-}  // namespace
-
-void emit_string(YAML::Emitter& out, const std::string& s) {
-    if (s.empty() || needs_escapes(s) || is_yaml_non_string(s))
-        out << YAML::DoubleQuoted << s;
-    else
-        out << s;
-}
-
-void emit_long_text(YAML::Emitter& out, const std::string& s) {
-    // A block's indentation is read from its first line: that line must not
-    // start with white space (nor be empty) for the text to read back whole.
-    bool block_safe = !s.empty() && s[0] != ' ' && s[0] != '\t' && s[0] != '\n' && !needs_escapes(s);
-    if (block_safe && s.find('\n') != std::string::npos)
-        out << YAML::Literal << s;
-    else
-        emit_string(out, s);
-}
-
-void emit_node(YAML::Emitter& out, const YAML::Node& node, bool flow) {
-    // Keep the style it was written in; an empty collection is always [] or {}.
-    flow = flow || node.Style() == YAML::EmitterStyle::Flow || (!node.IsScalar() && node.size() == 0);
-    switch (node.Type()) {
-        case YAML::NodeType::Null:
-        case YAML::NodeType::Undefined:
-            out << YAML::Null;
-            return;
-        case YAML::NodeType::Scalar:
-            if (node.Tag() == "?")
-                out << node.Scalar();
-            else
-                emit_string(out, node.Scalar());
-            return;
-        case YAML::NodeType::Sequence:
-            if (flow) out << YAML::Flow;
-            out << YAML::BeginSeq;
-            for (const auto& child : node) emit_node(out, child, flow);
-            out << YAML::EndSeq;
-            return;
-        case YAML::NodeType::Map:
-            if (flow) out << YAML::Flow;
-            out << YAML::BeginMap;
-            for (const auto& kv : node) {
-                out << YAML::Key << kv.first.Scalar() << YAML::Value;
-                emit_node(out, kv.second, flow);
-            }
-            out << YAML::EndMap;
-            return;
-    }
-}
-
-nlohmann::ordered_json yaml_to_json(const YAML::Node& node) {
+nlohmann::ordered_json yaml_to_json(const YamlNode& node) {
     using nlohmann::ordered_json;
-    switch (node.Type()) {
-        case YAML::NodeType::Null:
-        case YAML::NodeType::Undefined:
+    switch (node.kind()) {
+        case YamlNode::Kind::undefined:
+        case YamlNode::Kind::null:
             return nullptr;
-        case YAML::NodeType::Sequence: {
+        case YamlNode::Kind::sequence: {
             ordered_json arr = ordered_json::array();
-            for (const auto& child : node) arr.push_back(yaml_to_json(child));
+            for (const auto& child : node.items()) arr.push_back(yaml_to_json(child));
             return arr;
         }
-        case YAML::NodeType::Map: {
+        case YamlNode::Kind::mapping: {
             ordered_json obj = ordered_json::object();
-            for (const auto& kv : node) obj[kv.first.Scalar()] = yaml_to_json(kv.second);
+            for (const auto& [k, v] : node.entries()) obj[k.scalar()] = yaml_to_json(v);
             return obj;
         }
-        case YAML::NodeType::Scalar:
+        case YamlNode::Kind::scalar:
             break;
     }
-    const std::string& s = node.Scalar();
+    const std::string& s = node.scalar();
     // A plain scalar read from a file gets its YAML meaning; a quoted one, or
-    // one made in code (written quoted by emit_string), stays a string.
-    if (node.Tag() == "?") {
+    // one made in code (written quoted by yaml_string), stays a string.
+    if (node.is_plain()) {
         if (s == "true" || s == "True" || s == "TRUE") return true;
         if (s == "false" || s == "False" || s == "FALSE") return false;
-        if (s == "null" || s == "~" || s == "Null" || s == "NULL") return nullptr;
         if (is_yaml_integer(s)) return std::stoll(s);
         if (is_yaml_real(s)) {
             // Beyond a double's range (a 400-digit number): kept as written.
@@ -343,22 +382,20 @@ nlohmann::ordered_json yaml_to_json(const YAML::Node& node) {
     return s;
 }
 
-YAML::Node json_to_yaml(const nlohmann::ordered_json& value) {
-    if (value.is_null()) return YAML::Node(YAML::NodeType::Null);
+YamlNode json_to_yaml(const nlohmann::ordered_json& value) {
+    if (value.is_null()) return YamlNode::null_value();
     if (value.is_object()) {
-        YAML::Node map(YAML::NodeType::Map);
-        for (const auto& [k, v] : value.items()) map[k] = json_to_yaml(v);
+        YamlNode map = YamlNode::mapping();
+        for (const auto& [k, v] : value.items()) map.set(k, json_to_yaml(v));
         return map;
     }
     if (value.is_array()) {
-        YAML::Node seq(YAML::NodeType::Sequence);
+        YamlNode seq = YamlNode::sequence();
         for (const auto& v : value) seq.push_back(json_to_yaml(v));
         return seq;
     }
-    if (value.is_string()) return YAML::Node(value.get<std::string>());
-    YAML::Node plain(value.dump());  // a number or a boolean: written plain, read back as one
-    plain.SetTag("?");
-    return plain;
+    if (value.is_string()) return YamlNode(value.get<std::string>());
+    return YamlNode::plain(value.dump());  // a number or a boolean: written plain, read back as one
 }
 
 }  // namespace incident

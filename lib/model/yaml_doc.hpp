@@ -1,9 +1,8 @@
 // Safe YAML loading: every document the tool reads goes through here, so a
 // hostile or broken file (huge, deeply nested, alias bomb, invalid UTF-8,
 // duplicate keys) becomes a located InvalidData instead of a crash or a hang.
+// Parsed with libyaml into the tool's own tree (yaml_node.hpp).
 #pragma once
-
-#include <yaml-cpp/yaml.h>
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
@@ -11,6 +10,7 @@
 #include <string_view>
 
 #include "model/errors.hpp"
+#include "model/yaml_node.hpp"
 
 namespace incident {
 
@@ -25,14 +25,15 @@ struct YamlLimits {
 };
 
 // Parses `text` (the contents of `file`, used for locations) and checks the
-// limits. Exactly one document; every key fits (key_fits). Throws InvalidData.
-YAML::Node load_yaml(std::string_view text, const std::string& file, const YamlLimits& limits = {});
+// limits. Exactly one document; every key a string that fits (key_fits), and
+// once per mapping; aliases expanded. Throws InvalidData.
+YamlNode load_yaml(std::string_view text, const std::string& file, const YamlLimits& limits = {});
 
 // Reads and parses a file; an oversized file is refused before it is read.
-YAML::Node load_yaml_file(const std::string& path, const std::string& display, const YamlLimits& limits = {});
+YamlNode load_yaml_file(const std::string& path, const std::string& display, const YamlLimits& limits = {});
 
 // Where a node came from, for error messages.
-Location locate(const YAML::Node& node, const std::string& file);
+Location locate(const YamlNode& node, const std::string& file);
 
 // True when `key` is at most kMaxKeyLength bytes as the writer writes it
 // (quoted and escaped where it must be): longer keys cannot be read back.
@@ -49,32 +50,17 @@ std::size_t find_second_document(std::string_view text);
 std::size_t find_conflict_marker(std::string_view text);
 
 // Throws InvalidData at `node`'s position in `file`.
-[[noreturn]] void fail_at(const YAML::Node& node, const std::string& file, const std::string& message);
+[[noreturn]] void fail_at(const YamlNode& node, const std::string& file, const std::string& message);
 
 // The node's text, or InvalidData "KEY: expected a string" at its position.
-std::string scalar_at(const YAML::Node& node, const std::string& file, const std::string& key);
-
-// Emits a string scalar, quoting it when a YAML reader would take it for
-// something else (a number, a boolean, null) so the file means the same to
-// every tool that reads it.
-void emit_string(YAML::Emitter& out, const std::string& s);
-
-// Emits text a person reads as paragraphs: a literal block (|) when it has
-// several lines and nothing a block cannot hold (controls, a carriage
-// return), else as emit_string does.
-void emit_long_text(YAML::Emitter& out, const std::string& s);
-
-// Emits any node. Scalars read from a file keep their style (plain stays
-// plain, quoted stays a string); scalars made in code go through
-// emit_string. `flow` writes collections on one line.
-void emit_node(YAML::Emitter& out, const YAML::Node& node, bool flow = false);
+std::string scalar_at(const YamlNode& node, const std::string& file, const std::string& key);
 
 // Converts a node to JSON: plain scalars read from a file that read as
 // numbers, booleans or null become those; everything else (quoted, or made in
 // code and so written quoted) is a string.
-nlohmann::ordered_json yaml_to_json(const YAML::Node& node);
+nlohmann::ordered_json yaml_to_json(const YamlNode& node);
 
 // The reverse, for values that arrive as JSON (alerts, --json edits).
-YAML::Node json_to_yaml(const nlohmann::ordered_json& value);
+YamlNode json_to_yaml(const nlohmann::ordered_json& value);
 
 }  // namespace incident

@@ -13,17 +13,17 @@ const std::vector<std::string> kTypes = {"slack", "teams", "discord", "mattermos
 const std::vector<std::string> kEvents = {"opened", "triaged",    "escalated",   "updated",     "resolved",
                                           "closed", "postmortem", "sla-at-risk", "sla-breached"};
 
-Seconds seconds(const YAML::Node& n, const std::string& file, const std::string& key) {
-    if (n.IsScalar())
-        if (auto d = parse_duration(n.Scalar())) return *d;
+Seconds seconds(const YamlNode& n, const std::string& file, const std::string& key) {
+    if (n.is_scalar())
+        if (auto d = parse_duration(n.scalar())) return *d;
     fail_at(n, file, key + ": expected a duration such as 5s");
 }
 
-NotifyTarget parse_target(const YAML::Node& n, const std::string& file, const Config& cfg) {
-    if (!n.IsMap()) fail_at(n, file, "notify: each target must be a mapping");
+NotifyTarget parse_target(const YamlNode& n, const std::string& file, const Config& cfg) {
+    if (!n.is_map()) fail_at(n, file, "notify: each target must be a mapping");
     NotifyTarget t;
-    for (const auto& kv : n) {
-        const std::string k = kv.first.Scalar();
+    for (const auto& kv : n.entries()) {
+        const std::string k = kv.first.scalar();
         const std::string key = "notify." + k;
         if (k == "name")
             t.name = scalar_at(kv.second, file, key);
@@ -38,8 +38,8 @@ NotifyTarget parse_target(const YAML::Node& n, const std::string& file, const Co
         else if (k == "template")
             t.template_name = scalar_at(kv.second, file, key);
         else if (k == "events") {
-            if (!kv.second.IsSequence()) fail_at(kv.second, file, key + ": expected a list");
-            for (const auto& e : kv.second) {
+            if (!kv.second.is_sequence()) fail_at(kv.second, file, key + ": expected a list");
+            for (const auto& e : kv.second.items()) {
                 std::string ev = scalar_at(e, file, key);
                 if (std::find(kEvents.begin(), kEvents.end(), ev) == kEvents.end())
                     fail_at(e, file, key + ": unknown event '" + ev + "'");
@@ -71,14 +71,14 @@ NotifyTarget parse_target(const YAML::Node& n, const std::string& file, const Co
 NotifySettings notify_settings(const Config& cfg, const std::string& file) {
     NotifySettings s;
     s.priorities = cfg.priorities;
-    if (auto it = cfg.sections.find("notify"); it != cfg.sections.end() && !it->second.IsNull()) {
-        if (!it->second.IsSequence()) fail_at(it->second, file, "notify: expected a list of targets");
-        for (const auto& t : it->second) s.targets.push_back(parse_target(t, file, cfg));
+    if (auto it = cfg.sections.find("notify"); it != cfg.sections.end() && !it->second.is_null()) {
+        if (!it->second.is_sequence()) fail_at(it->second, file, "notify: expected a list of targets");
+        for (const auto& t : it->second.items()) s.targets.push_back(parse_target(t, file, cfg));
     }
     if (auto it = cfg.sections.find("notify_delivery"); it != cfg.sections.end()) {
-        if (!it->second.IsMap()) fail_at(it->second, file, "notify_delivery: expected a mapping");
-        for (const auto& kv : it->second) {
-            const std::string k = kv.first.Scalar();
+        if (!it->second.is_map()) fail_at(it->second, file, "notify_delivery: expected a mapping");
+        for (const auto& kv : it->second.entries()) {
+            const std::string k = kv.first.scalar();
             if (k == "connect_timeout")
                 s.delivery.connect_timeout = seconds(kv.second, file, "notify_delivery.connect_timeout");
             else if (k == "timeout")
@@ -86,9 +86,9 @@ NotifySettings notify_settings(const Config& cfg, const std::string& file) {
             else if (k == "max_retry_after")
                 s.delivery.max_retry_after = seconds(kv.second, file, "notify_delivery.max_retry_after");
             else if (k == "attempts") {
-                if (!kv.second.IsScalar() || !YAML::convert<int>::decode(kv.second, s.delivery.attempts) ||
-                    s.delivery.attempts < 1 || s.delivery.attempts > 10)
-                    fail_at(kv.second, file, "notify_delivery.attempts: expected 1 to 10");
+                auto n = yaml_integer(kv.second);
+                if (!n || *n < 1 || *n > 10) fail_at(kv.second, file, "notify_delivery.attempts: expected 1 to 10");
+                s.delivery.attempts = static_cast<int>(*n);
             } else if (k == "backoff") {
                 s.delivery.backoff = std::chrono::duration_cast<std::chrono::milliseconds>(
                     seconds(kv.second, file, "notify_delivery.backoff"));

@@ -68,7 +68,7 @@ std::string clock_text(const SlaClock& c) {
 std::string event_details(const Event& e) {
     std::string d;
     for (const auto& [k, v] : e.attrs)
-        if (v.IsScalar()) d += (d.empty() ? "" : ", ") + k + " " + v.Scalar();
+        if (v.is_scalar()) d += (d.empty() ? "" : ", ") + k + " " + v.scalar();
     if (!e.text.empty()) d += (d.empty() ? "" : ": ") + e.text;
     return d;
 }

@@ -14,42 +14,42 @@ const std::vector<std::string> kExpectable = {"priority", "team",        "tier",
 }  // namespace
 
 std::vector<RuleCase> parse_rule_cases(std::string_view text, const std::string& file) {
-    YAML::Node root = load_yaml(text, file);
-    auto cases = root.IsMap() ? root["cases"] : YAML::Node();
-    if (!cases || !cases.IsSequence()) throw InvalidData(locate(root, file), "a rule test file needs a 'cases:' list");
+    const YamlNode root = load_yaml(text, file);
+    const YamlNode& cases = root["cases"];
+    if (!cases || !cases.is_sequence()) throw InvalidData(locate(root, file), "a rule test file needs a 'cases:' list");
     std::vector<RuleCase> out;
-    for (const auto& c : cases) {
-        if (!c.IsMap())
+    for (const auto& c : cases.items()) {
+        if (!c.is_map())
             throw InvalidData(locate(c, file), "each case must be a mapping with name, incident and expect");
         RuleCase rc;
         rc.where = locate(c, file);
-        for (const auto& kv : c) {
-            const std::string key = kv.first.Scalar();
+        for (const auto& kv : c.entries()) {
+            const std::string key = kv.first.scalar();
             if (key != "name" && key != "incident" && key != "expect")
                 throw InvalidData(locate(kv.first, file),
                                   "unknown key '" + key + "' in a case (known: name, incident, expect)");
         }
         rc.name =
-            c["name"] && c["name"].IsScalar() ? c["name"].Scalar() : "case at line " + std::to_string(rc.where.line);
+            c["name"] && c["name"].is_scalar() ? c["name"].scalar() : "case at line " + std::to_string(rc.where.line);
         rc.incident = c["incident"];
-        if (!rc.incident || !rc.incident.IsMap())
+        if (!rc.incident || !rc.incident.is_map())
             throw InvalidData(rc.where, rc.name + ": 'incident' must be a mapping of fields");
         auto expect = c["expect"];
-        if (!expect || !expect.IsMap() || expect.size() == 0)
+        if (!expect || !expect.is_map() || expect.size() == 0)
             throw InvalidData(rc.where, rc.name + ": 'expect' must name at least one field");
-        for (const auto& kv : expect) {
-            const std::string key = kv.first.Scalar();
+        for (const auto& kv : expect.entries()) {
+            const std::string key = kv.first.scalar();
             if (std::find(kExpectable.begin(), kExpectable.end(), key) == kExpectable.end())
                 throw InvalidData(locate(kv.first, file), rc.name + ": cannot expect '" + key +
                                                               "' (known: priority, team, tier, impact, urgency, "
                                                               "category, subcategory, sla_policy, tags)");
-            if (!kv.second.IsScalar() && !kv.second.IsSequence())
+            if (!kv.second.is_scalar() && !kv.second.is_sequence())
                 throw InvalidData(locate(kv.second, file), rc.name + ": expected value must be a string or list");
             std::string value;
-            if (kv.second.IsSequence())
-                for (const auto& t : kv.second) value += (value.empty() ? "" : ",") + t.Scalar();
+            if (kv.second.is_sequence())
+                for (const auto& t : kv.second.items()) value += (value.empty() ? "" : ",") + t.scalar();
             else
-                value = kv.second.Scalar();
+                value = kv.second.scalar();
             rc.expect.emplace_back(key, value);
         }
         out.push_back(std::move(rc));
@@ -61,10 +61,10 @@ std::vector<CaseResult> run_rule_cases(const std::vector<RuleCase>& cases, const
     std::vector<CaseResult> out;
     for (const auto& rc : cases) {
         CaseResult r{rc.name, rc.where, true, {}, {}};
-        YAML::Node doc = YAML::Clone(rc.incident);
-        if (!doc["id"]) doc["id"] = "TEST-1";
-        if (!doc["status"]) doc["status"] = "open";
-        if (!doc["title"]) doc["title"] = rc.name;
+        YamlNode doc = rc.incident;
+        if (!doc["id"]) doc.set("id", YamlNode("TEST-1"));
+        if (!doc["status"]) doc.set("status", YamlNode("open"));
+        if (!doc["title"]) doc.set("title", YamlNode(rc.name));
         Incident inc = incident_from_yaml(doc, rc.where.file);
         if (inc.team.empty()) inc.team = config.default_team;
         if (inc.tier.empty() && !config.tiers.empty()) inc.tier = config.tiers.front();

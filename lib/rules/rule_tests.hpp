@@ -11,7 +11,7 @@ namespace incident {
 
 struct RuleCase {
     std::string name;
-    YAML::Node incident;  // fields of the incident under test
+    YamlNode incident;  // fields of the incident under test
     std::vector<std::pair<std::string, std::string>> expect;
     Location where;
 };

@@ -17,41 +17,41 @@ const std::vector<std::string> kFields = {"id",        "title",       "status", 
 const std::vector<std::string> kOps = {"equals", "in", "matches", "<", "<=", ">", ">=", "exists"};
 const std::vector<std::string> kSettable = {"impact", "urgency", "category", "subcategory", "team", "tier"};
 
-std::string scalar(const YAML::Node& n, const std::string& file, const std::string& what) {
-    if (!n.IsScalar()) fail_at(n, file, what + ": expected a single value");
-    return n.Scalar();
+std::string scalar(const YamlNode& n, const std::string& file, const std::string& what) {
+    if (!n.is_scalar()) fail_at(n, file, what + ": expected a single value");
+    return n.scalar();
 }
 
-std::vector<std::string> scalars(const YAML::Node& n, const std::string& file, const std::string& what) {
-    if (n.IsScalar()) return {n.Scalar()};
-    if (!n.IsSequence()) fail_at(n, file, what + ": expected a value or a list");
+std::vector<std::string> scalars(const YamlNode& n, const std::string& file, const std::string& what) {
+    if (n.is_scalar()) return {n.scalar()};
+    if (!n.is_sequence()) fail_at(n, file, what + ": expected a value or a list");
     std::vector<std::string> out;
-    for (const auto& x : n) out.push_back(scalar(x, file, what));
+    for (const auto& x : n.items()) out.push_back(scalar(x, file, what));
     return out;
 }
 
-Condition parse_condition(const YAML::Node& n, const std::string& file, int depth);
+Condition parse_condition(const YamlNode& n, const std::string& file, int depth);
 
-Condition parse_list(Condition::Kind kind, const YAML::Node& n, const std::string& file, int depth) {
+Condition parse_list(Condition::Kind kind, const YamlNode& n, const std::string& file, int depth) {
     Condition c;
     c.kind = kind;
     c.where = locate(n, file);
-    if (!n.IsSequence())
+    if (!n.is_sequence())
         fail_at(n, file, std::string(kind == Condition::Kind::all ? "all" : "any") + ": expected a list of conditions");
-    for (const auto& child : n) c.children.push_back(parse_condition(child, file, depth + 1));
+    for (const auto& child : n.items()) c.children.push_back(parse_condition(child, file, depth + 1));
     return c;
 }
 
 // {field: F, OP: V} or the shorthand {F: V, G: W} (all equal).
-Condition parse_condition(const YAML::Node& n, const std::string& file, int depth) {
+Condition parse_condition(const YamlNode& n, const std::string& file, int depth) {
     if (depth > 32) fail_at(n, file, "conditions nested too deeply");
-    if (!n.IsMap() || n.size() == 0)
+    if (!n.is_map() || n.size() == 0)
         fail_at(n, file, "a condition must be a mapping such as {field: category, equals: network}");
     Condition c;
     c.where = locate(n, file);
     if (n.size() == 1) {
-        auto kv = *n.begin();
-        const std::string key = kv.first.Scalar();
+        const auto& kv = n.entries().front();
+        const std::string key = kv.first.scalar();
         if (key == "all") return parse_list(Condition::Kind::all, kv.second, file, depth);
         if (key == "any") return parse_list(Condition::Kind::any, kv.second, file, depth);
         if (key == "not") {
@@ -76,8 +76,8 @@ Condition parse_condition(const YAML::Node& n, const std::string& file, int dept
         if (!is_condition_field(c.field))
             fail_at(n["field"], file,
                     "unknown field '" + c.field + "' (use a standard field, or extra.NAME for a custom key)");
-        for (const auto& kv : n) {
-            const std::string key = kv.first.Scalar();
+        for (const auto& kv : n.entries()) {
+            const std::string key = kv.first.scalar();
             if (key == "field") continue;
             if (std::find(kOps.begin(), kOps.end(), key) == kOps.end() && key != "contains")
                 fail_at(kv.first, file,
@@ -104,15 +104,15 @@ Condition parse_condition(const YAML::Node& n, const std::string& file, int dept
     }
     // Shorthand: every key is a field that must equal its value.
     c.kind = Condition::Kind::all;
-    for (const auto& kv : n) {
-        const std::string key = kv.first.Scalar();
+    for (const auto& kv : n.entries()) {
+        const std::string key = kv.first.scalar();
         if (!is_condition_field(key))
             fail_at(kv.first, file,
                     "unknown field or operator '" + key + "' (known operators: all, any, not, tag, contains, field)");
         Condition eq;
         eq.kind = Condition::Kind::compare;
         eq.field = key;
-        eq.op = kv.second.IsSequence() ? "in" : "equals";
+        eq.op = kv.second.is_sequence() ? "in" : "equals";
         eq.values = scalars(kv.second, file, key);
         eq.where = locate(kv.first, file);
         c.children.push_back(std::move(eq));
@@ -120,11 +120,11 @@ Condition parse_condition(const YAML::Node& n, const std::string& file, int dept
     return c;
 }
 
-RuleAction parse_action(const YAML::Node& n, const std::string& file) {
+RuleAction parse_action(const YamlNode& n, const std::string& file) {
     RuleAction a;
-    if (!n.IsMap()) fail_at(n, file, "then: expected a mapping of actions");
-    for (const auto& kv : n) {
-        const std::string key = kv.first.Scalar();
+    if (!n.is_map()) fail_at(n, file, "then: expected a mapping of actions");
+    for (const auto& kv : n.entries()) {
+        const std::string key = kv.first.scalar();
         if (std::find(kSettable.begin(), kSettable.end(), key) != kSettable.end())
             a.set.emplace_back(key, scalar(kv.second, file, key));
         else if (key == "tags")
@@ -140,8 +140,9 @@ RuleAction parse_action(const YAML::Node& n, const std::string& file) {
         else if (key == "sla")
             a.sla = scalar(kv.second, file, key);
         else if (key == "stop") {
-            if (!kv.second.IsScalar() || !YAML::convert<bool>::decode(kv.second, a.stop))
-                fail_at(kv.second, file, "stop: expected true or false");
+            auto stop = yaml_bool(kv.second);
+            if (!stop) fail_at(kv.second, file, "stop: expected true or false");
+            a.stop = *stop;
         } else
             fail_at(kv.first, file,
                     "unknown action '" + key +
@@ -151,11 +152,11 @@ RuleAction parse_action(const YAML::Node& n, const std::string& file) {
     return a;
 }
 
-void parse_into(RuleSet& set, const YAML::Node& root, const std::string& file, const std::string& origin, int depth) {
-    if (root.IsNull()) return;
-    if (!root.IsMap()) fail_at(root, file, "a rules file must be a mapping with a 'rules:' list");
-    for (const auto& kv : root) {
-        const std::string key = kv.first.Scalar();
+void parse_into(RuleSet& set, const YamlNode& root, const std::string& file, const std::string& origin, int depth) {
+    if (root.is_null()) return;
+    if (!root.is_map()) fail_at(root, file, "a rules file must be a mapping with a 'rules:' list");
+    for (const auto& kv : root.entries()) {
+        const std::string key = kv.first.scalar();
         if (key != "include" && key != "rules" && key != "$schema")
             fail_at(kv.first, file, "unknown key '" + key + "' (known: include, rules)");
     }
@@ -169,15 +170,15 @@ void parse_into(RuleSet& set, const YAML::Node& root, const std::string& file, c
         }
     }
     auto rules = root["rules"];
-    if (!rules || rules.IsNull()) return;
-    if (!rules.IsSequence()) fail_at(rules, file, "rules: expected a list");
-    for (const auto& r : rules) {
-        if (!r.IsMap()) fail_at(r, file, "each rule must be a mapping with name, when and then");
+    if (!rules || rules.is_null()) return;
+    if (!rules.is_sequence()) fail_at(rules, file, "rules: expected a list");
+    for (const auto& r : rules.items()) {
+        if (!r.is_map()) fail_at(r, file, "each rule must be a mapping with name, when and then");
         Rule rule;
         rule.where = locate(r, file);
         rule.origin = origin;
-        for (const auto& kv : r) {
-            const std::string key = kv.first.Scalar();
+        for (const auto& kv : r.entries()) {
+            const std::string key = kv.first.scalar();
             if (key == "name")
                 rule.name = scalar(kv.second, file, "name");
             else if (key == "when")
@@ -230,7 +231,7 @@ std::optional<std::string> field_value(const Incident& inc, const std::string& f
     if (f == "text") return opt(inc.title + "\n" + inc.description);
     if (f.rfind("extra.", 0) == 0)
         for (const auto& x : inc.extra)
-            if (x.key == f.substr(6) && x.value.IsScalar()) return opt(x.value.Scalar());
+            if (x.key == f.substr(6) && x.value.is_scalar()) return opt(x.value.scalar());
     return std::nullopt;
 }
 

@@ -11,6 +11,7 @@
 #include <valijson/validator.hpp>
 
 #include "model/errors.hpp"
+#include "model/text.hpp"
 #include "model/yaml_doc.hpp"
 #include "rules/rule_tests.hpp"
 #include "store/atomic_file.hpp"
@@ -35,26 +36,20 @@ const valijson::Schema& schema(const std::string& name) {
 }
 
 // Follows valijson's context ("<root>", "[timeline]", "[3]") into the YAML tree.
-YAML::Node follow(const YAML::Node& root, const std::vector<std::string>& context) {
-    YAML::Node node = root;
+const YamlNode& follow(const YamlNode& root, const std::vector<std::string>& context) {
+    const YamlNode* node = &root;
     for (const auto& token : context) {
         if (token.size() < 2 || token.front() != '[') continue;
         std::string key = token.substr(1, token.size() - 2);
-        const YAML::Node& here = node;  // const access never inserts
-        YAML::Node next;
-        if (here.IsSequence()) {
-            try {
-                next = here[std::stoul(key)];
-            } catch (...) {
-                return node;
-            }
-        } else if (here.IsMap()) {
-            next = here[key];
-        }
-        if (!next || !next.IsDefined()) return node;
-        node.reset(next);
+        const YamlNode* next = nullptr;
+        if (node->is_sequence() && all_digits(key) && key.size() < 10)
+            next = &node->at(std::stoul(key));
+        else if (node->is_map())
+            next = &(*node)[key];
+        if (!next || !*next) return *node;
+        node = next;
     }
-    return node;
+    return *node;
 }
 
 std::string path_text(const std::vector<std::string>& context) {
@@ -68,7 +63,7 @@ void add(std::vector<Finding>& out, const Location& where, const std::string& se
     out.push_back({where, severity, msg});
 }
 
-void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YAML::Node& root, const std::string& display,
+void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YamlNode& root, const std::string& display,
                      const std::string& file_id, const Config& cfg, const Repository& repo) {
     auto at = [&](const char* key) { return root[key] ? locate(root[key], display) : Location{display, 1, 1}; };
     if (inc.id != file_id)
@@ -105,7 +100,7 @@ void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YAML:
     for (size_t i = 0; i < inc.related.size(); ++i) {
         const auto& r = inc.related[i];
         Location where =
-            root["related"] && root["related"].IsSequence() ? locate(root["related"][i], display) : at("related");
+            root["related"] && root["related"].is_sequence() ? locate(root["related"].at(i), display) : at("related");
         if (!is_valid_id(r))
             add(out, where, "error", "related: '" + r + "' is not an incident id");
         else if (!store.exists(r))
@@ -127,7 +122,7 @@ void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YAML:
             "resolution code '" + inc.resolution->code + "' is not in resolution_codes");
     for (size_t i = 1; i < inc.timeline.size(); ++i)
         if (inc.timeline[i].at < inc.timeline[i - 1].at) {
-            add(out, locate(root["timeline"][i], display), "warning", "timeline events are out of time order");
+            add(out, locate(root["timeline"].at(i), display), "warning", "timeline events are out of time order");
             break;
         }
 }
@@ -157,7 +152,7 @@ void validate_file(std::vector<Finding>& out, const Repository& repo, const Conf
             "not a file incident validates (config, rules, rule tests, incidents/*.yaml)");
         return;
     }
-    YAML::Node root;
+    YamlNode root;
     try {
         root = load_yaml_file(p.string(), display);
     } catch (const Error& e) {
@@ -194,7 +189,7 @@ void validate_file(std::vector<Finding>& out, const Repository& repo, const Conf
 
 }  // namespace
 
-std::vector<Finding> check_schema(const YAML::Node& doc, const std::string& name, const std::string& display) {
+std::vector<Finding> check_schema(const YamlNode& doc, const std::string& name, const std::string& display) {
     nlohmann::json json = yaml_to_json(doc);
     // One validator per thread: it caches the schemas' compiled regexes,
     // which a validator per file compiled again for every file.

@@ -19,7 +19,7 @@ const std::map<std::string, std::string>& embedded_schemas();
 
 // Validates one YAML document against a named embedded schema; findings are
 // located in `display`.
-std::vector<Finding> check_schema(const YAML::Node& doc, const std::string& schema, const std::string& display);
+std::vector<Finding> check_schema(const YamlNode& doc, const std::string& schema, const std::string& display);
 
 // Validates the given paths (files or directories; empty: the whole
 // repository). Paths are relative to the working directory or absolute.

@@ -29,8 +29,8 @@ TEST_CASE("defaults are complete and consistent") {
 
 TEST_CASE("layers override only what they name; the environment wins over files") {
     Config c;
-    apply_config_layer(c, YAML::Load("id_prefix: USR\ntiers: [T1, T2]\n"), "user.yaml");
-    apply_config_layer(c, YAML::Load("id_prefix: REPO\n"), "repo.yaml");
+    apply_config_layer(c, load_yaml("id_prefix: USR\ntiers: [T1, T2]\n", "user.yaml"), "user.yaml");
+    apply_config_layer(c, load_yaml("id_prefix: REPO\n", "repo.yaml"), "repo.yaml");
     CHECK(c.id_prefix == "REPO");
     CHECK(c.tiers == std::vector<std::string>{"T1", "T2"});
     apply_config_env(c, [](const std::string& k) -> std::optional<std::string> {

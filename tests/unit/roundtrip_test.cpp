@@ -56,26 +56,26 @@ public:
     }
 
     // A value under an unknown key: scalars, lists and maps, nested.
-    YAML::Node value(int depth) {
+    YamlNode value(int depth) {
         int kind = depth <= 0 ? 0 : below(4);
-        if (kind == 0) return YAML::Node(text());
+        if (kind == 0) return YamlNode(text());
         if (kind == 1) {
-            YAML::Node seq(YAML::NodeType::Sequence);
+            YamlNode seq = YamlNode::sequence(below(2) == 1);
             for (int i = below(4); i > 0; --i) seq.push_back(value(depth - 1));
             return seq;
         }
-        YAML::Node map(YAML::NodeType::Map);
-        for (int i = below(4); i > 0; --i) map[key()] = value(depth - 1);
+        YamlNode map = YamlNode::mapping(below(2) == 1);
+        for (int i = below(4); i > 0; --i) map.set(key(), value(depth - 1));
         return map;
     }
 
     // A deep chain of maps: { k: { k: { ... } } }.
-    YAML::Node deep(int depth) {
-        YAML::Node leaf(text());
+    YamlNode deep(int depth) {
+        YamlNode leaf(text());
         for (int i = 0; i < depth; ++i) {
-            YAML::Node map(YAML::NodeType::Map);
-            map["k" + std::to_string(i)] = leaf;
-            leaf = map;
+            YamlNode map = YamlNode::mapping();
+            map.set("k" + std::to_string(i), std::move(leaf));
+            leaf = std::move(map);
         }
         return leaf;
     }

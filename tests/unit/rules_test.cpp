@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "lifecycle/lifecycle.hpp"
+#include "model/yaml_doc.hpp"
 #include "rules/rule_tests.hpp"
 
 using namespace incident;
@@ -11,7 +12,7 @@ TEST_SUITE_BEGIN("rules");
 
 namespace {
 Incident incident_of(const std::string& yaml) {
-    return incident_from_yaml(YAML::Load("{id: INC-1, title: t, status: open, " + yaml + "}"), "t");
+    return incident_from_yaml(load_yaml("{id: INC-1, title: t, status: open, " + yaml + "}", "t"), "t");
 }
 std::string error_of(const std::string& text) {
     try {

@@ -94,7 +94,7 @@ TEST_CASE("auto escalation plan is idempotent per clock") {
     REQUIRE(p);
     CHECK(p->functional);
     CHECK_FALSE(p->hierarchical);
-    Attributes tags = {{"auto", YAML::Node("sla")}, {"clock", YAML::Node("respond")}};
+    Attributes tags = {{"auto", YamlNode("sla")}, {"clock", YamlNode("respond")}};
     escalate_functional(inc, Actor{"a", at("2026-11-22T00:12:00Z"), cfg}, "", "", p->reason, tags);
     CHECK_FALSE(plan_auto_escalation(inc, cfg, at("2026-11-22T00:13:00Z")));
     p = plan_auto_escalation(inc, cfg, at("2026-11-22T00:20:00Z"));

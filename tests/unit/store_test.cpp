@@ -161,8 +161,8 @@ TEST_CASE("the store refuses to write what it could not read back, and writes no
     std::string before = t.read("incidents/INC-1.yaml");
 
     Incident bad = inc;
-    YAML::Node map(YAML::NodeType::Map);
-    map[std::string(kMaxKeyLength + 1, 'k')] = "v";  // no YAML reader takes such a key back
+    YamlNode map = YamlNode::mapping();
+    map.set(std::string(kMaxKeyLength + 1, 'k'), YamlNode("v"));  // no YAML reader takes such a key back
     bad.extra.push_back({"title", "custom", map});
     try {
         store.save(bad);

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "model/yaml_write.hpp"
+
 using namespace incident;
 
 TEST_SUITE_BEGIN("model::yaml_doc");
@@ -61,19 +63,21 @@ TEST_CASE("UTF-8 validation") {
 
 TEST_CASE("strings that would read as something else are quoted") {
     for (std::string s : {"yes", "no", "true", "null", "~", "123", "1.5", "", "0x1F"}) {
-        YAML::Emitter out;
-        emit_string(out, s);
+        std::string text = yaml_string(s);
         CAPTURE(s);
-        CHECK(std::string(out.c_str()).front() == '"');
-        CHECK(YAML::Load(out.c_str()).Tag() == "!");
+        CHECK(text.front() == '"');
+        auto back = load_yaml("k: " + text, "f.yaml")["k"];
+        CHECK(back.is_scalar());
+        CHECK_FALSE(back.is_plain());
+        CHECK(back.scalar() == s);
     }
-    YAML::Emitter plain;
-    emit_string(plain, "checkout");
-    CHECK(std::string(plain.c_str()) == "checkout");
+    CHECK(yaml_string("checkout") == "checkout");
+    CHECK(yaml_string("a, b") == "a, b");
+    CHECK(yaml_string("a, b", true) == "\"a, b\"");
 }
 
 TEST_CASE("YAML to JSON keeps quoted scalars as strings") {
-    auto n = YAML::Load("{a: 1, b: \"1\", c: true, d: null, e: text, f: [1.5]}");
+    auto n = load_yaml("{a: 1, b: \"1\", c: true, d: null, e: text, f: [1.5]}", "f.yaml");
     auto j = yaml_to_json(n);
     CHECK(j["a"] == 1);
     CHECK(j["b"] == "1");
@@ -87,11 +91,10 @@ TEST_CASE("YAML to JSON keeps quoted scalars as strings") {
 }
 
 TEST_CASE("the escapes \\_ and \\N decode to valid UTF-8") {
-    // yaml-cpp decodes them to the single bytes 0xA0 and 0x85.
     auto n = load_yaml("a: \"A\\_B\\NC\"\nb: \"\\x85\\xa0\"\n\"k\\N\": 1\n", "f.yaml");
-    CHECK(n["a"].Scalar() == "A\u00a0B\u0085C");
-    CHECK(n["b"].Scalar() == "\u0085\u00a0");
-    CHECK(n["k\u0085"].Scalar() == "1");
+    CHECK(n["a"].scalar() == "A\u00a0B\u0085C");
+    CHECK(n["b"].scalar() == "\u0085\u00a0");
+    CHECK(n["k\u0085"].scalar() == "1");
 }
 
 TEST_CASE("a second document is refused, not dropped") {
@@ -114,9 +117,9 @@ TEST_CASE("a tab in the indentation is named as such") {
 }
 
 TEST_CASE("a stray ',' does not hang the loader") {
-    // yaml-cpp's LoadAll loops for ever on these (fuzz reproducers).
-    CHECK(error_of(",#$Exh") == "");
-    CHECK(error_of(",id: Ieo\n0:0Z\x1a") == "");
+    // yaml-cpp's LoadAll looped for ever on these (fuzz reproducers).
+    CHECK_NOTHROW(error_of(",#$Exh"));
+    CHECK_NOTHROW(error_of(",id: Ieo\n0:0Z\x1a"));
 }
 
 TEST_CASE("keys longer than YAML's 1024 characters are refused at their place") {
@@ -138,24 +141,20 @@ TEST_CASE("keys longer than YAML's 1024 characters are refused at their place") 
 TEST_CASE("controls, line separators and invisible spaces are written escaped and read back the same") {
     for (std::string s : {"a\u0085b", "\u00a0lead", "x\u2028y", "x\u2029y", "bom\ufeff", "del\x7f", "esc\x1b[2J",
                           "tab\tin", "cr\rin", "bell\a"}) {
-        YAML::Emitter out;
-        out << YAML::BeginMap << YAML::Key << "k" << YAML::Value;
-        emit_string(out, s);
-        out << YAML::EndMap;
         CAPTURE(s);
-        std::string text = out.c_str();
+        std::string text = "k: " + yaml_string(s) + "\n";
         CHECK(text.find('"') != std::string::npos);
-        CHECK(load_yaml(text, "f.yaml")["k"].Scalar() == s);
+        CHECK(load_yaml(text, "f.yaml")["k"].scalar() == s);
     }
 }
 
 TEST_CASE("JSON types survive YAML: code-made strings stay strings, JSON numbers stay numbers") {
-    YAML::Node made("3");
+    YamlNode made("3");
     CHECK(yaml_to_json(made) == "3");
     auto j = nlohmann::ordered_json::parse(R"({"n": 3, "b": true, "s": "3", "x": null})");
-    YAML::Emitter out;
-    emit_node(out, json_to_yaml(j));
-    auto back = yaml_to_json(load_yaml(out.c_str(), "f.yaml"));
+    std::string out;
+    write_entry(out, "doc", json_to_yaml(j), 0);
+    auto back = yaml_to_json(load_yaml(out, "f.yaml")["doc"]);
     CHECK(back.dump() == j.dump());
 }
 
