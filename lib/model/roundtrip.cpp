@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/errors.hpp"
+#include "model/layout.hpp"
 #include "model/yaml_doc.hpp"
 
 namespace incident {
@@ -41,8 +42,35 @@ std::string first_difference(const Incident& a, const Incident& b) {
     return "the document";
 }
 
-std::string verified_incident_yaml(const Incident& inc, const std::string& display) {
-    std::string text = incident_to_yaml(inc);
+namespace {
+
+// The hand-written layout of `previous` kept around the change, or empty
+// when there is none to keep or it would not read back as `inc`.
+std::string with_kept_layout(const Incident& inc, const std::vector<YamlBlock>& after, const std::string& display,
+                             std::string_view previous) {
+    try {
+        YamlNode root = load_yaml(previous, display);
+        auto before = incident_yaml_blocks(incident_from_yaml(root, display));
+        std::string canonical;
+        for (const auto& b : before) canonical += b.text;
+        if (canonical == previous) return {};  // written by the tool: nothing to keep
+        std::string text = keep_layout(previous, root, before, after);
+        if (text.empty() || !first_difference(inc, incident_from_yaml(load_yaml(text, display), display)).empty())
+            return {};
+        return text;
+    } catch (const InvalidData&) {
+        return {};  // the old file does not load: it is replaced whole
+    }
+}
+
+}  // namespace
+
+std::string verified_incident_yaml(const Incident& inc, const std::string& display, std::string_view previous) {
+    auto blocks = incident_yaml_blocks(inc);
+    if (!previous.empty())
+        if (std::string kept = with_kept_layout(inc, blocks, display, previous); !kept.empty()) return kept;
+    std::string text;
+    for (const auto& b : blocks) text += b.text;
     auto refuse = [&](const Location& where, const std::string& why) {
         throw InvalidData(where, "the change cannot be saved: " + why + " (nothing was written)");
     };

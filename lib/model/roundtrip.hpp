@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "model/incident.hpp"
 
@@ -16,6 +17,11 @@ std::string first_difference(const Incident& a, const Incident& b);
 // incident_to_yaml(inc), read back before it is returned. What would not
 // load again, or would load as something else, throws InvalidData located in
 // `display` at the field that breaks.
-std::string verified_incident_yaml(const Incident& inc, const std::string& display);
+//
+// `previous` is the file's current text, if any: when a person wrote or
+// edited it by hand, the fields the change leaves alone keep their lines
+// (comments, blank lines) as keep_layout keeps them, provided that text
+// reads back as `inc` too; else the file is written as the tool writes it.
+std::string verified_incident_yaml(const Incident& inc, const std::string& display, std::string_view previous = {});
 
 }  // namespace incident

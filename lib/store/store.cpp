@@ -10,6 +10,7 @@
 #include <random>
 
 #include "model/errors.hpp"
+#include "model/file_text.hpp"
 #include "model/roundtrip.hpp"
 #include "model/yaml_doc.hpp"
 #include "store/atomic_file.hpp"
@@ -123,7 +124,15 @@ void Store::save(const Incident& inc) const {
     std::error_code ec;
     fs::create_directories(repo_.incidents_dir(), ec);
     if (ec) throw IoError("cannot create " + repo_.incidents_dir().string() + ": " + ec.message());
-    write_file_atomically(p, verified_incident_yaml(inc, repo_.relative(p)));
+    std::string display = repo_.relative(p);
+    // The current text, so the lines a person wrote by hand are kept.
+    std::optional<std::string> previous;
+    try {
+        previous = read_text_file(p.string(), display, YamlLimits{}.max_bytes);
+    } catch (const Error&) {
+        // unreadable or not a regular file: written whole, as before
+    }
+    write_file_atomically(p, verified_incident_yaml(inc, display, previous.value_or("")));
 }
 
 std::vector<std::string> Store::unsorted_ids() const {

@@ -179,4 +179,46 @@ test_backfilled_events_stay_in_time_order() {
   expect_json '[.timeline[].text] | join("|")' "late entry|earlier|later"
 }
 
+test_hand_written_comments_and_layout_survive_changes() {
+  new_repo
+  run open "Checkout errors" --service checkout; expect_rc 0
+  # A person annotates the file: comments above fields, blank lines between
+  # groups, a comment between events, a note at the end.
+  python3 - <<'PY'
+p = 'incidents/INC-1.yaml'
+s = open(p).read()
+s = '# Incident record: keep the comments below.\n' + s
+s = s.replace('title: Checkout errors\n', '# The title customers saw on the status page\ntitle: Checkout errors\n\n')
+s = s.replace('service: checkout\n', 'service: checkout  # the web shop, not the app\n')
+s = s.replace('timeline:\n', '\n# What happened, oldest first\ntimeline:\n')
+s += '  # (more events are added below)\n# end of file\n'
+open(p, 'w').write(s)
+PY
+  cp incidents/INC-1.yaml "$T/hand.yaml"
+  run note 1 "Rolled back the deploy"; expect_rc 0
+  run ack 1; expect_rc 0
+  run resolve 1 --code fixed --summary "Rollback restored checkout"; expect_rc 0
+  local f=incidents/INC-1.yaml
+  for line in '# Incident record: keep the comments below.' '# The title customers saw on the status page' \
+      'service: checkout  # the web shop, not the app' '# What happened, oldest first' \
+      '  # (more events are added below)' '# end of file'; do
+    grep -qxF -- "$line" "$f" || fail "lost the line '$line'"
+  done
+  # The blank lines are where they were, the changed fields are changed,
+  # and the new events follow the old ones in order.
+  grep -A1 -xF 'title: Checkout errors' "$f" | tail -1 | grep -qx '' || fail "the blank line after title is gone"
+  expect_eq "$(grep -n 'type: note' "$f" | cut -d: -f1)" "$(( $(grep -n 'type: opened' "$f" | cut -d: -f1) + 1 ))" "the note follows the opening event"
+  grep -qx 'status: resolved' "$f" || fail "status not changed"
+  run show 1 --json; expect_rc 0
+  expect_json '.status' resolved; expect_json '.timeline[1].text' 'Rolled back the deploy'
+  expect_json '.service' checkout
+  expect_eq "$(grep -c 'type: ' "$f")" "$(jq '.timeline | length' <<<"$OUT")" "one line per event"
+  run validate "$f"; expect_rc 0
+  # A file the tool wrote itself stays exactly as the tool writes it.
+  run open "Second"; expect_rc 0
+  cp incidents/INC-2.yaml "$T/tool.yaml"
+  run note 2 "x"; expect_rc 0
+  expect_eq "$(diff "$T/tool.yaml" incidents/INC-2.yaml | grep -c '^[<>]')" "1" "one line added"
+}
+
 run_suite
