@@ -1,9 +1,14 @@
 #include "validate/validate.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <unordered_map>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
@@ -140,13 +145,16 @@ Kind kind_of(const Repository& repo, const fs::path& p) {
     return Kind::other;
 }
 
-void validate_file(std::vector<Finding>& out, const Repository& repo, const Config& cfg, const fs::path& p) {
+// `related`, when given, says `p` is an incident file and receives its
+// references (checked again on every run, even when the file is not read).
+void validate_file(std::vector<Finding>& out, const Repository& repo, const Config& cfg, const fs::path& p,
+                   std::vector<std::string>* related = nullptr) {
     std::string display = repo.relative(p);
     if (repo.contains(p) && repo.leads_outside(p)) {
         add(out, Location{display}, "error", "a symbolic link leads out of the repository: it is not read");
         return;
     }
-    Kind kind = kind_of(repo, p);
+    Kind kind = related ? Kind::incident : kind_of(repo, p);
     if (kind == Kind::other) {
         add(out, Location{display}, "warning",
             "not a file incident validates (config, rules, rule tests, incidents/*.yaml)");
@@ -180,6 +188,7 @@ void validate_file(std::vector<Finding>& out, const Repository& repo, const Conf
             parse_rule_cases(read_file(p).value_or(""), display);
         } else {
             Incident inc = incident_from_yaml(root, display);
+            if (related) *related = inc.related;
             semantic_checks(out, inc, root, display, p.stem().string(), cfg, repo);
         }
     } catch (const InvalidData& e) {
@@ -214,6 +223,106 @@ std::vector<Finding> check_schema(const YamlNode& doc, const std::string& name, 
     return out;
 }
 
+// Incident files found without errors, by name with their size, time and
+// inode, and their warnings: an unchanged file is not read again, only its
+// references are checked again.
+// Kept in .git/incident/validated, for one configuration and one version of
+// the checks (the fingerprint).
+class CleanFiles {
+public:
+    struct Entry {
+        std::int64_t size = 0, mtime = 0, inode = 0;
+        std::vector<std::string> related;
+        std::vector<Finding> warnings;  // located in the file itself
+    };
+
+    CleanFiles(const Repository& repo, const Config& cfg) : path_(repo.state_dir / "validated") {
+        std::string id = INCIDENT_VERSION;
+        for (const auto* list :
+             {&cfg.impact_scale, &cfg.urgency_scale, &cfg.priorities, &cfg.tiers, &cfg.resolution_codes})
+            for (const auto& v : *list) id += "\n" + v;
+        for (const auto& t : cfg.teams) id += "\nteam " + t.name;
+        id += embedded_schemas().at("incident.schema.json");
+        fingerprint_ = std::to_string(std::hash<std::string>{}(id));
+        auto text = read_file(path_);
+        if (!text) return;
+        std::istringstream in(*text);
+        std::string line;
+        if (!std::getline(in, line) || line != "incident-validated 1 " + fingerprint_) return;
+        Entry* last = nullptr;
+        while (std::getline(in, line)) {
+            std::istringstream fields(line);
+            if (line.rfind("  ", 0) == 0 && last) {  // "  LINE COLUMN message": a warning of the entry above
+                Finding f{{}, "warning", {}};
+                fields >> f.where.line >> f.where.column >> std::ws;
+                std::getline(fields, f.message);
+                last->warnings.push_back(std::move(f));
+                continue;
+            }
+            Entry e;
+            std::string name, related;
+            if (!(fields >> e.size >> e.mtime >> e.inode >> name)) continue;
+            while (fields >> related) e.related.push_back(related);
+            last = &entries_.insert_or_assign(std::move(name), std::move(e)).first->second;
+        }
+    }
+
+    // The file's key now, when it is a regular file (not a link).
+    static std::optional<Entry> key_of(const fs::path& p) {
+        struct stat st {};
+        if (::lstat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+        Entry e;
+        e.size = st.st_size;
+        e.mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+        e.inode = static_cast<std::int64_t>(st.st_ino);
+        return e;
+    }
+
+    std::size_t size() const { return entries_.size(); }
+
+    // The entry for `name` when the file is unchanged since it was found clean.
+    const Entry* unchanged(const std::string& name, const std::optional<Entry>& now) const {
+        auto it = entries_.find(name);
+        if (!now || it == entries_.end()) return nullptr;
+        const Entry& was = it->second;
+        return was.size == now->size && was.mtime == now->mtime && was.inode == now->inode ? &was : nullptr;
+    }
+
+    // Writes what is known clean now; files changed in the last two seconds
+    // are left out (a change within the clock's resolution would go unseen).
+    void save(const std::vector<std::pair<std::string, Entry>>& clean, std::int64_t started) const {
+        std::string text = "incident-validated 1 " + fingerprint_ + "\n";
+        for (const auto& [name, e] : clean) {
+            if (e.mtime > started - 2'000'000'000) continue;
+            text += std::to_string(e.size) + " " + std::to_string(e.mtime) + " " + std::to_string(e.inode) + " " + name;
+            for (const auto& r : e.related) text += " " + r;
+            text += "\n";
+            for (const auto& w : e.warnings)
+                text +=
+                    "  " + std::to_string(w.where.line) + " " + std::to_string(w.where.column) + " " + w.message + "\n";
+        }
+        try {
+            std::error_code ec;
+            fs::create_directories(path_.parent_path(), ec);
+            write_file_atomically(path_, text);
+        } catch (const Error&) {
+            // a cache: the next run validates again
+        }
+    }
+
+private:
+    fs::path path_;
+    std::string fingerprint_;
+    std::unordered_map<std::string, Entry> entries_;
+};
+
+// The references of a file found clean earlier, checked again.
+void check_related(std::vector<Finding>& out, const Store& store, const std::string& display,
+                   const std::vector<std::string>& related) {
+    for (const auto& r : related)
+        if (!store.exists(r)) add(out, Location{display}, "error", "related: " + r + " does not exist");
+}
+
 std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, const std::vector<std::string>& paths) {
     std::vector<fs::path> files;
     std::error_code ec;
@@ -245,8 +354,54 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
     for (const auto& name :
          {"config.schema.json", "rules.schema.json", "rule-tests.schema.json", "incident.schema.json"})
         schema(name);  // parse the schemas once, before any thread reads them
+    std::int64_t started =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    CleanFiles cache(repo, cfg);
+    Store store(repo);
+    // Which files are incidents, resolving each directory once.
+    std::vector<char> incident(files.size());
+    std::map<fs::path, bool> incident_dir;
+    fs::path incidents = fs::weakly_canonical(repo.incidents_dir(), ec);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        auto [it, fresh] = incident_dir.emplace(files[i].parent_path(), false);
+        if (fresh) it->second = fs::weakly_canonical(files[i].parent_path(), ec) == incidents;
+        incident[i] = it->second && files[i].extension() == ".yaml";
+    }
     std::vector<std::vector<Finding>> per_file(files.size());
-    parallel_for(files.size(), [&](std::size_t i) { validate_file(per_file[i], repo, cfg, files[i]); });
+    std::atomic<bool> changed{false};
+    std::vector<std::optional<CleanFiles::Entry>> clean(files.size());
+    parallel_for(files.size(), [&](std::size_t i) {
+        const fs::path& p = files[i];
+        if (!incident[i]) return validate_file(per_file[i], repo, cfg, p);
+        auto key = CleanFiles::key_of(p);
+        std::string name = p.filename().string();
+        std::string display = repo.relative(p);
+        if (const auto* was = cache.unchanged(name, key)) {
+            for (auto w : was->warnings) {
+                w.where.file = display;
+                per_file[i].push_back(std::move(w));
+            }
+            check_related(per_file[i], store, display, was->related);
+            clean[i] = *was;
+            return;
+        }
+        std::vector<std::string> related;
+        changed = true;
+        validate_file(per_file[i], repo, cfg, p, &related);
+        auto error = [](const Finding& f) {
+            return f.severity != "warning" || f.message.find('\n') != std::string::npos;
+        };
+        if (key && std::none_of(per_file[i].begin(), per_file[i].end(), error)) {
+            clean[i] = std::move(key);
+            clean[i]->related = std::move(related);
+            clean[i]->warnings = per_file[i];
+        }
+    });
+    std::vector<std::pair<std::string, CleanFiles::Entry>> known;
+    for (std::size_t i = 0; i < files.size(); ++i)
+        if (clean[i]) known.emplace_back(files[i].filename().string(), std::move(*clean[i]));
+    if (paths.empty() && (changed || known.size() != cache.size())) cache.save(known, started);
     std::vector<Finding> out;
     for (auto& v : per_file) out.insert(out.end(), v.begin(), v.end());
     return out;

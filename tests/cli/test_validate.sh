@@ -88,4 +88,32 @@ test_init_files_name_their_schema() {
   grep -q '^# yaml-language-server: \$schema=.*/rule-tests.schema.json' "$T/repo/.incident/rules-tests.yaml" || fail "rule tests lack their schema comment"
 }
 
+test_unchanged_files_are_not_read_again_but_still_checked() {
+  new_repo
+  run open "one"; run open "two"; run open "three"
+  sed -i 's/^team: .*/team: nowhere/' incidents/INC-2.yaml
+  touch -d '1 minute ago' incidents/*.yaml
+  run validate; expect_rc 0; expect_out "team 'nowhere' is not configured"
+  expect_file .git/incident/validated
+  # Warm: the same findings, from the cache.
+  run validate; expect_rc 0; expect_out "INC-2.yaml:15:7: warning: team 'nowhere' is not configured"
+  grep -q 'INC-2.yaml' .git/incident/validated || fail "INC-2 (warnings only) not remembered"
+  # A changed file is read again.
+  sed -i 's/^title: one$/title: [one/' incidents/INC-1.yaml
+  run validate; expect_rc 6; expect_out "incidents/INC-1.yaml:"
+  git checkout -q incidents/INC-1.yaml
+  # References are checked again although the file is unchanged.
+  sed -i 's/^related: \[\]$/related: [INC-1]/' incidents/INC-3.yaml
+  touch -d '1 minute ago' incidents/INC-3.yaml
+  run validate; expect_rc 0
+  grep -q 'INC-3.yaml INC-1$' .git/incident/validated || fail "INC-3's reference not remembered"
+  rm incidents/INC-1.yaml
+  run validate; expect_rc 6; expect_out "INC-3.yaml: error: related: INC-1 does not exist"
+  # A configuration change invalidates what was remembered.
+  sed -i 's/^teams:$/teams:\n  nowhere: {}/' .incident/config.yaml
+  run validate
+  grep -q "team 'nowhere'" <<<"$ERR$OUT" && fail "a configured team is still warned about"
+  true
+}
+
 run_suite
