@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <unordered_set>
 
 #include "model/errors.hpp"
 #include "model/yaml_doc.hpp"
@@ -20,19 +21,31 @@ class Fields {
 public:
     Fields(const YamlNode& map, const std::string& file) : map_(map), file_(file) {}
 
+    // The value under `key`. Fields are asked for in file order, so the
+    // search starts after the previous find: one comparison per key.
+    const YamlNode& operator[](std::string_view key) const {
+        const auto& entries = map_.entries();
+        for (std::size_t n = 0, i = next_; n < entries.size(); ++n, i = i + 1 == entries.size() ? 0 : i + 1)
+            if (entries[i].first.scalar() == key) {
+                next_ = i + 1 == entries.size() ? 0 : i + 1;
+                return entries[i].second;
+            }
+        return map_[key];  // undefined
+    }
+
     [[noreturn]] void fail(const YamlNode& at, const std::string& key, const std::string& what) const {
         throw InvalidData(locate(at ? at : map_, file_), key + ": " + what);
     }
 
     std::string str(const char* key) const {
-        const YamlNode& n = map_[key];
+        const YamlNode& n = (*this)[key];
         if (!n || n.is_null()) return {};
         if (!n.is_scalar()) fail(n, key, "expected a string, found " + kind(n));
         return n.scalar();
     }
 
     bool boolean(const char* key) const {
-        const YamlNode& n = map_[key];
+        const YamlNode& n = (*this)[key];
         if (!n || n.is_null()) return false;
         auto value = yaml_bool(n);
         if (!value) fail(n, key, "expected true or false, found '" + describe(n) + "'");
@@ -40,7 +53,7 @@ public:
     }
 
     std::optional<Timestamp> time(const char* key) const {
-        const YamlNode& n = map_[key];
+        const YamlNode& n = (*this)[key];
         if (!n || n.is_null()) return std::nullopt;
         if (n.is_scalar())
             if (auto t = parse_rfc3339(n.scalar())) return t;
@@ -48,7 +61,7 @@ public:
     }
 
     std::vector<std::string> list(const char* key) const {
-        const YamlNode& n = map_[key];
+        const YamlNode& n = (*this)[key];
         std::vector<std::string> out;
         if (!n || n.is_null()) return out;
         if (n.is_scalar()) return {n.scalar()};  // "tags: x" is a one-item list
@@ -75,6 +88,7 @@ public:
 private:
     const YamlNode& map_;
     const std::string& file_;
+    mutable std::size_t next_ = 0;
 };
 
 // The entries of `map` whose keys are not in `known`, in order.
@@ -298,7 +312,7 @@ Incident incident_from_yaml(const YamlNode& root, const std::string& file) {
     inc.assignee = f.str("assignee");
     inc.team = f.str("team");
     inc.tier = f.str("tier");
-    if (const auto& roles = root["roles"]; roles && !roles.is_null()) {
+    if (const auto& roles = f["roles"]; roles && !roles.is_null()) {
         if (!roles.is_map()) f.fail(roles, "roles", "expected a mapping of role: person");
         for (const auto& [k, v] : roles.entries()) {
             if (!v.is_scalar() && !v.is_null()) f.fail(v, "roles." + k.scalar(), "expected a person");
@@ -318,23 +332,23 @@ Incident incident_from_yaml(const YamlNode& root, const std::string& file) {
     inc.resolved_at = f.time("resolved_at");
     inc.closed_at = f.time("closed_at");
     inc.description = normalise_description(f.str("description"));
-    if (const auto& r = root["resolution"]; r && !r.is_null()) {
+    if (const auto& r = f["resolution"]; r && !r.is_null()) {
         if (!r.is_map()) f.fail(r, "resolution", "expected a mapping with code, summary and by");
         Fields rf(r, file);
         inc.resolution = Resolution{rf.str("code"), rf.str("summary"), rf.str("by")};
     }
-    if (const auto& a = root["actions"]; a && !a.is_null()) {
+    if (const auto& a = f["actions"]; a && !a.is_null()) {
         if (!a.is_sequence()) f.fail(a, "actions", "expected a list of action items");
         for (const auto& item : a.items()) inc.actions.push_back(action_from_yaml(item, file));
     }
-    if (const auto& tl = root["timeline"]; tl && !tl.is_null()) {
+    if (const auto& tl = f["timeline"]; tl && !tl.is_null()) {
         if (!tl.is_sequence()) f.fail(tl, "timeline", "expected a list of events");
         for (const auto& e : tl.items()) inc.timeline.push_back(event_from_yaml(e, file));
     }
-    const auto& known = incident_keys();
+    static const std::unordered_set<std::string_view> known(incident_keys().begin(), incident_keys().end());
     std::string previous;
     for (const auto& [k, v] : root.entries()) {
-        if (std::find(known.begin(), known.end(), k.scalar()) == known.end())
+        if (!known.count(k.scalar()))
             inc.extra.push_back(ExtraKey{previous, k.scalar(), v});
         else
             previous = k.scalar();  // unknown keys anchor to the last known key before them

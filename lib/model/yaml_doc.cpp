@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <unordered_map>
@@ -223,6 +224,12 @@ bool key_fits(const std::string& key) {
 std::size_t find_invalid_utf8(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
+        // ASCII, eight bytes at a time.
+        std::uint64_t word;
+        if (i + 8 <= s.size() && (std::memcpy(&word, s.data() + i, 8), (word & 0x8080808080808080ULL) == 0)) {
+            i += 8;
+            continue;
+        }
         unsigned char c = static_cast<unsigned char>(s[i]);
         std::size_t len;
         unsigned int cp;

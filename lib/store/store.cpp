@@ -104,11 +104,17 @@ void Store::refuse_outside(const fs::path& p) const {
                           "inside it (replace the link with the file itself)");
 }
 
+Store::Store(Repository repo) : repo_(std::move(repo)) {
+    std::error_code ec;
+    plain_dir_ = !fs::is_symlink(repo_.incidents_dir(), ec);
+}
+
 Incident Store::load(const std::string& id) const {
     fs::path p = path_of(id);
     std::error_code ec;
-    if (fs::exists(fs::symlink_status(p, ec))) refuse_outside(p);
-    if (!fs::is_regular_file(p, ec))
+    auto status = fs::symlink_status(p, ec);
+    if (fs::exists(status) && (!plain_dir_ || fs::is_symlink(status))) refuse_outside(p);
+    if (!fs::is_regular_file(fs::is_symlink(status) ? fs::status(p, ec) : status))
         throw NotFound("no incident " + id + " (looked for " + repo_.relative(p) + ")",
                        "'incident list' shows the incidents there are");
     std::string display = repo_.relative(p);

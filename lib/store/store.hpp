@@ -29,7 +29,7 @@ std::string new_uid();
 
 class Store {
 public:
-    explicit Store(Repository repo) : repo_(std::move(repo)) {}
+    explicit Store(Repository repo);
 
     const Repository& repository() const { return repo_; }
     fs::path path_of(const std::string& id) const;
@@ -52,6 +52,9 @@ private:
     std::vector<std::string> unsorted_ids() const;
     void refuse_outside(const fs::path& p) const;
     Repository repo_;
+    // incidents/ is a plain directory of the (canonical) root: a plain file
+    // in it cannot lead outside, and is read without resolving its path.
+    bool plain_dir_ = true;
 };
 
 }  // namespace incident
