@@ -1,7 +1,10 @@
 // incident list: the incidents a filter keeps, sorted, in any output format.
+#include <algorithm>
+
 #include "commands.hpp"
 #include "output.hpp"
 #include "query/query.hpp"
+#include "report/json_writer.hpp"
 #include "report/render.hpp"
 
 namespace incident::cli {
@@ -17,25 +20,7 @@ struct ListOptions {
 
 namespace {
 
-using json = nlohmann::ordered_json;
-
 const char* kTableFields = "id,priority,status,age,service,assignee,title";
-
-// A typed JSON value: null when absent, numbers for durations and counts.
-json json_value(const Value& v, const Field& f) {
-    if (!v.present) return nullptr;
-    switch (f.kind) {
-        case FieldKind::duration:
-        case FieldKind::number:
-            return v.number;
-        case FieldKind::boolean:
-            return v.number != 0;
-        case FieldKind::tags:
-            return v.list;
-        default:
-            return v.text.empty() ? json(nullptr) : json(v.text);
-    }
-}
 
 std::string cell(const Io& io, const Value& v, const Field& f, bool painted) {
     std::string text = format_value(v, f, true);
@@ -79,22 +64,31 @@ void run_list(const ListOptions& opts, const Context& ctx) {
         for (const auto* f : fields) v.push_back(field_value(s, *f, ws.config, ctx.now));
         return v;
     };
-    auto object = [&](const Summary& s) {
-        json j = json::object();
-        auto v = values(s);
-        for (std::size_t i = 0; i < fields.size(); ++i) j[fields[i]->name] = json_value(v[i], *fields[i]);
-        return j;
-    };
     // Show what can be read, then fail loudly about what cannot.
     auto finish = [&] { fail_on_unreadable(ctx.io, sel.index.errors); };
-    if (format == Format::json) {
-        json arr = json::array();
-        for (const auto* s : rows) arr.push_back(object(*s));
-        print_json(ctx.io, arr);
-        return finish();
-    }
-    if (format == Format::ndjson) {
-        for (const auto* s : rows) print_json(ctx.io, object(*s), true);
+    if (machine) {
+        // Written row by row as the text grows, never as one document. A
+        // field asked for twice is one member, where it first appears.
+        std::vector<const Field*> members;
+        for (const auto* f : fields)
+            if (std::find(members.begin(), members.end(), f) == members.end()) members.push_back(f);
+        bool array = format == Format::json;
+        JsonWriter out(array ? 2 : -1);
+        auto drain = [&] {
+            ctx.io.out.write(out.text().data(), static_cast<std::streamsize>(out.text().size()));
+            out.text().clear();
+        };
+        if (array) out.begin_array();
+        for (const auto* s : rows) {
+            write_fields(out, *s, members, ws.config, ctx.now);
+            if (!array) out.text() += '\n';
+            if (out.text().size() >= 1 << 16) drain();
+        }
+        if (array) {
+            out.end_array();
+            out.text() += '\n';
+        }
+        drain();
         return finish();
     }
     Table table{"", {}, {}};
