@@ -46,37 +46,44 @@ std::string clock_cell(const Io& io, const SlaClock& c) {
 void run_sla(const SlaOptions& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
     Timestamp now = resolve_time(ctx, opts.flags.at);
-    // The index picks the incidents; only those files are read in full.
+    // The index picks the incidents and holds all their clocks need: no file is read.
     auto sel = select_incidents(ws, opts.query, now, [&](const Summary& s) {
         bool open = s.status != Status::resolved && s.status != Status::closed;
         return (open || opts.all) && (!s.drill || opts.include_drills) && allowed(opts.priority, s.priority) &&
                allowed(opts.team, s.team);
     });
-    auto errors = sel.index.errors;
+    const auto& errors = sel.index.errors;
     nlohmann::ordered_json arr = nlohmann::ordered_json::array();
     std::vector<std::vector<std::string>> rows;
     int breaches = 0;
-    for (const auto& inc : load_selected(ws, sel, errors)) {
-        SlaStatus s = sla_status(inc, ws.config, now);
+    for (const Summary* inc : sel.rows) {
+        SlaStatus s = sla_status(*inc, ws.config, now);
         for (const auto* c : {&s.respond, &s.resolve})
             if (c->running && c->state == ClockState::breached) ++breaches;
         // The postmortem review meeting is due a set business time after resolution.
+        std::string priority(inc->priority), team(inc->team), tier(inc->tier);
         std::optional<Timestamp> review;
-        if (Config::rank(ws.config.postmortem_required_for, inc.priority) >= 0 && !inc.drill)
-            review = postmortem_meeting_due(inc, ws.config);
-        arr.push_back({{"id", inc.id},
-                       {"priority", json_or_null(inc.priority)},
-                       {"status", std::string(to_string(inc.status))},
-                       {"team", inc.team},
-                       {"tier", inc.tier},
-                       {"respond", clock_json(s.respond)},
-                       {"resolve", clock_json(s.resolve)},
-                       {"postmortem_due",
-                        review ? nlohmann::ordered_json(format_rfc3339(*review)) : nlohmann::ordered_json(nullptr)}});
-        rows.push_back({inc.id, paint_priority(ctx.io, inc.priority.empty() ? "-" : inc.priority),
-                        paint_status(ctx.io, inc.status), inc.team.empty() ? "-" : inc.team + "/" + inc.tier,
+        if (Config::rank(ws.config.postmortem_required_for, priority) >= 0 && !inc->drill && inc->resolved) {
+            Incident resolved;  // all the deadline needs of an incident is when it was resolved
+            resolved.resolved_at = inc->resolved;
+            review = postmortem_meeting_due(resolved, ws.config);
+        }
+        if (opts.flags.json) {
+            arr.push_back({{"id", inc->id},
+                           {"priority", json_or_null(priority)},
+                           {"status", std::string(to_string(inc->status))},
+                           {"team", team},
+                           {"tier", tier},
+                           {"respond", clock_json(s.respond)},
+                           {"resolve", clock_json(s.resolve)},
+                           {"postmortem_due", review ? nlohmann::ordered_json(format_rfc3339(*review))
+                                                     : nlohmann::ordered_json(nullptr)}});
+            continue;
+        }
+        rows.push_back({std::string(inc->id), paint_priority(ctx.io, priority.empty() ? "-" : priority),
+                        paint_status(ctx.io, inc->status), team.empty() ? "-" : team + "/" + tier,
                         clock_cell(ctx.io, s.respond), clock_cell(ctx.io, s.resolve),
-                        review ? format_date(*review) : "-", truncate(inc.title, 40)});
+                        review ? format_date(*review) : "-", truncate(std::string(inc->title), 40)});
     }
     if (opts.flags.json)
         print_json(ctx.io, {{"at", format_rfc3339(now)}, {"breached", breaches}, {"incidents", arr}});

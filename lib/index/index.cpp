@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -19,7 +20,7 @@ namespace incident {
 namespace {
 
 constexpr char kMagic[8] = {'I', 'N', 'C', 'I', 'D', 'X', '\0', '\0'};
-constexpr std::uint32_t kVersion = 2;
+constexpr std::uint32_t kVersion = 3;               // 3: the SLA policy and the mitigation marks
 constexpr std::int64_t kRacyNanos = 2'000'000'000;  // younger files are not cached
 
 // What identifies one version of a file without reading it.
@@ -32,29 +33,54 @@ struct FileKey {
 struct Found {
     std::string id;
     FileKey key;
-    std::pair<std::string, long> order;  // prefix, number
 };
 
 std::int64_t nanos(const timespec& t) { return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; }
 
-// Every incident file with its key, in id order; one directory read and one
-// fstatat per file.
+// Every incident file with its key, in id order (the prefix, then the number
+// as a number: INC-9 before INC-10); one directory read and one fstatat per
+// file. Each name is split once into an integer sort key.
 std::vector<Found> scan(const fs::path& dir) {
-    std::vector<Found> out;
+    std::vector<Found> found;
+    std::vector<std::uint32_t> numbers;
+    std::vector<std::string> prefixes;     // distinct, usually one
+    std::vector<std::uint32_t> prefix_of;  // per file, into prefixes
     DIR* d = ::opendir(dir.c_str());
-    if (!d) return out;
+    if (!d) return found;
     int fd = ::dirfd(d);
     while (const dirent* e = ::readdir(d)) {
         std::string_view name = e->d_name;
         if (name.size() <= 5 || name.substr(name.size() - 5) != ".yaml") continue;
-        std::string id(name.substr(0, name.size() - 5));
+        std::string_view id = name.substr(0, name.size() - 5);
         if (!is_valid_id(id)) continue;
         struct stat st {};
         if (::fstatat(fd, e->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
-        out.push_back({id, {st.st_size, nanos(st.st_mtim), nanos(st.st_ctim), st.st_ino}, id_order(id)});
+        // A valid id is PREFIX-DIGITS with at most 9 digits: the number fits 32 bits.
+        auto dash = id.rfind('-');
+        std::string_view prefix = id.substr(0, dash), digits = id.substr(dash + 1);
+        std::uint32_t number = 0;
+        std::from_chars(digits.data(), digits.data() + digits.size(), number);
+        auto p = std::find(prefixes.begin(), prefixes.end(), prefix);
+        if (p == prefixes.end()) p = prefixes.insert(p, std::string(prefix));
+        prefix_of.push_back(static_cast<std::uint32_t>(p - prefixes.begin()));
+        numbers.push_back(number);
+        found.push_back({std::string(id), {st.st_size, nanos(st.st_mtim), nanos(st.st_ctim), st.st_ino}});
     }
     ::closedir(d);
-    std::sort(out.begin(), out.end(), [](const Found& a, const Found& b) { return a.order < b.order; });
+    // The prefixes' ranks in text order, then one 64-bit key per file: rank, number.
+    std::vector<std::uint32_t> rank(prefixes.size());
+    {
+        std::vector<std::uint32_t> by_text(prefixes.size());
+        for (std::uint32_t i = 0; i < by_text.size(); ++i) by_text[i] = i;
+        std::sort(by_text.begin(), by_text.end(), [&](auto a, auto b) { return prefixes[a] < prefixes[b]; });
+        for (std::uint32_t r = 0; r < by_text.size(); ++r) rank[by_text[r]] = r;
+    }
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> keys(found.size());
+    for (std::uint32_t i = 0; i < keys.size(); ++i) keys[i] = {std::uint64_t{rank[prefix_of[i]]} << 32 | numbers[i], i};
+    std::sort(keys.begin(), keys.end());
+    std::vector<Found> out;
+    out.reserve(found.size());
+    for (const auto& k : keys) out.push_back(std::move(found[k.second]));
     return out;
 }
 
@@ -177,7 +203,7 @@ ClockSummary read_clock(Reader& r) {
 
 void write_summary(Writer& w, const Summary& s) {
     for (auto f : {s.id, s.title, s.category, s.subcategory, s.service, s.impact, s.urgency, s.priority, s.team, s.tier,
-                   s.assignee, s.reporter, s.commander, s.problem, s.resolution_code})
+                   s.assignee, s.reporter, s.commander, s.problem, s.resolution_code, s.sla_policy})
         w.str(f);
     w.u8(static_cast<std::uint8_t>(s.status));
     w.u8(s.drill ? 1 : 0);
@@ -190,6 +216,12 @@ void write_summary(Writer& w, const Summary& s) {
     w.u32(static_cast<std::uint32_t>(s.reopens));
     write_clock(w, s.respond);
     write_clock(w, s.resolve);
+    w.u32(static_cast<std::uint32_t>(s.mitigation.size()));
+    for (const auto& m : s.mitigation) {
+        w.i64(m.at.time_since_epoch().count());
+        w.i64(m.reached.time_since_epoch().count());
+        w.u8(static_cast<std::uint8_t>((m.enters ? 1 : 0) | (m.leaves ? 2 : 0)));
+    }
     w.u32(static_cast<std::uint32_t>(s.activity.size()));
     for (const auto& a : s.activity) {
         w.str(a.who);
@@ -206,8 +238,9 @@ void write_summary(Writer& w, const Summary& s) {
 
 Summary read_summary(Reader& r) {
     Summary s;
-    for (auto* f : {&s.id, &s.title, &s.category, &s.subcategory, &s.service, &s.impact, &s.urgency, &s.priority,
-                    &s.team, &s.tier, &s.assignee, &s.reporter, &s.commander, &s.problem, &s.resolution_code})
+    for (auto* f :
+         {&s.id, &s.title, &s.category, &s.subcategory, &s.service, &s.impact, &s.urgency, &s.priority, &s.team,
+          &s.tier, &s.assignee, &s.reporter, &s.commander, &s.problem, &s.resolution_code, &s.sla_policy})
         *f = r.str();
     auto status = r.u8();
     if (status > static_cast<std::uint8_t>(Status::closed)) throw Corrupt{};
@@ -222,6 +255,15 @@ Summary read_summary(Reader& r) {
     s.reopens = static_cast<int>(r.u32());
     s.respond = read_clock(r);
     s.resolve = read_clock(r);
+    s.mitigation.resize(r.count());
+    for (auto& m : s.mitigation) {
+        m.at = Timestamp{Seconds{r.i64()}};
+        m.reached = Timestamp{Seconds{r.i64()}};
+        auto flags = r.u8();
+        if (flags > 3) throw Corrupt{};
+        m.enters = (flags & 1) != 0;
+        m.leaves = (flags & 2) != 0;
+    }
     s.activity.resize(r.count());
     for (auto& a : s.activity) {
         a.who = r.str();

@@ -57,6 +57,21 @@ bool Summary::has_tag(std::string_view tag) const { return std::find(tags.begin(
 
 ClockState Summary::sla_at(Timestamp now) const { return respond.running ? respond.at(now) : resolve.at(now); }
 
+SlaFacts Summary::sla_facts() const {
+    SlaFacts f;
+    f.priority = priority;
+    f.policy = sla_policy;
+    f.status = status;
+    f.opened = opened;
+    f.acknowledged = acknowledged;
+    f.resolved = resolved;
+    f.closed = closed;
+    f.mitigation = mitigation;
+    return f;
+}
+
+SlaStatus sla_status(const Summary& s, const Config& cfg, Timestamp now) { return sla_status(s.sla_facts(), cfg, now); }
+
 Summary summarise(const Incident& inc, const Config& cfg, Timestamp now, StringPool& pool) {
     auto in = [&](const std::string& text) { return pool.intern(text); };
     Summary s;
@@ -77,6 +92,7 @@ Summary summarise(const Incident& inc, const Config& cfg, Timestamp now, StringP
     s.commander = in(inc.role("commander"));
     s.problem = in(inc.problem);
     if (inc.resolution) s.resolution_code = in(inc.resolution->code);
+    s.sla_policy = in(inc.sla_policy);
     for (const auto& t : inc.tags) s.tags.push_back(in(t));
     s.started = inc.started_at;
     s.detected = inc.detected_at;
@@ -99,7 +115,8 @@ Summary summarise(const Incident& inc, const Config& cfg, Timestamp now, StringP
             it->last = std::max(it->last, e.at);
         }
     }
-    auto sla = sla_status(inc, cfg, now);
+    if (cfg.sla_pause_when_mitigated) s.mitigation = mitigation_marks(inc);
+    auto sla = sla_status(s.sla_facts(), cfg, now);
     s.respond = summarise_clock(sla.respond, cfg, now);
     s.resolve = summarise_clock(sla.resolve, cfg, now);
     for (const auto& a : inc.actions) s.actions.push_back({a.id, in(a.title), in(a.owner), in(a.due), in(a.status)});

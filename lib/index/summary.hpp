@@ -1,7 +1,8 @@
 // What lists and reports need of one incident, small enough to keep 100 000
 // of them in memory and in the index cache: the classification, the
-// lifecycle times, counts taken from the timeline, the SLA clocks and the
-// action items.
+// lifecycle times, counts taken from the timeline, the SLA clocks (and what
+// they are computed from, so `sla` can judge them at any moment without the
+// file) and the action items.
 #pragma once
 
 #include <deque>
@@ -61,17 +62,29 @@ struct Summary {
     bool drill = false;
     std::string_view category, subcategory, service, impact, urgency, priority, team, tier;
     std::string_view assignee, reporter, commander, problem, resolution_code;
+    std::string_view sla_policy;
     std::vector<std::string_view> tags;
     std::optional<Timestamp> started, detected, opened, acknowledged, mitigated, resolved, closed;
     int escalations_functional = 0, escalations_hierarchical = 0, reopens = 0;
     ClockSummary respond, resolve;
+    // Moves into and out of mitigated, kept only when the config pauses the
+    // resolve clock while mitigated (that setting is part of the cache's
+    // fingerprint): all the clocks need of the timeline.
+    std::vector<MitigationMark> mitigation;
     std::vector<Activity> activity;  // in order of first appearance
     std::vector<ActionSummary> actions;
 
     bool has_tag(std::string_view tag) const;
     // The clock that matters at `now`: respond until acknowledged, then resolve.
     ClockState sla_at(Timestamp now) const;
+    // What the SLA clocks are computed from; views into this summary.
+    SlaFacts sla_facts() const;
 };
+
+// The SLA clocks at `now` from the summary alone: the same as sla_status()
+// of the incident it was made from, under the config it was made with.
+// Throws InvalidData for an unknown business-hours time zone.
+SlaStatus sla_status(const Summary& s, const Config& config, Timestamp now);
 
 // Text goes into `pool`. Throws InvalidData for an unknown business-hours time zone.
 Summary summarise(const Incident& inc, const Config& config, Timestamp now, StringPool& pool);

@@ -12,6 +12,21 @@ namespace {
 
 constexpr int kMaxDays = 3 * 366;  // bounds every walk over the calendar
 
+// "2026-11-23", as holidays are written; without a string stream per day.
+std::string day_text(date::local_days day) {
+    date::year_month_day ymd{day};
+    int y = static_cast<int>(ymd.year());
+    if (y < 0 || y > 9999) return date::format("%Y-%m-%d", day);
+    std::string text = "0000-00-00";
+    auto put = [&](std::size_t at, unsigned value, std::size_t digits) {
+        for (std::size_t i = digits; i-- > 0; value /= 10) text[at + i] = static_cast<char>('0' + value % 10);
+    };
+    put(0, static_cast<unsigned>(y), 4);
+    put(5, static_cast<unsigned>(ymd.month()), 2);
+    put(8, static_cast<unsigned>(ymd.day()), 2);
+    return text;
+}
+
 }  // namespace
 
 WorkCalendar::WorkCalendar(const BusinessHours& hours) : hours_(hours), zone_(nullptr) {
@@ -34,7 +49,7 @@ static void for_each_window(const date::time_zone* zone, const BusinessHours& h,
     for (int i = 0; i < kMaxDays; ++i, day += date::days{1}) {
         unsigned wd = date::weekday{day}.iso_encoding();
         if (std::find(h.days.begin(), h.days.end(), wd) == h.days.end()) continue;
-        if (holidays.count(date::format("%Y-%m-%d", day))) continue;
+        if (!holidays.empty() && holidays.count(day_text(day))) continue;
         auto start = zone->to_sys(day + h.start, date::choose::earliest);
         auto end = zone->to_sys(day + h.end, date::choose::earliest);
         if (!fn(Timestamp{date::floor<Seconds>(start)}, Timestamp{date::floor<Seconds>(end)})) return;

@@ -13,15 +13,14 @@ struct Interval {
 };
 
 // Periods in [start, stop) during which the incident was mitigated.
-std::vector<Interval> mitigated_periods(const Incident& inc, Timestamp stop) {
+std::vector<Interval> mitigated_periods(std::span<const MitigationMark> marks, Timestamp stop) {
     std::vector<Interval> out;
     std::optional<Timestamp> since;
-    for (const auto& e : inc.timeline) {
-        if (e.at >= stop) break;
-        std::string to = e.get("to"), from = e.get("from");
-        if (to == "mitigated" && !since) since = e.at;
-        if (from == "mitigated" && since) {
-            out.push_back({*since, e.at});
+    for (const auto& m : marks) {
+        if (m.reached >= stop) break;
+        if (m.enters && !since) since = m.at;
+        if (m.leaves && since) {
+            out.push_back({*since, m.at});
             since.reset();
         }
     }
@@ -91,18 +90,44 @@ std::string_view to_string(ClockState s) {
     return "none";
 }
 
+std::vector<MitigationMark> mitigation_marks(const Incident& inc) {
+    std::vector<MitigationMark> out;
+    std::optional<Timestamp> reached;
+    for (const auto& e : inc.timeline) {
+        reached = reached ? std::max(*reached, e.at) : e.at;
+        bool enters = e.get("to") == "mitigated", leaves = e.get("from") == "mitigated";
+        if (enters || leaves) out.push_back({e.at, *reached, enters, leaves});
+    }
+    return out;
+}
+
 SlaStatus sla_status(const Incident& inc, const Config& cfg, Timestamp now) {
+    SlaFacts f;
+    f.priority = inc.priority;
+    f.policy = inc.sla_policy;
+    f.status = inc.status;
+    f.opened = inc.opened_at;
+    f.acknowledged = inc.acknowledged_at;
+    f.resolved = inc.resolved_at;
+    f.closed = inc.closed_at;
+    std::vector<MitigationMark> marks;
+    if (cfg.sla_pause_when_mitigated) marks = mitigation_marks(inc);
+    f.mitigation = marks;
+    return sla_status(f, cfg, now);
+}
+
+SlaStatus sla_status(const SlaFacts& f, const Config& cfg, Timestamp now) {
     SlaStatus s;
     s.respond.name = "respond";
     s.resolve.name = "resolve";
-    const SlaTarget* t = cfg.sla_target(inc.sla_policy, inc.priority);
-    if (!t || !inc.opened_at) return s;
-    Timestamp start = *inc.opened_at;
-    s.respond = measure("respond", t->respond, t->business_hours, start, inc.acknowledged_at, {}, cfg, now);
-    std::optional<Timestamp> done = inc.resolved_at;
-    if (!done && inc.status == Status::closed) done = inc.closed_at;
+    const SlaTarget* t = cfg.sla_target(std::string(f.policy), std::string(f.priority));
+    if (!t || !f.opened) return s;
+    Timestamp start = *f.opened;
+    s.respond = measure("respond", t->respond, t->business_hours, start, f.acknowledged, {}, cfg, now);
+    std::optional<Timestamp> done = f.resolved;
+    if (!done && f.status == Status::closed) done = f.closed;
     std::vector<Interval> pauses;
-    if (cfg.sla_pause_when_mitigated) pauses = mitigated_periods(inc, done.value_or(std::max(now, start)));
+    if (cfg.sla_pause_when_mitigated) pauses = mitigated_periods(f.mitigation, done.value_or(std::max(now, start)));
     s.resolve = measure("resolve", t->resolve, t->business_hours, start, done, pauses, cfg, now);
     return s;
 }

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/config.hpp"
@@ -30,8 +32,33 @@ struct SlaStatus {
     const SlaClock& active() const { return respond.running ? respond : resolve; }
 };
 
+// A timeline event that moves an incident into or out of mitigated, for the
+// pause of the resolve clock. `reached` is the latest time of any timeline
+// event up to and including this one: the clocks read the timeline in order
+// up to the first event at or after the moment they stop, so a mark counts at
+// `stop` exactly when reached < stop.
+struct MitigationMark {
+    Timestamp at{}, reached{};
+    bool enters = false, leaves = false;  // to: mitigated, from: mitigated
+    bool operator==(const MitigationMark&) const = default;
+};
+
+// Everything the SLA clocks of one incident depend on, so that they can be
+// computed from an incident or from its index summary alike.
+struct SlaFacts {
+    std::string_view priority, policy;
+    Status status = Status::open;
+    std::optional<Timestamp> opened, acknowledged, resolved, closed;
+    std::span<const MitigationMark> mitigation;  // in timeline order
+};
+
+// The marks of `inc`'s timeline (empty when none moved it into or out of mitigated).
+std::vector<MitigationMark> mitigation_marks(const Incident& inc);
+
 // Throws InvalidData for an unknown business-hours time zone.
 SlaStatus sla_status(const Incident& inc, const Config& config, Timestamp now);
+// The same clocks from the facts alone.
+SlaStatus sla_status(const SlaFacts& facts, const Config& config, Timestamp now);
 
 // What `escalate --auto` does to one incident: a functional escalation when
 // the active clock is at risk or breached, a hierarchical one when breached,

@@ -100,3 +100,21 @@ TEST_CASE("index: a file changed within the last two seconds is not cached") {
     CHECK(load_index(store, cfg, now).stats.parsed == 1);
     CHECK(load_index(store, cfg, now).stats.parsed == 1);
 }
+
+TEST_CASE("index: files sort by prefix, then by number as a number") {
+    TestContext t;
+    t.write(".incident/config.yaml", "");
+    fs::create_directories(t.dir / ".git");
+    const char* ids[] = {"INC-100", "OPS-2", "INC-9", "A1-7", "INC-10", "INC-1", "ABC-5", "OPS-10", "INC-999999999"};
+    for (const char* id : ids) {
+        t.write(std::string("incidents/") + id + ".yaml", "id: " + std::string(id) + "\ntitle: t\nstatus: open\n");
+    }
+    t.write("incidents/INC-01.yaml", "id: INC-01\n");  // not an id: ignored
+    t.write("incidents/notes.txt", "");
+    Store store(find_repository(t.dir));
+    auto index = load_index(store, Config{}, *parse_rfc3339("2026-11-21T00:00:00Z"), false);
+    std::vector<std::string> order;
+    for (const auto& s : index.incidents) order.emplace_back(s.id);
+    CHECK(order == std::vector<std::string>{"A1-7", "ABC-5", "INC-1", "INC-9", "INC-10", "INC-100", "INC-999999999",
+                                            "OPS-2", "OPS-10"});
+}
