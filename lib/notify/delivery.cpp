@@ -1,6 +1,6 @@
 // Sending: libcurl with timeouts and TLS verification, retries with backoff
 // and jitter honouring Retry-After; Standard Webhooks signatures; the outbox.
-#include <curl/curl.h>
+// libcurl is loaded at the first delivery (notify/curl_loader.hpp).
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -11,6 +11,7 @@
 
 #include "model/errors.hpp"
 #include "model/text.hpp"
+#include "notify/curl_loader.hpp"
 #include "notify/notify.hpp"
 #include "store/atomic_file.hpp"
 
@@ -61,33 +62,34 @@ size_t on_header(char* buffer, size_t size, size_t count, void* user) {
 size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
 
 // One POST. Returns the curl code; fills `r`.
-CURLcode post(const std::string& url, const std::string& body, const std::vector<std::string>& headers,
-              const DeliverySettings& s, Response& r) {
-    static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-    (void)initialised;
-    CURL* h = curl_easy_init();
+CURLcode post(const CurlApi& api, const std::string& url, const std::string& body,
+              const std::vector<std::string>& headers, const DeliverySettings& s, Response& r) {
+    CURL* h = api.easy_init();
     if (!h) return CURLE_FAILED_INIT;
     curl_slist* list = nullptr;
-    for (const auto& x : headers) list = curl_slist_append(list, x.c_str());
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "incident/" INCIDENT_VERSION);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(s.connect_timeout.count() * 1000));
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(s.timeout.count() * 1000));
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &r);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-    CURLcode code = curl_easy_perform(h);
-    if (code == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
-    curl_slist_free_all(list);
-    curl_easy_cleanup(h);
+    for (const auto& x : headers) list = api.slist_append(list, x.c_str());
+    // Through a pointer, curl_easy_setopt's arguments get no type check: each
+    // is passed as the type libcurl reads (long, char*, function, void*).
+    auto set = api.easy_setopt;
+    set(h, CURLOPT_URL, url.c_str());
+    set(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    set(h, CURLOPT_POST, 1L);
+    set(h, CURLOPT_POSTFIELDS, body.data());
+    set(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    set(h, CURLOPT_HTTPHEADER, list);
+    set(h, CURLOPT_USERAGENT, "incident/" INCIDENT_VERSION);
+    set(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(s.connect_timeout.count() * 1000));
+    set(h, CURLOPT_TIMEOUT_MS, static_cast<long>(s.timeout.count() * 1000));
+    set(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    set(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    set(h, CURLOPT_NOSIGNAL, 1L);
+    set(h, CURLOPT_HEADERFUNCTION, &on_header);
+    set(h, CURLOPT_HEADERDATA, static_cast<void*>(&r));
+    set(h, CURLOPT_WRITEFUNCTION, &discard);
+    CURLcode code = api.easy_perform(h);
+    if (code == CURLE_OK) api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
+    api.slist_free_all(list);
+    api.easy_cleanup(h);
     return code;
 }
 
@@ -120,10 +122,18 @@ SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env,
         if (secret && !secret->empty())
             headers.push_back("webhook-signature: " + webhook_signature(*secret, d.id, ts, d.body));
     }
+    // Loaded on first use; without it nothing can be sent, and the delivery
+    // goes to the outbox with the reason (a later flush tries again).
+    const CurlLoad& loaded = curl();
+    if (!loaded.api) {
+        res.error = loaded.error;
+        return res;
+    }
+    const CurlApi& api = *loaded.api;
     static thread_local std::mt19937 rng{std::random_device{}()};
     for (int attempt = 1; attempt <= s.attempts; ++attempt) {
         Response r;
-        CURLcode code = post(*url, d.body, headers, s, r);
+        CURLcode code = post(api, *url, d.body, headers, s, r);
         ++d.attempts;
         res.status = static_cast<int>(r.status);
         if (code == CURLE_OK && r.status >= 200 && r.status < 300) {
@@ -132,7 +142,7 @@ SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env,
             return res;
         }
         // Never curl's error buffer: it can carry the host or path of a secret URL.
-        res.error = code != CURLE_OK ? std::string(curl_easy_strerror(code)) : "HTTP " + std::to_string(r.status);
+        res.error = code != CURLE_OK ? std::string(api.easy_strerror(code)) : "HTTP " + std::to_string(r.status);
         res.retryable = code != CURLE_OK || r.status == 429 || r.status >= 500;
         if (!res.retryable || attempt == s.attempts) break;
         std::chrono::milliseconds wait = s.backoff * (1 << (attempt - 1));
