@@ -1,6 +1,12 @@
 #include "git/git.hpp"
 
+#include <cctype>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <future>
+#include <optional>
+#include <sstream>
 
 #include "git/process.hpp"
 #include "model/errors.hpp"
@@ -9,14 +15,119 @@ namespace incident::git {
 
 namespace {
 
-ProcessResult git(const std::string& dir, std::vector<std::string> args) {
+namespace fs = std::filesystem;
+
+ProcessResult git(const std::string& dir, std::vector<std::string> args, const std::string& index_file = {}) {
     args.insert(args.begin(), "git");
-    return run_process(args, dir);
+    if (index_file.empty()) return run_process(args, dir);
+    // A GIT_INDEX_FILE inherited from the environment (a git hook running us)
+    // would come first in the child's environment and win: let env(1) replace it.
+    if (std::getenv("GIT_INDEX_FILE")) {
+        args.insert(args.begin(), {"env", "GIT_INDEX_FILE=" + index_file});
+        return run_process(args, dir);
+    }
+    return run_process(args, dir, true, {"GIT_INDEX_FILE=" + index_file});
 }
 
 std::string first_line(const std::string& s) {
     auto nl = s.find('\n');
     return nl == std::string::npos ? s : s.substr(0, nl);
+}
+
+std::vector<std::string> lines(const std::string& s) {
+    std::vector<std::string> out;
+    std::istringstream in(s);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+}
+
+[[noreturn]] void commit_failed(const ProcessResult& r) {
+    throw IoError("git commit failed: " + first_line(r.err.empty() ? r.out : r.err),
+                  "the change is saved in the work tree; commit it by hand");
+}
+
+// The message as `git commit -m` records it (its default "whitespace"
+// cleanup): trailing whitespace stripped from every line, runs of blank
+// lines collapsed to one, leading and trailing blank lines dropped.
+std::string clean_message(const std::string& message) {
+    std::string out;
+    bool blank_pending = false;
+    std::istringstream in(message);
+    for (std::string line; std::getline(in, line);) {
+        line.erase(line.find_last_not_of(" \t\r\n") + 1);  // git's isspace()
+        if (line.empty()) {
+            blank_pending = !out.empty();
+            continue;
+        }
+        if (blank_pending) out += '\n';
+        blank_pending = false;
+        out += line + '\n';
+    }
+    return out;
+}
+
+// git's boolean config syntax; nullopt when the value is not a boolean.
+std::optional<bool> config_bool(const std::optional<std::string>& value) {
+    if (!value) return true;  // "[commit] gpgSign" without "=": true
+    std::string v;
+    for (char c : *value) v += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (v == "true" || v == "yes" || v == "on") return true;
+    if (v == "false" || v == "no" || v == "off" || v.empty()) return false;
+    char* end = nullptr;
+    long n = std::strtol(v.c_str(), &end, 10);
+    if (end != v.c_str() && *end == '\0') return n != 0;
+    return std::nullopt;
+}
+
+// The settings `git commit` reads and commit-tree does not, in one `git config` run.
+struct CommitSettings {
+    bool has_email = false;
+    bool sign = false;        // commit.gpgSign
+    bool maintenance = true;  // maintenance.auto
+};
+
+CommitSettings commit_settings(const std::string& dir) {
+    auto r = git(dir, {"config", "-z", "--get-regexp", R"(^(user\.email|commit\.gpgsign|maintenance\.auto)$)"});
+    if (r.status != 0 && r.status != 1) commit_failed(r);  // 1: none of them is set
+    CommitSettings s;
+    size_t start = 0;
+    for (size_t end; (end = r.out.find('\0', start)) != std::string::npos; start = end + 1) {
+        std::string entry = r.out.substr(start, end - start);  // "key\nvalue", or "key" alone
+        auto nl = entry.find('\n');
+        std::string key = entry.substr(0, nl);
+        std::optional<std::string> value;
+        if (nl != std::string::npos) value = entry.substr(nl + 1);
+        if (key == "user.email") {
+            s.has_email = value && !value->empty();
+            continue;
+        }
+        auto b = config_bool(value);
+        if (!b) {
+            ProcessResult bad;
+            bad.err = "fatal: bad boolean config value '" + value.value_or("") + "' for '" + key + "'";
+            commit_failed(bad);
+        }
+        (key == "commit.gpgsign" ? s.sign : s.maintenance) = *b;  // the last value set wins, as in git
+    }
+    return s;
+}
+
+std::string read_text(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Writes the file beside and renames it over: a reader never sees half of it.
+void write_text(const fs::path& p, const std::string& text) {
+    fs::path tmp = p;
+    tmp += ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out.flush()) return;  // only a cache: the next commit rebuilds it
+    }
+    std::error_code ec;
+    fs::rename(tmp, p, ec);
 }
 
 }  // namespace
@@ -27,7 +138,6 @@ void init(const std::string& dir) {
 }
 
 std::string operation_in_progress(const std::string& git_dir) {
-    namespace fs = std::filesystem;
     std::error_code ec;
     const fs::path d(git_dir);
     if (fs::exists(d / "rebase-merge", ec) || fs::exists(d / "rebase-apply", ec)) return "a rebase";
@@ -50,26 +160,119 @@ bool has_changes(const std::string& dir, const std::vector<std::string>& paths) 
     return !r.out.empty();
 }
 
+// How the commit is made, and why (see git.hpp for the contract).
+//
+// `git commit -- PATHS` builds a temporary index from HEAD and matches the
+// pathspec against all of it: seconds at 100 000 files. Instead the tree is
+// built in an index of the tool's own, .git/incident/commit-index, which is
+// kept between commits: `commit-index.head` records the commit (and its
+// tree) the index holds, and while HEAD is still that commit the index is
+// reused as it is, else it is seeded again with `git read-tree HEAD`. The
+// record is removed before the index is touched and written again only
+// after HEAD has moved to the new commit, so an interrupted run can never
+// leave an index that claims to be HEAD and is not. Then:
+//   GIT_INDEX_FILE=... git update-index --add --remove -- PATHS
+//   GIT_INDEX_FILE=... git write-tree --missing-ok   (blobs were just written,
+//                                               the rest come from HEAD)
+//   git commit-tree TREE -p HEAD [-S] -m MESSAGE
+//   git update-ref -m "commit: SUBJECT" HEAD NEW OLD
+// and, meanwhile (another index, another core), in the user's index:
+//   git update-index --add --remove -- PATHS
+// which must have succeeded before the commit is made: the user's index
+// never holds the old version of a path HEAD has the new one of, and a
+// refused update (index.lock held) leaves nothing committed. update-ref
+// with the old value fails loudly if anything moved HEAD since it was read
+// (a concurrent `git commit`): nothing is overwritten. The tree costs what
+// `git commit`'s does (at 100 000 files most of it is writing the
+// 100 000-entry tree object), without refreshing every file's stat first or
+// checking every blob exists. Like `git commit` this signs when
+// commit.gpgSign is set, records the reflog entry "commit: SUBJECT" (or
+// "commit (initial): SUBJECT"), cleans the message's whitespace and runs
+// `git maintenance run --auto` afterwards; no commit hook runs. Callers
+// serialise (the workspace lock): a leftover commit-index.lock can only be
+// a killed run's, and is removed.
 void commit_paths(const std::string& dir, const std::vector<std::string>& paths, const std::string& message,
                   const std::string& actor) {
-    std::vector<std::string> add = {"add", "--"};
-    add.insert(add.end(), paths.begin(), paths.end());
-    if (auto r = git(dir, add); r.status != 0) throw IoError("git add failed: " + first_line(r.err));
+    if (paths.empty()) return;
+    const std::string text = clean_message(message);
+    if (text.empty()) {
+        ProcessResult empty;
+        empty.err = "Aborting commit due to empty commit message.";
+        commit_failed(empty);
+    }
+    std::vector<std::string> update = {"update-index", "--add", "--remove", "--"};
+    update.insert(update.end(), paths.begin(), paths.end());
+    auto staged = std::async(std::launch::async, [&] { return git(dir, update); });
+    auto stage_in_users_index = [&] {
+        if (auto r = staged.get(); r.status != 0) throw IoError("git add failed: " + first_line(r.err));
+    };
+
+    // The git directory, HEAD and its tree; HEAD does not resolve before the first commit.
+    std::string git_dir, head, head_tree;
+    if (auto r = git(dir, {"rev-parse", "--absolute-git-dir", "HEAD", "HEAD^{tree}"}); r.status == 0) {
+        auto l = lines(r.out);
+        if (l.size() != 3) commit_failed(r);
+        git_dir = l[0], head = l[1], head_tree = l[2];
+    } else {
+        auto unborn = git(dir, {"rev-parse", "--absolute-git-dir", "--verify", "-q", "HEAD"});
+        auto l = lines(unborn.out);
+        if (unborn.status != 1 || l.size() != 1) commit_failed(r.err.empty() ? unborn : r);
+        git_dir = l[0];
+    }
+    const CommitSettings settings = commit_settings(dir);
+
+    // The tool's own index: HEAD's tree plus PATHS.
+    const fs::path state = fs::path(git_dir) / "incident";
+    const fs::path index = state / "commit-index";
+    const fs::path record = state / "commit-index.head";
+    std::error_code ec;
+    fs::create_directories(state, ec);
+    const std::string expected = head + " " + head_tree + "\n";
+    const bool reuse = !head.empty() && read_text(record) == expected && fs::exists(index, ec);
+    fs::remove(record, ec);
+    if (ec) throw IoError("git commit failed: cannot remove " + record.string() + ": " + ec.message());
+    fs::remove(fs::path(index.string() + ".lock"), ec);
+    // A private index: no shared index beside the user's, no file-system monitor.
+    const std::vector<std::string> own = {"-c", "core.splitIndex=false", "-c", "core.fsmonitor=false"};
+    auto own_git = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), own.begin(), own.end());
+        return git(dir, std::move(args), index.string());
+    };
+    if (!reuse) {
+        fs::remove(index, ec);
+        if (!head.empty())
+            if (auto r = own_git({"read-tree", head}); r.status != 0) commit_failed(r);
+    }
+    if (auto r = own_git(update); r.status != 0) commit_failed(r);
+    auto tree = own_git({"write-tree", "--missing-ok"});
+    if (tree.status != 0) commit_failed(tree);
+    const std::string new_tree = first_line(tree.out);
+    stage_in_users_index();
+    if (new_tree == head_tree) {  // the paths already matched HEAD: nothing to commit
+        write_text(record, expected);
+        return;
+    }
+
     std::vector<std::string> commit;
-    if (config_get(dir, "user.email").empty()) {
+    if (!settings.has_email) {
         std::string who = actor.empty() ? "incident" : actor;
         commit = {"-c", "user.email=" + who, "-c", "user.name=" + who};
     }
-    for (std::string a : {"commit", "-q", "--no-verify", "-m", message.c_str(), "--"}) commit.push_back(a);
-    commit.insert(commit.end(), paths.begin(), paths.end());
-    auto r = git(dir, commit);
-    if (r.status != 0) {
-        if ((r.out + r.err).find("nothing to commit") != std::string::npos ||
-            (r.out + r.err).find("no changes added") != std::string::npos)
-            return;  // the file already matched HEAD
-        throw IoError("git commit failed: " + first_line(r.err.empty() ? r.out : r.err),
-                      "the change is saved in the work tree; commit it by hand");
-    }
+    for (const char* a : {"commit-tree", new_tree.c_str()}) commit.emplace_back(a);
+    if (!head.empty()) commit.insert(commit.end(), {"-p", head});
+    if (settings.sign) commit.emplace_back("-S");
+    commit.insert(commit.end(), {"-m", text});
+    auto made = git(dir, commit);
+    if (made.status != 0) commit_failed(made);
+    const std::string new_commit = first_line(made.out);
+
+    const std::string subject = text.substr(0, text.find('\n'));
+    auto moved = git(dir, {"update-ref", "-m", (head.empty() ? "commit (initial): " : "commit: ") + subject, "HEAD",
+                           new_commit, head});
+    if (moved.status != 0) commit_failed(moved);
+    write_text(record, new_commit + " " + new_tree + "\n");
+
+    if (settings.maintenance) git(dir, {"maintenance", "run", "--auto", "--quiet"});  // as `git commit` does
 }
 
 }  // namespace incident::git

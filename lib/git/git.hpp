@@ -20,9 +20,16 @@ std::string config_get(const std::string& dir, const std::string& key);
 // or the work tree, or is new and not yet committed.
 bool has_changes(const std::string& dir, const std::vector<std::string>& paths);
 
-// Stages `paths` (relative to dir) and commits exactly those paths with
-// `message`, leaving anything else the user has staged alone. When git has
-// no identity configured, `actor` is used. Throws IoError.
+// Commits exactly `paths` (files relative to dir: added, modified or
+// deleted) as they are in the work tree, with `message`, on HEAD (a branch,
+// detached, or none yet). Anything else the user has staged stays staged and
+// uncommitted; in the user's index `paths` match the new HEAD afterwards.
+// Built with plumbing in an index of the tool's own under .git/incident/
+// (see git.cpp): no commit hook runs; signed when commit.gpgSign is set; a
+// HEAD moved meanwhile makes it fail instead of being overwritten. When git
+// has no identity configured, `actor` is used. Paths already matching HEAD
+// are not an error (nothing is committed). Callers serialise (the workspace
+// lock). Throws IoError.
 void commit_paths(const std::string& dir, const std::vector<std::string>& paths, const std::string& message,
                   const std::string& actor);
 

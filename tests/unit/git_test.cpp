@@ -2,12 +2,75 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <optional>
 
+#include "git/process.hpp"
+#include "model/errors.hpp"
 #include "test_context.hpp"
 
 using namespace incident;
 using incident::test::TestContext;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// git as the tests see it: no global or system configuration, no identity
+// or index from the environment, no repository above the temporary
+// directory. Restores the environment afterwards.
+struct GitEnvironment {
+    std::map<std::string, std::optional<std::string>> saved;
+    explicit GitEnvironment(const fs::path& global_config) {
+        set("GIT_CONFIG_GLOBAL", global_config.string());
+        set("GIT_CONFIG_NOSYSTEM", "1");
+        set("GIT_CEILING_DIRECTORIES", global_config.parent_path().parent_path().string());
+        for (const char* name : {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL",
+                                 "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"})
+            set(name, std::nullopt);
+    }
+    ~GitEnvironment() {
+        for (const auto& [name, value] : saved)
+            value ? setenv(name.c_str(), value->c_str(), 1) : unsetenv(name.c_str());
+    }
+    void set(const std::string& name, const std::optional<std::string>& value) {
+        if (!saved.count(name)) {
+            const char* old = std::getenv(name.c_str());
+            saved[name] = old ? std::optional<std::string>(old) : std::nullopt;
+        }
+        value ? setenv(name.c_str(), value->c_str(), 1) : unsetenv(name.c_str());
+    }
+};
+
+// A repository in a fresh temporary directory, on branch main, with an identity.
+struct Repo {
+    TestContext t;
+    GitEnvironment env{t.dir / "gitconfig"};
+    fs::path root = t.dir / "repo";
+    explicit Repo(bool identity = true) {
+        t.write("gitconfig", "");
+        fs::create_directories(root);
+        sh("git init -q -b main");
+        if (identity) sh("git config user.name Tester && git config user.email tester@example.com");
+    }
+    // Runs a shell command in the work tree; its output.
+    std::string sh(const std::string& command) const {
+        auto r = run_process({"sh", "-c", command}, root.string());
+        INFO(command, ": ", r.err);
+        REQUIRE(r.status == 0);
+        return r.out;
+    }
+    void write(const std::string& rel, const std::string& text) const { t.write("repo/" + rel, text); }
+    void commit_all(const std::string& message) const { sh("git add -A && git commit -q -m '" + message + "'"); }
+    std::string head() const { return sh("git rev-parse HEAD"); }
+    void commit(const std::vector<std::string>& paths, const std::string& message, const std::string& actor = "x") {
+        git::commit_paths(root.string(), paths, message, actor);
+    }
+};
+
+}  // namespace
 
 TEST_SUITE_BEGIN("git");
 
@@ -33,6 +96,251 @@ TEST_CASE("what git is in the middle of, from its state files") {
         CHECK(git::operation_in_progress(git_dir) == c.expected);
         std::filesystem::remove_all(t.dir / (name.back() == '/' ? name.substr(0, name.size() - 1) : name));
         CHECK(git::operation_in_progress(git_dir).empty());
+    }
+}
+
+TEST_CASE("commit_paths commits exactly its paths, added, modified and deleted, and leaves the rest staged") {
+    Repo repo;
+    repo.write("incidents/INC-1.yaml", "one\n");
+    repo.write("incidents/INC-2.yaml", "two\n");
+    repo.write("incidents/INC-3.yaml", "three\n");
+    repo.write("notes.txt", "notes\n");
+    repo.commit_all("base");
+    const std::string base = repo.head();
+    // The user's own work: a staged change, a staged new file, an unstaged change.
+    repo.write("incidents/INC-2.yaml", "two, staged by the user\n");
+    repo.write("mine.txt", "new and staged\n");
+    repo.sh("git add incidents/INC-2.yaml mine.txt");
+    repo.write("notes.txt", "not staged\n");
+    // The tool's change: a modified file (of which the user had staged another version), a deleted one, a new one.
+    repo.write("incidents/INC-1.yaml", "staged\n");
+    repo.sh("git add incidents/INC-1.yaml");
+    repo.write("incidents/INC-1.yaml", "one, changed\n");
+    fs::remove(repo.root / "incidents/INC-3.yaml");
+    repo.write("incidents/INC-4.yaml", "four\n");
+
+    repo.commit({"incidents/INC-1.yaml", "incidents/INC-3.yaml", "incidents/INC-4.yaml"}, "INC-1: note");
+
+    CHECK(repo.sh("git rev-parse HEAD^") == base);
+    CHECK(repo.sh("git diff-tree --no-commit-id --name-status -r HEAD") ==
+          "M\tincidents/INC-1.yaml\nD\tincidents/INC-3.yaml\nA\tincidents/INC-4.yaml\n");
+    CHECK(repo.sh("git show HEAD:incidents/INC-1.yaml") == "one, changed\n");
+    CHECK(repo.sh("git log -1 --format=%B") == "INC-1: note\n\n");
+    // The committed paths are clean; what the user staged is still staged, and only that.
+    CHECK(repo.sh("git status --porcelain") == "M  incidents/INC-2.yaml\nA  mine.txt\n M notes.txt\n");
+    CHECK(repo.sh("git diff --cached HEAD -- incidents/INC-2.yaml | grep '^+two'") == "+two, staged by the user\n");
+    // The reflog entries git commit writes, for HEAD and for the branch.
+    CHECK(repo.sh("git reflog -1 --format=%gs HEAD") == "commit: INC-1: note\n");
+    CHECK(repo.sh("git reflog -1 --format=%gs refs/heads/main") == "commit: INC-1: note\n");
+    CHECK(repo.sh("git rev-parse refs/heads/main") == repo.head());
+    // Nothing beside the repository's own files and the tool's index.
+    CHECK(repo.sh("git status --porcelain --ignored --untracked-files=all | grep -v '^[MA ][M ] ' || true") == "");
+    CHECK(fs::exists(repo.root / ".git/incident/commit-index"));
+}
+
+TEST_CASE("commit_paths makes the first commit of a repository") {
+    Repo repo;
+    repo.write("incidents/INC-1.yaml", "one\n");
+    repo.write("other.txt", "staged by the user\n");
+    repo.sh("git add other.txt");
+    repo.commit({"incidents/INC-1.yaml"}, "incident: initialise repository");
+    CHECK(repo.sh("git rev-list --count HEAD") == "1\n");
+    CHECK(repo.sh("git ls-tree -r --name-only HEAD") == "incidents/INC-1.yaml\n");
+    CHECK(repo.sh("git reflog -1 --format=%gs refs/heads/main") ==
+          "commit (initial): incident: initialise repository\n");
+    CHECK(repo.sh("git reflog -1 --format=%gs HEAD") == "commit (initial): incident: initialise repository\n");
+    CHECK(repo.sh("git status --porcelain") == "A  other.txt\n");
+}
+
+TEST_CASE("commit_paths on a detached HEAD moves HEAD and no branch") {
+    Repo repo;
+    repo.write("a.yaml", "a\n");
+    repo.commit_all("base");
+    const std::string base = repo.head();
+    repo.sh("git checkout -q --detach");
+    repo.write("a.yaml", "a, changed\n");
+    repo.commit({"a.yaml"}, "detached change");
+    CHECK(repo.sh("git rev-parse HEAD^") == base);
+    CHECK(repo.sh("git rev-parse main") == base);
+    CHECK(repo.sh("git show HEAD:a.yaml") == "a, changed\n");
+    CHECK(repo.sh("git reflog -1 --format=%gs HEAD") == "commit: detached change\n");
+    CHECK(run_process({"git", "symbolic-ref", "-q", "HEAD"}, repo.root.string()).status == 1);  // still detached
+}
+
+TEST_CASE("commit_paths with nothing changed commits nothing and is no error") {
+    Repo repo;
+    repo.write("a.yaml", "a\n");
+    repo.commit_all("base");
+    const std::string base = repo.head();
+    CHECK_NOTHROW(repo.commit({"a.yaml"}, "no change"));
+    CHECK(repo.head() == base);
+    CHECK_NOTHROW(repo.commit({}, "no paths"));
+    CHECK(repo.head() == base);
+    CHECK(repo.sh("git status --porcelain") == "");
+}
+
+TEST_CASE("commit_paths keeps what others committed meanwhile, however HEAD moved") {
+    Repo repo;
+    repo.write("a.yaml", "a0\n");
+    repo.write("b.yaml", "b0\n");
+    repo.commit_all("base");
+    repo.write("a.yaml", "a1\n");
+    repo.commit({"a.yaml"}, "tool 1");
+    // Its own index is kept for the next commit, recorded against the commit it holds.
+    CHECK(repo.t.read("repo/.git/incident/commit-index.head") ==
+          repo.sh("git rev-parse HEAD HEAD^{tree} | paste -sd' '"));
+    repo.write("a.yaml", "a2\n");
+    repo.commit({"a.yaml"}, "tool 2");
+    CHECK(repo.sh("git show HEAD:a.yaml HEAD^:a.yaml") == "a2\na1\n");
+
+    // The user commits with git: the tool's next commit builds on it.
+    repo.write("b.yaml", "b1\n");
+    repo.sh("git commit -q -am user");
+    const std::string user = repo.head();
+    repo.write("a.yaml", "a3\n");
+    repo.commit({"a.yaml"}, "tool 3");
+    CHECK(repo.sh("git rev-parse HEAD^") == user);
+    CHECK(repo.sh("git show HEAD:a.yaml HEAD:b.yaml") == "a3\nb1\n");
+
+    // The user moves HEAD back: the tool's index follows.
+    repo.sh("git reset -q --hard HEAD~3");
+    repo.write("a.yaml", "a4\n");
+    repo.commit({"a.yaml"}, "tool 4");
+    CHECK(repo.sh("git show HEAD:a.yaml HEAD:b.yaml") == "a4\nb0\n");
+    CHECK(repo.sh("git rev-list --count HEAD") == "3\n");
+    CHECK(repo.sh("git status --porcelain") == "");
+}
+
+TEST_CASE("commit_paths uses the actor when git has no identity") {
+    Repo repo(false);
+    repo.write("a.yaml", "a\n");
+    repo.commit({"a.yaml"}, "first", "alice@example.com");
+    CHECK(repo.sh("git log -1 --format='%an|%ae|%cn|%ce'") ==
+          "alice@example.com|alice@example.com|alice@example.com|alice@example.com\n");
+    repo.sh("git config user.name Tester && git config user.email tester@example.com");
+    repo.write("a.yaml", "a, changed\n");
+    repo.commit({"a.yaml"}, "second", "alice@example.com");
+    CHECK(repo.sh("git log -1 --format='%an|%ae|%cn|%ce'") == "Tester|tester@example.com|Tester|tester@example.com\n");
+}
+
+TEST_CASE("commit_paths signs when commit.gpgSign is set, as git commit does") {
+    Repo repo;
+    // A stand-in for gpg: records its arguments and answers as gpg does.
+    repo.t.write("fake-gpg",
+                 "#!/bin/sh\ncat >/dev/null\necho \"$@\" > \"$(dirname \"$0\")/gpg-args\"\n"
+                 "printf '\\n[GNUPG:] SIG_CREATED D 1 8 00 0 FAKE\\n' >&2\n"
+                 "printf -- '-----BEGIN PGP SIGNATURE-----\\n\\nfake\\n-----END PGP SIGNATURE-----\\n'\n");
+    fs::permissions(repo.t.dir / "fake-gpg", fs::perms::owner_all);
+    repo.sh("git config gpg.program '" + (repo.t.dir / "fake-gpg").string() + "'");
+    repo.write("a.yaml", "a\n");
+    repo.commit({"a.yaml"}, "unsigned");
+    CHECK(repo.sh("git cat-file commit HEAD | grep -c '^gpgsig ' || true") == "0\n");
+
+    repo.sh("git config commit.gpgSign true");
+    repo.write("a.yaml", "a, signed\n");
+    repo.commit({"a.yaml"}, "signed");
+    CHECK(repo.sh("git cat-file commit HEAD | grep '^gpgsig '") == "gpgsig -----BEGIN PGP SIGNATURE-----\n");
+    CHECK(repo.t.read("gpg-args").find("-bsau") != std::string::npos);
+
+    // A signer that fails fails the commit, as it would git commit's.
+    const std::string before = repo.head();
+    repo.t.write("fake-gpg", "#!/bin/sh\nexit 1\n");
+    repo.write("a.yaml", "a, not signed\n");
+    try {
+        repo.commit({"a.yaml"}, "refused");
+        FAIL("no error");
+    } catch (const IoError& e) {
+        CHECK(std::string(e.what()).rfind("git commit failed: ", 0) == 0);
+    }
+    CHECK(repo.head() == before);
+}
+
+TEST_CASE("commit_paths records the message as git commit -m does") {
+    Repo repo, reference;
+    for (std::string message :
+         {"INC-1: note", "  indented subject  \n\n\n\nbody \t\n\n\nlast\n\n\n",
+          "\n\nsubject after blank lines\nsecond line", "form feed\f\n# not a comment with -m\r\n\ttabbed \t"}) {
+        CAPTURE(message);
+        repo.write("a.yaml", message);
+        repo.commit({"a.yaml"}, message);
+        auto r = run_process({"git", "commit", "-q", "--allow-empty", "-m", message}, reference.root.string());
+        REQUIRE(r.status == 0);
+        CHECK(repo.sh("git log -1 --format=%B") == reference.sh("git log -1 --format=%B"));
+        CHECK(repo.sh("git reflog -1 --format=%gs") == reference.sh("git reflog -1 --format=%gs"));
+    }
+    repo.write("a.yaml", "empty message");
+    CHECK_THROWS_AS(repo.commit({"a.yaml"}, " \n\n"), IoError);
+}
+
+TEST_CASE("commit_paths fails loudly when it cannot move HEAD, and the next commit completes the change") {
+    Repo repo;
+    repo.write("a.yaml", "a\n");
+    repo.commit({"a.yaml"}, "base");  // the tool's index now holds HEAD
+    const std::string base = repo.head();
+    repo.write("a.yaml", "a, changed\n");
+    repo.t.write("repo/.git/refs/heads/main.lock", "");  // another git holds the branch
+    try {
+        repo.commit({"a.yaml"}, "blocked");
+        FAIL("no error");
+    } catch (const IoError& e) {
+        CHECK(std::string(e.what()).rfind("git commit failed: ", 0) == 0);
+        CHECK(std::string(e.what()).find("main.lock") != std::string::npos);
+        CHECK(e.hint() == "the change is saved in the work tree; commit it by hand");
+    }
+    CHECK(repo.head() == base);
+    fs::remove(repo.root / ".git/refs/heads/main.lock");
+    // The refused change is staged, as after a refused git commit, and left out of other commits.
+    CHECK(repo.sh("git status --porcelain") == "M  a.yaml\n");
+    repo.write("b.yaml", "b\n");
+    repo.commit({"b.yaml"}, "another change");
+    CHECK(repo.sh("git diff-tree --no-commit-id --name-only -r HEAD") == "b.yaml\n");
+    repo.commit({"a.yaml"}, "completed");
+    CHECK(repo.sh("git diff-tree --no-commit-id --name-only -r HEAD") == "a.yaml\n");
+    CHECK(repo.sh("git status --porcelain") == "");
+}
+
+TEST_CASE("commit_paths commits nothing when it cannot stage in the user's index") {
+    Repo repo;
+    repo.write("a.yaml", "a\n");
+    repo.commit({"a.yaml"}, "base");
+    const std::string base = repo.head();
+    repo.t.write("repo/.git/index.lock", "");  // another git holds the index
+    repo.write("a.yaml", "a, changed\n");
+    try {
+        repo.commit({"a.yaml"}, "blocked");
+        FAIL("no error");
+    } catch (const IoError& e) {
+        CHECK(std::string(e.what()).rfind("git add failed: ", 0) == 0);
+        CHECK(std::string(e.what()).find("index.lock") != std::string::npos);
+    }
+    CHECK(repo.head() == base);
+    fs::remove(repo.root / ".git/index.lock");
+    repo.write("b.yaml", "b\n");
+    repo.commit({"b.yaml"}, "another change");
+    CHECK(repo.sh("git diff-tree --no-commit-id --name-only -r HEAD") == "b.yaml\n");
+    CHECK(repo.sh("git status --porcelain") == " M a.yaml\n");
+}
+
+TEST_CASE("commit_paths is not blocked by a killed run's lock on its index") {
+    Repo repo;
+    repo.write("a.yaml", "a\n");
+    repo.commit({"a.yaml"}, "first");
+    repo.t.write("repo/.git/incident/commit-index.lock", "");
+    repo.write("a.yaml", "a, changed\n");
+    repo.commit({"a.yaml"}, "second");
+    CHECK(repo.sh("git show HEAD:a.yaml") == "a, changed\n");
+}
+
+TEST_CASE("commit_paths outside a git repository is an IoError") {
+    TestContext t;
+    GitEnvironment env(t.dir / "gitconfig");
+    t.write("a.yaml", "a\n");
+    try {
+        git::commit_paths(t.dir.string(), {"a.yaml"}, "message", "x");
+        FAIL("no error");
+    } catch (const IoError& e) {
+        CHECK(std::string(e.what()).rfind("git commit failed: ", 0) == 0);
+        CHECK(std::string(e.what()).find("not a git repository") != std::string::npos);
     }
 }
 
