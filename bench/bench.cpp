@@ -498,8 +498,8 @@ Sample read_all_bytes(const fs::path& dir) {
 }
 
 // Removes what `validate` could have cached under .git/incident/: the index
-// cache, and any entry named for validate (today it keeps none: lib/validate
-// caches only in memory). The rest there (lock, commit journal and index,
+// cache, and any entry named for validate (.git/incident/validated, the files
+// it found without errors). The rest there (lock, commit journal and index,
 // outbox) is the tool's state, not a cache of reads, and stays.
 void remove_validate_caches(const fs::path& dir) {
     std::error_code ec;
@@ -839,7 +839,7 @@ int main(int argc, char** argv) {
     }
     std::cout << "\n- read bytes: every incident file read in the benchmark's process, page cache warm.\n"
                  "- cold: `.git/incident/index` removed before each run (for `validate`, also any entry there named "
-                 "for validate; it keeps none today); cores: CPU time / wall time.\n"
+                 "for validate: `validated`); cores: CPU time / wall time.\n"
                  "- `cat` and git run as the tool does (spawned, output to /dev/null); git's commits with "
                  "--no-verify, as the tool's. With its commit: HEAD moved and nothing was left uncommitted, "
                  "or the row fails.\n"
