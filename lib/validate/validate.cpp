@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <fstream>
 #include <memory>
@@ -228,6 +229,34 @@ std::vector<Finding> check_schema(const YamlNode& doc, const std::string& name, 
 // references are checked again.
 // Kept in .git/incident/validated, for one configuration and one version of
 // the checks (the fingerprint).
+// The space-separated words of one line, read in turn.
+class Words {
+public:
+    explicit Words(std::string_view line) : rest_(line) {}
+    std::string_view word() {
+        rest_.remove_prefix(std::min(rest_.find_first_not_of(' '), rest_.size()));
+        auto end = std::min(rest_.find(' '), rest_.size());
+        auto w = rest_.substr(0, end);
+        rest_.remove_prefix(end);
+        return w;
+    }
+    std::int64_t number() {
+        auto w = word();
+        std::int64_t n = 0;
+        if (w.empty() || std::from_chars(w.data(), w.data() + w.size(), n).ptr != w.data() + w.size()) ok_ = false;
+        return n;
+    }
+    std::string rest() {
+        rest_.remove_prefix(std::min(rest_.find_first_not_of(' '), rest_.size()));
+        return std::string(rest_);
+    }
+    bool ok() const { return ok_; }
+
+private:
+    std::string_view rest_;
+    bool ok_ = true;
+};
+
 class CleanFiles {
 public:
     struct Entry {
@@ -249,20 +278,25 @@ public:
         std::istringstream in(*text);
         std::string line;
         if (!std::getline(in, line) || line != "incident-validated 1 " + fingerprint_) return;
+        entries_.reserve(text->size() / 48);
         Entry* last = nullptr;
         while (std::getline(in, line)) {
-            std::istringstream fields(line);
+            Words words(line);
             if (line.rfind("  ", 0) == 0 && last) {  // "  LINE COLUMN message": a warning of the entry above
                 Finding f{{}, "warning", {}};
-                fields >> f.where.line >> f.where.column >> std::ws;
-                std::getline(fields, f.message);
+                f.where.line = static_cast<int>(words.number());
+                f.where.column = static_cast<int>(words.number());
+                f.message = words.rest();
                 last->warnings.push_back(std::move(f));
                 continue;
             }
             Entry e;
-            std::string name, related;
-            if (!(fields >> e.size >> e.mtime >> e.inode >> name)) continue;
-            while (fields >> related) e.related.push_back(related);
+            e.size = words.number();
+            e.mtime = words.number();
+            e.inode = words.number();
+            std::string name(words.word());
+            if (!words.ok() || name.empty()) continue;
+            for (auto r = words.word(); !r.empty(); r = words.word()) e.related.emplace_back(r);
             last = &entries_.insert_or_assign(std::move(name), std::move(e)).first->second;
         }
     }
@@ -332,7 +366,8 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
             if (it->is_regular_file(ec) && it->path().extension() == ".yaml" &&
                 it->path().filename().string()[0] != '.')
                 found.push_back(it->path());
-        std::sort(found.begin(), found.end());
+        std::sort(found.begin(), found.end(),
+                  [](const fs::path& a, const fs::path& b) { return a.native() < b.native(); });
         files.insert(files.end(), found.begin(), found.end());
     };
     if (paths.empty()) {
@@ -361,12 +396,18 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
     Store store(repo);
     // Which files are incidents, resolving each directory once.
     std::vector<char> incident(files.size());
-    std::map<fs::path, bool> incident_dir;
+    std::map<std::string, bool, std::less<>> incident_dir;
     fs::path incidents = fs::weakly_canonical(repo.incidents_dir(), ec);
+    const std::pair<const std::string, bool>* last = nullptr;
     for (std::size_t i = 0; i < files.size(); ++i) {
-        auto [it, fresh] = incident_dir.emplace(files[i].parent_path(), false);
-        if (fresh) it->second = fs::weakly_canonical(files[i].parent_path(), ec) == incidents;
-        incident[i] = it->second && files[i].extension() == ".yaml";
+        const std::string& name = files[i].native();
+        std::string_view dir(name.data(), std::min(name.rfind('/'), name.size()));
+        if (!last || last->first != dir) {
+            auto [it, fresh] = incident_dir.emplace(std::string(dir), false);
+            if (fresh) it->second = fs::weakly_canonical(files[i].parent_path(), ec) == incidents;
+            last = &*it;
+        }
+        incident[i] = last->second && files[i].extension() == ".yaml";
     }
     std::vector<std::vector<Finding>> per_file(files.size());
     std::atomic<bool> changed{false};
