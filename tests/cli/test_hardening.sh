@@ -81,7 +81,7 @@ test_escape_sequences_do_not_reach_a_terminal() {
     grep -q $'\357\277\275' <<<"$shown" || fail "$cmd did not show U+FFFD for the controls"
   done
   # With colour on (an empty NO_COLOR does not turn it off), only colour sequences pass.
-  shown=$(NO_COLOR='' script -qec "$INCIDENT_BIN list" /dev/null)
+  shown=$(NO_COLOR='' TERM=xterm-256color script -qec "$INCIDENT_BIN list" /dev/null)
   grep -q $'\033\[1;31mopen' <<<"$shown" || fail "no colour on a terminal with NO_COLOR empty"
   grep -q $'\033\]' <<<"$shown" && fail "an OSC sequence from the title reached the terminal"
   shown=$(NO_COLOR=1 script -qec "$INCIDENT_BIN list" /dev/null)
