@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <initializer_list>
 #include <unordered_map>
 
 #include "store/atomic_file.hpp"
@@ -100,8 +101,8 @@ public:
         u8(t ? 1 : 0);
         if (t) i64(t->time_since_epoch().count());
     }
-    // The string table, then the entries (frame_index_cache adds the header).
-    std::string finish() const {
+    // The string table; the entries follow it in the file (framed() adds the header).
+    std::string table() const {
         std::string out;
         auto put32 = [&](std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); };
         put32(static_cast<std::uint32_t>(strings_.size()));
@@ -109,8 +110,9 @@ public:
             put32(static_cast<std::uint32_t>(s.size()));
             out += s;
         }
-        return out + buf_;
+        return out;
     }
+    const std::string& entries() const { return buf_; }
 
 private:
     void raw(const void* p, std::size_t n) { buf_.append(static_cast<const char*>(p), n); }
@@ -170,17 +172,45 @@ private:
     std::vector<std::string_view> table_;
 };
 
-std::uint64_t checksum(std::string_view data) {
-    std::uint64_t h = 0x9E3779B97F4A7C15ull;
-    std::size_t i = 0;
-    for (; i + 8 <= data.size(); i += 8) {
-        std::uint64_t w;
-        std::memcpy(&w, data.data() + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-        h ^= h >> 29;
+// A checksum of text given in pieces; the same whatever the pieces' sizes.
+class Checksum {
+public:
+    void add(std::string_view data) {
+        while (!data.empty() && pending_ > 0 && pending_ < 8) {
+            tail_[pending_++] = data.front();
+            data.remove_prefix(1);
+            if (pending_ == 8) {
+                word(tail_);
+                pending_ = 0;
+            }
+        }
+        std::size_t i = 0;
+        if (pending_ == 0)
+            for (; i + 8 <= data.size(); i += 8) word(data.data() + i);
+        for (; i < data.size(); ++i) tail_[pending_++] = data[i];
     }
-    for (; i < data.size(); ++i) h = (h ^ static_cast<unsigned char>(data[i])) * 0x100000001b3ull;
-    return h;
+    std::uint64_t value() const {
+        std::uint64_t h = h_;
+        for (std::size_t i = 0; i < pending_; ++i) h = (h ^ static_cast<unsigned char>(tail_[i])) * 0x100000001b3ull;
+        return h;
+    }
+
+private:
+    void word(const char* p) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        h_ = (h_ ^ w) * 0xff51afd7ed558ccdull;
+        h_ ^= h_ >> 29;
+    }
+    std::uint64_t h_ = 0x9E3779B97F4A7C15ull;
+    char tail_[8]{};
+    std::size_t pending_ = 0;
+};
+
+std::uint64_t checksum(std::string_view data) {
+    Checksum c;
+    c.add(data);
+    return c.value();
 }
 
 void write_clock(Writer& w, const ClockSummary& c) {
@@ -279,21 +309,19 @@ Summary read_summary(Reader& r) {
     return s;
 }
 
-struct Cached {
-    FileKey key;
-    Summary summary;
-};
-
 // What the cache holds, in the order written (id order); empty when it is
 // missing, corrupt or stale. The summaries' text points into `bytes`.
 struct CacheContent {
     std::shared_ptr<std::string> bytes;
-    std::vector<Cached> entries;
+    std::vector<FileKey> keys;
+    std::vector<Summary> summaries;  // one per key
 };
 
 constexpr std::size_t kHeaderSize = sizeof kMagic + 4 + 8 + 8;  // magic, version, fingerprint, count
 
-CacheContent decode_cache(std::string data, std::uint64_t fingerprint) {
+// `room`: the number of summaries the array should have room for (the files
+// found), so that it can become the index's without growing.
+CacheContent decode_cache(std::string data, std::uint64_t fingerprint, std::size_t room = 0) {
     CacheContent out;
     if (data.size() < kHeaderSize + 8 || std::memcmp(data.data(), kMagic, sizeof kMagic) != 0) return out;
     out.bytes = std::make_shared<std::string>(std::move(data));
@@ -306,15 +334,16 @@ CacheContent decode_cache(std::string data, std::uint64_t fingerprint) {
         if (r.u32() != kVersion || static_cast<std::uint64_t>(r.i64()) != fingerprint) return {};
         auto n = static_cast<std::size_t>(r.i64());
         r.read_table();
-        out.entries.reserve(std::min<std::size_t>(n, body.size() / 32));
+        out.keys.reserve(std::min<std::size_t>(n, body.size() / 32));
+        out.summaries.reserve(std::max(out.keys.capacity(), room));
         for (std::size_t i = 0; i < n; ++i) {
-            Cached c;
-            c.key.size = r.i64();
-            c.key.mtime = r.i64();
-            c.key.ctime = r.i64();
-            c.key.ino = static_cast<std::uint64_t>(r.i64());
-            c.summary = read_summary(r);
-            out.entries.push_back(std::move(c));
+            FileKey key;
+            key.size = r.i64();
+            key.mtime = r.i64();
+            key.ctime = r.i64();
+            key.ino = static_cast<std::uint64_t>(r.i64());
+            out.keys.push_back(key);
+            out.summaries.push_back(read_summary(r));
         }
         if (!r.done()) throw Corrupt{};
     } catch (const Corrupt&) {
@@ -323,22 +352,50 @@ CacheContent decode_cache(std::string data, std::uint64_t fingerprint) {
     return out;
 }
 
-CacheContent read_cache(const fs::path& path, std::uint64_t fingerprint) {
+CacheContent read_cache(const fs::path& path, std::uint64_t fingerprint, std::size_t room) {
     auto data = read_file(path);
-    return data ? decode_cache(std::move(*data), fingerprint) : CacheContent{};
+    return data ? decode_cache(std::move(*data), fingerprint, room) : CacheContent{};
+}
+
+// The cache file's header: magic, version, settings fingerprint, entry count.
+std::string cache_header(std::uint64_t fingerprint, std::size_t count) {
+    std::string out(kMagic, sizeof kMagic);
+    auto put = [&](const void* p, std::size_t n) { out.append(static_cast<const char*>(p), n); };
+    std::uint32_t version = kVersion;
+    auto fp = static_cast<std::int64_t>(fingerprint), n = static_cast<std::int64_t>(count);
+    put(&version, 4);
+    put(&fp, 8);
+    put(&n, 8);
+    return out;
+}
+
+// The header, the pieces of the body, then the checksum of all that.
+template <typename Sink>
+void frame(Sink&& sink, std::uint64_t fingerprint, std::size_t count, std::initializer_list<std::string_view> body) {
+    Checksum sum;
+    std::string header = cache_header(fingerprint, count);
+    sum.add(header);
+    sink(std::string_view(header));
+    for (auto piece : body) {
+        sum.add(piece);
+        sink(piece);
+    }
+    std::uint64_t value = sum.value();
+    sink(std::string_view(reinterpret_cast<const char*>(&value), 8));
 }
 
 // Best effort: a cache that cannot be written is simply not there next time.
-bool write_cache(const fs::path& path, std::uint64_t fingerprint, const std::vector<const Cached*>& entries) {
+// Written in pieces, never copied whole: at 100 000 incidents it is ~30 MB.
+bool write_cache(const fs::path& path, std::uint64_t fingerprint, const std::vector<const Summary*>& summaries,
+                 const std::vector<const FileKey*>& keys) {
     Writer w;
-    for (const auto* c : entries) {
-        w.i64(c->key.size);
-        w.i64(c->key.mtime);
-        w.i64(c->key.ctime);
-        w.i64(static_cast<std::int64_t>(c->key.ino));
-        write_summary(w, c->summary);
+    for (std::size_t i = 0; i < summaries.size(); ++i) {
+        w.i64(keys[i]->size);
+        w.i64(keys[i]->mtime);
+        w.i64(keys[i]->ctime);
+        w.i64(static_cast<std::int64_t>(keys[i]->ino));
+        write_summary(w, *summaries[i]);
     }
-    std::string data = frame_index_cache(w.finish(), fingerprint, entries.size());
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
     // A private temporary, renamed over the cache: readers see the old or the new one.
@@ -346,7 +403,8 @@ bool write_cache(const fs::path& path, std::uint64_t fingerprint, const std::vec
     temp += ".tmp." + std::to_string(::getpid());
     {
         std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out.write(data.data(), static_cast<std::streamsize>(data.size()));
+        frame([&](std::string_view piece) { out.write(piece.data(), static_cast<std::streamsize>(piece.size())); },
+              fingerprint, summaries.size(), {w.table(), w.entries()});
         if (!out) {
             fs::remove(temp, ec);
             return false;
@@ -368,22 +426,70 @@ struct Storage {
 fs::path index_cache_path(const Repository& repo) { return repo.state_dir / "index"; }
 
 std::size_t index_cache_entries(std::string bytes, std::uint64_t fingerprint) {
-    return decode_cache(std::move(bytes), fingerprint).entries.size();
+    return decode_cache(std::move(bytes), fingerprint).summaries.size();
 }
 
 std::string frame_index_cache(std::string_view body, std::uint64_t fingerprint, std::size_t count) {
-    std::string data(kMagic, sizeof kMagic);
-    auto put = [&](const void* p, std::size_t n) { data.append(static_cast<const char*>(p), n); };
-    std::uint32_t version = kVersion;
-    auto fp = static_cast<std::int64_t>(fingerprint), n = static_cast<std::int64_t>(count);
-    put(&version, 4);
-    put(&fp, 8);
-    put(&n, 8);
-    data += body;
-    std::uint64_t sum = checksum(data);
-    put(&sum, 8);
+    std::string data;
+    frame([&](std::string_view piece) { data += piece; }, fingerprint, count, {body});
     return data;
 }
+
+namespace {
+
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+// Where each file's summary is in the cache (kNone: not there). The cache
+// lists the files in the same order almost always; by id otherwise.
+std::vector<std::size_t> match_cache(const std::vector<Found>& found, const std::vector<Summary>& cached) {
+    std::vector<std::size_t> at(found.size(), kNone);
+    std::unordered_map<std::string_view, std::size_t> by_id;
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        if (next < cached.size() && cached[next].id == found[i].id) {
+            at[i] = next++;
+        } else if (!cached.empty()) {
+            if (by_id.empty())
+                for (std::size_t j = 0; j < cached.size(); ++j) by_id.emplace(cached[j].id, j);
+            auto it = by_id.find(found[i].id);
+            if (it != by_id.end()) at[i] = it->second;
+        }
+    }
+    return at;
+}
+
+// The cached summaries in the files' order, in a vector of one slot per file
+// (slots of files not cached are left for the caller). Both lists are in id
+// order, so the cached summaries move within their own array: the summaries
+// are never held twice (at 100 000 incidents an array is ~60 MB).
+std::vector<Summary> take_in_file_order(std::vector<Summary>& from_cache, const std::vector<std::size_t>& in_cache,
+                                        const std::vector<bool>& cached) {
+    const std::size_t files = in_cache.size();
+    bool in_order = true;
+    for (std::size_t i = 0, last = 0, seen = 0; i < files && in_order; ++i)
+        if (cached[i]) {
+            in_order = seen++ == 0 || in_cache[i] > last;
+            last = in_cache[i];
+        }
+    if (!in_order) {  // never written by this version: a copy is fine
+        std::vector<Summary> out(files);
+        for (std::size_t i = 0; i < files; ++i)
+            if (cached[i]) out[i] = std::move(from_cache[in_cache[i]]);
+        return out;
+    }
+    std::vector<Summary> out = std::move(from_cache);
+    if (out.size() < files) out.resize(files);
+    // Moves towards the front first, front to back, then moves towards the
+    // back, back to front: in order, no move overwrites one still to be made.
+    for (std::size_t i = 0; i < files; ++i)
+        if (cached[i] && in_cache[i] > i) out[i] = std::move(out[in_cache[i]]);
+    for (std::size_t i = files; i-- > 0;)
+        if (cached[i] && in_cache[i] < i) out[i] = std::move(out[in_cache[i]]);
+    out.resize(files);
+    return out;
+}
+
+}  // namespace
 
 Index load_index(const Store& store, const Config& config, Timestamp now, bool use_cache) {
     const auto& repo = store.repository();
@@ -395,40 +501,33 @@ Index load_index(const Store& store, const Config& config, Timestamp now, bool u
 
     auto storage = std::make_shared<Storage>();
     CacheContent cache;
-    if (use_cache) cache = read_cache(index_cache_path(repo), fingerprint);
+    if (use_cache) cache = read_cache(index_cache_path(repo), fingerprint, found.size());
     storage->cache_bytes = cache.bytes;
 
     Index index;
     index.stats.files = found.size();
-    index.stats.cache_read = !cache.entries.empty();
-    // Match cache entries to files: the same order almost always, by id otherwise.
-    std::vector<Cached*> known(found.size(), nullptr);
-    std::unordered_map<std::string_view, Cached*> by_id;
-    std::size_t next = 0;
+    index.stats.cache_read = !cache.summaries.empty();
+    // One slot per file, filled from the cache or by parsing, then closed up
+    // over the files that could not be read.
+    const std::size_t cache_entries = cache.summaries.size();
+    auto in_cache = match_cache(found, cache.summaries);
+    std::vector<bool> cached(found.size(), false);
     std::vector<std::size_t> todo;
     for (std::size_t i = 0; i < found.size(); ++i) {
-        Cached* c = nullptr;
-        if (next < cache.entries.size() && cache.entries[next].summary.id == found[i].id) {
-            c = &cache.entries[next++];
-        } else if (!cache.entries.empty()) {
-            if (by_id.empty())
-                for (auto& e : cache.entries) by_id.emplace(e.summary.id, &e);
-            auto it = by_id.find(found[i].id);
-            if (it != by_id.end()) c = it->second;
-        }
-        if (c && c->key == found[i].key)
-            known[i] = c;
-        else
-            todo.push_back(i);
+        std::size_t c = in_cache[i];
+        cached[i] = c != kNone && cache.keys[c] == found[i].key;
+        if (!cached[i]) todo.push_back(i);
     }
+    index.incidents = take_in_file_order(cache.summaries, in_cache, cached);
+    cache.summaries = {};
+    cache.keys = {};
+
     // Parse the rest on all cores.
-    std::vector<Cached> fresh(todo.size());
     std::vector<std::optional<InvalidData>> failed(todo.size());
     parallel_for(todo.size(), [&](std::size_t k) {
         std::size_t i = todo[k];
         try {
-            fresh[k].key = found[i].key;
-            fresh[k].summary = summarise(store.load(found[i].id), config, now, storage->pool);
+            index.incidents[i] = summarise(store.load(found[i].id), config, now, storage->pool);
         } catch (const InvalidData& e) {
             failed[k] = e;
         } catch (const NotFound&) {
@@ -437,36 +536,32 @@ Index load_index(const Store& store, const Config& config, Timestamp now, bool u
     });
     index.stats.parsed = todo.size();
 
-    // The cache is rewritten when it would now say something different.
-    std::size_t reused = found.size() - todo.size();
-    bool dirty = cache.entries.size() != reused;
-    std::vector<const Cached*> keep;
+    // The cache is rewritten when it would now say something different:
+    // files parsed, not too young to trust their time stamps.
+    bool dirty = cache_entries != found.size() - todo.size();
+    std::vector<const Summary*> keep;
+    std::vector<const FileKey*> keys;
     keep.reserve(found.size());
-    index.incidents.reserve(found.size());
+    keys.reserve(found.size());
     for (std::size_t i = 0, k = 0; i < found.size(); ++i) {
-        if (known[i]) {
-            keep.push_back(known[i]);
-            continue;
-        }
-        if (!failed[k] && found[i].key.mtime < racy_after) {
-            keep.push_back(&fresh[k]);
-            dirty = true;
-        }
-        ++k;
+        if (!cached[i] && (failed[k++] || found[i].key.mtime >= racy_after)) continue;
+        dirty = dirty || !cached[i];
+        keep.push_back(&index.incidents[i]);
+        keys.push_back(&found[i].key);
     }
-    if (use_cache && dirty) index.stats.cache_written = write_cache(index_cache_path(repo), fingerprint, keep);
+    if (use_cache && dirty) index.stats.cache_written = write_cache(index_cache_path(repo), fingerprint, keep, keys);
 
+    // Close up over the files that could not be read.
+    std::size_t kept = 0;
     for (std::size_t i = 0, k = 0; i < found.size(); ++i) {
-        if (known[i]) {
-            index.incidents.push_back(std::move(known[i]->summary));
+        if (!cached[i] && failed[k++]) {
+            index.errors.push_back(std::move(*failed[k - 1]));
             continue;
         }
-        if (failed[k])
-            index.errors.push_back(std::move(*failed[k]));
-        else
-            index.incidents.push_back(std::move(fresh[k].summary));
-        ++k;
+        if (kept != i) index.incidents[kept] = std::move(index.incidents[i]);
+        ++kept;
     }
+    index.incidents.resize(kept);
     index.text = storage;
     return index;
 }

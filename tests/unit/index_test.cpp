@@ -89,6 +89,53 @@ TEST_CASE("index: parses once, then serves unchanged files from the cache") {
     CHECK_FALSE(bypass.stats.cache_written);
 }
 
+TEST_CASE("index: after files are added, removed, renamed and broken, the cache gives what parsing gives") {
+    TestContext t;
+    t.write(".incident/config.yaml", "");
+    fs::create_directories(t.dir / ".git");
+    auto put = [&](const std::string& id, const std::string& text) {
+        t.write("incidents/" + id + ".yaml", text);
+        age(t.dir / ("incidents/" + id + ".yaml"));
+    };
+    for (int n = 2; n <= 40; n += 2) put("INC-" + std::to_string(n), incident_yaml(n, "first"));
+    Store store(find_repository(t.dir));
+    Config cfg;
+    Timestamp now = *parse_rfc3339("2026-11-21T00:00:00Z");
+    REQUIRE(load_index(store, cfg, now).stats.cache_written);
+
+    // Cached summaries move both ways within the cache's array: towards the
+    // front (more removed than added before them: INC-10 to INC-20), towards
+    // the back (more added: INC-30 to INC-38). Besides: a changed file, a
+    // broken one, the last one removed, a new prefix sorting first.
+    put("AAA-1", "id: AAA-1\ntitle: other prefix\nstatus: open\nopened_at: 2026-11-20T10:00:00Z\n");
+    put("INC-1", incident_yaml(1, "new first"));
+    for (int n : {4, 6, 8}) fs::remove(t.dir / ("incidents/INC-" + std::to_string(n) + ".yaml"));
+    put("INC-12", incident_yaml(12, "changed"));
+    put("INC-16", "id: [");
+    for (int n : {21, 23, 25, 27, 29}) put("INC-" + std::to_string(n), incident_yaml(n, "new"));
+    fs::remove(t.dir / "incidents/INC-40.yaml");
+
+    auto parsed = load_index(store, cfg, now, false);
+    for (int pass = 0; pass < 2; ++pass) {
+        CAPTURE(pass);
+        auto cached = load_index(store, cfg, now);
+        CHECK(cached.stats.parsed == (pass == 0 ? 9u : 1u));  // then only the broken file
+        REQUIRE(cached.incidents.size() == parsed.incidents.size());
+        for (std::size_t i = 0; i < parsed.incidents.size(); ++i) {
+            CAPTURE(i);
+            CHECK(cached.incidents[i].id == parsed.incidents[i].id);
+            CHECK(cached.incidents[i].title == parsed.incidents[i].title);
+            CHECK(cached.incidents[i].activity.size() == parsed.incidents[i].activity.size());
+        }
+        REQUIRE(cached.errors.size() == 1);
+        CHECK(std::string(cached.errors[0].what()).find("INC-16.yaml") != std::string::npos);
+    }
+    CHECK(parsed.incidents.size() == 22);
+    CHECK(parsed.incidents.front().id == "AAA-1");
+    CHECK(parsed.incidents[1].title == "new first");
+    CHECK(parsed.incidents.back().id == "INC-38");
+}
+
 TEST_CASE("index: a file changed within the last two seconds is not cached") {
     TestContext t;
     t.write(".incident/config.yaml", "");
