@@ -83,10 +83,12 @@ public:
     YamlNode root() { return std::move(root_); }
 
 private:
+    // An open collection. Its children wait on values_ from `first` on (a
+    // mapping's alternate: key, value) until it closes, so that each
+    // collection's children are allocated once, at their final size.
     struct Frame {
         YamlNode node;
-        YamlNode key;  // a mapping's key waiting for its value
-        bool has_key = false;
+        std::size_t first = 0;
         std::string anchor;
         std::size_t first_count = 0;  // values counted before this one
     };
@@ -134,7 +136,8 @@ private:
         n.set_position(static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1);
         Frame f;
         f.node = std::move(n);
-        f.anchor = anchor ? reinterpret_cast<const char*>(anchor) : "";
+        f.first = values_.size();
+        if (anchor) f.anchor = reinterpret_cast<const char*>(anchor);
         f.first_count = visited_ - 1;
         stack_.push_back(std::move(f));
     }
@@ -142,6 +145,7 @@ private:
     void close() {
         Frame f = std::move(stack_.back());
         stack_.pop_back();
+        f.node.adopt(values_, f.first);
         if (!f.anchor.empty()) anchors_[f.anchor] = {f.node, visited_ - f.first_count};
         yaml_mark_t m{};
         m.line = static_cast<std::size_t>(f.node.line() - 1);
@@ -154,31 +158,27 @@ private:
             root_ = std::move(n);
             return;
         }
-        Frame& parent = stack_.back();
-        if (parent.node.is_sequence()) {
-            parent.node.push_back(std::move(n));
-        } else if (!parent.has_key) {
-            check_key(parent.node, n, m);
-            parent.key = std::move(n);
-            parent.has_key = true;
-        } else {
-            parent.node.append(std::move(parent.key), std::move(n));
-            parent.has_key = false;
-        }
+        const Frame& parent = stack_.back();
+        if (parent.node.is_map() && (values_.size() - parent.first) % 2 == 0) check_key(parent.first, n, m);
+        values_.push_back(std::move(n));
     }
 
-    void check_key(const YamlNode& map, const YamlNode& key, const yaml_mark_t& m) {
+    // `key` is the next key of the mapping whose keys and values start at values_[first].
+    void check_key(std::size_t first, const YamlNode& key, const yaml_mark_t& m) {
         if (!key.is_scalar()) throw InvalidData(where(m), "mapping keys must be plain strings");
         if (!key_fits(key.scalar()))
             throw InvalidData(where(m), "a key longer than " + std::to_string(kMaxKeyLength) +
                                             " bytes as written (the limit of YAML's keys)");
-        if (map[key.scalar()]) throw InvalidData(where(m), "duplicate key '" + key.scalar() + "'");
+        for (std::size_t i = first; i < values_.size(); i += 2)
+            if (values_[i].scalar() == key.scalar())
+                throw InvalidData(where(m), "duplicate key '" + key.scalar() + "'");
     }
 
     const std::string& file_;
     const YamlLimits& limits_;
     std::size_t visited_ = 0;
     std::vector<Frame> stack_;
+    std::vector<YamlNode> values_;  // the children of the open collections
     std::unordered_map<std::string, std::pair<YamlNode, std::size_t>> anchors_;
     YamlNode root_ = YamlNode::null_value();
 };

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 #include <limits>
 
 #include "model/text.hpp"
@@ -69,6 +70,18 @@ const YamlNode& YamlNode::at(std::size_t index) const {
 }
 
 void YamlNode::push_back(YamlNode item) { items_.push_back(std::move(item)); }
+
+void YamlNode::adopt(std::vector<YamlNode>& values, std::size_t from) {
+    auto first = values.begin() + static_cast<std::ptrdiff_t>(from);
+    if (kind_ == Kind::mapping) {
+        entries_.reserve(entries_.size() + (values.size() - from) / 2);
+        for (auto it = first; it + 1 < values.end(); it += 2) entries_.emplace_back(std::move(it[0]), std::move(it[1]));
+    } else {
+        items_.reserve(items_.size() + (values.size() - from));
+        std::move(first, values.end(), std::back_inserter(items_));
+    }
+    values.erase(first, values.end());
+}
 
 void YamlNode::set(const std::string& key, YamlNode value) {
     for (auto& [k, v] : entries_)

@@ -63,6 +63,11 @@ public:
     const YamlNode& at(std::size_t index) const;
 
     void push_back(YamlNode item);
+    // Moves values[from...] in as this collection's children (a mapping's
+    // alternate: key, value), in one allocation, and drops them from `values`.
+    // For a parser that gathers the children of every open collection on one
+    // stack.
+    void adopt(std::vector<YamlNode>& values, std::size_t from);
     // Replaces the value under `key`, or appends the entry.
     void set(const std::string& key, YamlNode value);
     // Appends an entry without looking for an existing key (the parser
