@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <limits>
-#include <unordered_set>
 
 #include "model/errors.hpp"
+#include "model/fields.hpp"
 #include "model/yaml_doc.hpp"
 #include "model/yaml_write.hpp"
 
@@ -37,37 +37,40 @@ public:
         throw InvalidData(locate(at ? at : map_, file_), key + ": " + what);
     }
 
-    std::string str(const char* key) const {
-        const YamlNode& n = (*this)[key];
+    std::string str(const char* key) const { return str((*this)[key], key); }
+    bool boolean(const char* key) const { return boolean((*this)[key], key); }
+    std::optional<Timestamp> time(const char* key) const { return time((*this)[key], key); }
+    std::vector<std::string> list(const char* key) const { return list((*this)[key], key); }
+
+    // The same, of a value already found (`key` names it in errors).
+    std::string str(const YamlNode& n, std::string_view key) const {
         if (!n || n.is_null()) return {};
-        if (!n.is_scalar()) fail(n, key, "expected a string, found " + kind(n));
+        if (!n.is_scalar()) fail(n, std::string(key), "expected a string, found " + kind(n));
         return n.scalar();
     }
 
-    bool boolean(const char* key) const {
-        const YamlNode& n = (*this)[key];
+    bool boolean(const YamlNode& n, std::string_view key) const {
         if (!n || n.is_null()) return false;
         auto value = yaml_bool(n);
-        if (!value) fail(n, key, "expected true or false, found '" + describe(n) + "'");
+        if (!value) fail(n, std::string(key), "expected true or false, found '" + describe(n) + "'");
         return *value;
     }
 
-    std::optional<Timestamp> time(const char* key) const {
-        const YamlNode& n = (*this)[key];
+    std::optional<Timestamp> time(const YamlNode& n, std::string_view key) const {
         if (!n || n.is_null()) return std::nullopt;
         if (n.is_scalar())
             if (auto t = parse_rfc3339(n.scalar())) return t;
-        fail(n, key, "expected an RFC 3339 UTC time such as 2026-11-22T03:04:05Z, found '" + describe(n) + "'");
+        fail(n, std::string(key),
+             "expected an RFC 3339 UTC time such as 2026-11-22T03:04:05Z, found '" + describe(n) + "'");
     }
 
-    std::vector<std::string> list(const char* key) const {
-        const YamlNode& n = (*this)[key];
+    std::vector<std::string> list(const YamlNode& n, std::string_view key) const {
         std::vector<std::string> out;
         if (!n || n.is_null()) return out;
         if (n.is_scalar()) return {n.scalar()};  // "tags: x" is a one-item list
-        if (!n.is_sequence()) fail(n, key, "expected a list, found " + kind(n));
+        if (!n.is_sequence()) fail(n, std::string(key), "expected a list, found " + kind(n));
         for (const auto& item : n.items()) {
-            if (!item.is_scalar()) fail(item, key, "list items must be strings, found " + kind(item));
+            if (!item.is_scalar()) fail(item, std::string(key), "list items must be strings, found " + kind(item));
             out.push_back(item.scalar());
         }
         return out;
@@ -273,82 +276,100 @@ bool is_manual_priority(const Incident& inc) {
 std::string manual_priority_reason(const std::string& who) { return "manual: set by " + who; }
 
 const std::vector<std::string>& incident_keys() {
-    static const std::vector<std::string> keys = {
-        "id",          "uid",        "title",           "status",       "drill",       "category",
-        "subcategory", "service",    "impact",          "urgency",      "priority",    "priority_reason",
-        "sla_policy",  "reporter",   "assignee",        "team",         "tier",        "roles",
-        "tags",        "related",    "problem",         "location",     "dedup_key",   "started_at",
-        "detected_at", "opened_at",  "acknowledged_at", "mitigated_at", "resolved_at", "closed_at",
-        "description", "resolution", "actions",         "timeline"};
+    static const std::vector<std::string> keys = [] {
+        std::vector<std::string> out;
+        for (const auto& f : incident_fields()) out.emplace_back(f.key);
+        return out;
+    }();
     return keys;
 }
+
+namespace {
+
+void read_roles(Incident& inc, const Fields& f, const YamlNode& roles) {
+    if (!roles.is_map()) f.fail(roles, "roles", "expected a mapping of role: person");
+    for (const auto& [k, v] : roles.entries()) {
+        if (!v.is_scalar() && !v.is_null()) f.fail(v, "roles." + k.scalar(), "expected a person");
+        inc.roles.emplace_back(k.scalar(), v.scalar());
+    }
+}
+
+void read_status(Incident& inc, const Fields& f, const YamlNode& node) {
+    auto text = f.str(node, "status");
+    auto status = parse_status(text);
+    if (!status)
+        f.fail(node, "status",
+               text.empty() ? "missing (one of " + status_names() + ")"
+                            : "unknown value '" + text + "' (expected one of " + status_names() + ")");
+    inc.status = *status;
+}
+
+// One field of `root` into `inc`; `node` is its value (undefined when absent).
+void read_field(Incident& inc, const IncidentField& field, const Fields& f, const YamlNode& node,
+                const std::string& file) {
+    const std::string_view key = field.key;
+    bool absent = !node || node.is_null();
+    switch (field.type) {
+        case FieldType::text:
+            inc.*field.text = f.str(node, key);
+            break;
+        case FieldType::long_text:
+            inc.*field.text = normalise_description(f.str(node, key));
+            break;
+        case FieldType::time:
+            inc.*field.time = f.time(node, key);
+            break;
+        case FieldType::list:
+            inc.*field.list = f.list(node, key);
+            break;
+        case FieldType::boolean:
+            inc.*field.flag = f.boolean(node, key);
+            break;
+        case FieldType::status:
+            read_status(inc, f, node);
+            break;
+        case FieldType::roles:
+            if (!absent) read_roles(inc, f, node);
+            break;
+        case FieldType::resolution:
+            if (absent) break;
+            if (!node.is_map()) f.fail(node, "resolution", "expected a mapping with code, summary and by");
+            {
+                Fields rf(node, file);
+                inc.resolution = Resolution{rf.str("code"), rf.str("summary"), rf.str("by")};
+            }
+            break;
+        case FieldType::actions:
+            if (absent) break;
+            if (!node.is_sequence()) f.fail(node, "actions", "expected a list of action items");
+            inc.actions.reserve(node.size());
+            for (const auto& item : node.items()) inc.actions.push_back(action_from_yaml(item, file));
+            break;
+        case FieldType::timeline:
+            if (absent) break;
+            if (!node.is_sequence()) f.fail(node, "timeline", "expected a list of events");
+            inc.timeline.reserve(node.size());
+            for (const auto& e : node.items()) inc.timeline.push_back(event_from_yaml(e, file));
+            break;
+    }
+}
+
+}  // namespace
 
 Incident incident_from_yaml(const YamlNode& root, const std::string& file) {
     if (!root.is_map()) throw InvalidData(locate(root, file), "an incident file must be a YAML mapping");
     Fields f(root, file);
     Incident inc;
-    inc.id = f.str("id");
-    if (inc.id.empty()) throw InvalidData(Location{file, 1, 1}, "id: missing");
-    inc.uid = f.str("uid");
-    inc.title = f.str("title");
-    if (inc.title.empty()) throw InvalidData(locate(root, file), "title: missing");
-    auto status_text = f.str("status");
-    auto status = parse_status(status_text);
-    if (!status)
-        f.fail(root["status"], "status",
-               status_text.empty() ? "missing (one of " + status_names() + ")"
-                                   : "unknown value '" + status_text + "' (expected one of " + status_names() + ")");
-    inc.status = *status;
-    inc.drill = f.boolean("drill");
-    inc.category = f.str("category");
-    inc.subcategory = f.str("subcategory");
-    inc.service = f.str("service");
-    inc.impact = f.str("impact");
-    inc.urgency = f.str("urgency");
-    inc.priority = f.str("priority");
-    inc.priority_reason = f.str("priority_reason");
-    inc.sla_policy = f.str("sla_policy");
-    inc.reporter = f.str("reporter");
-    inc.assignee = f.str("assignee");
-    inc.team = f.str("team");
-    inc.tier = f.str("tier");
-    if (const auto& roles = f["roles"]; roles && !roles.is_null()) {
-        if (!roles.is_map()) f.fail(roles, "roles", "expected a mapping of role: person");
-        for (const auto& [k, v] : roles.entries()) {
-            if (!v.is_scalar() && !v.is_null()) f.fail(v, "roles." + k.scalar(), "expected a person");
-            inc.roles.emplace_back(k.scalar(), v.scalar());
-        }
+    for (const auto& field : incident_fields()) {
+        const YamlNode& node = f[field.key];
+        read_field(inc, field, f, node, file);
+        if (field.required && field.text && (inc.*field.text).empty())
+            throw InvalidData(field.key == "id" ? Location{file, 1, 1} : locate(root, file),
+                              std::string(field.key) + ": missing");
     }
-    inc.tags = f.list("tags");
-    inc.related = f.list("related");
-    inc.problem = f.str("problem");
-    inc.location = f.str("location");
-    inc.dedup_key = f.str("dedup_key");
-    inc.started_at = f.time("started_at");
-    inc.detected_at = f.time("detected_at");
-    inc.opened_at = f.time("opened_at");
-    inc.acknowledged_at = f.time("acknowledged_at");
-    inc.mitigated_at = f.time("mitigated_at");
-    inc.resolved_at = f.time("resolved_at");
-    inc.closed_at = f.time("closed_at");
-    inc.description = normalise_description(f.str("description"));
-    if (const auto& r = f["resolution"]; r && !r.is_null()) {
-        if (!r.is_map()) f.fail(r, "resolution", "expected a mapping with code, summary and by");
-        Fields rf(r, file);
-        inc.resolution = Resolution{rf.str("code"), rf.str("summary"), rf.str("by")};
-    }
-    if (const auto& a = f["actions"]; a && !a.is_null()) {
-        if (!a.is_sequence()) f.fail(a, "actions", "expected a list of action items");
-        for (const auto& item : a.items()) inc.actions.push_back(action_from_yaml(item, file));
-    }
-    if (const auto& tl = f["timeline"]; tl && !tl.is_null()) {
-        if (!tl.is_sequence()) f.fail(tl, "timeline", "expected a list of events");
-        for (const auto& e : tl.items()) inc.timeline.push_back(event_from_yaml(e, file));
-    }
-    static const std::unordered_set<std::string_view> known(incident_keys().begin(), incident_keys().end());
     std::string previous;
     for (const auto& [k, v] : root.entries()) {
-        if (!known.count(k.scalar()))
+        if (!find_incident_field(k.scalar()))
             inc.extra.push_back(ExtraKey{previous, k.scalar(), v});
         else
             previous = k.scalar();  // unknown keys anchor to the last known key before them
@@ -368,87 +389,84 @@ std::vector<YamlBlock> incident_yaml_blocks(const Incident& inc) {
     // Unknown keys whose predecessor vanished (or that came first) go at the top.
     extras_after("");
     // One known key: "KEY:" then what `value` appends (from its space on).
-    auto field = [&](const std::string& key, auto&& value) {
+    auto block = [&](const std::string& key, auto&& value) {
         blocks.push_back({key, key + ":"});
         value(blocks.back().text);
         extras_after(key);
     };
     auto text = [&](const std::string& key, const std::string& v) {
-        field(key, [&](std::string& out) { out += " " + text_value(v, false) + "\n"; });
+        block(key, [&](std::string& out) { out += " " + text_value(v, false) + "\n"; });
     };
-    auto time = [&](const std::string& key, const std::optional<Timestamp>& t) {
-        field(key, [&](std::string& out) { out += " " + (t ? format_rfc3339(*t) : std::string("null")) + "\n"; });
-    };
-    auto list = [&](const std::string& key, const std::vector<std::string>& v) {
-        field(key, [&](std::string& out) {
-            out += " [";
-            for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + yaml_string(v[i], true);
-            out += "]\n";
+    auto flow_map = [&](const std::string& key, auto&& fill) {
+        block(key, [&](std::string& out) {
+            out += ' ';
+            {
+                FlowMap m(out);
+                fill(m);
+            }
+            out += '\n';
         });
     };
-    // Optional keys are written only when set; what followed them stays in place.
-    auto optional_text = [&](const std::string& key, const std::string& v) {
-        if (v.empty())
-            extras_after(key);
-        else
-            text(key, v);
-    };
-    text("id", inc.id);
-    text("uid", inc.uid);
-    text("title", inc.title);
-    text("status", std::string(to_string(inc.status)));
-    field("drill", [&](std::string& out) { out += inc.drill ? " true\n" : " false\n"; });
-    text("category", inc.category);
-    text("subcategory", inc.subcategory);
-    text("service", inc.service);
-    text("impact", inc.impact);
-    text("urgency", inc.urgency);
-    text("priority", inc.priority);
-    text("priority_reason", inc.priority_reason);
-    optional_text("sla_policy", inc.sla_policy);
-    text("reporter", inc.reporter);
-    text("assignee", inc.assignee);
-    text("team", inc.team);
-    text("tier", inc.tier);
-    field("roles", [&](std::string& out) {
-        out += ' ';
-        {
-            FlowMap m(out);
-            for (const auto& [k, v] : inc.roles) m.text(k, v);
+    for (const auto& field : incident_fields()) {
+        const std::string key(field.key);
+        switch (field.type) {
+            case FieldType::text:
+                // Optional keys are written only when set; what followed them stays in place.
+                if (field.omit_empty && (inc.*field.text).empty())
+                    extras_after(key);
+                else
+                    text(key, inc.*field.text);
+                break;
+            case FieldType::long_text:
+                block(key, [&](std::string& out) {
+                    const std::string& v = inc.*field.text;
+                    out += " " + (v.empty() ? std::string("null") : yaml_long_text(v, 0)) + "\n";
+                });
+                break;
+            case FieldType::time:
+                block(key, [&](std::string& out) {
+                    const auto& t = inc.*field.time;
+                    out += " " + (t ? format_rfc3339(*t) : std::string("null")) + "\n";
+                });
+                break;
+            case FieldType::list:
+                block(key, [&](std::string& out) {
+                    const auto& v = inc.*field.list;
+                    out += " [";
+                    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + yaml_string(v[i], true);
+                    out += "]\n";
+                });
+                break;
+            case FieldType::status:
+                text(key, std::string(to_string(inc.status)));
+                break;
+            case FieldType::boolean:
+                block(key, [&](std::string& out) { out += inc.*field.flag ? " true\n" : " false\n"; });
+                break;
+            case FieldType::roles:
+                flow_map(key, [&](FlowMap& m) {
+                    for (const auto& [k, v] : inc.roles) m.text(k, v);
+                });
+                break;
+            case FieldType::resolution:
+                if (!inc.resolution) {
+                    text(key, "");
+                    break;
+                }
+                flow_map(key, [&](FlowMap& m) {
+                    m.text("code", inc.resolution->code);
+                    m.text("summary", inc.resolution->summary);
+                    m.text("by", inc.resolution->by);
+                });
+                break;
+            case FieldType::actions:
+                block(key, [&](std::string& out) { write_items(out, inc.actions, write_action); });
+                break;
+            case FieldType::timeline:
+                block(key, [&](std::string& out) { write_items(out, inc.timeline, write_event); });
+                break;
         }
-        out += '\n';
-    });
-    list("tags", inc.tags);
-    list("related", inc.related);
-    text("problem", inc.problem);
-    optional_text("location", inc.location);
-    optional_text("dedup_key", inc.dedup_key);
-    time("started_at", inc.started_at);
-    time("detected_at", inc.detected_at);
-    time("opened_at", inc.opened_at);
-    time("acknowledged_at", inc.acknowledged_at);
-    time("mitigated_at", inc.mitigated_at);
-    time("resolved_at", inc.resolved_at);
-    time("closed_at", inc.closed_at);
-    field("description", [&](std::string& out) {
-        out += " " + (inc.description.empty() ? std::string("null") : yaml_long_text(inc.description, 0)) + "\n";
-    });
-    field("resolution", [&](std::string& out) {
-        out += ' ';
-        if (!inc.resolution) {
-            out += "null\n";
-            return;
-        }
-        {
-            FlowMap m(out);
-            m.text("code", inc.resolution->code);
-            m.text("summary", inc.resolution->summary);
-            m.text("by", inc.resolution->by);
-        }
-        out += '\n';
-    });
-    field("actions", [&](std::string& out) { write_items(out, inc.actions, write_action); });
-    field("timeline", [&](std::string& out) { write_items(out, inc.timeline, write_event); });
+    }
     return blocks;
 }
 
@@ -482,50 +500,48 @@ nlohmann::ordered_json event_to_json(const Event& e) {
 }
 
 nlohmann::ordered_json incident_to_json(const Incident& inc) {
-    nlohmann::ordered_json j;
-    j["id"] = inc.id;
-    j["uid"] = json_or_null(inc.uid);
-    j["title"] = inc.title;
-    j["status"] = std::string(to_string(inc.status));
-    j["drill"] = inc.drill;
-    j["category"] = json_or_null(inc.category);
-    j["subcategory"] = json_or_null(inc.subcategory);
-    j["service"] = json_or_null(inc.service);
-    j["impact"] = json_or_null(inc.impact);
-    j["urgency"] = json_or_null(inc.urgency);
-    j["priority"] = json_or_null(inc.priority);
-    j["priority_reason"] = json_or_null(inc.priority_reason);
-    j["sla_policy"] = json_or_null(inc.sla_policy);
-    j["reporter"] = json_or_null(inc.reporter);
-    j["assignee"] = json_or_null(inc.assignee);
-    j["team"] = json_or_null(inc.team);
-    j["tier"] = json_or_null(inc.tier);
-    j["roles"] = nlohmann::ordered_json::object();
-    for (const auto& [k, v] : inc.roles) j["roles"][k] = json_or_null(v);
-    j["tags"] = inc.tags;
-    j["related"] = inc.related;
-    j["problem"] = json_or_null(inc.problem);
-    j["location"] = json_or_null(inc.location);
-    j["dedup_key"] = json_or_null(inc.dedup_key);
-    j["started_at"] = opt_time_json(inc.started_at);
-    j["detected_at"] = opt_time_json(inc.detected_at);
-    j["opened_at"] = opt_time_json(inc.opened_at);
-    j["acknowledged_at"] = opt_time_json(inc.acknowledged_at);
-    j["mitigated_at"] = opt_time_json(inc.mitigated_at);
-    j["resolved_at"] = opt_time_json(inc.resolved_at);
-    j["closed_at"] = opt_time_json(inc.closed_at);
-    j["description"] = json_or_null(inc.description);
-    if (inc.resolution)
-        j["resolution"] = {{"code", inc.resolution->code},
-                           {"summary", inc.resolution->summary},
-                           {"by", json_or_null(inc.resolution->by)}};
-    else
-        j["resolution"] = nullptr;
-    j["actions"] = nlohmann::ordered_json::array();
-    for (const auto& a : inc.actions) j["actions"].push_back(action_to_json(a));
-    j["timeline"] = nlohmann::ordered_json::array();
-    for (const auto& e : inc.timeline) j["timeline"].push_back(event_to_json(e));
-    nlohmann::ordered_json extra = nlohmann::ordered_json::object();
+    using json = nlohmann::ordered_json;
+    json j;
+    for (const auto& field : incident_fields()) {
+        json& v = j[std::string(field.key)];
+        switch (field.type) {
+            case FieldType::text:
+            case FieldType::long_text:
+                v = field.required ? json(inc.*field.text) : json_or_null(inc.*field.text);
+                break;
+            case FieldType::time:
+                v = opt_time_json(inc.*field.time);
+                break;
+            case FieldType::list:
+                v = inc.*field.list;
+                break;
+            case FieldType::status:
+                v = std::string(to_string(inc.status));
+                break;
+            case FieldType::boolean:
+                v = inc.*field.flag;
+                break;
+            case FieldType::roles:
+                v = json::object();
+                for (const auto& [role, who] : inc.roles) v[role] = json_or_null(who);
+                break;
+            case FieldType::resolution:
+                v = inc.resolution ? json{{"code", inc.resolution->code},
+                                          {"summary", inc.resolution->summary},
+                                          {"by", json_or_null(inc.resolution->by)}}
+                                   : json(nullptr);
+                break;
+            case FieldType::actions:
+                v = json::array();
+                for (const auto& a : inc.actions) v.push_back(action_to_json(a));
+                break;
+            case FieldType::timeline:
+                v = json::array();
+                for (const auto& e : inc.timeline) v.push_back(event_to_json(e));
+                break;
+        }
+    }
+    json extra = json::object();
     for (const auto& x : inc.extra) extra[x.key] = yaml_to_json(x.value);
     j["extra"] = extra;
     return j;

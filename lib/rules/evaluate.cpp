@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "model/fields.hpp"
 #include "model/text.hpp"
 #include "rules/rules.hpp"
 
@@ -117,15 +118,8 @@ std::string more_severe(const Config& cfg, const std::string& a, const std::stri
     return Config::rank(cfg.priorities, a) <= Config::rank(cfg.priorities, b) ? a : b;
 }
 
-// The field a rule action sets (one of the settable names).
-std::string& settable(Incident& inc, const std::string& name) {
-    if (name == "impact") return inc.impact;
-    if (name == "urgency") return inc.urgency;
-    if (name == "category") return inc.category;
-    if (name == "subcategory") return inc.subcategory;
-    if (name == "team") return inc.team;
-    return inc.tier;
-}
+// The field a rule action sets (parse_action took only fields rules may set).
+std::string& settable(Incident& inc, const std::string& name) { return inc.*find_incident_field(name)->text; }
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "model/fields.hpp"
 #include "model/text.hpp"
 #include "model/yaml_doc.hpp"
 
@@ -10,12 +11,7 @@ namespace incident {
 
 namespace {
 
-const std::vector<std::string> kFields = {"id",        "title",       "status",  "drill",     "category", "subcategory",
-                                          "service",   "impact",      "urgency", "priority",  "reporter", "assignee",
-                                          "team",      "tier",        "tags",    "related",   "problem",  "location",
-                                          "dedup_key", "description", "text",    "sla_policy"};
 const std::vector<std::string> kOps = {"equals", "in", "matches", "<", "<=", ">", ">=", "exists"};
-const std::vector<std::string> kSettable = {"impact", "urgency", "category", "subcategory", "team", "tier"};
 
 std::string scalar(const YamlNode& n, const std::string& file, const std::string& what) {
     if (!n.is_scalar()) fail_at(n, file, what + ": expected a single value");
@@ -125,7 +121,7 @@ RuleAction parse_action(const YamlNode& n, const std::string& file) {
     if (!n.is_map()) fail_at(n, file, "then: expected a mapping of actions");
     for (const auto& kv : n.entries()) {
         const std::string key = kv.first.scalar();
-        if (std::find(kSettable.begin(), kSettable.end(), key) != kSettable.end())
+        if (const auto* f = find_incident_field(key); f && f->rule_sets)
             a.set.emplace_back(key, scalar(kv.second, file, key));
         else if (key == "tags")
             a.tags = scalars(kv.second, file, key);
@@ -197,42 +193,19 @@ void parse_into(RuleSet& set, const YamlNode& root, const std::string& file, con
 
 bool is_condition_field(const std::string& field) {
     if (field.rfind("extra.", 0) == 0 && field.size() > 6) return true;
-    return std::find(kFields.begin(), kFields.end(), field) != kFields.end();
+    const auto* f = find_incident_field(field);
+    return field == "text" || (f && f->condition);
 }
 
 std::optional<std::string> field_value(const Incident& inc, const std::string& f) {
-    auto opt = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
-    auto join = [](const std::vector<std::string>& v) {
-        std::string s;
-        for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
-        return s;
-    };
-    if (f == "id") return opt(inc.id);
-    if (f == "title") return opt(inc.title);
-    if (f == "status") return std::string(to_string(inc.status));
-    if (f == "drill") return std::string(inc.drill ? "true" : "false");
-    if (f == "category") return opt(inc.category);
-    if (f == "subcategory") return opt(inc.subcategory);
-    if (f == "service") return opt(inc.service);
-    if (f == "impact") return opt(inc.impact);
-    if (f == "urgency") return opt(inc.urgency);
-    if (f == "priority") return opt(inc.priority);
-    if (f == "reporter") return opt(inc.reporter);
-    if (f == "assignee") return opt(inc.assignee);
-    if (f == "team") return opt(inc.team);
-    if (f == "tier") return opt(inc.tier);
-    if (f == "tags") return opt(join(inc.tags));
-    if (f == "related") return opt(join(inc.related));
-    if (f == "problem") return opt(inc.problem);
-    if (f == "location") return opt(inc.location);
-    if (f == "dedup_key") return opt(inc.dedup_key);
-    if (f == "description") return opt(inc.description);
-    if (f == "sla_policy") return opt(inc.sla_policy);
-    if (f == "text") return opt(inc.title + "\n" + inc.description);
-    if (f.rfind("extra.", 0) == 0)
+    if (f == "text") return inc.title + "\n" + inc.description;
+    if (f.rfind("extra.", 0) == 0) {
         for (const auto& x : inc.extra)
-            if (x.key == f.substr(6) && x.value.is_scalar()) return opt(x.value.scalar());
-    return std::nullopt;
+            if (x.key == f.substr(6) && x.value.is_scalar() && !x.value.scalar().empty()) return x.value.scalar();
+        return std::nullopt;
+    }
+    const auto* field = find_incident_field(f);
+    return field && field->condition ? field_text(inc, *field) : std::nullopt;
 }
 
 RuleSet parse_rules(std::string_view text, const std::string& file) {

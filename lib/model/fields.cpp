@@ -1,0 +1,146 @@
+#include "model/fields.hpp"
+
+#include <unordered_map>
+
+namespace incident {
+
+namespace {
+
+using T = FieldType;
+
+IncidentField text(std::string_view key, std::string_view help, std::string Incident::*member) {
+    IncidentField f{key, T::text, help};
+    f.text = member;
+    f.condition = true;
+    return f;
+}
+
+IncidentField time(std::string_view key, std::string_view help, std::optional<Timestamp> Incident::*member) {
+    IncidentField f{key, T::time, help};
+    f.time = member;
+    return f;
+}
+
+IncidentField list(std::string_view key, std::string_view help, std::vector<std::string> Incident::*member) {
+    IncidentField f{key, T::list, help};
+    f.list = member;
+    f.condition = true;
+    return f;
+}
+
+IncidentField other(std::string_view key, T type, std::string_view help) { return IncidentField{key, type, help}; }
+
+IncidentField required(IncidentField f) {
+    f.required = true;
+    return f;
+}
+IncidentField omit_empty(IncidentField f) {
+    f.omit_empty = true;
+    return f;
+}
+IncidentField set_by_rules(IncidentField f) {
+    f.rule_sets = true;
+    return f;
+}
+IncidentField no_condition(IncidentField f) {
+    f.condition = false;
+    return f;
+}
+IncidentField condition(IncidentField f) {
+    f.condition = true;
+    return f;
+}
+
+std::vector<IncidentField> make_fields() {
+    return {
+        required(text("id", "PREFIX-N, the file's name", &Incident::id)),
+        no_condition(text("uid", "a unique id that stays when the incident is renumbered", &Incident::uid)),
+        required(text("title", "what is wrong, in a line", &Incident::title)),
+        required(condition(other("status", T::status, "where it is in the lifecycle"))),
+        [] {
+            IncidentField f = condition(other("drill", T::boolean, "true for exercises"));
+            f.flag = &Incident::drill;
+            return f;
+        }(),
+        set_by_rules(text("category", "the category", &Incident::category)),
+        set_by_rules(text("subcategory", "the subcategory", &Incident::subcategory)),
+        text("service", "the affected service", &Incident::service),
+        set_by_rules(text("impact", "how much is affected, on the impact scale", &Incident::impact)),
+        set_by_rules(text("urgency", "how soon it hurts, on the urgency scale", &Incident::urgency)),
+        text("priority", "on the priority scale; from impact and urgency unless set by hand", &Incident::priority),
+        no_condition(text("priority_reason", "how the priority was chosen", &Incident::priority_reason)),
+        omit_empty(
+            text("sla_policy", "the named SLA policy chosen by a rule; empty: the default", &Incident::sla_policy)),
+        text("reporter", "who reported it", &Incident::reporter),
+        text("assignee", "who is assigned", &Incident::assignee),
+        set_by_rules(text("team", "the owning team", &Incident::team)),
+        set_by_rules(text("tier", "the support tier", &Incident::tier)),
+        other("roles", T::roles, "role: person, such as commander"),
+        list("tags", "free labels", &Incident::tags),
+        list("related", "ids of related incidents", &Incident::related),
+        text("problem", "the problem record it is linked to", &Incident::problem),
+        omit_empty(text("location", "where it happened (a site, a building)", &Incident::location)),
+        omit_empty(text("dedup_key", "the key of the alert that raised it", &Incident::dedup_key)),
+        time("started_at", "when the impact began, where known", &Incident::started_at),
+        time("detected_at", "when it was detected", &Incident::detected_at),
+        time("opened_at", "when it was logged", &Incident::opened_at),
+        time("acknowledged_at", "when it was acknowledged", &Incident::acknowledged_at),
+        time("mitigated_at", "when it was mitigated", &Incident::mitigated_at),
+        time("resolved_at", "when it was resolved", &Incident::resolved_at),
+        time("closed_at", "when it was closed", &Incident::closed_at),
+        [] {
+            IncidentField f =
+                text("description", "what happened, in as many lines as it takes", &Incident::description);
+            f.type = T::long_text;
+            return f;
+        }(),
+        other("resolution", T::resolution, "code, summary and who resolved it"),
+        other("actions", T::actions, "the postmortem's action items"),
+        other("timeline", T::timeline, "every event, in order"),
+    };
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& x : items) out += (out.empty() ? "" : ",") + x;
+    return out;
+}
+
+}  // namespace
+
+const std::vector<IncidentField>& incident_fields() {
+    static const std::vector<IncidentField> fields = make_fields();
+    return fields;
+}
+
+const IncidentField* find_incident_field(std::string_view key) {
+    // Asked for every key of every file loaded: a hash, not a scan.
+    static const std::unordered_map<std::string_view, const IncidentField*> by_key = [] {
+        std::unordered_map<std::string_view, const IncidentField*> out;
+        for (const auto& f : incident_fields()) out.emplace(f.key, &f);
+        return out;
+    }();
+    auto it = by_key.find(key);
+    return it == by_key.end() ? nullptr : it->second;
+}
+
+std::optional<std::string> field_text(const Incident& inc, const IncidentField& f) {
+    auto nonempty = [](std::string s) { return s.empty() ? std::nullopt : std::optional<std::string>(std::move(s)); };
+    switch (f.type) {
+        case T::text:
+        case T::long_text:
+            return nonempty(inc.*f.text);
+        case T::time:
+            return inc.*f.time ? std::optional<std::string>(format_rfc3339(*(inc.*f.time))) : std::nullopt;
+        case T::list:
+            return nonempty(join(inc.*f.list));
+        case T::status:
+            return std::string(to_string(inc.status));
+        case T::boolean:
+            return std::string(inc.*f.flag ? "true" : "false");
+        default:
+            return std::nullopt;
+    }
+}
+
+}  // namespace incident

@@ -1,0 +1,56 @@
+// The incident's fields, each described once: its key (the same in the YAML
+// file and in JSON), what kind of value it holds, where that lives in an
+// Incident, and what rules may do with it. The reader, the writer, the JSON
+// form and the rules all walk this table; tests check it against
+// schemas/incident.schema.json. Adding a field: one row here, its member in
+// Incident, its property in the schema.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/incident.hpp"
+
+namespace incident {
+
+enum class FieldType {
+    text,        // one line; null when empty
+    long_text,   // the description: a block when it has several lines
+    time,        // RFC 3339 UTC, or null
+    list,        // of strings: tags, related
+    status,      // one of the lifecycle's names
+    boolean,     // drill
+    roles,       // role: person
+    resolution,  // {code, summary, by}
+    actions,     // postmortem action items
+    timeline,    // events
+};
+
+struct IncidentField {
+    std::string_view key;
+    FieldType type;
+    std::string_view help;    // a few words, for messages and documentation
+    bool required = false;    // refused when missing or empty
+    bool omit_empty = false;  // written only when set; files without it stay as they were
+    bool condition = false;   // a rule's `when:` may test it
+    bool rule_sets = false;   // a rule's `set:` may set it (and a value given by hand wins over rules)
+    // Where the value lives, for the types that have a member of their own.
+    std::string Incident::*text = nullptr;  // text, long_text
+    std::optional<Timestamp> Incident::*time = nullptr;
+    std::vector<std::string> Incident::*list = nullptr;
+    bool Incident::*flag = nullptr;  // boolean
+};
+
+// Every field, in the order the tool writes them.
+const std::vector<IncidentField>& incident_fields();
+// By key; null when the tool does not know it (a key it keeps as written).
+const IncidentField* find_incident_field(std::string_view key);
+
+// A field's value as one text, as rules compare it: lists joined with
+// commas, times in RFC 3339, drill "true"/"false"; nullopt when empty.
+// Only for text, long_text, time, list, status and boolean fields.
+std::optional<std::string> field_text(const Incident& inc, const IncidentField& f);
+
+}  // namespace incident
