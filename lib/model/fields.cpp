@@ -53,7 +53,11 @@ IncidentField condition(IncidentField f) {
 
 std::vector<IncidentField> make_fields() {
     return {
-        required(text("id", "PREFIX-N, the file's name", &Incident::id)),
+        [] {
+            IncidentField f = required(text("id", "PREFIX-N, the file's name", &Incident::id));
+            f.type = T::id;
+            return f;
+        }(),
         no_condition(text("uid", "a unique id that stays when the incident is renumbered", &Incident::uid)),
         required(text("title", "what is wrong, in a line", &Incident::title)),
         required(condition(other("status", T::status, "where it is in the lifecycle"))),
@@ -127,6 +131,7 @@ const IncidentField* find_incident_field(std::string_view key) {
 std::optional<std::string> field_text(const Incident& inc, const IncidentField& f) {
     auto nonempty = [](std::string s) { return s.empty() ? std::nullopt : std::optional<std::string>(std::move(s)); };
     switch (f.type) {
+        case T::id:
         case T::text:
         case T::long_text:
             return nonempty(inc.*f.text);

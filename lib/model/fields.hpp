@@ -16,6 +16,7 @@
 namespace incident {
 
 enum class FieldType {
+    id,          // PREFIX-N, the file's name
     text,        // one line; null when empty
     long_text,   // the description: a block when it has several lines
     time,        // RFC 3339 UTC, or null
@@ -37,7 +38,7 @@ struct IncidentField {
     bool condition = false;   // a rule's `when:` may test it
     bool rule_sets = false;   // a rule's `set:` may set it (and a value given by hand wins over rules)
     // Where the value lives, for the types that have a member of their own.
-    std::string Incident::*text = nullptr;  // text, long_text
+    std::string Incident::*text = nullptr;  // id, text, long_text
     std::optional<Timestamp> Incident::*time = nullptr;
     std::vector<std::string> Incident::*list = nullptr;
     bool Incident::*flag = nullptr;  // boolean
@@ -50,7 +51,7 @@ const IncidentField* find_incident_field(std::string_view key);
 
 // A field's value as one text, as rules compare it: lists joined with
 // commas, times in RFC 3339, drill "true"/"false"; nullopt when empty.
-// Only for text, long_text, time, list, status and boolean fields.
+// Only for id, text, long_text, time, list, status and boolean fields.
 std::optional<std::string> field_text(const Incident& inc, const IncidentField& f);
 
 }  // namespace incident

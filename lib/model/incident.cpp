@@ -310,6 +310,7 @@ void read_field(Incident& inc, const IncidentField& field, const Fields& f, cons
     const std::string_view key = field.key;
     bool absent = !node || node.is_null();
     switch (field.type) {
+        case FieldType::id:
         case FieldType::text:
             inc.*field.text = f.str(node, key);
             break;
@@ -410,6 +411,7 @@ std::vector<YamlBlock> incident_yaml_blocks(const Incident& inc) {
     for (const auto& field : incident_fields()) {
         const std::string key(field.key);
         switch (field.type) {
+            case FieldType::id:
             case FieldType::text:
                 // Optional keys are written only when set; what followed them stays in place.
                 if (field.omit_empty && (inc.*field.text).empty())
@@ -505,6 +507,7 @@ nlohmann::ordered_json incident_to_json(const Incident& inc) {
     for (const auto& field : incident_fields()) {
         json& v = j[std::string(field.key)];
         switch (field.type) {
+            case FieldType::id:
             case FieldType::text:
             case FieldType::long_text:
                 v = field.required ? json(inc.*field.text) : json_or_null(inc.*field.text);

@@ -42,6 +42,7 @@ std::set<std::string> expected_types(const IncidentField& f) {
         return s;
     };
     switch (f.type) {
+        case FieldType::id:
         case FieldType::text:
         case FieldType::long_text:
             return maybe({"string"});
@@ -108,6 +109,10 @@ TEST_CASE("fields: every field with a value of its own is written, read back, sh
         Incident inc = base();
         std::string json_value;
         switch (f.type) {
+            case FieldType::id:
+                inc.*f.text = "OPS-7";
+                json_value = "OPS-7";
+                break;
             case FieldType::text:
             case FieldType::long_text:
                 inc.*f.text = "value of " + std::string(f.key);
