@@ -71,7 +71,7 @@ void add(std::vector<Finding>& out, const Location& where, const std::string& se
 }
 
 void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YamlNode& root, const std::string& display,
-                     const std::string& file_id, const Config& cfg, const Repository& repo) {
+                     const std::string& file_id, const Config& cfg, const Store& store) {
     auto at = [&](const char* key) { return root[key] ? locate(root[key], display) : Location{display, 1, 1}; };
     if (inc.id != file_id)
         add(out, at("id"), "error", "id '" + inc.id + "' does not match the file name (" + file_id + ")");
@@ -103,7 +103,6 @@ void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YamlN
     if (!done && inc.resolved_at)
         add(out, at("resolved_at"), "error", "resolved_at is set but status is " + std::string(to_string(inc.status)));
     // References.
-    Store store(repo);
     for (size_t i = 0; i < inc.related.size(); ++i) {
         const auto& r = inc.related[i];
         Location where =
@@ -147,12 +146,22 @@ Kind kind_of(const Repository& repo, const fs::path& p) {
     return Kind::other;
 }
 
-// `related`, when given, says `p` is an incident file and receives its
+// Where validate_file is: one repository, its configuration and store.
+struct Scope {
+    const Repository& repo;
+    const Config& cfg;
+    const Store& store;
+};
+
+// `related`, when given, says `p` is an incident file in the incidents
+// directory (which does not lead out of the repository) and receives its
 // references (checked again on every run, even when the file is not read).
-void validate_file(std::vector<Finding>& out, const Repository& repo, const Config& cfg, const fs::path& p,
+void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path& p, const std::string& display,
                    std::vector<std::string>* related = nullptr) {
-    std::string display = repo.relative(p);
-    if (repo.contains(p) && repo.leads_outside(p)) {
+    const Repository& repo = scope.repo;
+    // An incident file is resolved only when it is a link itself: its directory was.
+    bool resolve = !related || fs::is_symlink(p);
+    if (resolve && repo.contains(p) && repo.leads_outside(p)) {
         add(out, Location{display}, "error", "a symbolic link leads out of the repository: it is not read");
         return;
     }
@@ -186,13 +195,13 @@ void validate_file(std::vector<Finding>& out, const Repository& repo, const Conf
             check_config(c, display);
         } else if (kind == Kind::rules) {
             RuleSet rules = parse_rules(read_file(p).value_or(""), display);
-            for (auto& f : lint_rules(rules, cfg)) out.push_back(f);
+            for (auto& f : lint_rules(rules, scope.cfg)) out.push_back(f);
         } else if (kind == Kind::rule_tests) {
             parse_rule_cases(read_file(p).value_or(""), display);
         } else {
             Incident inc = incident_from_yaml(root, display);
             if (related) *related = inc.related;
-            semantic_checks(out, inc, root, display, p.stem().string(), cfg, repo);
+            semantic_checks(out, inc, root, display, p.stem().string(), scope.cfg, scope.store);
         }
     } catch (const InvalidData& e) {
         add(out, e.where(), "error", e.detail());
@@ -396,10 +405,14 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
             .count();
     CleanFiles cache(repo, cfg);
     Store store(repo);
-    // Which files are incidents, resolving each directory once.
+    const Scope scope{repo, cfg, store};
+    // Which files are incidents, resolving each directory once. Files in an
+    // incidents directory that leads out of the repository are checked as
+    // any other file, and refused.
     std::vector<char> incident(files.size());
     std::map<std::string, bool, std::less<>> incident_dir;
     fs::path incidents = fs::weakly_canonical(repo.incidents_dir(), ec);
+    if (repo.leads_outside(repo.incidents_dir())) incidents.clear();
     const std::pair<const std::string, bool>* last = nullptr;
     for (std::size_t i = 0; i < files.size(); ++i) {
         const std::string& name = files[i].native();
@@ -416,10 +429,10 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
     std::vector<std::optional<CleanFiles::Entry>> clean(files.size());
     parallel_for(files.size(), [&](std::size_t i) {
         const fs::path& p = files[i];
-        if (!incident[i]) return validate_file(per_file[i], repo, cfg, p);
+        std::string display = repo.relative(p);
+        if (!incident[i]) return validate_file(per_file[i], scope, p, display);
         auto key = CleanFiles::key_of(p);
         std::string name = p.filename().string();
-        std::string display = repo.relative(p);
         if (const auto* was = cache.unchanged(name, key)) {
             for (auto w : was->warnings) {
                 w.where.file = display;
@@ -431,7 +444,7 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
         }
         std::vector<std::string> related;
         changed = true;
-        validate_file(per_file[i], repo, cfg, p, &related);
+        validate_file(per_file[i], scope, p, display, &related);
         auto error = [](const Finding& f) {
             return f.severity != "warning" || f.message.find('\n') != std::string::npos;
         };

@@ -26,6 +26,9 @@ test_links_out_of_the_repository_are_refused() {
   mv incidents "$T/moved" && ln -s "$T/elsewhere" incidents
   run open "Another"; expect_rc 4
   [ -z "$(ls -A "$T/elsewhere")" ] || fail "wrote into the directory the link leads to"
+  # ... and what is there is not read: every file is refused by validate.
+  printf 'id: INC-5\ntitle: outside\nstatus: open\n' >"$T/elsewhere/INC-5.yaml"
+  run validate; expect_rc 6; expect_out "incidents/INC-5.yaml: error: a symbolic link leads out of the repository"
 }
 
 test_special_files_are_not_waited_on() {
