@@ -11,9 +11,9 @@
 
 namespace incident {
 
-FileText read_file_text(const std::string& path, std::size_t max_bytes) {
+FileText read_file_text(const std::string& path, std::size_t max_bytes, bool follow_links) {
     FileText out;
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | (follow_links ? 0 : O_NOFOLLOW));
     if (fd < 0) {
         out.error = errno;
         return out;

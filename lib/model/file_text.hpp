@@ -17,7 +17,9 @@ struct FileText {
     int error = 0;         // errno, when unreadable
 };
 
-FileText read_file_text(const std::string& path, std::size_t max_bytes = std::numeric_limits<std::size_t>::max());
+// `follow_links` false: a symbolic link is not opened (unreadable, ELOOP).
+FileText read_file_text(const std::string& path, std::size_t max_bytes = std::numeric_limits<std::size_t>::max(),
+                        bool follow_links = true);
 
 // The text of `path`, or nullopt when there is no such file. Anything else
 // that stops the read is an error named with `display`: IoError when it

@@ -92,6 +92,16 @@ fs::path Store::path_of(const std::string& id) const {
     return repo_.incidents_dir() / (id + ".yaml");
 }
 
+namespace {
+
+Incident checked_id(Incident inc, const std::string& id, const std::string& display) {
+    if (inc.id != id)
+        throw InvalidData(Location{display, 1, 1}, "id: the file says '" + inc.id + "' but its name says '" + id + "'");
+    return inc;
+}
+
+}  // namespace
+
 bool Store::exists(const std::string& id) const {
     std::error_code ec;
     return fs::is_regular_file(path_of(id), ec);
@@ -107,10 +117,20 @@ void Store::refuse_outside(const fs::path& p) const {
 Store::Store(Repository repo) : repo_(std::move(repo)) {
     std::error_code ec;
     plain_dir_ = !fs::is_symlink(repo_.incidents_dir(), ec);
+    display_dir_ = repo_.relative(repo_.incidents_dir()) + "/";
 }
 
 Incident Store::load(const std::string& id) const {
     fs::path p = path_of(id);
+    if (plain_dir_) {
+        // The common case in one open and no path resolution: a regular
+        // file, not a link. Anything else takes the careful way below.
+        FileText file = read_file_text(p.string(), YamlLimits{}.max_bytes, false);
+        if (file.status == FileText::Status::ok) {
+            std::string display = display_dir_ + id + ".yaml";
+            return checked_id(incident_from_yaml(load_yaml(file.text, display), display), id, display);
+        }
+    }
     std::error_code ec;
     auto status = fs::symlink_status(p, ec);
     if (fs::exists(status) && (!plain_dir_ || fs::is_symlink(status))) refuse_outside(p);
@@ -118,10 +138,7 @@ Incident Store::load(const std::string& id) const {
         throw NotFound("no incident " + id + " (looked for " + repo_.relative(p) + ")",
                        "'incident list' shows the incidents there are");
     std::string display = repo_.relative(p);
-    Incident inc = incident_from_yaml(load_yaml_file(p.string(), display), display);
-    if (inc.id != id)
-        throw InvalidData(Location{display, 1, 1}, "id: the file says '" + inc.id + "' but its name says '" + id + "'");
-    return inc;
+    return checked_id(incident_from_yaml(load_yaml_file(p.string(), display), display), id, display);
 }
 
 void Store::save(const Incident& inc) const {

@@ -55,6 +55,7 @@ private:
     // incidents/ is a plain directory of the (canonical) root: a plain file
     // in it cannot lead outside, and is read without resolving its path.
     bool plain_dir_ = true;
+    std::string display_dir_;  // incidents/ as relative() shows it, with a final '/'
 };
 
 }  // namespace incident
