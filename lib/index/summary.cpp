@@ -1,6 +1,8 @@
 #include "index/summary.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <functional>
 
 #include "sla/calendar.hpp"
 
@@ -38,11 +40,28 @@ std::uint64_t fnv1a(std::string_view text) {
 }  // namespace
 
 std::string_view StringPool::intern(std::string_view s) {
-    std::lock_guard<std::mutex> hold(mutex_);
-    auto it = seen_.find(s);
-    if (it != seen_.end()) return *it;
-    std::string_view v = store_.emplace_back(s);
-    seen_.insert(v);
+    if (s.empty()) return {};
+    Shard& shard = shards_[std::hash<std::string_view>{}(s) % kShards];
+    std::lock_guard<std::mutex> hold(shard.mutex);
+    auto it = shard.seen.find(s);
+    if (it != shard.seen.end()) return *it;
+    char* at;
+    if (s.size() > kBlock / 4) {
+        // A long text gets a block of its own, put before the one being filled.
+        std::unique_ptr<char[]> block(new char[s.size()]);
+        at = block.get();
+        shard.blocks.insert(shard.blocks.end() - (shard.blocks.empty() ? 0 : 1), std::move(block));
+    } else {
+        if (shard.room < s.size()) {
+            shard.blocks.emplace_back(new char[kBlock]);
+            shard.room = kBlock;
+        }
+        at = shard.blocks.back().get() + (kBlock - shard.room);
+        shard.room -= s.size();
+    }
+    std::memcpy(at, s.data(), s.size());
+    std::string_view v(at, s.size());
+    shard.seen.insert(v);
     return v;
 }
 

@@ -5,7 +5,8 @@
 // file) and the action items.
 #pragma once
 
-#include <deque>
+#include <array>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -32,15 +33,22 @@ struct ClockSummary {
 
 // Where the text of summaries lives: each distinct string once. Summaries
 // hold views into a pool (or into the cache file's bytes), so 100 000 of them
-// cost little memory and no allocation per field. Safe to share between threads.
+// cost little memory and no allocation per field. Safe to share between
+// threads: the strings are spread over shards with a lock each, and their
+// bytes are kept in large blocks.
 class StringPool {
 public:
     std::string_view intern(std::string_view s);
 
 private:
-    std::mutex mutex_;
-    std::deque<std::string> store_;
-    std::unordered_set<std::string_view> seen_;
+    struct Shard {
+        std::mutex mutex;
+        std::unordered_set<std::string_view> seen;
+        std::vector<std::unique_ptr<char[]>> blocks;
+        std::size_t room = 0;  // bytes left at the end of the last block
+    };
+    static constexpr std::size_t kShards = 16, kBlock = 64 * 1024;
+    std::array<Shard, kShards> shards_;
 };
 
 // One person's part in an incident's timeline.
