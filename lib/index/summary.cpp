@@ -16,9 +16,7 @@ ClockSummary summarise_clock(const SlaClock& c, const Config& cfg, Timestamp now
     s.running = c.running;
     if (!c.running || !c.due) return s;  // stopped, paused or without a target: fixed
     s.due = c.due;
-    // The clock turns at risk once `fraction` of the target has elapsed.
-    auto risk_after = Seconds{static_cast<long long>(cfg.sla_at_risk * static_cast<double>(c.target.count()))};
-    auto until_risk = risk_after - c.elapsed;
+    auto until_risk = at_risk_after(cfg, c.target) - c.elapsed;
     if (until_risk <= Seconds{0})
         s.at_risk_at = now;
     else if (c.business_hours)

@@ -1,6 +1,7 @@
 #include "sla/sla.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "sla/calendar.hpp"
 
@@ -55,7 +56,7 @@ SlaClock measure(const std::string& name, Seconds target, bool business, Timesta
     }
     if (c.elapsed >= target)
         c.state = ClockState::breached;
-    else if (c.elapsed.count() >= cfg.sla_at_risk * static_cast<double>(target.count()))
+    else if (c.elapsed >= at_risk_after(cfg, target))
         c.state = ClockState::at_risk;
     else
         c.state = ClockState::ok;
@@ -71,6 +72,10 @@ bool already(const Incident& inc, const std::string& clock, const std::string& k
 }
 
 }  // namespace
+
+Seconds at_risk_after(const Config& cfg, Seconds target) {
+    return Seconds{static_cast<long long>(std::ceil(cfg.sla_at_risk * static_cast<double>(target.count())))};
+}
 
 std::string_view to_string(ClockState s) {
     switch (s) {

@@ -18,6 +18,11 @@ namespace incident {
 enum class ClockState { none, ok, at_risk, breached, met, missed };
 std::string_view to_string(ClockState s);
 
+// How much of `target` may elapse before a running clock is at risk: the
+// configured fraction (sla.at_risk), rounded up to a whole second. The one
+// definition of the threshold, for the clocks and for the index's summaries.
+Seconds at_risk_after(const Config& config, Seconds target);
+
 struct SlaClock {
     std::string name;                     // respond | resolve
     ClockState state = ClockState::none;  // none: no target for this priority

@@ -108,6 +108,35 @@ TEST_CASE("sla from the summary: the same clocks as from the file, at any moment
     }
 }
 
+TEST_CASE("the at-risk threshold: a summary's clock turns at risk in the same second as the file's") {
+    TestContext t;
+    t.write(".incident/config.yaml", "");
+    fs::create_directories(t.dir / ".git");
+    t.write("incidents/INC-1.yaml",
+            "id: INC-1\ntitle: t\nstatus: investigating\npriority: P2\nsla_policy: odd\n"
+            "opened_at: 2026-11-20T10:00:00Z\n");
+    age(t.dir / "incidents/INC-1.yaml");
+    Store store(find_repository(t.dir));
+    Config cfg;
+    cfg.sla_at_risk = 0.75;  // of 1001 s: 750.75 s, so at risk from 751 s
+    SlaTarget odd;
+    odd.respond = Seconds{1001};
+    odd.resolve = Seconds{4001};
+    cfg.sla_policies["odd"]["P2"] = odd;
+    Timestamp opened = at("2026-11-20T10:00:00Z");
+    CHECK(at_risk_after(cfg, Seconds{1001}) == Seconds{751});
+    Index index = load_index(store, cfg, opened + Seconds{10});
+    REQUIRE(index.incidents.size() == 1);
+    const Summary& s = index.incidents[0];
+    Incident inc = store.load("INC-1");
+    for (int second = 745; second <= 760; ++second) {
+        CAPTURE(second);
+        Timestamp now = opened + Seconds{second};
+        CHECK(s.respond.at(now) == sla_status(inc, cfg, now).respond.state);
+        CHECK(s.respond.at(now) == (second >= 751 ? ClockState::at_risk : ClockState::ok));
+    }
+}
+
 TEST_CASE("mitigation marks: each move with the latest time seen so far") {
     TestContext t;
     t.write(".incident/config.yaml", "");
