@@ -1,5 +1,7 @@
 #include "model/config.hpp"
 
+#include <date/tz.h>
+
 #include <algorithm>
 
 #include "model/errors.hpp"
@@ -98,6 +100,13 @@ void apply_business_hours(BusinessHours& b, const YamlNode& n, const std::string
         const std::string& k = f.first.scalar();
         if (k == "timezone") {
             b.timezone = scalar_at(f.second, file, "business_hours.timezone");
+            try {
+                date::locate_zone(b.timezone);
+            } catch (const std::exception&) {
+                fail_at(f.second, file,
+                        "business_hours.timezone: unknown time zone '" + b.timezone +
+                            "' (a name from the tz database, such as Europe/Paris or UTC)");
+            }
         } else if (k == "days") {
             b.days.clear();
             for (const auto& d : strings(f.second, file, "business_hours.days")) {

@@ -33,7 +33,9 @@ WorkCalendar::WorkCalendar(const BusinessHours& hours) : hours_(hours), zone_(nu
     try {
         zone_ = date::locate_zone(hours.timezone);
     } catch (const std::exception&) {
-        throw InvalidData(Location{".incident/config.yaml"},
+        // Configuration files are checked as they are read (config.cpp); this
+        // is a configuration made in code.
+        throw InvalidData(Location{"configuration"},
                           "business_hours.timezone: unknown time zone '" + hours.timezone + "'");
     }
     holidays_.insert(hours.holidays.begin(), hours.holidays.end());

@@ -59,6 +59,7 @@ TEST_CASE("bad settings are located") {
         {"id_prefix: ABCDEFGHIJKLMNOPQ\n", "id_prefix: must be letters and digits"},
         {"business_hours: {start: \"25:00\"}\n", "business_hours.start: expected a time of day"},
         {"business_hours: {start: \"9:0\"}\n", "business_hours.start: expected a time of day"},
+        {"business_hours:\n  timezone: Mars/Olympus\n", "cfg.yaml:2:13: business_hours.timezone: unknown time zone"},
     };
     for (const auto& k : cases) {
         CAPTURE(k.text);
