@@ -55,7 +55,7 @@ bool allowed(const std::vector<std::string>& set, std::string_view v) {
 
 Selection select_incidents(const Workspace& ws, const QueryFlags& q, Timestamp now,
                            const std::function<bool(const Summary&)>& also) {
-    Filter filter = q.where.empty() ? Filter() : Filter::parse(q.where, ws.config, now);
+    Filter filter = q.where.empty() ? Filter() : Filter::parse(q.where, ws.config, now, "--where");
     Selection sel{load_index(ws.store, ws.config, now, !q.no_cache), {}};
     for (const auto& s : sel.index.incidents)
         if (filter.matches(s) && (!also || also(s))) sel.rows.push_back(&s);

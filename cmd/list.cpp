@@ -40,11 +40,11 @@ void run_list(const ListOptions& opts, const Context& ctx) {
         if (!parse_status(s)) throw UsageError("--status: unknown status '" + s + "'", "use one of: " + status_names());
     Format format = resolve_format(opts.format, opts.flags.json);
     if (opts.limit < 0) throw UsageError("--limit must be 0 (no limit) or more");
-    auto sort = opts.sort.empty() ? std::vector<SortKey>{} : parse_sort(opts.sort);
+    auto sort = opts.sort.empty() ? std::vector<SortKey>{} : parse_sort(opts.sort, "--sort");
     bool machine = format == Format::json || format == Format::ndjson;
     std::vector<const Field*> fields;
     if (!opts.fields.empty())
-        fields = parse_fields(opts.fields);
+        fields = parse_fields(opts.fields, "--fields");
     else if (machine)
         for (const auto& f : query_fields()) fields.push_back(&f);
     else

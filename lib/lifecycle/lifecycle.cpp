@@ -61,7 +61,7 @@ std::set<std::string> given_by_hand(const Fields& f) {
 
 Event& add_event(Incident& inc, Event e) {
     if (inc.opened_at && e.at < *inc.opened_at)
-        throw UsageError("--at " + format_rfc3339(e.at) + " is before " + inc.id + " was opened (" +
+        throw UsageError("the event's time " + format_rfc3339(e.at) + " is before " + inc.id + " was opened (" +
                              format_rfc3339(*inc.opened_at) + ")",
                          "events cannot predate the incident; correct opened_at with incident edit " + inc.id);
     auto pos = std::upper_bound(inc.timeline.begin(), inc.timeline.end(), e.at,

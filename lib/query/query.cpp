@@ -72,7 +72,10 @@ struct Token {
 
 class Parser {
 public:
-    Parser(std::string_view text, const Config& cfg, Timestamp now) : text_(text), cfg_(cfg), now_(now) { lex(); }
+    Parser(std::string_view text, std::string_view source, const Config& cfg, Timestamp now)
+        : text_(text), source_(source), cfg_(cfg), now_(now) {
+        lex();
+    }
 
     NodePtr parse() {
         if (tokens_.front().type == Token::Type::end) fail(tokens_.front(), "the filter is empty");
@@ -84,8 +87,8 @@ public:
 private:
     [[noreturn]] void fail(std::size_t column, const std::string& message) const {
         // The expression with a caret under the mistake, below the message.
-        throw UsageError("--where: column " + std::to_string(column) + ": " + message + "\n  " + std::string(text_) +
-                         "\n  " + std::string(column - 1, ' ') + "^");
+        throw UsageError(std::string(source_) + ": column " + std::to_string(column) + ": " + message + "\n  " +
+                         std::string(text_) + "\n  " + std::string(column - 1, ' ') + "^");
     }
     [[noreturn]] void fail(const Token& t, const std::string& message) const { fail(t.column, message); }
     static std::string found(const Token& t) { return t.type == Token::Type::end ? "the end" : "'" + t.text + "'"; }
@@ -304,7 +307,7 @@ private:
         return v;
     }
 
-    std::string_view text_;
+    std::string_view text_, source_;
     const Config& cfg_;
     Timestamp now_;
     std::vector<Token> tokens_;
@@ -500,9 +503,9 @@ std::string format_value(const Value& v, const Field& f, bool human) {
 
 Filter::Filter() = default;
 
-Filter Filter::parse(std::string_view text, const Config& cfg, Timestamp now) {
+Filter Filter::parse(std::string_view text, const Config& cfg, Timestamp now, std::string_view source) {
     Filter f;
-    f.root_ = Parser(text, cfg, now).parse();
+    f.root_ = Parser(text, source, cfg, now).parse();
     f.config_ = &cfg;
     f.now_ = now;
     return f;
@@ -533,7 +536,9 @@ std::vector<SortKey> field_list(std::string_view text, const std::string& flag) 
 
 }  // namespace
 
-std::vector<SortKey> parse_sort(std::string_view text) { return field_list(text, "--sort"); }
+std::vector<SortKey> parse_sort(std::string_view text, std::string_view source) {
+    return field_list(text, std::string(source));
+}
 
 void sort_summaries(std::vector<const Summary*>& rows, const std::vector<SortKey>& keys, const Config& cfg,
                     Timestamp now) {
@@ -570,10 +575,11 @@ void sort_summaries(std::vector<const Summary*>& rows, const std::vector<SortKey
     for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = keyed[i].first;
 }
 
-std::vector<const Field*> parse_fields(std::string_view text) {
+std::vector<const Field*> parse_fields(std::string_view text, std::string_view source) {
     std::vector<const Field*> out;
-    for (const auto& k : field_list(text, "--fields")) {
-        if (k.descending) throw UsageError("--fields: '-" + k.field->name + "': only --sort takes a direction");
+    for (const auto& k : field_list(text, std::string(source))) {
+        if (k.descending)
+            throw UsageError(std::string(source) + ": '-" + k.field->name + "': fields to show take no direction");
         out.push_back(k.field);
     }
     return out;

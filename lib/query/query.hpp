@@ -54,9 +54,10 @@ std::string format_value(const Value& v, const Field& f, bool human);
 class Filter {
 public:
     Filter();  // matches everything
-    // Throws UsageError naming the column of the mistake. `now` anchors
-    // relative times ("-7d") and durations such as age.
-    static Filter parse(std::string_view text, const Config& config, Timestamp now);
+    // Throws UsageError naming the column of the mistake, after `source`
+    // (where the text came from, such as the option that gave it). `now`
+    // anchors relative times ("-7d") and durations such as age.
+    static Filter parse(std::string_view text, const Config& config, Timestamp now, std::string_view source = "filter");
     bool matches(const Summary& s) const;
 
     struct Node;
@@ -72,12 +73,12 @@ struct SortKey {
     bool descending = false;
 };
 // "priority,-opened": ascending unless prefixed with '-'. Throws UsageError.
-std::vector<SortKey> parse_sort(std::string_view text);
+std::vector<SortKey> parse_sort(std::string_view text, std::string_view source = "sort keys");
 // Stable; absent values sort last either way.
 void sort_summaries(std::vector<const Summary*>& rows, const std::vector<SortKey>& keys, const Config& config,
                     Timestamp now);
 
 // "id,priority,title". Throws UsageError for an unknown field.
-std::vector<const Field*> parse_fields(std::string_view text);
+std::vector<const Field*> parse_fields(std::string_view text, std::string_view source = "fields");
 
 }  // namespace incident
