@@ -272,19 +272,13 @@ void apply_section(Config& c, const std::string& k, const YamlNode& v, const std
 }  // namespace
 
 Config::Config() {
-    teams = {Team{"service-desk", {"desk-lead@example.com"}, {}},
-             Team{"sre", {"sre-manager@example.com", "head-of-ops@example.com"}, {}}};
-    default_team = "service-desk";
-    matrix = {{"high", {{"high", "P1"}, {"medium", "P2"}, {"low", "P3"}}},
-              {"medium", {{"high", "P2"}, {"medium", "P3"}, {"low", "P4"}}},
-              {"low", {{"high", "P3"}, {"medium", "P4"}, {"low", "P5"}}}};
-    using std::chrono::hours;
-    using std::chrono::minutes;
-    sla = {{"P1", {minutes(15), hours(4)}},
-           {"P2", {minutes(30), hours(8)}},
-           {"P3", {hours(4), hours(72)}},
-           {"P4", {hours(24), hours(120)}},
-           {"P5", {hours(72), hours(480)}}};
+    // Read once; every Config starts as a copy of it.
+    static const Config defaults = [] {
+        Config c(Blank{});
+        apply_config_layer(c, load_yaml(default_config_text(), "built-in defaults"), "built-in defaults");
+        return c;
+    }();
+    *this = defaults;
 }
 
 const SlaTarget* Config::sla_target(const std::string& policy, const std::string& priority) const {
@@ -370,8 +364,19 @@ void check_config(const Config& c, const std::string& file) {
     if (c.tiers.empty()) throw InvalidData(where, "tiers: at least one support tier is needed");
 }
 
+namespace {
+
+// The teams block of the default text (no final newline); a preset gives its own.
+constexpr std::string_view kDefaultTeams =
+    "teams:\n"
+    "  service-desk: {managers: [desk-lead@example.com]}\n"
+    "  sre: {managers: [sre-manager@example.com, head-of-ops@example.com]}\n"
+    "default_team: service-desk";
+
+}  // namespace
+
 std::string default_config_text(const std::string& teams) {
-    std::string text = R"(# incident project settings. Every key is optional; shown here are the defaults.
+    return R"(# incident project settings. Every key is optional; shown here are the defaults.
 # Precedence: flags > environment > this file > ~/.config/incident/config.yaml > defaults.
 id_prefix: INC
 
@@ -413,10 +418,8 @@ business_hours:
 
 # Functional escalation walks the tiers; hierarchical escalation walks a team's managers.
 tiers: [L1, L2, L3]
-teams:
-  service-desk: {managers: [desk-lead@example.com]}
-  sre: {managers: [sre-manager@example.com, head-of-ops@example.com]}
-default_team: service-desk
+)" + (teams.empty() ? std::string(kDefaultTeams) : teams) +
+           R"(
 
 postmortem:
   required_for: [P1, P2]       # major incidents get a postmortem
@@ -433,11 +436,6 @@ git:
   auto_commit: true
   commit_message: "{id}: {event}: {title}"
 )";
-    const std::string default_teams =
-        "teams:\n  service-desk: {managers: [desk-lead@example.com]}\n"
-        "  sre: {managers: [sre-manager@example.com, head-of-ops@example.com]}\ndefault_team: service-desk";
-    if (!teams.empty()) text.replace(text.find(default_teams), default_teams.size(), teams);
-    return text;
 }
 
 }  // namespace incident

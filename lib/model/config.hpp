@@ -15,6 +15,10 @@
 
 namespace incident {
 
+// Every setting's default lives in one place: the commented text `init`
+// writes (default_config_text), which Config() reads as the first layer.
+// The members below start empty.
+
 struct SlaTarget {
     Seconds respond{0};
     Seconds resolve{0};
@@ -25,10 +29,10 @@ struct SlaTarget {
 using SlaTargets = std::map<std::string, SlaTarget>;
 
 struct BusinessHours {
-    std::string timezone = "UTC";
-    std::vector<unsigned> days{1, 2, 3, 4, 5};  // ISO weekdays, Monday = 1
-    Seconds start{9 * 3600};
-    Seconds end{17 * 3600};
+    std::string timezone;
+    std::vector<unsigned> days;  // ISO weekdays, Monday = 1
+    Seconds start{0};
+    Seconds end{0};
     std::vector<std::string> holidays;  // YYYY-MM-DD, local dates
 };
 
@@ -39,34 +43,33 @@ struct Team {
 };
 
 struct Config {
-    std::string id_prefix = "INC";
-    std::vector<std::string> impact_scale{"high", "medium", "low"};   // most severe first
-    std::vector<std::string> urgency_scale{"high", "medium", "low"};  // most urgent first
-    std::vector<std::string> priorities{"P1", "P2", "P3", "P4", "P5"};
+    std::string id_prefix;
+    std::vector<std::string> impact_scale;   // most severe first
+    std::vector<std::string> urgency_scale;  // most urgent first
+    std::vector<std::string> priorities;
     std::map<std::string, std::map<std::string, std::string>> matrix;  // impact -> urgency -> priority
-    bool unknown_errs_high = true;
+    bool unknown_errs_high = false;
     SlaTargets sla;                                  // the default policy
     std::map<std::string, SlaTargets> sla_policies;  // named policies rules can pick
-    double sla_at_risk = 0.75;                       // fraction of a target that makes it at risk
+    double sla_at_risk = 0;                          // fraction of a target that makes it at risk
     bool sla_pause_when_mitigated = false;           // the resolve clock stops while mitigated
     BusinessHours business_hours;
-    std::vector<std::string> resolution_codes{"fixed",     "workaround",     "rollback",
-                                              "duplicate", "false-positive", "cancelled"};
-    std::vector<std::string> tiers{"L1", "L2", "L3"};
+    std::vector<std::string> resolution_codes;
+    std::vector<std::string> tiers;
     std::vector<Team> teams;
     std::string default_team;
-    std::vector<std::string> postmortem_required_for{"P1", "P2"};
-    std::vector<std::string> postmortem_required_to_close{"P1"};
-    std::string postmortem_template = "google-sre";
-    Seconds postmortem_meeting_within{5 * 8 * 3600};      // business time after resolution
+    std::vector<std::string> postmortem_required_for;
+    std::vector<std::string> postmortem_required_to_close;
+    std::string postmortem_template;
+    Seconds postmortem_meeting_within{0};                 // business time after resolution
     std::vector<std::string> close_problem_required_for;  // priorities that need a problem link to close
-    bool close_requires_confirmation = true;
-    int close_contact_attempts = 3;
-    bool auto_commit = true;
-    std::string commit_message = "{id}: {event}: {title}";
+    bool close_requires_confirmation = false;
+    int close_contact_attempts = 0;
+    bool auto_commit = false;
+    std::string commit_message;
     std::map<std::string, YamlNode> sections;  // keys owned by other modules (rules, notify)
 
-    Config();  // the built-in defaults
+    Config();  // the built-in defaults: default_config_text() applied as a layer
 
     const Team* team(const std::string& name) const;
     // The targets for a priority under a policy (empty: the default); null if none.
@@ -77,6 +80,10 @@ struct Config {
     const std::vector<std::string>* scale(std::string_view field) const;
     // The priority the matrix gives, or empty when a value is not on its scale.
     std::string matrix_priority(const std::string& impact, const std::string& urgency) const;
+
+private:
+    struct Blank {};
+    explicit Config(Blank) {}  // empty: what the defaults are read into
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;

@@ -14,7 +14,7 @@ Timestamp at(const char* s) { return *parse_rfc3339(s); }
 }  // namespace
 
 TEST_CASE("working time: window, weekend, holiday, time zone") {
-    BusinessHours h;  // Mon-Fri 09:00-17:00 UTC
+    BusinessHours h = Config().business_hours;  // Mon-Fri 09:00-17:00 UTC
     h.holidays = {"2026-11-24"};
     WorkCalendar cal(h);
     struct Case {
@@ -39,7 +39,7 @@ TEST_CASE("working time: window, weekend, holiday, time zone") {
 }
 
 TEST_CASE("working time follows the zone's daylight-saving change") {
-    BusinessHours h;
+    BusinessHours h = Config().business_hours;
     h.timezone = "Europe/Berlin";
     WorkCalendar cal(h);
     // Friday 2026-10-23 09:00 Berlin is 07:00 UTC (summer); Monday 2026-10-26 09:00 is 08:00 UTC (winter).
