@@ -16,28 +16,6 @@ bool contains_nocase(std::string_view hay, std::string_view needle) {
     return ascii_lower(hay).find(ascii_lower(needle)) != std::string::npos;
 }
 
-// The configured scales, and the support tiers (ordered too, for queries).
-const std::vector<std::string>* scale_of(const std::string& field, const Config& cfg) {
-    return field == "tier" ? &cfg.tiers : cfg.scale(field);
-}
-
-const std::vector<std::string>& clock_states() {
-    static const std::vector<std::string> states = {"none", "ok", "at-risk", "breached", "met", "missed"};
-    return states;
-}
-
-Value text_value(std::string_view s) { return {true, std::string(s), 0, {}}; }
-Value time_value(const std::optional<Timestamp>& t) {
-    if (!t) return {};
-    return {true, format_rfc3339(*t), t->time_since_epoch().count(), {}};
-}
-Value span_value(const std::optional<Timestamp>& from, const std::optional<Timestamp>& to) {
-    if (!from || !to) return {};
-    return {true, "", (*to - *from).count(), {}};
-}
-Value count_value(long long n) { return {true, std::to_string(n), n, {}}; }
-Value clock_value(ClockState s) { return {true, std::string(to_string(s)), static_cast<long long>(s), {}}; }
-
 // ---- the expression tree -------------------------------------------------
 
 }  // namespace
@@ -254,7 +232,7 @@ private:
             case FieldKind::tags:
                 return v;
             case FieldKind::scale: {
-                const auto& scale = *scale_of(f.name, cfg_);
+                const auto& scale = cfg_.*f.scale;
                 int r = Config::rank(scale, s);
                 if (r < 0) {
                     std::string all;
@@ -296,12 +274,15 @@ private:
                 return v;
             }
             case FieldKind::clock: {
-                const auto& states = clock_states();
-                auto it = std::find(states.begin(), states.end(), ascii_lower(s));
-                if (it == states.end())
-                    fail(t, "'" + s + "' is not an SLA state (none, ok, at-risk, breached, met, missed)");
-                v.number = it - states.begin();
-                return v;
+                std::string names, lower = ascii_lower(s);
+                for (auto c = ClockState::none; c <= ClockState::missed; c = ClockState(static_cast<int>(c) + 1)) {
+                    if (to_string(c) == lower) {
+                        v.number = static_cast<long long>(c);
+                        return v;
+                    }
+                    names += (names.empty() ? "" : ", ") + std::string(to_string(c));
+                }
+                fail(t, "'" + s + "' is not an SLA state (" + names + ")");
             }
         }
         return v;
@@ -370,138 +351,6 @@ bool eval(const Node& n, const Summary& s, const Config& cfg, Timestamp now) {
 }
 
 }  // namespace
-
-const std::vector<Field>& query_fields() {
-    using K = FieldKind;
-    static const std::vector<Field> fields = {
-        {"id", K::id, "the incident id; sorts numerically"},
-        {"title", K::text, "the title"},
-        {"status", K::status, "open < triaged < investigating < mitigated < resolved < closed"},
-        {"priority", K::scale, "on the configured scale; P1 < P2"},
-        {"impact", K::scale, "on the configured scale; most severe is smallest"},
-        {"urgency", K::scale, "on the configured scale; most urgent is smallest"},
-        {"category", K::text, "the category"},
-        {"subcategory", K::text, "the subcategory"},
-        {"service", K::text, "the affected service"},
-        {"team", K::text, "the owning team"},
-        {"tier", K::scale, "the support tier; L1 < L2"},
-        {"assignee", K::text, "who is assigned"},
-        {"reporter", K::text, "who reported it"},
-        {"commander", K::text, "the incident commander"},
-        {"problem", K::text, "the problem record it is linked to"},
-        {"resolution", K::text, "the resolution code"},
-        {"drill", K::boolean, "true for exercises"},
-        {"tags", K::tags, "the tags; test one with tag:NAME"},
-        {"started", K::time, "when the impact began, where known"},
-        {"detected", K::time, "when it was detected"},
-        {"opened", K::time, "when it was logged"},
-        {"acknowledged", K::time, "when it was acknowledged"},
-        {"mitigated", K::time, "when it was mitigated"},
-        {"resolved", K::time, "when it was resolved"},
-        {"closed", K::time, "when it was closed"},
-        {"age", K::duration, "time since it was opened"},
-        {"ttd", K::duration, "time to detect: detected - started"},
-        {"tta", K::duration, "time to acknowledge: acknowledged - opened"},
-        {"ttr", K::duration, "time to resolve: resolved - opened"},
-        {"escalations", K::number, "functional and hierarchical escalations"},
-        {"reopens", K::number, "times it was reopened"},
-        {"open_actions", K::number, "action items not done"},
-        {"sla", K::clock, "the SLA clock that matters now: none, ok, at-risk, breached, met, missed"},
-        {"sla_respond", K::clock, "the respond clock"},
-        {"sla_resolve", K::clock, "the resolve clock"},
-    };
-    return fields;
-}
-
-const Field* find_field(std::string_view name) {
-    std::string n(name);
-    if (n.size() > 3 && n.compare(n.size() - 3, 3, "_at") == 0) n.resize(n.size() - 3);
-    for (const auto& f : query_fields())
-        if (f.name == n && (n == name || f.kind == FieldKind::time)) return &f;
-    return nullptr;
-}
-
-std::string field_names() {
-    std::string out;
-    for (const auto& f : query_fields()) out += (out.empty() ? "" : ", ") + f.name;
-    return out;
-}
-
-Value field_value(const Summary& s, const Field& f, const Config& cfg, Timestamp now) {
-    const std::string& n = f.name;
-    switch (f.kind) {
-        case FieldKind::id:
-            return text_value(s.id);
-        case FieldKind::text: {
-            const std::string_view* v = n == "title"         ? &s.title
-                                        : n == "category"    ? &s.category
-                                        : n == "subcategory" ? &s.subcategory
-                                        : n == "service"     ? &s.service
-                                        : n == "team"        ? &s.team
-                                        : n == "assignee"    ? &s.assignee
-                                        : n == "reporter"    ? &s.reporter
-                                        : n == "commander"   ? &s.commander
-                                        : n == "problem"     ? &s.problem
-                                                             : &s.resolution_code;
-            return text_value(*v);
-        }
-        case FieldKind::scale: {
-            std::string_view v = n == "priority"  ? s.priority
-                                 : n == "impact"  ? s.impact
-                                 : n == "urgency" ? s.urgency
-                                                  : s.tier;
-            if (v.empty()) return {};
-            int r = Config::rank(*scale_of(n, cfg), v);
-            // Off the scale (a file edited by hand): after every known value.
-            return {true, std::string(v), r < 0 ? 1000 : r, {}};
-        }
-        case FieldKind::status:
-            return {true, std::string(to_string(s.status)), static_cast<long long>(s.status), {}};
-        case FieldKind::time: {
-            const auto& t = n == "started"        ? s.started
-                            : n == "detected"     ? s.detected
-                            : n == "opened"       ? s.opened
-                            : n == "acknowledged" ? s.acknowledged
-                            : n == "mitigated"    ? s.mitigated
-                            : n == "resolved"     ? s.resolved
-                                                  : s.closed;
-            return time_value(t);
-        }
-        case FieldKind::duration:
-            if (n == "age") return span_value(s.opened, now);
-            if (n == "ttd") return span_value(s.started, s.detected);
-            if (n == "tta") return span_value(s.opened, s.acknowledged);
-            return span_value(s.opened, s.resolved);
-        case FieldKind::number:
-            if (n == "escalations") return count_value(s.escalations_functional + s.escalations_hierarchical);
-            if (n == "reopens") return count_value(s.reopens);
-            return count_value(std::count_if(s.actions.begin(), s.actions.end(),
-                                             [](const ActionSummary& a) { return a.status != "done"; }));
-        case FieldKind::boolean:
-            return {true, s.drill ? "true" : "false", s.drill ? 1 : 0, {}};
-        case FieldKind::tags: {
-            Value v{true, "", 0, {}};
-            for (auto t : s.tags) {
-                v.list.emplace_back(t);
-                v.text += (v.text.empty() ? "" : ",") + std::string(t);
-            }
-            return v;
-        }
-        case FieldKind::clock:
-            if (n == "sla_respond") return clock_value(s.respond.at(now));
-            if (n == "sla_resolve") return clock_value(s.resolve.at(now));
-            return clock_value(s.sla_at(now));
-    }
-    return {};
-}
-
-std::string format_value(const Value& v, const Field& f, bool human) {
-    if (!v.present) return "";
-    if (f.kind == FieldKind::duration) return human ? format_duration(Seconds{v.number}) : std::to_string(v.number);
-    return v.text;
-}
-
-Filter::Filter() = default;
 
 Filter Filter::parse(std::string_view text, const Config& cfg, Timestamp now, std::string_view source) {
     Filter f;

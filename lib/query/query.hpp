@@ -23,10 +23,16 @@ namespace incident {
 
 enum class FieldKind { text, id, scale, status, time, duration, number, boolean, tags, clock };
 
+struct Value;
+
+// One field of a summary: its name, kind, help, and how its value is read.
 struct Field {
     std::string name;
     FieldKind kind;
     std::string help;
+    Value (*get)(const Summary& s, const Config& config, Timestamp now) = nullptr;
+    // For scale fields: the configured scale it is ordered on.
+    const std::vector<std::string> Config::*scale = nullptr;
 };
 
 // Every field, in the order `list --fields` documents them.
