@@ -1,5 +1,6 @@
 // incident action add|done|list: postmortem action items, kept in the incident file.
 #include "commands.hpp"
+#include "model/fields.hpp"
 #include "output.hpp"
 
 namespace incident::cli {
@@ -68,8 +69,7 @@ void register_action(CLI::App& app, Context& ctx) {
     add->add_option("title", opts->fields.title, "What will be done")->required();
     add->add_option("--owner", opts->fields.owner, "Who owns it")->type_name("USER");
     add->add_option("--due", opts->fields.due, "Due date, YYYY-MM-DD")->type_name("DATE");
-    add->add_option("--type", opts->fields.type, "mitigate, prevent or process")
-        ->check(CLI::IsMember({"mitigate", "prevent", "process"}));
+    add->add_option("--type", opts->fields.type, "mitigate, prevent or process")->check(CLI::IsMember(action_types()));
     add->add_option("--tracker", opts->fields.tracker, "Link to the ticket")->type_name("URL");
     add_change_flags(add, opts->flags);
     add->callback([opts, &ctx] {

@@ -1,5 +1,6 @@
 // incident assign ID USER [--role ROLE]: assignee, or a role hand-off.
 #include "commands.hpp"
+#include "model/fields.hpp"
 
 namespace incident::cli {
 
@@ -14,7 +15,7 @@ void register_assign(CLI::App& app, Context& ctx) {
     cmd->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
     cmd->add_option("user", opts->user, "Who takes it")->required();
     cmd->add_option("--role", opts->role, "Incident role to hand over instead of the assignment")
-        ->check(CLI::IsMember({"commander", "comms", "tech_lead", "scribe"}));
+        ->check(CLI::IsMember(incident_roles()));
     add_change_flags(cmd, opts->flags);
     cmd->callback([opts, &ctx] {
         run_change(ctx, opts->flags, opts->id, [&](Incident& inc, const Actor& a, const Workspace&) {

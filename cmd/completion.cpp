@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "model/fields.hpp"
 #include "postmortem/postmortem.hpp"
 #include "rules/rules.hpp"
 #include "store/atomic_file.hpp"
@@ -36,13 +37,11 @@ CLI::App* find_sub(CLI::App* app, const std::string& word) {
 
 // Values from the repository for a kind of argument; empty outside one.
 std::vector<std::string> values(const std::string& kind, const Context& ctx) {
-    if (kind == "status") return {"open", "triaged", "investigating", "mitigated", "resolved", "closed"};
-    if (kind == "role") return {"commander", "comms", "tech_lead", "scribe"};
-    if (kind == "type") return {"mitigate", "prevent", "process"};
+    if (kind == "status") return status_values();
+    if (kind == "role") return incident_roles();
+    if (kind == "type") return action_types();
     if (kind == "pack") {
-        std::vector<std::string> v;
-        for (const auto& p : rule_packs()) v.push_back(p.name);
-        return v;
+        return pack_names();
     }
     std::vector<std::string> v;
     try {

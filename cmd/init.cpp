@@ -35,7 +35,7 @@ void register_init(CLI::App& app, Context& ctx) {
         "init", "Create .incident/config.yaml, incidents/ and postmortems/ (runs git init if needed)");
     cmd->add_option("dir", opts->dir, "Directory to initialise (default: current)")->type_name("DIR");
     cmd->add_option("--preset", opts->preset, "Install a starter config, rules and rule tests: itil, sre or security")
-        ->check(CLI::IsMember({"itil", "sre", "security"}));
+        ->check(CLI::IsMember(pack_names()));
     cmd->add_flag("--json", opts->flags.json, "Print one JSON document on stdout");
     cmd->add_option("--by", opts->flags.by, "Author of the initial commit when git has no identity")->type_name("USER");
     cmd->add_flag("--no-commit", opts->flags.no_commit, "Create the files but do not commit them");

@@ -140,7 +140,7 @@ void register_rules(CLI::App& app, Context& ctx) {
     auto* test = cmd->add_subcommand("test", "Run rule test cases; exit 6 when a case fails");
     test->add_option("file", opts->file, "Test cases (default: .incident/rules-tests.yaml)");
     test->add_option("--pack", opts->pack, "Run a shipped pack's own cases against that pack")
-        ->check(CLI::IsMember({"itil", "sre", "security"}));
+        ->check(CLI::IsMember(pack_names()));
     test->add_flag("--json", opts->flags.json, "Print the results as JSON");
     test->callback([opts, &ctx] { run_test(*opts, ctx); });
     auto* explain = cmd->add_subcommand("explain", "Show how the rules would prioritise an incident now");

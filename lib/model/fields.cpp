@@ -128,6 +128,27 @@ const IncidentField* find_incident_field(std::string_view key) {
     return it == by_key.end() ? nullptr : it->second;
 }
 
+const std::vector<std::string>& incident_roles() {
+    static const std::vector<std::string> roles = {"commander", "comms", "tech_lead", "scribe"};
+    return roles;
+}
+
+const std::vector<std::string>& action_types() {
+    static const std::vector<std::string> types = {"mitigate", "prevent", "process"};
+    return types;
+}
+
+const std::vector<std::string>& action_statuses() {
+    static const std::vector<std::string> statuses = {"open", "done"};
+    return statuses;
+}
+
+std::vector<std::string> status_values() {
+    std::vector<std::string> out;
+    for (int s = 0; s <= static_cast<int>(Status::closed); ++s) out.emplace_back(to_string(static_cast<Status>(s)));
+    return out;
+}
+
 std::optional<std::string> field_text(const Incident& inc, const IncidentField& f) {
     auto nonempty = [](std::string s) { return s.empty() ? std::nullopt : std::optional<std::string>(std::move(s)); };
     switch (f.type) {

@@ -49,6 +49,14 @@ const std::vector<IncidentField>& incident_fields();
 // By key; null when the tool does not know it (a key it keeps as written).
 const IncidentField* find_incident_field(std::string_view key);
 
+// The values some fields' parts take: the roles `assign --role` hands over
+// (a file may name others), an action item's types and statuses.
+const std::vector<std::string>& incident_roles();
+const std::vector<std::string>& action_types();
+const std::vector<std::string>& action_statuses();
+// Every status name, in lifecycle order.
+std::vector<std::string> status_values();
+
 // A field's value as one text, as rules compare it: lists joined with
 // commas, times in RFC 3339, drill "true"/"false"; nullopt when empty.
 // Only for id, text, long_text, time, list, status and boolean fields.

@@ -119,8 +119,10 @@ Action action_from_yaml(const YamlNode& n, const std::string& file) {
     a.type = f.str("type");
     a.status = f.str("status");
     if (a.status.empty()) a.status = "open";
-    if (a.status != "open" && a.status != "done")
-        f.fail(n["status"], "actions.status", "expected open or done, found '" + a.status + "'");
+    const auto& statuses = action_statuses();
+    if (std::find(statuses.begin(), statuses.end(), a.status) == statuses.end())
+        f.fail(n["status"], "actions.status",
+               "expected " + statuses[0] + " or " + statuses[1] + ", found '" + a.status + "'");
     a.tracker = f.str("tracker");
     a.extra = others(n, {"id", "title", "owner", "due", "type", "status", "tracker"});
     return a;

@@ -199,4 +199,10 @@ const RulePack* find_pack(std::string_view name) {
     return nullptr;
 }
 
+std::vector<std::string> pack_names() {
+    std::vector<std::string> out;
+    for (const auto& p : rule_packs()) out.emplace_back(p.name);
+    return out;
+}
+
 }  // namespace incident

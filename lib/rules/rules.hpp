@@ -101,5 +101,6 @@ struct RulePack {
 };
 const std::vector<RulePack>& rule_packs();
 const RulePack* find_pack(std::string_view name);
+std::vector<std::string> pack_names();
 
 }  // namespace incident

@@ -126,15 +126,15 @@ private:
             fail(v, path, "expected an RFC 3339 time such as 2026-11-22T03:04:05Z, found '" + v.scalar() + "'");
     }
 
-    void one_of(const YamlNode& v, const std::string& path, std::initializer_list<std::string_view> allowed,
+    void one_of(const YamlNode& v, const std::string& path, const std::vector<std::string>& allowed,
                 bool null_allowed) {
         Json t = json_type(v);
         if (t == Json::null && null_allowed) return;
         if (t == Json::string)
-            for (auto a : allowed)
+            for (const auto& a : allowed)
                 if (v.scalar() == a) return;
         std::string names;
-        for (auto a : allowed) names += (names.empty() ? "" : ", ") + std::string(a);
+        for (const auto& a : allowed) names += (names.empty() ? "" : ", ") + a;
         fail(v, path,
              "expected one of " + names + (null_allowed ? " or null" : "") + ", found " +
                  (t == Json::string ? "'" + v.scalar() + "'" : type_name(t)));
@@ -224,9 +224,8 @@ private:
             if (is(*v, path + ".due", {Json::string, Json::null}, "a date YYYY-MM-DD or null") && v->is_scalar() &&
                 !is_date_text(v->scalar()))
                 fail(*v, path + ".due", "expected a date YYYY-MM-DD, found '" + v->scalar() + "'");
-        if (const auto* v = member(a, path, "type", false))
-            one_of(*v, path + ".type", {"mitigate", "prevent", "process"}, true);
-        if (const auto* v = member(a, path, "status", false)) one_of(*v, path + ".status", {"open", "done"}, true);
+        if (const auto* v = member(a, path, "type", false)) one_of(*v, path + ".type", action_types(), true);
+        if (const auto* v = member(a, path, "status", false)) one_of(*v, path + ".status", action_statuses(), true);
         if (const auto* v = member(a, path, "tracker", false)) text(*v, path + ".tracker");
     }
 

@@ -159,6 +159,20 @@ TEST_CASE("fields: an optional key is written only when set, and a required one 
     }
 }
 
+TEST_CASE("fields: an action item's types and statuses are the schema's") {
+    auto schema = incident_schema();
+    const auto& action = schema["definitions"]["action"]["properties"];
+    auto names = [](const nlohmann::json& values) {
+        std::vector<std::string> out;
+        for (const auto& v : values)
+            if (!v.is_null()) out.push_back(v.get<std::string>());
+        return out;
+    };
+    CHECK(names(action["type"]["enum"]) == action_types());
+    CHECK(names(action["status"]["enum"]) == action_statuses());
+    CHECK(names(schema["properties"]["status"]["enum"]) == status_values());
+}
+
 TEST_CASE("fields: the fields rules may set are those schemas/rules.schema.json lets `then:` set") {
     auto rules = nlohmann::json::parse(embedded_schemas().at("rules.schema.json"));
     const auto& then = rules["properties"]["rules"]["items"]["properties"]["then"]["properties"];
