@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "model/config.hpp"
+#include "model/fields.hpp"
 #include "model/incident.hpp"
 #include "sla/sla.hpp"
 
@@ -83,6 +84,7 @@ struct Summary {
     std::vector<ActionSummary> actions;
 
     bool has_tag(std::string_view tag) const;
+    LifecycleTimes times() const { return {started, detected, opened, acknowledged, mitigated, resolved}; }
     // The clock that matters at `now`: respond until acknowledged, then resolve.
     ClockState sla_at(Timestamp now) const;
     // What the SLA clocks are computed from; views into this summary.

@@ -128,6 +128,20 @@ const IncidentField* find_incident_field(std::string_view key) {
     return it == by_key.end() ? nullptr : it->second;
 }
 
+std::optional<Seconds> LifecycleTimes::span(Span s) const {
+    const std::optional<Timestamp>& from = s == Span::detect ? started : opened;
+    const std::optional<Timestamp>& to = s == Span::detect        ? detected
+                                         : s == Span::acknowledge ? acknowledged
+                                         : s == Span::mitigate    ? mitigated
+                                                                  : resolved;
+    if (!from || !to) return std::nullopt;
+    return *to - *from;
+}
+
+LifecycleTimes lifecycle_times(const Incident& inc) {
+    return {inc.started_at, inc.detected_at, inc.opened_at, inc.acknowledged_at, inc.mitigated_at, inc.resolved_at};
+}
+
 const std::vector<std::string>& incident_roles() {
     static const std::vector<std::string> roles = {"commander", "comms", "tech_lead", "scribe"};
     return roles;

@@ -57,6 +57,22 @@ const std::vector<std::string>& action_statuses();
 // Every status name, in lifecycle order.
 std::vector<std::string> status_values();
 
+// An incident's lifecycle times, and the durations between them, each
+// defined once; queries, reports and postmortems all use these:
+//   to detect       detected - started   (how long the impact went unseen)
+//   to acknowledge  acknowledged - opened
+//   to mitigate     mitigated - opened
+//   to resolve      resolved - opened
+enum class Span { detect, acknowledge, mitigate, resolve };
+
+struct LifecycleTimes {
+    std::optional<Timestamp> started, detected, opened, acknowledged, mitigated, resolved;
+    // nullopt when either end is unknown.
+    std::optional<Seconds> span(Span s) const;
+};
+
+LifecycleTimes lifecycle_times(const Incident& inc);
+
 // A field's value as one text, as rules compare it: lists joined with
 // commas, times in RFC 3339, drill "true"/"false"; nullopt when empty.
 // Only for id, text, long_text, time, list, status and boolean fields.

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "model/errors.hpp"
+#include "model/fields.hpp"
 #include "model/file_text.hpp"
 #include "sla/calendar.hpp"
 #include "sla/sla.hpp"
@@ -25,10 +26,7 @@ constexpr const char* kBegin = "<!-- incident:begin ";
 constexpr const char* kEnd = "<!-- incident:end ";
 constexpr const char* kRequired = "<!-- incident:required -->";
 
-std::string since(const std::optional<Timestamp>& from, const std::optional<Timestamp>& to) {
-    if (!from || !to) return "n/a";
-    return format_duration(*to - *from);
-}
+std::string duration_text(const std::optional<Seconds>& d) { return d ? format_duration(*d) : "n/a"; }
 
 std::string when(const std::optional<Timestamp>& t) { return t ? format_rfc3339(*t) : "n/a"; }
 
@@ -83,13 +81,15 @@ data build_context(const Incident& inc, const Config& cfg, Timestamp now) {
     ctx.set("priority", na(inc.priority));
     ctx.set("service", na(inc.service));
     ctx.set("commander", na(inc.role("commander").empty() ? inc.assignee : inc.role("commander")));
+    ctx.set("started", when(inc.started_at));
     ctx.set("detected", when(inc.detected_at));
     ctx.set("opened", when(inc.opened_at));
     ctx.set("resolved", when(inc.resolved_at));
-    ctx.set("ttd", since(inc.detected_at, inc.opened_at));
-    ctx.set("tta", since(inc.opened_at, inc.acknowledged_at));
-    ctx.set("ttm", since(inc.opened_at, inc.mitigated_at));
-    ctx.set("ttr", since(inc.opened_at, inc.resolved_at));
+    const LifecycleTimes times = lifecycle_times(inc);
+    ctx.set("ttd", duration_text(times.span(Span::detect)));
+    ctx.set("tta", duration_text(times.span(Span::acknowledge)));
+    ctx.set("ttm", duration_text(times.span(Span::mitigate)));
+    ctx.set("ttr", duration_text(times.span(Span::resolve)));
     SlaStatus sla = sla_status(inc, cfg, now);
     ctx.set("sla_respond", clock_text(sla.respond));
     ctx.set("sla_resolve", clock_text(sla.resolve));

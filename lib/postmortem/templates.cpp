@@ -185,7 +185,7 @@ const char* kAtlassian = R"(<!-- incident:begin header -->
 
 ## Detection
 <!-- incident:begin detection -->
-Detected {{detected}}; opened {{opened}} (time to detect {{ttd}}); acknowledged after {{tta}}.
+Started {{started}}; detected {{detected}} (time to detect {{ttd}}); opened {{opened}}; acknowledged after {{tta}}.
 <!-- incident:end detection -->
 
 ## Response and recovery

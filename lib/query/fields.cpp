@@ -12,9 +12,9 @@ Value time_value(const std::optional<Timestamp>& t) {
     if (!t) return {};
     return {true, format_rfc3339(*t), t->time_since_epoch().count(), {}};
 }
-Value span_value(const std::optional<Timestamp>& from, const std::optional<Timestamp>& to) {
-    if (!from || !to) return {};
-    return {true, "", (*to - *from).count(), {}};
+Value span_value(const std::optional<Seconds>& span) {
+    if (!span) return {};
+    return {true, "", span->count(), {}};
 }
 Value count_value(long long n) { return {true, std::to_string(n), n, {}}; }
 Value clock_value(ClockState s) { return {true, std::string(to_string(s)), static_cast<long long>(s), {}}; }
@@ -29,9 +29,9 @@ template <std::optional<Timestamp> Summary::*M>
 Value time_of(const Summary& s, const Config&, Timestamp) {
     return time_value(s.*M);
 }
-template <std::optional<Timestamp> Summary::*From, std::optional<Timestamp> Summary::*To>
+template <Span S>
 Value span_of(const Summary& s, const Config&, Timestamp) {
-    return span_value(s.*From, s.*To);
+    return span_value(s.times().span(S));
 }
 template <std::string_view Summary::*M, const std::vector<std::string> Config::*Scale>
 Value scale_of(const Summary& s, const Config& cfg, Timestamp) {
@@ -95,10 +95,12 @@ const std::vector<Field>& query_fields() {
         {"resolved", K::time, "when it was resolved", time_of<&S::resolved>},
         {"closed", K::time, "when it was closed", time_of<&S::closed>},
         {"age", K::duration, "time since it was opened",
-         [](const S& s, const C&, Timestamp now) { return span_value(s.opened, now); }},
-        {"ttd", K::duration, "time to detect: detected - started", span_of<&S::started, &S::detected>},
-        {"tta", K::duration, "time to acknowledge: acknowledged - opened", span_of<&S::opened, &S::acknowledged>},
-        {"ttr", K::duration, "time to resolve: resolved - opened", span_of<&S::opened, &S::resolved>},
+         [](const S& s, const C&, Timestamp now) {
+             return span_value(s.opened ? std::optional<Seconds>(now - *s.opened) : std::nullopt);
+         }},
+        {"ttd", K::duration, "time to detect: detected - started", span_of<Span::detect>},
+        {"tta", K::duration, "time to acknowledge: acknowledged - opened", span_of<Span::acknowledge>},
+        {"ttr", K::duration, "time to resolve: resolved - opened", span_of<Span::resolve>},
         {"escalations", K::number, "functional and hierarchical escalations",
          [](const S& s, const C&, Timestamp) {
              return count_value(s.escalations_functional + s.escalations_hierarchical);

@@ -54,12 +54,10 @@ struct Accumulator {
 
     void add_period(const Summary& s, Timestamp now) {
         ++m.incidents;
-        if (s.resolved) {
-            ++m.resolved;
-            ttr.push_back(secs(*s.opened, *s.resolved));
-        }
-        if (s.started && s.detected) ttd.push_back(secs(*s.started, *s.detected));
-        if (s.acknowledged) tta.push_back(secs(*s.opened, *s.acknowledged));
+        const LifecycleTimes times = s.times();
+        if (s.resolved) ++m.resolved;
+        for (auto [span, samples] : {std::pair{Span::detect, &ttd}, {Span::acknowledge, &tta}, {Span::resolve, &ttr}})
+            if (auto d = times.span(span)) samples->push_back(static_cast<double>(d->count()));
         count_clock(m.respond, s.respond.at(now));
         count_clock(m.resolve, s.resolve.at(now));
         m.escalations_functional += s.escalations_functional;
@@ -181,7 +179,7 @@ Report build_report(const std::vector<const Summary*>& all, const ReportRequest&
         week.week = iso_week(*s->opened);
         ++week.incidents;
         ++week.by_priority[s->priority.empty() ? "none" : std::string(s->priority)];
-        if (s->resolved) week_ttr[week.week].push_back(secs(*s->opened, *s->resolved));
+        if (auto ttr = s->times().span(Span::resolve)) week_ttr[week.week].push_back(static_cast<double>(ttr->count()));
 
         if (!s->service.empty()) {
             auto& [respond, resolve] = per_service[std::string(s->service)];

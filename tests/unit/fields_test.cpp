@@ -159,6 +159,21 @@ TEST_CASE("fields: an optional key is written only when set, and a required one 
     }
 }
 
+TEST_CASE("fields: each lifecycle duration has one definition") {
+    Incident inc = base();
+    inc.started_at = *parse_rfc3339("2026-11-20T09:50:00Z");
+    inc.detected_at = *parse_rfc3339("2026-11-20T09:58:00Z");
+    inc.acknowledged_at = *parse_rfc3339("2026-11-20T10:05:00Z");
+    inc.resolved_at = *parse_rfc3339("2026-11-20T12:00:00Z");
+    auto times = lifecycle_times(inc);
+    CHECK(times.span(Span::detect) == Seconds{8 * 60});  // detected - started, not opened - detected
+    CHECK(times.span(Span::acknowledge) == Seconds{5 * 60});
+    CHECK(times.span(Span::resolve) == Seconds{2 * 3600});
+    CHECK_FALSE(times.span(Span::mitigate).has_value());
+    inc.started_at.reset();
+    CHECK_FALSE(lifecycle_times(inc).span(Span::detect).has_value());
+}
+
 TEST_CASE("fields: an action item's types and statuses are the schema's") {
     auto schema = incident_schema();
     const auto& action = schema["definitions"]["action"]["properties"];
