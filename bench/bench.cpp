@@ -35,6 +35,8 @@
 #include <thread>
 #include <vector>
 
+#include "model/file_text.hpp"
+
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
@@ -44,26 +46,13 @@ namespace {
 // depends on the command line only and its data stay the same while the
 // tool's writer changes. The text is what the tool writes for such an incident.
 
-// A whole file, read as the tool reads one: open, fstat, one buffer of that
-// size, read; nullopt when it cannot be opened or is not a regular file.
+// A whole file, read as the tool reads one (model/file_text.hpp: open, fstat,
+// one buffer of that size, read); nullopt when it cannot be opened or is not a
+// regular file.
 std::optional<std::string> slurp(const fs::path& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return std::nullopt;
-    struct stat st {};
-    std::optional<std::string> text;
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-        text.emplace(static_cast<std::size_t>(st.st_size), '\0');
-        std::size_t got = 0;
-        while (got < text->size()) {
-            ssize_t n = ::read(fd, text->data() + got, text->size() - got);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) break;
-            got += static_cast<std::size_t>(n);
-        }
-        text->resize(got);
-    }
-    ::close(fd);
-    return text;
+    incident::FileText file = incident::read_file_text(path);
+    return file.status == incident::FileText::Status::ok ? std::optional<std::string>(std::move(file.text))
+                                                         : std::nullopt;
 }
 
 using Time = std::int64_t;  // seconds since the epoch, UTC

@@ -30,26 +30,17 @@ IncidentField list(std::string_view key, std::string_view help, std::vector<std:
 
 IncidentField other(std::string_view key, T type, std::string_view help) { return IncidentField{key, type, help}; }
 
-IncidentField required(IncidentField f) {
-    f.required = true;
+// `f` with one of its flags set to `value`.
+template <bool IncidentField::*Flag, bool Value = true>
+IncidentField with(IncidentField f) {
+    f.*Flag = Value;
     return f;
 }
-IncidentField omit_empty(IncidentField f) {
-    f.omit_empty = true;
-    return f;
-}
-IncidentField set_by_rules(IncidentField f) {
-    f.rule_sets = true;
-    return f;
-}
-IncidentField no_condition(IncidentField f) {
-    f.condition = false;
-    return f;
-}
-IncidentField condition(IncidentField f) {
-    f.condition = true;
-    return f;
-}
+constexpr auto required = with<&IncidentField::required>;
+constexpr auto omit_empty = with<&IncidentField::omit_empty>;
+constexpr auto set_by_rules = with<&IncidentField::rule_sets>;
+constexpr auto condition = with<&IncidentField::condition>;
+constexpr auto no_condition = with<&IncidentField::condition, false>;
 
 std::vector<IncidentField> make_fields() {
     return {
