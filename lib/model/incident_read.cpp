@@ -1,0 +1,234 @@
+// Reading an incident from its YAML tree (incident_from_yaml), field by
+// field from the registry, with located errors.
+#include <algorithm>
+#include <limits>
+
+#include "model/errors.hpp"
+#include "model/fields.hpp"
+#include "model/incident.hpp"
+#include "model/yaml_doc.hpp"
+
+namespace incident {
+
+namespace {
+
+// Reads typed fields out of one mapping, with located errors.
+class Fields {
+public:
+    Fields(const YamlNode& map, const std::string& file) : map_(map), file_(file) {}
+
+    // The value under `key`. Fields are asked for in file order, so the
+    // search starts after the previous find: one comparison per key.
+    const YamlNode& operator[](std::string_view key) const {
+        const auto& entries = map_.entries();
+        for (std::size_t n = 0, i = next_; n < entries.size(); ++n, i = i + 1 == entries.size() ? 0 : i + 1)
+            if (entries[i].first.scalar() == key) {
+                next_ = i + 1 == entries.size() ? 0 : i + 1;
+                return entries[i].second;
+            }
+        return map_[key];  // undefined
+    }
+
+    [[noreturn]] void fail(const YamlNode& at, const std::string& key, const std::string& what) const {
+        throw InvalidData(locate(at ? at : map_, file_), key + ": " + what);
+    }
+
+    std::string str(const char* key) const { return str((*this)[key], key); }
+    bool boolean(const char* key) const { return boolean((*this)[key], key); }
+    std::optional<Timestamp> time(const char* key) const { return time((*this)[key], key); }
+    std::vector<std::string> list(const char* key) const { return list((*this)[key], key); }
+
+    // The same, of a value already found (`key` names it in errors).
+    std::string str(const YamlNode& n, std::string_view key) const {
+        if (!n || n.is_null()) return {};
+        if (!n.is_scalar()) fail(n, std::string(key), "expected a string, found " + kind(n));
+        return n.scalar();
+    }
+
+    bool boolean(const YamlNode& n, std::string_view key) const {
+        if (!n || n.is_null()) return false;
+        auto value = yaml_bool(n);
+        if (!value) fail(n, std::string(key), "expected true or false, found '" + describe(n) + "'");
+        return *value;
+    }
+
+    std::optional<Timestamp> time(const YamlNode& n, std::string_view key) const {
+        if (!n || n.is_null()) return std::nullopt;
+        if (n.is_scalar())
+            if (auto t = parse_rfc3339(n.scalar())) return t;
+        fail(n, std::string(key),
+             "expected an RFC 3339 UTC time such as 2026-11-22T03:04:05Z, found '" + describe(n) + "'");
+    }
+
+    std::vector<std::string> list(const YamlNode& n, std::string_view key) const {
+        std::vector<std::string> out;
+        if (!n || n.is_null()) return out;
+        if (n.is_scalar()) return {n.scalar()};  // "tags: x" is a one-item list
+        if (!n.is_sequence()) fail(n, std::string(key), "expected a list, found " + kind(n));
+        for (const auto& item : n.items()) {
+            if (!item.is_scalar()) fail(item, std::string(key), "list items must be strings, found " + kind(item));
+            out.push_back(item.scalar());
+        }
+        return out;
+    }
+
+    static std::string kind(const YamlNode& n) {
+        if (n.is_map()) return "a mapping";
+        if (n.is_sequence()) return "a list";
+        if (n.is_null()) return "null";
+        return "'" + n.scalar() + "'";
+    }
+
+    static std::string describe(const YamlNode& n) {
+        if (n.is_scalar()) return n.scalar();
+        return n.is_map() ? "a mapping" : "a list";
+    }
+
+private:
+    const YamlNode& map_;
+    const std::string& file_;
+    mutable std::size_t next_ = 0;
+};
+
+// The entries of `map` whose keys are not in `known`, in order.
+Attributes others(const YamlNode& map, std::initializer_list<std::string_view> known) {
+    Attributes out;
+    for (const auto& [k, v] : map.entries())
+        if (std::find(known.begin(), known.end(), k.scalar()) == known.end()) out.emplace_back(k.scalar(), v);
+    return out;
+}
+
+Action action_from_yaml(const YamlNode& n, const std::string& file) {
+    if (!n.is_map()) throw InvalidData(locate(n, file), "actions: each action item must be a mapping");
+    Fields f(n, file);
+    Action a;
+    const YamlNode& id = n["id"];
+    auto number = yaml_integer(id);
+    if (!number || *number < 1 || *number > std::numeric_limits<int>::max())
+        throw InvalidData(locate(id ? id : n, file), "actions: each item needs a positive whole number 'id'");
+    a.id = static_cast<int>(*number);
+    a.title = f.str("title");
+    a.owner = f.str("owner");
+    a.due = f.str("due");
+    if (!a.due.empty() && !parse_rfc3339(a.due + "T00:00:00Z"))
+        f.fail(n["due"], "actions.due", "expected a date YYYY-MM-DD, found '" + a.due + "'");
+    a.type = f.str("type");
+    a.status = f.str("status");
+    if (a.status.empty()) a.status = "open";
+    const auto& statuses = action_statuses();
+    if (std::find(statuses.begin(), statuses.end(), a.status) == statuses.end())
+        f.fail(n["status"], "actions.status",
+               "expected " + statuses[0] + " or " + statuses[1] + ", found '" + a.status + "'");
+    a.tracker = f.str("tracker");
+    a.extra = others(n, {"id", "title", "owner", "due", "type", "status", "tracker"});
+    return a;
+}
+
+Event event_from_yaml(const YamlNode& n, const std::string& file) {
+    if (!n.is_map()) throw InvalidData(locate(n, file), "timeline: each event must be a mapping");
+    Fields f(n, file);
+    Event e;
+    auto at = f.time("at");
+    if (!at) throw InvalidData(locate(n, file), "timeline: event has no 'at' time");
+    e.at = *at;
+    e.by = f.str("by");
+    e.type = f.str("type");
+    if (e.type.empty()) throw InvalidData(locate(n, file), "timeline: event has no 'type'");
+    e.text = f.str("text");
+    e.attrs = others(n, {"at", "by", "type", "text"});
+    return e;
+}
+
+void read_roles(Incident& inc, const Fields& f, const YamlNode& roles) {
+    if (!roles.is_map()) f.fail(roles, "roles", "expected a mapping of role: person");
+    for (const auto& [k, v] : roles.entries()) {
+        if (!v.is_scalar() && !v.is_null()) f.fail(v, "roles." + k.scalar(), "expected a person");
+        inc.roles.emplace_back(k.scalar(), v.scalar());
+    }
+}
+
+void read_status(Incident& inc, const Fields& f, const YamlNode& node) {
+    auto text = f.str(node, "status");
+    auto status = parse_status(text);
+    if (!status)
+        f.fail(node, "status",
+               text.empty() ? "missing (one of " + status_names() + ")"
+                            : "unknown value '" + text + "' (expected one of " + status_names() + ")");
+    inc.status = *status;
+}
+
+// One field of `root` into `inc`; `node` is its value (undefined when absent).
+void read_field(Incident& inc, const IncidentField& field, const Fields& f, const YamlNode& node,
+                const std::string& file) {
+    const std::string_view key = field.key;
+    bool absent = !node || node.is_null();
+    switch (field.type) {
+        case FieldType::id:
+        case FieldType::text:
+            inc.*field.text = f.str(node, key);
+            break;
+        case FieldType::long_text:
+            inc.*field.text = normalise_description(f.str(node, key));
+            break;
+        case FieldType::time:
+            inc.*field.time = f.time(node, key);
+            break;
+        case FieldType::list:
+            inc.*field.list = f.list(node, key);
+            break;
+        case FieldType::boolean:
+            inc.*field.flag = f.boolean(node, key);
+            break;
+        case FieldType::status:
+            read_status(inc, f, node);
+            break;
+        case FieldType::roles:
+            if (!absent) read_roles(inc, f, node);
+            break;
+        case FieldType::resolution:
+            if (absent) break;
+            if (!node.is_map()) f.fail(node, "resolution", "expected a mapping with code, summary and by");
+            {
+                Fields rf(node, file);
+                inc.resolution = Resolution{rf.str("code"), rf.str("summary"), rf.str("by")};
+            }
+            break;
+        case FieldType::actions:
+            if (absent) break;
+            if (!node.is_sequence()) f.fail(node, "actions", "expected a list of action items");
+            inc.actions.reserve(node.size());
+            for (const auto& item : node.items()) inc.actions.push_back(action_from_yaml(item, file));
+            break;
+        case FieldType::timeline:
+            if (absent) break;
+            if (!node.is_sequence()) f.fail(node, "timeline", "expected a list of events");
+            inc.timeline.reserve(node.size());
+            for (const auto& e : node.items()) inc.timeline.push_back(event_from_yaml(e, file));
+            break;
+    }
+}
+
+}  // namespace
+
+Incident incident_from_yaml(const YamlNode& root, const std::string& file) {
+    if (!root.is_map()) throw InvalidData(locate(root, file), "an incident file must be a YAML mapping");
+    Fields f(root, file);
+    Incident inc;
+    for (const auto& field : incident_fields()) {
+        const YamlNode& node = f[field.key];
+        read_field(inc, field, f, node, file);
+        if (field.required && field.text && (inc.*field.text).empty())
+            throw InvalidData(field.key == "id" ? Location{file, 1, 1} : locate(root, file),
+                              std::string(field.key) + ": missing");
+    }
+    std::string previous;
+    for (const auto& [k, v] : root.entries()) {
+        if (!find_incident_field(k.scalar()))
+            inc.extra.push_back(ExtraKey{previous, k.scalar(), v});
+        else
+            previous = k.scalar();  // unknown keys anchor to the last known key before them
+    }
+    return inc;
+}
+
+}  // namespace incident
