@@ -40,6 +40,32 @@ test_timeline_matches_the_incident_event_for_event() {
   expect_eq "$rows" "$events" "timeline rows = events"
 }
 
+test_time_to_detect_agrees_with_list() {
+  # detected - started, in the postmortem and in list's ttd alike.
+  new_repo
+  run open "Checkout down" --service checkout --impact high --urgency high --at 2026-11-20T10:00:00Z \
+    --started-at 2026-11-20T09:41:00Z --detected-at 2026-11-20T09:53:00Z
+  run open "Unknown start" --service search --at 2026-11-20T10:00:00Z --detected-at 2026-11-20T09:55:00Z
+  local id
+  for id in 1 2; do
+    run resolve "$id" --code fixed --summary done --at 2026-11-20T11:00:00Z; expect_rc 0
+    run postmortem "$id" --at 2026-11-21T09:00:00Z; expect_rc 0
+  done
+  run list --all --fields id,ttd; expect_rc 0
+  expect_eq "$(awk '$1 == "INC-1" {print $2}' <<<"$OUT")" "12m" "list's ttd of INC-1"
+  expect_eq "$(awk '$1 == "INC-2" {print $2}' <<<"$OUT")" "-" "list's ttd of INC-2"
+  expect_file_has postmortems/INC-1.md "| **Time to detect** | 12m |"
+  expect_file_has postmortems/INC-2.md "| **Time to detect** | n/a |"
+  # And in every shipped example with a postmortem.
+  local row pm
+  while read -r id row; do
+    pm="$SOURCE_DIR/examples/postmortems/$id.md"
+    [ -f "$pm" ] || continue
+    [ "$row" = "-" ] && row="n/a"
+    grep -qF "| **Time to detect** | $row |" "$pm" || fail "$id: list says $row, the postmortem disagrees"
+  done < <(cd "$SOURCE_DIR/examples" && "$INCIDENT_BIN" list --all --fields id,ttd | tail -n +2)
+}
+
 test_templates_and_custom_template() {
   resolved_p1
   run postmortem 1 --template pagerduty; expect_rc 0
