@@ -3,6 +3,7 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "model/errors.hpp"
 #include "model/text.hpp"
@@ -11,27 +12,6 @@
 namespace incident {
 
 namespace {
-
-const std::vector<std::string> kKnownKeys = {"id_prefix",
-                                             "scales",
-                                             "priorities",
-                                             "matrix",
-                                             "unknown_errs_high",
-                                             "sla",
-                                             "resolution_codes",
-                                             "tiers",
-                                             "teams",
-                                             "default_team",
-                                             "postmortem",
-                                             "close",
-                                             "git",
-                                             "notify",
-                                             "rules",
-                                             "business_hours",
-                                             "sla_policies",
-                                             "sla_clock",
-                                             "notify_delivery",
-                                             "web_url"};
 
 std::vector<std::string> strings(const YamlNode& n, const std::string& file, const std::string& key) {
     if (n.is_null()) return {};
@@ -57,6 +37,30 @@ void require_map(const YamlNode& n, const std::string& file, const std::string& 
     if (!n.is_map()) fail_at(n, file, key + ": expected a mapping");
 }
 
+// One setting of a section: its key and what reads its value (given the
+// value and its dotted name, such as "close.contact_attempts").
+struct Setting {
+    std::string_view key;
+    std::function<void(const YamlNode& value, const std::string& name)> read;
+};
+
+// Reads the mapping `n` (the section `section`) key by key; an unknown key
+// is refused, naming the known ones.
+void read_settings(const YamlNode& n, const std::string& file, const std::string& section,
+                   const std::vector<Setting>& settings) {
+    require_map(n, file, section);
+    for (const auto& [key, value] : n.entries()) {
+        const std::string& name = key.scalar();
+        auto it = std::find_if(settings.begin(), settings.end(), [&](const Setting& s) { return s.key == name; });
+        if (it == settings.end()) {
+            std::string known;
+            for (const auto& s : settings) known += (known.empty() ? "" : ", ") + std::string(s.key);
+            fail_at(key, file, section + ": unknown key '" + name + "' (known: " + known + ")");
+        }
+        it->read(value, section + "." + name);
+    }
+}
+
 void apply_teams(Config& c, const YamlNode& n, const std::string& file) {
     require_map(n, file, "teams");
     c.teams.clear();
@@ -65,18 +69,11 @@ void apply_teams(Config& c, const YamlNode& n, const std::string& file) {
         t.name = kv.first.scalar();
         const std::string key = "teams." + t.name;
         if (!kv.second.is_null()) {
-            require_map(kv.second, file, key);
-            for (const auto& f : kv.second.entries()) {
-                const std::string& k = f.first.scalar();
-                if (k == "managers")
-                    t.managers = strings(f.second, file, key + ".managers");
-                else if (k == "manager")
-                    t.managers = {scalar_at(f.second, file, key + ".manager")};
-                else if (k == "members")
-                    t.members = strings(f.second, file, key + ".members");
-                else
-                    fail_at(f.first, file, key + ": unknown key '" + k + "' (known: managers, members)");
-            }
+            read_settings(
+                kv.second, file, key,
+                {{"managers", [&](const YamlNode& v, const std::string& n) { t.managers = strings(v, file, n); }},
+                 {"manager", [&](const YamlNode& v, const std::string& n) { t.managers = {scalar_at(v, file, n)}; }},
+                 {"members", [&](const YamlNode& v, const std::string& n) { t.members = strings(v, file, n); }}});
         }
         c.teams.push_back(std::move(t));
     }
@@ -93,42 +90,41 @@ Seconds clock_time(const YamlNode& n, const std::string& file, const std::string
     return Seconds{std::stoi(h) * 3600 + std::stoi(m) * 60};
 }
 
-void apply_business_hours(BusinessHours& b, const YamlNode& n, const std::string& file) {
-    static const std::vector<std::string> names = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-    require_map(n, file, "business_hours");
-    for (const auto& f : n.entries()) {
-        const std::string& k = f.first.scalar();
-        if (k == "timezone") {
-            b.timezone = scalar_at(f.second, file, "business_hours.timezone");
-            try {
-                date::locate_zone(b.timezone);
-            } catch (const std::exception&) {
-                fail_at(f.second, file,
-                        "business_hours.timezone: unknown time zone '" + b.timezone +
-                            "' (a name from the tz database, such as Europe/Paris or UTC)");
-            }
-        } else if (k == "days") {
-            b.days.clear();
-            for (const auto& d : strings(f.second, file, "business_hours.days")) {
-                auto it = std::find(names.begin(), names.end(), d);
-                if (it == names.end())
-                    fail_at(f.second, file, "business_hours.days: '" + d + "' is not one of mon..sun");
-                b.days.push_back(static_cast<unsigned>(it - names.begin()) + 1);
-            }
-        } else if (k == "start") {
-            b.start = clock_time(f.second, file, "business_hours.start");
-        } else if (k == "end") {
-            b.end = clock_time(f.second, file, "business_hours.end");
-        } else if (k == "holidays") {
-            b.holidays = strings(f.second, file, "business_hours.holidays");
-            for (const auto& h : b.holidays)
-                if (!parse_rfc3339(h + "T00:00:00Z"))
-                    fail_at(f.second, file, "business_hours.holidays: '" + h + "' is not a date YYYY-MM-DD");
-        } else {
-            fail_at(f.first, file,
-                    "business_hours: unknown key '" + k + "' (known: timezone, days, start, end, holidays)");
-        }
+void read_timezone(BusinessHours& b, const YamlNode& v, const std::string& file, const std::string& name) {
+    b.timezone = scalar_at(v, file, name);
+    try {
+        date::locate_zone(b.timezone);
+    } catch (const std::exception&) {
+        fail_at(v, file,
+                name + ": unknown time zone '" + b.timezone +
+                    "' (a name from the tz database, such as Europe/Paris or UTC)");
     }
+}
+
+void read_days(BusinessHours& b, const YamlNode& v, const std::string& file, const std::string& name) {
+    static const std::vector<std::string> days = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    b.days.clear();
+    for (const auto& d : strings(v, file, name)) {
+        auto it = std::find(days.begin(), days.end(), d);
+        if (it == days.end()) fail_at(v, file, name + ": '" + d + "' is not one of mon..sun");
+        b.days.push_back(static_cast<unsigned>(it - days.begin()) + 1);
+    }
+}
+
+void apply_business_hours(BusinessHours& b, const YamlNode& n, const std::string& file) {
+    using V = const YamlNode&;
+    using N = const std::string&;
+    read_settings(n, file, "business_hours",
+                  {{"timezone", [&](V v, N name) { read_timezone(b, v, file, name); }},
+                   {"days", [&](V v, N name) { read_days(b, v, file, name); }},
+                   {"start", [&](V v, N name) { b.start = clock_time(v, file, name); }},
+                   {"end", [&](V v, N name) { b.end = clock_time(v, file, name); }},
+                   {"holidays", [&](V v, N name) {
+                        b.holidays = strings(v, file, name);
+                        for (const auto& h : b.holidays)
+                            if (!parse_rfc3339(h + "T00:00:00Z"))
+                                fail_at(v, file, name + ": '" + h + "' is not a date YYYY-MM-DD");
+                    }}});
     if (b.end <= b.start) fail_at(n, file, "business_hours: end must be after start");
 }
 
@@ -155,131 +151,131 @@ void apply_sla_targets(SlaTargets& targets, const YamlNode& v, const std::string
     }
 }
 
-void apply_section(Config& c, const std::string& k, const YamlNode& v, const std::string& file) {
-    if (k == "id_prefix") {
-        c.id_prefix = scalar_at(v, file, k);
-        if (!is_alnum_word(c.id_prefix, 16))
-            fail_at(v, file, "id_prefix: must be letters and digits, starting with a letter (e.g. INC)");
-    } else if (k == "scales") {
-        require_map(v, file, k);
-        for (const auto& s : v.entries()) {
-            const std::string& name = s.first.scalar();
-            if (name == "impact")
-                c.impact_scale = strings(s.second, file, "scales.impact");
-            else if (name == "urgency")
-                c.urgency_scale = strings(s.second, file, "scales.urgency");
-            else
-                fail_at(s.first, file, "scales: unknown scale '" + name + "' (known: impact, urgency)");
-        }
-    } else if (k == "priorities") {
-        c.priorities = strings(v, file, k);
-        if (c.priorities.empty()) fail_at(v, file, "priorities: at least one priority is needed");
-    } else if (k == "matrix") {
-        require_map(v, file, k);
-        c.matrix.clear();
-        for (const auto& row : v.entries()) {
-            require_map(row.second, file, "matrix." + row.first.scalar());
-            for (const auto& cell : row.second.entries())
-                c.matrix[row.first.scalar()][cell.first.scalar()] =
-                    scalar_at(cell.second, file, "matrix." + row.first.scalar() + "." + cell.first.scalar());
-        }
-    } else if (k == "unknown_errs_high") {
-        c.unknown_errs_high = boolean(v, file, k);
-    } else if (k == "sla") {
-        apply_sla_targets(c.sla, v, file, "sla", c.business_hours);
-    } else if (k == "sla_policies") {
-        require_map(v, file, k);
-        for (const auto& p : v.entries())
-            apply_sla_targets(c.sla_policies[p.first.scalar()], p.second, file, "sla_policies." + p.first.scalar(),
-                              c.business_hours);
-    } else if (k == "sla_clock") {
-        require_map(v, file, k);
-        for (const auto& f : v.entries()) {
-            const std::string& name = f.first.scalar();
-            if (name == "at_risk") {
-                auto d = yaml_real(f.second);
-                if (!d || !(*d > 0 && *d <= 1))
-                    fail_at(f.second, file, "sla_clock.at_risk: expected a fraction between 0 and 1, such as 0.75");
-                c.sla_at_risk = *d;
-            } else if (name == "pause_when_mitigated") {
-                c.sla_pause_when_mitigated = boolean(f.second, file, "sla_clock.pause_when_mitigated");
-            } else {
-                fail_at(f.first, file, "sla_clock: unknown key '" + name + "' (known: at_risk, pause_when_mitigated)");
-            }
-        }
-    } else if (k == "business_hours") {
-        apply_business_hours(c.business_hours, v, file);
-    } else if (k == "resolution_codes") {
-        c.resolution_codes = strings(v, file, k);
-    } else if (k == "tiers") {
-        c.tiers = strings(v, file, k);
-    } else if (k == "teams") {
-        apply_teams(c, v, file);
-    } else if (k == "default_team") {
-        c.default_team = v.is_null() ? "" : scalar_at(v, file, k);
-    } else if (k == "postmortem") {
-        require_map(v, file, k);
-        for (const auto& f : v.entries()) {
-            const std::string& name = f.first.scalar();
-            if (name == "required_for")
-                c.postmortem_required_for = strings(f.second, file, "postmortem.required_for");
-            else if (name == "required_to_close")
-                c.postmortem_required_to_close = strings(f.second, file, "postmortem.required_to_close");
-            else if (name == "template")
-                c.postmortem_template = scalar_at(f.second, file, "postmortem.template");
-            else if (name == "meeting_within")
-                c.postmortem_meeting_within = duration(f.second, file, "postmortem.meeting_within",
-                                                       c.business_hours.end - c.business_hours.start);
-            else
-                fail_at(f.first, file,
-                        "postmortem: unknown key '" + name +
-                            "' (known: required_for, required_to_close, template, meeting_within)");
-        }
-    } else if (k == "close") {
-        require_map(v, file, k);
-        for (const auto& f : v.entries()) {
-            const std::string& name = f.first.scalar();
-            if (name == "require_confirmation")
-                c.close_requires_confirmation = boolean(f.second, file, "close.require_confirmation");
-            else if (name == "contact_attempts") {
-                auto n = yaml_integer(f.second);
-                if (!n || *n < 0 || *n > 1000)
-                    fail_at(f.second, file, "close.contact_attempts: expected a whole number");
-                c.close_contact_attempts = static_cast<int>(*n);
-            } else if (name == "problem_required_for") {
-                c.close_problem_required_for = strings(f.second, file, "close.problem_required_for");
-            } else
-                fail_at(f.first, file,
-                        "close: unknown key '" + name +
-                            "' (known: require_confirmation, contact_attempts, problem_required_for)");
-        }
-    } else if (k == "git") {
-        require_map(v, file, k);
-        for (const auto& f : v.entries()) {
-            const std::string& name = f.first.scalar();
-            if (name == "auto_commit")
-                c.auto_commit = boolean(f.second, file, "git.auto_commit");
-            else if (name == "commit_message")
-                c.commit_message = scalar_at(f.second, file, "git.commit_message");
-            else
-                fail_at(f.first, file, "git: unknown key '" + name + "' (known: auto_commit, commit_message)");
-        }
-    } else {
-        c.sections[k] = v;
+using V = const YamlNode&;
+using N = const std::string&;
+
+void apply_scales(Config& c, V v, N file) {
+    read_settings(v, file, "scales",
+                  {{"impact", [&](V s, N name) { c.impact_scale = strings(s, file, name); }},
+                   {"urgency", [&](V s, N name) { c.urgency_scale = strings(s, file, name); }}});
+}
+
+void apply_matrix(Config& c, V v, N file) {
+    require_map(v, file, "matrix");
+    c.matrix.clear();
+    for (const auto& [impact, row] : v.entries()) {
+        const std::string name = "matrix." + impact.scalar();
+        require_map(row, file, name);
+        for (const auto& [urgency, priority] : row.entries())
+            c.matrix[impact.scalar()][urgency.scalar()] = scalar_at(priority, file, name + "." + urgency.scalar());
     }
 }
 
-}  // namespace
-
-Config::Config() {
-    // Read once; every Config starts as a copy of it.
-    static const Config defaults = [] {
-        Config c(Blank{});
-        apply_config_layer(c, load_yaml(default_config_text(), "built-in defaults"), "built-in defaults");
-        return c;
-    }();
-    *this = defaults;
+void apply_sla_clock(Config& c, V v, N file) {
+    read_settings(
+        v, file, "sla_clock",
+        {{"at_risk",
+          [&](V f, N name) {
+              auto d = yaml_real(f);
+              if (!d || !(*d > 0 && *d <= 1))
+                  fail_at(f, file, name + ": expected a fraction between 0 and 1, such as 0.75");
+              c.sla_at_risk = *d;
+          }},
+         {"pause_when_mitigated", [&](V f, N name) { c.sla_pause_when_mitigated = boolean(f, file, name); }}});
 }
+
+void apply_postmortem(Config& c, V v, N file) {
+    read_settings(v, file, "postmortem",
+                  {{"required_for", [&](V f, N name) { c.postmortem_required_for = strings(f, file, name); }},
+                   {"required_to_close", [&](V f, N name) { c.postmortem_required_to_close = strings(f, file, name); }},
+                   {"template", [&](V f, N name) { c.postmortem_template = scalar_at(f, file, name); }},
+                   {"meeting_within", [&](V f, N name) {
+                        c.postmortem_meeting_within =
+                            duration(f, file, name, c.business_hours.end - c.business_hours.start);
+                    }}});
+}
+
+void apply_close(Config& c, V v, N file) {
+    read_settings(
+        v, file, "close",
+        {{"require_confirmation", [&](V f, N name) { c.close_requires_confirmation = boolean(f, file, name); }},
+         {"contact_attempts",
+          [&](V f, N name) {
+              auto n = yaml_integer(f);
+              if (!n || *n < 0 || *n > 1000) fail_at(f, file, name + ": expected a whole number");
+              c.close_contact_attempts = static_cast<int>(*n);
+          }},
+         {"problem_required_for", [&](V f, N name) { c.close_problem_required_for = strings(f, file, name); }}});
+}
+
+void apply_git(Config& c, V v, N file) {
+    read_settings(v, file, "git",
+                  {{"auto_commit", [&](V f, N name) { c.auto_commit = boolean(f, file, name); }},
+                   {"commit_message", [&](V f, N name) { c.commit_message = scalar_at(f, file, name); }}});
+}
+
+// Every top-level key: how the engine reads it, or null for a section another
+// module reads (notify, rules) and the config only keeps.
+using Section = void (*)(Config&, V, N);
+const std::vector<std::pair<std::string_view, Section>>& sections() {
+    static const std::vector<std::pair<std::string_view, Section>> table = {
+        {"id_prefix",
+         [](Config& c, V v, N file) {
+             c.id_prefix = scalar_at(v, file, "id_prefix");
+             if (!is_alnum_word(c.id_prefix, 16))
+                 fail_at(v, file, "id_prefix: must be letters and digits, starting with a letter (e.g. INC)");
+         }},
+        {"scales", apply_scales},
+        {"priorities",
+         [](Config& c, V v, N file) {
+             c.priorities = strings(v, file, "priorities");
+             if (c.priorities.empty()) fail_at(v, file, "priorities: at least one priority is needed");
+         }},
+        {"matrix", apply_matrix},
+        {"unknown_errs_high",
+         [](Config& c, V v, N file) { c.unknown_errs_high = boolean(v, file, "unknown_errs_high"); }},
+        {"sla", [](Config& c, V v, N file) { apply_sla_targets(c.sla, v, file, "sla", c.business_hours); }},
+        {"resolution_codes", [](Config& c, V v, N file) { c.resolution_codes = strings(v, file, "resolution_codes"); }},
+        {"tiers", [](Config& c, V v, N file) { c.tiers = strings(v, file, "tiers"); }},
+        {"teams", apply_teams},
+        {"default_team",
+         [](Config& c, V v, N file) { c.default_team = v.is_null() ? "" : scalar_at(v, file, "default_team"); }},
+        {"postmortem", apply_postmortem},
+        {"close", apply_close},
+        {"git", apply_git},
+        {"notify", nullptr},
+        {"rules", nullptr},
+        {"business_hours", [](Config& c, V v, N file) { apply_business_hours(c.business_hours, v, file); }},
+        {"sla_policies",
+         [](Config& c, V v, N file) {
+             require_map(v, file, "sla_policies");
+             for (const auto& [name, targets] : v.entries())
+                 apply_sla_targets(c.sla_policies[name.scalar()], targets, file, "sla_policies." + name.scalar(),
+                                   c.business_hours);
+         }},
+        {"sla_clock", apply_sla_clock},
+        {"notify_delivery", nullptr},
+        {"web_url", nullptr},
+    };
+    return table;
+}
+
+void apply_section(Config& c, const YamlNode& key, V v, N file) {
+    const std::string& k = key.scalar();
+    const auto& table = sections();
+    auto it = std::find_if(table.begin(), table.end(), [&](const auto& s) { return s.first == k; });
+    if (it == table.end()) {
+        std::string known;
+        for (const auto& s : table) known += (known.empty() ? "" : ", ") + std::string(s.first);
+        fail_at(key, file, "unknown key '" + k + "' (known: " + known + ")");
+    }
+    if (it->second)
+        it->second(c, v, file);
+    else
+        c.sections[k] = v;
+}
+
+}  // namespace
 
 const SlaTarget* Config::sla_target(const std::string& policy, const std::string& priority) const {
     const SlaTargets* targets = &sla;
@@ -320,17 +316,10 @@ void apply_config_layer(Config& config, const YamlNode& layer, const std::string
     if (!layer || layer.is_null()) return;
     if (!layer.is_map()) fail_at(layer, file, "the configuration must be a YAML mapping");
     // Business hours first: they decide what "1d" means in business-time targets.
-    if (auto bh = layer["business_hours"]) apply_section(config, "business_hours", bh, file);
-    for (const auto& kv : layer.entries()) {
-        const std::string& k = kv.first.scalar();
-        if (k == "business_hours") continue;
-        if (std::find(kKnownKeys.begin(), kKnownKeys.end(), k) == kKnownKeys.end()) {
-            std::string known;
-            for (const auto& name : kKnownKeys) known += (known.empty() ? "" : ", ") + name;
-            fail_at(kv.first, file, "unknown key '" + k + "' (known: " + known + ")");
-        }
-        apply_section(config, k, kv.second, file);
-    }
+    for (const auto& kv : layer.entries())
+        if (kv.first.scalar() == "business_hours") apply_section(config, kv.first, kv.second, file);
+    for (const auto& kv : layer.entries())
+        if (kv.first.scalar() != "business_hours") apply_section(config, kv.first, kv.second, file);
 }
 
 void apply_config_env(Config& config, const EnvLookup& env) {
@@ -362,80 +351,6 @@ void check_config(const Config& c, const std::string& file) {
     if (!c.default_team.empty() && !c.team(c.default_team))
         throw InvalidData(where, "default_team: '" + c.default_team + "' is not a configured team");
     if (c.tiers.empty()) throw InvalidData(where, "tiers: at least one support tier is needed");
-}
-
-namespace {
-
-// The teams block of the default text (no final newline); a preset gives its own.
-constexpr std::string_view kDefaultTeams =
-    "teams:\n"
-    "  service-desk: {managers: [desk-lead@example.com]}\n"
-    "  sre: {managers: [sre-manager@example.com, head-of-ops@example.com]}\n"
-    "default_team: service-desk";
-
-}  // namespace
-
-std::string default_config_text(const std::string& teams) {
-    return R"(# incident project settings. Every key is optional; shown here are the defaults.
-# Precedence: flags > environment > this file > ~/.config/incident/config.yaml > defaults.
-id_prefix: INC
-
-# Ordered scales, most severe first.
-scales:
-  impact: [high, medium, low]
-  urgency: [high, medium, low]
-priorities: [P1, P2, P3, P4, P5]
-
-# impact -> urgency -> priority: the default prioritisation rule.
-matrix:
-  high:   {high: P1, medium: P2, low: P3}
-  medium: {high: P2, medium: P3, low: P4}
-  low:    {high: P3, medium: P4, low: P5}
-unknown_errs_high: true   # a missing impact or urgency counts as the most severe
-
-# Targets per priority: respond = acknowledge, resolve = service restored.
-sla:
-  P1: {respond: 15m, resolve: 4h}
-  P2: {respond: 30m, resolve: 8h}
-  P3: {respond: 4h, resolve: 3d}
-  P4: {respond: 1d, resolve: 5d}
-  P5: {respond: 3d, resolve: 20d}
-
-resolution_codes: [fixed, workaround, rollback, duplicate, false-positive, cancelled]
-
-# SLA clocks: at_risk is the fraction of a target after which escalate --auto
-# escalates functionally; a breach escalates hierarchically.
-sla_clock:
-  at_risk: 0.75
-  pause_when_mitigated: false
-# Targets with business_hours: true only count these hours ("1d" = one working day).
-business_hours:
-  timezone: UTC
-  days: [mon, tue, wed, thu, fri]
-  start: "09:00"
-  end: "17:00"
-  holidays: []
-
-# Functional escalation walks the tiers; hierarchical escalation walks a team's managers.
-tiers: [L1, L2, L3]
-)" + (teams.empty() ? std::string(kDefaultTeams) : teams) +
-           R"(
-
-postmortem:
-  required_for: [P1, P2]       # major incidents get a postmortem
-  required_to_close: [P1]      # close refuses until the postmortem passes --check
-  template: google-sre         # or pagerduty, atlassian, or .incident/templates/NAME.md.mustache
-  meeting_within: 5d           # review meeting deadline, business days after resolution
-
-close:
-  require_confirmation: true   # --confirmed-by, or enough contact attempts
-  contact_attempts: 3
-  problem_required_for: []     # e.g. [P1]: close needs a problem record link
-
-git:
-  auto_commit: true
-  commit_message: "{id}: {event}: {title}"
-)";
 }
 
 }  // namespace incident
