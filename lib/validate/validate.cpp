@@ -23,6 +23,7 @@
 #include "store/atomic_file.hpp"
 #include "store/parallel.hpp"
 #include "store/store.hpp"
+#include "validate/clean_files.hpp"
 #include "validate/incident_shape.hpp"
 
 namespace incident {
@@ -235,132 +236,6 @@ std::vector<Finding> check_schema(const YamlNode& doc, const std::string& name, 
     return out;
 }
 
-// Incident files found without errors, by name with their size, time and
-// inode, and their warnings: an unchanged file is not read again, only its
-// references are checked again.
-// Kept in .git/incident/validated, for one configuration and one version of
-// the checks (the fingerprint).
-// The space-separated words of one line, read in turn.
-class Words {
-public:
-    explicit Words(std::string_view line) : rest_(line) {}
-    std::string_view word() {
-        rest_.remove_prefix(std::min(rest_.find_first_not_of(' '), rest_.size()));
-        auto end = std::min(rest_.find(' '), rest_.size());
-        auto w = rest_.substr(0, end);
-        rest_.remove_prefix(end);
-        return w;
-    }
-    std::int64_t number() {
-        auto w = word();
-        std::int64_t n = 0;
-        if (w.empty() || std::from_chars(w.data(), w.data() + w.size(), n).ptr != w.data() + w.size()) ok_ = false;
-        return n;
-    }
-    std::string rest() {
-        rest_.remove_prefix(std::min(rest_.find_first_not_of(' '), rest_.size()));
-        return std::string(rest_);
-    }
-    bool ok() const { return ok_; }
-
-private:
-    std::string_view rest_;
-    bool ok_ = true;
-};
-
-class CleanFiles {
-public:
-    struct Entry {
-        std::int64_t size = 0, mtime = 0, inode = 0;
-        std::vector<std::string> related;
-        std::vector<Finding> warnings;  // located in the file itself
-    };
-
-    CleanFiles(const Repository& repo, const Config& cfg) : path_(repo.state_dir / "validated") {
-        std::string id = INCIDENT_VERSION;
-        for (const auto* list :
-             {&cfg.impact_scale, &cfg.urgency_scale, &cfg.priorities, &cfg.tiers, &cfg.resolution_codes})
-            for (const auto& v : *list) id += "\n" + v;
-        for (const auto& t : cfg.teams) id += "\nteam " + t.name;
-        id += embedded_schemas().at("incident.schema.json");
-        fingerprint_ = std::to_string(std::hash<std::string>{}(id));
-        auto text = read_file(path_);
-        if (!text) return;
-        std::istringstream in(*text);
-        std::string line;
-        if (!std::getline(in, line) || line != "incident-validated 1 " + fingerprint_) return;
-        entries_.reserve(text->size() / 48);
-        Entry* last = nullptr;
-        while (std::getline(in, line)) {
-            Words words(line);
-            if (line.rfind("  ", 0) == 0 && last) {  // "  LINE COLUMN message": a warning of the entry above
-                Finding f{{}, "warning", {}};
-                f.where.line = static_cast<int>(words.number());
-                f.where.column = static_cast<int>(words.number());
-                f.message = words.rest();
-                last->warnings.push_back(std::move(f));
-                continue;
-            }
-            Entry e;
-            e.size = words.number();
-            e.mtime = words.number();
-            e.inode = words.number();
-            std::string name(words.word());
-            if (!words.ok() || name.empty()) continue;
-            for (auto r = words.word(); !r.empty(); r = words.word()) e.related.emplace_back(r);
-            last = &entries_.insert_or_assign(std::move(name), std::move(e)).first->second;
-        }
-    }
-
-    // The file's key now, when it is a regular file (not a link).
-    static std::optional<Entry> key_of(const fs::path& p) {
-        struct stat st {};
-        if (::lstat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-        Entry e;
-        e.size = st.st_size;
-        e.mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-        e.inode = static_cast<std::int64_t>(st.st_ino);
-        return e;
-    }
-
-    std::size_t size() const { return entries_.size(); }
-
-    // The entry for `name` when the file is unchanged since it was found clean.
-    const Entry* unchanged(const std::string& name, const std::optional<Entry>& now) const {
-        auto it = entries_.find(name);
-        if (!now || it == entries_.end()) return nullptr;
-        const Entry& was = it->second;
-        return was.size == now->size && was.mtime == now->mtime && was.inode == now->inode ? &was : nullptr;
-    }
-
-    // Writes what is known clean now; files changed in the last two seconds
-    // are left out (a change within the clock's resolution would go unseen).
-    void save(const std::vector<std::pair<std::string, Entry>>& clean, std::int64_t started) const {
-        std::string text = "incident-validated 1 " + fingerprint_ + "\n";
-        for (const auto& [name, e] : clean) {
-            if (e.mtime > started - 2'000'000'000) continue;
-            text += std::to_string(e.size) + " " + std::to_string(e.mtime) + " " + std::to_string(e.inode) + " " + name;
-            for (const auto& r : e.related) text += " " + r;
-            text += "\n";
-            for (const auto& w : e.warnings)
-                text +=
-                    "  " + std::to_string(w.where.line) + " " + std::to_string(w.where.column) + " " + w.message + "\n";
-        }
-        try {
-            std::error_code ec;
-            fs::create_directories(path_.parent_path(), ec);
-            write_file_atomically(path_, text);
-        } catch (const Error&) {
-            // a cache: the next run validates again
-        }
-    }
-
-private:
-    fs::path path_;
-    std::string fingerprint_;
-    std::unordered_map<std::string, Entry> entries_;
-};
-
 // The references of a file found clean earlier, checked again.
 void check_related(std::vector<Finding>& out, const Store& store, const std::string& display,
                    const std::vector<std::string>& related) {
@@ -368,7 +243,11 @@ void check_related(std::vector<Finding>& out, const Store& store, const std::str
         if (!store.exists(r)) add(out, Location{display}, "error", "related: " + r + " does not exist");
 }
 
-std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, const std::vector<std::string>& paths) {
+namespace {
+
+// The files to validate, in order: `paths` (files, or directories' *.yaml),
+// or when empty the configuration, rules, rule tests and every incident.
+std::vector<fs::path> files_to_validate(const Repository& repo, const std::vector<std::string>& paths) {
     std::vector<fs::path> files;
     std::error_code ec;
     auto add_dir = [&](const fs::path& dir) {
@@ -385,30 +264,25 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
         for (const auto& p : {repo.config_path(), repo.rules_path(), repo.rule_tests_path()})
             if (fs::is_regular_file(p, ec)) files.push_back(p);
         add_dir(repo.incidents_dir());
-    } else {
-        for (const auto& text : paths) {
-            fs::path p = text;
-            if (fs::is_directory(p, ec))
-                add_dir(p);
-            else if (fs::is_regular_file(p, ec))
-                files.push_back(p);
-            else
-                throw NotFound("no such file or directory: " + text);
-        }
+        return files;
     }
-    // Files are independent: spread them over the cores, keep the output in file order.
-    for (const auto& name :
-         {"config.schema.json", "rules.schema.json", "rule-tests.schema.json", "incident.schema.json"})
-        schema(name);  // parse the schemas once, before any thread reads them
-    std::int64_t started =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    CleanFiles cache(repo, cfg);
-    Store store(repo);
-    const Scope scope{repo, cfg, store};
-    // Which files are incidents, resolving each directory once. Files in an
-    // incidents directory that leads out of the repository are checked as
-    // any other file, and refused.
+    for (const auto& text : paths) {
+        fs::path p = text;
+        if (fs::is_directory(p, ec))
+            add_dir(p);
+        else if (fs::is_regular_file(p, ec))
+            files.push_back(p);
+        else
+            throw NotFound("no such file or directory: " + text);
+    }
+    return files;
+}
+
+// Which files are incidents, resolving each directory once. Files in an
+// incidents directory that leads out of the repository are checked as any
+// other file, and refused.
+std::vector<char> incident_files(const Repository& repo, const std::vector<fs::path>& files) {
+    std::error_code ec;
     std::vector<char> incident(files.size());
     std::map<std::string, bool, std::less<>> incident_dir;
     fs::path incidents = fs::weakly_canonical(repo.incidents_dir(), ec);
@@ -424,6 +298,24 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
         }
         incident[i] = last->second && files[i].extension() == ".yaml";
     }
+    return incident;
+}
+
+}  // namespace
+
+std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, const std::vector<std::string>& paths) {
+    const std::vector<fs::path> files = files_to_validate(repo, paths);
+    // Files are independent: spread them over the cores, keep the output in file order.
+    for (const auto& name :
+         {"config.schema.json", "rules.schema.json", "rule-tests.schema.json", "incident.schema.json"})
+        schema(name);  // parse the schemas once, before any thread reads them
+    std::int64_t started =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    CleanFiles cache(repo, cfg);
+    Store store(repo);
+    const Scope scope{repo, cfg, store};
+    const std::vector<char> incident = incident_files(repo, files);
     std::vector<std::vector<Finding>> per_file(files.size());
     std::atomic<bool> changed{false};
     std::vector<std::optional<CleanFiles::Entry>> clean(files.size());
