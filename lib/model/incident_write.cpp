@@ -81,8 +81,75 @@ nlohmann::ordered_json json_or_null(const std::string& s) {
     return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
 }
 
+namespace {
+
+// " {k: v, ...}\n": a flow mapping filled by `fill`, as a field's value.
+template <typename Fill>
+void write_flow_map(std::string& out, Fill&& fill) {
+    out += ' ';
+    {
+        FlowMap m(out);
+        fill(m);
+    }
+    out += '\n';
+}
+
+// What follows "KEY:" for one field of `inc`, from its space on.
+void write_value(std::string& out, const Incident& inc, const IncidentField& field) {
+    switch (field.type) {
+        case FieldType::id:
+        case FieldType::text:
+            out += " " + text_value(inc.*field.text, false) + "\n";
+            return;
+        case FieldType::long_text: {
+            const std::string& v = inc.*field.text;
+            out += " " + (v.empty() ? std::string("null") : yaml_long_text(v, 0)) + "\n";
+            return;
+        }
+        case FieldType::time: {
+            const auto& t = inc.*field.time;
+            out += " " + (t ? format_rfc3339(*t) : std::string("null")) + "\n";
+            return;
+        }
+        case FieldType::list: {
+            const auto& v = inc.*field.list;
+            out += " [";
+            for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + yaml_string(v[i], true);
+            out += "]\n";
+            return;
+        }
+        case FieldType::status:
+            out += " " + text_value(std::string(to_string(inc.status)), false) + "\n";
+            return;
+        case FieldType::boolean:
+            out += inc.*field.flag ? " true\n" : " false\n";
+            return;
+        case FieldType::roles:
+            return write_flow_map(out, [&](FlowMap& m) {
+                for (const auto& [k, v] : inc.roles) m.text(k, v);
+            });
+        case FieldType::resolution:
+            if (!inc.resolution) {
+                out += " null\n";
+                return;
+            }
+            return write_flow_map(out, [&](FlowMap& m) {
+                m.text("code", inc.resolution->code);
+                m.text("summary", inc.resolution->summary);
+                m.text("by", inc.resolution->by);
+            });
+        case FieldType::actions:
+            return write_items(out, inc.actions, write_action);
+        case FieldType::timeline:
+            return write_items(out, inc.timeline, write_event);
+    }
+}
+
+}  // namespace
+
 std::vector<YamlBlock> incident_yaml_blocks(const Incident& inc) {
     std::vector<YamlBlock> blocks;
+    // Unknown keys follow the known key they followed in the file.
     auto extras_after = [&](const std::string& key) {
         for (const auto& x : inc.extra)
             if (x.after == key) {
@@ -92,85 +159,14 @@ std::vector<YamlBlock> incident_yaml_blocks(const Incident& inc) {
     };
     // Unknown keys whose predecessor vanished (or that came first) go at the top.
     extras_after("");
-    // One known key: "KEY:" then what `value` appends (from its space on).
-    auto block = [&](const std::string& key, auto&& value) {
-        blocks.push_back({key, key + ":"});
-        value(blocks.back().text);
-        extras_after(key);
-    };
-    auto text = [&](const std::string& key, const std::string& v) {
-        block(key, [&](std::string& out) { out += " " + text_value(v, false) + "\n"; });
-    };
-    auto flow_map = [&](const std::string& key, auto&& fill) {
-        block(key, [&](std::string& out) {
-            out += ' ';
-            {
-                FlowMap m(out);
-                fill(m);
-            }
-            out += '\n';
-        });
-    };
     for (const auto& field : incident_fields()) {
         const std::string key(field.key);
-        switch (field.type) {
-            case FieldType::id:
-            case FieldType::text:
-                // Optional keys are written only when set; what followed them stays in place.
-                if (field.omit_empty && (inc.*field.text).empty())
-                    extras_after(key);
-                else
-                    text(key, inc.*field.text);
-                break;
-            case FieldType::long_text:
-                block(key, [&](std::string& out) {
-                    const std::string& v = inc.*field.text;
-                    out += " " + (v.empty() ? std::string("null") : yaml_long_text(v, 0)) + "\n";
-                });
-                break;
-            case FieldType::time:
-                block(key, [&](std::string& out) {
-                    const auto& t = inc.*field.time;
-                    out += " " + (t ? format_rfc3339(*t) : std::string("null")) + "\n";
-                });
-                break;
-            case FieldType::list:
-                block(key, [&](std::string& out) {
-                    const auto& v = inc.*field.list;
-                    out += " [";
-                    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + yaml_string(v[i], true);
-                    out += "]\n";
-                });
-                break;
-            case FieldType::status:
-                text(key, std::string(to_string(inc.status)));
-                break;
-            case FieldType::boolean:
-                block(key, [&](std::string& out) { out += inc.*field.flag ? " true\n" : " false\n"; });
-                break;
-            case FieldType::roles:
-                flow_map(key, [&](FlowMap& m) {
-                    for (const auto& [k, v] : inc.roles) m.text(k, v);
-                });
-                break;
-            case FieldType::resolution:
-                if (!inc.resolution) {
-                    text(key, "");
-                    break;
-                }
-                flow_map(key, [&](FlowMap& m) {
-                    m.text("code", inc.resolution->code);
-                    m.text("summary", inc.resolution->summary);
-                    m.text("by", inc.resolution->by);
-                });
-                break;
-            case FieldType::actions:
-                block(key, [&](std::string& out) { write_items(out, inc.actions, write_action); });
-                break;
-            case FieldType::timeline:
-                block(key, [&](std::string& out) { write_items(out, inc.timeline, write_event); });
-                break;
+        // Optional keys are written only when set; what followed them stays in place.
+        if (!(field.omit_empty && field.text && (inc.*field.text).empty())) {
+            blocks.push_back({key, key + ":"});
+            write_value(blocks.back().text, inc, field);
         }
+        extras_after(key);
     }
     return blocks;
 }
