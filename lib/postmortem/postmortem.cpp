@@ -71,6 +71,84 @@ std::string event_details(const Event& e) {
     return d;
 }
 
+// Responders: everyone who acted, in order of first appearance, with their roles.
+void add_people(data& ctx, const Incident& inc) {
+    std::vector<std::string> people;
+    for (const auto& e : inc.timeline)
+        if (!e.by.empty() && std::find(people.begin(), people.end(), e.by) == people.end()) people.push_back(e.by);
+    data responders{data::type::list};
+    std::string authors;
+    for (const auto& p : people) {
+        data d;
+        d.set("name", p);
+        std::string roles;
+        for (const auto& [role, who] : inc.roles)
+            if (who == p) roles += (roles.empty() ? "" : ", ") + role;
+        if (!roles.empty()) d.set("roles", roles);
+        responders.push_back(d);
+        authors += (authors.empty() ? "" : ", ") + p;
+    }
+    ctx.set("responders", responders);
+    ctx.set("authors", authors.empty() ? std::string("n/a") : authors);
+}
+
+// The timeline, and the role hand-offs and escalations in it.
+void add_timeline(data& ctx, const Incident& inc) {
+    data handoffs{data::type::list}, escalations{data::type::list}, timeline{data::type::list};
+    bool any_handoff = false, any_escalation = false;
+    for (const auto& e : inc.timeline) {
+        data row;
+        row.set("at", format_rfc3339(e.at));
+        row.set("by", e.by.empty() ? "-" : e.by);
+        row.set("type", e.type);
+        row.set("details", event_details(e));
+        timeline.push_back(row);
+        if (e.type == "role_handoff") {
+            data h;
+            h.set("at", format_rfc3339(e.at));
+            h.set("role", e.get("role"));
+            h.set("from", e.get("from").empty() ? "(nobody)" : e.get("from"));
+            h.set("to", e.get("to"));
+            handoffs.push_back(h);
+            any_handoff = true;
+        }
+        if (e.type == "escalated") {
+            data x;
+            x.set("at", format_rfc3339(e.at));
+            x.set("kind", e.get("kind"));
+            x.set("to", !e.get("to_team").empty() ? "team " + e.get("to_team") : e.get("to"));
+            if (!e.text.empty()) x.set("reason", e.text);
+            escalations.push_back(x);
+            any_escalation = true;
+        }
+    }
+    ctx.set("timeline", timeline);
+    ctx.set("handoffs", handoffs);
+    ctx.set("handoffs_any", any_handoff);
+    ctx.set("escalations", escalations);
+    ctx.set("escalations_any", any_escalation);
+}
+
+void add_actions(data& ctx, const Incident& inc) {
+    if (inc.actions.empty()) {
+        ctx.set("actions", false);
+        return;
+    }
+    data actions{data::type::list};
+    for (const auto& a : inc.actions) {
+        data d;
+        d.set("id", std::to_string(a.id));
+        d.set("title", a.title);
+        d.set("type", a.type.empty() ? "-" : a.type);
+        d.set("owner", a.owner.empty() ? "**missing**" : a.owner);
+        d.set("due", a.due.empty() ? "**missing**" : a.due);
+        d.set("status", a.status);
+        d.set("tracker", a.tracker.empty() ? "-" : a.tracker);
+        actions.push_back(d);
+    }
+    ctx.set("actions", actions);
+}
+
 data build_context(const Incident& inc, const Config& cfg, Timestamp now) {
     data ctx;
     auto na = [](const std::string& s) { return s.empty() ? std::string("n/a") : s; };
@@ -105,73 +183,9 @@ data build_context(const Incident& inc, const Config& cfg, Timestamp now) {
     } else {
         ctx.set("resolution", false);
     }
-    // Responders: everyone who acted, in order of first appearance, with their roles.
-    std::vector<std::string> people;
-    for (const auto& e : inc.timeline)
-        if (!e.by.empty() && std::find(people.begin(), people.end(), e.by) == people.end()) people.push_back(e.by);
-    data responders{data::type::list};
-    std::string authors;
-    for (const auto& p : people) {
-        data d;
-        d.set("name", p);
-        std::string roles;
-        for (const auto& [role, who] : inc.roles)
-            if (who == p) roles += (roles.empty() ? "" : ", ") + role;
-        if (!roles.empty()) d.set("roles", roles);
-        responders.push_back(d);
-        authors += (authors.empty() ? "" : ", ") + p;
-    }
-    ctx.set("responders", responders);
-    ctx.set("authors", na(authors));
-    data handoffs{data::type::list}, escalations{data::type::list}, timeline{data::type::list};
-    bool any_handoff = false, any_escalation = false;
-    for (const auto& e : inc.timeline) {
-        data row;
-        row.set("at", format_rfc3339(e.at));
-        row.set("by", e.by.empty() ? "-" : e.by);
-        row.set("type", e.type);
-        row.set("details", event_details(e));
-        timeline.push_back(row);
-        if (e.type == "role_handoff") {
-            data h;
-            h.set("at", format_rfc3339(e.at));
-            h.set("role", e.get("role"));
-            h.set("from", e.get("from").empty() ? "(nobody)" : e.get("from"));
-            h.set("to", e.get("to"));
-            handoffs.push_back(h);
-            any_handoff = true;
-        }
-        if (e.type == "escalated") {
-            data x;
-            x.set("at", format_rfc3339(e.at));
-            x.set("kind", e.get("kind"));
-            x.set("to", !e.get("to_team").empty() ? "team " + e.get("to_team") : e.get("to"));
-            if (!e.text.empty()) x.set("reason", e.text);
-            escalations.push_back(x);
-            any_escalation = true;
-        }
-    }
-    ctx.set("timeline", timeline);
-    ctx.set("handoffs", handoffs);
-    ctx.set("handoffs_any", any_handoff);
-    ctx.set("escalations", escalations);
-    ctx.set("escalations_any", any_escalation);
-    data actions{data::type::list};
-    for (const auto& a : inc.actions) {
-        data d;
-        d.set("id", std::to_string(a.id));
-        d.set("title", a.title);
-        d.set("type", a.type.empty() ? "-" : a.type);
-        d.set("owner", a.owner.empty() ? "**missing**" : a.owner);
-        d.set("due", a.due.empty() ? "**missing**" : a.due);
-        d.set("status", a.status);
-        d.set("tracker", a.tracker.empty() ? "-" : a.tracker);
-        actions.push_back(d);
-    }
-    if (inc.actions.empty())
-        ctx.set("actions", false);
-    else
-        ctx.set("actions", actions);
+    add_people(ctx, inc);
+    add_timeline(ctx, inc);
+    add_actions(ctx, inc);
     return ctx;
 }
 
