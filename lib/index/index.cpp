@@ -138,14 +138,77 @@ std::vector<Summary> take_in_file_order(std::vector<Summary>& from_cache, const 
 
 }  // namespace
 
+namespace {
+
+// Which of the files found the cache served, and what became of the others.
+struct Progress {
+    std::vector<bool> cached;                        // per file found
+    std::vector<std::size_t> todo;                   // the files to parse
+    std::vector<std::optional<InvalidData>> failed;  // per file to parse
+};
+
+// Parses the files the cache did not serve into their slots, on all cores.
+void parse_rest(Index& index, Progress& p, const std::vector<Found>& found, const Store& store, const Config& config,
+                Timestamp now, StringPool& pool) {
+    p.failed.resize(p.todo.size());
+    parallel_for(p.todo.size(), [&](std::size_t k) {
+        std::size_t i = p.todo[k];
+        try {
+            index.incidents[i] = summarise(store.load(found[i].id), config, now, pool);
+        } catch (const InvalidData& e) {
+            p.failed[k] = e;
+        } catch (const NotFound&) {
+            p.failed[k] = InvalidData(Location{store.repository().relative(store.path_of(found[i].id)), 1, 1},
+                                      "removed while reading");
+        }
+    });
+}
+
+// Rewrites the cache when it would now say something different: the files
+// parsed, unless too young to trust their time stamps. True when written.
+// `racy_after`: files changed after it (two seconds before the scan) are too young.
+bool update_cache(const fs::path& path, std::uint64_t fingerprint, const Index& index, const Progress& p,
+                  const std::vector<Found>& found, std::size_t cache_entries, std::int64_t racy_after) {
+    bool dirty = cache_entries != found.size() - p.todo.size();
+    std::vector<const Summary*> keep;
+    std::vector<const FileKey*> keys;
+    keep.reserve(found.size());
+    keys.reserve(found.size());
+    for (std::size_t i = 0, k = 0; i < found.size(); ++i) {
+        if (!p.cached[i] && (p.failed[k++] || found[i].key.mtime >= racy_after)) continue;
+        dirty = dirty || !p.cached[i];
+        keep.push_back(&index.incidents[i]);
+        keys.push_back(&found[i].key);
+    }
+    return dirty && write_cache(path, fingerprint, keep, keys);
+}
+
+// Closes the slots up over the files that could not be read; their errors
+// go to index.errors, in id order.
+void close_up(Index& index, Progress& p) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0, k = 0; i < index.incidents.size(); ++i) {
+        if (!p.cached[i] && p.failed[k++]) {
+            index.errors.push_back(std::move(*p.failed[k - 1]));
+            continue;
+        }
+        if (kept != i) index.incidents[kept] = std::move(index.incidents[i]);
+        ++kept;
+    }
+    index.incidents.resize(kept);
+}
+
+}  // namespace
+
 Index load_index(const Store& store, const Config& config, Timestamp now, bool use_cache) {
     const auto& repo = store.repository();
-    auto wall =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch());
-    std::int64_t racy_after = wall.count() - kRacyNanos;
+    // The wall clock, not `now` (which may be a backfill): file times are compared with it.
+    const std::int64_t racy_after =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count() -
+        kRacyNanos;
     auto found = scan(repo.incidents_dir());
     std::uint64_t fingerprint = summary_settings_fingerprint(config);
-
     auto storage = std::make_shared<Storage>();
     CacheContent cache;
     if (use_cache) cache = read_cache(index_cache_path(repo), fingerprint, found.size());
@@ -158,57 +221,23 @@ Index load_index(const Store& store, const Config& config, Timestamp now, bool u
     // over the files that could not be read.
     const std::size_t cache_entries = cache.summaries.size();
     auto in_cache = match_cache(found, cache.summaries);
-    std::vector<bool> cached(found.size(), false);
-    std::vector<std::size_t> todo;
+    Progress p;
+    p.cached.assign(found.size(), false);
     for (std::size_t i = 0; i < found.size(); ++i) {
         std::size_t c = in_cache[i];
-        cached[i] = c != kNone && cache.keys[c] == found[i].key;
-        if (!cached[i]) todo.push_back(i);
+        p.cached[i] = c != kNone && cache.keys[c] == found[i].key;
+        if (!p.cached[i]) p.todo.push_back(i);
     }
-    index.incidents = take_in_file_order(cache.summaries, in_cache, cached);
+    index.incidents = take_in_file_order(cache.summaries, in_cache, p.cached);
     cache.summaries = {};
     cache.keys = {};
 
-    // Parse the rest on all cores.
-    std::vector<std::optional<InvalidData>> failed(todo.size());
-    parallel_for(todo.size(), [&](std::size_t k) {
-        std::size_t i = todo[k];
-        try {
-            index.incidents[i] = summarise(store.load(found[i].id), config, now, storage->pool);
-        } catch (const InvalidData& e) {
-            failed[k] = e;
-        } catch (const NotFound&) {
-            failed[k] = InvalidData(Location{repo.relative(store.path_of(found[i].id)), 1, 1}, "removed while reading");
-        }
-    });
-    index.stats.parsed = todo.size();
-
-    // The cache is rewritten when it would now say something different:
-    // files parsed, not too young to trust their time stamps.
-    bool dirty = cache_entries != found.size() - todo.size();
-    std::vector<const Summary*> keep;
-    std::vector<const FileKey*> keys;
-    keep.reserve(found.size());
-    keys.reserve(found.size());
-    for (std::size_t i = 0, k = 0; i < found.size(); ++i) {
-        if (!cached[i] && (failed[k++] || found[i].key.mtime >= racy_after)) continue;
-        dirty = dirty || !cached[i];
-        keep.push_back(&index.incidents[i]);
-        keys.push_back(&found[i].key);
-    }
-    if (use_cache && dirty) index.stats.cache_written = write_cache(index_cache_path(repo), fingerprint, keep, keys);
-
-    // Close up over the files that could not be read.
-    std::size_t kept = 0;
-    for (std::size_t i = 0, k = 0; i < found.size(); ++i) {
-        if (!cached[i] && failed[k++]) {
-            index.errors.push_back(std::move(*failed[k - 1]));
-            continue;
-        }
-        if (kept != i) index.incidents[kept] = std::move(index.incidents[i]);
-        ++kept;
-    }
-    index.incidents.resize(kept);
+    parse_rest(index, p, found, store, config, now, storage->pool);
+    index.stats.parsed = p.todo.size();
+    if (use_cache)
+        index.stats.cache_written =
+            update_cache(index_cache_path(repo), fingerprint, index, p, found, cache_entries, racy_after);
+    close_up(index, p);
     index.text = storage;
     return index;
 }
