@@ -34,6 +34,77 @@ std::string cell(const Io& io, const Value& v, const Field& f, bool painted) {
 
 }  // namespace
 
+namespace {
+
+// --fields, or every field for JSON, or the table's default columns.
+std::vector<const Field*> chosen_fields(const std::string& text, bool machine) {
+    if (!text.empty()) return parse_fields(text, "--fields");
+    if (!machine) return parse_fields(kTableFields);
+    std::vector<const Field*> fields;
+    for (const auto& f : query_fields()) fields.push_back(&f);
+    return fields;
+}
+
+// JSON or NDJSON, written row by row as the text grows, never as one
+// document. A field asked for twice is one member, where it first appears.
+void write_json_rows(const Io& io, const std::vector<const Summary*>& rows, const std::vector<const Field*>& fields,
+                     bool array, const Config& config, Timestamp now) {
+    std::vector<const Field*> members;
+    for (const auto* f : fields)
+        if (std::find(members.begin(), members.end(), f) == members.end()) members.push_back(f);
+    JsonWriter out(array ? 2 : -1);
+    auto drain = [&] {
+        io.out.write(out.text().data(), static_cast<std::streamsize>(out.text().size()));
+        out.text().clear();
+    };
+    if (array) out.begin_array();
+    for (const auto* s : rows) {
+        write_fields(out, *s, members, config, now);
+        if (!array) out.text() += '\n';
+        if (out.text().size() >= 1 << 16) drain();
+    }
+    if (array) {
+        out.end_array();
+        out.text() += '\n';
+    }
+    drain();
+}
+
+// The table, CSV, Markdown or HTML.
+void write_table_rows(const Io& io, const std::vector<const Summary*>& rows, const std::vector<const Field*>& fields,
+                      Format format, const Config& config, Timestamp now) {
+    Table table{"", {}, {}};
+    for (const auto* f : fields) table.headers.push_back(format == Format::table ? upper(f->name) : f->name);
+    bool painted = format == Format::table;
+    for (const auto* s : rows) {
+        std::vector<std::string> r;
+        for (const auto* f : fields) {
+            Value v = field_value(*s, *f, config, now);
+            r.push_back(format == Format::csv ? format_value(v, *f, false) : cell(io, v, *f, painted));
+        }
+        table.rows.push_back(std::move(r));
+    }
+    switch (format) {
+        case Format::csv:
+            io.out << to_csv(table);
+            break;
+        case Format::markdown:
+            io.out << to_markdown(table);
+            break;
+        case Format::html:
+            io.out << html_page("Incidents", html_table(table));
+            break;
+        default:
+            if (table.rows.empty()) {
+                if (io.out_is_tty) io.err << "no incidents match\n";
+            } else {
+                print_table(io, table.headers, table.rows);
+            }
+    }
+}
+
+}  // namespace
+
 void run_list(const ListOptions& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
     for (const auto& s : opts.status)
@@ -42,13 +113,7 @@ void run_list(const ListOptions& opts, const Context& ctx) {
     if (opts.limit < 0) throw UsageError("--limit must be 0 (no limit) or more");
     auto sort = opts.sort.empty() ? std::vector<SortKey>{} : parse_sort(opts.sort, "--sort");
     bool machine = format == Format::json || format == Format::ndjson;
-    std::vector<const Field*> fields;
-    if (!opts.fields.empty())
-        fields = parse_fields(opts.fields, "--fields");
-    else if (machine)
-        for (const auto& f : query_fields()) fields.push_back(&f);
-    else
-        fields = parse_fields(kTableFields);
+    std::vector<const Field*> fields = chosen_fields(opts.fields, machine);
     // Closed incidents are history: shown when asked for by --all, --status or --where.
     bool hide_closed = !opts.all && opts.status.empty() && opts.query.where.empty();
     auto sel = select_incidents(ws, opts.query, ctx.now, [&](const Summary& s) {
@@ -59,67 +124,12 @@ void run_list(const ListOptions& opts, const Context& ctx) {
     if (!sort.empty()) sort_summaries(rows, sort, ws.config, ctx.now);
     if (opts.limit > 0 && rows.size() > static_cast<std::size_t>(opts.limit))
         rows.resize(static_cast<std::size_t>(opts.limit));
-    auto values = [&](const Summary& s) {
-        std::vector<Value> v;
-        for (const auto* f : fields) v.push_back(field_value(s, *f, ws.config, ctx.now));
-        return v;
-    };
+    if (machine)
+        write_json_rows(ctx.io, rows, fields, format == Format::json, ws.config, ctx.now);
+    else
+        write_table_rows(ctx.io, rows, fields, format, ws.config, ctx.now);
     // Show what can be read, then fail loudly about what cannot.
-    auto finish = [&] { fail_on_unreadable(ctx.io, sel.index.errors); };
-    if (machine) {
-        // Written row by row as the text grows, never as one document. A
-        // field asked for twice is one member, where it first appears.
-        std::vector<const Field*> members;
-        for (const auto* f : fields)
-            if (std::find(members.begin(), members.end(), f) == members.end()) members.push_back(f);
-        bool array = format == Format::json;
-        JsonWriter out(array ? 2 : -1);
-        auto drain = [&] {
-            ctx.io.out.write(out.text().data(), static_cast<std::streamsize>(out.text().size()));
-            out.text().clear();
-        };
-        if (array) out.begin_array();
-        for (const auto* s : rows) {
-            write_fields(out, *s, members, ws.config, ctx.now);
-            if (!array) out.text() += '\n';
-            if (out.text().size() >= 1 << 16) drain();
-        }
-        if (array) {
-            out.end_array();
-            out.text() += '\n';
-        }
-        drain();
-        return finish();
-    }
-    Table table{"", {}, {}};
-    for (const auto* f : fields) table.headers.push_back(format == Format::table ? upper(f->name) : f->name);
-    bool painted = format == Format::table;
-    for (const auto* s : rows) {
-        auto v = values(*s);
-        std::vector<std::string> r;
-        for (std::size_t i = 0; i < fields.size(); ++i)
-            r.push_back(format == Format::csv ? format_value(v[i], *fields[i], false)
-                                              : cell(ctx.io, v[i], *fields[i], painted));
-        table.rows.push_back(std::move(r));
-    }
-    switch (format) {
-        case Format::csv:
-            ctx.io.out << to_csv(table);
-            break;
-        case Format::markdown:
-            ctx.io.out << to_markdown(table);
-            break;
-        case Format::html:
-            ctx.io.out << html_page("Incidents", html_table(table));
-            break;
-        default:
-            if (table.rows.empty()) {
-                if (ctx.io.out_is_tty) ctx.io.err << "no incidents match\n";
-            } else {
-                print_table(ctx.io, table.headers, table.rows);
-            }
-    }
-    finish();
+    fail_on_unreadable(ctx.io, sel.index.errors);
 }
 
 void register_list(CLI::App& app, Context& ctx) {
