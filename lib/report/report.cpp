@@ -147,6 +147,56 @@ std::string iso_week(Timestamp t) {
     return std::to_string(static_cast<int>(w.year())) + (week < 10 ? "-W0" : "-W") + std::to_string(week);
 }
 
+namespace {
+
+// Overdue action items are a standing debt: every incident the filter keeps,
+// whatever its period; the longest overdue first.
+std::vector<OverdueAction> overdue_actions(const std::vector<const Summary*>& all, const ReportRequest& req) {
+    std::vector<OverdueAction> out;
+    std::string today = format_date(req.now);
+    auto today_days = date::floor<date::days>(req.now);
+    for (const Summary* s : all) {
+        if (s->drill && !req.include_drills) continue;
+        for (const auto& a : s->actions) {
+            if (a.status == "done" || a.due.empty() || a.due >= today) continue;
+            auto due = parse_time_spec(a.due, req.now);  // a bare date: its midnight
+            int late = due ? static_cast<int>((today_days - date::floor<date::days>(*due)).count()) : 0;
+            out.push_back(
+                {std::string(s->id), a.id, std::string(a.title), std::string(a.owner), std::string(a.due), late});
+        }
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const OverdueAction& a, const OverdueAction& b) { return a.due < b.due; });
+    return out;
+}
+
+void count_week(std::map<std::string, ReportWeek>& weeks, std::map<std::string, std::vector<double>>& week_ttr,
+                const Summary& s) {
+    auto& week = weeks[iso_week(*s.opened)];
+    week.week = iso_week(*s.opened);
+    ++week.incidents;
+    ++week.by_priority[s.priority.empty() ? "none" : std::string(s.priority)];
+    if (auto ttr = s.times().span(Span::resolve)) week_ttr[week.week].push_back(static_cast<double>(ttr->count()));
+}
+
+void count_service_and_effort(std::map<std::string, std::pair<Compliance, Compliance>>& per_service,
+                              std::map<std::string, Effort>& effort, const Summary& s, Timestamp now) {
+    if (!s.service.empty()) {
+        auto& [respond, resolve] = per_service[std::string(s.service)];
+        count_clock(respond, s.respond.at(now));
+        count_clock(resolve, s.resolve.at(now));
+    }
+    for (const auto& a : s.activity) {
+        auto& e = effort[std::string(a.who)];
+        e.who = a.who;
+        ++e.incidents;
+        e.events += a.events;
+        e.engaged += a.last - a.first;
+    }
+}
+
+}  // namespace
+
 Report build_report(const std::vector<const Summary*>& all, const ReportRequest& req, const Config& cfg) {
     Report r;
     r.request = req;
@@ -175,41 +225,10 @@ Report build_report(const std::vector<const Summary*>& all, const ReportRequest&
         total.add_period(*s, req.now);
         if (group) group->add_period(*s, req.now);
 
-        auto& week = weeks[iso_week(*s->opened)];
-        week.week = iso_week(*s->opened);
-        ++week.incidents;
-        ++week.by_priority[s->priority.empty() ? "none" : std::string(s->priority)];
-        if (auto ttr = s->times().span(Span::resolve)) week_ttr[week.week].push_back(static_cast<double>(ttr->count()));
-
-        if (!s->service.empty()) {
-            auto& [respond, resolve] = per_service[std::string(s->service)];
-            count_clock(respond, s->respond.at(req.now));
-            count_clock(resolve, s->resolve.at(req.now));
-        }
-        for (const auto& a : s->activity) {
-            auto& e = effort[std::string(a.who)];
-            e.who = a.who;
-            ++e.incidents;
-            e.events += a.events;
-            e.engaged += a.last - a.first;
-        }
+        count_week(weeks, week_ttr, *s);
+        count_service_and_effort(per_service, effort, *s, req.now);
     }
-    // Overdue action items are a standing debt: every incident the filter
-    // keeps, whatever its period.
-    std::string today = format_date(req.now);
-    auto today_days = date::floor<date::days>(req.now);
-    for (const Summary* s : all) {
-        if (s->drill && !req.include_drills) continue;
-        for (const auto& a : s->actions) {
-            if (a.status == "done" || a.due.empty() || a.due >= today) continue;
-            auto due = parse_time_spec(a.due, req.now);  // a bare date: its midnight
-            int late = due ? static_cast<int>((today_days - date::floor<date::days>(*due)).count()) : 0;
-            r.overdue_actions.push_back(
-                {std::string(s->id), a.id, std::string(a.title), std::string(a.owner), std::string(a.due), late});
-        }
-    }
-    std::stable_sort(r.overdue_actions.begin(), r.overdue_actions.end(),
-                     [](const OverdueAction& a, const OverdueAction& b) { return a.due < b.due; });
+    r.overdue_actions = overdue_actions(all, req);
 
     r.total = total.finish();
     for (auto& [key, acc] : groups) r.groups.push_back({key, acc.finish()});
