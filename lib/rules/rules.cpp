@@ -28,6 +28,63 @@ std::vector<std::string> scalars(const YamlNode& n, const std::string& file, con
 
 Condition parse_condition(const YamlNode& n, const std::string& file, int depth);
 
+// {field: F, OPERATOR: value}: one comparison.
+Condition parse_comparison(const YamlNode& n, const std::string& file) {
+    Condition c;
+    c.where = locate(n, file);
+    c.kind = Condition::Kind::compare;
+    c.field = scalar(n["field"], file, "field");
+    if (!is_condition_field(c.field))
+        fail_at(n["field"], file,
+                "unknown field '" + c.field + "' (use a standard field, or extra.NAME for a custom key)");
+    for (const auto& kv : n.entries()) {
+        const std::string key = kv.first.scalar();
+        if (key == "field") continue;
+        if (std::find(kOps.begin(), kOps.end(), key) == kOps.end() && key != "contains")
+            fail_at(kv.first, file,
+                    "unknown condition operator '" + key +
+                        "' (known: equals, in, matches, contains, <, <=, >, >=, exists)");
+        if (!c.op.empty()) fail_at(kv.first, file, "one operator per condition; combine with all/any");
+        c.op = key;
+        c.values = scalars(kv.second, file, key);
+        if (key == "contains") c.values = {ascii_lower(c.values.at(0))};
+        if (key == "matches") {
+            RE2::Options options;
+            options.set_case_sensitive(false);
+            options.set_log_errors(false);
+            auto re = std::make_shared<const RE2>(c.values.at(0), options);
+            if (!re->ok())
+                fail_at(kv.second, file,
+                        "matches: bad regular expression '" + c.values.at(0) + "': " + re->error() +
+                            " (RE2 syntax: no backreferences or look-around)");
+            c.re = std::move(re);
+        }
+    }
+    if (c.op.empty()) fail_at(n, file, "condition on '" + c.field + "' has no operator (equals, in, matches, ...)");
+    return c;
+}
+
+// {F: value, G: [a, b]}: every key is a field that must equal its value.
+Condition parse_shorthand(const YamlNode& n, const std::string& file) {
+    Condition c;
+    c.where = locate(n, file);
+    c.kind = Condition::Kind::all;
+    for (const auto& kv : n.entries()) {
+        const std::string key = kv.first.scalar();
+        if (!is_condition_field(key))
+            fail_at(kv.first, file,
+                    "unknown field or operator '" + key + "' (known operators: all, any, not, tag, contains, field)");
+        Condition eq;
+        eq.kind = Condition::Kind::compare;
+        eq.field = key;
+        eq.op = kv.second.is_sequence() ? "in" : "equals";
+        eq.values = scalars(kv.second, file, key);
+        eq.where = locate(kv.first, file);
+        c.children.push_back(std::move(eq));
+    }
+    return c;
+}
+
 Condition parse_list(Condition::Kind kind, const YamlNode& n, const std::string& file, int depth) {
     Condition c;
     c.kind = kind;
@@ -66,54 +123,7 @@ Condition parse_condition(const YamlNode& n, const std::string& file, int depth)
             return c;
         }
     }
-    if (n["field"]) {
-        c.kind = Condition::Kind::compare;
-        c.field = scalar(n["field"], file, "field");
-        if (!is_condition_field(c.field))
-            fail_at(n["field"], file,
-                    "unknown field '" + c.field + "' (use a standard field, or extra.NAME for a custom key)");
-        for (const auto& kv : n.entries()) {
-            const std::string key = kv.first.scalar();
-            if (key == "field") continue;
-            if (std::find(kOps.begin(), kOps.end(), key) == kOps.end() && key != "contains")
-                fail_at(kv.first, file,
-                        "unknown condition operator '" + key +
-                            "' (known: equals, in, matches, contains, <, <=, >, >=, exists)");
-            if (!c.op.empty()) fail_at(kv.first, file, "one operator per condition; combine with all/any");
-            c.op = key;
-            c.values = scalars(kv.second, file, key);
-            if (key == "contains") c.values = {ascii_lower(c.values.at(0))};
-            if (key == "matches") {
-                RE2::Options options;
-                options.set_case_sensitive(false);
-                options.set_log_errors(false);
-                auto re = std::make_shared<const RE2>(c.values.at(0), options);
-                if (!re->ok())
-                    fail_at(kv.second, file,
-                            "matches: bad regular expression '" + c.values.at(0) + "': " + re->error() +
-                                " (RE2 syntax: no backreferences or look-around)");
-                c.re = std::move(re);
-            }
-        }
-        if (c.op.empty()) fail_at(n, file, "condition on '" + c.field + "' has no operator (equals, in, matches, ...)");
-        return c;
-    }
-    // Shorthand: every key is a field that must equal its value.
-    c.kind = Condition::Kind::all;
-    for (const auto& kv : n.entries()) {
-        const std::string key = kv.first.scalar();
-        if (!is_condition_field(key))
-            fail_at(kv.first, file,
-                    "unknown field or operator '" + key + "' (known operators: all, any, not, tag, contains, field)");
-        Condition eq;
-        eq.kind = Condition::Kind::compare;
-        eq.field = key;
-        eq.op = kv.second.is_sequence() ? "in" : "equals";
-        eq.values = scalars(kv.second, file, key);
-        eq.where = locate(kv.first, file);
-        c.children.push_back(std::move(eq));
-    }
-    return c;
+    return n["field"] ? parse_comparison(n, file) : parse_shorthand(n, file);
 }
 
 RuleAction parse_action(const YamlNode& n, const std::string& file) {
