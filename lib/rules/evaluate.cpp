@@ -121,6 +121,24 @@ std::string more_severe(const Config& cfg, const std::string& a, const std::stri
 // The field a rule action sets (parse_action took only fields rules may set).
 std::string& settable(Incident& inc, const std::string& name) { return inc.*find_incident_field(name)->text; }
 
+// The priority the impact x urgency matrix gives, with its reason; an
+// unknown impact or urgency counts as the most severe when so configured.
+std::string matrix_priority(const Incident& inc, const Config& cfg, std::vector<std::string>& reasons) {
+    std::string impact = inc.impact, urgency = inc.urgency, assumed;
+    if (impact.empty() && cfg.unknown_errs_high) {
+        impact = cfg.impact_scale.front();
+        assumed += " (impact unknown: assumed " + impact + ")";
+    }
+    if (urgency.empty() && cfg.unknown_errs_high) {
+        urgency = cfg.urgency_scale.front();
+        assumed += " (urgency unknown: assumed " + urgency + ")";
+    }
+    std::string priority = cfg.matrix_priority(impact, urgency);
+    if (!priority.empty())
+        reasons.push_back("matrix: impact=" + impact + " x urgency=" + urgency + " -> " + priority + assumed);
+    return priority;
+}
+
 }  // namespace
 
 Decision decide(Incident& inc, const RuleSet& rules, const Config& cfg, const std::set<std::string>& locked) {
@@ -153,11 +171,6 @@ Decision decide(Incident& inc, const RuleSet& rules, const Config& cfg, const st
         if (!a.sla.empty()) d.sla = a.sla;
         if (a.stop) break;
     }
-    auto join = [](const std::vector<std::string>& v) {
-        std::string s;
-        for (const auto& x : v) s += (s.empty() ? "" : "; ") + x;
-        return s;
-    };
     if (is_manual_priority(inc)) {
         d.manual = true;
         d.priority = inc.priority;
@@ -168,18 +181,7 @@ Decision decide(Incident& inc, const RuleSet& rules, const Config& cfg, const st
         d.priority = set_priority;
         reasons.push_back("priority " + set_priority + " set by rule " + set_by);
     } else {
-        std::string impact = inc.impact, urgency = inc.urgency, assumed;
-        if (impact.empty() && cfg.unknown_errs_high) {
-            impact = cfg.impact_scale.front();
-            assumed += " (impact unknown: assumed " + impact + ")";
-        }
-        if (urgency.empty() && cfg.unknown_errs_high) {
-            urgency = cfg.urgency_scale.front();
-            assumed += " (urgency unknown: assumed " + urgency + ")";
-        }
-        d.priority = cfg.matrix_priority(impact, urgency);
-        if (!d.priority.empty())
-            reasons.push_back("matrix: impact=" + impact + " x urgency=" + urgency + " -> " + d.priority + assumed);
+        d.priority = matrix_priority(inc, cfg, reasons);
     }
     if (!ceiling.empty() && more_severe(cfg, d.priority, ceiling) == d.priority && d.priority != ceiling) {
         reasons.push_back("ceiling " + ceiling);
@@ -190,7 +192,7 @@ Decision decide(Incident& inc, const RuleSet& rules, const Config& cfg, const st
         reasons.push_back("floor " + floor);
         d.priority = floor;
     }
-    d.reason = join(reasons);
+    for (const auto& x : reasons) d.reason += (d.reason.empty() ? "" : "; ") + x;
     return d;
 }
 
