@@ -46,6 +46,37 @@ Outcome compare(const Condition& c, const std::string& value, const Config& cfg)
     return {ok, c.field + "=" + value + (ok ? " " : " not ") + c.op + " " + operand};
 }
 
+// A comparison of one field: exists, equals, in, matches, contains, or an order.
+Outcome eval_comparison(const Condition& c, const Incident& inc, const Config& cfg) {
+    auto value = field_value(inc, c.field);
+    if (c.op == "exists") {
+        bool want = c.values.at(0) == "true" || c.values.at(0) == "yes";
+        bool ok = value.has_value() == want;
+        return {ok, c.field + (value ? " is set" : " is unset")};
+    }
+    if (!value) return {false, c.field + " is unset"};
+    if (c.op == "equals") {
+        bool ok = c.field == "tags" ? inc.has_tag(c.values.at(0)) : *value == c.values.at(0);
+        return {ok, c.field + "=" + *value + (ok ? "" : " (wanted " + c.values.at(0) + ")")};
+    }
+    if (c.op == "in") {
+        bool ok = std::find(c.values.begin(), c.values.end(), *value) != c.values.end();
+        return {ok, c.field + "=" + *value + (ok ? " in list" : " not in list")};
+    }
+    if (c.op == "matches") {
+        // RE2 is linear in the text; the bound keeps a pasted log in a description from
+        // making every triage slow all the same.
+        constexpr std::size_t kMatchedBytes = 64 * 1024;
+        bool ok = RE2::PartialMatch(std::string_view(*value).substr(0, kMatchedBytes), *c.re);
+        return {ok, c.field + (ok ? " matches /" : " does not match /") + c.values.at(0) + "/"};
+    }
+    if (c.op == "contains") {
+        bool ok = ascii_lower(*value).find(c.values.at(0)) != std::string::npos;
+        return {ok, c.field + (ok ? " contains '" : " lacks '") + c.values.at(0) + "'"};
+    }
+    return compare(c, *value, cfg);
+}
+
 Outcome eval(const Condition& c, const Incident& inc, const Config& cfg) {
     using K = Condition::Kind;
     switch (c.kind) {
@@ -82,33 +113,7 @@ Outcome eval(const Condition& c, const Incident& inc, const Config& cfg) {
         case K::compare:
             break;
     }
-    auto value = field_value(inc, c.field);
-    if (c.op == "exists") {
-        bool want = c.values.at(0) == "true" || c.values.at(0) == "yes";
-        bool ok = value.has_value() == want;
-        return {ok, c.field + (value ? " is set" : " is unset")};
-    }
-    if (!value) return {false, c.field + " is unset"};
-    if (c.op == "equals") {
-        bool ok = c.field == "tags" ? inc.has_tag(c.values.at(0)) : *value == c.values.at(0);
-        return {ok, c.field + "=" + *value + (ok ? "" : " (wanted " + c.values.at(0) + ")")};
-    }
-    if (c.op == "in") {
-        bool ok = std::find(c.values.begin(), c.values.end(), *value) != c.values.end();
-        return {ok, c.field + "=" + *value + (ok ? " in list" : " not in list")};
-    }
-    if (c.op == "matches") {
-        // RE2 is linear in the text; the bound keeps a pasted log in a description from
-        // making every triage slow all the same.
-        constexpr std::size_t kMatchedBytes = 64 * 1024;
-        bool ok = RE2::PartialMatch(std::string_view(*value).substr(0, kMatchedBytes), *c.re);
-        return {ok, c.field + (ok ? " matches /" : " does not match /") + c.values.at(0) + "/"};
-    }
-    if (c.op == "contains") {
-        bool ok = ascii_lower(*value).find(c.values.at(0)) != std::string::npos;
-        return {ok, c.field + (ok ? " contains '" : " lacks '") + c.values.at(0) + "'"};
-    }
-    return compare(c, *value, cfg);
+    return eval_comparison(c, inc, cfg);
 }
 
 // The more severe of two priorities (empty loses).
