@@ -170,6 +170,50 @@ std::string man_escape(std::string s) {
     return out;
 }
 
+// The options (and positional arguments) of one command, as an mdoc list under `heading`.
+void describe_options(std::string& m, const CLI::App& a, const std::string& heading) {
+    auto opts = a.get_options([](const CLI::Option* o) { return !o->get_positional() && !o->get_lnames().empty(); });
+    auto pos = a.get_options([](const CLI::Option* o) { return o->get_positional(); });
+    if (opts.empty() && pos.empty()) return;
+    if (!heading.empty()) m += heading + "\n";
+    m += ".Bl -tag -width Ds\n";
+    for (const auto* o : pos) m += ".It Ar " + o->get_name() + "\n" + man_escape(o->get_description()) + "\n";
+    for (const auto* o : opts) {
+        std::string item = ".It";
+        bool first = true;
+        for (const auto& n : o->get_snames()) {
+            item += std::string(first ? "" : " ,") + " Fl " + n;
+            first = false;
+        }
+        for (const auto& n : o->get_lnames()) {
+            item += std::string(first ? "" : " ,") + " Fl \\-" + n;
+            first = false;
+        }
+        if (takes_value(o)) item += " Ar " + (o->get_type_name().empty() ? std::string("value") : o->get_type_name());
+        m += item + "\n" + man_escape(o->get_description().empty() ? "See --help." : o->get_description()) + "\n";
+    }
+    m += ".El\n";
+}
+
+// The --help footer (the filter language, the report's figures), verbatim, as DETAILS.
+// (Subcommands inherit the top level's footer; only their own is shown.)
+void describe_footer(std::string& m, const CLI::App& sub) {
+    std::string footer = sub.get_parent() && sub.get_parent()->get_footer() == sub.get_footer() ? "" : sub.get_footer();
+    while (!footer.empty() && footer.front() == '\n') footer.erase(0, 1);
+    if (!footer.empty()) {
+        m += ".Sh DETAILS\n.Bd -literal\n";
+        std::size_t start = 0;
+        while (start < footer.size()) {
+            auto end = footer.find('\n', start);
+            std::string line = footer.substr(start, end == std::string::npos ? std::string::npos : end - start);
+            m += (line.empty() || line[0] == '.' || line[0] == '\'' ? "\\&" : "") + man_escape(line) + "\n";
+            if (end == std::string::npos) break;
+            start = end + 1;
+        }
+        m += ".Ed\n";
+    }
+}
+
 std::string man_page(const CLI::App& sub, const std::string& name) {
     std::string page = "incident-" + name;
     std::string upper = page;
@@ -188,56 +232,16 @@ std::string man_page(const CLI::App& sub, const std::string& name) {
         m += ".Ar " + o->get_name() + "\n";
     m += ".Op Ar options\n.Sh DESCRIPTION\n" + man_escape(sub.get_description()) + ".\n";
     m += "See\n.Xr incident 1\nfor the lifecycle, the files and the configuration.\n";
-    auto describe_options = [&](const CLI::App& a, const std::string& heading) {
-        auto opts =
-            a.get_options([](const CLI::Option* o) { return !o->get_positional() && !o->get_lnames().empty(); });
-        auto pos = a.get_options([](const CLI::Option* o) { return o->get_positional(); });
-        if (opts.empty() && pos.empty()) return;
-        if (!heading.empty()) m += heading + "\n";
-        m += ".Bl -tag -width Ds\n";
-        for (const auto* o : pos) m += ".It Ar " + o->get_name() + "\n" + man_escape(o->get_description()) + "\n";
-        for (const auto* o : opts) {
-            std::string item = ".It";
-            bool first = true;
-            for (const auto& n : o->get_snames()) {
-                item += std::string(first ? "" : " ,") + " Fl " + n;
-                first = false;
-            }
-            for (const auto& n : o->get_lnames()) {
-                item += std::string(first ? "" : " ,") + " Fl \\-" + n;
-                first = false;
-            }
-            if (takes_value(o))
-                item += " Ar " + (o->get_type_name().empty() ? std::string("value") : o->get_type_name());
-            m += item + "\n" + man_escape(o->get_description().empty() ? "See --help." : o->get_description()) + "\n";
-        }
-        m += ".El\n";
-    };
     if (subs.empty()) {
-        describe_options(sub, ".Sh OPTIONS");
+        describe_options(m, sub, ".Sh OPTIONS");
     } else {
         m += ".Sh COMMANDS\n";
         for (const auto* s : subs) {
             m += ".Ss " + s->get_name() + "\n" + man_escape(s->get_description()) + ".\n";
-            describe_options(*s, "");
+            describe_options(m, *s, "");
         }
     }
-    // The --help footer (the filter language, the report's figures), verbatim.
-    // (Subcommands inherit the top level's footer; only their own is shown.)
-    std::string footer = sub.get_parent() && sub.get_parent()->get_footer() == sub.get_footer() ? "" : sub.get_footer();
-    while (!footer.empty() && footer.front() == '\n') footer.erase(0, 1);
-    if (!footer.empty()) {
-        m += ".Sh DETAILS\n.Bd -literal\n";
-        std::size_t start = 0;
-        while (start < footer.size()) {
-            auto end = footer.find('\n', start);
-            std::string line = footer.substr(start, end == std::string::npos ? std::string::npos : end - start);
-            m += (line.empty() || line[0] == '.' || line[0] == '\'' ? "\\&" : "") + man_escape(line) + "\n";
-            if (end == std::string::npos) break;
-            start = end + 1;
-        }
-        m += ".Ed\n";
-    }
+    describe_footer(m, sub);
     m += ".Sh EXIT STATUS\n0 success, 1 runtime failure, 2 usage error, 3 incident not found, 4 invalid data,\n"
          "5 transition refused, 6 a check found something; see\n.Xr incident 1 .\n";
     m += ".Sh SEE ALSO\n.Xr incident 1 ,\n.Xr incident-config 5 ,\n.Xr incident-rules 5\n";
