@@ -11,6 +11,20 @@ namespace incident {
 
 namespace {
 
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& x : items) out += (out.empty() ? "" : ", ") + x;
+    return out;
+}
+
+// The SLA states' names, in ClockState's order (from the SLA module).
+std::vector<std::string> clock_states() {
+    std::vector<std::string> out;
+    for (auto c = ClockState::none; c <= ClockState::missed; c = ClockState(static_cast<int>(c) + 1))
+        out.emplace_back(to_string(c));
+    return out;
+}
+
 bool contains_nocase(std::string_view hay, std::string_view needle) {
     return ascii_lower(hay).find(ascii_lower(needle)) != std::string::npos;
 }
@@ -231,13 +245,8 @@ private:
             case FieldKind::tags:
                 return v;
             case FieldKind::scale: {
-                const auto& scale = cfg_.*f.scale;
-                int r = Config::rank(scale, s);
-                if (r < 0) {
-                    std::string all;
-                    for (const auto& x : scale) all += (all.empty() ? "" : ", ") + x;
-                    fail(t, "'" + s + "' is not on the " + f.name + " scale (" + all + ")");
-                }
+                int r = Config::rank(cfg_.*f.scale, s);
+                if (r < 0) fail(t, "'" + s + "' is not on the " + f.name + " scale (" + joined(cfg_.*f.scale) + ")");
                 v.number = r;
                 return v;
             }
@@ -273,15 +282,11 @@ private:
                 return v;
             }
             case FieldKind::clock: {
-                std::string names, lower = ascii_lower(s);
-                for (auto c = ClockState::none; c <= ClockState::missed; c = ClockState(static_cast<int>(c) + 1)) {
-                    if (to_string(c) == lower) {
-                        v.number = static_cast<long long>(c);
-                        return v;
-                    }
-                    names += (names.empty() ? "" : ", ") + std::string(to_string(c));
-                }
-                fail(t, "'" + s + "' is not an SLA state (" + names + ")");
+                auto states = clock_states();
+                auto it = std::find(states.begin(), states.end(), ascii_lower(s));
+                if (it == states.end()) fail(t, "'" + s + "' is not an SLA state (" + joined(states) + ")");
+                v.number = it - states.begin();
+                return v;
             }
         }
         return v;
