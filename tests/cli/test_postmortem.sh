@@ -48,7 +48,7 @@ test_time_to_detect_agrees_with_list() {
   run open "Unknown start" --service search --at 2026-11-20T10:00:00Z --detected-at 2026-11-20T09:55:00Z
   local id
   for id in 1 2; do
-    run resolve "$id" --code fixed --summary done --at 2026-11-20T11:00:00Z; expect_rc 0
+    run resolve "$id" --code fixed --summary "back to normal" --at 2026-11-20T11:00:00Z; expect_rc 0
     run postmortem "$id" --at 2026-11-21T09:00:00Z; expect_rc 0
   done
   run list --all --fields id,ttd; expect_rc 0
