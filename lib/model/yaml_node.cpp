@@ -75,7 +75,8 @@ void YamlNode::adopt(std::vector<YamlNode>& values, std::size_t from) {
     auto first = values.begin() + static_cast<std::ptrdiff_t>(from);
     if (kind_ == Kind::mapping) {
         entries_.reserve(entries_.size() + (values.size() - from) / 2);
-        for (auto it = first; it + 1 < values.end(); it += 2) entries_.emplace_back(std::move(it[0]), std::move(it[1]));
+        for (std::size_t i = from; i + 1 < values.size(); i += 2)
+            entries_.emplace_back(std::move(values[i]), std::move(values[i + 1]));
     } else {
         items_.reserve(items_.size() + (values.size() - from));
         std::move(first, values.end(), std::back_inserter(items_));

@@ -158,4 +158,14 @@ TEST_CASE("JSON types survive YAML: code-made strings stay strings, JSON numbers
     CHECK(back.dump() == j.dump());
 }
 
+TEST_CASE("empty collections, first in a document or alone, load (no arithmetic on an empty stack)") {
+    for (const char* text : {"{}", "[]", "a: {}\n", "- []\n- {}\n", "{a: {}, b: []}"}) {
+        CAPTURE(text);
+        YamlNode doc = load_yaml(text, "t.yaml");
+        CHECK((doc.is_map() || doc.is_sequence()));
+    }
+    CHECK(load_yaml("{}", "t.yaml").size() == 0);
+    CHECK(load_yaml("a: {}\n", "t.yaml")["a"].is_map());
+}
+
 TEST_SUITE_END();
