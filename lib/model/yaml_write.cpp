@@ -1,6 +1,5 @@
 #include "model/yaml_write.hpp"
 
-#include <cstdio>
 #include <string_view>
 
 #include "model/text.hpp"
@@ -52,13 +51,11 @@ bool plain_reads_back(std::string_view s, bool flow) {
     return true;
 }
 
+// \xHH for a byte's worth, \uHHHH above, in upper-case hex (as yaml-cpp wrote them).
 void append_escape(std::string& out, unsigned int cp) {
-    char buf[16];
-    if (cp <= 0xFF)
-        std::snprintf(buf, sizeof buf, "\\x%02X", cp);
-    else
-        std::snprintf(buf, sizeof buf, "\\u%04X", cp);
-    out += buf;
+    const int digits = cp <= 0xFF ? 2 : 4;
+    out += cp <= 0xFF ? "\\x" : "\\u";
+    for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) out += "0123456789ABCDEF"[(cp >> shift) & 0xF];
 }
 
 std::string double_quoted(std::string_view s) {
