@@ -4,6 +4,7 @@
 #include <set>
 
 #include "model/errors.hpp"
+#include "model/text.hpp"
 
 namespace incident {
 
@@ -16,12 +17,6 @@ Event make_event(const Actor& a, std::string type, std::string text = {}) {
     e.type = std::move(type);
     e.text = std::move(text);
     return e;
-}
-
-std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-    return s;
 }
 
 void require_on_scale(const std::vector<std::string>& scale, const std::string& value, const char* what) {

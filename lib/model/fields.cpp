@@ -2,6 +2,8 @@
 
 #include <unordered_map>
 
+#include "model/text.hpp"
+
 namespace incident {
 
 namespace {
@@ -95,12 +97,6 @@ std::vector<IncidentField> make_fields() {
     };
 }
 
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& x : items) out += (out.empty() ? "" : ",") + x;
-    return out;
-}
-
 }  // namespace
 
 const std::vector<IncidentField>& incident_fields() {
@@ -164,7 +160,7 @@ std::optional<std::string> field_text(const Incident& inc, const IncidentField& 
         case T::time:
             return inc.*f.time ? std::optional<std::string>(format_rfc3339(*(inc.*f.time))) : std::nullopt;
         case T::list:
-            return nonempty(join(inc.*f.list));
+            return nonempty(join(inc.*f.list, ","));
         case T::status:
             return std::string(to_string(inc.status));
         case T::boolean:

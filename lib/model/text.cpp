@@ -4,6 +4,12 @@
 
 namespace incident {
 
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+    std::string s;
+    for (const auto& x : items) s += (s.empty() ? std::string() : std::string(sep)) + x;
+    return s;
+}
+
 std::string ascii_lower(std::string_view s) {
     std::string out(s);
     for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -3,11 +3,14 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace incident {
 
 // ASCII letters lowered; other bytes (UTF-8 included) unchanged.
 std::string ascii_lower(std::string_view s);
+// The items with `sep` between them ("a, b, c").
+std::string join(const std::vector<std::string>& items, std::string_view sep = ", ");
 
 // Plain-code character-class checks for untrusted text (std::regex recurses per
 // character and overflows the stack on long input).

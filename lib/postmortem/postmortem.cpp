@@ -11,6 +11,7 @@
 #include "model/errors.hpp"
 #include "model/fields.hpp"
 #include "model/file_text.hpp"
+#include "model/text.hpp"
 #include "sla/calendar.hpp"
 #include "sla/sla.hpp"
 #include "store/atomic_file.hpp"
@@ -171,9 +172,7 @@ data build_context(const Incident& inc, const Config& cfg, Timestamp now) {
     SlaStatus sla = sla_status(inc, cfg, now);
     ctx.set("sla_respond", clock_text(sla.respond));
     ctx.set("sla_resolve", clock_text(sla.resolve));
-    std::string related;
-    for (const auto& r : inc.related) related += (related.empty() ? "" : ", ") + r;
-    if (!related.empty()) ctx.set("related", related);
+    if (std::string related = join(inc.related); !related.empty()) ctx.set("related", related);
     if (inc.resolution) {
         data r;
         r.set("code", inc.resolution->code);

@@ -11,12 +11,6 @@ namespace incident {
 
 namespace {
 
-std::string joined(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& x : items) out += (out.empty() ? "" : ", ") + x;
-    return out;
-}
-
 // The SLA states' names, in ClockState's order (from the SLA module).
 std::vector<std::string> clock_states() {
     std::vector<std::string> out;
@@ -246,7 +240,7 @@ private:
                 return v;
             case FieldKind::scale: {
                 int r = Config::rank(cfg_.*f.scale, s);
-                if (r < 0) fail(t, "'" + s + "' is not on the " + f.name + " scale (" + joined(cfg_.*f.scale) + ")");
+                if (r < 0) fail(t, "'" + s + "' is not on the " + f.name + " scale (" + join(cfg_.*f.scale) + ")");
                 v.number = r;
                 return v;
             }
@@ -284,7 +278,7 @@ private:
             case FieldKind::clock: {
                 auto states = clock_states();
                 auto it = std::find(states.begin(), states.end(), ascii_lower(s));
-                if (it == states.end()) fail(t, "'" + s + "' is not an SLA state (" + joined(states) + ")");
+                if (it == states.end()) fail(t, "'" + s + "' is not an SLA state (" + join(states) + ")");
                 v.number = it - states.begin();
                 return v;
             }

@@ -197,7 +197,7 @@ Decision decide(Incident& inc, const RuleSet& rules, const Config& cfg, const st
         reasons.push_back("floor " + floor);
         d.priority = floor;
     }
-    for (const auto& x : reasons) d.reason += (d.reason.empty() ? "" : "; ") + x;
+    d.reason = join(reasons, "; ");
     return d;
 }
 

@@ -133,8 +133,7 @@ private:
         if (t == Json::string)
             for (const auto& a : allowed)
                 if (v.scalar() == a) return;
-        std::string names;
-        for (const auto& a : allowed) names += (names.empty() ? "" : ", ") + a;
+        std::string names = join(allowed);
         fail(v, path,
              "expected one of " + names + (null_allowed ? " or null" : "") + ", found " +
                  (t == Json::string ? "'" + v.scalar() + "'" : type_name(t)));
