@@ -22,6 +22,7 @@ struct Io {
     bool err_is_tty = false;
     bool color = false;  // out is a TTY and NO_COLOR is unset
     EnvLookup env;
+    bool in_is_tty = false;  // someone could answer an editor
 };
 
 struct Context {

@@ -1,7 +1,5 @@
 // incident edit ID: open the file in $VISUAL/$EDITOR; keep the old file unless
 // the edited one is valid.
-#include <unistd.h>
-
 #include <fstream>
 #include <sstream>
 
@@ -18,15 +16,13 @@ struct EditOptions {
     CommonFlags flags;
 };
 
-namespace {}  // namespace
-
 void run_edit(const EditOptions& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
     std::string id = normalise_id(opts.id, ws.config.id_prefix);
     ws.store.load(id);  // refuse to edit a missing or already broken file
     std::string editor = ctx.io.env("VISUAL").value_or(ctx.io.env("EDITOR").value_or(""));
     if (editor.empty()) {
-        if (!isatty(STDIN_FILENO)) throw UsageError("no editor: set EDITOR or VISUAL");
+        if (!ctx.io.in_is_tty) throw UsageError("no editor: set EDITOR or VISUAL");
         editor = "vi";
     }
     std::string original = read_file(ws.store.path_of(id)).value_or("");
