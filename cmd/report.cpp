@@ -62,7 +62,7 @@ void run_report(const ReportOptions& opts, const Context& ctx) {
     req.since = opts.since.empty() ? req.until - std::chrono::days{30} : resolve_time(ctx, opts.since, "--since");
     if (req.since >= req.until) throw UsageError("--since must be before --until");
     auto by = parse_group_by(opts.by);
-    if (!by) throw UsageError("--by: expected service, category, priority, team, month or week");
+    if (!by) throw UsageError("--by: cannot group by '" + opts.by + "'", "group by one of: " + group_by_names());
     req.by = *by;
     req.include_drills = opts.include_drills;
     req.where = opts.query.where;
@@ -104,9 +104,7 @@ void register_report(CLI::App& app, Context& ctx) {
         app.add_subcommand("report", "Metrics over a period: MTTD, MTTA, MTTR, MTBF, SLA compliance, backlog, effort");
     cmd->add_option("--since", opts->since, "Start of the period (default: 30 days before --until)")->type_name("TIME");
     cmd->add_option("--until", opts->until, "End of the period, exclusive (default: now)")->type_name("TIME");
-    cmd->add_option("--by", opts->by, "Group by service, category, priority, team, month or week")
-        ->type_name("WHAT")
-        ->check(CLI::IsMember({"none", "service", "category", "priority", "team", "month", "week"}));
+    cmd->add_option("--by", opts->by, "Group by one of: " + group_by_names())->type_name("WHAT");
     add_query_flags(cmd, opts->query);
     cmd->add_flag("--include-drills", opts->include_drills, "Count drills too");
     add_format_flags(cmd, opts->format, opts->flags.json);

@@ -63,9 +63,9 @@ void run_sla(const SlaOptions& opts, const Context& ctx) {
         // The postmortem review meeting is due a set business time after resolution.
         std::string priority(inc->priority), team(inc->team), tier(inc->tier);
         std::optional<Timestamp> review;
-        if (Config::rank(ws.config.postmortem_required_for, priority) >= 0 && !inc->drill && inc->resolved) {
+        if (Config::rank(ws.config.postmortem_required_for, priority) >= 0 && !inc->drill && inc->times.resolved) {
             Incident resolved;  // all the deadline needs of an incident is when it was resolved
-            resolved.resolved_at = inc->resolved;
+            resolved.resolved_at = inc->times.resolved;
             review = postmortem_meeting_due(resolved, ws.config);
         }
         if (opts.flags.json) {

@@ -16,7 +16,7 @@ void parse_and_match(const std::string& input) {
     s.priority = "P2";
     s.service = "checkout";
     s.tags = {"customer-facing"};
-    s.opened = now - Seconds{3600};
+    s.times.opened = now - Seconds{3600};
     try {
         (void)Filter::parse(input, config, now).matches(s);
     } catch (const Error&) {

@@ -16,7 +16,7 @@ namespace incident {
 namespace {
 
 constexpr char kMagic[8] = {'I', 'N', 'C', 'I', 'D', 'X', '\0', '\0'};
-constexpr std::uint32_t kVersion = 3;  // 3: the SLA policy and the mitigation marks
+constexpr std::uint32_t kVersion = 4;  // 3: the SLA policy and the mitigation marks; 4: location
 
 // A tiny binary format: little-endian integers; every text once, in a
 // table at the start, referred to by its number.
@@ -165,14 +165,13 @@ ClockSummary read_clock(Reader& r) {
 }
 
 void write_summary(Writer& w, const Summary& s) {
-    for (auto f : {s.id, s.title, s.category, s.subcategory, s.service, s.impact, s.urgency, s.priority, s.team, s.tier,
-                   s.assignee, s.reporter, s.commander, s.problem, s.resolution_code, s.sla_policy})
-        w.str(f);
+    for (const auto& t : summary_texts()) w.str(s.*t.member);
     w.u8(static_cast<std::uint8_t>(s.status));
     w.u8(s.drill ? 1 : 0);
     w.u32(static_cast<std::uint32_t>(s.tags.size()));
     for (auto t : s.tags) w.str(t);
-    for (const auto* t : {&s.started, &s.detected, &s.opened, &s.acknowledged, &s.mitigated, &s.resolved, &s.closed})
+    for (const auto* t : {&s.times.started, &s.times.detected, &s.times.opened, &s.times.acknowledged,
+                          &s.times.mitigated, &s.times.resolved, &s.times.closed})
         w.time(*t);
     w.u32(static_cast<std::uint32_t>(s.escalations_functional));
     w.u32(static_cast<std::uint32_t>(s.escalations_hierarchical));
@@ -201,17 +200,15 @@ void write_summary(Writer& w, const Summary& s) {
 
 Summary read_summary(Reader& r) {
     Summary s;
-    for (auto* f :
-         {&s.id, &s.title, &s.category, &s.subcategory, &s.service, &s.impact, &s.urgency, &s.priority, &s.team,
-          &s.tier, &s.assignee, &s.reporter, &s.commander, &s.problem, &s.resolution_code, &s.sla_policy})
-        *f = r.str();
+    for (const auto& t : summary_texts()) s.*t.member = r.str();
     auto status = r.u8();
     if (status > static_cast<std::uint8_t>(Status::closed)) throw Corrupt{};
     s.status = static_cast<Status>(status);
     s.drill = r.u8() != 0;
     s.tags.resize(r.count());
     for (auto& t : s.tags) t = r.str();
-    for (auto* t : {&s.started, &s.detected, &s.opened, &s.acknowledged, &s.mitigated, &s.resolved, &s.closed})
+    for (auto* t : {&s.times.started, &s.times.detected, &s.times.opened, &s.times.acknowledged, &s.times.mitigated,
+                    &s.times.resolved, &s.times.closed})
         *t = r.time();
     s.escalations_functional = static_cast<int>(r.u32());
     s.escalations_hierarchical = static_cast<int>(r.u32());

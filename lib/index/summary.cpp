@@ -74,15 +74,37 @@ bool Summary::has_tag(std::string_view tag) const { return std::find(tags.begin(
 
 ClockState Summary::sla_at(Timestamp now) const { return respond.running ? respond.at(now) : resolve.at(now); }
 
+const std::vector<SummaryText>& summary_texts() {
+    using S = Summary;
+    using I = Incident;
+    static const std::vector<SummaryText> texts = {
+        {&S::id, &I::id},
+        {&S::title, &I::title},
+        {&S::category, &I::category},
+        {&S::subcategory, &I::subcategory},
+        {&S::service, &I::service},
+        {&S::impact, &I::impact},
+        {&S::urgency, &I::urgency},
+        {&S::priority, &I::priority},
+        {&S::team, &I::team},
+        {&S::tier, &I::tier},
+        {&S::assignee, &I::assignee},
+        {&S::reporter, &I::reporter},
+        {&S::problem, &I::problem},
+        {&S::location, &I::location},
+        {&S::sla_policy, &I::sla_policy},
+        {&S::commander},
+        {&S::resolution_code},
+    };
+    return texts;
+}
+
 SlaFacts Summary::sla_facts() const {
     SlaFacts f;
     f.priority = priority;
     f.policy = sla_policy;
     f.status = status;
-    f.opened = opened;
-    f.acknowledged = acknowledged;
-    f.resolved = resolved;
-    f.closed = closed;
+    f.times = times;
     f.mitigation = mitigation;
     return f;
 }
@@ -92,32 +114,14 @@ SlaStatus sla_status(const Summary& s, const Config& cfg, Timestamp now) { retur
 Summary summarise(const Incident& inc, const Config& cfg, Timestamp now, StringPool& pool) {
     auto in = [&](const std::string& text) { return pool.intern(text); };
     Summary s;
-    s.id = in(inc.id);
-    s.title = in(inc.title);
+    for (const auto& t : summary_texts())
+        if (t.from) s.*t.member = in(inc.*t.from);
+    s.commander = in(inc.role("commander"));
+    if (inc.resolution) s.resolution_code = in(inc.resolution->code);
     s.status = inc.status;
     s.drill = inc.drill;
-    s.category = in(inc.category);
-    s.subcategory = in(inc.subcategory);
-    s.service = in(inc.service);
-    s.impact = in(inc.impact);
-    s.urgency = in(inc.urgency);
-    s.priority = in(inc.priority);
-    s.team = in(inc.team);
-    s.tier = in(inc.tier);
-    s.assignee = in(inc.assignee);
-    s.reporter = in(inc.reporter);
-    s.commander = in(inc.role("commander"));
-    s.problem = in(inc.problem);
-    if (inc.resolution) s.resolution_code = in(inc.resolution->code);
-    s.sla_policy = in(inc.sla_policy);
     for (const auto& t : inc.tags) s.tags.push_back(in(t));
-    s.started = inc.started_at;
-    s.detected = inc.detected_at;
-    s.opened = inc.opened_at;
-    s.acknowledged = inc.acknowledged_at;
-    s.mitigated = inc.mitigated_at;
-    s.resolved = inc.resolved_at;
-    s.closed = inc.closed_at;
+    s.times = lifecycle_times(inc);
     for (const auto& e : inc.timeline) {
         if (e.type == "escalated")
             ++(e.get("kind") == "hierarchical" ? s.escalations_hierarchical : s.escalations_functional);

@@ -70,10 +70,10 @@ struct Summary {
     Status status = Status::open;
     bool drill = false;
     std::string_view category, subcategory, service, impact, urgency, priority, team, tier;
-    std::string_view assignee, reporter, commander, problem, resolution_code;
-    std::string_view sla_policy;
+    std::string_view assignee, reporter, problem, location, sla_policy;
+    std::string_view commander, resolution_code;  // from the roles and the resolution
     std::vector<std::string_view> tags;
-    std::optional<Timestamp> started, detected, opened, acknowledged, mitigated, resolved, closed;
+    LifecycleTimes times;
     int escalations_functional = 0, escalations_hierarchical = 0, reopens = 0;
     ClockSummary respond, resolve;
     // Moves into and out of mitigated, kept only when the config pauses the
@@ -84,12 +84,21 @@ struct Summary {
     std::vector<ActionSummary> actions;
 
     bool has_tag(std::string_view tag) const;
-    LifecycleTimes times() const { return {started, detected, opened, acknowledged, mitigated, resolved}; }
     // The clock that matters at `now`: respond until acknowledged, then resolve.
     ClockState sla_at(Timestamp now) const;
     // What the SLA clocks are computed from; views into this summary.
     SlaFacts sla_facts() const;
 };
+
+// The summary's text fields, each with where it lives in an incident when it
+// is an incident field kept as it is (null for the commander and the
+// resolution code, taken from within other fields). summarise() and the
+// index cache both walk this table.
+struct SummaryText {
+    std::string_view Summary::*member;
+    std::string Incident::*from = nullptr;
+};
+const std::vector<SummaryText>& summary_texts();
 
 // The SLA clocks at `now` from the summary alone: the same as sla_status()
 // of the incident it was made from, under the config it was made with.

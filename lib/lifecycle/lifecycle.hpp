@@ -20,16 +20,11 @@ struct Actor {
     const Config& config;
 };
 
-// Fields for a new incident; empty means unset.
-struct NewIncident {
-    std::string title, description, category, subcategory, service;
-    std::string impact, urgency, priority;
-    std::string reporter, assignee, team, tier;
-    std::vector<std::string> tags, related;
-    std::string problem, location, dedup_key;
-    std::optional<Timestamp> started_at, detected_at;
-    bool drill = false;
-};
+// A new incident as it is given (by hand or from an alert): any field of an
+// Incident, empty meaning unset. Its status, timeline, the times after
+// detection, resolution and actions belong to the lifecycle: open_incident
+// starts them afresh whatever the draft holds.
+using NewIncident = Incident;
 
 // Builds a new incident with id `id` (status open, `opened` event). The
 // rules run at once when impact and urgency are known or a rule fires, so an

@@ -126,7 +126,8 @@ std::optional<Seconds> LifecycleTimes::span(Span s) const {
 }
 
 LifecycleTimes lifecycle_times(const Incident& inc) {
-    return {inc.started_at, inc.detected_at, inc.opened_at, inc.acknowledged_at, inc.mitigated_at, inc.resolved_at};
+    return {inc.started_at,   inc.detected_at, inc.opened_at, inc.acknowledged_at,
+            inc.mitigated_at, inc.resolved_at, inc.closed_at};
 }
 
 const std::vector<std::string>& incident_roles() {

@@ -66,7 +66,7 @@ std::vector<std::string> status_values();
 enum class Span { detect, acknowledge, mitigate, resolve };
 
 struct LifecycleTimes {
-    std::optional<Timestamp> started, detected, opened, acknowledged, mitigated, resolved;
+    std::optional<Timestamp> started, detected, opened, acknowledged, mitigated, resolved, closed;
     // nullopt when either end is unknown.
     std::optional<Seconds> span(Span s) const;
 };

@@ -25,13 +25,13 @@ template <std::string_view Summary::*M>
 Value text_of(const Summary& s, const Config&, Timestamp) {
     return text_value(s.*M);
 }
-template <std::optional<Timestamp> Summary::*M>
+template <std::optional<Timestamp> LifecycleTimes::*M>
 Value time_of(const Summary& s, const Config&, Timestamp) {
-    return time_value(s.*M);
+    return time_value(s.times.*M);
 }
 template <Span S>
 Value span_of(const Summary& s, const Config&, Timestamp) {
-    return span_value(s.times().span(S));
+    return span_value(s.times.span(S));
 }
 template <std::string_view Summary::*M, const std::vector<std::string> Config::*Scale>
 Value scale_of(const Summary& s, const Config& cfg, Timestamp) {
@@ -51,6 +51,13 @@ Value tags_of(const Summary& s, const Config&, Timestamp) {
     return v;
 }
 
+// A text that is an incident field of the same name, described as the registry describes it.
+template <std::string_view Summary::*M>
+Field incident_text(std::string name) {
+    std::string help(find_incident_field(name)->help);
+    return {std::move(name), FieldKind::text, std::move(help), text_of<M>};
+}
+
 template <std::string_view Summary::*M, const std::vector<std::string> Config::*Scale>
 Field scale_field(std::string name, std::string help) {
     return {std::move(name), FieldKind::scale, std::move(help), scale_of<M, Scale>, Scale};
@@ -62,9 +69,10 @@ const std::vector<Field>& query_fields() {
     using K = FieldKind;
     using S = Summary;
     using C = Config;
+    using L = LifecycleTimes;
     static const std::vector<Field> fields = {
         {"id", K::id, "the incident id; sorts numerically", text_of<&S::id>},
-        {"title", K::text, "the title", text_of<&S::title>},
+        incident_text<&S::title>("title"),
         {"status", K::status, "open < triaged < investigating < mitigated < resolved < closed",
          [](const S& s, const C&, Timestamp) -> Value {
              return {true, std::string(to_string(s.status)), static_cast<long long>(s.status), {}};
@@ -72,31 +80,32 @@ const std::vector<Field>& query_fields() {
         scale_field<&S::priority, &C::priorities>("priority", "on the configured scale; P1 < P2"),
         scale_field<&S::impact, &C::impact_scale>("impact", "on the configured scale; most severe is smallest"),
         scale_field<&S::urgency, &C::urgency_scale>("urgency", "on the configured scale; most urgent is smallest"),
-        {"category", K::text, "the category", text_of<&S::category>},
-        {"subcategory", K::text, "the subcategory", text_of<&S::subcategory>},
-        {"service", K::text, "the affected service", text_of<&S::service>},
-        {"team", K::text, "the owning team", text_of<&S::team>},
+        incident_text<&S::category>("category"),
+        incident_text<&S::subcategory>("subcategory"),
+        incident_text<&S::service>("service"),
+        incident_text<&S::team>("team"),
         scale_field<&S::tier, &C::tiers>("tier", "the support tier; L1 < L2"),
-        {"assignee", K::text, "who is assigned", text_of<&S::assignee>},
-        {"reporter", K::text, "who reported it", text_of<&S::reporter>},
+        incident_text<&S::assignee>("assignee"),
+        incident_text<&S::reporter>("reporter"),
         {"commander", K::text, "the incident commander", text_of<&S::commander>},
-        {"problem", K::text, "the problem record it is linked to", text_of<&S::problem>},
+        incident_text<&S::problem>("problem"),
+        incident_text<&S::location>("location"),
         {"resolution", K::text, "the resolution code", text_of<&S::resolution_code>},
         {"drill", K::boolean, "true for exercises",
          [](const S& s, const C&, Timestamp) -> Value {
              return {true, s.drill ? "true" : "false", s.drill, {}};
          }},
         {"tags", K::tags, "the tags; test one with tag:NAME", tags_of},
-        {"started", K::time, "when the impact began, where known", time_of<&S::started>},
-        {"detected", K::time, "when it was detected", time_of<&S::detected>},
-        {"opened", K::time, "when it was logged", time_of<&S::opened>},
-        {"acknowledged", K::time, "when it was acknowledged", time_of<&S::acknowledged>},
-        {"mitigated", K::time, "when it was mitigated", time_of<&S::mitigated>},
-        {"resolved", K::time, "when it was resolved", time_of<&S::resolved>},
-        {"closed", K::time, "when it was closed", time_of<&S::closed>},
+        {"started", K::time, "when the impact began, where known", time_of<&L::started>},
+        {"detected", K::time, "when it was detected", time_of<&L::detected>},
+        {"opened", K::time, "when it was logged", time_of<&L::opened>},
+        {"acknowledged", K::time, "when it was acknowledged", time_of<&L::acknowledged>},
+        {"mitigated", K::time, "when it was mitigated", time_of<&L::mitigated>},
+        {"resolved", K::time, "when it was resolved", time_of<&L::resolved>},
+        {"closed", K::time, "when it was closed", time_of<&L::closed>},
         {"age", K::duration, "time since it was opened",
          [](const S& s, const C&, Timestamp now) {
-             return span_value(s.opened ? std::optional<Seconds>(now - *s.opened) : std::nullopt);
+             return span_value(s.times.opened ? std::optional<Seconds>(now - *s.times.opened) : std::nullopt);
          }},
         {"ttd", K::duration, "time to detect: detected - started", span_of<Span::detect>},
         {"tta", K::duration, "time to acknowledge: acknowledged - opened", span_of<Span::acknowledge>},

@@ -73,11 +73,10 @@ std::string title_of(const Report& r) {
 }
 
 Table groups_table(const Report& r) {
-    Table t{
-        "Figures" + std::string(r.request.by == GroupBy::none ? "" : " by " + std::string(to_string(r.request.by))),
-        {r.request.by == GroupBy::none ? "" : std::string(to_string(r.request.by)), "incidents", "resolved", "backlog",
-         "backlog age", "MTTD", "MTTA", "MTTR", "MTBF", "respond SLA", "resolve SLA", "escalations", "reopens"},
-        {}};
+    Table t{"Figures" + std::string(r.request.by.none() ? "" : " by " + r.request.by.name),
+            {r.request.by.none() ? "" : r.request.by.name, "incidents", "resolved", "backlog", "backlog age", "MTTD",
+             "MTTA", "MTTR", "MTBF", "respond SLA", "resolve SLA", "escalations", "reopens"},
+            {}};
     auto row = [&](const std::string& key, const Metrics& m) {
         t.rows.push_back({key, std::to_string(m.incidents), std::to_string(m.resolved), std::to_string(m.backlog),
                           human_stat(m.backlog_age), human_stat(m.mttd), human_stat(m.mtta), human_stat(m.mttr),
@@ -165,7 +164,7 @@ json report_to_json(const Report& r) {
     j["since"] = format_rfc3339(r.request.since);
     j["until"] = format_rfc3339(r.request.until);
     j["generated_at"] = format_rfc3339(r.request.now);
-    j["by"] = r.request.by == GroupBy::none ? json(nullptr) : json(std::string(to_string(r.request.by)));
+    j["by"] = r.request.by.none() ? json(nullptr) : json(r.request.by.name);
     j["where"] = json_or_null(r.request.where);
     j["include_drills"] = r.request.include_drills;
     j["total"] = metrics_json(r.total);
@@ -198,7 +197,7 @@ std::vector<json> report_to_records(const Report& r) {
     total.update(metrics_json(r.total));
     tagged("total", total);
     for (const auto& g : r.groups) {
-        json gj = {{"by", std::string(to_string(r.request.by))}, {"key", g.key}};
+        json gj = {{"by", r.request.by.name}, {"key", g.key}};
         gj.update(metrics_json(g.metrics));
         tagged("group", gj);
     }

@@ -14,31 +14,25 @@ double secs(Timestamp from, Timestamp to) { return static_cast<double>((to - fro
 
 // Resolved by then: a resolution (or, for a file without one, a close) at or before `at`.
 bool resolved_by(const Summary& s, Timestamp at) {
-    auto done = s.resolved ? s.resolved : s.closed;
+    auto done = s.times.resolved ? s.times.resolved : s.times.closed;
     return done && *done <= at;
 }
 
 std::string month_of(Timestamp t) { return date::format("%Y-%m", t); }
 
-std::string group_key(const Summary& s, GroupBy by) {
-    auto or_none = [](std::string_view v) { return v.empty() ? std::string("(none)") : std::string(v); };
-    switch (by) {
-        case GroupBy::none:
-            return "all";
-        case GroupBy::service:
-            return or_none(s.service);
-        case GroupBy::category:
-            return or_none(s.category);
-        case GroupBy::priority:
-            return or_none(s.priority);
-        case GroupBy::team:
-            return or_none(s.team);
-        case GroupBy::month:
-            return s.opened ? month_of(*s.opened) : "(none)";
-        case GroupBy::week:
-            return s.opened ? iso_week(*s.opened) : "(none)";
+bool groupable(const Field& f) {
+    return f.kind == FieldKind::text || f.kind == FieldKind::scale || f.kind == FieldKind::status ||
+           f.kind == FieldKind::boolean;
+}
+
+std::string group_key(const Summary& s, const GroupBy& by, const Config& cfg, Timestamp now) {
+    if (by.none()) return "all";
+    if (!by.field) {
+        if (!s.times.opened) return "(none)";
+        return by.name == "month" ? month_of(*s.times.opened) : iso_week(*s.times.opened);
     }
-    return "all";
+    Value v = field_value(s, *by.field, cfg, now);
+    return v.present && !v.text.empty() ? v.text : "(none)";
 }
 
 void count_clock(Compliance& c, ClockState state) {
@@ -54,10 +48,9 @@ struct Accumulator {
 
     void add_period(const Summary& s, Timestamp now) {
         ++m.incidents;
-        const LifecycleTimes times = s.times();
-        if (s.resolved) ++m.resolved;
+        if (s.times.resolved) ++m.resolved;
         for (auto [span, samples] : {std::pair{Span::detect, &ttd}, {Span::acknowledge, &tta}, {Span::resolve, &ttr}})
-            if (auto d = times.span(span)) samples->push_back(static_cast<double>(d->count()));
+            if (auto d = s.times.span(span)) samples->push_back(static_cast<double>(d->count()));
         count_clock(m.respond, s.respond.at(now));
         count_clock(m.resolve, s.resolve.at(now));
         m.escalations_functional += s.escalations_functional;
@@ -67,7 +60,7 @@ struct Accumulator {
     }
     void add_backlog(const Summary& s, Timestamp until) {
         ++m.backlog;
-        backlog_age.push_back(secs(*s.opened, until));
+        backlog_age.push_back(secs(*s.times.opened, until));
     }
     Metrics finish() {
         m.backlog_age = stat_of(std::move(backlog_age));
@@ -78,13 +71,13 @@ struct Accumulator {
         for (auto& [service, list] : by_service) {
             if (service.empty()) continue;  // no service: no failures of one thing to space out
             auto start = [](const Summary* s) {
-                return s->started ? *s->started : s->detected ? *s->detected : *s->opened;
+                return s->times.started ? *s->times.started : s->times.detected ? *s->times.detected : *s->times.opened;
             };
             std::sort(list.begin(), list.end(),
                       [&](const Summary* a, const Summary* b) { return start(a) < start(b); });
             for (std::size_t i = 1; i < list.size(); ++i) {
-                if (!list[i - 1]->resolved) continue;
-                gaps.push_back(std::max(0.0, secs(*list[i - 1]->resolved, start(list[i]))));
+                if (!list[i - 1]->times.resolved) continue;
+                gaps.push_back(std::max(0.0, secs(*list[i - 1]->times.resolved, start(list[i]))));
             }
         }
         m.mtbf = stat_of(std::move(gaps));
@@ -115,30 +108,17 @@ std::optional<double> Compliance::percent() const {
 }
 
 std::optional<GroupBy> parse_group_by(std::string_view t) {
-    for (auto g : {GroupBy::none, GroupBy::service, GroupBy::category, GroupBy::priority, GroupBy::team, GroupBy::month,
-                   GroupBy::week})
-        if (to_string(g) == t) return g;
-    return std::nullopt;
+    if (t == "none" || t == "month" || t == "week") return GroupBy{std::string(t), nullptr};
+    const Field* f = find_field(t);
+    if (!f || !groupable(*f) || f->name != t) return std::nullopt;
+    return GroupBy{f->name, f};
 }
 
-std::string_view to_string(GroupBy g) {
-    switch (g) {
-        case GroupBy::none:
-            return "none";
-        case GroupBy::service:
-            return "service";
-        case GroupBy::category:
-            return "category";
-        case GroupBy::priority:
-            return "priority";
-        case GroupBy::team:
-            return "team";
-        case GroupBy::month:
-            return "month";
-        case GroupBy::week:
-            return "week";
-    }
-    return "none";
+std::string group_by_names() {
+    std::string out = "none, month, week";
+    for (const auto& f : query_fields())
+        if (groupable(f)) out += ", " + f.name;
+    return out;
 }
 
 std::string iso_week(Timestamp t) {
@@ -172,11 +152,11 @@ std::vector<OverdueAction> overdue_actions(const std::vector<const Summary*>& al
 
 void count_week(std::map<std::string, ReportWeek>& weeks, std::map<std::string, std::vector<double>>& week_ttr,
                 const Summary& s) {
-    auto& week = weeks[iso_week(*s.opened)];
-    week.week = iso_week(*s.opened);
+    auto& week = weeks[iso_week(*s.times.opened)];
+    week.week = iso_week(*s.times.opened);
     ++week.incidents;
     ++week.by_priority[s.priority.empty() ? "none" : std::string(s.priority)];
-    if (auto ttr = s.times().span(Span::resolve)) week_ttr[week.week].push_back(static_cast<double>(ttr->count()));
+    if (auto ttr = s.times.span(Span::resolve)) week_ttr[week.week].push_back(static_cast<double>(ttr->count()));
 }
 
 void count_service_and_effort(std::map<std::string, std::pair<Compliance, Compliance>>& per_service,
@@ -212,11 +192,11 @@ Report build_report(const std::vector<const Summary*>& all, const ReportRequest&
         weeks[iso_week(Timestamp{day})].week = iso_week(Timestamp{day});
 
     for (const Summary* s : all) {
-        if ((s->drill && !req.include_drills) || !s->opened) continue;
-        bool in_period = *s->opened >= req.since && *s->opened < req.until;
-        bool in_backlog = *s->opened < req.until && !resolved_by(*s, req.until);
+        if ((s->drill && !req.include_drills) || !s->times.opened) continue;
+        bool in_period = *s->times.opened >= req.since && *s->times.opened < req.until;
+        bool in_backlog = *s->times.opened < req.until && !resolved_by(*s, req.until);
         if (!in_period && !in_backlog) continue;
-        Accumulator* group = req.by == GroupBy::none ? nullptr : &groups[group_key(*s, req.by)];
+        Accumulator* group = req.by.none() ? nullptr : &groups[group_key(*s, req.by, cfg, req.now)];
         if (in_backlog) {
             total.add_backlog(*s, req.until);
             if (group) group->add_backlog(*s, req.until);
@@ -232,9 +212,9 @@ Report build_report(const std::vector<const Summary*>& all, const ReportRequest&
 
     r.total = total.finish();
     for (auto& [key, acc] : groups) r.groups.push_back({key, acc.finish()});
-    if (req.by == GroupBy::priority) {
+    if (req.by.field && req.by.field->scale) {  // in the scale's order, not by name
         auto rank = [&](const std::string& p) {
-            int k = Config::rank(cfg.priorities, p);
+            int k = Config::rank(cfg.*req.by.field->scale, p);
             return k < 0 ? 1000 : k;
         };
         std::stable_sort(r.groups.begin(), r.groups.end(),

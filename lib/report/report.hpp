@@ -10,6 +10,7 @@
 
 #include "index/summary.hpp"
 #include "model/config.hpp"
+#include "query/query.hpp"
 
 namespace incident {
 
@@ -75,13 +76,22 @@ struct OverdueAction {
     int days_overdue = 0;
 };
 
-enum class GroupBy { none, service, category, priority, team, month, week };
+// What a report is grouped by: nothing, the month or ISO week each incident
+// was opened in, or a query field that sorts incidents into kinds (a text, a
+// scale, the status or a flag: service, team, priority, location...).
+struct GroupBy {
+    std::string name = "none";
+    const Field* field = nullptr;  // null for none, month and week
+    bool none() const { return name == "none"; }
+};
+// nullopt when `text` names nothing to group by.
 std::optional<GroupBy> parse_group_by(std::string_view text);
-std::string_view to_string(GroupBy g);
+// "none, month, week, title, ..." for messages and help.
+std::string group_by_names();
 
 struct ReportRequest {
     Timestamp since{}, until{}, now{};
-    GroupBy by = GroupBy::none;
+    GroupBy by;
     bool include_drills = false;
     std::string where;  // the filter, as given (for the record)
 };

@@ -111,10 +111,7 @@ SlaStatus sla_status(const Incident& inc, const Config& cfg, Timestamp now) {
     f.priority = inc.priority;
     f.policy = inc.sla_policy;
     f.status = inc.status;
-    f.opened = inc.opened_at;
-    f.acknowledged = inc.acknowledged_at;
-    f.resolved = inc.resolved_at;
-    f.closed = inc.closed_at;
+    f.times = lifecycle_times(inc);
     std::vector<MitigationMark> marks;
     if (cfg.sla_pause_when_mitigated) marks = mitigation_marks(inc);
     f.mitigation = marks;
@@ -126,11 +123,11 @@ SlaStatus sla_status(const SlaFacts& f, const Config& cfg, Timestamp now) {
     s.respond.name = "respond";
     s.resolve.name = "resolve";
     const SlaTarget* t = cfg.sla_target(std::string(f.policy), std::string(f.priority));
-    if (!t || !f.opened) return s;
-    Timestamp start = *f.opened;
-    s.respond = measure("respond", t->respond, t->business_hours, start, f.acknowledged, {}, cfg, now);
-    std::optional<Timestamp> done = f.resolved;
-    if (!done && f.status == Status::closed) done = f.closed;
+    if (!t || !f.times.opened) return s;
+    Timestamp start = *f.times.opened;
+    s.respond = measure("respond", t->respond, t->business_hours, start, f.times.acknowledged, {}, cfg, now);
+    std::optional<Timestamp> done = f.times.resolved;
+    if (!done && f.status == Status::closed) done = f.times.closed;
     std::vector<Interval> pauses;
     if (cfg.sla_pause_when_mitigated) pauses = mitigated_periods(f.mitigation, done.value_or(std::max(now, start)));
     s.resolve = measure("resolve", t->resolve, t->business_hours, start, done, pauses, cfg, now);

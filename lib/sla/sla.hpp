@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/config.hpp"
+#include "model/fields.hpp"
 #include "model/incident.hpp"
 
 namespace incident {
@@ -53,7 +54,7 @@ struct MitigationMark {
 struct SlaFacts {
     std::string_view priority, policy;
     Status status = Status::open;
-    std::optional<Timestamp> opened, acknowledged, resolved, closed;
+    LifecycleTimes times;                        // opened, acknowledged, resolved, closed matter
     std::span<const MitigationMark> mitigation;  // in timeline order
 };
 

@@ -260,6 +260,27 @@ test_default_period_includes_what_was_just_opened() {
   expect_rc 2
 }
 
+test_location_is_queryable_and_groupable() {
+  new_repo
+  run open "Badge readers down" --location "Berlin HQ" --impact high --urgency high; expect_rc 0
+  run open "Wi-Fi flaky" --location "Berlin HQ"; expect_rc 0
+  run open "Printer jam" --location Lisbon; expect_rc 0
+  run open "Checkout slow"; expect_rc 0
+  run list --where 'location = "Berlin HQ"' --fields id,location --format csv
+  expect_rc 0; expect_eq "$(tr -d '\r' <<<"$OUT")" $'id,location\nINC-1,Berlin HQ\nINC-2,Berlin HQ'
+  run list --sort location --fields id --format csv   # a missing value sorts first
+  expect_rc 0; expect_eq "$(tr -d '\r' <<<"$OUT")" $'id\nINC-4\nINC-1\nINC-2\nINC-3'
+  run report --by location --json
+  expect_rc 0
+  expect_json '.by' location
+  expect_json '[.groups[] | "\(.key)=\(.incidents)"] | join(" ")' "(none)=1 Berlin HQ=2 Lisbon=1"
+  # Grouping by a scale keeps the scale's order; by a time or a count is refused.
+  run report --by impact --json
+  expect_rc 0; expect_json '[.groups[].key] | join(" ")' "high (none)"
+  run report --by ttr
+  expect_rc 2; expect_err "cannot group by 'ttr'"; expect_err "location"
+}
+
 test_index_cache_is_used_rebuilt_and_bypassed() {
   examples_repo
   local cache=.git/incident/index

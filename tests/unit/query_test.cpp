@@ -25,8 +25,8 @@ Summary sample() {
     s.tier = "L2";
     s.assignee = "bob@example.com";
     s.tags = {"customer-facing"};
-    s.opened = at("2026-11-20T10:00:00Z");
-    s.acknowledged = at("2026-11-20T10:12:00Z");
+    s.times.opened = at("2026-11-20T10:00:00Z");
+    s.times.acknowledged = at("2026-11-20T10:12:00Z");
     s.escalations_functional = 1;
     return s;
 }

@@ -19,10 +19,10 @@ Summary make(const char* id, const char* service, const char* priority, const ch
     s.id = id;
     s.service = service;
     s.priority = priority;
-    s.opened = at(opened);
-    if (ack) s.acknowledged = at(ack);
+    s.times.opened = at(opened);
+    if (ack) s.times.acknowledged = at(ack);
     if (resolved) {
-        s.resolved = at(resolved);
+        s.times.resolved = at(resolved);
         s.status = Status::resolved;
     }
     return s;
@@ -64,7 +64,7 @@ TEST_CASE("figures over a period: MTTA, MTTR, MTBF, backlog, drills, SLA, groups
     ReportRequest req{at("2026-11-01T00:00:00Z"),
                       at("2026-11-08T00:00:00Z"),
                       at("2026-11-10T00:00:00Z"),
-                      GroupBy::service,
+                      *parse_group_by("service"),
                       false,
                       ""};
     Report r = build_report(rows, req, cfg);
