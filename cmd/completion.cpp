@@ -6,6 +6,7 @@
 #include "model/fields.hpp"
 #include "postmortem/postmortem.hpp"
 #include "rules/rules.hpp"
+#include "schema/field_schemas.hpp"
 #include "store/atomic_file.hpp"
 
 namespace incident::cli {
@@ -270,6 +271,11 @@ int run_hidden(int argc, char** argv, CLI::App& app, Context& ctx) {
         fs::path dir = argc > 2 ? argv[2] : "man";
         for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
             write_file_atomically(dir / ("incident-" + sub->get_name() + ".1"), man_page(*sub, sub->get_name()));
+        return 0;
+    }
+    if (cmd == "__schemas") {
+        fs::path dir = argc > 2 ? argv[2] : "schemas";
+        for (const auto& schema : field_schema_files()) write_file_atomically(dir / schema.name, schema.text);
         return 0;
     }
     return -1;

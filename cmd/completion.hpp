@@ -1,7 +1,8 @@
-// Hidden commands that keep completions and man pages in step with the CLI
-// definitions: `__complete WORDS...` prints candidates for the last word,
-// `__completion bash|zsh|fish` prints a completion script, `__man DIR`
-// writes one man page per subcommand.
+// Hidden commands that keep completions, man pages and schemas in step with
+// the CLI definitions and the field registries: `__complete WORDS...` prints
+// candidates for the last word, `__completion bash|zsh|fish` prints a
+// completion script, `__man DIR` writes one man page per subcommand,
+// `__schemas DIR` the JSON Schemas that describe fields.
 #pragma once
 
 #include "context.hpp"

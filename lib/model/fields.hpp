@@ -1,9 +1,9 @@
 // The incident's fields, each described once: its key (the same in the YAML
 // file and in JSON), what kind of value it holds, where that lives in an
 // Incident, and what rules may do with it. The reader, the writer, the JSON
-// form and the rules all walk this table; tests check it against
-// schemas/incident.schema.json. Adding a field: one row here, its member in
-// Incident, its property in the schema.
+// form and the rules all walk this table, and schemas/ (incident, show) is
+// written from it. Adding a field: one row here, its member in Incident, then
+// regenerate schemas with `incident __schemas schemas`.
 #pragma once
 
 #include <optional>

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Completions in real bash, zsh and fish; completions and man pages never
-# drift from the CLI definitions.
+# drift from the CLI definitions, nor the field schemas from the registries.
 source "$(dirname "$0")/lib.sh"
 
 BIN_DIR=$(dirname "$INCIDENT_BIN")
@@ -23,6 +23,16 @@ test_committed_files_match_the_generator() {
   for file in "$T"/man/*.1; do
     cmp -s "$file" "$SOURCE_DIR/man/$(basename "$file")" ||
       fail "man/$(basename "$file") is stale: regenerate with incident __man man"
+  done
+}
+
+test_committed_schemas_match_the_generator() {
+  local file
+  mkdir "$T/schemas" && "$INCIDENT_BIN" __schemas "$T/schemas" || fail "incident __schemas failed"
+  for file in incident list show; do
+    expect_file "$T/schemas/$file.schema.json"
+    cmp -s "$T/schemas/$file.schema.json" "$SOURCE_DIR/schemas/$file.schema.json" ||
+      fail "schemas/$file.schema.json is stale: regenerate with incident __schemas schemas"
   done
 }
 
