@@ -16,6 +16,7 @@ namespace {
 class Fields {
 public:
     Fields(const YamlNode& map, const std::string& file) : map_(map), file_(file) {}
+    const std::string& file() const { return file_; }
 
     // The value under `key`. Fields are asked for in file order, so the
     // search starts after the previous find: one comparison per key.
@@ -157,6 +158,15 @@ void read_status(Incident& inc, const Fields& f, const YamlNode& node) {
     inc.status = *status;
 }
 
+// A list of items, each read by `read`.
+template <typename Item>
+void read_items(std::vector<Item>& out, const Fields& f, const YamlNode& node, const char* key, const char* what,
+                Item (*read)(const YamlNode&, const std::string&)) {
+    if (!node.is_sequence()) f.fail(node, key, std::string("expected a list of ") + what);
+    out.reserve(node.size());
+    for (const auto& item : node.items()) out.push_back(read(item, f.file()));
+}
+
 // One field of `root` into `inc`; `node` is its value (undefined when absent).
 void read_field(Incident& inc, const IncidentField& field, const Fields& f, const YamlNode& node,
                 const std::string& file) {
@@ -194,16 +204,10 @@ void read_field(Incident& inc, const IncidentField& field, const Fields& f, cons
             }
             break;
         case FieldType::actions:
-            if (absent) break;
-            if (!node.is_sequence()) f.fail(node, "actions", "expected a list of action items");
-            inc.actions.reserve(node.size());
-            for (const auto& item : node.items()) inc.actions.push_back(action_from_yaml(item, file));
+            if (!absent) read_items(inc.actions, f, node, "actions", "action items", action_from_yaml);
             break;
         case FieldType::timeline:
-            if (absent) break;
-            if (!node.is_sequence()) f.fail(node, "timeline", "expected a list of events");
-            inc.timeline.reserve(node.size());
-            for (const auto& e : node.items()) inc.timeline.push_back(event_from_yaml(e, file));
+            if (!absent) read_items(inc.timeline, f, node, "timeline", "events", event_from_yaml);
             break;
     }
 }

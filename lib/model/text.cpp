@@ -10,6 +10,21 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
     return s;
 }
 
+std::string swap_chars(std::string_view s, std::initializer_list<CharSwap> swaps) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        const CharSwap* hit = nullptr;
+        for (const auto& w : swaps)
+            if (w.from == c) hit = &w;
+        if (hit)
+            out += hit->to;
+        else
+            out += c;
+    }
+    return out;
+}
+
 std::string ascii_lower(std::string_view s) {
     std::string out(s);
     for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -1,6 +1,7 @@
 // Small text helpers shared by the rules, queries and delivery code.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,14 @@ namespace incident {
 std::string ascii_lower(std::string_view s);
 // The items with `sep` between them ("a, b, c").
 std::string join(const std::vector<std::string>& items, std::string_view sep = ", ");
+
+// `s` with each character a swap names replaced by its text ("" drops it):
+// the one loop behind every escaping (HTML, Markdown cells, Slack, CSV).
+struct CharSwap {
+    char from;
+    std::string_view to;
+};
+std::string swap_chars(std::string_view s, std::initializer_list<CharSwap> swaps);
 
 // Plain-code character-class checks for untrusted text (std::regex recurses per
 // character and overflows the stack on long input).

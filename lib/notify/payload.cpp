@@ -1,6 +1,7 @@
 // Payloads in each chat tool's own format, within its documented limits.
 #include <kainjow/mustache.hpp>
 
+#include "model/text.hpp"
 #include "notify/notify.hpp"
 #include "store/store.hpp"
 
@@ -31,20 +32,7 @@ std::string clip(const std::string& s, size_t max) {
 }
 
 // Slack mrkdwn: &, < and > are control characters.
-std::string slack_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '&')
-            out += "&amp;";
-        else if (c == '<')
-            out += "&lt;";
-        else if (c == '>')
-            out += "&gt;";
-        else
-            out += c;
-    }
-    return out;
-}
+std::string slack_escape(const std::string& s) { return swap_chars(s, {{'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}}); }
 
 // Markdown dialects (Discord, Mattermost, Teams): neutralise markup and mentions.
 std::string markdown_escape(const std::string& s) {

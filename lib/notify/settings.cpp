@@ -19,24 +19,26 @@ Seconds seconds(const YamlNode& n, const std::string& file, const std::string& k
     fail_at(n, file, key + ": expected a duration such as 5s");
 }
 
+// The target's keys that take one text, and where each goes.
+constexpr std::pair<std::string_view, std::string NotifyTarget::*> kTargetTexts[] = {
+    {"name", &NotifyTarget::name},
+    {"type", &NotifyTarget::type},
+    {"url_env", &NotifyTarget::url_env},
+    {"secret_env", &NotifyTarget::secret_env},
+    {"min_priority", &NotifyTarget::min_priority},
+    {"template", &NotifyTarget::template_name},
+};
+
 NotifyTarget parse_target(const YamlNode& n, const std::string& file, const Config& cfg) {
     if (!n.is_map()) fail_at(n, file, "notify: each target must be a mapping");
     NotifyTarget t;
     for (const auto& kv : n.entries()) {
         const std::string k = kv.first.scalar();
         const std::string key = "notify." + k;
-        if (k == "name")
-            t.name = scalar_at(kv.second, file, key);
-        else if (k == "type")
-            t.type = scalar_at(kv.second, file, key);
-        else if (k == "url_env")
-            t.url_env = scalar_at(kv.second, file, key);
-        else if (k == "secret_env")
-            t.secret_env = scalar_at(kv.second, file, key);
-        else if (k == "min_priority")
-            t.min_priority = scalar_at(kv.second, file, key);
-        else if (k == "template")
-            t.template_name = scalar_at(kv.second, file, key);
+        auto text =
+            std::find_if(std::begin(kTargetTexts), std::end(kTargetTexts), [&](const auto& e) { return e.first == k; });
+        if (text != std::end(kTargetTexts))
+            t.*text->second = scalar_at(kv.second, file, key);
         else if (k == "events") {
             if (!kv.second.is_sequence()) fail_at(kv.second, file, key + ": expected a list");
             for (const auto& e : kv.second.items()) {

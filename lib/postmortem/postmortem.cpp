@@ -33,29 +33,7 @@ std::string when(const std::optional<Timestamp>& t) { return t ? format_rfc3339(
 
 // Table cells: one line, no column breaks; HTML-significant characters escaped.
 std::string cell(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '|':
-                out += "\\|";
-                break;
-            case '\n':
-                out += ' ';
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '&':
-                out += "&amp;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return swap_chars(s, {{'|', "\\|"}, {'\n', " "}, {'<', "&lt;"}, {'>', "&gt;"}, {'&', "&amp;"}});
 }
 
 std::string clock_text(const SlaClock& c) {

@@ -1,29 +1,18 @@
 #include "report/table.hpp"
 
+#include "model/text.hpp"
+
 namespace incident {
 
 namespace {
 
 std::string csv_field(const std::string& s) {
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
+    return "\"" + swap_chars(s, {{'"', "\"\""}}) + "\"";
 }
 
 std::string md_cell(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '|')
-            out += "\\|";
-        else if (c == '\n')
-            out += "<br>";
-        else if (c != '\r')
-            out += c;
-    }
+    std::string out = swap_chars(s, {{'|', "\\|"}, {'\n', "<br>"}, {'\r', ""}});
     return out.empty() ? " " : out;
 }
 
@@ -57,30 +46,7 @@ std::string to_markdown(const Table& t, int heading_level) {
 }
 
 std::string html_escape(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return swap_chars(s, {{'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}, {'"', "&quot;"}, {'\'', "&#39;"}});
 }
 
 }  // namespace incident

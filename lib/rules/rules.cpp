@@ -126,6 +126,34 @@ Condition parse_condition(const YamlNode& n, const std::string& file, int depth)
     return n["field"] ? parse_comparison(n, file) : parse_shorthand(n, file);
 }
 
+// The actions besides setting a field, and where each goes.
+constexpr std::pair<std::string_view, std::string RuleAction::*> kActionTexts[] = {
+    {"priority", &RuleAction::priority},
+    {"priority_floor", &RuleAction::floor},
+    {"priority_ceiling", &RuleAction::ceiling},
+    {"sla", &RuleAction::sla},
+};
+constexpr std::pair<std::string_view, std::vector<std::string> RuleAction::*> kActionLists[] = {
+    {"tags", &RuleAction::tags},
+    {"notify", &RuleAction::notify},
+};
+
+std::string action_names() {
+    std::vector<std::string> names;
+    for (const auto& f : incident_fields())
+        if (f.rule_sets) names.emplace_back(f.key);
+    for (const auto& [key, _] : kActionLists) names.emplace_back(key);
+    for (const auto& [key, _] : kActionTexts) names.emplace_back(key);
+    names.emplace_back("stop");
+    return join(names);
+}
+
+template <typename Table>
+auto find_key(const Table& table, std::string_view key) {
+    auto it = std::find_if(std::begin(table), std::end(table), [&](const auto& e) { return e.first == key; });
+    return it == std::end(table) ? nullptr : &*it;
+}
+
 RuleAction parse_action(const YamlNode& n, const std::string& file) {
     RuleAction a;
     if (!n.is_map()) fail_at(n, file, "then: expected a mapping of actions");
@@ -133,27 +161,16 @@ RuleAction parse_action(const YamlNode& n, const std::string& file) {
         const std::string key = kv.first.scalar();
         if (const auto* f = find_incident_field(key); f && f->rule_sets)
             a.set.emplace_back(key, scalar(kv.second, file, key));
-        else if (key == "tags")
-            a.tags = scalars(kv.second, file, key);
-        else if (key == "notify")
-            a.notify = scalars(kv.second, file, key);
-        else if (key == "priority")
-            a.priority = scalar(kv.second, file, key);
-        else if (key == "priority_floor")
-            a.floor = scalar(kv.second, file, key);
-        else if (key == "priority_ceiling")
-            a.ceiling = scalar(kv.second, file, key);
-        else if (key == "sla")
-            a.sla = scalar(kv.second, file, key);
+        else if (const auto* list = find_key(kActionLists, key))
+            a.*list->second = scalars(kv.second, file, key);
+        else if (const auto* text = find_key(kActionTexts, key))
+            a.*text->second = scalar(kv.second, file, key);
         else if (key == "stop") {
             auto stop = yaml_bool(kv.second);
             if (!stop) fail_at(kv.second, file, "stop: expected true or false");
             a.stop = *stop;
         } else
-            fail_at(kv.first, file,
-                    "unknown action '" + key +
-                        "' (known: impact, urgency, category, subcategory, team, tier, "
-                        "tags, notify, priority, priority_floor, priority_ceiling, sla, stop)");
+            fail_at(kv.first, file, "unknown action '" + key + "' (known: " + action_names() + ")");
     }
     return a;
 }

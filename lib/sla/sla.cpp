@@ -78,21 +78,9 @@ Seconds at_risk_after(const Config& cfg, Seconds target) {
 }
 
 std::string_view to_string(ClockState s) {
-    switch (s) {
-        case ClockState::none:
-            return "none";
-        case ClockState::ok:
-            return "ok";
-        case ClockState::at_risk:
-            return "at-risk";
-        case ClockState::breached:
-            return "breached";
-        case ClockState::met:
-            return "met";
-        case ClockState::missed:
-            return "missed";
-    }
-    return "none";
+    static constexpr std::string_view names[] = {"none", "ok", "at-risk", "breached", "met", "missed"};
+    auto i = static_cast<std::size_t>(s);
+    return i < std::size(names) ? names[i] : names[0];
 }
 
 std::vector<MitigationMark> mitigation_marks(const Incident& inc) {

@@ -34,23 +34,9 @@ Json json_type(const YamlNode& n) {
 }
 
 const char* type_name(Json t) {
-    switch (t) {
-        case Json::null:
-            return "null";
-        case Json::boolean:
-            return "true or false";
-        case Json::integer:
-            return "a whole number";
-        case Json::number:
-            return "a number";
-        case Json::string:
-            return "a string";
-        case Json::array:
-            return "a list";
-        case Json::object:
-            return "a mapping";
-    }
-    return "?";
+    static constexpr const char* names[] = {"null",     "true or false", "a whole number", "a number",
+                                            "a string", "a list",        "a mapping"};
+    return names[static_cast<std::size_t>(t)];
 }
 
 bool digits(std::string_view s, std::size_t at, std::size_t n) {
