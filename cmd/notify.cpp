@@ -32,15 +32,10 @@ void run_list(const NotifyOptions& o, const Context& ctx) {
     auto entries = Outbox(ws.outbox_dir()).list(&damaged);
     if (o.flags.json) {
         nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-        for (const auto& d : entries)
-            arr.push_back({{"id", d.id},
-                           {"target", d.target},
-                           {"type", d.type},
-                           {"event", d.event},
-                           {"incident", d.incident},
-                           {"created_at", d.created_at},
-                           {"attempts", d.attempts},
-                           {"last_error", d.last_error}});
+        for (const auto& d : entries) {
+            arr.push_back(delivery_json(d));
+            arr.back().erase("body");
+        }
         print_json(ctx.io, arr);
         fail_on_damaged(ctx, damaged);
         return;

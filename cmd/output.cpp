@@ -50,6 +50,21 @@ Format resolve_format(const std::string& format, bool json) {
     return Format::table;
 }
 
+nlohmann::ordered_json findings_json(const std::vector<Finding>& findings) {
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    for (const auto& f : findings)
+        arr.push_back({{"file", f.where.file},
+                       {"line", f.where.line},
+                       {"column", f.where.column},
+                       {"severity", f.severity},
+                       {"message", f.message}});
+    return arr;
+}
+
+void print_findings(std::ostream& out, const std::vector<Finding>& findings) {
+    for (const auto& f : findings) out << f.where.str() << ": " << f.severity << ": " << f.message << "\n";
+}
+
 void print_warnings(const Io& io, const std::vector<std::string>& warnings) {
     for (const auto& w : warnings) io.err << "incident: warning: " << w << "\n";
 }

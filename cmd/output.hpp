@@ -34,6 +34,9 @@ private:
 
 // Indented, or on one line for ndjson.
 void print_json(const Io& io, const nlohmann::ordered_json& doc, bool one_line = false);
+// Findings of validate and rules lint: a JSON array, or lines "FILE:LINE:COL: SEVERITY: MESSAGE".
+nlohmann::ordered_json findings_json(const std::vector<Finding>& findings);
+void print_findings(std::ostream& out, const std::vector<Finding>& findings);
 
 // --format of list and report; --json is short for --format json.
 enum class Format { table, json, ndjson, csv, markdown, html };

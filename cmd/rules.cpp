@@ -38,16 +38,9 @@ void run_check(const RulesOptions& o, const Context& ctx) {
     bool errors = false;
     for (const auto& f : findings) errors = errors || f.severity == "error";
     if (o.flags.json) {
-        nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-        for (const auto& f : findings)
-            arr.push_back({{"file", f.where.file},
-                           {"line", f.where.line},
-                           {"column", f.where.column},
-                           {"severity", f.severity},
-                           {"message", f.message}});
-        print_json(ctx.io, {{"rules", rules.rules.size()}, {"findings", arr}});
+        print_json(ctx.io, {{"rules", rules.rules.size()}, {"findings", findings_json(findings)}});
     } else {
-        for (const auto& f : findings) ctx.io.err << f.where.str() << ": " << f.severity << ": " << f.message << "\n";
+        print_findings(ctx.io.err, findings);
         if (findings.empty()) ctx.io.out << shown << ": " << rules.rules.size() << " rules, no problems\n";
     }
     if (errors) throw InvalidData(Location{shown}, "the rules have errors");

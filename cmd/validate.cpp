@@ -29,16 +29,10 @@ void run_validate(const ValidateOptions& opts, const Context& ctx) {
     size_t errors =
         std::count_if(findings.begin(), findings.end(), [](const Finding& f) { return f.severity == "error"; });
     if (opts.flags.json) {
-        nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-        for (const auto& f : findings)
-            arr.push_back({{"file", f.where.file},
-                           {"line", f.where.line},
-                           {"column", f.where.column},
-                           {"severity", f.severity},
-                           {"message", f.message}});
-        print_json(ctx.io, {{"errors", errors}, {"warnings", findings.size() - errors}, {"findings", arr}});
+        print_json(ctx.io,
+                   {{"errors", errors}, {"warnings", findings.size() - errors}, {"findings", findings_json(findings)}});
     } else {
-        for (const auto& f : findings) ctx.io.out << f.where.str() << ": " << f.severity << ": " << f.message << "\n";
+        print_findings(ctx.io.out, findings);
     }
     if (errors > 0) throw Error(ExitCode::check, std::to_string(errors) + " error(s) found");
 }

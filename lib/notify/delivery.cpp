@@ -156,21 +156,24 @@ SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env,
     return res;
 }
 
+nlohmann::ordered_json delivery_json(const Delivery& d) {
+    return {{"id", d.id},
+            {"target", d.target},
+            {"type", d.type},
+            {"url_env", d.url_env},
+            {"secret_env", d.secret_env},
+            {"event", d.event},
+            {"incident", d.incident},
+            {"created_at", d.created_at},
+            {"attempts", d.attempts},
+            {"last_error", d.last_error},
+            {"body", d.body}};
+}
+
 void Outbox::put(const Delivery& d) const {
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
-    nlohmann::ordered_json j = {{"id", d.id},
-                                {"target", d.target},
-                                {"type", d.type},
-                                {"url_env", d.url_env},
-                                {"secret_env", d.secret_env},
-                                {"event", d.event},
-                                {"incident", d.incident},
-                                {"created_at", d.created_at},
-                                {"attempts", d.attempts},
-                                {"last_error", d.last_error},
-                                {"body", d.body}};
-    write_file_atomically(dir_ / (d.id + ".json"), j.dump(2) + "\n");
+    write_file_atomically(dir_ / (d.id + ".json"), delivery_json(d).dump(2) + "\n");
 }
 
 namespace {

@@ -64,6 +64,9 @@ struct Delivery {
     std::string created_at;
 };
 
+// An outbox entry as it is stored (and, without its body, listed).
+nlohmann::ordered_json delivery_json(const Delivery& d);
+
 // Builds the payload for `target`; `template_text` overrides the message text.
 Delivery build_delivery(const NotifyTarget& target, const std::string& event, const Incident& inc, const Event& e,
                         const std::string& web_url, const std::string& template_text, Timestamp now);

@@ -84,8 +84,12 @@ json incident_property(const IncidentField& f) {
             p["$ref"] = "#/definitions/time";
             break;
         case FieldType::list:
+        case FieldType::actions:
+        case FieldType::timeline:
             p["type"] = type_of("array", f.required);
-            p["items"] = {{"type", "string"}};
+            p["items"] = f.type == FieldType::list      ? json{{"type", "string"}}
+                         : f.type == FieldType::actions ? json{{"$ref", "#/definitions/action"}}
+                                                        : json{{"$ref", "#/definitions/event"}};
             break;
         case FieldType::status:
             p["enum"] = status_values();
@@ -105,14 +109,6 @@ json incident_property(const IncidentField& f) {
               "summary": {"type": "string"},
               "by": {"type": ["string", "null"]}
             })");
-            break;
-        case FieldType::actions:
-            p["type"] = type_of("array", f.required);
-            p["items"] = {{"$ref", "#/definitions/action"}};
-            break;
-        case FieldType::timeline:
-            p["type"] = type_of("array", f.required);
-            p["items"] = {{"$ref", "#/definitions/event"}};
             break;
     }
     p["description"] = f.help;
