@@ -26,10 +26,8 @@ constexpr std::string_view kDefaultTeams =
     "  sre: {managers: [sre-manager@example.com, head-of-ops@example.com]}\n"
     "default_team: service-desk";
 
-}  // namespace
-
-std::string default_config_text(const std::string& teams) {
-    return R"(# incident project settings. Every key is optional; shown here are the defaults.
+// The settings before the teams, and after them.
+const char* kBeforeTeams = R"(# incident project settings. Every key is optional; shown here are the defaults.
 # Precedence: flags > environment > this file > ~/.config/incident/config.yaml > defaults.
 id_prefix: INC
 
@@ -71,8 +69,9 @@ business_hours:
 
 # Functional escalation walks the tiers; hierarchical escalation walks a team's managers.
 tiers: [L1, L2, L3]
-)" + (teams.empty() ? std::string(kDefaultTeams) : teams) +
-           R"(
+)";
+
+const char* kAfterTeams = R"(
 
 postmortem:
   required_for: [P1, P2]       # major incidents get a postmortem
@@ -89,6 +88,11 @@ git:
   auto_commit: true
   commit_message: "{id}: {event}: {title}"
 )";
+
+}  // namespace
+
+std::string default_config_text(const std::string& teams) {
+    return kBeforeTeams + (teams.empty() ? std::string(kDefaultTeams) : teams) + kAfterTeams;
 }
 
 }  // namespace incident

@@ -51,6 +51,21 @@ Value tags_of(const Summary& s, const Config&, Timestamp) {
     return v;
 }
 
+Value status_of(const Summary& s, const Config&, Timestamp) {
+    return {true, std::string(to_string(s.status)), static_cast<long long>(s.status), {}};
+}
+Value drill_of(const Summary& s, const Config&, Timestamp) { return {true, s.drill ? "true" : "false", s.drill, {}}; }
+Value age_of(const Summary& s, const Config&, Timestamp now) {
+    return span_value(s.times.opened ? std::optional<Seconds>(now - *s.times.opened) : std::nullopt);
+}
+Value escalations_of(const Summary& s, const Config&, Timestamp) {
+    return count_value(s.escalations_functional + s.escalations_hierarchical);
+}
+Value open_actions_of(const Summary& s, const Config&, Timestamp) {
+    return count_value(
+        std::count_if(s.actions.begin(), s.actions.end(), [](const ActionSummary& a) { return a.status != "done"; }));
+}
+
 // A text that is an incident field of the same name, described as the registry describes it.
 template <std::string_view Summary::*M>
 Field incident_text(std::string name) {
@@ -73,10 +88,7 @@ const std::vector<Field>& query_fields() {
     static const std::vector<Field> fields = {
         {"id", K::id, "the incident id; sorts numerically", text_of<&S::id>},
         incident_text<&S::title>("title"),
-        {"status", K::status, "open < triaged < investigating < mitigated < resolved < closed",
-         [](const S& s, const C&, Timestamp) -> Value {
-             return {true, std::string(to_string(s.status)), static_cast<long long>(s.status), {}};
-         }},
+        {"status", K::status, "open < triaged < investigating < mitigated < resolved < closed", status_of},
         scale_field<&S::priority, &C::priorities>("priority", "on the configured scale; P1 < P2"),
         scale_field<&S::impact, &C::impact_scale>("impact", "on the configured scale; most severe is smallest"),
         scale_field<&S::urgency, &C::urgency_scale>("urgency", "on the configured scale; most urgent is smallest"),
@@ -91,10 +103,7 @@ const std::vector<Field>& query_fields() {
         incident_text<&S::problem>("problem"),
         incident_text<&S::location>("location"),
         {"resolution", K::text, "the resolution code", text_of<&S::resolution_code>},
-        {"drill", K::boolean, "true for exercises",
-         [](const S& s, const C&, Timestamp) -> Value {
-             return {true, s.drill ? "true" : "false", s.drill, {}};
-         }},
+        {"drill", K::boolean, "true for exercises", drill_of},
         {"tags", K::tags, "the tags; test one with tag:NAME", tags_of},
         {"started", K::time, "when the impact began, where known", time_of<&L::started>},
         {"detected", K::time, "when it was detected", time_of<&L::detected>},
@@ -103,24 +112,14 @@ const std::vector<Field>& query_fields() {
         {"mitigated", K::time, "when it was mitigated", time_of<&L::mitigated>},
         {"resolved", K::time, "when it was resolved", time_of<&L::resolved>},
         {"closed", K::time, "when it was closed", time_of<&L::closed>},
-        {"age", K::duration, "time since it was opened",
-         [](const S& s, const C&, Timestamp now) {
-             return span_value(s.times.opened ? std::optional<Seconds>(now - *s.times.opened) : std::nullopt);
-         }},
+        {"age", K::duration, "time since it was opened", age_of},
         {"ttd", K::duration, "time to detect: detected - started", span_of<Span::detect>},
         {"tta", K::duration, "time to acknowledge: acknowledged - opened", span_of<Span::acknowledge>},
         {"ttr", K::duration, "time to resolve: resolved - opened", span_of<Span::resolve>},
-        {"escalations", K::number, "functional and hierarchical escalations",
-         [](const S& s, const C&, Timestamp) {
-             return count_value(s.escalations_functional + s.escalations_hierarchical);
-         }},
+        {"escalations", K::number, "functional and hierarchical escalations", escalations_of},
         {"reopens", K::number, "times it was reopened",
          [](const S& s, const C&, Timestamp) { return count_value(s.reopens); }},
-        {"open_actions", K::number, "action items not done",
-         [](const S& s, const C&, Timestamp) {
-             return count_value(std::count_if(s.actions.begin(), s.actions.end(),
-                                              [](const ActionSummary& a) { return a.status != "done"; }));
-         }},
+        {"open_actions", K::number, "action items not done", open_actions_of},
         {"sla", K::clock, "the SLA clock that matters now: none, ok, at-risk, breached, met, missed",
          [](const S& s, const C&, Timestamp now) { return clock_value(s.sla_at(now)); }},
         {"sla_respond", K::clock, "the respond clock",
