@@ -15,13 +15,17 @@ struct CommandEntry {
 
 // Every subcommand, in the order `incident --help` lists them.
 constexpr CommandEntry kCommands[] = {
-    {"init", register_init},     {"open", register_open},         {"triage", register_triage},
-    {"ack", register_ack},       {"update", register_update},     {"note", register_note},
-    {"assign", register_assign}, {"escalate", register_escalate}, {"resolve", register_resolve},
-    {"reopen", register_reopen}, {"close", register_close},       {"postmortem", register_postmortem},
-    {"show", register_show},     {"list", register_list},         {"report", register_report},
-    {"edit", register_edit},     {"rules", register_rules},       {"sla", register_sla},
-    {"action", register_action}, {"notify", register_notify},     {"validate", register_validate},
+    {"init", register_init},         {"open", register_open},
+    {"triage", register_triage},     {"ack", register_ack},
+    {"update", register_update},     {"note", register_note},
+    {"assign", register_assign},     {"escalate", register_escalate},
+    {"resolve", register_resolve},   {"reopen", register_reopen},
+    {"close", register_close},       {"postmortem", register_postmortem},
+    {"show", register_show},         {"list", register_list},
+    {"report", register_report},     {"edit", register_edit},
+    {"rules", register_rules},       {"sla", register_sla},
+    {"action", register_action},     {"notify", register_notify},
+    {"validate", register_validate}, {"merge-file", register_merge_file},
 };
 
 // The first word that is not an option (or an option's value): the subcommand.

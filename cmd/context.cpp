@@ -74,7 +74,11 @@ std::vector<Incident> load_selected(const Workspace& ws, const Selection& sel, s
     return out;
 }
 
-Workspace open_workspace(const Context& ctx) { return incident::open_workspace(ctx.repo_dir, ctx.io.env); }
+Workspace open_workspace(const Context& ctx) {
+    Workspace ws = incident::open_workspace(ctx.repo_dir, ctx.io.env);
+    if (ws.repo.in_git) git::ensure_merge_driver(ws.repo.root.string(), ws.repo.state_dir.string());
+    return ws;
+}
 
 std::string resolve_actor(const Context& ctx, const CommonFlags& flags, const fs::path& repo_root) {
     if (!flags.by.empty()) return flags.by;

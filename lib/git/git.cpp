@@ -152,6 +152,18 @@ std::string config_get(const std::string& dir, const std::string& key) {
     return r.status == 0 ? first_line(r.out) : std::string{};
 }
 
+void ensure_merge_driver(const std::string& dir, const std::string& state_dir) {
+    std::filesystem::path marker = std::filesystem::path(state_dir) / "merge-driver";
+    std::error_code ec;
+    if (std::filesystem::exists(marker, ec)) return;
+    if (config_get(dir, "merge.incident.driver").empty()) {
+        git(dir, {"config", "merge.incident.name", "incident files, merged field by field"});
+        if (git(dir, {"config", "merge.incident.driver", kMergeDriver}).status != 0) return;
+    }
+    std::filesystem::create_directories(marker.parent_path(), ec);
+    std::ofstream(marker) << kMergeDriver << "\n";
+}
+
 bool has_changes(const std::string& dir, const std::vector<std::string>& paths) {
     std::vector<std::string> args = {"status", "--porcelain", "-z", "--untracked-files=all", "--"};
     args.insert(args.end(), paths.begin(), paths.end());

@@ -16,6 +16,13 @@ std::string operation_in_progress(const std::string& git_dir);
 // `git config --get key`, empty when unset.
 std::string config_get(const std::string& dir, const std::string& key);
 
+// The merge driver for incident files (`incident merge-file`), as
+// .gitattributes names it (merge=incident): set in the repository's git
+// config when it is missing, once per clone (remembered in `state_dir`, the
+// tool's folder under .git). Best effort: a failure is tried again next time.
+void ensure_merge_driver(const std::string& dir, const std::string& state_dir);
+inline constexpr const char* kMergeDriver = "incident merge-file %O %A %B %P";
+
 // True when any of `paths` (relative to dir) differs from HEAD, in the index
 // or the work tree, or is new and not yet committed.
 bool has_changes(const std::string& dir, const std::vector<std::string>& paths);

@@ -261,6 +261,20 @@ ChangeResult replace_incident(const Workspace& ws, const std::string& id, const 
     return r;
 }
 
+namespace {
+
+// Clones merge incident files field by field (git::ensure_merge_driver
+// names the driver in each clone's config).
+void add_merge_attribute(const fs::path& attributes) {
+    const std::string line = "incidents/*.yaml merge=incident";
+    std::string text = read_file(attributes).value_or("");
+    if (text.find(line) != std::string::npos) return;
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    write_file_atomically(attributes, text + line + "\n");
+}
+
+}  // namespace
+
 InitResult init_repository(const fs::path& dir, const std::string& preset, const std::string& actor, bool commit) {
     InitResult r;
     const RulePack* pack = preset.empty() ? nullptr : find_pack(preset);
@@ -293,7 +307,8 @@ InitResult init_repository(const fs::path& dir, const std::string& preset, const
     const std::string ignore = "# temporaries of interrupted atomic writes\n.*.tmp.*\n";
     for (const auto& dir : {repo.incidents_dir(), repo.postmortems_dir()})
         if (!fs::exists(dir / ".gitignore", ec)) write_file_atomically(dir / ".gitignore", ignore);
-    r.created = {".incident/config.yaml", "incidents/.gitignore", "postmortems/.gitignore"};
+    r.created = {".incident/config.yaml", "incidents/.gitignore", "postmortems/.gitignore", ".gitattributes"};
+    add_merge_attribute(repo.root / ".gitattributes");
     if (pack) {
         write_file_atomically(repo.rules_path(),
                               schema_line("rules.schema.json") +

@@ -102,6 +102,8 @@ run_suite() {
     mkdir -p "$T/home"
     (
       export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config" INCIDENT_USER="alice@example.com" NO_COLOR=1
+      # git runs the merge driver (incident merge-file) by name.
+      PATH="$(dirname "$INCIDENT_BIN"):$PATH"; export PATH
       unset EDITOR VISUAL INCIDENT_ID_PREFIX INCIDENT_AUTO_COMMIT GIT_DIR GIT_WORK_TREE
       git config --global user.email "ci@example.com"
       git config --global user.name "CI"

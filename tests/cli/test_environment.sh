@@ -57,7 +57,9 @@ test_mid_rebase_refused_and_conflict_markers_named() {
   git checkout -q -
   note_ok "from main"
   git checkout -q side
-  git rebase -q "$(git rev-parse --abbrev-ref '@{-1}')" >/dev/null 2>&1 && fail "expected a conflict"
+  # git's own line merge, not the incident driver, so that markers are left
+  git -c merge.incident.driver='git merge-file -L ours -L base -L theirs %A %O %B' \
+    rebase -q "$(git rev-parse --abbrev-ref '@{-1}')" >/dev/null 2>&1 && fail "expected a conflict"
   run show 1; expect_rc 4
   expect_err_re "incidents/INC-1\.yaml:[0-9]+:1: git left a merge conflict here"
   local head; head=$(git rev-parse HEAD)

@@ -1,0 +1,194 @@
+#include "merge/merge.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <unordered_set>
+
+#include "model/errors.hpp"
+#include "model/fields.hpp"
+#include "model/roundtrip.hpp"
+#include "model/yaml_doc.hpp"
+
+namespace incident {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string key_of(const std::string& s) { return s; }
+std::string key_of(const Event& e) { return event_to_json(e).dump(); }
+std::string key_of(const Action& a) { return action_to_json(a).dump(); }
+
+template <typename T>
+std::unordered_set<std::string> keys_of(const std::vector<T>& items) {
+    std::unordered_set<std::string> out;
+    for (const auto& x : items) out.insert(key_of(x));
+    return out;
+}
+
+// Kept: what the common version had and neither side removed, in its
+// order; then what either side added, in the order of their content, so
+// that both clones merge alike.
+template <typename T>
+std::vector<T> merge_set(const std::vector<T>& base, const std::vector<T>& ours, const std::vector<T>& theirs) {
+    auto in_base = keys_of(base), in_ours = keys_of(ours), in_theirs = keys_of(theirs);
+    std::vector<T> out;
+    for (const auto& x : base)
+        if (std::string k = key_of(x); in_ours.count(k) && in_theirs.count(k)) out.push_back(x);
+    std::vector<std::pair<std::string, const T*>> added;
+    std::unordered_set<std::string> taken;
+    for (const auto* side : {&ours, &theirs})
+        for (const auto& x : *side)
+            if (std::string k = key_of(x); !in_base.count(k) && taken.insert(k).second) added.emplace_back(k, &x);
+    std::sort(added.begin(), added.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [_, x] : added) out.push_back(*x);
+    return out;
+}
+
+// When the newest event a side has and the other lacks happened; nullopt
+// when it has none of its own.
+std::optional<Timestamp> newest_own_event(const Incident& side, const Incident& other) {
+    auto theirs = keys_of(other.timeline);
+    std::optional<Timestamp> newest;
+    for (const auto& e : side.timeline)
+        if (!theirs.count(key_of(e)) && (!newest || e.at > *newest)) newest = e.at;
+    return newest;
+}
+
+// The side whose changes win where both changed a value: the one with the
+// later event of its own; on a tie, a fixed order of the two documents.
+const Incident& winner(const Incident& ours, const Incident& theirs, const json& jo, const json& jt) {
+    auto a = newest_own_event(ours, theirs), b = newest_own_event(theirs, ours);
+    if (a != b) return a > b ? ours : theirs;
+    return jo.dump() >= jt.dump() ? ours : theirs;
+}
+
+std::vector<Action> merge_actions(const Incident& base, const Incident& ours, const Incident& theirs,
+                                  const Incident& win) {
+    std::vector<Action> merged = merge_set(base.actions, ours.actions, theirs.actions), out;
+    int next = 0;
+    for (const auto& a : merged) next = std::max(next, a.id);
+    auto has_id = [](const std::vector<Action>& list, int id) {
+        return std::any_of(list.begin(), list.end(), [&](const Action& a) { return a.id == id; });
+    };
+    for (auto a : merged) {
+        if (!has_id(out, a.id)) {
+            out.push_back(a);
+            continue;
+        }
+        if (has_id(base.actions, a.id)) {  // one item changed on both sides: the winner's stays
+            auto same =
+                std::find_if(win.actions.begin(), win.actions.end(), [&](const Action& w) { return w.id == a.id; });
+            auto kept = std::find_if(out.begin(), out.end(), [&](const Action& o) { return o.id == a.id; });
+            if (same != win.actions.end()) *kept = *same;
+            continue;
+        }
+        a.id = ++next;  // two new items under one number: both stay
+        out.push_back(a);
+    }
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> merge_roles(const Incident& base, const Incident& ours,
+                                                             const Incident& theirs, const Incident& win) {
+    std::vector<std::string> names;
+    for (const auto* side : {&ours, &theirs})
+        for (const auto& [name, _] : side->roles)
+            if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& name : names) {
+        std::string b = base.role(name), o = ours.role(name), t = theirs.role(name);
+        std::string v = o == t ? o : o == b ? t : t == b ? o : win.role(name);
+        if (!v.empty()) out.emplace_back(name, v);
+    }
+    return out;
+}
+
+void copy_field(Incident& to, const Incident& from, const IncidentField& f) {
+    if (f.text) to.*f.text = from.*f.text;
+    if (f.time) to.*f.time = from.*f.time;
+    if (f.list) to.*f.list = from.*f.list;
+    if (f.flag) to.*f.flag = from.*f.flag;
+    if (f.type == FieldType::status) to.status = from.status;
+    if (f.type == FieldType::resolution) to.resolution = from.resolution;
+}
+
+// The fields that move together through the lifecycle.
+bool is_lifecycle(const IncidentField& f) {
+    static const std::unordered_set<std::string_view> keys = {
+        "status", "resolution", "opened_at", "acknowledged_at", "mitigated_at", "resolved_at", "closed_at"};
+    return keys.count(f.key) > 0;
+}
+
+// The side whose lifecycle the merge takes: the closed one, else the one
+// that moved it, else the winner.
+const Incident& lifecycle_side(const Incident& ours, const Incident& theirs, const Incident& win, const json& jb,
+                               const json& jo, const json& jt) {
+    bool ours_closed = ours.status == Status::closed, theirs_closed = theirs.status == Status::closed;
+    if (ours_closed != theirs_closed) return ours_closed ? ours : theirs;
+    bool moved_ours = false, moved_theirs = false;
+    for (const auto& f : incident_fields()) {
+        if (!is_lifecycle(f)) continue;
+        std::string key(f.key);
+        moved_ours = moved_ours || jo[key] != jb[key];
+        moved_theirs = moved_theirs || jt[key] != jb[key];
+    }
+    if (moved_ours != moved_theirs) return moved_ours ? ours : theirs;
+    return win;
+}
+
+}  // namespace
+
+Incident merge_incidents(const Incident& base, const Incident& ours, const Incident& theirs) {
+    json jb = incident_to_json(base), jo = incident_to_json(ours), jt = incident_to_json(theirs);
+    const Incident& win = winner(ours, theirs, jo, jt);
+    const Incident& lifecycle = lifecycle_side(ours, theirs, win, jb, jo, jt);
+    Incident out = ours;  // the id, and keys the tool does not know
+    for (const auto& f : incident_fields()) {
+        std::string key(f.key);
+        if (is_lifecycle(f)) {
+            copy_field(out, lifecycle, f);
+        } else if (f.type == FieldType::list) {
+            out.*f.list = merge_set(base.*f.list, ours.*f.list, theirs.*f.list);
+        } else if (f.type == FieldType::timeline) {
+            out.timeline = merge_set(base.timeline, ours.timeline, theirs.timeline);
+            std::stable_sort(out.timeline.begin(), out.timeline.end(),
+                             [](const Event& a, const Event& b) { return a.at < b.at; });
+        } else if (f.type == FieldType::actions) {
+            out.actions = merge_actions(base, ours, theirs, win);
+        } else if (f.type == FieldType::roles) {
+            out.roles = merge_roles(base, ours, theirs, win);
+        } else {
+            bool changed_ours = jo[key] != jb[key], changed_theirs = jt[key] != jb[key];
+            copy_field(out, changed_ours && changed_theirs ? win : changed_theirs ? theirs : ours, f);
+        }
+    }
+    return out;
+}
+
+MergeOutcome merge_incident_files(std::string_view base, std::string_view ours, std::string_view theirs,
+                                  const std::string& display) {
+    std::string problem;
+    auto parse = [&](std::string_view text, const char* side) -> std::optional<Incident> {
+        try {
+            return incident_from_yaml(load_yaml(text, display), display);
+        } catch (const InvalidData& e) {
+            if (problem.empty()) problem = std::string(side) + " side does not read: " + e.what();
+            return std::nullopt;
+        }
+    };
+    std::optional<Incident> b = base.empty() ? std::optional<Incident>(Incident{}) : parse(base, "the common");
+    std::optional<Incident> o = parse(ours, "our"), t = parse(theirs, "their");
+    if (!b || !o || !t) return {"", problem};
+    if (o->uid != t->uid)
+        return {"", base.empty() ? "two different incidents took the id " + o->id +
+                                       "; incident sync renumbers the one not yet pushed"
+                                 : "the two sides have different uids (" + o->uid + ", " + t->uid + ")"};
+    try {
+        return {verified_incident_yaml(merge_incidents(*b, *o, *t), display, ours), ""};
+    } catch (const InvalidData& e) {
+        return {"", std::string("the merge does not read back: ") + e.what()};
+    }
+}
+
+}  // namespace incident

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Many clones of one remote: the merge driver merges incident files field by
+# field when git integrates two clones' work.
+source "$(dirname "$0")/lib.sh"
+
+# A bare remote with an initialised repository and INC-1, and clones a and b.
+two_clones() {
+  git init -q --bare "$T/remote.git"
+  git clone -q "$T/remote.git" "$T/a" 2>/dev/null
+  cd "$T/a" || exit 1
+  run init; expect_rc 0
+  run open "Checkout latency" --service checkout --at 2026-11-22T03:00:00Z; expect_rc 0
+  git push -q origin HEAD:main
+  git clone -q "$T/remote.git" "$T/b"
+}
+
+test_init_commits_the_attribute_and_any_command_registers_the_driver() {
+  two_clones
+  expect_eq "$(git -C "$T/a" show HEAD:.gitattributes)" "incidents/*.yaml merge=incident"
+  expect_eq "$(git -C "$T/b" config merge.incident.driver)" "" "a plain clone has no driver yet"
+  cd "$T/b" && run list; expect_rc 0
+  expect_eq "$(git -C "$T/b" config merge.incident.driver)" "incident merge-file %O %A %B %P"
+}
+
+test_notes_and_a_resolve_from_two_clones_merge_without_conflict() {
+  two_clones
+  cd "$T/a" && run note 1 "pool is full" --at 2026-11-22T03:10:00Z; expect_rc 0
+  run resolve 1 --code fixed --summary "pool resized" --at 2026-11-22T04:00:00Z; expect_rc 0
+  git push -q origin HEAD:main
+  cd "$T/b" && run note 1 "customers report 502s" --at 2026-11-22T03:05:00Z; expect_rc 0
+  git pull -q --rebase origin main 2>"$T/pull.err" || fail "pull failed: $(cat "$T/pull.err")"
+  expect_eq "$(git status --porcelain)" "" "a clean work tree"
+  grep -q '^<<<<<<<' incidents/INC-1.yaml && fail "conflict markers"
+  run show 1 --json; expect_rc 0
+  expect_json .status resolved
+  expect_json .resolved_at 2026-11-22T04:00:00Z
+  expect_json '[.timeline[] | .type] | join(" ")' "opened note note resolved"
+  expect_json '[.timeline[] | select(.type == "note") | .text] | join(", ")' "customers report 502s, pool is full"
+  run validate; expect_rc 0
+  git push -q origin HEAD:main
+  cd "$T/a" && git pull -q --rebase origin main
+  expect_eq "$(git -C "$T/a" rev-parse HEAD)" "$(git -C "$T/b" rev-parse HEAD)" "both clones agree"
+}
+
+test_two_incidents_under_one_id_are_left_to_git_with_the_reason() {
+  two_clones
+  cd "$T/a" && run open "Disk full" --at 2026-11-22T03:10:00Z; expect_rc 0
+  git push -q origin HEAD:main
+  cd "$T/b" && run open "Queue backlog" --at 2026-11-22T03:12:00Z; expect_rc 0
+  git pull -q --rebase origin main >"$T/pull.out" 2>&1 && fail "expected a conflict"
+  grep -q "two different incidents took the id INC-2" "$T/pull.out" || fail "no reason given: $(cat "$T/pull.out")"
+  grep -q '^<<<<<<<' incidents/INC-2.yaml || fail "git's markers are not in the file"
+  git rebase --abort
+  run show 2 --json; expect_rc 0; expect_json .title "Queue backlog"
+}
+
+run_suite
