@@ -119,19 +119,23 @@ void persist(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts,
     Journal journal{commit_message(ws.config, r.incident, r.event, opts.actor), opts.actor, {}};
     for (const auto& companion : companions) journal.paths.push_back(ws.repo.relative(companion.first));
     journal.paths.push_back(ws.repo.relative(ws.store.path_of(r.incident.id)));
+    std::optional<Journal> pending;
     if (commits(ws, opts)) {
-        if (auto pending = read_journal(ws, r.warnings)) {
+        pending = read_journal(ws, r.warnings);
+        if (pending) {
             journal.message += "\n\nAlso commits an earlier change that was not committed: " + pending->message;
-            for (auto& p : pending->paths)
+            for (const auto& p : pending->paths)
                 if (std::find(journal.paths.begin(), journal.paths.end(), p) == journal.paths.end())
-                    journal.paths.push_back(std::move(p));
+                    journal.paths.push_back(p);
         }
         write_journal(ws, journal);
     }
     try {
         ws.store.save(r.incident);  // verified before anything is written
-    } catch (const InvalidData&) {
-        clear_journal(ws);
+    } catch (...) {
+        // Nothing was written: the journal is again what it was before this
+        // change (an earlier change still to be committed, or none).
+        if (commits(ws, opts)) pending ? write_journal(ws, *pending) : clear_journal(ws);
         throw;
     }
     for (const auto& [path, content] : companions) {
@@ -248,6 +252,9 @@ ChangeResult create_incident(const Workspace& ws, const std::function<Incident(c
 
 ChangeResult replace_incident(const Workspace& ws, const std::string& id, const std::string& original_text,
                               Incident edited, const Event& event, const ChangeOptions& opts) {
+    if (edited.id != id)
+        throw InvalidData(Location{ws.repo.relative(ws.store.path_of(id)), 1, 1},
+                          "id: cannot be changed by editing (was " + id + ")");
     ChangeResult r;
     refuse_mid_operation(ws, opts);
     RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
