@@ -236,13 +236,6 @@ std::vector<Finding> check_schema(const YamlNode& doc, const std::string& name, 
     return out;
 }
 
-// The references of a file found clean earlier, checked again.
-void check_related(std::vector<Finding>& out, const Store& store, const std::string& display,
-                   const std::vector<std::string>& related) {
-    for (const auto& r : related)
-        if (!store.exists(r)) add(out, Location{display}, "error", "related: " + r + " does not exist");
-}
-
 namespace {
 
 // The files to validate, in order: `paths` (files, or directories' *.yaml),
@@ -325,12 +318,16 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
         if (!incident[i]) return validate_file(per_file[i], scope, p, display);
         auto key = CleanFiles::key_of(p);
         std::string name = p.filename().string();
-        if (const auto* was = cache.unchanged(name, key)) {
+        // A file found clean earlier is not read again while its references
+        // still exist; when one has gone it is read again, so the finding is
+        // located as on a first run.
+        const auto* was = cache.unchanged(name, key);
+        if (was && std::all_of(was->related.begin(), was->related.end(),
+                               [&](const std::string& r) { return store.exists(r); })) {
             for (auto w : was->warnings) {
                 w.where.file = display;
                 per_file[i].push_back(std::move(w));
             }
-            check_related(per_file[i], store, display, was->related);
             clean[i] = *was;
             return;
         }
