@@ -15,6 +15,9 @@ void run_init(const InitOptions& opts, const Context& ctx) {
     if (dir.is_relative()) dir = fs::path(ctx.repo_dir) / dir;
     std::string actor = opts.flags.by.empty() ? ctx.io.env("INCIDENT_USER").value_or("") : opts.flags.by;
     auto r = init_repository(dir, opts.preset, actor, !opts.flags.no_commit);
+    Context here = ctx;
+    here.repo_dir = r.root.string();
+    open_workspace(here);  // names the merge driver in this clone's git config
     print_warnings(ctx.io, r.warnings);
     if (opts.flags.json) {
         print_json(ctx.io, {{"root", r.root.string()},

@@ -22,7 +22,11 @@ void run_merge_file(const MergeFileOptions& o) {
     };
     MergeOutcome m = merge_incident_files(text(o.base), text(o.ours), text(o.theirs), display);
     if (!m.text.empty()) return write_file_atomically(o.ours, m.text);
-    run_process({"git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", o.ours, o.base, o.theirs}, "");
+    auto lines =
+        run_process({"git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", o.ours, o.base, o.theirs}, "");
+    if (lines.status < 0 || lines.status > 127)
+        throw Error(ExitCode::runtime, display + ": not merged: " + m.problem,
+                    "git merge-file could not mark the conflict either; the file is our side, unchanged");
     throw Error(ExitCode::runtime, display + ": not merged: " + m.problem,
                 "git's conflict markers are in the file: settle it by hand, then git add it");
 }

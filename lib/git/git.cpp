@@ -154,14 +154,16 @@ std::string config_get(const std::string& dir, const std::string& key) {
 
 void ensure_merge_driver(const std::string& dir, const std::string& state_dir) {
     std::filesystem::path marker = std::filesystem::path(state_dir) / "merge-driver";
-    std::error_code ec;
-    if (std::filesystem::exists(marker, ec)) return;
-    if (config_get(dir, "merge.incident.driver").empty()) {
+    const std::string line = std::string(kMergeDriver) + "\n";
+    std::ifstream in(marker);
+    if (std::string seen((std::istreambuf_iterator<char>(in)), {}); seen == line) return;
+    if (config_get(dir, "merge.incident.driver") != kMergeDriver) {
         git(dir, {"config", "merge.incident.name", "incident files, merged field by field"});
         if (git(dir, {"config", "merge.incident.driver", kMergeDriver}).status != 0) return;
     }
+    std::error_code ec;
     std::filesystem::create_directories(marker.parent_path(), ec);
-    std::ofstream(marker) << kMergeDriver << "\n";
+    std::ofstream(marker) << line;
 }
 
 bool has_changes(const std::string& dir, const std::vector<std::string>& paths) {

@@ -18,10 +18,14 @@ std::string config_get(const std::string& dir, const std::string& key);
 
 // The merge driver for incident files (`incident merge-file`), as
 // .gitattributes names it (merge=incident): set in the repository's git
-// config when it is missing, once per clone (remembered in `state_dir`, the
-// tool's folder under .git). Best effort: a failure is tried again next time.
+// config when it is missing or older, once per clone (remembered in
+// `state_dir`, the tool's folder under .git). Best effort: a failure is tried
+// again next time. Where git cannot find `incident` (not on PATH) the driver
+// falls back to git's line merge, so a conflict still has its markers.
 void ensure_merge_driver(const std::string& dir, const std::string& state_dir);
-inline constexpr const char* kMergeDriver = "incident merge-file %O %A %B %P";
+inline constexpr const char* kMergeDriver =
+    "incident merge-file %O %A %B %P || { s=$?; [ $s -eq 127 ] || exit $s; "
+    "git merge-file -L ours -L base -L theirs %A %O %B; }";
 
 // True when any of `paths` (relative to dir) differs from HEAD, in the index
 // or the work tree, or is new and not yet committed.

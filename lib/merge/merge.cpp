@@ -89,18 +89,56 @@ std::vector<Action> merge_actions(const Incident& base, const Incident& ours, co
     return out;
 }
 
-std::vector<std::pair<std::string, std::string>> merge_roles(const Incident& base, const Incident& ours,
-                                                             const Incident& theirs, const Incident& win) {
-    std::vector<std::string> names;
+using Keyed = std::vector<std::pair<std::string, std::string>>;
+
+std::string value_of(const Keyed& k, const std::string& key) {
+    auto it = std::find_if(k.begin(), k.end(), [&](const auto& e) { return e.first == key; });
+    return it == k.end() ? std::string() : it->second;
+}
+
+// Keyed values (roles, keys the tool does not know), key by key as scalars;
+// an empty value is no key. The common version's keys in its order, then
+// the added ones by name, so that both clones merge alike.
+Keyed merge_keyed(const Keyed& base, const Keyed& ours, const Keyed& theirs, const Keyed& win) {
+    std::vector<std::string> names, added;
+    for (const auto& [name, _] : base) names.push_back(name);
     for (const auto* side : {&ours, &theirs})
-        for (const auto& [name, _] : side->roles)
-            if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-    std::vector<std::pair<std::string, std::string>> out;
+        for (const auto& [name, _] : *side)
+            if (std::find(names.begin(), names.end(), name) == names.end() &&
+                std::find(added.begin(), added.end(), name) == added.end())
+                added.push_back(name);
+    std::sort(added.begin(), added.end());
+    names.insert(names.end(), added.begin(), added.end());
+    Keyed out;
     for (const auto& name : names) {
-        std::string b = base.role(name), o = ours.role(name), t = theirs.role(name);
-        std::string v = o == t ? o : o == b ? t : t == b ? o : win.role(name);
+        std::string b = value_of(base, name), o = value_of(ours, name), t = value_of(theirs, name);
+        std::string v = o == t ? o : o == b ? t : t == b ? o : value_of(win, name);
         if (!v.empty()) out.emplace_back(name, v);
     }
+    return out;
+}
+
+Keyed extra_values(const Incident& inc) {
+    Keyed out;
+    for (const auto& x : inc.extra) out.emplace_back(x.key, yaml_to_json(x.value).dump());
+    return out;
+}
+
+// The unknown keys, merged by their values; each kept where its side had it.
+std::vector<ExtraKey> merge_extra(const Incident& base, const Incident& ours, const Incident& theirs,
+                                  const Incident& win) {
+    std::vector<ExtraKey> out;
+    for (const auto& [key, value] :
+         merge_keyed(extra_values(base), extra_values(ours), extra_values(theirs), extra_values(win)))
+        for (const auto* side : {&ours, &theirs}) {
+            auto it = std::find_if(side->extra.begin(), side->extra.end(), [&](const ExtraKey& x) {
+                return x.key == key && yaml_to_json(x.value).dump() == value;
+            });
+            if (it != side->extra.end()) {
+                out.push_back(*it);
+                break;
+            }
+        }
     return out;
 }
 
@@ -121,7 +159,7 @@ bool is_lifecycle(const IncidentField& f) {
 }
 
 // The side whose lifecycle the merge takes: the closed one, else the one
-// that moved it, else the winner.
+// that moved it, else the one further along, else the winner.
 const Incident& lifecycle_side(const Incident& ours, const Incident& theirs, const Incident& win, const json& jb,
                                const json& jo, const json& jt) {
     bool ours_closed = ours.status == Status::closed, theirs_closed = theirs.status == Status::closed;
@@ -134,6 +172,7 @@ const Incident& lifecycle_side(const Incident& ours, const Incident& theirs, con
         moved_theirs = moved_theirs || jt[key] != jb[key];
     }
     if (moved_ours != moved_theirs) return moved_ours ? ours : theirs;
+    if (ours.status != theirs.status) return ours.status > theirs.status ? ours : theirs;
     return win;
 }
 
@@ -143,11 +182,15 @@ Incident merge_incidents(const Incident& base, const Incident& ours, const Incid
     json jb = incident_to_json(base), jo = incident_to_json(ours), jt = incident_to_json(theirs);
     const Incident& win = winner(ours, theirs, jo, jt);
     const Incident& lifecycle = lifecycle_side(ours, theirs, win, jb, jo, jt);
-    Incident out = ours;  // the id, and keys the tool does not know
+    Incident out = ours;  // the id
+    out.extra = merge_extra(base, ours, theirs, win);
     for (const auto& f : incident_fields()) {
         std::string key(f.key);
         if (is_lifecycle(f)) {
             copy_field(out, lifecycle, f);
+            // An acknowledgement the other side made stays, whichever side moved further.
+            if (f.time == &Incident::acknowledged_at && !out.acknowledged_at)
+                out.acknowledged_at = (&lifecycle == &ours ? theirs : ours).acknowledged_at;
         } else if (f.type == FieldType::list) {
             out.*f.list = merge_set(base.*f.list, ours.*f.list, theirs.*f.list);
         } else if (f.type == FieldType::timeline) {
@@ -157,7 +200,7 @@ Incident merge_incidents(const Incident& base, const Incident& ours, const Incid
         } else if (f.type == FieldType::actions) {
             out.actions = merge_actions(base, ours, theirs, win);
         } else if (f.type == FieldType::roles) {
-            out.roles = merge_roles(base, ours, theirs, win);
+            out.roles = merge_keyed(base.roles, ours.roles, theirs.roles, win.roles);
         } else {
             bool changed_ours = jo[key] != jb[key], changed_theirs = jt[key] != jb[key];
             copy_field(out, changed_ours && changed_theirs ? win : changed_theirs ? theirs : ours, f);
@@ -180,9 +223,9 @@ MergeOutcome merge_incident_files(std::string_view base, std::string_view ours, 
     std::optional<Incident> b = base.empty() ? std::optional<Incident>(Incident{}) : parse(base, "the common");
     std::optional<Incident> o = parse(ours, "our"), t = parse(theirs, "their");
     if (!b || !o || !t) return {"", problem};
-    if (o->uid != t->uid)
+    if (o->uid != t->uid || (base.empty() && o->uid.empty()))
         return {"", base.empty() ? "two different incidents took the id " + o->id +
-                                       "; incident sync renumbers the one not yet pushed"
+                                       "; give the one not yet pushed the next free number (its file name and id)"
                                  : "the two sides have different uids (" + o->uid + ", " + t->uid + ")"};
     try {
         return {verified_incident_yaml(merge_incidents(*b, *o, *t), display, ours), ""};

@@ -8,8 +8,9 @@
 //                             and ordered by time
 //   actions                   the same, by content; two sides that added
 //                             different items under one number keep both, the
-//                             later one renumbered
-//   roles                     role by role, as a scalar
+//                             one whose content sorts later renumbered (its
+//                             timeline event keeps the number it was added as)
+//   roles, unknown keys       key by key, as scalars
 //   other scalars             a change on one side is taken; a change on
 //                             both is settled by the side whose newest event
 //                             the other lacks is later (ties: a fixed order
@@ -17,7 +18,9 @@
 //   lifecycle                 status, resolution and the opened, acknowledged,
 //                             mitigated, resolved and closed times move
 //                             together, from one side: the closed one, else
-//                             the one that changed them, else as above
+//                             the one that changed them, else the one further
+//                             along, else as above (an acknowledgement on the
+//                             other side stays)
 //
 // No event is invented, and the result is read back before it is returned.
 #pragma once

@@ -25,14 +25,18 @@ bool groupable(const Field& f) {
            f.kind == FieldKind::boolean;
 }
 
-std::string group_key(const Summary& s, const GroupBy& by, const Config& cfg, Timestamp now) {
-    if (by.none()) return "all";
+// The group `s` falls in, and where that group sorts: scales and the status
+// in their order (a missing value last), anything else by name.
+std::pair<std::string, long long> group_key(const Summary& s, const GroupBy& by, const Config& cfg, Timestamp now) {
+    if (by.none()) return {"all", 0};
     if (!by.field) {
-        if (!s.times.opened) return "(none)";
-        return by.name == "month" ? month_of(*s.times.opened) : iso_week(*s.times.opened);
+        if (!s.times.opened) return {"(none)", 0};
+        return {by.name == "month" ? month_of(*s.times.opened) : iso_week(*s.times.opened), 0};
     }
     Value v = field_value(s, *by.field, cfg, now);
-    return v.present && !v.text.empty() ? v.text : "(none)";
+    bool ordered = by.field->kind == FieldKind::scale || by.field->kind == FieldKind::status;
+    if (!v.present || v.text.empty()) return {"(none)", ordered ? 1000 : 0};
+    return {v.text, ordered ? v.number : 0};
 }
 
 void count_clock(Compliance& c, ClockState state) {
@@ -183,6 +187,7 @@ Report build_report(const std::vector<const Summary*>& all, const ReportRequest&
     r.priorities = cfg.priorities;
     Accumulator total;
     std::map<std::string, Accumulator> groups;
+    std::map<std::string, long long> group_rank;  // groups are listed by rank, then name
     std::map<std::string, std::pair<Compliance, Compliance>> per_service;
     std::map<std::string, Effort> effort;
     std::map<std::string, ReportWeek> weeks;
@@ -196,7 +201,12 @@ Report build_report(const std::vector<const Summary*>& all, const ReportRequest&
         bool in_period = *s->times.opened >= req.since && *s->times.opened < req.until;
         bool in_backlog = *s->times.opened < req.until && !resolved_by(*s, req.until);
         if (!in_period && !in_backlog) continue;
-        Accumulator* group = req.by.none() ? nullptr : &groups[group_key(*s, req.by, cfg, req.now)];
+        Accumulator* group = nullptr;
+        if (!req.by.none()) {
+            auto [key, rank] = group_key(*s, req.by, cfg, req.now);
+            group = &groups[key];
+            group_rank[key] = rank;
+        }
         if (in_backlog) {
             total.add_backlog(*s, req.until);
             if (group) group->add_backlog(*s, req.until);
@@ -212,14 +222,8 @@ Report build_report(const std::vector<const Summary*>& all, const ReportRequest&
 
     r.total = total.finish();
     for (auto& [key, acc] : groups) r.groups.push_back({key, acc.finish()});
-    if (req.by.field && req.by.field->scale) {  // in the scale's order, not by name
-        auto rank = [&](const std::string& p) {
-            int k = Config::rank(cfg.*req.by.field->scale, p);
-            return k < 0 ? 1000 : k;
-        };
-        std::stable_sort(r.groups.begin(), r.groups.end(),
-                         [&](const ReportGroup& a, const ReportGroup& b) { return rank(a.key) < rank(b.key); });
-    }
+    std::stable_sort(r.groups.begin(), r.groups.end(),
+                     [&](const ReportGroup& a, const ReportGroup& b) { return group_rank[a.key] < group_rank[b.key]; });
     for (auto& [key, w] : weeks) {
         w.mttr = stat_of(std::move(week_ttr[key]));
         r.weeks.push_back(std::move(w));

@@ -277,6 +277,9 @@ test_location_is_queryable_and_groupable() {
   # Grouping by a scale keeps the scale's order; by a time or a count is refused.
   run report --by impact --json
   expect_rc 0; expect_json '[.groups[].key] | join(" ")' "high (none)"
+  run ack 4; expect_rc 0
+  run report --by status --json   # the lifecycle's order, not the alphabet's
+  expect_rc 0; expect_json '[.groups[].key] | join(" ")' "open investigating"
   run report --by ttr
   expect_rc 2; expect_err "cannot group by 'ttr'"; expect_err "location"
 }

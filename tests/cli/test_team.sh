@@ -19,7 +19,10 @@ test_init_commits_the_attribute_and_any_command_registers_the_driver() {
   expect_eq "$(git -C "$T/a" show HEAD:.gitattributes)" "incidents/*.yaml merge=incident"
   expect_eq "$(git -C "$T/b" config merge.incident.driver)" "" "a plain clone has no driver yet"
   cd "$T/b" && run list; expect_rc 0
-  expect_eq "$(git -C "$T/b" config merge.incident.driver)" "incident merge-file %O %A %B %P"
+  git -C "$T/a" config merge.incident.driver | grep -q '^incident merge-file %O %A %B %P' ||
+    fail "init did not name the driver"
+  git -C "$T/b" config merge.incident.driver | grep -q '^incident merge-file %O %A %B %P' ||
+    fail "the first command in a clone did not name the driver"
 }
 
 test_notes_and_a_resolve_from_two_clones_merge_without_conflict() {
@@ -52,6 +55,16 @@ test_two_incidents_under_one_id_are_left_to_git_with_the_reason() {
   grep -q '^<<<<<<<' incidents/INC-2.yaml || fail "git's markers are not in the file"
   git rebase --abort
   run show 2 --json; expect_rc 0; expect_json .title "Queue backlog"
+}
+
+test_without_incident_on_path_git_still_marks_the_conflict() {
+  two_clones
+  cd "$T/a" && run note 1 "from a" --at 2026-11-22T03:10:00Z; expect_rc 0
+  git push -q origin HEAD:main
+  cd "$T/b" && run note 1 "from b" --at 2026-11-22T03:11:00Z; expect_rc 0
+  PATH=/usr/bin:/bin git pull -q --rebase origin main >"$T/pull.out" 2>&1 && fail "expected a conflict"
+  grep -q '^<<<<<<<' incidents/INC-1.yaml || fail "no markers: $(cat "$T/pull.out")"
+  git rebase --abort
 }
 
 run_suite

@@ -81,6 +81,33 @@ TEST_CASE("one side resolves, the other notes: resolved, with the note") {
     CHECK(texts(m).size() == 3);
 }
 
+TEST_CASE("one side acknowledges and notes later, the other resolves: resolved, the acknowledgement kept") {
+    Incident m = merged(
+        [](Incident& i) {
+            acknowledge(i, by("bob", "2026-11-22T03:05:00Z"), "");
+            add_note(i, by("bob", "2026-11-22T04:30:00Z"), "watching the graphs", false);
+        },
+        [](Incident& i) { resolve(i, by("carol", "2026-11-22T04:00:00Z"), "fixed", "pool resized"); });
+    CHECK(m.status == Status::resolved);
+    REQUIRE(m.resolved_at);
+    REQUIRE(m.acknowledged_at);
+    CHECK(format_rfc3339(*m.acknowledged_at) == "2026-11-22T03:05:00Z");
+    CHECK(texts(m).size() == 4);
+}
+
+TEST_CASE("keys the tool does not know are merged too, from either side") {
+    std::string base = incident_to_yaml(common());
+    Incident retitled = common();
+    retitled.title = "Checkout latency in eu-west";
+    std::string ours = incident_to_yaml(retitled), theirs = base + "x_runbook: https://runbooks.example/checkout\n";
+    for (auto [a, b] : {std::pair{ours, theirs}, std::pair{theirs, ours}}) {
+        MergeOutcome m = merge_incident_files(base, a, b, "incidents/INC-1.yaml");
+        REQUIRE(m.problem == "");
+        CHECK(m.text.find("title: Checkout latency in eu-west\n") != std::string::npos);
+        CHECK(m.text.find("x_runbook: https://runbooks.example/checkout\n") != std::string::npos);
+    }
+}
+
 TEST_CASE("both change the assignee: the side whose own newest event is later wins") {
     Incident m = merged([](Incident& i) { assign(i, by("bob", "2026-11-22T03:10:00Z"), "bob", ""); },
                         [](Incident& i) { assign(i, by("carol", "2026-11-22T03:30:00Z"), "carol", ""); });
@@ -126,7 +153,8 @@ TEST_CASE("a closed incident stays closed, whatever the other side did later") {
         });
     CHECK(m.status == Status::closed);
     CHECK(m.closed_at);
-    CHECK(!m.acknowledged_at);  // the lifecycle is the closed side's, whole
+    REQUIRE(m.acknowledged_at);  // the other side's acknowledgement stays
+    CHECK(format_rfc3339(*m.acknowledged_at) == "2026-11-22T03:10:00Z");
     CHECK(texts(m).back() == "note:late note");
 }
 
@@ -156,6 +184,13 @@ TEST_CASE("what cannot be merged safely is refused, with the reason") {
     MergeOutcome clash = merge_incident_files("", base, incident_to_yaml(other), "incidents/INC-1.yaml");
     CHECK(clash.text == "");
     CHECK(clash.problem.find("two different incidents took the id INC-1") != std::string::npos);
+
+    // Files without a uid (older ones, or written by hand) cannot be told apart: not merged.
+    Incident a = common(), b = other;
+    a.uid.clear();
+    b.uid.clear();
+    MergeOutcome unknown = merge_incident_files("", incident_to_yaml(a), incident_to_yaml(b), "incidents/INC-1.yaml");
+    CHECK(unknown.text == "");
 }
 
 TEST_CASE("both sides adding the same incident is no conflict") {
