@@ -33,6 +33,14 @@ Incident common() {
     return inc;
 }
 
+Action action(const char* title, const char* owner, const char* type) {
+    Action a;
+    a.title = title;
+    a.owner = owner;
+    a.type = type;
+    return a;
+}
+
 using Change = std::function<void(Incident&)>;
 
 // The merge of two changes to common(), as the driver makes it from the files.
@@ -160,11 +168,9 @@ TEST_CASE("a closed incident stays closed, whatever the other side did later") {
 
 TEST_CASE("action items: both sides' new items under one number stay, the later one renumbered") {
     Incident m = merged(
+        [](Incident& i) { add_action(i, by("bob", "2026-11-22T03:10:00Z"), action("Add an alert", "bob", "prevent")); },
         [](Incident& i) {
-            add_action(i, by("bob", "2026-11-22T03:10:00Z"), Action{0, "Add an alert", "bob", "", "prevent"});
-        },
-        [](Incident& i) {
-            add_action(i, by("carol", "2026-11-22T03:20:00Z"), Action{0, "Resize the pool", "carol", "", "mitigate"});
+            add_action(i, by("carol", "2026-11-22T03:20:00Z"), action("Resize the pool", "carol", "mitigate"));
         });
     REQUIRE(m.actions.size() == 2);
     CHECK(m.actions[0].id != m.actions[1].id);
