@@ -128,11 +128,10 @@ Keyed extra_values(const Incident& inc) {
 std::vector<ExtraKey> merge_extra(const Incident& base, const Incident& ours, const Incident& theirs,
                                   const Incident& win) {
     std::vector<ExtraKey> out;
-    for (const auto& [key, value] :
-         merge_keyed(extra_values(base), extra_values(ours), extra_values(theirs), extra_values(win)))
+    for (const auto& kv : merge_keyed(extra_values(base), extra_values(ours), extra_values(theirs), extra_values(win)))
         for (const auto* side : {&ours, &theirs}) {
             auto it = std::find_if(side->extra.begin(), side->extra.end(), [&](const ExtraKey& x) {
-                return x.key == key && yaml_to_json(x.value).dump() == value;
+                return x.key == kv.first && yaml_to_json(x.value).dump() == kv.second;
             });
             if (it != side->extra.end()) {
                 out.push_back(*it);
