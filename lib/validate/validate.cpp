@@ -67,6 +67,26 @@ std::string path_text(const std::vector<std::string>& context) {
     return s.empty() ? "document" : s;
 }
 
+// A schema error as a person reads it, at the place it names: a key the
+// schema does not allow is "unknown key 'NAME'" at that key's own line.
+Finding schema_finding(const YamlNode& doc, const valijson::ValidationResults::Error& e, const std::string& display) {
+    const YamlNode& at = follow(doc, e.context);
+    std::string path = path_text(e.context);
+    Finding f{locate(at, display), "error", path + ": " + e.description};
+    static const std::string lead =
+        "Object contains a property that could not be validated using 'properties' or 'additionalProperties' "
+        "constraints: '";
+    std::size_t end = e.description.rfind('\'');
+    if (e.description.rfind(lead, 0) != 0 || end <= lead.size() || !at.is_map()) return f;
+    std::string key = e.description.substr(lead.size(), end - lead.size());
+    for (const auto& entry : at.entries())
+        if (entry.first.scalar() == key) {
+            f.where = locate(entry.first, display);
+            f.message = (path == "document" ? "" : path + ": ") + "unknown key '" + key + "'";
+        }
+    return f;
+}
+
 void add(std::vector<Finding>& out, const Location& where, const std::string& severity, const std::string& msg) {
     out.push_back({where, severity, msg});
 }
@@ -228,8 +248,7 @@ std::vector<Finding> check_schema(const YamlNode& doc, const std::string& name, 
             general = j != i && errors[j].context.size() > errors[i].context.size() &&
                       std::equal(errors[i].context.begin(), errors[i].context.end(), errors[j].context.begin());
         if (general) continue;
-        Finding f{locate(follow(doc, errors[i].context), display), "error",
-                  path_text(errors[i].context) + ": " + errors[i].description};
+        Finding f = schema_finding(doc, errors[i], display);
         if (std::none_of(out.begin(), out.end(), [&](const Finding& x) { return x.message == f.message; }))
             out.push_back(f);
     }

@@ -172,11 +172,13 @@ TEST_CASE("broken config, rules and rule test files are reported at their file a
         {".incident/config.yaml",
          "id_prefix: INC\nscales:\n  impact: high\n",
          {".incident/config.yaml:3:11: error: scales.impact: Value type not permitted by 'type' constraint."}},
-        // An unknown key is located at the mapping that holds it, not at the key.
+        // An unknown key is named, at its own line.
         {".incident/config.yaml",
          "id_prefix: INC\nbogus: 1\n",
-         {".incident/config.yaml:1:1: error: document: Object contains a property that could not be validated "
-          "using 'properties' or 'additionalProperties' constraints: 'bogus'."}},
+         {".incident/config.yaml:2:1: error: unknown key 'bogus'"}},
+        {".incident/rules.yaml",
+         "rules:\n  - name: x\n    when: {service: db}\n    then: {impact: high}\n    bogus: 1\n",
+         {".incident/rules.yaml:5:5: error: rules.0: unknown key 'bogus'"}},
         // check_config (lib/model) gives no line, though default_team is on line 2.
         {".incident/config.yaml",
          "id_prefix: INC\ndefault_team: nobody\n",
