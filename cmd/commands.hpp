@@ -27,5 +27,6 @@ void register_action(CLI::App& app, Context& ctx);
 void register_notify(CLI::App& app, Context& ctx);
 void register_validate(CLI::App& app, Context& ctx);
 void register_merge_file(CLI::App& app, Context& ctx);
+void register_log(CLI::App& app, Context& ctx);
 
 }  // namespace incident::cli

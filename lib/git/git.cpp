@@ -10,6 +10,7 @@
 
 #include "git/process.hpp"
 #include "model/errors.hpp"
+#include "model/text.hpp"
 
 namespace incident::git {
 
@@ -164,6 +165,32 @@ void ensure_merge_driver(const std::string& dir, const std::string& state_dir) {
     std::error_code ec;
     std::filesystem::create_directories(marker.parent_path(), ec);
     std::ofstream(marker) << line;
+}
+
+std::vector<FileCommit> file_log(const std::string& dir, const std::string& path) {
+    if (git(dir, {"rev-parse", "--verify", "-q", "HEAD"}).status != 0) return {};
+    auto r = git(dir, {"log", "--reverse", "-z", "--format=%H%x1f%aN%x1f%aE%x1f%at%x1f%s", "--", path});
+    if (r.status != 0) throw IoError("git log failed: " + first_line(r.err));
+    std::vector<FileCommit> out;
+    std::size_t start = 0;
+    while (start < r.out.size()) {
+        std::size_t end = r.out.find('\0', start);
+        if (end == std::string::npos) end = r.out.size();
+        std::vector<std::string> part;
+        for (std::size_t p = start, q; p <= end; p = q + 1) {
+            q = std::min(r.out.find('\x1f', p), end);
+            part.push_back(r.out.substr(p, q - p));
+        }
+        if (part.size() == 5 && all_digits(part[3]))
+            out.push_back({part[0], part[1], part[2], part[4], std::stoll(part[3])});
+        start = end + 1;
+    }
+    return out;
+}
+
+std::string file_at(const std::string& dir, const std::string& commit, const std::string& path) {
+    auto r = git(dir, {"show", commit + ":" + path});
+    return r.status == 0 ? r.out : std::string();
 }
 
 bool has_changes(const std::string& dir, const std::vector<std::string>& paths) {

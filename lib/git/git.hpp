@@ -27,6 +27,18 @@ inline constexpr const char* kMergeDriver =
     "incident merge-file %O %A %B %P || { s=$?; [ $s -eq 127 ] || exit $s; "
     "git merge-file -L ours -L base -L theirs %A %O %B; }";
 
+// One commit that changed a file, as `incident log` shows it.
+struct FileCommit {
+    std::string commit;  // full hash
+    std::string author, email, subject;
+    long long time = 0;  // author time, seconds since the epoch
+};
+// The commits on HEAD that changed `path` (relative to dir), oldest first;
+// empty outside git or before the first commit. Throws IoError when git fails.
+std::vector<FileCommit> file_log(const std::string& dir, const std::string& path);
+// `path` as it was at `commit`; empty when it did not exist there.
+std::string file_at(const std::string& dir, const std::string& commit, const std::string& path);
+
 // True when any of `paths` (relative to dir) differs from HEAD, in the index
 // or the work tree, or is new and not yet committed.
 bool has_changes(const std::string& dir, const std::vector<std::string>& paths);

@@ -45,6 +45,24 @@ test_notes_and_a_resolve_from_two_clones_merge_without_conflict() {
   expect_eq "$(git -C "$T/a" rev-parse HEAD)" "$(git -C "$T/b" rev-parse HEAD)" "both clones agree"
 }
 
+test_log_shows_who_changed_which_fields_from_every_clone() {
+  two_clones
+  git -C "$T/a" config user.email ana@example.com
+  git -C "$T/b" config user.email ben@example.com
+  cd "$T/a" && run resolve 1 --code fixed --summary "pool resized" --at 2026-11-22T04:00:00Z; expect_rc 0
+  git push -q origin HEAD:main
+  cd "$T/b" && run assign 1 ben@example.com --at 2026-11-22T03:30:00Z; expect_rc 0
+  git pull -q --rebase origin main
+  run log 1 --json; expect_rc 0
+  expect_json '[.[] | "\(.email) \(.fields | join(","))"] | join("; ")' \
+    "ci@example.com id,uid,title,status,service,reporter,team,tier,opened_at,timeline; ana@example.com status,mitigated_at,resolved_at,resolution,timeline; ben@example.com assignee,timeline"
+  expect_json '.[0].added' true
+  run log 1; expect_rc 0; expect_out "INC-1: resolved: Checkout latency"
+  git rm -q incidents/INC-1.yaml && git commit -qm "drop INC-1"
+  run log 1 --json; expect_rc 0; expect_json '.[-1].removed' true
+  run log 9; expect_rc 3
+}
+
 test_two_incidents_under_one_id_are_left_to_git_with_the_reason() {
   two_clones
   cd "$T/a" && run open "Disk full" --at 2026-11-22T03:10:00Z; expect_rc 0

@@ -1,0 +1,61 @@
+// incident log ID: the incident's history from git: each commit that changed
+// its file, who made it, when, and which fields it changed.
+#include "commands.hpp"
+#include "history/history.hpp"
+#include "model/text.hpp"
+#include "output.hpp"
+
+namespace incident::cli {
+
+struct LogOptions {
+    std::string id;
+    CommonFlags flags;
+};
+
+std::string what_changed(const IncidentChange& c) {
+    if (c.removed) return "(removed)";
+    if (c.unreadable) return "(does not read as an incident)";
+    return (c.added ? "added: " : "") + join(c.fields);
+}
+
+void run_log(const LogOptions& opts, const Context& ctx) {
+    Workspace ws = open_workspace(ctx);
+    std::string id = normalise_id(opts.id, ws.config.id_prefix);
+    std::string path = ws.repo.relative(ws.store.path_of(id));
+    if (!ws.repo.in_git) throw UsageError("not a git repository: there is no history to show");
+    auto history = incident_history(ws.repo.root.string(), path);
+    if (history.empty() && !ws.store.exists(id)) throw NotFound("no incident " + id + " now or in the history");
+    auto when = [](const IncidentChange& c) { return format_rfc3339(Timestamp{Seconds{c.commit.time}}); };
+    if (opts.flags.json) {
+        nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+        for (const auto& c : history)
+            arr.push_back({{"commit", c.commit.commit},
+                           {"at", when(c)},
+                           {"author", c.commit.author},
+                           {"email", c.commit.email},
+                           {"subject", c.commit.subject},
+                           {"added", c.added},
+                           {"removed", c.removed},
+                           {"readable", !c.unreadable},
+                           {"fields", c.fields}});
+        return print_json(ctx.io, arr);
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& c : history)
+        rows.push_back({c.commit.commit.substr(0, 8), when(c), c.commit.email, c.commit.subject, what_changed(c)});
+    if (rows.empty()) {
+        ctx.io.out << id << ": not committed yet\n";
+        return;
+    }
+    print_table(ctx.io, {"COMMIT", "DATE", "AUTHOR", "SUBJECT", "FIELDS"}, rows);
+}
+
+void register_log(CLI::App& app, Context& ctx) {
+    auto opts = std::make_shared<LogOptions>();
+    auto* cmd = app.add_subcommand("log", "The incident's history from git: who changed which fields, and when");
+    cmd->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
+    cmd->add_flag("--json", opts->flags.json, "Print the history as a JSON array, oldest first");
+    cmd->callback([opts, &ctx] { run_log(*opts, ctx); });
+}
+
+}  // namespace incident::cli

@@ -1,0 +1,25 @@
+// An incident's history from git: each commit that changed its file, who
+// made it and when, and which fields it changed (`incident log`).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "git/git.hpp"
+
+namespace incident {
+
+struct IncidentChange {
+    git::FileCommit commit;
+    // The fields whose values differ from the version before, in the order
+    // the tool writes them (unknown keys by name); every field set, for the
+    // commit that added the file.
+    std::vector<std::string> fields;
+    bool added = false, removed = false;
+    bool unreadable = false;  // the version at this commit does not read as an incident
+};
+
+// Oldest first. `path` is relative to `repo_dir`. Throws IoError when git fails.
+std::vector<IncidentChange> incident_history(const std::string& repo_dir, const std::string& path);
+
+}  // namespace incident
