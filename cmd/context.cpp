@@ -74,6 +74,15 @@ std::vector<Incident> load_selected(const Workspace& ws, const Selection& sel, s
     return out;
 }
 
+void register_one_incident(CLI::App& app, Context& ctx, const char* name, const char* help, const char* json_help,
+                           void (*run)(const OneIncident&, const Context&)) {
+    auto opts = std::make_shared<OneIncident>();
+    auto* cmd = app.add_subcommand(name, help);
+    cmd->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
+    cmd->add_flag("--json", opts->flags.json, json_help);
+    cmd->callback([opts, &ctx, run] { run(*opts, ctx); });
+}
+
 Workspace open_workspace(const Context& ctx) {
     Workspace ws = incident::open_workspace(ctx.repo_dir, ctx.io.env);
     if (ws.repo.in_git) git::ensure_merge_driver(ws.repo.root.string(), ws.repo.state_dir.string());

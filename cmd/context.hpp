@@ -69,6 +69,14 @@ Selection select_incidents(const Workspace& ws, const QueryFlags& q, Timestamp n
 // (changed since the index was made) joins `errors`.
 std::vector<Incident> load_selected(const Workspace& ws, const Selection& sel, std::vector<InvalidData>& errors);
 
+// A command that reads one incident: NAME ID [--json], calling `run`.
+struct OneIncident {
+    std::string id;
+    CommonFlags flags;
+};
+void register_one_incident(CLI::App& app, Context& ctx, const char* name, const char* help, const char* json_help,
+                           void (*run)(const OneIncident&, const Context&));
+
 Workspace open_workspace(const Context& ctx);
 
 // --by, else INCIDENT_USER, else git user.email, else $USER.

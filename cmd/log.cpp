@@ -7,18 +7,13 @@
 
 namespace incident::cli {
 
-struct LogOptions {
-    std::string id;
-    CommonFlags flags;
-};
-
 std::string what_changed(const IncidentChange& c) {
     if (c.removed) return "(removed)";
     if (c.unreadable) return "(does not read as an incident)";
     return (c.added ? "added: " : "") + join(c.fields);
 }
 
-void run_log(const LogOptions& opts, const Context& ctx) {
+void run_log(const OneIncident& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
     std::string id = normalise_id(opts.id, ws.config.id_prefix);
     std::string path = ws.repo.relative(ws.store.path_of(id));
@@ -51,11 +46,8 @@ void run_log(const LogOptions& opts, const Context& ctx) {
 }
 
 void register_log(CLI::App& app, Context& ctx) {
-    auto opts = std::make_shared<LogOptions>();
-    auto* cmd = app.add_subcommand("log", "The incident's history from git: who changed which fields, and when");
-    cmd->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
-    cmd->add_flag("--json", opts->flags.json, "Print the history as a JSON array, oldest first");
-    cmd->callback([opts, &ctx] { run_log(*opts, ctx); });
+    register_one_incident(app, ctx, "log", "The incident's history from git: who changed which fields, and when",
+                          "Print the history as a JSON array, oldest first", run_log);
 }
 
 }  // namespace incident::cli

@@ -4,12 +4,7 @@
 
 namespace incident::cli {
 
-struct ShowOptions {
-    std::string id;
-    CommonFlags flags;
-};
-
-void run_show(const ShowOptions& opts, const Context& ctx) {
+void run_show(const OneIncident& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
     Incident inc = ws.store.load(normalise_id(opts.id, ws.config.id_prefix));
     if (opts.flags.json)
@@ -19,11 +14,8 @@ void run_show(const ShowOptions& opts, const Context& ctx) {
 }
 
 void register_show(CLI::App& app, Context& ctx) {
-    auto opts = std::make_shared<ShowOptions>();
-    auto* cmd = app.add_subcommand("show", "Show one incident with its timeline");
-    cmd->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
-    cmd->add_flag("--json", opts->flags.json, "Print the incident as one JSON document");
-    cmd->callback([opts, &ctx] { run_show(*opts, ctx); });
+    register_one_incident(app, ctx, "show", "Show one incident with its timeline",
+                          "Print the incident as one JSON document", run_show);
 }
 
 }  // namespace incident::cli
