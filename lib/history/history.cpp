@@ -3,34 +3,28 @@
 #include <optional>
 
 #include "model/errors.hpp"
-#include "model/fields.hpp"
+#include "model/roundtrip.hpp"
 #include "model/yaml_doc.hpp"
 
 namespace incident {
 
 namespace {
 
-using json = nlohmann::ordered_json;
-
-// The incident's fields as JSON, unknown keys included; nullopt when the text does not read.
-std::optional<json> fields_of(const std::string& text, const std::string& path) {
+std::optional<Incident> read(const std::string& text, const std::string& path) {
     try {
-        Incident inc = incident_from_yaml(load_yaml(text, path), path);
-        json j = incident_to_json(inc);
-        j.erase("extra");  // each unknown key by its name instead
-        for (const auto& x : inc.extra) j[x.key] = yaml_to_json(x.value);
-        return j;
+        return incident_from_yaml(load_yaml(text, path), path);
     } catch (const InvalidData&) {
         return std::nullopt;
     }
 }
 
-std::vector<std::string> changed_fields(const json& before, const json& after) {
+// The fields a new incident sets: those with a value, unknown keys by name.
+std::vector<std::string> set_fields(const Incident& inc) {
     std::vector<std::string> out;
-    for (const auto& [key, value] : after.items())
-        if (!before.contains(key) || before[key] != value) out.push_back(key);
-    for (const auto& [key, _] : before.items())
-        if (!after.contains(key)) out.push_back(key);
+    const auto json = incident_to_json(inc);
+    for (const auto& [key, value] : json.items())
+        if (key != "extra" && !value.is_null() && !value.empty() && value != "" && value != false) out.push_back(key);
+    for (const auto& x : inc.extra) out.push_back(x.key);
     return out;
 }
 
@@ -38,27 +32,19 @@ std::vector<std::string> changed_fields(const json& before, const json& after) {
 
 std::vector<IncidentChange> incident_history(const std::string& repo_dir, const std::string& path) {
     std::vector<IncidentChange> out;
-    json before = json::object();
+    std::optional<Incident> before;  // the last version that read, while the file exists
     for (const auto& c : git::file_log(repo_dir, path)) {
         IncidentChange change{c, {}};
         std::string text = git::file_at(repo_dir, c.commit, path);
-        change.added = before.empty();
+        change.added = !before;
         change.removed = text.empty();
-        if (!change.removed) {
-            if (auto after = fields_of(text, path)) {
-                if (change.added) {
-                    for (const auto& [key, value] : after->items())
-                        if (!value.is_null() && !value.empty() && value != "" && value != false)
-                            change.fields.push_back(key);
-                } else {
-                    change.fields = changed_fields(before, *after);
-                }
-                before = std::move(*after);
-            } else {
-                change.unreadable = true;
-            }
+        if (change.removed) {
+            before.reset();
+        } else if (auto after = read(text, path)) {
+            change.fields = before ? differences(*before, *after) : set_fields(*after);
+            before = std::move(after);
         } else {
-            before = json::object();
+            change.unreadable = true;
         }
         out.push_back(std::move(change));
     }

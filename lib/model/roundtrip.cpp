@@ -22,24 +22,28 @@ int line_of_key(const std::string& text, const std::string& key) {
     return 1;
 }
 
-// JSON with sorted keys: equal when the documents are.
-nlohmann::json comparable(const Incident& inc) { return nlohmann::json(incident_to_json(inc)); }
-
 }  // namespace
 
+std::vector<std::string> differences(const Incident& a, const Incident& b) {
+    nlohmann::ordered_json ja = incident_to_json(a), jb = incident_to_json(b);
+    // Compared as sorted JSON, so that the order of a mapping's keys is not a difference.
+    auto differ = [](const nlohmann::ordered_json& x, const nlohmann::ordered_json& y) {
+        return nlohmann::json(x) != nlohmann::json(y);
+    };
+    std::vector<std::string> out;
+    for (const auto& [key, value] : ja.items())
+        if (key != "extra" && differ(value, jb[key])) out.push_back(key);
+    const auto &xa = ja["extra"], &xb = jb["extra"];
+    for (const auto& [key, value] : xa.items())
+        if (!xb.contains(key) || differ(value, xb[key])) out.push_back(key);
+    for (const auto& [key, value] : xb.items())
+        if (!xa.contains(key)) out.push_back(key);
+    return out;
+}
+
 std::string first_difference(const Incident& a, const Incident& b) {
-    nlohmann::json ja = comparable(a), jb = comparable(b);
-    if (ja == jb) return {};
-    for (const auto& [key, value] : ja.items()) {
-        if (jb.contains(key) && jb[key] == value) continue;
-        if (key == "extra" && jb.contains(key))
-            for (const auto& [extra, v] : value.items())
-                if (!jb[key].contains(extra) || jb[key][extra] != v) return extra;
-        return key;
-    }
-    for (const auto& [key, value] : jb["extra"].items())
-        if (!ja["extra"].contains(key)) return key;
-    return "the document";
+    auto d = differences(a, b);
+    return d.empty() ? std::string() : d.front();
 }
 
 namespace {

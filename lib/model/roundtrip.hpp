@@ -4,14 +4,17 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/incident.hpp"
 
 namespace incident {
 
-// The first field (or unknown key) whose value differs between `a` and `b`;
-// empty when they are the same document. Mappings compare as mappings: the
-// order of keys is not data.
+// Every field (unknown keys by their names) whose value differs between `a`
+// and `b`, in the order the tool writes them; empty when they are the same
+// document. Mappings compare as mappings: the order of keys is not data.
+std::vector<std::string> differences(const Incident& a, const Incident& b);
+// The first of them; empty when there is none.
 std::string first_difference(const Incident& a, const Incident& b);
 
 // incident_to_yaml(inc), read back before it is returned. What would not
