@@ -13,8 +13,6 @@ namespace incident {
 
 namespace {
 
-using json = nlohmann::ordered_json;
-
 std::string key_of(const std::string& s) { return s; }
 std::string key_of(const Event& e) { return event_to_json(e).dump(); }
 std::string key_of(const Action& a) { return action_to_json(a).dump(); }
@@ -55,12 +53,19 @@ std::optional<Timestamp> newest_own_event(const Incident& side, const Incident& 
     return newest;
 }
 
+// The fields one side changed since the common version.
+using Changed = std::unordered_set<std::string>;
+Changed changed(const Incident& base, const Incident& side) {
+    auto d = differences(base, side);
+    return {d.begin(), d.end()};
+}
+
 // The side whose changes win where both changed a value: the one with the
 // later event of its own; on a tie, a fixed order of the two documents.
-const Incident& winner(const Incident& ours, const Incident& theirs, const json& jo, const json& jt) {
+const Incident& winner(const Incident& ours, const Incident& theirs) {
     auto a = newest_own_event(ours, theirs), b = newest_own_event(theirs, ours);
     if (a != b) return a > b ? ours : theirs;
-    return jo.dump() >= jt.dump() ? ours : theirs;
+    return incident_to_json(ours).dump() >= incident_to_json(theirs).dump() ? ours : theirs;
 }
 
 std::vector<Action> merge_actions(const Incident& base, const Incident& ours, const Incident& theirs,
@@ -159,16 +164,15 @@ bool is_lifecycle(const IncidentField& f) {
 
 // The side whose lifecycle the merge takes: the closed one, else the one
 // that moved it, else the one further along, else the winner.
-const Incident& lifecycle_side(const Incident& ours, const Incident& theirs, const Incident& win, const json& jb,
-                               const json& jo, const json& jt) {
+const Incident& lifecycle_side(const Incident& ours, const Incident& theirs, const Incident& win,
+                               const Changed& by_ours, const Changed& by_theirs) {
     bool ours_closed = ours.status == Status::closed, theirs_closed = theirs.status == Status::closed;
     if (ours_closed != theirs_closed) return ours_closed ? ours : theirs;
     bool moved_ours = false, moved_theirs = false;
     for (const auto& f : incident_fields()) {
         if (!is_lifecycle(f)) continue;
-        std::string key(f.key);
-        moved_ours = moved_ours || jo[key] != jb[key];
-        moved_theirs = moved_theirs || jt[key] != jb[key];
+        moved_ours = moved_ours || by_ours.count(std::string(f.key));
+        moved_theirs = moved_theirs || by_theirs.count(std::string(f.key));
     }
     if (moved_ours != moved_theirs) return moved_ours ? ours : theirs;
     if (ours.status != theirs.status) return ours.status > theirs.status ? ours : theirs;
@@ -178,9 +182,9 @@ const Incident& lifecycle_side(const Incident& ours, const Incident& theirs, con
 }  // namespace
 
 Incident merge_incidents(const Incident& base, const Incident& ours, const Incident& theirs) {
-    json jb = incident_to_json(base), jo = incident_to_json(ours), jt = incident_to_json(theirs);
-    const Incident& win = winner(ours, theirs, jo, jt);
-    const Incident& lifecycle = lifecycle_side(ours, theirs, win, jb, jo, jt);
+    auto by_ours = changed(base, ours), by_theirs = changed(base, theirs);
+    const Incident& win = winner(ours, theirs);
+    const Incident& lifecycle = lifecycle_side(ours, theirs, win, by_ours, by_theirs);
     Incident out = ours;  // the id
     out.extra = merge_extra(base, ours, theirs, win);
     for (const auto& f : incident_fields()) {
@@ -201,7 +205,7 @@ Incident merge_incidents(const Incident& base, const Incident& ours, const Incid
         } else if (f.type == FieldType::roles) {
             out.roles = merge_keyed(base.roles, ours.roles, theirs.roles, win.roles);
         } else {
-            bool changed_ours = jo[key] != jb[key], changed_theirs = jt[key] != jb[key];
+            bool changed_ours = by_ours.count(key), changed_theirs = by_theirs.count(key);
             copy_field(out, changed_ours && changed_theirs ? win : changed_theirs ? theirs : ours, f);
         }
     }
