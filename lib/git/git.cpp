@@ -133,6 +133,16 @@ void write_text(const fs::path& p, const std::string& text) {
 
 }  // namespace
 
+ProcessResult run(const std::string& dir, std::vector<std::string> args, const std::vector<std::string>& env) {
+    args.insert(args.begin(), "git");
+    // env(1) replaces a variable the process inherited (GIT_INDEX_FILE from a hook).
+    if (!env.empty()) {
+        args.insert(args.begin(), env.begin(), env.end());
+        args.insert(args.begin(), "env");
+    }
+    return run_process(args, dir);
+}
+
 void init(const std::string& dir) {
     auto r = git(dir, {"init", "-q"});
     if (r.status != 0) throw IoError("git init failed: " + first_line(r.err));

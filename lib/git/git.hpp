@@ -4,7 +4,12 @@
 #include <string>
 #include <vector>
 
+#include "git/process.hpp"
+
 namespace incident::git {
+
+// `git ARGS` in dir, with `env` (NAME=VALUE) added to its environment.
+ProcessResult run(const std::string& dir, std::vector<std::string> args, const std::vector<std::string>& env = {});
 
 // `git init` in dir. Throws IoError.
 void init(const std::string& dir);

@@ -4,6 +4,15 @@
 
 namespace incident {
 
+std::vector<std::string> split(const std::string& s, char sep) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (std::size_t end; (end = s.find(sep, start)) != std::string::npos; start = end + 1)
+        out.push_back(s.substr(start, end - start));
+    if (start < s.size()) out.push_back(s.substr(start));
+    return out;
+}
+
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
     std::string s;
     for (const auto& x : items) s += (s.empty() ? std::string() : std::string(sep)) + x;

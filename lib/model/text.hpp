@@ -12,6 +12,8 @@ namespace incident {
 std::string ascii_lower(std::string_view s);
 // The items with `sep` between them ("a, b, c").
 std::string join(const std::vector<std::string>& items, std::string_view sep = ", ");
+// The pieces of `s` between each `sep` ("a\nb\n" -> {"a", "b"}: no empty last piece).
+std::vector<std::string> split(const std::string& s, char sep);
 
 // `s` with each character a swap names replaced by its text ("" drops it):
 // the one loop behind every escaping (HTML, Markdown cells, Slack, CSV).

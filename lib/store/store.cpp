@@ -64,6 +64,15 @@ std::string normalise_id(std::string_view text, const std::string& prefix) {
     return id;
 }
 
+bool looks_like_uid(std::string_view text) {
+    if (text.size() != 36) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+    }
+    return true;
+}
+
 std::string new_uid() {
     unsigned char b[16];
     bool ok = false;
@@ -156,6 +165,18 @@ void Store::save(const Incident& inc) const {
         // unreadable or not a regular file: written whole, as before
     }
     write_file_atomically(p, verified_incident_yaml(inc, display, previous.value_or("")));
+}
+
+std::string Store::find_uid(const std::string& uid) const {
+    for (const auto& id : unsorted_ids()) {
+        auto text = read_file(path_of(id));
+        if (!text || text->find(uid) == std::string::npos) continue;
+        try {
+            if (load(id).uid == uid) return id;
+        } catch (const Error&) {
+        }
+    }
+    return {};
 }
 
 std::vector<std::string> Store::unsorted_ids() const {

@@ -26,6 +26,8 @@ bool id_less(const std::string& a, const std::string& b);
 
 // A random RFC 4122 version-4 UUID.
 std::string new_uid();
+// True for text shaped like one: 8-4-4-4-12 hexadecimal digits.
+bool looks_like_uid(std::string_view text);
 
 class Store {
 public:
@@ -45,6 +47,8 @@ public:
     // Every incident; files that cannot be read are skipped and their
     // errors collected in `errors` (rethrown when `errors` is null).
     std::vector<Incident> load_all(std::vector<InvalidData>* errors = nullptr) const;
+    // The id of the incident whose uid is `uid`, or empty. Reads every file.
+    std::string find_uid(const std::string& uid) const;
     // The next free id for `prefix` (max existing + 1). Call under the lock.
     std::string next_id(const std::string& prefix) const;
 
