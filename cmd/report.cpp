@@ -1,13 +1,14 @@
 // incident report: MTTD, MTTA, MTTR, MTBF, SLA compliance, backlog, effort
 // and overdue action items over a period, in any output format.
 #include "commands.hpp"
+#include "history/history.hpp"
 #include "output.hpp"
 #include "report/render.hpp"
 
 namespace incident::cli {
 
 struct ReportOptions {
-    std::string since, until, by = "none", format;
+    std::string since, until, by = "none", format, as_of;
     bool include_drills = false;
     QueryFlags query;
     CommonFlags flags;
@@ -52,8 +53,17 @@ Figures:
 
 }  // namespace
 
-void run_report(const ReportOptions& opts, const Context& ctx) {
-    Workspace ws = open_workspace(ctx);
+void run_report(const ReportOptions& opts, const Context& here) {
+    Workspace ws = open_workspace(here);
+    // --as-of: the files, the config and "now" as they were at that commit.
+    Context ctx = here;
+    QueryFlags query = opts.query;
+    if (!opts.as_of.empty()) {
+        Snapshot past = snapshot_at(ws.repo, opts.as_of);
+        ws = incident::open_workspace(past.root, ctx.io.env);
+        ctx.now = Timestamp{Seconds{past.committed}};
+        query.no_cache = true;  // the cache describes the work tree
+    }
     Format format = resolve_format(opts.format, opts.flags.json);
     ReportRequest req;
     req.now = ctx.now;
@@ -66,7 +76,7 @@ void run_report(const ReportOptions& opts, const Context& ctx) {
     req.by = *by;
     req.include_drills = opts.include_drills;
     req.where = opts.query.where;
-    auto sel = select_incidents(ws, opts.query, ctx.now);
+    auto sel = select_incidents(ws, query, ctx.now);
     Report r = build_report(sel.rows, req, ws.config);
     switch (format) {
         case Format::json:
@@ -105,6 +115,10 @@ void register_report(CLI::App& app, Context& ctx) {
     cmd->add_option("--since", opts->since, "Start of the period (default: 30 days before --until)")->type_name("TIME");
     cmd->add_option("--until", opts->until, "End of the period, exclusive (default: now)")->type_name("TIME");
     cmd->add_option("--by", opts->by, "Group by one of: " + group_by_names())->type_name("WHAT");
+    cmd->add_option("--as-of", opts->as_of,
+                    "Report from the files and config as they were at this commit, with 'now' its commit time "
+                    "(reproduces a past report)")
+        ->type_name("REV");
     add_query_flags(cmd, opts->query);
     cmd->add_flag("--include-drills", opts->include_drills, "Count drills too");
     add_format_flags(cmd, opts->format, opts->flags.json);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "git/git.hpp"
+#include "store/repository.hpp"
 
 namespace incident {
 
@@ -21,5 +22,22 @@ struct IncidentChange {
 
 // Oldest first. `path` is relative to `repo_dir`. Throws IoError when git fails.
 std::vector<IncidentChange> incident_history(const std::string& repo_dir, const std::string& path);
+
+}  // namespace incident
+
+namespace incident {
+
+// The repository's incident files as they were at `rev` (any revision git
+// names), for `report --as-of`: checked out under the clone's state dir
+// (.git/incident/as-of/COMMIT/, kept for the next run; older ones removed),
+// holding .incident/ and incidents/. `committed` is the commit's time.
+struct Snapshot {
+    fs::path root;
+    std::string commit;
+    long long committed = 0;  // seconds since the epoch
+};
+// Throws UsageError when `rev` names no commit or the commit has no
+// .incident/config.yaml, IoError when git fails.
+Snapshot snapshot_at(const Repository& repo, const std::string& rev);
 
 }  // namespace incident
