@@ -24,7 +24,7 @@ void run_list(const ActionOptions& o, const Context& ctx) {
     std::vector<Incident> incidents;
     std::vector<InvalidData> errors;
     if (!o.id.empty()) {
-        incidents.push_back(ws.store.load(normalise_id(o.id, ws.config.id_prefix)));
+        incidents.push_back(ws.store.load(resolve_id(ctx, ws, o.id)));
     } else {
         // The index picks the incidents with action items; only those files are read.
         auto sel = select_incidents(ws, o.query, now, [](const Summary& s) { return !s.actions.empty(); });

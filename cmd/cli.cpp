@@ -37,6 +37,7 @@ constexpr CommandEntry kCommands[] = {
     {"notify", register_notify},
     {"validate", register_validate},
     {"log", register_log},
+    {"sync", register_sync},
     {"merge-file", register_merge_file},
 };
 
@@ -85,7 +86,7 @@ void describe(CLI::App& app, Context& ctx, const std::string& version) {
         "Exit codes: 0 success, 1 runtime failure (I/O, git), 2 usage error, 3 incident not found,\n"
         "4 invalid data, 5 transition refused by the lifecycle or a policy, 6 a check found something.\n"
         "Environment: INCIDENT_USER (actor), NO_COLOR, EDITOR/VISUAL, INCIDENT_ID_PREFIX,\n"
-        "INCIDENT_AUTO_COMMIT, INCIDENT_LOCK_TIMEOUT, XDG_CONFIG_HOME. See man incident.");
+        "INCIDENT_AUTO_COMMIT, INCIDENT_AUTO_SYNC, INCIDENT_LOCK_TIMEOUT, XDG_CONFIG_HOME. See man incident.");
     for (const auto& c : kCommands) c.register_fn(app, ctx);
 }
 

@@ -7,6 +7,7 @@
 #include "model/text.hpp"
 #include "output.hpp"
 #include "query/query.hpp"
+#include "sync/sync.hpp"
 
 namespace incident::cli {
 
@@ -23,6 +24,8 @@ void add_change_flags(CLI::App* cmd, CommonFlags& flags) {
     cmd->add_flag("--no-commit", flags.no_commit, "Save the file but do not git-commit it");
     cmd->add_flag("-n,--dry-run", flags.dry_run, "Show what would change; write nothing");
     cmd->add_flag("--no-notify", flags.no_notify, "Send no chat or webhook notifications for this change");
+    cmd->add_flag("--sync", flags.sync,
+                  "Push the change at once (incident sync), as git.auto_sync does; offline it stays committed here");
 }
 
 void add_query_flags(CLI::App* cmd, QueryFlags& q) {
@@ -125,6 +128,7 @@ ChangeOptions change_options(const Context& ctx, const CommonFlags& flags, const
     o.actor = actor;
     o.commit = !flags.no_commit;
     o.dry_run = flags.dry_run;
+    o.sync = flags.sync;
     if (auto t = ctx.io.env("INCIDENT_LOCK_TIMEOUT"); t && !t->empty()) o.lock_timeout = lock_timeout(*t);
     return o;
 }
@@ -145,10 +149,27 @@ void notify_after(const Context& ctx, const Workspace& ws, const ChangeResult& r
     }
 }
 
+std::string resolve_id(const Context& ctx, const Workspace& ws, const std::string& arg) {
+    if (looks_like_uid(arg)) {
+        std::string id = ws.store.find_uid(ascii_lower(arg));
+        if (id.empty()) throw NotFound("no incident has the uid " + arg);
+        return id;
+    }
+    std::string id = normalise_id(arg, ws.config.id_prefix);
+    auto moved = renumbered(ws, id);
+    if (!moved) return id;
+    ctx.io.err << "incident: " << id << " is now " << moved->to << " (renumbered by incident sync)";
+    if (ws.store.exists(id))
+        ctx.io.err << "; the incident opened elsewhere as " << id << " is named here by its uid ("
+                   << ws.store.load(id).uid << ")";
+    ctx.io.err << "\n";
+    return moved->to;
+}
+
 void run_change(const Context& ctx, const CommonFlags& flags, const std::string& id_arg,
                 const std::function<Event(Incident&, const Actor&, const Workspace&)>& apply) {
     Workspace ws = open_workspace(ctx);
-    std::string id = normalise_id(id_arg, ws.config.id_prefix);
+    std::string id = resolve_id(ctx, ws, id_arg);
     std::string who = resolve_actor(ctx, flags, ws.repo.root);
     Actor actor{who, resolve_time(ctx, flags.at), ws.config};
     auto result = change_incident(

@@ -38,11 +38,12 @@ struct CommonFlags {
     bool no_commit = false;
     bool dry_run = false;
     bool no_notify = false;
+    bool sync = false;
 };
 
 // --json and --by: every command.
 void add_read_flags(CLI::App* cmd, CommonFlags& flags);
-// Plus --at, --no-commit, --dry-run, --no-notify: commands that change an incident.
+// Plus --at, --no-commit, --dry-run, --no-notify, --sync: commands that change an incident.
 void add_change_flags(CLI::App* cmd, CommonFlags& flags);
 
 // --where and --no-cache: commands that look at many incidents.
@@ -78,6 +79,11 @@ void register_one_incident(CLI::App& app, Context& ctx, const char* name, const 
                            void (*run)(const OneIncident&, const Context&));
 
 Workspace open_workspace(const Context& ctx);
+
+// The incident an ID argument names: "INC-42", "42", or its uid. An id that
+// sync renumbered in this clone leads to the new one, and says so on stderr.
+// Throws UsageError for anything else, NotFound for an unknown uid.
+std::string resolve_id(const Context& ctx, const Workspace& ws, const std::string& arg);
 
 // --by, else INCIDENT_USER, else git user.email, else $USER.
 std::string resolve_actor(const Context& ctx, const CommonFlags& flags, const fs::path& repo_root);

@@ -18,7 +18,7 @@ struct EditOptions {
 
 void run_edit(const EditOptions& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
-    std::string id = normalise_id(opts.id, ws.config.id_prefix);
+    std::string id = resolve_id(ctx, ws, opts.id);
     ws.store.load(id);  // refuse to edit a missing or already broken file
     std::string editor = ctx.io.env("VISUAL").value_or(ctx.io.env("EDITOR").value_or(""));
     if (editor.empty()) {

@@ -15,7 +15,7 @@ std::string what_changed(const IncidentChange& c) {
 
 void run_log(const OneIncident& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
-    std::string id = normalise_id(opts.id, ws.config.id_prefix);
+    std::string id = resolve_id(ctx, ws, opts.id);
     std::string path = ws.repo.relative(ws.store.path_of(id));
     if (!ws.repo.in_git) throw UsageError("not a git repository: there is no history to show");
     auto history = incident_history(ws.repo.root.string(), path);

@@ -49,7 +49,7 @@ void run_check(const PostmortemOptions& opts, const Context& ctx, const Workspac
 
 void run_postmortem(const PostmortemOptions& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
-    std::string id = normalise_id(opts.id, ws.config.id_prefix);
+    std::string id = resolve_id(ctx, ws, opts.id);
     if (opts.check) return run_check(opts, ctx, ws, id);
     std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
     Actor actor{who, resolve_time(ctx, opts.flags.at), ws.config};

@@ -94,7 +94,7 @@ void run_test(const RulesOptions& o, const Context& ctx) {
 
 void run_explain(const RulesOptions& o, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
-    Incident inc = ws.store.load(normalise_id(o.id, ws.config.id_prefix));
+    Incident inc = ws.store.load(resolve_id(ctx, ws, o.id));
     Decision d = decide(inc, ws.rules, ws.config);
     if (o.flags.json) {
         auto doc = decision_to_json(d);

@@ -6,7 +6,7 @@ namespace incident::cli {
 
 void run_show(const OneIncident& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
-    Incident inc = ws.store.load(normalise_id(opts.id, ws.config.id_prefix));
+    Incident inc = ws.store.load(resolve_id(ctx, ws, opts.id));
     if (opts.flags.json)
         print_json(ctx.io, incident_to_json(inc));
     else

@@ -14,7 +14,7 @@ struct TriageOptions {
 
 void run_triage(const TriageOptions& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
-    std::string id = normalise_id(opts.id, ws.config.id_prefix);
+    std::string id = resolve_id(ctx, ws, opts.id);
     std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
     Actor actor{who, resolve_time(ctx, opts.flags.at), ws.config};
     Decision decision;

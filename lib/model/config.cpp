@@ -211,6 +211,7 @@ void apply_close(Config& c, V v, N file) {
 void apply_git(Config& c, V v, N file) {
     read_settings(v, file, "git",
                   {{"auto_commit", [&](V f, N name) { c.auto_commit = boolean(f, file, name); }},
+                   {"auto_sync", [&](V f, N name) { c.auto_sync = boolean(f, file, name); }},
                    {"commit_message", [&](V f, N name) { c.commit_message = scalar_at(f, file, name); }}});
 }
 
@@ -324,8 +325,9 @@ void apply_config_layer(Config& config, const YamlNode& layer, const std::string
 
 void apply_config_env(Config& config, const EnvLookup& env) {
     if (auto p = env("INCIDENT_ID_PREFIX"); p && !p->empty()) config.id_prefix = *p;
-    if (auto a = env("INCIDENT_AUTO_COMMIT"); a && !a->empty())
-        config.auto_commit = !(*a == "0" || *a == "false" || *a == "no");
+    auto flag = [](const std::string& v) { return !(v == "0" || v == "false" || v == "no"); };
+    if (auto a = env("INCIDENT_AUTO_COMMIT"); a && !a->empty()) config.auto_commit = flag(*a);
+    if (auto a = env("INCIDENT_AUTO_SYNC"); a && !a->empty()) config.auto_sync = flag(*a);
 }
 
 void check_config(const Config& c, const std::string& file) {

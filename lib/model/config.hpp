@@ -66,6 +66,7 @@ struct Config {
     bool close_requires_confirmation = false;
     int close_contact_attempts = 0;
     bool auto_commit = false;
+    bool auto_sync = false;  // sync (push) after every committed change
     std::string commit_message;
     std::map<std::string, YamlNode> sections;  // keys owned by other modules (rules, notify)
 

@@ -87,6 +87,9 @@ close:
 git:
   auto_commit: true
   commit_message: "{id}: {event}: {title}"
+  # true: push every change right after its commit (incident sync); offline,
+  # it stays committed here and goes out with the next sync
+  auto_sync: false
 )";
 
 }  // namespace

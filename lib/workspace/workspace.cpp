@@ -9,6 +9,7 @@
 #include "model/yaml_doc.hpp"
 #include "store/atomic_file.hpp"
 #include "store/lock.hpp"
+#include "sync/sync.hpp"
 
 #ifndef INCIDENT_SCHEMA_DIR
 #define INCIDENT_SCHEMA_DIR "/usr/local/share/incident/schemas"
@@ -165,6 +166,28 @@ void begin_change(const Workspace& ws, const ChangeOptions& opts, ChangeResult& 
     if (commits(ws, opts)) complete_interrupted_change(ws, r.warnings);
 }
 
+// After the commit, with the lock released: push through sync. A failure
+// (offline) is a warning: the change is committed here and goes out with the
+// next sync. An incident the sync renumbered is returned under its new id.
+void auto_sync(const Workspace& ws, const ChangeOptions& opts, ChangeResult& r) {
+    if (!r.committed || !(opts.sync || ws.config.auto_sync)) return;
+    try {
+        SyncOptions so;
+        so.actor = opts.actor;
+        so.lock_timeout = opts.lock_timeout;
+        SyncResult s = sync_repository(ws, so);
+        r.warnings.insert(r.warnings.end(), s.warnings.begin(), s.warnings.end());
+        for (const auto& m : s.renumbered) {
+            r.warnings.push_back(describe(m));
+            if (m.from == r.incident.id) r.incident = ws.store.load(m.to);
+        }
+        r.synced = true;
+    } catch (const Error& e) {
+        r.warnings.push_back(std::string("not synced: ") + e.what() +
+                             "; the change is committed here and goes out with the next sync");
+    }
+}
+
 }  // namespace
 
 void complete_interrupted_change(const Workspace& ws, std::vector<std::string>& warnings) {
@@ -222,11 +245,14 @@ ChangeResult change_incident(const Workspace& ws, const std::string& id, const M
         return r;
     }
     refuse_mid_operation(ws, opts);
-    RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
-    begin_change(ws, opts, r);
-    r.incident = ws.store.load(id);
-    r.event = mutate(r.incident);
-    persist(ws, r, opts, companions ? companions(r.incident) : std::vector<std::pair<fs::path, std::string>>{});
+    {
+        RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
+        begin_change(ws, opts, r);
+        r.incident = ws.store.load(id);
+        r.event = mutate(r.incident);
+        persist(ws, r, opts, companions ? companions(r.incident) : std::vector<std::pair<fs::path, std::string>>{});
+    }
+    auto_sync(ws, opts, r);
     return r;
 }
 
@@ -243,10 +269,13 @@ ChangeResult create_incident(const Workspace& ws, const std::function<Incident(c
         return r;
     }
     refuse_mid_operation(ws, opts);
-    RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
-    begin_change(ws, opts, r);
-    make();
-    persist(ws, r, opts);
+    {
+        RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
+        begin_change(ws, opts, r);
+        make();
+        persist(ws, r, opts);
+    }
+    auto_sync(ws, opts, r);
     return r;
 }
 
@@ -257,14 +286,17 @@ ChangeResult replace_incident(const Workspace& ws, const std::string& id, const 
                           "id: cannot be changed by editing (was " + id + ")");
     ChangeResult r;
     refuse_mid_operation(ws, opts);
-    RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
-    begin_change(ws, opts, r);
-    if (read_file(ws.store.path_of(id)).value_or("") != original_text)
-        throw TransitionRefused(id + " was changed by someone else while you were editing it",
-                                "run incident edit " + id + " again");
-    r.incident = std::move(edited);
-    r.event = event;
-    persist(ws, r, opts);
+    {
+        RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
+        begin_change(ws, opts, r);
+        if (read_file(ws.store.path_of(id)).value_or("") != original_text)
+            throw TransitionRefused(id + " was changed by someone else while you were editing it",
+                                    "run incident edit " + id + " again");
+        r.incident = std::move(edited);
+        r.event = event;
+        persist(ws, r, opts);
+    }
+    auto_sync(ws, opts, r);
     return r;
 }
 

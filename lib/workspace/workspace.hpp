@@ -41,6 +41,7 @@ struct ChangeOptions {
     std::string actor;
     bool commit = true;    // git auto-commit (also needs config.auto_commit)
     bool dry_run = false;  // compute and return, write nothing
+    bool sync = false;     // after the commit, push through incident sync (also config.auto_sync)
     std::chrono::milliseconds lock_timeout{30000};
 };
 
@@ -49,6 +50,7 @@ struct ChangeResult {
     Event event;
     bool written = false;
     bool committed = false;
+    bool synced = false;                // pushed by the auto-sync (the incident may have a new id)
     std::vector<std::string> warnings;  // e.g. "not a git repository: not committed"
 };
 
@@ -80,6 +82,7 @@ struct InitResult {
     fs::path root;
     bool git_initialised = false;
     bool committed = false;
+    bool synced = false;               // pushed by the auto-sync (the incident may have a new id)
     std::vector<std::string> created;  // relative paths
     std::vector<std::string> warnings;
 };
