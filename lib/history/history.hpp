@@ -30,7 +30,8 @@ namespace incident {
 // The repository's incident files as they were at `rev` (any revision git
 // names), for `report --as-of`: checked out under the clone's state dir
 // (.git/incident/as-of/COMMIT/, kept for the next run; older ones removed),
-// holding .incident/ and incidents/. `committed` is the commit's time.
+// holding .incident/ and incidents/ (below the same path as in the clone).
+// `committed` is the commit's time.
 struct Snapshot {
     fs::path root;
     std::string commit;

@@ -15,19 +15,18 @@ namespace incident {
 
 namespace {
 
-constexpr std::string_view kIncidentsDir = "incidents/";
-
 // "incidents/INC-12.yaml" -> "INC-12"; empty for anything else.
-std::string id_of_path(const std::string& path) {
-    if (path.rfind(kIncidentsDir, 0) != 0 || path.size() < 5 || path.substr(path.size() - 5) != ".yaml") return {};
-    std::string id = path.substr(kIncidentsDir.size(), path.size() - kIncidentsDir.size() - 5);
+std::string id_of_path(const SyncGit& g, const std::string& path) {
+    const std::string dir = g.incidents();
+    if (path.rfind(dir, 0) != 0 || path.size() < dir.size() + 5 || path.substr(path.size() - 5) != ".yaml") return {};
+    std::string id = path.substr(dir.size(), path.size() - dir.size() - 5);
     return is_valid_id(id) ? id : std::string();
 }
 
 std::set<std::string> incident_ids(const SyncGit& g, const std::string& commit) {
     std::set<std::string> ids;
-    for (const auto& p : split_nul(g.must({"ls-tree", "-z", "--name-only", commit, std::string(kIncidentsDir)})))
-        if (auto id = id_of_path(p); !id.empty()) ids.insert(id);
+    for (const auto& p : split_nul(g.must_raw({"ls-tree", "-z", "--name-only", commit, g.incidents()})))
+        if (auto id = id_of_path(g, p); !id.empty()) ids.insert(id);
     return ids;
 }
 
@@ -42,14 +41,14 @@ std::string uid_at(const SyncGit& g, const std::string& commit, const std::strin
     }
 }
 
-bool is_shared_text(const std::string& path) {
-    return path.rfind(kIncidentsDir, 0) == 0 || path.rfind("postmortems/", 0) == 0;
+bool is_shared_text(const SyncGit& g, const std::string& path) {
+    return path.rfind(g.incidents(), 0) == 0 || path.rfind(g.postmortems(), 0) == 0;
 }
 
 // The path a renumbered incident's file or postmortem moves to.
-std::string moved_path(const std::string& path, const std::vector<Renumbering>& map) {
+std::string moved_path(const SyncGit& g, const std::string& path, const std::vector<Renumbering>& map) {
     for (const auto& m : map)
-        for (std::string dir : {"incidents/", "postmortems/"})
+        for (const std::string& dir : {g.incidents(), g.postmortems()})
             for (std::string ext : {".yaml", ".md"})
                 if (path == dir + m.from + ext) return dir + m.to + ext;
     return path;
@@ -82,14 +81,14 @@ std::string rewrite_commit(const SyncGit& g, const fs::path& state_dir, const st
     own.must({"read-tree", parent});
     std::vector<std::string> update = {"update-index", "--add"}, removed;
     for (const auto& c : changes_of(g, old_parent, commit)) {
-        std::string to = moved_path(c.path, map);
+        std::string to = moved_path(g, c.path, map);
         if (to != c.path) removed.push_back(c.path);
         if (c.deleted) {
             removed.push_back(to);
             continue;
         }
         std::string blob = c.blob;
-        if (is_shared_text(c.path)) {
+        if (is_shared_text(g, c.path)) {
             std::string text = g.must_raw({"cat-file", "blob", blob});
             if (std::string renamed = rename_mentions(text, map); renamed != text) {
                 const fs::path tmp = state_dir / "sync-blob";
@@ -142,11 +141,11 @@ std::string rename_mentions(const std::string& text, const std::vector<Renumberi
 
 std::vector<Renumbering> find_collisions(const SyncGit& g, const std::string& base, const std::string& ours,
                                          const std::string& theirs) {
-    auto added = split_nul(g.must_raw({"diff", "--name-only", "-z", "--no-renames", "--diff-filter=A", base, ours, "--",
-                                       std::string(kIncidentsDir)}));
+    auto added = split_nul(
+        g.must_raw({"diff", "--name-only", "-z", "--no-renames", "--diff-filter=A", base, ours, "--", g.incidents()}));
     std::vector<std::string> ids;
     for (const auto& p : added)
-        if (auto id = id_of_path(p); !id.empty()) ids.push_back(id);
+        if (auto id = id_of_path(g, p); !id.empty()) ids.push_back(id);
     if (ids.empty()) return {};
     std::sort(ids.begin(), ids.end(), id_less);
     const std::set<std::string> upstream = incident_ids(g, theirs);
@@ -162,7 +161,7 @@ std::vector<Renumbering> find_collisions(const SyncGit& g, const std::string& ba
     std::vector<Renumbering> out;
     for (const auto& id : ids) {
         if (!upstream.count(id)) continue;
-        const std::string path = std::string(kIncidentsDir) + id + ".yaml";
+        const std::string path = g.incidents() + id + ".yaml";
         std::string uid = uid_at(g, ours, path);
         if (!uid.empty() && uid == uid_at(g, theirs, path)) continue;  // the same incident
         auto [prefix, n] = id_order(id);

@@ -139,7 +139,10 @@ void undo_interrupted(const SyncGit& g, const std::string& git_dir, const StartR
 }
 
 SyncGit sync_git(const Workspace& ws, const std::string& actor) {
-    SyncGit g{ws.repo.root.string(), {}, {}};
+    SyncGit g{ws.repo.root.string(), {}, {}, {}};
+    g.prefix = g.must_raw({"rev-parse", "--show-prefix"});
+    g.prefix = first_line(g.prefix);
+    g.dir = g.must({"rev-parse", "--show-toplevel"});
     if (git::config_get(g.dir, "user.email").empty()) {
         std::string who = actor.empty() ? "incident" : actor;
         g.pre = {"-c", "user.email=" + who, "-c", "user.name=" + who};
@@ -221,6 +224,56 @@ void write_renumbered(const Workspace& ws, const std::vector<Renumbering>& all) 
 
 }  // namespace
 
+namespace {
+
+// Fetch, integrate, push, until a push goes through (or there is nothing to
+// push); returns upstream's commit at the end (empty when it has none yet).
+std::string exchange(const SyncGit& g, const Workspace& ws, const Upstream& up, const std::string& start, int attempts,
+                     SyncResult& r, const std::function<void()>& record_renumbering) {
+    const std::string tracking = up.local + "@{upstream}";
+    for (r.attempts = 1;; ++r.attempts) {
+        if (auto f = g({"fetch", "-q", up.remote}); f.status != 0) {
+            auto local = commits_between(g, resolve(g, tracking), start);
+            throw IoError(
+                "cannot fetch from " + up.remote + ": " + first_line(f.err),
+                "nothing changed here; " + std::to_string(local.size()) + " local commit(s) go out with the next sync");
+        }
+        const std::string theirs = resolve(g, tracking);
+        integrate(g, ws, theirs, r, record_renumbering);
+        const std::string head = resolve(g, "HEAD");
+        if (head == theirs) {
+            r.attempts = 0;  // nothing to push
+            return theirs;
+        }
+        auto outgoing = commits_between(g, theirs, head);
+        if (push(g, up)) {
+            r.sent = std::move(outgoing);
+            return theirs;
+        }
+        if (r.attempts >= attempts)
+            throw IoError("the remote kept moving: " + std::to_string(r.attempts) + " push(es) rejected",
+                          "nothing changed here; run incident sync again");
+        backoff(r.attempts);
+    }
+}
+
+// What came in: upstream's commits `start` lacked, and the incidents they changed.
+void note_incoming(const SyncGit& g, const std::string& start, const std::string& theirs, SyncResult& r) {
+    if (theirs.empty()) return;
+    r.received = commits_between(g, start, theirs);
+    auto base = g({"merge-base", start, theirs});
+    if (base.status != 0) return;  // unrelated histories: no common version to compare with
+    for (const auto& p :
+         split_nul(g.must_raw({"diff", "--name-only", "-z", first_line(base.out), theirs, "--", g.incidents()}))) {
+        std::string name = fs::path(p).filename().string();
+        if (name.size() > 5 && name.substr(name.size() - 5) == ".yaml" && is_valid_id(name.substr(0, name.size() - 5)))
+            r.changed.push_back(name.substr(0, name.size() - 5));
+    }
+    std::sort(r.changed.begin(), r.changed.end(), id_less);
+}
+
+}  // namespace
+
 SyncResult sync_repository(const Workspace& ws, const SyncOptions& opts) {
     if (!ws.repo.in_git)
         throw UsageError("not a git repository: there is nothing to sync with",
@@ -248,34 +301,10 @@ SyncResult sync_repository(const Workspace& ws, const SyncOptions& opts) {
         all.insert(all.end(), r.renumbered.begin(), r.renumbered.end());
         write_renumbered(ws, all);
     };
-    const std::string tracking = up.local + "@{upstream}";
     std::string theirs;
     record.write(start);
     try {
-        for (r.attempts = 1;; ++r.attempts) {
-            if (auto f = g({"fetch", "-q", up.remote}); f.status != 0) {
-                auto local = commits_between(g, resolve(g, tracking), start);
-                throw IoError("cannot fetch from " + up.remote + ": " + first_line(f.err),
-                              "nothing changed here; " + std::to_string(local.size()) +
-                                  " local commit(s) go out with the next sync");
-            }
-            theirs = resolve(g, tracking);
-            integrate(g, ws, theirs, r, record_renumbering);
-            const std::string head = resolve(g, "HEAD");
-            if (head == theirs) {
-                r.attempts = 0;  // nothing to push
-                break;
-            }
-            auto outgoing = commits_between(g, theirs, head);
-            if (push(g, up)) {
-                r.sent = std::move(outgoing);
-                break;
-            }
-            if (r.attempts >= opts.attempts)
-                throw IoError("the remote kept moving: " + std::to_string(r.attempts) + " pushes were rejected",
-                              "nothing changed here; run incident sync again");
-            backoff(r.attempts);
-        }
+        theirs = exchange(g, ws, up, start, opts.attempts, r, record_renumbering);
     } catch (...) {
         restore(g, git_dir, start, r.warnings);
         if (!r.renumbered.empty()) write_renumbered(ws, known);
@@ -283,13 +312,7 @@ SyncResult sync_repository(const Workspace& ws, const SyncOptions& opts) {
         throw;
     }
     record.remove();
-    if (!theirs.empty()) {
-        r.received = commits_between(g, start, theirs);
-        std::string base = g.must({"merge-base", start, theirs});
-        for (const auto& p : split_nul(g.must_raw({"diff", "--name-only", "-z", base, theirs, "--", "incidents/"})))
-            if (p.size() > 15 && p.substr(p.size() - 5) == ".yaml") r.changed.push_back(p.substr(10, p.size() - 15));
-        std::sort(r.changed.begin(), r.changed.end(), id_less);
-    }
+    note_incoming(g, start, theirs, r);
     return r;
 }
 

@@ -14,12 +14,17 @@ namespace incident {
 
 inline std::vector<std::string> split_nul(const std::string& s) { return split(s, '\0'); }
 
-// git in the clone: `pre` arguments (an identity where git has none) and
-// `env` (PATH with this program's directory first, so git finds the merge
-// driver) on every run.
+// git in the clone, run from the top of its work tree: `pre` arguments (an
+// identity where git has none) and `env` (PATH with this program's directory
+// first, so git finds the merge driver) on every run. `prefix` is where the
+// incident repository lies below the top ("" or "ops/"), as git names paths.
 struct SyncGit {
     std::string dir;
     std::vector<std::string> pre, env;
+    std::string prefix;
+
+    std::string incidents() const { return prefix + "incidents/"; }
+    std::string postmortems() const { return prefix + "postmortems/"; }
 
     ProcessResult operator()(std::vector<std::string> args) const;
     // Its output, or IoError naming the command and git's message.

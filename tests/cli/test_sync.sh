@@ -67,6 +67,25 @@ test_a_collision_is_renumbered_everywhere_and_the_old_id_still_works() {
   run sync; expect_rc 0; expect_out "up to date with origin/main"
 }
 
+test_an_incident_repository_in_a_subdirectory_syncs_and_renumbers() {
+  git init -q --bare "$T/remote.git"
+  git clone -q "$T/remote.git" "$T/a" 2>/dev/null
+  cd "$T/a" && echo "the service's code" >README && git add README && git commit -qm "code"
+  run init ops; expect_rc 0
+  git push -q -u origin main 2>/dev/null
+  git clone -q "$T/remote.git" "$T/b"
+  cd "$T/a/ops" && run open "Disk full"; expect_rc 0
+  run sync; expect_rc 0
+  cd "$T/b/ops" && run open "Queue backlog"; expect_rc 0; expect_out "INC-1"
+  run note 1 "INC-1 is the queue"; expect_rc 0
+  run sync; expect_rc 0; expect_out "INC-1 is now INC-2"
+  expect_eq "$(sed -n 's/^title: //p' incidents/INC-2.yaml)" "Queue backlog"
+  expect_file_has incidents/INC-2.yaml "INC-2 is the queue"
+  expect_eq "$(sed -n 's/^title: //p' incidents/INC-1.yaml)" "Disk full"
+  expect_eq "$(git rev-parse HEAD)" "$(remote_head)"
+  run report --as-of HEAD~2 --json; expect_rc 0; expect_json .total.incidents 1
+}
+
 test_notes_on_both_sides_and_a_resolve_merge_without_a_conflict() {
   clones
   cd "$T/a" && run resolve 1 --code fixed --summary "pool resized" --at 2026-11-22T04:00:00Z; expect_rc 0
@@ -190,6 +209,7 @@ test_report_as_of_reproduces_a_past_report() {
   expect_json .total.incidents 2
   expect_eq "$(git status --porcelain)" "" "the work tree and index untouched"
   run report --as-of no-such-rev; expect_rc 2; expect_err "'no-such-rev' names no commit"
+  run report --as-of=--output=../x; expect_rc 2; expect_err "is not a revision"; expect_no_file "$T/x"
   run report --as-of "$(git rev-list --max-parents=0 HEAD)~0" --json; expect_rc 0
 }
 
