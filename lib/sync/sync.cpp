@@ -212,7 +212,8 @@ fs::path renumbered_path(const Workspace& ws) { return ws.repo.state_dir / "renu
 std::vector<Renumbering> read_renumbered(const Workspace& ws) {
     std::vector<Renumbering> out;
     for (const auto& line : split(read_file(renumbered_path(ws)).value_or(""), '\n'))
-        if (auto f = split(line, ' '); f.size() == 3) out.push_back({f[0], f[1], f[2]});
+        if (auto f = split(line, ' '); f.size() == 3 && is_valid_id(f[0]) && is_valid_id(f[1]))
+            out.push_back({f[0], f[1], f[2]});
     return out;
 }
 
