@@ -96,14 +96,12 @@ Incident open_incident(const std::string& id, const NewIncident& f, const RuleSe
         inc.priority = f.priority;
         inc.priority_reason = manual_priority_reason(a.who);
     } else {
-        Incident trial = inc;
-        Decision d = decide(trial, rules, cfg, given_by_hand(f));
-        if (!d.fired.empty() || (!f.impact.empty() && !f.urgency.empty())) {
-            inc = std::move(trial);
-            inc.priority = d.priority;
-            inc.priority_reason = d.reason;
-            if (!d.sla.empty()) inc.sla_policy = d.sla;
-        }
+        // The rules and the matrix at once: every incident has a priority,
+        // and so its SLA clocks, from the first second.
+        Decision d = decide(inc, rules, cfg, given_by_hand(f));
+        inc.priority = d.priority;
+        inc.priority_reason = d.reason;
+        if (!d.sla.empty()) inc.sla_policy = d.sla;
     }
     Event e = make_event(a, "opened", f.title);
     if (!inc.priority.empty()) e.set("priority", inc.priority);

@@ -42,7 +42,7 @@ matrix:
   high:   {high: P1, medium: P2, low: P3}
   medium: {high: P2, medium: P3, low: P4}
   low:    {high: P3, medium: P4, low: P5}
-unknown_errs_high: true   # a missing impact or urgency counts as the most severe
+unknown_errs_high: true   # a missing impact or urgency counts as the most severe (false: the least)
 
 # Targets per priority: respond = acknowledge, resolve = service restored.
 sla:

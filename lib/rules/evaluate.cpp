@@ -127,17 +127,17 @@ std::string more_severe(const Config& cfg, const std::string& a, const std::stri
 std::string& settable(Incident& inc, const std::string& name) { return inc.*find_incident_field(name)->text; }
 
 // The priority the impact x urgency matrix gives, with its reason; an
-// unknown impact or urgency counts as the most severe when so configured.
+// unknown impact or urgency counts as the most severe (unknown_errs_high)
+// or else the least: never no priority.
 std::string matrix_priority(const Incident& inc, const Config& cfg, std::vector<std::string>& reasons) {
     std::string impact = inc.impact, urgency = inc.urgency, assumed;
-    if (impact.empty() && cfg.unknown_errs_high) {
-        impact = cfg.impact_scale.front();
-        assumed += " (impact unknown: assumed " + impact + ")";
-    }
-    if (urgency.empty() && cfg.unknown_errs_high) {
-        urgency = cfg.urgency_scale.front();
-        assumed += " (urgency unknown: assumed " + urgency + ")";
-    }
+    auto assume = [&](std::string& value, const std::vector<std::string>& scale, const char* name) {
+        if (!value.empty() || scale.empty()) return;
+        value = cfg.unknown_errs_high ? scale.front() : scale.back();
+        assumed += std::string(" (") + name + " unknown: assumed " + value + ")";
+    };
+    assume(impact, cfg.impact_scale, "impact");
+    assume(urgency, cfg.urgency_scale, "urgency");
     std::string priority = cfg.matrix_priority(impact, urgency);
     if (!priority.empty())
         reasons.push_back("matrix: impact=" + impact + " x urgency=" + urgency + " -> " + priority + assumed);

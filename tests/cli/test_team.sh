@@ -55,7 +55,7 @@ test_log_shows_who_changed_which_fields_from_every_clone() {
   git pull -q --rebase origin main
   run log 1 --json; expect_rc 0
   expect_json '[.[] | "\(.email) \(.fields | join(","))"] | join("; ")' \
-    "ci@example.com id,uid,title,status,service,reporter,team,tier,opened_at,timeline; ana@example.com status,mitigated_at,resolved_at,resolution,timeline; ben@example.com assignee,timeline"
+    "ci@example.com id,uid,title,status,service,priority,priority_reason,reporter,team,tier,opened_at,timeline; ana@example.com status,mitigated_at,resolved_at,resolution,timeline; ben@example.com assignee,timeline"
   expect_json '.[0].added' true
   run log 1; expect_rc 0; expect_out "INC-1: resolved: Checkout latency"
   git rm -q incidents/INC-1.yaml && git commit -qm "drop INC-1"

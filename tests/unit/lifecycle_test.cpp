@@ -107,12 +107,16 @@ TEST_CASE("status changes: the table of allowed and refused moves") {
     }
 }
 
-TEST_CASE("triage keeps a hand-set priority and errs high on unknowns") {
+TEST_CASE("open and triage err high on unknowns, and triage keeps a hand-set priority") {
     Fixture fx;
     NewIncident f;
     f.title = "t";
     Incident inc = open_incident("INC-1", f, fx.rules, fx.actor());
-    CHECK(inc.priority.empty());  // nothing known, no rule fired: priority waits for triage
+    CHECK(inc.priority == "P1");  // nothing known: the clock runs from the first second, erring high
+    CHECK(inc.priority_reason.find("impact unknown: assumed high") != std::string::npos);
+    Config low = fx.config;
+    low.unknown_errs_high = false;
+    CHECK(open_incident("INC-2", f, fx.rules, Actor{"a", at("2026-11-22T03:00:00Z"), low}).priority == "P5");
     triage(inc, {}, fx.rules, fx.actor());
     CHECK(inc.priority == "P1");
     CHECK(inc.priority_reason.find("impact unknown: assumed high") != std::string::npos);

@@ -28,6 +28,7 @@ Incident common() {
     Incident draft;
     draft.title = "Checkout latency";
     draft.tags = {"customer-facing", "eu"};
+    draft.impact = draft.urgency = "medium";  // P3: closing needs no postmortem
     Incident inc = open_incident("INC-1", draft, RuleSet{}, by("alice", "2026-11-22T03:00:00Z"));
     inc.uid = "0000-1111";
     return inc;
