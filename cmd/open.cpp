@@ -1,17 +1,93 @@
-// incident open TITLE: log a new incident; prints its id.
+// incident open TITLE: log a new incident; prints its id. With --dedup-key,
+// an incident still open under that key gets a repeat instead. With
+// --from-alert FILE, the alerts a monitoring system sent open or update
+// incidents (lib/intake).
+#include <iostream>
+
 #include "commands.hpp"
+#include "intake/intake.hpp"
 #include "output.hpp"
+#include "store/atomic_file.hpp"
 
 namespace incident::cli {
 
 struct OpenOptions {
     NewIncident fields;
     std::string started_at, detected_at;
+    std::string from_alert, format, source;
     CommonFlags flags;
 };
 
+namespace {
+
+constexpr std::size_t kMaxAlertBytes = 10 << 20;
+
+// The body of --from-alert: a file or standard input, parsed as JSON.
+nlohmann::json read_alert_body(const std::string& from) {
+    std::string text;
+    if (from == "-") {
+        text.assign(std::istreambuf_iterator<char>(std::cin), {});
+    } else {
+        auto t = read_file(from);
+        if (!t) throw IoError("cannot read " + from);
+        text = std::move(*t);
+    }
+    const std::string display = from == "-" ? "<stdin>" : from;
+    if (text.size() > kMaxAlertBytes) throw InvalidData(Location{display}, "larger than 10 MB: not an alert");
+    try {
+        return nlohmann::json::parse(text, nullptr, true, false);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw InvalidData(Location{display, 1, static_cast<int>(e.byte)}, std::string("not JSON: ") + e.what());
+    }
+}
+
+void run_from_alert(const OpenOptions& opts, const Context& ctx, const Workspace& ws) {
+    nlohmann::json body = read_alert_body(opts.from_alert);
+    std::optional<AlertFormat> format =
+        opts.format.empty() ? detect_alert_format(body) : parse_alert_format(opts.format);
+    if (!format && !opts.format.empty())
+        throw UsageError("--format: '" + opts.format + "' is not a format",
+                         "formats: alertmanager, grafana, pagerduty, generic");
+    if (!opts.source.empty() && !opts.format.empty() && *format != AlertFormat::generic)
+        throw UsageError("--source names a generic mapping: use it with --format generic");
+    if (!format && !opts.source.empty()) format = AlertFormat::generic;
+    if (!format)
+        throw UsageError("cannot tell what sent this alert",
+                         "give --format alertmanager|grafana|pagerduty, "
+                         "or --source NAME for a generic mapping");
+    if (*format == AlertFormat::generic && opts.source.empty())
+        throw UsageError("--format generic needs --source NAME (a mapping under intake.generic)");
+    const std::string display = ws.repo.relative(ws.repo.config_path());
+    IntakeSettings settings = intake_settings(ws.config, display);
+    auto alerts =
+        parse_alerts(body, *format, settings, opts.source, opts.from_alert == "-" ? "<stdin>" : opts.from_alert);
+    std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
+    auto outcomes =
+        take_alerts(ws, alerts, settings, who, resolve_time(ctx, opts.flags.at), change_options(ctx, opts.flags, who));
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    for (const auto& o : outcomes) {
+        print_warnings(ctx.io, o.warnings);
+        if (opts.flags.json) {
+            arr.push_back({{"id", o.id.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(o.id)},
+                           {"outcome", o.outcome},
+                           {"key", o.key},
+                           {"count", o.count}});
+        } else if (o.id.empty()) {
+            ctx.io.err << "incident: no open incident has the key " << o.key << ": alert ignored\n";
+        } else {
+            ctx.io.out << o.id << " " << o.outcome << (o.count > 1 ? " (alert " + std::to_string(o.count) + ")" : "")
+                       << "\n";
+        }
+    }
+    if (opts.flags.json) print_json(ctx.io, arr);
+}
+
+}  // namespace
+
 void run_open(const OpenOptions& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
+    if (!opts.from_alert.empty()) return run_from_alert(opts, ctx, ws);
+    if (opts.fields.title.empty()) throw UsageError("a title is required (or --from-alert FILE)");
     std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
     Actor actor{who, resolve_time(ctx, opts.flags.at), ws.config};
     NewIncident fields = opts.fields;
@@ -20,10 +96,25 @@ void run_open(const OpenOptions& opts, const Context& ctx) {
     for (auto& r : fields.related) r = normalise_id(r, ws.config.id_prefix);
     for (const auto& r : fields.related)
         if (!ws.store.exists(r)) throw NotFound("--related: no incident " + r);
-    auto result = create_incident(
-        ws, [&](const std::string& id) { return open_incident(id, fields, ws.rules, actor); },
+    // By hand, as from an alert: an incident still open under the key gets a repeat.
+    std::string repeated;
+    auto find = [&] {
+        return repeated = fields.dedup_key.empty() ? "" : find_open_by_key(ws, fields.dedup_key, actor.at);
+    };
+    auto repeat = [&](Incident& inc) {
+        Alert a;
+        a.key = fields.dedup_key;
+        a.title = fields.title;
+        std::string outcome;
+        return record_alert(inc, actor, a, IntakeSettings{}, outcome);
+    };
+    auto result = change_or_create(
+        ws, find, repeat, [&](const std::string& id) { return open_incident(id, fields, ws.rules, actor); },
         change_options(ctx, opts.flags, who));
     print_warnings(ctx.io, result.warnings);
+    if (!repeated.empty())
+        ctx.io.err << "incident: " << result.incident.id << " is open with the dedup key " << fields.dedup_key
+                   << ": recorded there as a repeat, nothing opened\n";
     if (opts.flags.json)
         print_json(ctx.io, incident_to_json(result.incident));
     else if (opts.flags.dry_run)
@@ -37,7 +128,7 @@ void register_open(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<OpenOptions>();
     auto& f = opts->fields;
     auto* cmd = app.add_subcommand("open", "Log a new incident and print its id");
-    cmd->add_option("title", f.title, "One line saying what is wrong")->required();
+    cmd->add_option("title", f.title, "One line saying what is wrong");
     cmd->add_option("-d,--description", f.description, "Free text: what is seen, since when, who is affected");
     cmd->add_option("-s,--service", f.service, "Affected service");
     cmd->add_option("--category", f.category, "Category (e.g. network, software, security)");
@@ -58,6 +149,15 @@ void register_open(CLI::App& app, Context& ctx) {
         ->type_name("TIME");
     cmd->add_option("--detected-at", opts->detected_at, "When the problem was detected (for MTTD)")->type_name("TIME");
     cmd->add_flag("--drill", f.drill, "An exercise: excluded from metrics by default");
+    cmd->add_option("--from-alert", opts->from_alert,
+                    "Open or update incidents from an alert webhook body (a file, or - for standard input)")
+        ->type_name("FILE");
+    cmd->add_option("--format", opts->format,
+                    "What sent it: alertmanager, grafana, pagerduty, generic (default: "
+                    "told from its shape)")
+        ->type_name("FORMAT");
+    cmd->add_option("--source", opts->source, "The generic mapping to read it with (intake.generic.NAME)")
+        ->type_name("NAME");
     add_change_flags(cmd, opts->flags);
     cmd->callback([opts, &ctx] { run_open(*opts, ctx); });
 }

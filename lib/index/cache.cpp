@@ -16,7 +16,7 @@ namespace incident {
 namespace {
 
 constexpr char kMagic[8] = {'I', 'N', 'C', 'I', 'D', 'X', '\0', '\0'};
-constexpr std::uint32_t kVersion = 4;  // 3: the SLA policy and the mitigation marks; 4: location
+constexpr std::uint32_t kVersion = 5;  // 3: the SLA policy and the mitigation marks; 4: location; 5: dedup key
 
 // A tiny binary format: little-endian integers; every text once, in a
 // table at the start, referred to by its number.

@@ -93,6 +93,7 @@ const std::vector<SummaryText>& summary_texts() {
         {&S::problem, &I::problem},
         {&S::location, &I::location},
         {&S::sla_policy, &I::sla_policy},
+        {&S::dedup_key, &I::dedup_key},
         {&S::commander},
         {&S::resolution_code},
     };

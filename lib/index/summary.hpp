@@ -70,7 +70,7 @@ struct Summary {
     Status status = Status::open;
     bool drill = false;
     std::string_view category, subcategory, service, impact, urgency, priority, team, tier;
-    std::string_view assignee, reporter, problem, location, sla_policy;
+    std::string_view assignee, reporter, problem, location, sla_policy, dedup_key;
     std::string_view commander, resolution_code;  // from the roles and the resolution
     std::vector<std::string_view> tags;
     LifecycleTimes times;

@@ -11,8 +11,6 @@
 
 namespace incident {
 
-namespace {
-
 std::vector<std::string> strings(const YamlNode& n, const std::string& file, const std::string& key) {
     if (n.is_null()) return {};
     if (!n.is_sequence()) fail_at(n, file, key + ": expected a list");
@@ -27,7 +25,7 @@ bool boolean(const YamlNode& n, const std::string& file, const std::string& key)
     return *v;
 }
 
-Seconds duration(const YamlNode& n, const std::string& file, const std::string& key, Seconds day = Seconds{86400}) {
+Seconds duration(const YamlNode& n, const std::string& file, const std::string& key, Seconds day) {
     if (n.is_scalar())
         if (auto d = parse_duration(n.scalar(), day)) return *d;
     fail_at(n, file, key + ": expected a duration such as 15m, 4h or 3d");
@@ -36,13 +34,6 @@ Seconds duration(const YamlNode& n, const std::string& file, const std::string& 
 void require_map(const YamlNode& n, const std::string& file, const std::string& key) {
     if (!n.is_map()) fail_at(n, file, key + ": expected a mapping");
 }
-
-// One setting of a section: its key and what reads its value (given the
-// value and its dotted name, such as "close.contact_attempts").
-struct Setting {
-    std::string_view key;
-    std::function<void(const YamlNode& value, const std::string& name)> read;
-};
 
 // Reads the mapping `n` (the section `section`) key by key; an unknown key
 // is refused, naming the known ones.
@@ -60,6 +51,8 @@ void read_settings(const YamlNode& n, const std::string& file, const std::string
         it->read(value, section + "." + name);
     }
 }
+
+namespace {
 
 void apply_teams(Config& c, const YamlNode& n, const std::string& file) {
     require_map(n, file, "teams");
@@ -245,6 +238,7 @@ const std::vector<std::pair<std::string_view, Section>>& sections() {
         {"close", apply_close},
         {"git", apply_git},
         {"notify", nullptr},
+        {"intake", nullptr},
         {"rules", nullptr},
         {"business_hours", [](Config& c, V v, N file) { apply_business_hours(c.business_hours, v, file); }},
         {"sla_policies",

@@ -102,4 +102,21 @@ void check_config(const Config& config, const std::string& file);
 // the default teams block (a preset's teams and default_team).
 std::string default_config_text(const std::string& teams = "");
 
+// Reading a config section, for the modules that own one (notify, intake):
+// each fails at the value's file:line:col.
+std::vector<std::string> strings(const YamlNode& n, const std::string& file, const std::string& key);
+bool boolean(const YamlNode& n, const std::string& file, const std::string& key);
+Seconds duration(const YamlNode& n, const std::string& file, const std::string& key, Seconds day = Seconds{86400});
+void require_map(const YamlNode& n, const std::string& file, const std::string& key);
+// One setting of a section: its key and what reads its value (given the
+// value and its dotted name, such as "close.contact_attempts").
+struct Setting {
+    std::string_view key;
+    std::function<void(const YamlNode& value, const std::string& name)> read;
+};
+// Reads the mapping `n` (the section `section`) key by key; an unknown key
+// is refused, naming the known ones.
+void read_settings(const YamlNode& n, const std::string& file, const std::string& section,
+                   const std::vector<Setting>& settings);
+
 }  // namespace incident

@@ -84,6 +84,20 @@ close:
   contact_attempts: 3
   problem_required_for: []     # e.g. [P1]: close needs a problem record link
 
+# Alert intake (incident open --from-alert): one incident per Alertmanager
+# group, or per alert; a resolved alert marks its incident mitigated; the
+# alert's severity gives impact and urgency. Generic JSON sources are mapped
+# under generic: (see man incident-config).
+intake:
+  group_by: group
+  auto_mitigate: true
+  service_labels: [service, app, job]
+  severity:
+    critical: {impact: high, urgency: high}
+    error: {impact: high, urgency: medium}
+    warning: {impact: medium, urgency: medium}
+    info: {impact: low, urgency: low}
+
 git:
   auto_commit: true
   commit_message: "{id}: {event}: {title}"

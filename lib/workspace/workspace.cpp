@@ -258,21 +258,37 @@ ChangeResult change_incident(const Workspace& ws, const std::string& id, const M
 
 ChangeResult create_incident(const Workspace& ws, const std::function<Incident(const std::string&)>& build,
                              const ChangeOptions& opts) {
+    return change_or_create(
+        ws, [] { return std::string(); }, {}, build, opts);
+}
+
+ChangeResult change_or_create(const Workspace& ws, const std::function<std::string()>& find, const Mutation& mutate,
+                              const std::function<Incident(const std::string&)>& build, const ChangeOptions& opts) {
     ChangeResult r;
     auto make = [&] {
         r.incident = build(ws.store.next_id(ws.config.id_prefix));
         r.incident.uid = new_uid();
         r.event = r.incident.timeline.back();
     };
-    if (opts.dry_run) {
+    auto apply = [&] {
+        if (std::string id = find(); !id.empty()) {
+            r.incident = ws.store.load(id);
+            r.event = mutate(r.incident);
+            return true;
+        }
+        if (!build) return false;
         make();
+        return true;
+    };
+    if (opts.dry_run) {
+        apply();
         return r;
     }
     refuse_mid_operation(ws, opts);
     {
         RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
         begin_change(ws, opts, r);
-        make();
+        if (!apply()) return r;
         persist(ws, r, opts);
     }
     auto_sync(ws, opts, r);

@@ -72,6 +72,13 @@ ChangeResult change_incident(const Workspace& ws, const std::string& id, const M
 ChangeResult create_incident(const Workspace& ws, const std::function<Incident(const std::string&)>& build,
                              const ChangeOptions& opts);
 
+// Under the lock, `find` names the incident to change (a dedup lookup):
+// `mutate` is applied to it; when it names none, `build` makes a new one
+// (as create_incident), or, without `build`, nothing is written (the
+// result's incident has no id).
+ChangeResult change_or_create(const Workspace& ws, const std::function<std::string()>& find, const Mutation& mutate,
+                              const std::function<Incident(const std::string&)>& build, const ChangeOptions& opts);
+
 // Replaces incident `id` with `edited` (from `incident edit`), provided the
 // file still holds `original_text`; otherwise refuses, since someone else
 // changed it meanwhile.

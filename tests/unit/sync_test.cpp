@@ -1,8 +1,9 @@
 // incident sync through the library: mentions renamed as whole ids, a
 // collision renumbered in the unpushed commits, the old id remembered, and a
 // failure that leaves the clone as it was.
-#include "history/history.hpp"
 #include "sync/sync.hpp"
+
+#include "history/history.hpp"
 #include "workspace_fixture.hpp"
 
 namespace incident::test {
@@ -25,16 +26,16 @@ struct TwoClones {
         a.git("push -q -u origin HEAD 2>&1");
         REQUIRE(run_process({"git", "clone", "-q", remote.string(), b.string()}, "").status == 0);
     }
-    Workspace open_b() const { return open_workspace(b, [](const std::string&) { return std::nullopt; }); }
+    Workspace open_b() const {
+        return open_workspace(b, [](const std::string&) { return std::nullopt; });
+    }
     static SyncResult sync(const Workspace& ws) {
         SyncOptions o;
         o.actor = "alice@example.com";
         o.lock_timeout = std::chrono::milliseconds(50);
         return sync_repository(ws, o);
     }
-    static std::string head(const fs::path& dir) {
-        return run_process({"git", "rev-parse", "HEAD"}, dir.string()).out;
-    }
+    static std::string head(const fs::path& dir) { return run_process({"git", "rev-parse", "HEAD"}, dir.string()).out; }
 };
 
 }  // namespace

@@ -1,0 +1,102 @@
+// Alert intake: what monitoring systems send (Prometheus Alertmanager and
+// Grafana webhooks, PagerDuty Events API v2, any JSON through a mapping in
+// the config) read into alerts, and alerts turned into incidents: a new key
+// opens one, a repeat of an open incident's key adds an `alert` event to it,
+// a resolved alert marks it mitigated, an acknowledgement acknowledges it.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lifecycle/lifecycle.hpp"
+#include "model/config.hpp"
+#include "model/time.hpp"
+#include "workspace/workspace.hpp"
+
+namespace incident {
+
+enum class AlertFormat { alertmanager, grafana, pagerduty, generic };
+std::optional<AlertFormat> parse_alert_format(std::string_view name);
+std::string_view to_string(AlertFormat f);
+
+enum class AlertAction { trigger, acknowledge, resolve };
+
+struct Alert {
+    AlertAction action = AlertAction::trigger;
+    std::string key;  // the dedup key: fingerprint, groupKey, dedup_key, or the mapped field
+    std::string title, service, severity, category, description;
+    std::vector<std::string> links;
+    std::optional<Timestamp> started_at;  // when it began firing (detected_at)
+};
+
+// A generic JSON source: where each value is found, as a path such as
+// `alert.labels.service` or `items[0].name` (keys joined by dots, [N] for a
+// list item; a key with a dot in it is written ["a.b"]).
+struct GenericMapping {
+    std::string alerts;  // the list of alerts; empty: the body is one alert
+    std::string title, service, severity, dedup_key, status, description;
+    std::vector<std::string> resolved_values = {"resolved", "ok", "ended"};
+};
+
+// The `intake:` section of the config.
+struct IntakeSettings {
+    bool per_group = true;      // Alertmanager/Grafana: one incident per group (else per alert)
+    bool auto_mitigate = true;  // a resolved alert marks its incident mitigated
+    std::vector<std::string> service_labels = {"service", "app", "job"};
+    // Alert severity (lower case) -> impact and urgency.
+    std::map<std::string, std::pair<std::string, std::string>> severity = {{"critical", {"high", "high"}},
+                                                                           {"error", {"high", "medium"}},
+                                                                           {"warning", {"medium", "medium"}},
+                                                                           {"info", {"low", "low"}}};
+    std::string token_env = "INCIDENT_SERVE_TOKEN";
+    std::map<std::string, GenericMapping> generic;
+};
+
+// Throws InvalidData, located in `file`, for a malformed section.
+IntakeSettings intake_settings(const Config& cfg, const std::string& file);
+
+// The format a body is in, from its shape; nullopt when it is none of the
+// known ones (a generic source must be named).
+std::optional<AlertFormat> detect_alert_format(const nlohmann::json& body);
+
+// The alerts a body holds. `generic` names the mapping for the generic format.
+// Throws InvalidData (its location `source`) for a body not of that shape.
+std::vector<Alert> parse_alerts(const nlohmann::json& body, AlertFormat format, const IntakeSettings& settings,
+                                const std::string& generic, const std::string& source);
+
+// The generic format: each alert's values found through the mapping.
+std::vector<Alert> parse_generic(const nlohmann::json& body, const GenericMapping& mapping, const std::string& source);
+// The value at `path` in `j` (see GenericMapping), or null when there is none.
+// Throws UsageError for a path that does not parse.
+const nlohmann::json* json_at_path(const nlohmann::json& j, const std::string& path);
+
+// What one alert did.
+struct IntakeOutcome {
+    std::string id;       // the incident opened or changed; empty when none
+    std::string outcome;  // opened, repeated, acknowledged, resolved, ignored
+    std::string key;
+    int count = 0;  // alert events with this key in the incident, this one included
+    std::vector<std::string> warnings;
+};
+
+// Takes each alert in turn, each under the repository lock (the dedup
+// lookup and the write together, so a burst never opens an incident twice).
+// A resolve or acknowledge for a key no open incident has is ignored.
+std::vector<IntakeOutcome> take_alerts(const Workspace& ws, const std::vector<Alert>& alerts,
+                                       const IntakeSettings& settings, const std::string& actor, Timestamp now,
+                                       const ChangeOptions& opts);
+
+// What an alert does to the incident open under its key: an `alert` event
+// (key, status, count), and for an acknowledgement the acknowledgement, for
+// a resolve the move to mitigated (auto_mitigate). `outcome` says which:
+// repeated, acknowledged or resolved. Returns the last event.
+Event record_alert(Incident& inc, const Actor& actor, const Alert& a, const IntakeSettings& s, std::string& outcome);
+
+// The open (not resolved or closed) incident whose dedup key is `key`, from
+// the index; empty when none. Call under the lock for a decision that writes.
+std::string find_open_by_key(const Workspace& ws, const std::string& key, Timestamp now);
+
+}  // namespace incident

@@ -1,0 +1,121 @@
+// Alerts into incidents: open, repeat, acknowledge, resolve.
+#include <algorithm>
+
+#include "index/index.hpp"
+#include "intake/intake.hpp"
+#include "lifecycle/lifecycle.hpp"
+#include "model/errors.hpp"
+
+namespace incident {
+
+namespace {
+
+const char* status_word(AlertAction a) {
+    switch (a) {
+        case AlertAction::trigger:
+            return "firing";
+        case AlertAction::acknowledge:
+            return "acknowledged";
+        case AlertAction::resolve:
+            return "resolved";
+    }
+    return "firing";
+}
+
+int alerts_with_key(const Incident& inc, const std::string& key) {
+    return static_cast<int>(std::count_if(inc.timeline.begin(), inc.timeline.end(),
+                                          [&](const Event& e) { return e.type == "alert" && e.get("key") == key; }));
+}
+
+// The `alert` event: which key, what it said, the how-many-th it is.
+Event alert_event(Incident& inc, const Actor& actor, const Alert& a) {
+    Event e;
+    e.at = actor.at;
+    e.by = actor.who;
+    e.type = "alert";
+    e.text = a.title;
+    e.set("key", a.key);
+    e.set("status", status_word(a.action));
+    e.set("count", static_cast<long long>(alerts_with_key(inc, a.key) + 2));  // the one that opened it is the first
+    return add_event(inc, std::move(e));
+}
+
+}  // namespace
+
+Event record_alert(Incident& inc, const Actor& actor, const Alert& a, const IntakeSettings& s, std::string& outcome) {
+    Event e = alert_event(inc, actor, a);
+    outcome = "repeated";
+    if (a.action == AlertAction::acknowledge && !inc.acknowledged_at) {
+        outcome = "acknowledged";
+        return acknowledge(inc, actor, "acknowledged by the alert source");
+    }
+    if (a.action == AlertAction::resolve) {
+        outcome = "resolved";
+        if (s.auto_mitigate &&
+            (inc.status == Status::open || inc.status == Status::triaged || inc.status == Status::investigating))
+            return set_status(inc, Status::mitigated, actor, "the alert resolved");
+    }
+    return e;
+}
+
+namespace {
+
+NewIncident new_incident(const Alert& a, const IntakeSettings& s, Timestamp now) {
+    NewIncident f;
+    f.title = a.title;
+    f.service = a.service;
+    f.category = a.category;
+    f.dedup_key = a.key;
+    f.description = a.description;
+    if (!a.links.empty()) {
+        f.description += "\n\nLinks:";
+        for (const auto& l : a.links) f.description += "\n  " + l;
+    }
+    if (auto it = s.severity.find(a.severity); it != s.severity.end()) {
+        f.impact = it->second.first;
+        f.urgency = it->second.second;
+    }
+    if (a.started_at) f.detected_at = std::min(*a.started_at, now);
+    return f;
+}
+
+}  // namespace
+
+std::string find_open_by_key(const Workspace& ws, const std::string& key, Timestamp now) {
+    if (key.empty()) return {};
+    Index index = load_index(ws.store, ws.config, now);
+    for (const auto& s : index.incidents)
+        if (s.dedup_key == key && s.status != Status::resolved && s.status != Status::closed) return std::string(s.id);
+    return {};
+}
+
+std::vector<IntakeOutcome> take_alerts(const Workspace& ws, const std::vector<Alert>& alerts,
+                                       const IntakeSettings& settings, const std::string& actor, Timestamp now,
+                                       const ChangeOptions& opts) {
+    std::vector<IntakeOutcome> out;
+    const Actor who{actor, now, ws.config};
+    for (const auto& a : alerts) {
+        IntakeOutcome o;
+        o.key = a.key;
+        std::string found;
+        auto find = [&] { return found = find_open_by_key(ws, a.key, now); };
+        auto mutate = [&](Incident& inc) { return record_alert(inc, who, a, settings, o.outcome); };
+        std::function<Incident(const std::string&)> build;
+        if (a.action == AlertAction::trigger)
+            build = [&](const std::string& id) {
+                return open_incident(id, new_incident(a, settings, now), ws.rules, who);
+            };
+        ChangeResult r = change_or_create(ws, find, mutate, build, opts);
+        o.id = r.incident.id;
+        o.warnings = r.warnings;
+        if (o.id.empty())
+            o.outcome = "ignored";  // resolved or acknowledged: no open incident has its key
+        else if (found.empty())
+            o.outcome = "opened";
+        o.count = o.id.empty() ? 0 : alerts_with_key(r.incident, a.key) + 1;
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+}  // namespace incident
