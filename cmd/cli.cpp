@@ -14,6 +14,7 @@ struct CommandEntry {
 };
 
 // Every subcommand, in the order `incident --help` lists them.
+// clang-format off
 constexpr CommandEntry kCommands[] = {
     {"init", register_init},
     {"open", register_open},
@@ -40,6 +41,7 @@ constexpr CommandEntry kCommands[] = {
     {"sync", register_sync},
     {"merge-file", register_merge_file},
 };
+// clang-format on
 
 // The first word that is not an option (or an option's value): the subcommand.
 const char* subcommand_word(int argc, char** argv) {
