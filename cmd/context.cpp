@@ -19,7 +19,8 @@ void add_read_flags(CLI::App* cmd, CommonFlags& flags) {
 
 void add_change_flags(CLI::App* cmd, CommonFlags& flags) {
     add_read_flags(cmd, flags);
-    cmd->add_option("--at", flags.at, "When it happened: RFC 3339, 'now', or relative like -15m (backfill)")
+    cmd->add_option("--at", flags.at,
+                    "When it happened: RFC 3339, 'now', or relative like -15m (backfill; not in the future)")
         ->type_name("TIME");
     cmd->add_flag("--no-commit", flags.no_commit, "Save the file but do not git-commit it");
     cmd->add_flag("-n,--dry-run", flags.dry_run, "Show what would change; write nothing");
@@ -109,6 +110,15 @@ Timestamp resolve_time(const Context& ctx, const std::string& at, const char* fl
     return *t;
 }
 
+Timestamp resolve_event_time(const Context& ctx, const std::string& at, const char* flag) {
+    Timestamp t = resolve_time(ctx, at, flag);
+    if (t > ctx.now + kClockSkew)
+        throw UsageError(
+            std::string(flag) + ": " + format_rfc3339(t) + " is in the future (now is " + format_rfc3339(ctx.now) + ")",
+            "something that happened is in the past: a relative time is written -15m, not +15m");
+    return t;
+}
+
 namespace {
 
 // INCIDENT_LOCK_TIMEOUT: a duration (30s, 2m) or milliseconds (200ms).
@@ -171,7 +181,7 @@ void run_change(const Context& ctx, const CommonFlags& flags, const std::string&
     Workspace ws = open_workspace(ctx);
     std::string id = resolve_id(ctx, ws, id_arg);
     std::string who = resolve_actor(ctx, flags, ws.repo.root);
-    Actor actor{who, resolve_time(ctx, flags.at), ws.config};
+    Actor actor{who, resolve_event_time(ctx, flags.at), ws.config};
     auto result = change_incident(
         ws, id, [&](Incident& inc) { return apply(inc, actor, ws); }, change_options(ctx, flags, who));
     print_change(ctx.io, result, flags.json, flags.dry_run);

@@ -89,6 +89,10 @@ std::string resolve_id(const Context& ctx, const Workspace& ws, const std::strin
 std::string resolve_actor(const Context& ctx, const CommonFlags& flags, const fs::path& repo_root);
 // --at (RFC 3339, "now", "-15m"), else now. Throws UsageError.
 Timestamp resolve_time(const Context& ctx, const std::string& at, const char* flag = "--at");
+// The same, for when something happened: refused when later than now plus
+// kClockSkew (a sign typo, +1d for -1d, would corrupt MTTA and MTTR).
+inline constexpr Seconds kClockSkew{300};
+Timestamp resolve_event_time(const Context& ctx, const std::string& at, const char* flag = "--at");
 ChangeOptions change_options(const Context& ctx, const CommonFlags& flags, const std::string& actor);
 
 // Sends the notifications for a saved change (after it is committed), unless

@@ -51,7 +51,7 @@ void run_edit(const EditOptions& opts, const Context& ctx) {
                           e.detail() + " (the file is unchanged; your edit is kept at " + copy.string() + ")");
     }
     std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
-    Event e{resolve_time(ctx, opts.flags.at), who, "edited", "edited by hand", {}};
+    Event e{resolve_event_time(ctx, opts.flags.at), who, "edited", "edited by hand", {}};
     add_event(edited, e);
     auto result = replace_incident(ws, id, original, std::move(edited), e, change_options(ctx, opts.flags, who));
     fs::remove(copy, ec);

@@ -29,7 +29,7 @@ Event apply_auto(Incident& inc, const Actor& a, Timestamp now) {
 void run_auto(const EscalateOptions& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
     std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
-    Timestamp now = resolve_time(ctx, opts.flags.at);
+    Timestamp now = resolve_event_time(ctx, opts.flags.at);
     Actor actor{who, now, ws.config};
     std::vector<InvalidData> errors;
     nlohmann::ordered_json done = nlohmann::ordered_json::array();

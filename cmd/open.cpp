@@ -62,8 +62,8 @@ void run_from_alert(const OpenOptions& opts, const Context& ctx, const Workspace
     auto alerts =
         parse_alerts(body, *format, settings, opts.source, opts.from_alert == "-" ? "<stdin>" : opts.from_alert);
     std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
-    auto outcomes =
-        take_alerts(ws, alerts, settings, who, resolve_time(ctx, opts.flags.at), change_options(ctx, opts.flags, who));
+    auto outcomes = take_alerts(ws, alerts, settings, who, resolve_event_time(ctx, opts.flags.at),
+                                change_options(ctx, opts.flags, who));
     nlohmann::ordered_json arr = nlohmann::ordered_json::array();
     for (const auto& o : outcomes) {
         print_warnings(ctx.io, o.warnings);
@@ -89,10 +89,10 @@ void run_open(const OpenOptions& opts, const Context& ctx) {
     if (!opts.from_alert.empty()) return run_from_alert(opts, ctx, ws);
     if (opts.fields.title.empty()) throw UsageError("a title is required (or --from-alert FILE)");
     std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
-    Actor actor{who, resolve_time(ctx, opts.flags.at), ws.config};
+    Actor actor{who, resolve_event_time(ctx, opts.flags.at), ws.config};
     NewIncident fields = opts.fields;
-    if (!opts.started_at.empty()) fields.started_at = resolve_time(ctx, opts.started_at, "--started-at");
-    if (!opts.detected_at.empty()) fields.detected_at = resolve_time(ctx, opts.detected_at, "--detected-at");
+    if (!opts.started_at.empty()) fields.started_at = resolve_event_time(ctx, opts.started_at, "--started-at");
+    if (!opts.detected_at.empty()) fields.detected_at = resolve_event_time(ctx, opts.detected_at, "--detected-at");
     for (auto& r : fields.related) r = normalise_id(r, ws.config.id_prefix);
     for (const auto& r : fields.related)
         if (!ws.store.exists(r)) throw NotFound("--related: no incident " + r);

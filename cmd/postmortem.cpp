@@ -52,7 +52,7 @@ void run_postmortem(const PostmortemOptions& opts, const Context& ctx) {
     std::string id = resolve_id(ctx, ws, opts.id);
     if (opts.check) return run_check(opts, ctx, ws, id);
     std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
-    Actor actor{who, resolve_time(ctx, opts.flags.at), ws.config};
+    Actor actor{who, resolve_event_time(ctx, opts.flags.at), ws.config};
     std::string tmpl =
         postmortem_template(opts.template_name.empty() ? ws.config.postmortem_template : opts.template_name,
                             (ws.repo.root / ".incident" / "templates").string());

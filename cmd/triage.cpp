@@ -16,7 +16,7 @@ void run_triage(const TriageOptions& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
     std::string id = resolve_id(ctx, ws, opts.id);
     std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
-    Actor actor{who, resolve_time(ctx, opts.flags.at), ws.config};
+    Actor actor{who, resolve_event_time(ctx, opts.flags.at), ws.config};
     Decision decision;
     auto result = change_incident(
         ws, id, [&](Incident& inc) { return triage(inc, opts.c, ws.rules, actor, &decision); },

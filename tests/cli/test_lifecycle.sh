@@ -170,6 +170,20 @@ test_actor_time_and_repo_discovery() {
   expect_rc 5; expect_err "already an incident repository"
 }
 
+test_times_in_the_future_are_refused_for_what_happened() {
+  new_repo
+  run open "now" ; expect_rc 0
+  local before; before=$(cat incidents/INC-1.yaml)
+  run ack 1 --at +1d; expect_rc 2; expect_err "--at: "; expect_err "is in the future"; expect_err "-15m, not +15m"
+  run open "typo" --detected-at +2h; expect_rc 2; expect_err "--detected-at: "
+  run open "typo" --started-at 2099-01-01T00:00:00Z; expect_rc 2; expect_err "--started-at: "
+  expect_eq "$(cat incidents/INC-1.yaml)" "$before" "nothing written"
+  expect_no_file incidents/INC-2.yaml
+  run note 1 "clock skew" --at +2m; expect_rc 0  # within the allowance
+  run sla --at +1h; expect_rc 0                  # a look ahead is not an event
+  run report --until 2099-01-01; expect_rc 0
+}
+
 test_backfilled_events_stay_in_time_order() {
   new_repo
   run open "late entry" --at 2026-11-22T10:00:00Z
