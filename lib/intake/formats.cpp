@@ -135,13 +135,15 @@ std::vector<Alert> pagerduty(const json& body, const std::string& source) {
         bad(source, "event_action: expected trigger, acknowledge or resolve");
     a.key = text(body, "dedup_key");
     const json& p = object(body, "payload");
+    a.title = text(p, "summary");
     if (a.action == AlertAction::trigger) {
-        a.title = text(p, "summary");
         if (a.title.empty()) bad(source, "payload.summary: required for a trigger");
         if (text(p, "source").empty()) bad(source, "payload.source: required for a trigger");
         if (a.key.empty()) a.key = new_uid();  // as PagerDuty does: the answer names it
     } else if (a.key.empty()) {
         bad(source, "dedup_key: required for " + action);
+    } else if (a.title.empty()) {
+        a.title = action + " from PagerDuty Events";  // the event's text in the timeline
     }
     a.service = text(p, "component");
     if (a.service.empty()) a.service = text(p, "group");

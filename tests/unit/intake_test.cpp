@@ -92,6 +92,10 @@ TEST_CASE("PagerDuty Events v2: trigger, acknowledge, resolve") {
           std::vector<std::string>{"https://status.example.com/payments", "https://monitoring.example.com"});
     CHECK(read("pagerduty-acknowledge.json", AlertFormat::pagerduty)[0].action == AlertAction::acknowledge);
     CHECK(read("pagerduty-resolve.json", AlertFormat::pagerduty)[0].action == AlertAction::resolve);
+    CHECK(read("pagerduty-resolve.json", AlertFormat::pagerduty)[0].title == t[0].title);
+    auto bare = payload("pagerduty-resolve.json");
+    bare.erase("payload");
+    CHECK(parse_alerts(bare, AlertFormat::pagerduty, {}, "", "x")[0].title == "resolve from PagerDuty Events");
 
     struct Bad {
         const char* change;
