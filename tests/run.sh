@@ -3,7 +3,7 @@
 #   1. install what is missing (.ci/install-deps);
 #   2. the format check: clang-format over cmd/, lib/, tests/unit/, bench/, fuzz/;
 #   3. the ordinary build (g++, warnings as errors) and every test through ctest:
-#      doctest units and the end-to-end suites; then the two benchmark programs build;
+#      doctest units and the end-to-end suites; then the three benchmark programs build;
 #   4. the sanitizer build (clang, AddressSanitizer + UndefinedBehaviorSanitizer)
 #      and the same tests against its binary;
 #   5. each fuzz target for FUZZ_SECONDS (default 20) on its seed corpus.
@@ -39,7 +39,7 @@ stage "build (g++, -Werror) and test"
 .ci/build
 ctest --test-dir build --output-on-failure -j2
 # The benchmark programs are not part of the product, but they must keep building.
-cmake --build build --target incident-bench incident-yaml-bench
+cmake --build build --target incident-bench incident-yaml-bench incident-sync-bench
 [ "${QUICK:-0}" = 1 ] && { stage "done (QUICK=1: sanitizers and fuzzing skipped)"; exit 0; }
 
 stage "sanitizer build (clang, ASan + UBSan) and test"
