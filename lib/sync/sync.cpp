@@ -223,10 +223,6 @@ void write_renumbered(const Workspace& ws, const std::vector<Renumbering>& all) 
     write_file_atomically(renumbered_path(ws), text);
 }
 
-}  // namespace
-
-namespace {
-
 // Fetch, integrate, push, until a push goes through (or there is nothing to
 // push); returns upstream's commit at the end (empty when it has none yet).
 std::string exchange(const SyncGit& g, const Workspace& ws, const Upstream& up, const std::string& start, int attempts,
