@@ -584,7 +584,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     stop_daemon();
-    progress("done in " + secs(since(start)));
+    progress("done in " + secs(since(start)) + (s.keep ? "" : "; removing " + s.dir.string()));
     if (!s.keep) fs::remove_all(s.dir);
     return 0;
 }

@@ -19,7 +19,7 @@ namespace {
 
 void run_list(const ActionOptions& o, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
-    Timestamp now = resolve_event_time(ctx, o.flags.at);
+    Timestamp now = resolve_time(ctx, o.flags.at);  // may look ahead: overdue by then
     std::string today = format_date(now);
     std::vector<Incident> incidents;
     std::vector<InvalidData> errors;
