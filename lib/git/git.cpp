@@ -30,11 +30,6 @@ ProcessResult git(const std::string& dir, std::vector<std::string> args, const s
     return run_process(args, dir, true, {"GIT_INDEX_FILE=" + index_file});
 }
 
-std::string first_line(const std::string& s) {
-    auto nl = s.find('\n');
-    return nl == std::string::npos ? s : s.substr(0, nl);
-}
-
 std::vector<std::string> lines(const std::string& s) {
     std::vector<std::string> out;
     std::istringstream in(s);

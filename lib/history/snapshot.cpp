@@ -11,8 +11,6 @@ namespace {
 
 constexpr std::size_t kKept = 4;  // snapshots kept for later runs
 
-std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
-
 void remove_old(const fs::path& dir, const fs::path& keep) {
     std::error_code ec;
     std::vector<std::pair<fs::file_time_type, fs::path>> found;

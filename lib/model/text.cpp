@@ -4,6 +4,8 @@
 
 namespace incident {
 
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
 std::vector<std::string> split(const std::string& s, char sep) {
     std::vector<std::string> out;
     std::size_t start = 0;

@@ -14,6 +14,8 @@ std::string ascii_lower(std::string_view s);
 std::string join(const std::vector<std::string>& items, std::string_view sep = ", ");
 // The pieces of `s` between each `sep` ("a\nb\n" -> {"a", "b"}: no empty last piece).
 std::vector<std::string> split(const std::string& s, char sep);
+// `s` up to its first newline (all of it when there is none).
+std::string first_line(const std::string& s);
 
 // `s` with each character a swap names replaced by its text ("" drops it):
 // the one loop behind every escaping (HTML, Markdown cells, Slack, CSV).

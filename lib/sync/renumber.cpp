@@ -13,15 +13,14 @@
 
 namespace incident {
 
-namespace {
-
-// "incidents/INC-12.yaml" -> "INC-12"; empty for anything else.
 std::string id_of_path(const SyncGit& g, const std::string& path) {
     const std::string dir = g.incidents();
     if (path.rfind(dir, 0) != 0 || path.size() < dir.size() + 5 || path.substr(path.size() - 5) != ".yaml") return {};
     std::string id = path.substr(dir.size(), path.size() - dir.size() - 5);
     return is_valid_id(id) ? id : std::string();
 }
+
+namespace {
 
 std::set<std::string> incident_ids(const SyncGit& g, const std::string& commit) {
     std::set<std::string> ids;
@@ -61,7 +60,7 @@ struct TreeChange {
 };
 
 std::vector<TreeChange> changes_of(const SyncGit& g, const std::string& parent, const std::string& commit) {
-    auto parts = split_nul(g.must({"diff-tree", "-r", "-z", "--no-renames", "--raw", parent, commit}));
+    auto parts = split_nul(g.must_raw({"diff-tree", "-r", "-z", "--no-renames", "--raw", parent, commit}));
     std::vector<TreeChange> out;
     for (std::size_t i = 0; i + 1 < parts.size(); i += 2) {
         // ":100644 100644 OLDBLOB NEWBLOB M"

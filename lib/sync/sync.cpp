@@ -17,12 +17,6 @@
 
 namespace incident {
 
-namespace {
-
-std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
-
-}  // namespace
-
 ProcessResult SyncGit::operator()(std::vector<std::string> args) const {
     args.insert(args.begin(), pre.begin(), pre.end());
     return git::run(dir, std::move(args), env);
@@ -261,11 +255,8 @@ void note_incoming(const SyncGit& g, const std::string& start, const std::string
     auto base = g({"merge-base", start, theirs});
     if (base.status != 0) return;  // unrelated histories: no common version to compare with
     for (const auto& p :
-         split_nul(g.must_raw({"diff", "--name-only", "-z", first_line(base.out), theirs, "--", g.incidents()}))) {
-        std::string name = fs::path(p).filename().string();
-        if (name.size() > 5 && name.substr(name.size() - 5) == ".yaml" && is_valid_id(name.substr(0, name.size() - 5)))
-            r.changed.push_back(name.substr(0, name.size() - 5));
-    }
+         split_nul(g.must_raw({"diff", "--name-only", "-z", first_line(base.out), theirs, "--", g.incidents()})))
+        if (auto id = id_of_path(g, p); !id.empty()) r.changed.push_back(id);
     std::sort(r.changed.begin(), r.changed.end(), id_less);
 }
 

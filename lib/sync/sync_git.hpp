@@ -35,6 +35,9 @@ struct SyncGit {
     SyncGit with_env(const std::string& one) const { return with_env(std::vector<std::string>{one}); }
 };
 
+// "incidents/INC-12.yaml" (below the prefix) -> "INC-12"; empty for any other path.
+std::string id_of_path(const SyncGit& g, const std::string& path);
+
 // Incidents added on our side since `base` whose path upstream (`theirs`)
 // holds another incident at (another uid), each with its new id: the next
 // number free on both sides, in id order.
