@@ -20,8 +20,6 @@ struct OpenOptions {
 
 namespace {
 
-constexpr std::size_t kMaxAlertBytes = 10 << 20;
-
 // The body of --from-alert: a file or standard input, parsed as JSON.
 nlohmann::json read_alert_body(const std::string& from) {
     std::string text;
@@ -32,13 +30,7 @@ nlohmann::json read_alert_body(const std::string& from) {
         if (!t) throw IoError("cannot read " + from);
         text = std::move(*t);
     }
-    const std::string display = from == "-" ? "<stdin>" : from;
-    if (text.size() > kMaxAlertBytes) throw InvalidData(Location{display}, "larger than 10 MB: not an alert");
-    try {
-        return nlohmann::json::parse(text, nullptr, true, false);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw InvalidData(Location{display, 1, static_cast<int>(e.byte)}, std::string("not JSON: ") + e.what());
-    }
+    return parse_alert_body(text, from == "-" ? "<stdin>" : from);
 }
 
 void run_from_alert(const OpenOptions& opts, const Context& ctx, const Workspace& ws) {
@@ -66,12 +58,9 @@ void run_from_alert(const OpenOptions& opts, const Context& ctx, const Workspace
                                 change_options(ctx, opts.flags, who));
     nlohmann::ordered_json arr = nlohmann::ordered_json::array();
     for (const auto& o : outcomes) {
-        print_warnings(ctx.io, o.warnings);
+        print_warnings(ctx.io, o.change.warnings);
         if (opts.flags.json) {
-            arr.push_back({{"id", o.id.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(o.id)},
-                           {"outcome", o.outcome},
-                           {"key", o.key},
-                           {"count", o.count}});
+            arr.push_back(to_json(o));
         } else if (o.id.empty()) {
             ctx.io.err << "incident: no open incident has the key " << o.key << ": alert ignored\n";
         } else {
@@ -80,6 +69,8 @@ void run_from_alert(const OpenOptions& opts, const Context& ctx, const Workspace
         }
     }
     if (opts.flags.json) print_json(ctx.io, arr);
+    for (const auto& o : outcomes)
+        if (!o.id.empty()) notify_after(ctx, ws, o.change, opts.flags);
 }
 
 }  // namespace

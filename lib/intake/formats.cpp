@@ -170,6 +170,16 @@ std::optional<AlertFormat> parse_alert_format(std::string_view name) {
 
 std::string_view to_string(AlertFormat f) { return kFormatNames[static_cast<std::size_t>(f)]; }
 
+nlohmann::json parse_alert_body(std::string_view text, const std::string& source) {
+    if (text.size() > kMaxAlertBytes)
+        bad(source, "larger than " + std::to_string(kMaxAlertBytes >> 20) + " MB: not an alert");
+    try {
+        return json::parse(text, nullptr, true, false);
+    } catch (const json::parse_error& e) {
+        throw InvalidData(Location{source, 1, static_cast<int>(e.byte)}, std::string("not JSON: ") + e.what());
+    }
+}
+
 std::optional<AlertFormat> detect_alert_format(const nlohmann::json& body) {
     if (!body.is_object()) return std::nullopt;
     if (body.contains("event_action") && body.contains("routing_key")) return AlertFormat::pagerduty;

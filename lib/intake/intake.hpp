@@ -58,6 +58,11 @@ struct IntakeSettings {
 // Throws InvalidData, located in `file`, for a malformed section.
 IntakeSettings intake_settings(const Config& cfg, const std::string& file);
 
+// An alert body: at most kMaxAlertBytes of JSON. Throws InvalidData located
+// in `source` (the byte where the JSON breaks).
+inline constexpr std::size_t kMaxAlertBytes = 10 << 20;
+nlohmann::json parse_alert_body(std::string_view text, const std::string& source);
+
 // The format a body is in, from its shape; nullopt when it is none of the
 // known ones (a generic source must be named).
 std::optional<AlertFormat> detect_alert_format(const nlohmann::json& body);
@@ -78,9 +83,12 @@ struct IntakeOutcome {
     std::string id;       // the incident opened or changed; empty when none
     std::string outcome;  // opened, repeated, acknowledged, resolved, ignored
     std::string key;
-    int count = 0;  // alert events with this key in the incident, this one included
-    std::vector<std::string> warnings;
+    int count = 0;        // alert events with this key in the incident, this one included
+    ChangeResult change;  // the change itself: for its warnings and notifications
 };
+// {"id", "outcome", "key", "count"}: what `open --from-alert --json` prints
+// and `incident serve` answers, per alert.
+nlohmann::ordered_json to_json(const IntakeOutcome& o);
 
 // Takes each alert in turn, each under the repository lock (the dedup
 // lookup and the write together, so a burst never opens an incident twice).

@@ -89,6 +89,13 @@ std::string find_open_by_key(const Workspace& ws, const std::string& key, Timest
     return {};
 }
 
+nlohmann::ordered_json to_json(const IntakeOutcome& o) {
+    return {{"id", o.id.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(o.id)},
+            {"outcome", o.outcome},
+            {"key", o.key},
+            {"count", o.count}};
+}
+
 std::vector<IntakeOutcome> take_alerts(const Workspace& ws, const std::vector<Alert>& alerts,
                                        const IntakeSettings& settings, const std::string& actor, Timestamp now,
                                        const ChangeOptions& opts) {
@@ -107,12 +114,12 @@ std::vector<IntakeOutcome> take_alerts(const Workspace& ws, const std::vector<Al
             };
         ChangeResult r = change_or_create(ws, find, mutate, build, opts);
         o.id = r.incident.id;
-        o.warnings = r.warnings;
         if (o.id.empty())
             o.outcome = "ignored";  // resolved or acknowledged: no open incident has its key
         else if (found.empty())
             o.outcome = "opened";
         o.count = o.id.empty() ? 0 : alerts_with_key(r.incident, a.key) + 1;
+        o.change = std::move(r);
         out.push_back(std::move(o));
     }
     return out;
