@@ -39,6 +39,7 @@ constexpr CommandEntry kCommands[] = {
     {"validate", register_validate},
     {"log", register_log},
     {"sync", register_sync},
+    {"serve", register_serve},
     {"merge-file", register_merge_file},
 };
 // clang-format on

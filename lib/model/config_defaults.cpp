@@ -84,10 +84,11 @@ close:
   contact_attempts: 3
   problem_required_for: []     # e.g. [P1]: close needs a problem record link
 
-# Alert intake (incident open --from-alert): one incident per Alertmanager
-# group, or per alert; a resolved alert marks its incident mitigated; the
-# alert's severity gives impact and urgency. Generic JSON sources are mapped
-# under generic: (see man incident-config).
+# Alert intake (incident open --from-alert, incident serve): one incident per
+# Alertmanager group, or per alert; a resolved alert marks its incident
+# mitigated; the alert's severity gives impact and urgency. Generic JSON
+# sources are mapped under generic: (see man incident-config). incident serve
+# takes only requests with the bearer token held in the variable token_env names.
 intake:
   group_by: group
   auto_mitigate: true
@@ -97,6 +98,7 @@ intake:
     error: {impact: high, urgency: medium}
     warning: {impact: medium, urgency: medium}
     info: {impact: low, urgency: low}
+  token_env: INCIDENT_SERVE_TOKEN
 
 git:
   auto_commit: true

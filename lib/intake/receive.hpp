@@ -1,0 +1,47 @@
+// What `incident serve` does with one request, the network aside: which
+// route a path names, whether its bearer token is right, and a POSTed body
+// read, taken into incidents and answered as its sender expects.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "intake/intake.hpp"
+
+namespace incident {
+
+// A route that takes alerts: /v1/alerts/alertmanager, /v1/alerts/grafana,
+// /v2/enqueue (PagerDuty Events v2), /v1/alerts/generic/NAME.
+struct AlertRoute {
+    AlertFormat format = AlertFormat::alertmanager;
+    std::string generic;  // NAME, for the generic format
+};
+std::optional<AlertRoute> alert_route(std::string_view path);
+
+// True when `authorization` is "Bearer TOKEN" with exactly this token,
+// compared in constant time. An empty token matches nothing.
+bool bearer_matches(std::string_view authorization, std::string_view token);
+
+struct AlertReply {
+    int status = 200;
+    nlohmann::ordered_json body;
+    std::vector<IntakeOutcome> outcomes;  // what each alert did (empty unless taken)
+};
+
+// The JSON error answer: {"error": {"status": N, "message": ...}}.
+AlertReply error_reply(int status, const std::string& message);
+
+// A body POSTed to `route`: parsed (at most kMaxAlertBytes), read into
+// alerts and taken (take_alerts, under the repository lock). The answer:
+//   200 {"incidents": [{id, outcome, key, count}, ...]}, or for PagerDuty
+//   202 {"status": "success", "message": "Event processed", "dedup_key": KEY};
+//   400 for a body that is not JSON or not of the route's format (PagerDuty:
+//   {"status": "invalid event", "message": ..., "errors": [...]});
+//   404 for a generic source the config does not map;
+//   500 for a config that does not read, 503 when the change could not be
+//   made (the lock stayed taken, git failed): the sender retries.
+AlertReply receive_alerts(const Workspace& ws, const AlertRoute& route, std::string_view body, const std::string& actor,
+                          Timestamp now, const ChangeOptions& opts);
+
+}  // namespace incident
