@@ -91,7 +91,6 @@ std::string resolve_actor(const Context& ctx, const CommonFlags& flags, const fs
 Timestamp resolve_time(const Context& ctx, const std::string& at, const char* flag = "--at");
 // The same, for when something happened: refused when later than now plus
 // kClockSkew (a sign typo, +1d for -1d, would corrupt MTTA and MTTR).
-inline constexpr Seconds kClockSkew{300};
 Timestamp resolve_event_time(const Context& ctx, const std::string& at, const char* flag = "--at");
 ChangeOptions change_options(const Context& ctx, const CommonFlags& flags, const std::string& actor);
 

@@ -24,7 +24,7 @@ void run_validate(const ValidateOptions& opts, const Context& ctx) {
     std::vector<std::string> paths;
     for (const auto& p : opts.paths)
         paths.push_back(fs::path(p).is_absolute() ? p : (fs::path(ctx.repo_dir) / p).string());
-    auto more = validate_paths(repo, config, paths);
+    auto more = validate_paths(repo, config, paths, ctx.now);
     findings.insert(findings.end(), more.begin(), more.end());
     size_t errors =
         std::count_if(findings.begin(), findings.end(), [](const Finding& f) { return f.severity == "error"; });

@@ -18,6 +18,11 @@ using Seconds = std::chrono::seconds;
 std::optional<Timestamp> parse_rfc3339(std::string_view text);
 
 // Formats as "YYYY-MM-DDTHH:MM:SSZ".
+// How far ahead of this clock a time of something that happened may be
+// (another machine's clock): more is a typo such as +1d for -1d, refused by
+// the commands and reported by validate.
+inline constexpr Seconds kClockSkew{300};
+
 std::string format_rfc3339(Timestamp t);
 
 // Parses a duration: "90s", "15m", "4h", "2d", "1w", or combined "1h30m".

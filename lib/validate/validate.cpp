@@ -91,12 +91,13 @@ void add(std::vector<Finding>& out, const Location& where, const std::string& se
     out.push_back({where, severity, msg});
 }
 
-void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YamlNode& root, const std::string& display,
-                     const std::string& file_id, const Config& cfg, const Store& store) {
+// Times in lifecycle order, none in the future (beyond kClockSkew: a typo
+// such as +1d for -1d).
+void time_checks(std::vector<Finding>& out, const Incident& inc, const YamlNode& root, const std::string& display,
+                 Timestamp now) {
     auto at = [&](const char* key) { return root[key] ? locate(root[key], display) : Location{display, 1, 1}; };
-    if (inc.id != file_id)
-        add(out, at("id"), "error", "id '" + inc.id + "' does not match the file name (" + file_id + ")");
-    // Timestamps in lifecycle order.
+    const Timestamp latest = now + kClockSkew;
+    auto future = [&](const Timestamp& t) { return t > latest ? " " + format_rfc3339(t) + " is in the future" : ""; };
     std::vector<std::pair<const char*, std::optional<Timestamp>>> times = {
         {"started_at", inc.started_at},           {"detected_at", inc.detected_at}, {"opened_at", inc.opened_at},
         {"acknowledged_at", inc.acknowledged_at}, {"resolved_at", inc.resolved_at}, {"closed_at", inc.closed_at}};
@@ -104,10 +105,38 @@ void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YamlN
     for (const auto& [key, t] : times) {
         if (!t) continue;
         if (last.first && *t < last.second) add(out, at(key), "error", std::string(key) + " is before " + last.first);
+        if (*t > latest) add(out, at(key), "error", key + future(*t));
         last = {key, *t};
     }
     if (inc.mitigated_at && inc.opened_at && *inc.mitigated_at < *inc.opened_at)
         add(out, at("mitigated_at"), "error", "mitigated_at is before opened_at");
+    if (inc.mitigated_at && *inc.mitigated_at > latest)
+        add(out, at("mitigated_at"), "error", "mitigated_at" + future(*inc.mitigated_at));
+}
+
+// The timeline in time order, no event in the future (the first of each found).
+void timeline_checks(std::vector<Finding>& out, const Incident& inc, const YamlNode& root, const std::string& display,
+                     Timestamp now) {
+    auto where = [&](size_t i) { return locate(root["timeline"].at(i), display); };
+    for (size_t i = 1; i < inc.timeline.size(); ++i)
+        if (inc.timeline[i].at < inc.timeline[i - 1].at) {
+            add(out, where(i), "warning", "timeline events are out of time order");
+            break;
+        }
+    for (size_t i = 0; i < inc.timeline.size(); ++i)
+        if (inc.timeline[i].at > now + kClockSkew) {
+            add(out, where(i), "error",
+                "timeline event at " + format_rfc3339(inc.timeline[i].at) + " is in the future");
+            break;
+        }
+}
+
+void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YamlNode& root, const std::string& display,
+                     const std::string& file_id, const Config& cfg, const Store& store, Timestamp now) {
+    auto at = [&](const char* key) { return root[key] ? locate(root[key], display) : Location{display, 1, 1}; };
+    if (inc.id != file_id)
+        add(out, at("id"), "error", "id '" + inc.id + "' does not match the file name (" + file_id + ")");
+    time_checks(out, inc, root, display, now);
     if (!inc.opened_at) add(out, at("status"), "warning", "opened_at is missing");
     // Status consistent with timestamps.
     bool done = inc.status == Status::resolved || inc.status == Status::closed;
@@ -147,11 +176,7 @@ void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YamlN
     if (inc.resolution && !inc.resolution->code.empty() && Config::rank(cfg.resolution_codes, inc.resolution->code) < 0)
         add(out, at("resolution"), "warning",
             "resolution code '" + inc.resolution->code + "' is not in resolution_codes");
-    for (size_t i = 1; i < inc.timeline.size(); ++i)
-        if (inc.timeline[i].at < inc.timeline[i - 1].at) {
-            add(out, locate(root["timeline"].at(i), display), "warning", "timeline events are out of time order");
-            break;
-        }
+    timeline_checks(out, inc, root, display, now);
 }
 
 enum class Kind { config, rules, rule_tests, incident, other };
@@ -172,6 +197,7 @@ struct Scope {
     const Repository& repo;
     const Config& cfg;
     const Store& store;
+    Timestamp now;
 };
 
 // `related`, when given, says `p` is an incident file in the incidents
@@ -222,7 +248,7 @@ void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path
         } else {
             Incident inc = incident_from_yaml(root, display);
             if (related) *related = inc.related;
-            semantic_checks(out, inc, root, display, p.stem().string(), scope.cfg, scope.store);
+            semantic_checks(out, inc, root, display, p.stem().string(), scope.cfg, scope.store, scope.now);
         }
     } catch (const InvalidData& e) {
         add(out, e.where(), "error", e.detail());
@@ -315,7 +341,8 @@ std::vector<char> incident_files(const Repository& repo, const std::vector<fs::p
 
 }  // namespace
 
-std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, const std::vector<std::string>& paths) {
+std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, const std::vector<std::string>& paths,
+                                    Timestamp now) {
     const std::vector<fs::path> files = files_to_validate(repo, paths);
     // Files are independent: spread them over the cores, keep the output in file order.
     for (const auto& name :
@@ -326,7 +353,7 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
             .count();
     CleanFiles cache(repo, cfg);
     Store store(repo);
-    const Scope scope{repo, cfg, store};
+    const Scope scope{repo, cfg, store, now};
     const std::vector<char> incident = incident_files(repo, files);
     std::vector<std::vector<Finding>> per_file(files.size());
     std::atomic<bool> changed{false};

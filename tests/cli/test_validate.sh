@@ -116,4 +116,17 @@ test_unchanged_files_are_not_read_again_but_still_checked() {
   true
 }
 
+test_times_in_the_future_are_found_even_after_a_clean_run() {
+  new_repo
+  run open "Disk full" --service db; expect_rc 0
+  run validate; expect_rc 0  # clean: now cached
+  # A hand edit puts the acknowledgement a day ahead (the sign typo --at refuses).
+  local ahead; ahead=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+  sed -i "s/^acknowledged_at: null$/acknowledged_at: $ahead/" incidents/INC-1.yaml
+  printf '  - {at: %s, by: bob, type: note, text: later}\n' "$ahead" >>incidents/INC-1.yaml
+  run validate; expect_rc 6
+  expect_out_re "incidents/INC-1.yaml:[0-9]+:[0-9]+: error: acknowledged_at $ahead is in the future"
+  expect_out_re "incidents/INC-1.yaml:[0-9]+:[0-9]+: error: timeline event at $ahead is in the future"
+}
+
 run_suite

@@ -20,6 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The clock validate reads: a day after the incidents below.
+const Timestamp kNow = *parse_rfc3339("2026-11-23T03:00:00Z");
+
 const char* kGood = R"(id: INC-1
 title: Database down
 status: open
@@ -58,7 +61,7 @@ struct Repo {
     // Every finding, one a line: "file:line:column: severity: message".
     std::string validate(const std::vector<std::string>& paths = {}) const {
         std::string out;
-        for (const auto& f : validate_paths(repo, config, paths))
+        for (const auto& f : validate_paths(repo, config, paths, kNow))
             out += f.where.str() + ": " + f.severity + ": " + f.message + "\n";
         return out;
     }
@@ -100,7 +103,7 @@ TEST_CASE("what init writes, with every preset, validates clean") {
         Workspace ws = open_workspace(init.root, [](const std::string&) { return std::nullopt; });
         CHECK(fs::exists(ws.repo.rules_path()) == !std::string(preset).empty());
         std::string findings;
-        for (const auto& f : validate_paths(ws.repo, ws.config, {}))
+        for (const auto& f : validate_paths(ws.repo, ws.config, {}, kNow))
             findings += f.where.str() + ": " + f.message + "\n";
         CHECK(findings == "");
     }
@@ -150,6 +153,12 @@ TEST_CASE("each broken incident file is reported at its file and line") {
          "2026-11-22T04:00:00Z, by: a, type: note}\n",
          {"incidents/INC-3.yaml:3:9: warning: opened_at is missing",
           "incidents/INC-3.yaml:6:5: warning: timeline events are out of time order"}},
+        {"times in the future (a typo such as --at +1d), beyond five minutes of clock skew",
+         "id: INC-3\ntitle: t\nstatus: open\nopened_at: 2026-11-22T03:00:00Z\nacknowledged_at: "
+         "2026-11-24T03:00:00Z\ntimeline:\n  - {at: 2026-11-22T03:00:00Z, by: a, type: opened}\n  - {at: "
+         "2026-11-23T03:04:59Z, by: a, type: note}\n  - {at: 2026-11-24T03:00:00Z, by: a, type: acknowledged}\n",
+         {"incidents/INC-3.yaml:5:18: error: acknowledged_at 2026-11-24T03:00:00Z is in the future",
+          "incidents/INC-3.yaml:9:5: error: timeline event at 2026-11-24T03:00:00Z is in the future"}},
     };
     for (const auto& c : cases) {
         CAPTURE(std::string(c.name));
