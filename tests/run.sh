@@ -39,7 +39,7 @@ stage "build (g++, -Werror) and test"
 .ci/build
 ctest --test-dir build --output-on-failure -j2
 # The benchmark programs are not part of the product, but they must keep building.
-cmake --build build --target incident-bench incident-yaml-bench incident-sync-bench
+cmake --build build --target incident-bench incident-yaml-bench incident-sync-bench incident-serve-bench
 [ "${QUICK:-0}" = 1 ] && { stage "done (QUICK=1: sanitizers and fuzzing skipped)"; exit 0; }
 
 stage "sanitizer build (clang, ASan + UBSan) and test"

@@ -1,0 +1,613 @@
+// incident-serve-bench: `incident serve` taking a burst of Alertmanager
+// webhooks, against `incident open --no-commit` run once per alert as the
+// baseline; one markdown table. REQUESTS webhooks of DISTINCT alert groups
+// (each group sent REQUESTS / DISTINCT times, in an order shuffled with a fixed
+// seed) are posted by CLIENTS threads at once, each on its own keep-alive
+// connection; then SIGTERM, which must end the server with 0. The same runs
+// again with `serve --no-commit`, and the same alerts go through `incident open
+// --no-commit --dedup-key` one process after another. Checked after each run:
+// every request answered 2xx, one incident per group (DISTINCT in all), every
+// repeat on file as an `alert` event, nothing lost, and with commits a clean
+// work tree and one commit per request. A failure ends the run with exit 1.
+//
+//   incident-serve-bench [--bin PATH] [--dir DIR] [--requests 1000] [--distinct 100] [--clients 8] [--keep]
+#include <fcntl.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using Argv = std::vector<std::string>;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr unsigned kSeed = 20261122;  // the order the webhooks go out in
+const std::string kWho = "serve-bench@example.com";
+const std::string kToken = "serve-bench-token";
+const std::string kRoute = "/v1/alerts/alertmanager";
+
+[[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what); }
+
+void progress(const std::string& line) { std::cerr << "incident-serve-bench: " << line << std::endl; }
+
+std::string read_text(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+std::string join(const Argv& argv) {
+    std::string s;
+    for (const auto& a : argv) {
+        bool quote = a.empty() || a.find_first_of(" \t'\"<>=!&|;$") != std::string::npos;
+        s += (s.empty() ? "" : " ") + (quote ? "'" + a + "'" : a);
+    }
+    return s;
+}
+
+double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// ---- Processes. Every child gets the environment set up in main (a fixed
+// git identity and actor, no user or system config, the server's token); its
+// stdout and stderr go to scratch files, read back when it ends.
+
+fs::path g_scratch;
+long g_spawned = 0;
+pid_t g_server = 0;  // the running `incident serve`, stopped if this program is
+
+// A child process, and once waited for, what it did.
+struct Run {
+    pid_t pid = 0;
+    Clock::time_point start;
+    Argv argv;
+    fs::path dir, out_file, err_file;
+    int status = 0;  // exit code, or 128 + signal
+    double wall = 0;
+    std::string out, err;
+    bool ok() const { return status == 0; }
+    std::string why() const {
+        std::string msg = err.empty() ? out.substr(0, 600) : err.substr(0, 600);
+        if (status == 127 && msg.empty()) msg = "(cannot run it)";
+        return "`" + join(argv) + "` in " + dir.string() + " exited " + std::to_string(status) + ":\n" + msg;
+    }
+};
+
+Run spawn(const Argv& argv, const fs::path& dir) {
+    const std::string name = (g_scratch / ("p" + std::to_string(++g_spawned))).string();
+    Run c{0, Clock::now(), argv, dir, name + ".out", name + ".err", 0, 0, {}, {}};
+    c.pid = fork();
+    if (c.pid == 0) {
+        int o = open(c.out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(c.err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int in = open("/dev/null", O_RDONLY);
+        if (o < 0 || e < 0 || in < 0 || chdir(dir.c_str()) != 0) _exit(126);
+        signal(SIGPIPE, SIG_DFL);  // ignored here, for the clients; an exec keeps an ignored signal ignored
+        dup2(in, 0);
+        dup2(o, 1);
+        dup2(e, 2);
+        std::vector<char*> args;
+        for (auto& a : c.argv) args.push_back(a.data());
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        _exit(127);
+    }
+    if (c.pid < 0) fail("cannot fork for `" + join(argv) + "`");
+    return c;
+}
+
+Run wait(Run c) {
+    int status = 0;
+    waitpid(c.pid, &status, 0);
+    c.wall = since(c.start);
+    c.status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+    c.out = read_text(c.out_file);
+    c.err = read_text(c.err_file);
+    fs::remove(c.out_file);
+    fs::remove(c.err_file);
+    return c;
+}
+
+Run must(const Argv& argv, const fs::path& dir) {
+    Run r = wait(spawn(argv, dir));
+    if (!r.ok()) fail(r.why());
+    return r;
+}
+
+std::string line_of(const Argv& argv, const fs::path& dir) { return first_line(must(argv, dir).out); }
+
+void stop_server_and_exit(int sig) {
+    if (g_server > 0) kill(g_server, SIGTERM);  // kill and waitpid are async-signal-safe
+    if (g_server > 0) waitpid(g_server, nullptr, 0);
+    _exit(128 + sig);
+}
+
+// ---- The alerts.
+
+struct Settings {
+    std::string bin = "build/incident";
+    fs::path dir;  // default: a new directory under /tmp
+    int requests = 1000, distinct = 100, clients = 8;
+    bool keep = false;
+};
+
+// The group each request sends: group i % distinct for request i, shuffled
+// with a fixed seed (each group's first request opens its incident).
+std::vector<int> send_order(const Settings& s) {
+    std::vector<int> order;
+    for (int i = 0; i < s.requests; ++i) order.push_back(i % s.distinct);
+    std::shuffle(order.begin(), order.end(), std::mt19937(kSeed));
+    return order;
+}
+
+std::string group_name(int group) { return "BenchAlert" + std::to_string(group); }
+
+// Alertmanager's groupKey for a group (route group_by: [alertname]): the dedup key.
+std::string group_key(int group) { return "{}/{severity=\"critical\"}:{alertname=\"" + group_name(group) + "\"}"; }
+
+// Group `group` as Alertmanager posts it (webhook version 4): two instances
+// of one critical alert firing, grouped by alertname.
+std::string webhook(int group) {
+    const std::string name = group_name(group), service = "svc" + std::to_string(group % 10);
+    const json common = {
+        {"alertname", name}, {"job", service + "-api"}, {"service", service}, {"severity", "critical"}};
+    const std::string summary = name + ": " + service + " p99 latency above 2s";
+    json alerts = json::array();
+    for (int n = 1; n <= 2; ++n) {
+        json labels = common;
+        labels["instance"] = service + "-" + std::to_string(n) + ":8080";
+        char fingerprint[17];
+        std::snprintf(fingerprint, sizeof fingerprint, "%08x%08x", 0x5ef77f1fu + group, 0x8a3ecd13u + n);
+        alerts.push_back({{"status", "firing"},
+                          {"labels", labels},
+                          {"annotations",
+                           {{"summary", summary},
+                            {"description", "p99 is 3.4s on instance " + labels["instance"].get<std::string>()}}},
+                          {"startsAt", "2026-11-22T02:58:30.123Z"},
+                          {"endsAt", "0001-01-01T00:00:00Z"},
+                          {"generatorURL", "http://prometheus.example.com:9090/graph?g0.expr=histogram_quantile"},
+                          {"fingerprint", fingerprint}});
+    }
+    return json{{"version", "4"},
+                {"groupKey", group_key(group)},
+                {"truncatedAlerts", 0},
+                {"status", "firing"},
+                {"receiver", "incident"},
+                {"groupLabels", {{"alertname", name}}},
+                {"commonLabels", common},
+                {"commonAnnotations", {{"summary", summary}}},
+                {"externalURL", "http://alertmanager.example.com:9093"},
+                {"alerts", alerts}}
+        .dump();
+}
+
+// ---- What a run measured.
+
+struct Figure {
+    std::string what;
+    double seconds = 0;      // from the first request sent to the last answered
+    std::vector<double> ms;  // each request's (or process's) latency
+};
+
+double percentile(std::vector<double> v, double q) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));  // nearest rank
+    return v[std::clamp<std::size_t>(rank, 1, v.size()) - 1];
+}
+
+// ---- The repository and what it must hold.
+
+fs::path new_repo(const Settings& s, const std::string& name) {
+    const fs::path repo = s.dir / name;
+    must({s.bin, "init", repo.string()}, s.dir);
+    return repo;
+}
+
+int commit_count(const fs::path& repo) {
+    return std::atoi(line_of({"git", "rev-list", "--count", "HEAD"}, repo).c_str());
+}
+
+// How many times each group is sent.
+std::vector<int> sends(const std::vector<int>& order, int distinct) {
+    std::vector<int> n(static_cast<std::size_t>(distinct));
+    for (int g : order) ++n[static_cast<std::size_t>(g)];
+    return n;
+}
+
+// One incident per group, its dedup key `key_of(group)`, with one `opened`
+// event and one `alert` event per repeat; `incident validate` passes; with
+// `commits` (the count expected), a clean work tree and that many commits.
+void check_repo(const Settings& s, const fs::path& repo, const std::vector<int>& order,
+                const std::function<std::string(int)>& key_of, std::optional<int> commits) {
+    const std::vector<int> n = sends(order, s.distinct);
+    std::map<std::string, int> expected;  // dedup key -> alert events
+    for (int g = 0; g < s.distinct; ++g) expected[key_of(g)] = n[static_cast<std::size_t>(g)] - 1;
+    int files = 0, alerts = 0;
+    for (const auto& e : fs::directory_iterator(repo / "incidents")) {
+        if (e.path().extension() != ".yaml") continue;
+        ++files;
+        const json inc = json::parse(must({s.bin, "show", e.path().stem().string(), "--json"}, repo).out);
+        int opened = 0, repeats = 0;
+        for (const auto& ev : inc.at("timeline")) {
+            opened += ev.value("type", "") == "opened";
+            repeats += ev.value("type", "") == "alert";
+        }
+        const std::string key = inc.value("dedup_key", ""), id = inc.value("id", "");
+        auto want = expected.find(key);
+        if (want == expected.end())
+            fail(id + " has the dedup key '" + key + "', of no group sent (or of two incidents)");
+        if (opened != 1 || repeats != want->second)
+            fail(id + " (" + key + ") has " + std::to_string(opened) + " opened and " + std::to_string(repeats) +
+                 " alert events; expected 1 and " + std::to_string(want->second));
+        alerts += repeats;
+        expected.erase(want);
+    }
+    if (files != s.distinct || !expected.empty())
+        fail(std::to_string(files) + " incidents in " + repo.string() + "; expected " + std::to_string(s.distinct));
+    if (Run v = wait(spawn({s.bin, "validate"}, repo)); !v.ok()) fail(v.why());
+    std::string committed;
+    if (commits) {
+        if (auto dirty = must({"git", "status", "--porcelain"}, repo).out; !dirty.empty())
+            fail("not everything is committed in " + repo.string() + ":\n" + dirty.substr(0, 600));
+        if (int c = commit_count(repo); c != *commits)
+            fail(std::to_string(c) + " commits in " + repo.string() + "; expected " + std::to_string(*commits));
+        committed = ", work tree clean, " + std::to_string(*commits) + " commits";
+    }
+    progress("  verified: " + std::to_string(files) + " incidents, " + std::to_string(alerts) + " alert events" +
+             committed + ", incident validate passes");
+}
+
+// ---- Run A and C: `incident serve`.
+
+struct Server {
+    Run proc;
+    int port = 0;
+};
+
+// `incident serve` on a free port of 127.0.0.1 in `repo`, once it says where.
+Server start_server(const Settings& s, const fs::path& repo, const Argv& extra) {
+    Argv argv = {s.bin, "serve", "--listen", "127.0.0.1:0"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    Server sv{spawn(argv, repo), 0};
+    g_server = sv.proc.pid;
+    const std::string said = "listening on http://127.0.0.1:";
+    for (int i = 0; i < 200; ++i) {
+        const std::string err = read_text(sv.proc.err_file);
+        if (auto at = err.find(said); at != std::string::npos && err.find('\n', at) != std::string::npos) {
+            sv.port = std::atoi(err.c_str() + at + said.size());
+            return sv;
+        }
+        if (waitpid(sv.proc.pid, nullptr, WNOHANG) == sv.proc.pid) {
+            g_server = 0;
+            fail("`" + join(argv) + "` exited: " + first_line(err));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    fail("`" + join(argv) + "` did not say where it listens within 10 s");
+}
+
+// SIGTERM: it must answer what it accepted and exit 0. Its log, kept beside the repository.
+Run stop_server(const Server& sv, const fs::path& log) {
+    kill(sv.proc.pid, SIGTERM);
+    Run r = wait(sv.proc);
+    g_server = 0;
+    std::ofstream(log) << r.err;
+    if (!r.ok()) fail("after SIGTERM, " + r.why());
+    if (r.err.find("incident serve: stopped") == std::string::npos)
+        fail("`incident serve` exited without its stop line; its log: " + log.string());
+    return r;
+}
+
+// An answer: the HTTP status (-1: none, `body` says why), its body, how long
+// it took, when it came (seconds after the first request went).
+struct Answer {
+    int status = 0;
+    double ms = 0, at = 0;
+    std::string body;
+};
+
+// Every request, taken in turn from one shared index by `clients` threads,
+// each with its own keep-alive connection. `wall`: first sent to last answered.
+std::vector<Answer> post_all(const Settings& s, int port, const std::vector<std::string>& bodies,
+                             const std::vector<int>& order, double& wall) {
+    std::vector<Answer> answers(order.size());
+    std::atomic<std::size_t> next{0}, done{0};
+    const auto first = Clock::now();
+    auto client = [&] {
+        httplib::Client cli("127.0.0.1", port);
+        cli.set_keep_alive(true);
+        cli.set_tcp_nodelay(true);  // as Alertmanager's Go client: no 40 ms Nagle wait between headers and body
+        cli.set_connection_timeout(10);
+        cli.set_read_timeout(120);
+        cli.set_write_timeout(120);
+        const httplib::Headers auth = {{"Authorization", "Bearer " + kToken}};
+        for (std::size_t i = next++; i < order.size(); i = next++) {
+            const auto start = Clock::now();
+            auto res = cli.Post(kRoute, auth, bodies[static_cast<std::size_t>(order[i])], "application/json");
+            Answer& a = answers[i];
+            a.ms = since(start) * 1000;
+            a.at = since(first);
+            a.status = res ? res->status : -1;
+            a.body = res ? res->body : httplib::to_string(res.error());
+            ++done;
+        }
+    };
+    std::vector<std::thread> threads;
+    for (int c = 0; c < s.clients; ++c) threads.emplace_back(client);
+    for (auto shown = first; done < order.size(); std::this_thread::sleep_for(std::chrono::milliseconds(50)))
+        if (since(shown) >= 10) {
+            shown = Clock::now();
+            progress("  " + std::to_string(done) + " of " + std::to_string(order.size()) + " answered");
+        }
+    for (auto& t : threads) t.join();
+    wall = std::max_element(answers.begin(), answers.end(), [](auto& a, auto& b) { return a.at < b.at; })->at;
+    return answers;
+}
+
+// Every answer 2xx naming one incident; the same incident for every request
+// of a group, another for each group; each group's counts 1..N, each once:
+// every repeat recorded, none lost or taken twice.
+void check_answers(const std::vector<Answer>& answers, const std::vector<int>& order, int distinct) {
+    std::map<int, std::string> id_of;
+    std::map<int, std::multiset<int>> counts;
+    std::string bad;
+    int failed = 0, opened = 0;
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        const Answer& a = answers[i];
+        const json body = json::parse(a.body, nullptr, false);
+        const json& inc = body.is_object() && body.contains("incidents") && body["incidents"].size() == 1
+                              ? body["incidents"][0]
+                              : json::object();
+        if (a.status < 200 || a.status > 299 || !inc.contains("id") || !inc["id"].is_string()) {
+            if (++failed <= 5)
+                bad += "\n  request " + std::to_string(i) + ": " + std::to_string(a.status) + " " + first_line(a.body);
+            continue;
+        }
+        const int g = order[i];
+        const std::string id = inc["id"];
+        if (id_of.emplace(g, id).first->second != id)
+            fail("group " + std::to_string(g) + " was answered with " + id_of[g] + " and " + id);
+        counts[g].insert(inc.value("count", 0));
+        opened += inc.value("outcome", "") == "opened";
+    }
+    if (failed)
+        fail(std::to_string(failed) + " of " + std::to_string(answers.size()) + " requests not answered 2xx:" + bad);
+    std::set<std::string> ids;
+    for (const auto& [g, id] : id_of) ids.insert(id);
+    if (ids.size() != static_cast<std::size_t>(distinct) || opened != distinct)
+        fail(std::to_string(ids.size()) + " incidents named and " + std::to_string(opened) + " opened; expected " +
+             std::to_string(distinct));
+    for (const auto& [g, seen] : counts) {
+        std::multiset<int> want;
+        for (int c = 1; c <= static_cast<int>(seen.size()); ++c) want.insert(c);
+        if (seen != want)
+            fail("group " + std::to_string(g) + ": the answers' counts are not 1.." + std::to_string(seen.size()));
+    }
+}
+
+// Run A (`commit`) or C: a fresh repository, the server, the burst, SIGTERM, the checks.
+Figure serve_run(const Settings& s, const std::vector<int>& order, const std::vector<std::string>& bodies,
+                 bool commit) {
+    const std::string name = commit ? "serve" : "serve-no-commit";
+    Figure f{commit ? "`incident serve` (a commit per request)" : "`incident serve --no-commit`", 0, {}};
+    const fs::path repo = new_repo(s, name);
+    const int commits = commit_count(repo);
+    Server sv = start_server(s, repo, commit ? Argv{} : Argv{"--no-commit"});
+    progress(name + ": " + std::to_string(order.size()) + " webhooks from " + std::to_string(s.clients) +
+             " clients to http://127.0.0.1:" + std::to_string(sv.port) + kRoute);
+    const std::vector<Answer> answers = post_all(s, sv.port, bodies, order, f.seconds);
+    const Run stopped = stop_server(sv, s.dir / (name + ".log"));
+    progress("  " + std::to_string(order.size()) + " answered in " + std::to_string(f.seconds) +
+             " s; SIGTERM: exit 0 after " + std::to_string(stopped.wall - f.seconds) + " s more");
+    check_answers(answers, order, s.distinct);
+    const std::string logged = " POST " + kRoute + " 200 ";
+    std::size_t lines = 0;
+    for (auto at = stopped.err.find(logged); at != std::string::npos; at = stopped.err.find(logged, at + 1)) ++lines;
+    if (lines != order.size())
+        fail(std::to_string(lines) + " requests logged as 200 by the server; expected " + std::to_string(order.size()));
+    check_repo(s, repo, order, group_key, commit ? std::optional<int>(commits + s.requests) : std::nullopt);
+    for (const Answer& a : answers) f.ms.push_back(a.ms);
+    return f;
+}
+
+// ---- Run B, the baseline: one `incident open --no-commit --dedup-key` per alert.
+
+Figure open_run(const Settings& s, const std::vector<int>& order) {
+    Figure f{"`incident open --no-commit` ×" + std::to_string(order.size()) + " (baseline)", 0, {}};
+    const fs::path repo = new_repo(s, "open");
+    progress("open: " + std::to_string(order.size()) + " runs of `incident open --no-commit --dedup-key`, in turn");
+    std::map<int, std::string> id_of;
+    const auto start = Clock::now();
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        const std::string g = std::to_string(order[i]);
+        Run r = must({s.bin, "open", "--no-commit", "Alert " + g, "--dedup-key", "key" + g, "--service",
+                      "svc" + std::to_string(order[i] % 10), "--impact", "high", "--urgency", "high"},
+                     repo);
+        f.ms.push_back(r.wall * 1000);
+        const std::string id = first_line(r.out);
+        if (id_of.emplace(order[i], id).first->second != id)
+            fail("`incident open --dedup-key key" + g + "` printed " + id_of[order[i]] + ", then " + id);
+        if ((i + 1) % 200 == 0)
+            progress("  " + std::to_string(i + 1) + " of " + std::to_string(order.size()) + " runs");
+    }
+    f.seconds = since(start);
+    check_repo(
+        s, repo, order, [](int g) { return "key" + std::to_string(g); }, std::nullopt);
+    return f;
+}
+
+// ---- The table.
+
+std::string fixed(double v, int decimals) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+void row(const Figure& f, const Figure& base) {
+    const double rate = static_cast<double>(f.ms.size()) / f.seconds;
+    const double base_rate = static_cast<double>(base.ms.size()) / base.seconds;
+    std::cout << "| " << f.what << " | " << f.ms.size() << " | " << fixed(f.seconds, 2) << " | " << fixed(rate, 1)
+              << " | " << fixed(percentile(f.ms, 0.50), 1) << " | " << fixed(percentile(f.ms, 0.99), 1) << " | "
+              << fixed(rate / base_rate, 2) << "× |\n";
+}
+
+void measure(const Settings& s, const std::string& versions) {
+    const std::vector<int> order = send_order(s);
+    std::vector<std::string> bodies;
+    for (int g = 0; g < s.distinct; ++g) bodies.push_back(webhook(g));
+    const Figure serve = serve_run(s, order, bodies, true);
+    const Figure serve_no_commit = serve_run(s, order, bodies, false);
+    const Figure open = open_run(s, order);
+    std::cout << "incident-serve-bench: " << versions << ", " << std::thread::hardware_concurrency() << " cores; "
+              << s.requests << " Alertmanager webhooks of " << s.distinct << " alert groups from " << s.clients
+              << " clients on 127.0.0.1\n";
+    std::cout << "\n| run | requests | total s | req/s | p50 ms | p99 ms | req/s vs baseline |\n"
+                 "|---|---:|---:|---:|---:|---:|---:|\n";
+    row(serve, open);
+    row(serve_no_commit, open);
+    row(open, open);
+    std::cout << "\n- serve: each request's latency as its client saw it (sent to answered, on keep-alive "
+                 "connections); total: first request sent to last answered. The server writes one request at a "
+                 "time, so a burst waits in its queue.\n"
+                 "- baseline: one process per alert, in turn (the same groups in the same order, `--dedup-key` "
+                 "making a repeat an `alert` event); latency: fork to exit.\n"
+                 "- Checked after each run: every answer 2xx, one incident per group and "
+              << s.distinct
+              << " in all, one `alert` event per repeat, every request logged, `incident validate` passes; with "
+                 "commits a clean work tree and one commit per request; SIGTERM ends the server with 0.\n";
+}
+
+const char* kUsage =
+    "usage: incident-serve-bench [--bin PATH] [--dir DIR] [--requests N] [--distinct N] [--clients N] [--keep]\n"
+    "  --bin PATH      the incident binary (default build/incident)\n"
+    "  --dir DIR       work directory, emptied first (default a new /tmp/incident-serve-bench.XXXXXX; kept after a "
+    "failure)\n"
+    "  --requests N    webhooks posted (default 1000); --distinct N alert groups among them (100);\n"
+    "  --clients N     concurrent clients (8)\n"
+    "  --keep          keep the work directory\n";
+
+// The settings, or the exit code when there is nothing to run.
+std::optional<int> parse(int argc, char** argv, Settings& s) {
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        bool more = i + 1 < argc;
+        if (a == "--bin" && more)
+            s.bin = argv[++i];
+        else if (a == "--dir" && more)
+            s.dir = argv[++i];
+        else if ((a == "--requests" || a == "--distinct" || a == "--clients") && more)
+            (a == "--requests" ? s.requests : a == "--distinct" ? s.distinct : s.clients) = std::atoi(argv[++i]);
+        else if (a == "--keep")
+            s.keep = true;
+        else if (a == "-h" || a == "--help") {
+            std::cout << kUsage;
+            return 0;
+        } else {
+            std::cerr << "incident-serve-bench: unknown argument '" << a << "'\n" << kUsage;
+            return 2;
+        }
+    }
+    if (s.distinct < 1 || s.requests < s.distinct || s.clients < 1) {
+        std::cerr << "incident-serve-bench: needs --distinct >= 1, --requests >= --distinct, --clients >= 1\n"
+                  << kUsage;
+        return 2;
+    }
+    s.bin = fs::absolute(s.bin).string();
+    if (!s.dir.empty()) s.dir = fs::absolute(s.dir);
+    return std::nullopt;
+}
+
+// Nothing from the user's environment: git identity and config, incident's
+// config; the actor and the server's token fixed.
+void isolate(const Settings& s) {
+    for (const char* who : {"GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"}) setenv(who, "serve-bench", 1);
+    for (const char* who : {"GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL", "INCIDENT_USER"}) setenv(who, kWho.c_str(), 1);
+    for (auto [k, v] : {std::pair{"GIT_CONFIG_GLOBAL", "/dev/null"},
+                        {"GIT_CONFIG_NOSYSTEM", "1"},
+                        {"GIT_TERMINAL_PROMPT", "0"},
+                        {"LC_ALL", "C"}})
+        setenv(k, v, 1);
+    setenv("INCIDENT_SERVE_TOKEN", kToken.c_str(), 1);
+    setenv("XDG_CONFIG_HOME", (s.dir / "xdg").c_str(), 1);
+    for (const char* v : {"INCIDENT_ID_PREFIX", "INCIDENT_AUTO_COMMIT", "INCIDENT_AUTO_SYNC", "INCIDENT_LOCK_TIMEOUT",
+                          "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"})
+        unsetenv(v);
+}
+
+// The work directory: --dir emptied when it is an earlier run's (or empty),
+// else a new one under /tmp. False when --dir names something else.
+bool make_work_dir(Settings& s) {
+    if (s.dir.empty()) {
+        std::string tmpl = (fs::temp_directory_path() / "incident-serve-bench.XXXXXX").string();
+        if (!mkdtemp(tmpl.data())) fail("cannot make a directory under " + fs::temp_directory_path().string());
+        s.dir = tmpl;
+    }
+    const fs::path marker = s.dir / ".incident-serve-bench";
+    if (fs::exists(s.dir) && !fs::is_empty(s.dir) && !fs::exists(marker)) {
+        std::cerr << "incident-serve-bench: " << s.dir.string() << " is not empty and not an earlier run's\n";
+        return false;
+    }
+    fs::remove_all(s.dir);
+    g_scratch = s.dir / "scratch";
+    fs::create_directories(g_scratch);
+    std::ofstream(marker) << "work directory of incident-serve-bench\n";
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Settings s;
+    if (auto code = parse(argc, argv, s)) return *code;
+    if (!make_work_dir(s)) return 2;
+    isolate(s);
+    signal(SIGINT, stop_server_and_exit);
+    signal(SIGTERM, stop_server_and_exit);
+    signal(SIGPIPE, SIG_IGN);  // a connection the server closed is the client's error to report, not a signal
+
+    const auto start = Clock::now();
+    try {
+        const std::string versions = first_line(must({s.bin, "--version"}, s.dir).out) + ", " +
+                                     first_line(must({"git", "--version"}, s.dir).out) + ", cpp-httplib " +
+                                     CPPHTTPLIB_VERSION;
+        measure(s, versions);
+    } catch (const std::exception& e) {
+        if (g_server > 0) {
+            kill(g_server, SIGKILL);
+            waitpid(g_server, nullptr, 0);
+        }
+        std::cerr << "incident-serve-bench: failed: " << e.what() << "\n"
+                  << "incident-serve-bench: the work directory is kept: " << s.dir.string() << "\n";
+        return 1;
+    }
+    progress("done in " + fixed(since(start), 1) + " s" + (s.keep ? "" : "; removing " + s.dir.string()));
+    if (!s.keep) fs::remove_all(s.dir);
+    return 0;
+}
