@@ -239,7 +239,9 @@ const Event& escalate_functional(Incident& inc, const Actor& a, const std::strin
         throw UsageError("team '" + to_team + "' is not configured");
     if ((tier.empty() || tier == inc.tier) && (to_team.empty() || to_team == inc.team))
         throw TransitionRefused(inc.id + " is already with " + (tier.empty() ? inc.team : tier), "nothing changed");
-    Event e = make_event(a, "escalated", reason);
+    // Back to a lower tier is a de-escalation: its own event, not counted as an escalation.
+    const bool down = !tier.empty() && Config::rank(cfg.tiers, tier) < Config::rank(cfg.tiers, inc.tier);
+    Event e = make_event(a, down ? "de-escalated" : "escalated", reason);
     e.set("kind", "functional");
     if (!tier.empty() && tier != inc.tier) {
         e.set("from", inc.tier);

@@ -52,7 +52,9 @@ const Event& stakeholder_update(Incident& inc, const Actor& actor, const std::st
 const Event& add_note(Incident& inc, const Actor& actor, const std::string& text, bool contact_attempt);
 const Event& assign(Incident& inc, const Actor& actor, const std::string& user, const std::string& role);
 
-// Functional escalation to a tier (default: the next one) and/or a team.
+// Functional escalation to a tier (default: the next one) and/or a team. A
+// move to a lower tier is recorded as `de-escalated`, which reports do not
+// count as an escalation.
 // `tags` are extra event attributes (automatic escalation marks its events).
 const Event& escalate_functional(Incident& inc, const Actor& actor, const std::string& to_tier,
                                  const std::string& to_team, const std::string& reason, const Attributes& tags = {});

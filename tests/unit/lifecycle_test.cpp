@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "index/summary.hpp"
 #include "model/errors.hpp"
 
 using namespace incident;
@@ -174,6 +175,20 @@ TEST_CASE("escalation: tiers functionally, managers hierarchically, once each") 
     CHECK(escalate_hierarchical(inc, fx.actor(), "").get("to") == "m1@example.com");
     CHECK(escalate_hierarchical(inc, fx.actor(), "").get("to") == "m2@example.com");
     CHECK_THROWS_AS(escalate_hierarchical(inc, fx.actor(), ""), TransitionRefused);
+}
+
+TEST_CASE("a move to a lower tier is a de-escalation, not counted as an escalation") {
+    Fixture fx;
+    Incident inc = in_status(fx, Status::investigating);
+    CHECK(escalate_functional(inc, fx.actor(), "L3", "", "").type == "escalated");
+    const Event& down = escalate_functional(inc, fx.actor(), "L1", "", "back to the service desk");
+    CHECK(down.type == "de-escalated");
+    CHECK(down.get("from") == "L3");
+    CHECK(down.get("to") == "L1");
+    CHECK(inc.tier == "L1");
+    StringPool pool;
+    Summary s = summarise(inc, fx.config, at("2026-11-22T06:00:00Z"), pool);
+    CHECK(s.escalations_functional == 1);
 }
 
 TEST_CASE("events are inserted in time order") {
