@@ -1,4 +1,4 @@
-// incident action add|done|list: postmortem action items, kept in the incident file.
+// incident action add|edit|done|list: postmortem action items, kept in the incident file.
 #include "commands.hpp"
 #include "model/fields.hpp"
 #include "output.hpp"
@@ -9,6 +9,7 @@ struct ActionOptions {
     std::string id, title;
     int number = 0;
     Action fields;
+    ActionEdit edit;
     bool overdue = false;
     std::string owner;
     QueryFlags query;
@@ -62,7 +63,7 @@ void run_list(const ActionOptions& o, const Context& ctx) {
 
 void register_action(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<ActionOptions>();
-    auto* cmd = app.add_subcommand("action", "Postmortem action items: add, done, list");
+    auto* cmd = app.add_subcommand("action", "Postmortem action items: add, edit, done, list");
     cmd->require_subcommand(1);
     auto* add = cmd->add_subcommand("add", "Add an action item to an incident");
     add->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
@@ -83,6 +84,23 @@ void register_action(CLI::App& app, Context& ctx) {
     done->callback([opts, &ctx] {
         run_change(ctx, opts->flags, opts->id, [&](Incident& inc, const Actor& a, const Workspace&) {
             return complete_action(inc, a, opts->number);
+        });
+    });
+    auto* edit =
+        cmd->add_subcommand("edit", "Change action item N of an incident: owner, due date, title, type, tracker");
+    edit->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
+    edit->add_option("n", opts->number, "Action item number")->required()->check(CLI::PositiveNumber);
+    edit->add_option("--title", opts->edit.title, "What will be done");
+    edit->add_option("--owner", opts->edit.owner, "Who owns it (\"\" for nobody)")->type_name("USER");
+    edit->add_option("--due", opts->edit.due, "Due date, YYYY-MM-DD (\"\" for none)")->type_name("DATE");
+    edit->add_option("--type", opts->edit.type, "mitigate, prevent or process")->type_name("TYPE");
+    edit->add_option("--tracker", opts->edit.tracker, "Link to the ticket")->type_name("URL");
+    add_change_flags(edit, opts->flags);
+    edit->callback([opts, &ctx] {
+        if (!opts->edit.title && !opts->edit.owner && !opts->edit.due && !opts->edit.type && !opts->edit.tracker)
+            throw UsageError("action edit: say what changes", "--owner, --due, --title, --type or --tracker");
+        run_change(ctx, opts->flags, opts->id, [&](Incident& inc, const Actor& a, const Workspace&) {
+            return edit_action(inc, a, opts->number, opts->edit);
         });
     });
     auto* list = cmd->add_subcommand("list", "List action items of one incident or of all");

@@ -8,9 +8,7 @@
 
 namespace incident {
 
-namespace {
-
-Event make_event(const Actor& a, std::string type, std::string text = {}) {
+Event make_event(const Actor& a, std::string type, std::string text) {
     Event e;
     e.at = a.at;
     e.by = a.who;
@@ -18,6 +16,8 @@ Event make_event(const Actor& a, std::string type, std::string text = {}) {
     e.text = std::move(text);
     return e;
 }
+
+namespace {
 
 void require_on_scale(const std::vector<std::string>& scale, const std::string& value, const char* what) {
     if (!value.empty() && Config::rank(scale, value) < 0)
@@ -350,37 +350,6 @@ const Event& close(Incident& inc, const Actor& a, const CloseRequest& req) {
     inc.status = Status::closed;
     inc.closed_at = a.at;
     return add_event(inc, std::move(e));
-}
-
-const Event& add_action(Incident& inc, const Actor& a, Action action) {
-    if (action.title.empty()) throw UsageError("an action item needs a title");
-    if (!action.due.empty() && !parse_rfc3339(action.due + "T00:00:00Z"))
-        throw UsageError("--due: expected a date YYYY-MM-DD, got '" + action.due + "'");
-    static const std::vector<std::string> types = {"mitigate", "prevent", "process"};
-    if (!action.type.empty() && Config::rank(types, action.type) < 0)
-        throw UsageError("--type: expected mitigate, prevent or process, got '" + action.type + "'");
-    int next = 1;
-    for (const auto& x : inc.actions) next = std::max(next, x.id + 1);
-    action.id = next;
-    action.status = "open";
-    Event e = make_event(a, "action_added", action.title);
-    e.set("action", action.id);
-    if (!action.owner.empty()) e.set("owner", action.owner);
-    inc.actions.push_back(std::move(action));
-    return add_event(inc, std::move(e));
-}
-
-const Event& complete_action(Incident& inc, const Actor& a, int number) {
-    for (auto& x : inc.actions) {
-        if (x.id != number) continue;
-        if (x.status == "done")
-            throw TransitionRefused("action item " + std::to_string(number) + " is already done", "nothing changed");
-        x.status = "done";
-        Event e = make_event(a, "action_done", x.title);
-        e.set("action", number);
-        return add_event(inc, std::move(e));
-    }
-    throw NotFound(inc.id + " has no action item " + std::to_string(number), "incident action list shows them");
 }
 
 }  // namespace incident

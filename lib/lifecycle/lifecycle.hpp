@@ -73,8 +73,18 @@ struct CloseRequest {
 };
 const Event& close(Incident& inc, const Actor& actor, const CloseRequest& req);
 
-// Action items: numbered from 1, kept in the incident file.
+// An event by `actor` at its time; add_event puts it on the timeline.
+Event make_event(const Actor& actor, std::string type, std::string text = {});
+
+// Action items (lifecycle/actions.cpp): numbered from 1, kept in the incident file.
 const Event& add_action(Incident& inc, const Actor& actor, Action action);
 const Event& complete_action(Incident& inc, const Actor& actor, int number);
+// What `action edit` changes; a value given empty clears it (not the title).
+struct ActionEdit {
+    std::optional<std::string> title, owner, due, type, tracker;
+};
+// Changes action item `number`; an `action_edited` event names what changed.
+// Refused when nothing would change.
+const Event& edit_action(Incident& inc, const Actor& actor, int number, const ActionEdit& edit);
 
 }  // namespace incident

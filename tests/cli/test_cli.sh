@@ -24,7 +24,7 @@ test_help_on_every_level() {
       grep -q -- "$flag" <<<"$OUT" || fail "$c --help lacks $flag"
     done
   done
-  for c in "action add" "action done" "action list" "notify list" "notify flush" "notify test"; do
+  for c in "action add" "action edit" "action done" "action list" "notify list" "notify flush" "notify test"; do
     run $c --help
     [ "$RC" -eq 0 ] || fail "$c --help exited $RC"
     grep -q -- "--json" <<<"$OUT" || fail "$c --help lacks --json"

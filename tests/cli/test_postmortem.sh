@@ -102,6 +102,16 @@ test_check_reports_each_failure_kind() {
   expect_rc 6
   expect_out "action item 1 'No owner yet' has no owner"
   expect_out "action item 2 'No date yet' has no due date"
+  # Fixed from the command line, not by editing the file.
+  run action edit 1 1 --owner bob; expect_rc 0; expect_out "INC-1: action_edited"
+  run action edit 1 2 --due 2026-12-15 --title "Dated now" --json; expect_rc 0
+  expect_json '.actions[1] | "\(.title) \(.owner) \(.due)"' "Dated now carol 2026-12-15"
+  expect_json '.timeline[-1] | "\(.type) \(.action) \(.due) \(.title)"' "action_edited 2 2026-12-15 Dated now"
+  run postmortem 1 --check; expect_rc 0
+  run action edit 1 1 --owner bob; expect_rc 5; expect_err "already says so"
+  run action edit 1 1; expect_rc 2; expect_err "say what changes"
+  run action edit 1 1 --title ""; expect_rc 2
+  run action edit 1 9 --owner bob; expect_rc 3
 }
 
 test_close_policy_for_p1() {

@@ -191,6 +191,25 @@ TEST_CASE("a move to a lower tier is a de-escalation, not counted as an escalati
     CHECK(s.escalations_functional == 1);
 }
 
+TEST_CASE("an action item is edited field by field, and an edit that changes nothing is refused") {
+    Fixture fx;
+    Incident inc = fx.fresh();
+    Action a;
+    a.title = "Alert on saturation";
+    add_action(inc, fx.actor(), a);
+    const Event& e = edit_action(inc, fx.actor(), 1, ActionEdit{{}, "bob", "2026-12-01", {}, {}});
+    CHECK(e.type == "action_edited");
+    CHECK(e.get("owner") == "bob");
+    CHECK(e.get("due") == "2026-12-01");
+    CHECK(e.get("title").empty());  // unchanged: not named
+    CHECK(inc.actions[0].owner == "bob");
+    CHECK_THROWS_AS(edit_action(inc, fx.actor(), 1, ActionEdit{{}, "bob", {}, {}, {}}), TransitionRefused);
+    CHECK_THROWS_AS(edit_action(inc, fx.actor(), 1, ActionEdit{{}, {}, "soon", {}, {}}), UsageError);
+    CHECK_THROWS_AS(edit_action(inc, fx.actor(), 2, ActionEdit{{}, "bob", {}, {}, {}}), NotFound);
+    edit_action(inc, fx.actor(), 1, ActionEdit{{}, "", {}, {}, {}});
+    CHECK(inc.actions[0].owner.empty());  // "" clears
+}
+
 TEST_CASE("events are inserted in time order") {
     Fixture fx;
     Incident inc = fx.fresh();
