@@ -21,6 +21,11 @@ struct RulesOptions {
 namespace {
 
 std::string slurp(const fs::path& p) {
+    std::error_code ec;
+    if (!fs::exists(p, ec))
+        throw UsageError("no such file: " + p.string(),
+                         "write rule test cases there (incident init writes a starter; see man incident-rules), "
+                         "or name a file: incident rules test FILE");
     auto text = read_file(p);
     if (!text) throw IoError("cannot read " + p.string());
     return *text;

@@ -153,4 +153,14 @@ test_escalate_auto_escalates_exactly_once() {
   run escalate 1 --auto; expect_rc 2
 }
 
+test_rules_test_passes_on_a_plain_init_and_a_missing_file_is_a_usage_error() {
+  new_repo
+  expect_file .incident/rules-tests.yaml
+  run rules test; expect_rc 0; expect_out "1 passed, 0 failed"
+  run validate .incident/rules-tests.yaml; expect_rc 0
+  rm .incident/rules-tests.yaml
+  run rules test; expect_rc 2; expect_err "no such file:"; expect_err "incident rules test FILE"
+  run rules test "$T/nowhere.yaml"; expect_rc 2
+}
+
 run_suite
