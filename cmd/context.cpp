@@ -98,6 +98,8 @@ std::string resolve_actor(const Context& ctx, const CommonFlags& flags, const fs
     if (auto u = ctx.io.env("INCIDENT_USER"); u && !u->empty()) return *u;
     if (auto email = git::config_get(repo_root.string(), "user.email"); !email.empty()) return email;
     if (auto u = ctx.io.env("USER"); u && !u->empty()) return *u;
+    ctx.io.err << "incident: warning: nobody to record as the actor: events say 'unknown'\n"
+               << "hint: export INCIDENT_USER=you@example.com, or git config user.email you@example.com, or --by\n";
     return "unknown";
 }
 

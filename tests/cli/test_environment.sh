@@ -108,4 +108,20 @@ test_deep_filters_and_backtracking_rules_are_bounded() {
   run rules check; expect_rc 4; expect_err "no backreferences or look-around"
 }
 
+test_no_identity_at_all_warns_and_names_the_fix() {
+  new_repo
+  # No --by, no INCIDENT_USER, no git user.email anywhere, no $USER.
+  env -u INCIDENT_USER -u USER GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
+    "$INCIDENT_BIN" open "Nobody knows who" --no-commit >"$T/.out" 2>"$T/.err"
+  RC=$?; OUT=$(cat "$T/.out"); ERR=$(cat "$T/.err")
+  expect_rc 0
+  expect_err "incident: warning: nobody to record as the actor: events say 'unknown'"
+  expect_err "export INCIDENT_USER="
+  expect_eq "$(grep -c 'nobody to record' <<<"$ERR")" 1 "warned once"
+  run show 1 --json; expect_json .reporter unknown
+  # With an identity, no warning.
+  run open "Alice knows" --no-commit; expect_rc 0
+  grep -q "nobody to record" <<<"$ERR" && fail "warned although INCIDENT_USER is set"
+}
+
 run_suite
