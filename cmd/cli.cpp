@@ -1,8 +1,11 @@
 #include "cli.hpp"
 
+#include <array>
+
 #include "commands.hpp"
 #include "completion.hpp"
 #include "model/yaml_doc.hpp"
+#include "output.hpp"
 
 namespace incident::cli {
 
@@ -71,11 +74,32 @@ void check_arguments(int argc, char** argv) {
     }
 }
 
-int report(const Io& io, const Error& e) {
+constexpr std::array<const char*, 7> kKinds = {"ok", "runtime", "usage", "not_found", "invalid", "refused", "check"};
+
+// With --json, a failure is also one JSON object on stdout (schemas/error.schema.json),
+// unless the command has printed its document already; stderr keeps the human message.
+void report_json(const Io& io, int code, const std::string& message, const std::string& hint) {
+    if (io.wrote_json) return;
+    nlohmann::ordered_json e = {{"code", code}, {"kind", kKinds[static_cast<std::size_t>(code)]}, {"message", message}};
+    e["hint"] = hint.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(hint);
+    print_json(io, {{"error", e}}, true);
+}
+
+int report(const Io& io, const Error& e, bool json) {
     const char* kind = e.code() == ExitCode::refused ? "refused: " : e.code() == ExitCode::check ? "" : "error: ";
     io.err << "incident: " << kind << e.what() << "\n";
     if (!e.hint().empty()) io.err << "hint: " << e.hint() << "\n";
+    if (json) report_json(io, static_cast<int>(e.code()), e.what(), e.hint());
     return static_cast<int>(e.code());
+}
+
+// --json among the arguments (before a "--").
+bool wants_json(const std::vector<std::string>& args) {
+    for (const auto& a : args) {
+        if (a == "--") return false;
+        if (a == "--json" || a == "--format=json" || a == "--json=true") return true;
+    }
+    return false;
 }
 
 void describe(CLI::App& app, Context& ctx, const std::string& version) {
@@ -108,17 +132,22 @@ int run_cli(const std::vector<std::string>& args, Context& ctx, const std::strin
         "Log, triage, escalate, resolve, close and review incidents from any shell or pipeline.",
         "incident"};
     describe(app, ctx, version);
+    const bool json = wants_json(args);
     try {
         if (int code = run_hidden(argc, argv.data(), app, ctx); code >= 0) return code;
         check_arguments(argc, argv.data());
         app.parse(argc, argv.data());
     } catch (const CLI::ParseError& e) {
         int code = app.exit(e, ctx.io.out, ctx.io.err);
-        return code == 0 ? 0 : static_cast<int>(ExitCode::usage);
+        if (code == 0) return 0;
+        if (json) report_json(ctx.io, static_cast<int>(ExitCode::usage), e.what(), "see incident --help");
+        return static_cast<int>(ExitCode::usage);
     } catch (const Error& e) {
-        return report(ctx.io, e);
+        return report(ctx.io, e, json);
     } catch (const std::exception& e) {
         ctx.io.err << "incident: internal error: " << e.what() << "\n";
+        if (json)
+            report_json(ctx.io, static_cast<int>(ExitCode::runtime), std::string("internal error: ") + e.what(), "");
         return static_cast<int>(ExitCode::runtime);
     }
     return 0;

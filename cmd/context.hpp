@@ -23,6 +23,9 @@ struct Io {
     bool color = false;  // out is a TTY and NO_COLOR is unset
     EnvLookup env;
     bool in_is_tty = false;  // someone could answer an editor
+    // print_json wrote stdout's document: a failure after it (validate's
+    // exit 6) adds no JSON error object.
+    mutable bool wrote_json = false;
 };
 
 struct Context {

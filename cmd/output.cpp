@@ -30,6 +30,7 @@ std::streamsize TerminalGuard::xsputn(const char* s, std::streamsize n) {
 int TerminalGuard::sync() { return target_->pubsync(); }
 
 void print_json(const Io& io, const nlohmann::ordered_json& doc, bool one_line) {
+    io.wrote_json = true;
     io.out << doc.dump(one_line ? -1 : 2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
@@ -48,6 +49,17 @@ Format resolve_format(const std::string& format, bool json) {
     if (format == "markdown") return Format::markdown;
     if (format == "html") return Format::html;
     return Format::table;
+}
+
+void add_raw_flag(CLI::App* cmd, bool& raw) {
+    cmd->add_flag("--raw", raw,
+                  "With --format csv: cells exactly as stored; by default a cell starting with =, +, -, @, tab or "
+                  "CR gets a leading ' so spreadsheets do not run it as a formula");
+}
+
+CsvCells csv_cells(Format format, bool raw) {
+    if (raw && format != Format::csv) throw UsageError("--raw applies to --format csv only");
+    return raw ? CsvCells::raw : CsvCells::defused;
 }
 
 nlohmann::ordered_json findings_json(const std::vector<Finding>& findings) {

@@ -95,4 +95,27 @@ test_output_has_no_colour_when_not_a_tty() {
   if grep -q $'\033' "$T/list.out"; then fail "escape codes in piped output"; fi
 }
 
+test_json_failures_print_one_error_object() {
+  new_repo
+  run ack 99 --json; expect_rc 3
+  expect_json .error.code 3; expect_json .error.kind not_found
+  expect_json '.error.message | startswith("no incident INC-99")' true
+  expect_err "incident: error: no incident INC-99"  # stderr keeps the human message
+  expect_eq "$(wc -l <<<"$OUT")" 1 "one line"
+  run open "Down" --json; expect_rc 0
+  run reopen 1 --json; expect_rc 5; expect_json .error.kind refused; expect_json .error.hint "only resolved incidents can be reopened"
+  run list --json --bogus; expect_rc 2; expect_json .error.kind usage
+  run ack 99; expect_rc 3; expect_no_out  # without --json, stdout stays empty
+  printf '%s' "$OUT" >"$T/none.json"
+  run ack 99 --json; printf '%s' "$OUT" >"$T/error.json"
+  # A command that printed its own document adds no second one (validate's exit 6).
+  printf 'id: INC-1\n' >incidents/INC-1.yaml
+  run validate --json; expect_rc 6; expect_json '.errors > 0' true
+  expect_eq "$(jq -s length <<<"$OUT")" 1 "one JSON document on stdout"
+  /usr/bin/python3 - "$SOURCE_DIR/schemas/error.schema.json" "$T/error.json" <<'PY' || fail "the error object does not match its schema"
+import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))
+PY
+}
+
 run_suite
