@@ -152,7 +152,6 @@ void notify_after(const Context& ctx, const Workspace& ws, const ChangeResult& r
         notify_change(ws.notify, outbox, result.incident, result.event, ws.templates_dir().string(), ctx.io.env,
                       ctx.now, flags.dry_run, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
     for (const auto& name : report.sent) ctx.io.err << "incident: notified " << name << "\n";
-    print_warnings(ctx.io, report.skipped);
     print_warnings(ctx.io, report.queued);
     for (const auto& d : report.previews) {
         if (flags.json) continue;  // stdout holds one JSON document

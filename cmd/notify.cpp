@@ -62,6 +62,8 @@ void run_flush(const NotifyOptions& o, const Context& ctx) {
     std::vector<std::string> damaged;
     for (auto d : outbox.list(&damaged)) {
         if (!o.target.empty() && d.target != o.target) continue;
+        OutboxClaim claim = outbox.claim(d.id);
+        if (!claim) continue;  // a command is delivering it right now, or it is gone
         SendResult r = send_delivery(d, ws.notify.delivery, ctx.io.env, ctx.now, real_sleep);
         if (r.delivered) {
             outbox.remove(d.id);

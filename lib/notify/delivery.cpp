@@ -1,13 +1,18 @@
 // Sending: libcurl with timeouts and TLS verification, retries with backoff
 // and jitter honouring Retry-After; Standard Webhooks signatures; the outbox.
 // libcurl is loaded at the first delivery (notify/curl_loader.hpp).
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "model/errors.hpp"
 #include "model/text.hpp"
@@ -63,7 +68,8 @@ size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
 
 // One POST. Returns the curl code; fills `r`.
 CURLcode post(const CurlApi& api, const std::string& url, const std::string& body,
-              const std::vector<std::string>& headers, const DeliverySettings& s, Response& r) {
+              const std::vector<std::string>& headers, std::chrono::milliseconds connect_timeout,
+              std::chrono::milliseconds timeout, Response& r) {
     CURL* h = api.easy_init();
     if (!h) return CURLE_FAILED_INIT;
     curl_slist* list = nullptr;
@@ -78,8 +84,8 @@ CURLcode post(const CurlApi& api, const std::string& url, const std::string& bod
     set(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
     set(h, CURLOPT_HTTPHEADER, list);
     set(h, CURLOPT_USERAGENT, "incident/" INCIDENT_VERSION);
-    set(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(s.connect_timeout.count() * 1000));
-    set(h, CURLOPT_TIMEOUT_MS, static_cast<long>(s.timeout.count() * 1000));
+    set(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::max<long long>(1, connect_timeout.count())));
+    set(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(1, timeout.count())));
     set(h, CURLOPT_SSL_VERIFYPEER, 1L);
     set(h, CURLOPT_SSL_VERIFYHOST, 2L);
     set(h, CURLOPT_NOSIGNAL, 1L);
@@ -106,7 +112,24 @@ std::string webhook_signature(const std::string& secret, const std::string& id, 
     return "v1," + base64(mac, len);
 }
 
-SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env, Timestamp now, const Sleeper& sleep) {
+namespace {
+
+using Ms = std::chrono::milliseconds;
+
+// What is left of the deadline (or `cap` without one), at most `cap`.
+Ms left(const Deadline& deadline, Ms cap) {
+    if (!deadline) return cap;
+    return std::min(cap, std::chrono::duration_cast<Ms>(*deadline - std::chrono::steady_clock::now()));
+}
+
+std::string out_of_time(const DeliverySettings& s) {
+    return "not delivered within the " + std::to_string(s.budget.count()) + " ms budget (notify_delivery.budget)";
+}
+
+}  // namespace
+
+SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env, Timestamp now, const Sleeper& sleep,
+                         Deadline deadline) {
     SendResult res;
     auto url = env(d.url_env);
     if (!url || url->empty()) {
@@ -133,7 +156,13 @@ SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env,
     static thread_local std::mt19937 rng{std::random_device{}()};
     for (int attempt = 1; attempt <= s.attempts; ++attempt) {
         Response r;
-        CURLcode code = post(api, *url, d.body, headers, s, r);
+        const Ms remaining = left(deadline, std::chrono::duration_cast<Ms>(s.timeout));
+        if (remaining <= Ms{0}) {
+            res.error = out_of_time(s);
+            return res;
+        }
+        CURLcode code = post(api, *url, d.body, headers,
+                             std::min(remaining, std::chrono::duration_cast<Ms>(s.connect_timeout)), remaining, r);
         ++d.attempts;
         res.status = static_cast<int>(r.status);
         if (code == CURLE_OK && r.status >= 200 && r.status < 300) {
@@ -151,6 +180,10 @@ SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env,
         if (r.retry_after)
             wait = std::chrono::milliseconds(
                 std::min<long>(std::max<long>(*r.retry_after, 0), s.max_retry_after.count()) * 1000);
+        if (wait >= left(deadline, wait + Ms{1})) {  // the pause alone would outlast the budget
+            res.error += "; " + out_of_time(s);
+            return res;
+        }
         sleep(wait);
     }
     return res;
@@ -229,17 +262,50 @@ std::vector<Delivery> Outbox::list(std::vector<std::string>* damaged) const {
     return out;
 }
 
+OutboxClaim& OutboxClaim::operator=(OutboxClaim&& o) noexcept {
+    if (this != &o) {
+        if (fd_ >= 0) close(fd_);
+        fd_ = std::exchange(o.fd_, -1);
+    }
+    return *this;
+}
+
+OutboxClaim::~OutboxClaim() {
+    if (fd_ >= 0) close(fd_);  // releases the flock
+}
+
+OutboxClaim Outbox::claim(const std::string& id) const {
+    const std::filesystem::path path = dir_ / (id + ".json");
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {};
+    OutboxClaim claim(fd);
+    struct stat held {
+    }, now{};
+    // Replaced (put) or removed between the open and the lock: not this entry any more.
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0 || fstat(fd, &held) != 0 || stat(path.c_str(), &now) != 0 ||
+        held.st_ino != now.st_ino || held.st_dev != now.st_dev)
+        return {};
+    return claim;
+}
+
 void Outbox::remove(const std::string& id) const {
     std::error_code ec;
     std::filesystem::remove(dir_ / (id + ".json"), ec);
 }
 
-NotifyReport notify_change(const NotifySettings& settings, const Outbox& outbox, const Incident& inc, const Event& e,
-                           const std::string& templates_dir, const Env& env, Timestamp now, bool dry_run,
-                           const Sleeper& sleep) {
-    NotifyReport report;
-    std::string event = notify_event(e);
-    if (event.empty()) return report;
+namespace {
+
+// One message on its way: queued first, claimed while it is sent.
+struct Outgoing {
+    Delivery d;
+    OutboxClaim claim;
+    SendResult result;
+};
+
+// The deliveries `e` makes, one per subscribed target.
+std::vector<Delivery> deliveries_for(const NotifySettings& settings, const Incident& inc, const Event& e,
+                                     const std::string& event, const std::string& templates_dir, Timestamp now) {
+    std::vector<Delivery> out;
     for (const auto& t : settings.targets) {
         if (!t.events.empty() && std::find(t.events.begin(), t.events.end(), event) == t.events.end()) continue;
         // Untriaged incidents pass every filter: when in doubt, tell people.
@@ -248,24 +314,52 @@ NotifyReport notify_change(const NotifySettings& settings, const Outbox& outbox,
             continue;
         std::string name = t.template_name.empty() ? "notify-" + t.type : t.template_name;
         std::string tmpl = read_file(std::filesystem::path(templates_dir) / (name + ".mustache")).value_or("");
-        Delivery d = build_delivery(t, event, inc, e, settings.web_url, tmpl, now);
-        if (dry_run) {
-            report.previews.push_back(std::move(d));
+        out.push_back(build_delivery(t, event, inc, e, settings.web_url, tmpl, now));
+    }
+    return out;
+}
+
+}  // namespace
+
+NotifyReport notify_change(const NotifySettings& settings, const Outbox& outbox, const Incident& inc, const Event& e,
+                           const std::string& templates_dir, const Env& env, Timestamp now, bool dry_run,
+                           const Sleeper& sleep) {
+    NotifyReport report;
+    std::string event = notify_event(e);
+    if (event.empty()) return report;
+    std::vector<Delivery> all = deliveries_for(settings, inc, e, event, templates_dir, now);
+    if (dry_run) {
+        report.previews = std::move(all);
+        return report;
+    }
+    std::vector<Outgoing> out;
+    for (auto& d : all) {
+        auto url = env(d.url_env);
+        if (!url || url->empty()) d.last_error = d.url_env + " is not set";
+        outbox.put(d);  // first: a kill from here on leaves it queued
+        if (!d.last_error.empty()) {
+            report.queued.push_back(d.target + ": " + d.last_error + "; kept in the outbox (incident notify flush)");
             continue;
         }
-        auto url = env(t.url_env);
-        if (!url || url->empty()) {
-            report.skipped.push_back(t.name + ": " + t.url_env + " is not set; not sent");
+        OutboxClaim claim = outbox.claim(d.id);
+        out.push_back({std::move(d), std::move(claim), {}});
+    }
+    const auto deadline = std::chrono::steady_clock::now() + settings.delivery.budget;
+    std::vector<std::thread> senders;
+    for (auto& o : out)
+        senders.emplace_back([&o, &settings, &env, now, &sleep, deadline] {
+            o.result = send_delivery(o.d, settings.delivery, env, now, sleep, deadline);
+        });
+    for (auto& t : senders) t.join();
+    for (auto& o : out) {
+        if (o.result.delivered) {
+            outbox.remove(o.d.id);
+            report.sent.push_back(o.d.target);
             continue;
         }
-        SendResult r = send_delivery(d, settings.delivery, env, now, sleep);
-        if (r.delivered) {
-            report.sent.push_back(t.name);
-        } else {
-            d.last_error = r.error;
-            outbox.put(d);
-            report.queued.push_back(t.name + ": " + r.error + "; kept in the outbox (incident notify flush)");
-        }
+        o.d.last_error = o.result.error;
+        outbox.put(o.d);
+        report.queued.push_back(o.d.target + ": " + o.result.error + "; kept in the outbox (incident notify flush)");
     }
     return report;
 }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/config.hpp"
@@ -33,6 +34,10 @@ struct DeliverySettings {
     int attempts = 3;                        // per delivery, including the first
     std::chrono::milliseconds backoff{500};  // doubled per retry, with jitter
     Seconds max_retry_after{60};
+    // What a command that changed an incident spends on delivery in all:
+    // targets are sent to at once, and what is not delivered in this time
+    // stays in the outbox (notify flush has no budget).
+    std::chrono::milliseconds budget{5000};
 };
 
 struct NotifySettings {
@@ -81,19 +86,41 @@ struct SendResult {
     std::string error;      // redacted: never the URL
 };
 
+using Deadline = std::optional<std::chrono::steady_clock::time_point>;
 // POSTs with retries and backoff (honouring Retry-After). Signs webhook
-// deliveries per Standard Webhooks at send time.
-SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env, Timestamp now, const Sleeper& sleep);
+// deliveries per Standard Webhooks at send time. With a deadline, no attempt
+// or pause runs past it.
+SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env, Timestamp now, const Sleeper& sleep,
+                         Deadline deadline = std::nullopt);
 
 // Standard Webhooks: "v1,<base64 HMAC-SHA256(key, id.timestamp.body)>"; a
 // "whsec_" prefixed secret is base64-decoded first.
 std::string webhook_signature(const std::string& secret, const std::string& id, long long timestamp,
                               const std::string& body);
 
+// An outbox entry being delivered: its file is flock'ed, so a flush in
+// another process passes it by. Released when destroyed, or by the kernel
+// when the process dies (the entry is then flushed as any other).
+class OutboxClaim {
+public:
+    OutboxClaim() = default;
+    explicit OutboxClaim(int fd) : fd_(fd) {}
+    OutboxClaim(OutboxClaim&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    OutboxClaim& operator=(OutboxClaim&& o) noexcept;
+    ~OutboxClaim();
+    explicit operator bool() const { return fd_ >= 0; }
+
+private:
+    int fd_ = -1;
+};
+
 class Outbox {
 public:
     explicit Outbox(std::filesystem::path dir) : dir_(std::move(dir)) {}
     void put(const Delivery& d) const;  // atomic; replaces an entry with the same id
+    // The entry, claimed for delivery; empty when it is gone or another
+    // process is delivering it.
+    OutboxClaim claim(const std::string& id) const;
     // Oldest first. Entries that cannot be read are skipped and, when
     // `damaged` is given, described there ("outbox entry NAME: why").
     std::vector<Delivery> list(std::vector<std::string>* damaged = nullptr) const;
@@ -104,12 +131,16 @@ private:
 };
 
 struct NotifyReport {
-    std::vector<std::string> sent, queued, skipped;  // "target: reason"
-    std::vector<Delivery> previews;                  // dry runs
+    std::vector<std::string> sent, queued;  // "target: reason"
+    std::vector<Delivery> previews;         // dry runs
 };
 
-// Notifies every subscribed target about event `e` of `inc`: sends, and
-// queues what fails in the outbox. With dry_run builds the payloads only.
+// Notifies every subscribed target about event `e` of `inc`. Each message
+// is written to the outbox first and removed once delivered, so a kill at
+// any moment leaves it queued; the targets are sent to at once, within
+// settings.delivery.budget in all; what fails, times out or has no URL
+// (its variable unset) stays queued. `sleep` may be called from several
+// threads at once. With dry_run builds the payloads only.
 NotifyReport notify_change(const NotifySettings& settings, const Outbox& outbox, const Incident& inc, const Event& e,
                            const std::string& templates_dir, const Env& env, Timestamp now, bool dry_run,
                            const Sleeper& sleep);

@@ -85,6 +85,9 @@ NotifySettings notify_settings(const Config& cfg, const std::string& file) {
                 s.delivery.connect_timeout = seconds(kv.second, file, "notify_delivery.connect_timeout");
             else if (k == "timeout")
                 s.delivery.timeout = seconds(kv.second, file, "notify_delivery.timeout");
+            else if (k == "budget")
+                s.delivery.budget = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    seconds(kv.second, file, "notify_delivery.budget"));
             else if (k == "max_retry_after")
                 s.delivery.max_retry_after = seconds(kv.second, file, "notify_delivery.max_retry_after");
             else if (k == "attempts") {
@@ -97,7 +100,7 @@ NotifySettings notify_settings(const Config& cfg, const std::string& file) {
             } else
                 fail_at(kv.first, file,
                         "notify_delivery: unknown key '" + k +
-                            "' (known: connect_timeout, timeout, attempts, backoff, max_retry_after)");
+                            "' (known: connect_timeout, timeout, attempts, backoff, max_retry_after, budget)");
         }
     }
     if (auto it = cfg.sections.find("web_url"); it != cfg.sections.end())
