@@ -117,7 +117,7 @@ std::string notify_event(const Event& e) {
         return "escalated";
     }
     if (e.type == "update" || e.type == "status" || e.type == "acknowledged" || e.type == "reopened" ||
-        e.type == "assigned" || e.type == "role_handoff")
+        e.type == "assigned" || e.type == "role_handoff" || e.type == "de-escalated")
         return "updated";
     return "";
 }
