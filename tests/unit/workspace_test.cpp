@@ -23,7 +23,8 @@ TEST_CASE("init_repository lays out a repository, runs git init and commits the 
     CHECK(r.committed);
     CHECK(r.warnings.empty());
     CHECK(r.created == std::vector<std::string>{".incident/config.yaml", "incidents/.gitignore",
-                                                "postmortems/.gitignore", ".gitattributes"});
+                                                "postmortems/.gitignore", ".gitattributes",
+                                                ".incident/rules-tests.yaml"});
     CHECK(fs::is_directory(t.dir / "new/.git"));
     CHECK(t.read("new/incidents/.gitignore") == "# temporaries of interrupted atomic writes\n.*.tmp.*\n");
     CHECK(t.read("new/.gitattributes") == "incidents/*.yaml merge=incident\n");
@@ -31,7 +32,8 @@ TEST_CASE("init_repository lays out a repository, runs git init and commits the 
     auto log = run_process({"git", "log", "--format=%an <%ae>|%s", "--name-only"}, r.root.string());
     CHECK(log.out ==
           "setup@example.com <setup@example.com>|incident: initialise repository\n\n"
-          ".gitattributes\n.incident/config.yaml\nincidents/.gitignore\npostmortems/.gitignore\n");
+          ".gitattributes\n.incident/config.yaml\n.incident/rules-tests.yaml\nincidents/.gitignore\npostmortems/."
+          "gitignore\n");
     // The configuration it wrote is the one a workspace reads.
     Workspace ws = open_workspace(r.root, [](const std::string&) { return std::nullopt; });
     CHECK(ws.config.id_prefix == "INC");
