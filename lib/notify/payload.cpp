@@ -1,7 +1,11 @@
 // Payloads in each chat tool's own format, within its documented limits.
+// Every text a tool interprets is escaped for that tool (notify/markup.hpp):
+// plain text with fit() (cut raw, then escaped), the rendered template, whose
+// variables mustache already escaped, with clip_markup() (cut between escapes).
 #include <kainjow/mustache.hpp>
 
 #include "model/text.hpp"
+#include "notify/markup.hpp"
 #include "notify/notify.hpp"
 #include "store/store.hpp"
 
@@ -12,43 +16,6 @@ namespace {
 using json = nlohmann::ordered_json;
 
 const char* kDefaultTemplate = "{{label}} by {{actor}}{{#text}}: {{text}}{{/text}}";
-
-// Cuts to at most `max` code points, never inside one, marking the cut.
-std::string clip(const std::string& s, size_t max) {
-    size_t count = 0, i = 0;
-    while (i < s.size()) {
-        if (count == max) {
-            // back off one code point to make room for the ellipsis
-            size_t j = i;
-            do --j;
-            while (j > 0 && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80);
-            return s.substr(0, j) + "…";
-        }
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        i += c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
-        ++count;
-    }
-    return s;
-}
-
-// Slack mrkdwn: &, < and > are control characters.
-std::string slack_escape(const std::string& s) { return swap_chars(s, {{'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}}); }
-
-// Markdown dialects (Discord, Mattermost, Teams): neutralise markup and mentions.
-std::string markdown_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '*' || c == '_' || c == '`' || c == '~' || c == '|' || c == '[' || c == ']' || c == '\\') out += '\\';
-        if (c == '@') {
-            out += "@\u200b";  // no @everyone pings from titles
-            continue;
-        }
-        out += c;
-    }
-    return out;
-}
-
-std::string plain(const std::string& s) { return s; }
 
 std::string label(const std::string& event) {
     if (event == "sla-at-risk") return "SLA at risk";
@@ -74,13 +41,12 @@ struct Content {
 };
 
 Content content(const NotifyTarget& t, const std::string& event, const Incident& inc, const Event& e,
-                const std::string& web_url, const std::string& tmpl_text,
-                const std::function<std::string(const std::string&)>& esc) {
+                const std::string& web_url, const std::string& tmpl_text, Escape esc) {
     Content c;
     c.title = inc.id + " " + label(event) + ": " + inc.title;
     if (!web_url.empty()) c.link = web_url + "incidents/" + inc.id + ".yaml";
     kainjow::mustache::mustache tmpl{tmpl_text.empty() ? std::string(kDefaultTemplate) : tmpl_text};
-    tmpl.set_custom_escape(esc);
+    tmpl.set_custom_escape([esc](const std::string& s) { return esc(s); });
     kainjow::mustache::data d;
     d.set("id", inc.id);
     d.set("title", inc.title);
@@ -104,13 +70,16 @@ Content content(const NotifyTarget& t, const std::string& event, const Incident&
 
 json slack(const Content& c, const Incident&) {
     json fields = json::array();
-    for (const auto& [k, v] : c.facts)
-        fields.push_back({{"type", "mrkdwn"}, {"text", clip("*" + k + "*\n" + slack_escape(v), 2000)}});
+    for (const auto& [k, v] : c.facts) {
+        std::string name = "*" + k + "*\n";
+        fields.push_back({{"type", "mrkdwn"}, {"text", name + fit(v, 2000 - code_points(name), slack_escape)}});
+    }
     json blocks = json::array();
+    // A header is plain_text: shown as it is, so cut but not escaped.
     blocks.push_back(
         {{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", clip(c.title, 150)}, {"emoji", true}}}});
     blocks.push_back({{"type", "section"},
-                      {"text", {{"type", "mrkdwn"}, {"text", clip(c.text.empty() ? " " : c.text, 3000)}}},
+                      {"text", {{"type", "mrkdwn"}, {"text", clip_markup(c.text.empty() ? " " : c.text, 3000)}}},
                       {"fields", fields}});
     if (!c.link.empty()) {
         json element = {{"type", "mrkdwn"}, {"text", "<" + c.link + "|Open the incident file>"}};
@@ -118,23 +87,23 @@ json slack(const Content& c, const Incident&) {
         context["elements"].push_back(element);
         blocks.push_back(context);
     }
-    return {{"text", clip(slack_escape(c.title), 3000)}, {"blocks", blocks}};
+    return {{"text", fit(c.title, 3000, slack_escape)}, {"blocks", blocks}};
 }
 
 json teams(const Content& c, const Incident& inc) {
     json facts = json::array();
-    for (const auto& [k, v] : c.facts) facts.push_back({{"title", k}, {"value", clip(v, 500)}});
+    for (const auto& [k, v] : c.facts) facts.push_back({{"title", k}, {"value", fit(v, 500, markdown_escape)}});
     json card = {{"$schema", "http://adaptivecards.io/schemas/adaptive-card.json"},
                  {"type", "AdaptiveCard"},
                  {"version", "1.4"},
                  {"body", json::array()}};
     card["body"].push_back({{"type", "TextBlock"},
-                            {"text", clip(markdown_escape(c.title), 500)},
+                            {"text", fit(c.title, 500, markdown_escape)},
                             {"weight", "Bolder"},
                             {"size", "Medium"},
                             {"wrap", true},
                             {"color", inc.priority == "P1" || inc.priority == "P2" ? "Attention" : "Default"}});
-    card["body"].push_back({{"type", "TextBlock"}, {"text", clip(c.text, 4000)}, {"wrap", true}});
+    card["body"].push_back({{"type", "TextBlock"}, {"text", clip_markup(c.text, 4000)}, {"wrap", true}});
     card["body"].push_back({{"type", "FactSet"}, {"facts", facts}});
     if (!c.link.empty()) {
         card["actions"] = json::array();
@@ -150,15 +119,15 @@ json teams(const Content& c, const Incident& inc) {
 json discord(const Content& c, const Incident& inc, const Event& e) {
     json fields = json::array();
     for (const auto& [k, v] : c.facts)
-        fields.push_back({{"name", k}, {"value", clip(markdown_escape(v), 1024)}, {"inline", true}});
+        fields.push_back({{"name", k}, {"value", fit(v, 1024, markdown_escape)}, {"inline", true}});
     // Embed totals must stay under 6000 characters: 256 + 3000 + fields (< 1100).
-    json embed = {{"title", clip(c.title, 256)},
-                  {"description", clip(c.text, 3000)},
+    json embed = {{"title", fit(c.title, 256, markdown_escape)},
+                  {"description", clip_markup(c.text, 3000)},
                   {"color", std::stoi(colour(inc).substr(1), nullptr, 16)},
                   {"fields", fields},
                   {"timestamp", format_rfc3339(e.at)}};
     if (!c.link.empty()) embed["url"] = c.link;
-    json body = {{"content", clip(markdown_escape(c.title), 2000)},
+    json body = {{"content", fit(c.title, 2000, markdown_escape)},
                  {"embeds", json::array()},
                  {"allowed_mentions", {{"parse", json::array()}}}};
     body["embeds"].push_back(embed);
@@ -168,14 +137,14 @@ json discord(const Content& c, const Incident& inc, const Event& e) {
 json mattermost(const Content& c, const Incident& inc) {
     json fields = json::array();
     for (const auto& [k, v] : c.facts)
-        fields.push_back({{"short", true}, {"title", k}, {"value", clip(markdown_escape(v), 1000)}});
-    json att = {{"fallback", clip(c.title, 500)},
+        fields.push_back({{"short", true}, {"title", k}, {"value", fit(v, 1000, mattermost_escape)}});
+    json att = {{"fallback", fit(c.title, 500, mattermost_escape)},
                 {"color", colour(inc)},
-                {"title", clip(c.title, 500)},
-                {"text", clip(c.text, 4000)},
+                {"title", fit(c.title, 500, mattermost_escape)},
+                {"text", clip_markup(c.text, 4000)},
                 {"fields", fields}};
     if (!c.link.empty()) att["title_link"] = c.link;
-    json body = {{"text", clip(markdown_escape(c.title), 4000)}, {"attachments", json::array()}};
+    json body = {{"text", fit(c.title, 4000, mattermost_escape)}, {"attachments", json::array()}};
     body["attachments"].push_back(att);
     return body;
 }
@@ -183,8 +152,8 @@ json mattermost(const Content& c, const Incident& inc) {
 json googlechat(const Content& c, const Incident&) {
     json widgets = json::array();
     for (const auto& [k, v] : c.facts)
-        widgets.push_back({{"decoratedText", {{"topLabel", k}, {"text", clip(v, 500)}}}});
-    widgets.push_back({{"textParagraph", {{"text", clip(c.text, 3000)}}}});
+        widgets.push_back({{"decoratedText", {{"topLabel", k}, {"text", fit(v, 500, chat_html_escape)}}}});
+    widgets.push_back({{"textParagraph", {{"text", clip_markup(c.text, 3000)}}}});
     if (!c.link.empty()) {
         json button = {{"text", "Open the incident"}, {"onClick", {{"openLink", {{"url", c.link}}}}}};
         json buttons = {{"buttons", json::array()}};
@@ -192,10 +161,11 @@ json googlechat(const Content& c, const Incident&) {
         widgets.push_back({{"buttonList", buttons}});
     }
     json section = {{"widgets", widgets}};
-    json card = {{"header", {{"title", clip(c.title, 200)}, {"subtitle", "incident"}}}, {"sections", json::array()}};
+    json card = {{"header", {{"title", fit(c.title, 200, chat_html_escape)}, {"subtitle", "incident"}}},
+                 {"sections", json::array()}};
     card["sections"].push_back(section);
     json entry = {{"cardId", "incident"}, {"card", card}};
-    json body = {{"text", clip(c.title, 4000)}, {"cardsV2", json::array()}};
+    json body = {{"text", fit(c.title, 4000, chat_html_escape)}, {"cardsV2", json::array()}};
     body["cardsV2"].push_back(entry);
     return body;
 }
@@ -221,10 +191,13 @@ Delivery build_delivery(const NotifyTarget& t, const std::string& event, const I
     else if (t.type == "discord")
         body = discord(content(t, event, inc, e, web_url, template_text, markdown_escape), inc, e);
     else if (t.type == "mattermost")
-        body = mattermost(content(t, event, inc, e, web_url, template_text, markdown_escape), inc);
+        body = mattermost(content(t, event, inc, e, web_url, template_text, mattermost_escape), inc);
     else if (t.type == "googlechat")
-        body = googlechat(content(t, event, inc, e, web_url, template_text, plain), inc);
+        body = googlechat(content(t, event, inc, e, web_url, template_text, chat_html_escape), inc);
     else
+        // webhook: JSON data for programs, not markup for people. Values go as
+        // they are (the exact title, a "<" included), only JSON-encoded; the
+        // receiver escapes for wherever it shows them.
         body = {{"type", "incident." + event},
                 {"timestamp", format_rfc3339(e.at)},
                 {"data", {{"event", event_to_json(e)}, {"incident", incident_to_json(inc)}}}};

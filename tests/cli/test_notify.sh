@@ -130,6 +130,45 @@ check(reqs["webhook"]["data"]["incident"]["title"].startswith("<script>"), "webh
 PY
 }
 
+test_mentions_and_markup_reach_no_chat_tool() {
+  start_receiver
+  notify_repo slack teams discord mattermost googlechat
+  run open '<users/all> <!channel> <!here> @here @all <a href="https://evil.example">x</a> R&D' --impact high --urgency high
+  expect_rc 0; expect_eq "$(requests)" 5
+  run update 1 -m "$(printf '<%.0s' $(seq 1 5000))"
+  expect_rc 0; expect_eq "$(requests)" 10
+  python3 - "$T/requests.log" <<'PY' || fail "a chat tool would read markup or a mention"
+import json, re, sys
+def check(c, m):
+    if not c: print("failed:", m, file=sys.stderr); sys.exit(1)
+for line in open(sys.argv[1]):
+    r = json.loads(line); tool = r["path"].split("/")[1]; b = json.loads(r["body"])
+    if tool == "slack":
+        texts = [b["text"], b["blocks"][1]["text"]["text"]] + [f["text"] for f in b["blocks"][1]["fields"]]
+    elif tool == "mattermost":
+        a = b["attachments"][0]
+        texts = [b["text"], a["fallback"], a["title"], a["text"]] + [f["value"] for f in a["fields"]]
+    elif tool == "googlechat":
+        card = b["cardsV2"][0]["card"]; w = card["sections"][0]["widgets"]
+        texts = [b["text"], card["header"]["title"]] + [x["decoratedText"]["text"] for x in w if "decoratedText" in x] \
+              + [x["textParagraph"]["text"] for x in w if "textParagraph" in x]
+    elif tool == "teams":
+        body = b["attachments"][0]["content"]["body"]
+        texts = [body[0]["text"], body[1]["text"]] + [f["value"] for f in body[2]["facts"]]
+    else:
+        texts = [b["content"], b["embeds"][0]["title"], b["embeds"][0]["description"]]
+    for t in texts:
+        if tool in ("slack", "mattermost", "googlechat"):
+            check("<" not in t and ">" not in t, f"{tool}: raw markup in {t[:80]!r}")
+            check(not re.search(r"&(?!amp;|lt;|gt;)", t), f"{tool}: broken entity in {t[-40:]!r}")
+        else:
+            check(not re.search(r"(?<!\\)(\\\\)*[<>]", t), f"{tool}: unescaped bracket in {t[:80]!r}")
+            check(not re.search(r"(?<!\\)(\\\\)*\\…", t), f"{tool}: a backslash escapes the cut in {t[-40:]!r}")
+        if tool in ("mattermost", "discord", "teams"):  # Slack and Google Chat mention only by <…>
+            check(not re.search(r"@(here|all|channel)", t), f"{tool}: mention in {t[:80]!r}")
+PY
+}
+
 test_500_then_200_is_delivered_once() {
   start_receiver 500 200
   notify_repo slack

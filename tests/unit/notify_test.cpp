@@ -2,8 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <regex>
+
 #include "model/errors.hpp"
 #include "model/yaml_doc.hpp"
+#include "notify/markup.hpp"
 #include "test_context.hpp"
 
 using namespace incident;
@@ -80,6 +83,166 @@ TEST_CASE("payloads stay within limits and keep UTF-8 whole") {
     NotifyTarget discord{"d", "discord", "D", "", {}, "", ""};
     body = nlohmann::json::parse(build_delivery(discord, "opened", inc, e, "", "", Timestamp{}).body);
     CHECK(find_invalid_utf8(body["embeds"][0]["title"].get<std::string>()) == std::string_view::npos);
+}
+
+namespace {
+
+using json = nlohmann::json;
+
+// The payload for a target of `type` about an incident whose title, service
+// and event text are all `hostile`.
+json payload(const std::string& type, const std::string& hostile) {
+    Incident inc;
+    inc.id = "INC-1";
+    inc.priority = "P1";
+    inc.title = hostile;
+    inc.service = hostile;
+    Event e;
+    e.type = "opened";
+    e.by = "alice";
+    e.text = hostile;
+    NotifyTarget t{"t", type, "U", "", {}, "", ""};
+    return json::parse(build_delivery(t, "opened", inc, e, "", "", Timestamp{}).body);
+}
+
+struct Field {
+    std::string where;
+    std::string text;
+    std::size_t limit;
+};
+
+// Every text field a target's tool interprets, with the tool's limit.
+std::vector<Field> text_fields(const std::string& type, const json& b) {
+    std::vector<Field> out;
+    auto add = [&](const std::string& where, const json& v, std::size_t limit) {
+        out.push_back({type + " " + where, v.get<std::string>(), limit});
+    };
+    if (type == "slack") {
+        add("text", b["text"], 3000);
+        add("section", b["blocks"][1]["text"]["text"], 3000);
+        for (const auto& f : b["blocks"][1]["fields"]) add("field", f["text"], 2000);
+    } else if (type == "teams") {
+        const json& body = b["attachments"][0]["content"]["body"];
+        add("title", body[0]["text"], 500);
+        add("text", body[1]["text"], 4000);
+        for (const auto& f : body[2]["facts"]) add("fact", f["value"], 500);
+    } else if (type == "discord") {
+        add("content", b["content"], 2000);
+        add("embed title", b["embeds"][0]["title"], 256);
+        add("description", b["embeds"][0]["description"], 3000);
+        for (const auto& f : b["embeds"][0]["fields"]) add("field", f["value"], 1024);
+    } else if (type == "mattermost") {
+        add("text", b["text"], 4000);
+        const json& a = b["attachments"][0];
+        add("fallback", a["fallback"], 500);
+        add("attachment title", a["title"], 500);
+        add("attachment text", a["text"], 4000);
+        for (const auto& f : a["fields"]) add("field", f["value"], 1000);
+    } else if (type == "googlechat") {
+        add("text", b["text"], 4000);
+        const json& card = b["cardsV2"][0]["card"];
+        add("header", card["header"]["title"], 200);
+        for (const auto& w : card["sections"][0]["widgets"]) {
+            if (w.contains("decoratedText")) add("decoratedText", w["decoratedText"]["text"], 500);
+            if (w.contains("textParagraph")) add("textParagraph", w["textParagraph"]["text"], 3000);
+        }
+    }
+    return out;
+}
+
+bool entity_target(const std::string& type) { return type == "slack" || type == "mattermost" || type == "googlechat"; }
+
+// Nothing in `s` the tool would read as markup, and no escape cut in two.
+void check_inert(const std::string& type, const Field& f) {
+    CAPTURE(f.where);
+    CAPTURE(f.text);
+    CHECK(code_points(f.text) <= f.limit);
+    CHECK(find_invalid_utf8(f.text) == std::string_view::npos);
+    if (entity_target(type)) {
+        CHECK(f.text.find_first_of("<>") == std::string::npos);  // no <!channel>, <users/all>, <a href>
+        // every '&' opens a whole entity
+        CHECK(std::regex_replace(f.text, std::regex("&(amp|lt|gt);"), "").find('&') == std::string::npos);
+    } else {
+        // every '<', '>', '[', '*' and '_' follows an escaping backslash, and no backslash is left dangling
+        std::size_t run = 0;
+        for (char c : f.text) {
+            if (std::string_view("<>[]*_`|").find(c) != std::string_view::npos) CHECK(run % 2 == 1);
+            run = c == '\\' ? run + 1 : 0;
+        }
+        // a lone backslash before a cut would escape the ellipsis
+        auto cut = f.text.rfind("…");
+        if (cut != std::string::npos) {
+            std::size_t before = 0;
+            while (before < cut && f.text[cut - 1 - before] == '\\') ++before;
+            CHECK(before % 2 == 0);
+        }
+    }
+    if (type != "slack" && type != "googlechat")
+        for (const char* m : {"@here", "@channel", "@all", "@everyone"}) CHECK(f.text.find(m) == std::string::npos);
+}
+
+const char* kChatTargets[] = {"slack", "teams", "discord", "mattermost", "googlechat"};
+
+}  // namespace
+
+TEST_CASE("hostile titles reach no chat tool as markup or mentions") {
+    for (const char* hostile : {"<users/all> deploy", "see <a href=\"https://evil.example\">this</a>",
+                                "<!channel> <!here> <!all>", "@here @channel @all @everyone", "R&D <@U123> *bold*",
+                                "[click](https://evil.example) _x_ `y` ~z~ |w|", "- item\n1. item\n# heading"})
+        for (const char* type : kChatTargets) {
+            CAPTURE(hostile);
+            auto fields = text_fields(type, payload(type, hostile));
+            REQUIRE(fields.size() >= 4);
+            for (const auto& f : fields) check_inert(type, f);
+        }
+}
+
+TEST_CASE("hostile text is cut before it is escaped, at every limit") {
+    for (const std::string& unit : {std::string("<"), std::string("&"), std::string("a<"), std::string("é@\\")}) {
+        std::string hostile;
+        while (hostile.size() < 6000) hostile += unit;
+        for (const char* type : kChatTargets) {
+            CAPTURE(unit);
+            auto fields = text_fields(type, payload(type, hostile));
+            for (const auto& f : fields) check_inert(type, f);
+            // the title, the first field, is long enough to be cut everywhere
+            CHECK(code_points(fields[0].text) + 6 > fields[0].limit);  // cut no shorter than it must be
+            CHECK(fields[0].text.substr(fields[0].text.size() - 3) == "…");
+        }
+    }
+}
+
+TEST_CASE("the generic webhook carries values as data") {
+    auto b = payload("webhook", "<users/all> & <!channel>");
+    CHECK(b["data"]["incident"]["title"] == "<users/all> & <!channel>");
+}
+
+TEST_CASE("escapes per tool") {
+    CHECK(slack_escape("<!here> & <@U1>") == "&lt;!here&gt; &amp; &lt;@U1&gt;");
+    CHECK(chat_html_escape("<users/all> <a href=\"x\">&") == "&lt;users/all&gt; &lt;a href=\"x\"&gt;&amp;");
+    CHECK(markdown_escape("*a* _b_ [c](d) <e> @here") == "\\*a\\* \\_b\\_ \\[c\\](d) \\<e\\> @\u200bhere");
+    CHECK(markdown_escape("- a\n  1. b\n# c\nx-y 2. z") == "\\- a\n  1\\. b\n\\# c\nx-y 2. z");
+    CHECK(mattermost_escape("<!channel> & @all *x*") == "&lt;!channel&gt; &amp; @\u200ball \\*x\\*");
+}
+
+TEST_CASE("fit cuts the raw text; clip_markup cuts between escapes") {
+    struct Case {
+        std::string in;
+        std::size_t max;
+        std::string fitted, clipped;
+    } cases[] = {
+        {"<<<<", 10, "&lt;&lt;…", "<<<<"}, {"ab", 2, "ab", "ab"},          {"abc", 2, "a…", "a…"},
+        {"a &lt;b", 5, "a …", "a …"},      {"ab\\*cd", 4, "ab\\…", "ab…"}, {"a\\\\bc", 4, "a\\\\…", "a\\\\…"},
+        {"é&é&é&", 4, "é…", "é&é…"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.in);
+        CHECK(fit(c.in, c.max, slack_escape) == c.fitted);
+        CHECK(clip_markup(c.in, c.max) == c.clipped);
+    }
+    CHECK(fit("**", 3, markdown_escape) == "\\*…");
+    CHECK(fit("x", 0, markdown_escape) == "");
+    CHECK(code_points("é😀a") == 3);
 }
 
 TEST_CASE("outbox: put, list in order, replace, remove; unset URL is not sent") {
