@@ -15,6 +15,7 @@ struct ListOptions {
     QueryFlags query;
     std::string sort, fields, format;
     int limit = 0;
+    bool raw = false;  // CSV cells not defused
     CommonFlags flags;
 };
 
@@ -72,7 +73,7 @@ void write_json_rows(const Io& io, const std::vector<const Summary*>& rows, cons
 
 // The table, CSV, Markdown or HTML.
 void write_table_rows(const Io& io, const std::vector<const Summary*>& rows, const std::vector<const Field*>& fields,
-                      Format format, const Config& config, Timestamp now) {
+                      Format format, CsvCells cells, const Config& config, Timestamp now) {
     Table table{"", {}, {}};
     for (const auto* f : fields) table.headers.push_back(format == Format::table ? upper(f->name) : f->name);
     bool painted = format == Format::table;
@@ -86,7 +87,7 @@ void write_table_rows(const Io& io, const std::vector<const Summary*>& rows, con
     }
     switch (format) {
         case Format::csv:
-            io.out << to_csv(table);
+            io.out << to_csv(table, cells);
             break;
         case Format::markdown:
             io.out << to_markdown(table);
@@ -110,6 +111,7 @@ void run_list(const ListOptions& opts, const Context& ctx) {
     for (const auto& s : opts.status)
         if (!parse_status(s)) throw UsageError("--status: unknown status '" + s + "'", "use one of: " + status_names());
     Format format = resolve_format(opts.format, opts.flags.json);
+    CsvCells cells = csv_cells(format, opts.raw);
     if (opts.limit < 0) throw UsageError("--limit must be 0 (no limit) or more");
     auto sort = opts.sort.empty() ? std::vector<SortKey>{} : parse_sort(opts.sort, "--sort");
     bool machine = format == Format::json || format == Format::ndjson;
@@ -127,7 +129,7 @@ void run_list(const ListOptions& opts, const Context& ctx) {
     if (machine)
         write_json_rows(ctx.io, rows, fields, format == Format::json, ws.config, ctx.now);
     else
-        write_table_rows(ctx.io, rows, fields, format, ws.config, ctx.now);
+        write_table_rows(ctx.io, rows, fields, format, cells, ws.config, ctx.now);
     // Show what can be read, then fail loudly about what cannot.
     fail_on_unreadable(ctx.io, sel.index.errors);
 }
@@ -147,6 +149,7 @@ void register_list(CLI::App& app, Context& ctx) {
     cmd->add_option("--fields", opts->fields, "Columns to show, e.g. id,priority,sla,title (see incident-list(1))")
         ->type_name("FIELDS");
     add_format_flags(cmd, opts->format, opts->flags.json);
+    add_raw_flag(cmd, opts->raw);
     cmd->footer("\n" + query_help());
     cmd->callback([opts, &ctx] { run_list(*opts, ctx); });
 }

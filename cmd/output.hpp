@@ -9,6 +9,7 @@
 
 #include "context.hpp"
 #include "model/terminal.hpp"
+#include "report/table.hpp"
 
 namespace incident::cli {
 
@@ -42,6 +43,10 @@ void print_findings(std::ostream& out, const std::vector<Finding>& findings);
 enum class Format { table, json, ndjson, csv, markdown, html };
 void add_format_flags(CLI::App* cmd, std::string& format, bool& json);
 Format resolve_format(const std::string& format, bool json);
+// --raw of the commands that write CSV: cells as stored, not defused against
+// spreadsheet formulas. Only with --format csv (a usage error otherwise).
+void add_raw_flag(CLI::App* cmd, bool& raw);
+CsvCells csv_cells(Format format, bool raw);
 void print_warnings(const Io& io, const std::vector<std::string>& warnings);
 
 // SGR colour when enabled: paint(io, "31", "text").

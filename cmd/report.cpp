@@ -10,6 +10,7 @@ namespace incident::cli {
 struct ReportOptions {
     std::string since, until, by = "none", format, as_of;
     bool include_drills = false;
+    bool raw = false;  // CSV cells not defused
     QueryFlags query;
     CommonFlags flags;
 };
@@ -65,6 +66,7 @@ void run_report(const ReportOptions& opts, const Context& here) {
         query.no_cache = true;  // the cache describes the work tree
     }
     Format format = resolve_format(opts.format, opts.flags.json);
+    CsvCells cells = csv_cells(format, opts.raw);
     ReportRequest req;
     req.now = ctx.now;
     // The end is exclusive; by default it takes in what was opened this very second.
@@ -86,7 +88,7 @@ void run_report(const ReportOptions& opts, const Context& here) {
             for (const auto& rec : report_to_records(r)) print_json(ctx.io, rec, true);
             break;
         case Format::csv:
-            ctx.io.out << to_csv(report_figures_table(r));
+            ctx.io.out << to_csv(report_figures_table(r), cells);
             break;
         case Format::markdown:
             ctx.io.out << report_markdown(r);
@@ -122,6 +124,7 @@ void register_report(CLI::App& app, Context& ctx) {
     add_query_flags(cmd, opts->query);
     cmd->add_flag("--include-drills", opts->include_drills, "Count drills too");
     add_format_flags(cmd, opts->format, opts->flags.json);
+    add_raw_flag(cmd, opts->raw);
     cmd->footer(kFigures);
     cmd->callback([opts, &ctx] { run_report(*opts, ctx); });
 }

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "model/text.hpp"
 #include "report/charts.hpp"
 
 namespace incident {
@@ -66,6 +67,15 @@ std::string raw(const std::optional<double>& v) {
     if (!v) return "";
     std::string s = fixed(std::round(*v * 10) / 10, 1);
     return s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0 ? s.substr(0, s.size() - 2) : s;
+}
+
+// `s` as a Markdown code span, whatever it holds: fenced by more backticks
+// than its longest run of them, on one line.
+std::string code_span(const std::string& s) {
+    std::size_t run = 0, longest = 0;
+    for (char c : s) longest = std::max(longest, run = c == '`' ? run + 1 : 0);
+    std::string fence(longest + 1, '`');
+    return fence + " " + swap_chars(s, {{'\n', " "}, {'\r', " "}}) + " " + fence;
 }
 
 std::string title_of(const Report& r) {
@@ -245,7 +255,7 @@ Table report_figures_table(const Report& r) {
 std::string report_markdown(const Report& r) {
     std::string s = "# " + title_of(r) + "\n\n";
     s += "Period " + format_rfc3339(r.request.since) + " to " + format_rfc3339(r.request.until) +
-         (r.request.where.empty() ? "" : "; filter `" + r.request.where + "`") +
+         (r.request.where.empty() ? "" : "; filter " + code_span(r.request.where)) +
          (r.request.include_drills ? "; drills included" : "; drills excluded") +
          ". Durations are median (p90); see `man incident-report` for definitions.\n\n";
     for (const auto& t : report_tables(r)) s += to_markdown(t) + "\n";

@@ -217,6 +217,44 @@ assert len(cells) == len(doc) * 7, len(cells)
 PY
 }
 
+test_csv_and_markdown_cells_are_inert() {
+  new_repo
+  run open '=HYPERLINK("http://evil.example")' --service '@SUM(1+1)'
+  expect_rc 0
+  run open '<img src=x onerror=alert(1)> <a href="https://evil.example">x</a> <script>alert(2)</script>'
+  expect_rc 0
+  run list --format csv --fields id,service,title
+  expect_rc 0
+  printf '%s' "$OUT" >"$T/defused.csv"
+  run list --format csv --fields id,service,title --raw
+  expect_rc 0
+  printf '%s' "$OUT" >"$T/raw.csv"
+  run report --by service --format csv
+  expect_rc 0
+  printf '%s' "$OUT" >"$T/report.csv"
+  python3 - "$T" <<'PY' || fail "CSV cells"
+import csv, sys
+tmp = sys.argv[1]
+def rows(name): return {r[0]: r for r in csv.reader(open(f"{tmp}/{name}", newline=""))}
+d, r, rep = rows("defused.csv"), rows("raw.csv"), rows("report.csv")
+assert d["INC-1"][2] == "'=HYPERLINK(\"http://evil.example\")", d["INC-1"]
+assert d["INC-1"][1] == "'@SUM(1+1)", d["INC-1"]
+assert r["INC-1"][2] == "=HYPERLINK(\"http://evil.example\")", r["INC-1"]
+assert r["INC-1"][1] == "@SUM(1+1)", r["INC-1"]
+assert "'@SUM(1+1)" in rep, sorted(rep)
+assert not any(c[:1] in "=+-@" for row in csv.reader(open(f"{tmp}/defused.csv", newline="")) for c in row if c)
+PY
+  grep -qF "\"'=HYPERLINK(" "$T/defused.csv" || fail "a defused cell is not quoted"
+  run list --format markdown --fields id,title
+  expect_rc 0
+  command -v pandoc >/dev/null || { fail "pandoc is not installed"; return; }
+  pandoc -f gfm -t html <<<"$OUT" >"$T/list.html" || fail "pandoc cannot read the markdown"
+  grep -qiE '<(img|a|script)[ >]' "$T/list.html" && fail "markdown cells rendered as HTML: $(cat "$T/list.html")"
+  grep -qF '&lt;img src=x onerror=alert(1)&gt;' "$T/list.html" || fail "the title is not shown as text"
+  run list --format markdown --raw
+  expect_rc 2; expect_err "--raw applies to --format csv only"
+}
+
 test_where_sort_limit_fields() {
   examples_repo
   run list --where 'priority<=P2 and status!=closed'

@@ -111,3 +111,52 @@ TEST_CASE("CSV quotes per RFC 4180; Markdown escapes pipes") {
     CHECK(to_markdown(t).find("| plain | a\\|b |") != std::string::npos);
     CHECK(html_escape("<a href='x'>&</a>") == "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;");
 }
+
+TEST_CASE("CSV defuses formula-like cells unless raw") {
+    struct Case {
+        std::string cell, defused, raw;
+    } cases[] = {
+        {"=HYPERLINK(\"http://evil.example\")", "\"'=HYPERLINK(\"\"http://evil.example\"\")\"",
+         "\"=HYPERLINK(\"\"http://evil.example\"\")\""},
+        {"+1+1", "\"'+1+1\"", "+1+1"},
+        {"-2+3", "\"'-2+3\"", "-2+3"},
+        {"@SUM(A1)", "\"'@SUM(A1)\"", "@SUM(A1)"},
+        {"\t=1", "\"'\t=1\"", "\t=1"},
+        {"\r=1", "\"'\r=1\"", "\"\r=1\""},
+        {"-", "\"'-\"", "-"},
+        {"-5", "-5", "-5"},  // numbers stay numbers
+        {"-1.5", "-1.5", "-1.5"},
+        {"+3", "+3", "+3"},
+        {"a=1", "a=1", "a=1"},
+        {"", "", ""},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.cell);
+        Table t{"", {"h"}, {{c.cell}}};
+        CHECK(to_csv(t) == "h\r\n" + c.defused + "\r\n");
+        CHECK(to_csv(t, CsvCells::raw) == "h\r\n" + c.raw + "\r\n");
+    }
+}
+
+TEST_CASE("Markdown cells are inert: no HTML, no markup, no autolinks") {
+    struct Case {
+        std::string cell, md;
+    } cases[] = {
+        {"<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"},
+        {"<script>x</script> & more", "&lt;script&gt;x&lt;/script&gt; &amp; more"},
+        {"&lt;", "&amp;lt;"},
+        {"[a](javascript:x) ![i](y)", "\\[a\\](javascript:x) !\\[i\\](y)"},
+        {"*b* _i_ `c` ~s~ a|b \\", "\\*b\\* \\_i\\_ \\`c\\` \\~s\\~ a\\|b \\\\"},
+        {"# title", "\\# title"},
+        {"http://evil.example www.evil.example a@b.example", "http\\://evil.example www\\.evil.example a\\@b.example"},
+        {"two\r\nlines", "two<br>lines"},
+        {"2026-11-02T10:00:00Z 3h 5m INC-28", "2026-11-02T10:00:00Z 3h 5m INC-28"},
+        {"", " "},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.cell);
+        CHECK(markdown_cell(c.cell) == c.md);
+        Table t{"", {"h"}, {{c.cell}}};
+        CHECK(to_markdown(t) == "| h |\n| --- |\n| " + c.md + " |\n");
+    }
+}
