@@ -4,6 +4,7 @@
 #include <set>
 
 #include "model/fields.hpp"
+#include "model/text.hpp"
 #include "postmortem/postmortem.hpp"
 #include "rules/rules.hpp"
 #include "schema/field_schemas.hpp"
@@ -59,9 +60,16 @@ std::vector<std::string> values(const std::string& kind, const Context& ctx) {
             for (const auto& t : ws.notify.targets) v.push_back(t.name);
         if (kind == "template")
             for (const auto& [n, _] : builtin_templates()) v.push_back(n);
-        if (kind == "service") {
-            std::set<std::string> seen;
-            for (const auto& inc : ws.store.load_all(nullptr)) seen.insert(inc.service);
+        if (kind == "service" || kind == "user") {
+            // From the index (its cache): every service, or everyone who reported, owns or acted on an incident.
+            std::set<std::string, std::less<>> seen;
+            for (const auto& x : load_index(ws.store, ws.config, ctx.now).incidents) {
+                if (kind == "service") seen.emplace(x.service);
+                if (kind == "service") continue;
+                seen.emplace(x.reporter);
+                seen.emplace(x.assignee);
+                for (const auto& a : x.activity) seen.emplace(a.who);
+            }
             seen.erase("");
             v.assign(seen.begin(), seen.end());
         }
@@ -73,24 +81,57 @@ std::vector<std::string> values(const std::string& kind, const Context& ctx) {
 // What an option's or positional's value is, from its name.
 std::string kind_of(const std::string& name) {
     static const std::vector<std::pair<std::string, std::string>> kinds = {
-        {"status", "status"},     {"priority", "priority"}, {"service", "service"}, {"team", "team"},  {"to", "tier"},
-        {"tier", "tier"},         {"impact", "impact"},     {"urgency", "urgency"}, {"related", "id"}, {"id", "id"},
-        {"preset", "pack"},       {"pack", "pack"},         {"role", "role"},       {"code", "code"},  {"type", "type"},
-        {"template", "template"}, {"target", "target"}};
+        {"status", "status"},   {"priority", "priority"},
+        {"service", "service"}, {"team", "team"},
+        {"to", "tier"},         {"tier", "tier"},
+        {"impact", "impact"},   {"urgency", "urgency"},
+        {"related", "id"},      {"id", "id"},
+        {"preset", "pack"},     {"pack", "pack"},
+        {"role", "role"},       {"code", "code"},
+        {"type", "type"},       {"template", "template"},
+        {"target", "target"},   {"by", "user"},
+        {"owner", "user"},      {"assignee", "user"},
+        {"reporter", "user"}};
     for (const auto& [n, k] : kinds)
         if (n == name) return k;
     return "";
 }
 
+// An option's own list of values: "{a,b,c}" as its validator (CLI::IsMember)
+// or its type name describes it; empty when it has none.
+std::vector<std::string> listed_values(const CLI::Option* o) {
+    std::vector<std::string> out;
+    auto take = [&](const std::string& d) {
+        if (d.size() > 2 && d.front() == '{' && d.back() == '}') out = split(d.substr(1, d.size() - 2), ',');
+    };
+    take(o->get_type_name());
+    auto* opt = const_cast<CLI::Option*>(o);  // CLI11 hands out validators only through a non-const option
+    for (int i = 0; out.empty(); ++i) {
+        try {
+            take(opt->get_validator(i)->get_description());
+        } catch (const CLI::OptionNotFound&) {
+            break;
+        }
+    }
+    return out;
+}
+
+// The values an option wanting one is completed with.
+std::vector<std::string> option_values(const CLI::Option* o, const Context& ctx) {
+    auto listed = listed_values(o);
+    if (!listed.empty()) return listed;
+    return o->get_lnames().empty() ? std::vector<std::string>{} : values(kind_of(o->get_lnames()[0]), ctx);
+}
+
 int complete(const std::vector<std::string>& words, CLI::App& app, const Context& ctx) {
     CLI::App* at = &app;
     std::string current = words.empty() ? "" : words.back();
-    std::string pending_kind;  // the previous word was an option wanting a value
+    const CLI::Option* pending = nullptr;  // the previous word was an option wanting a value
     size_t positional = 0;
     for (size_t i = 0; i + 1 < words.size(); ++i) {
         const std::string& w = words[i];
-        if (!pending_kind.empty()) {
-            pending_kind.clear();
+        if (pending) {
+            if (w != "=") pending = nullptr;  // bash splits --status=x into --status, =, x
             continue;
         }
         if (auto* s = find_sub(at, w); s && positional == 0) {
@@ -98,14 +139,22 @@ int complete(const std::vector<std::string>& words, CLI::App& app, const Context
             continue;
         }
         if (const auto* o = find_option(at, w)) {
-            if (takes_value(o)) pending_kind = o->get_lnames().empty() ? "x" : kind_of(o->get_lnames()[0]) + " ";
+            if (takes_value(o)) pending = o;
             continue;
         }
         if (!w.empty() && w[0] != '-') ++positional;
     }
     std::vector<std::string> out;
-    if (!pending_kind.empty()) {
-        out = values(pending_kind.substr(0, pending_kind.size() - 1), ctx);
+    std::string prefix;  // --status=: values are offered as --status=VALUE (zsh, fish)
+    if (auto eq = current.find('='); !pending && current.rfind("--", 0) == 0 && eq != std::string::npos) {
+        if (const auto* o = find_option(at, current.substr(0, eq)); o && takes_value(o)) {
+            pending = o;
+            prefix = current.substr(0, eq + 1);
+        }
+    }
+    if (pending && current == "=") current.clear();
+    if (pending) {
+        for (const auto& v : option_values(pending, ctx)) out.push_back(prefix + v);
     } else if (!current.empty() && current[0] == '-') {
         for (auto* a = at; a; a = a->get_parent())
             for (const auto* o : a->get_options())

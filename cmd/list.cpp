@@ -97,7 +97,7 @@ void write_table_rows(const Io& io, const std::vector<const Summary*>& rows, con
             break;
         default:
             if (table.rows.empty()) {
-                if (io.out_is_tty) io.err << "no incidents match\n";
+                io.err << "no incidents match\n";  // stdout stays empty for scripts
             } else {
                 print_table(io, table.headers, table.rows);
             }

@@ -22,7 +22,8 @@ void register_update(CLI::App& app, Context& ctx) {
     cmd->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
     cmd->add_option("--status", opts->status,
                     "New status: triaged, investigating or mitigated "
-                    "(resolve, reopen and close have their own commands)");
+                    "(resolve, reopen and close have their own commands)")
+        ->type_name("{triaged,investigating,mitigated}");
     cmd->add_option("-m,--message", opts->message, "Stakeholder update text");
     add_change_flags(cmd, opts->flags);
     cmd->callback([opts, &ctx] {

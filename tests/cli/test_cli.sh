@@ -118,4 +118,11 @@ jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))
 PY
 }
 
+test_an_empty_table_says_so_on_stderr_only() {
+  new_repo
+  run list; expect_rc 0; expect_no_out; expect_err "no incidents match"
+  run list --json; expect_rc 0; expect_json length 0
+  [ -z "$ERR" ] || fail "stderr with --json: $ERR"
+}
+
 run_suite

@@ -77,6 +77,12 @@ test_bash_completes_subcommands_options_and_ids() {
   OUT=$(bash_complete incident show INC-); expect_out "INC-1"; expect_out "INC-2"
   OUT=$(bash_complete incident list --service ""); expect_out "checkout"; expect_out "payments"
   OUT=$(bash_complete incident init --preset s); expect_out "sre"; expect_out "security"
+  # Enumerated values: each option offers exactly what it accepts.
+  OUT=$(bash_complete incident list --format ""); expect_out "markdown"; expect_out "ndjson"
+  OUT=$(bash_complete incident update INC-1 --status ""); expect_out "mitigated"
+  grep -qx "resolved" <<<"$OUT" && fail "update --status offers resolved, which it refuses"
+  OUT=$(bash_complete incident list --status = "inv"); expect_out "investigating"
+  OUT=$(bash_complete incident note INC-1 text --by ""); expect_out "alice@example.com"
 }
 
 test_zsh_completes_subcommands_options_and_ids() {
@@ -85,6 +91,7 @@ test_zsh_completes_subcommands_options_and_ids() {
   OUT=$(zsh_complete incident escalate --hier); expect_out "--hierarchical"
   OUT=$(zsh_complete incident note INC-); expect_out "INC-2"
   OUT=$(zsh_complete incident list --priority ""); expect_out "P1"
+  OUT=$(zsh_complete incident list --status=inv); expect_out "--status=investigating"
 }
 
 test_fish_completes_subcommands_options_and_ids() {
