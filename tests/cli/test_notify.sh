@@ -260,4 +260,28 @@ test_unset_variable_skips_with_warning_and_flags() {
   run notify test nope; expect_rc 2
 }
 
+test_hung_targets_share_one_budget_and_a_kill_loses_nothing() {
+  start_receiver hang hang hang hang
+  notify_repo slack mattermost
+  sed -i 's/notify_delivery: .*/notify_delivery: {connect_timeout: 30s, timeout: 30s, attempts: 3, budget: 2s}/' .incident/config.yaml
+  git commit -qam "a 2s budget"
+  local start=$SECONDS
+  run open "Both hang"; expect_rc 0
+  # One budget for both targets at once (not 2 x 30 s x 3 attempts), and the change is committed.
+  [ $((SECONDS - start)) -le 6 ] || fail "took $((SECONDS - start)) s"
+  expect_err "budget"; expect_eq "$(git status --porcelain)" ""
+  run notify list --json; expect_json length 2
+  # Killed in the middle of delivering: the messages are in the outbox already.
+  "$INCIDENT_BIN" open "Killed while sending" >/dev/null 2>&1 &
+  local pid=$!
+  sleep 1
+  kill -9 "$pid"; wait "$pid" 2>/dev/null
+  run notify list --json; expect_json length 4
+  expect_json '[.[] | select(.incident == "INC-2")] | length' 2
+  # An unset URL variable queues with a warning instead of dropping the message.
+  unset MATTERMOST_URL
+  run note 1 "still down" --no-notify; expect_rc 0
+  run update 1 --status investigating; expect_rc 0; expect_err "MATTERMOST_URL is not set; kept in the outbox"
+}
+
 run_suite
