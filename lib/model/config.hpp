@@ -101,6 +101,9 @@ void check_config(const Config& config, const std::string& file);
 // The text `incident init` writes: the defaults, commented. `teams` replaces
 // the default teams block (a preset's teams and default_team).
 std::string default_config_text(const std::string& teams = "");
+// The rule test file a plain `incident init` writes: one case the default
+// matrix decides, so `incident rules test` passes from the first commit.
+std::string starter_rule_tests_text();
 
 // Reading a config section, for the modules that own one (notify, intake):
 // each fails at the value's file:line:col.

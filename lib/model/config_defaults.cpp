@@ -114,4 +114,14 @@ std::string default_config_text(const std::string& teams) {
     return kBeforeTeams + (teams.empty() ? std::string(kDefaultTeams) : teams) + kAfterTeams;
 }
 
+std::string starter_rule_tests_text() {
+    return "# Rule test cases: each gives an incident's fields and what the rules and\n"
+           "# the impact x urgency matrix must make of it. Run them with\n"
+           "# `incident rules test` (in CI too); see man incident-rules.\n"
+           "cases:\n"
+           "  - name: high impact and high urgency is P1 by the matrix\n"
+           "    incident: {impact: high, urgency: high}\n"
+           "    expect: {priority: P1}\n";
+}
+
 }  // namespace incident

@@ -330,19 +330,6 @@ void add_merge_attribute(const fs::path& attributes) {
 
 }  // namespace
 
-namespace {
-
-const char* const kStarterRuleTests =
-    "# Rule test cases: each gives an incident's fields and what the rules and\n"
-    "# the impact x urgency matrix must make of it. Run them with\n"
-    "# `incident rules test` (in CI too); see man incident-rules.\n"
-    "cases:\n"
-    "  - name: high impact and high urgency is P1 by the matrix\n"
-    "    incident: {impact: high, urgency: high}\n"
-    "    expect: {priority: P1}\n";
-
-}  // namespace
-
 InitResult init_repository(const fs::path& dir, const std::string& preset, const std::string& actor, bool commit) {
     InitResult r;
     const RulePack* pack = preset.empty() ? nullptr : find_pack(preset);
@@ -390,7 +377,8 @@ InitResult init_repository(const fs::path& dir, const std::string& preset, const
         r.created.push_back(".incident/rules.yaml");
     } else {
         // A starter, so that `incident rules test` (and a CI job running it) passes from the first commit.
-        write_file_atomically(repo.rule_tests_path(), schema_line("rule-tests.schema.json") + kStarterRuleTests);
+        write_file_atomically(repo.rule_tests_path(),
+                              schema_line("rule-tests.schema.json") + starter_rule_tests_text());
     }
     r.created.push_back(".incident/rules-tests.yaml");
     if (commit) {
