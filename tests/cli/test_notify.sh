@@ -278,6 +278,13 @@ test_hung_targets_share_one_budget_and_a_kill_loses_nothing() {
   kill -9 "$pid"; wait "$pid" 2>/dev/null
   run notify list --json; expect_json length 4
   expect_json '[.[] | select(.incident == "INC-2")] | length' 2
+  # The receiver answers again: a flush delivers each queued message exactly once.
+  run notify flush; expect_rc 0
+  local answered
+  answered=$(jq -s '[.[] | select(.answer == "200" and (.body | contains("Killed while sending")))] | length' "$T/requests.log")
+  expect_eq "$answered" 2 "each killed message delivered once"
+  run notify flush; expect_rc 0; expect_out "the outbox is empty"
+  run notify list --json; expect_json length 0
   # An unset URL variable queues with a warning instead of dropping the message.
   unset MATTERMOST_URL
   run note 1 "still down" --no-notify; expect_rc 0
