@@ -11,7 +11,6 @@
 // work tree and one commit per request. A failure ends the run with exit 1.
 //
 //   incident-serve-bench [--bin PATH] [--dir DIR] [--requests 1000] [--distinct 100] [--clients 8] [--keep]
-#include <fcntl.h>
 #include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -39,9 +38,9 @@
 #include <utility>
 #include <vector>
 
-namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-using Argv = std::vector<std::string>;
+#include "process.hpp"
+
+using namespace bench;
 using json = nlohmann::json;
 
 namespace {
@@ -51,95 +50,13 @@ const std::string kWho = "serve-bench@example.com";
 const std::string kToken = "serve-bench-token";
 const std::string kRoute = "/v1/alerts/alertmanager";
 
-[[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what); }
-
 void progress(const std::string& line) { std::cerr << "incident-serve-bench: " << line << std::endl; }
-
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
-std::string join(const Argv& argv) {
-    std::string s;
-    for (const auto& a : argv) {
-        bool quote = a.empty() || a.find_first_of(" \t'\"<>=!&|;$") != std::string::npos;
-        s += (s.empty() ? "" : " ") + (quote ? "'" + a + "'" : a);
-    }
-    return s;
-}
-
-double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // ---- Processes. Every child gets the environment set up in main (a fixed
 // git identity and actor, no user or system config, the server's token); its
 // stdout and stderr go to scratch files, read back when it ends.
 
-fs::path g_scratch;
-long g_spawned = 0;
 pid_t g_server = 0;  // the running `incident serve`, stopped if this program is
-
-// A child process, and once waited for, what it did.
-struct Run {
-    pid_t pid = 0;
-    Clock::time_point start;
-    Argv argv;
-    fs::path dir, out_file, err_file;
-    int status = 0;  // exit code, or 128 + signal
-    double wall = 0;
-    std::string out, err;
-    bool ok() const { return status == 0; }
-    std::string why() const {
-        std::string msg = err.empty() ? out.substr(0, 600) : err.substr(0, 600);
-        if (status == 127 && msg.empty()) msg = "(cannot run it)";
-        return "`" + join(argv) + "` in " + dir.string() + " exited " + std::to_string(status) + ":\n" + msg;
-    }
-};
-
-Run spawn(const Argv& argv, const fs::path& dir) {
-    const std::string name = (g_scratch / ("p" + std::to_string(++g_spawned))).string();
-    Run c{0, Clock::now(), argv, dir, name + ".out", name + ".err", 0, 0, {}, {}};
-    c.pid = fork();
-    if (c.pid == 0) {
-        int o = open(c.out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(c.err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int in = open("/dev/null", O_RDONLY);
-        if (o < 0 || e < 0 || in < 0 || chdir(dir.c_str()) != 0) _exit(126);
-        signal(SIGPIPE, SIG_DFL);  // ignored here, for the clients; an exec keeps an ignored signal ignored
-        dup2(in, 0);
-        dup2(o, 1);
-        dup2(e, 2);
-        std::vector<char*> args;
-        for (auto& a : c.argv) args.push_back(a.data());
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        _exit(127);
-    }
-    if (c.pid < 0) fail("cannot fork for `" + join(argv) + "`");
-    return c;
-}
-
-Run wait(Run c) {
-    int status = 0;
-    waitpid(c.pid, &status, 0);
-    c.wall = since(c.start);
-    c.status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-    c.out = read_text(c.out_file);
-    c.err = read_text(c.err_file);
-    fs::remove(c.out_file);
-    fs::remove(c.err_file);
-    return c;
-}
-
-Run must(const Argv& argv, const fs::path& dir) {
-    Run r = wait(spawn(argv, dir));
-    if (!r.ok()) fail(r.why());
-    return r;
-}
-
-std::string line_of(const Argv& argv, const fs::path& dir) { return first_line(must(argv, dir).out); }
 
 void stop_server_and_exit(int sig) {
     if (g_server > 0) kill(g_server, SIGTERM);  // kill and waitpid are async-signal-safe
