@@ -72,6 +72,22 @@ new_repo() {
   cd "$T/repo" || exit 1
 }
 
+# map_checks_source: replaces init's intake section with one mapping a
+# generic source, "checks" (tests/data/alerts/generic.json's shape).
+map_checks_source() {
+  sed -i '/^intake:$/,/^$/d' .incident/config.yaml
+  cat >>.incident/config.yaml <<'EOF'
+intake:
+  generic:
+    checks:
+      title: check.name
+      service: check.app
+      severity: check.level
+      dedup_key: check.id
+      status: check.state
+EOF
+}
+
 # fill_section FILE HEADING TEXT: writes TEXT under HEADING, as a person would.
 fill_section() {
   python3 - "$@" <<'PY'

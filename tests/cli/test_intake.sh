@@ -66,17 +66,7 @@ test_a_generic_source_needs_its_mapping() {
   new_repo
   run open --from-alert "$ALERTS/generic.json"; expect_rc 2; expect_err "cannot tell what sent this alert"
   run open --from-alert "$ALERTS/generic.json" --source checks; expect_rc 2; expect_err "no generic source named 'checks'"
-  sed -i '/^intake:$/,/^$/d' .incident/config.yaml  # init's defaults, replaced by a section of our own
-  cat >>.incident/config.yaml <<'EOF'
-intake:
-  generic:
-    checks:
-      title: check.name
-      service: check.app
-      severity: check.level
-      dedup_key: check.id
-      status: check.state
-EOF
+  map_checks_source
   run open --from-alert "$ALERTS/generic.json" --source checks; expect_rc 0; expect_out "INC-1 opened"
   run show 1 --json; expect_json .service auth; expect_json .priority P1; expect_json .dedup_key login-errors
   run open --from-alert "$ALERTS/generic.json" --source checks; expect_rc 0; expect_out "INC-1 repeated"

@@ -82,17 +82,7 @@ test_a_missing_or_wrong_token_gets_401_and_writes_nothing() {
 
 test_each_route_opens_and_repeats() {
   new_repo
-  sed -i '/^intake:$/,/^$/d' .incident/config.yaml
-  cat >>.incident/config.yaml <<'EOF'
-intake:
-  generic:
-    checks:
-      title: check.name
-      service: check.app
-      severity: check.level
-      dedup_key: check.id
-      status: check.state
-EOF
+  map_checks_source
   git commit -qam "intake: the checks source"
   start_serve
   http POST /v1/alerts/alertmanager --data "$ALERTS/alertmanager.json" --token "$TOKEN"
