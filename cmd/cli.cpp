@@ -43,6 +43,7 @@ constexpr CommandEntry kCommands[] = {
     {"log", register_log},
     {"sync", register_sync},
     {"serve", register_serve},
+    {"layout", register_layout},
     {"merge-file", register_merge_file},
 };
 // clang-format on

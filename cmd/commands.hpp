@@ -30,5 +30,6 @@ void register_merge_file(CLI::App& app, Context& ctx);
 void register_log(CLI::App& app, Context& ctx);
 void register_sync(CLI::App& app, Context& ctx);
 void register_serve(CLI::App& app, Context& ctx);
+void register_layout(CLI::App& app, Context& ctx);
 
 }  // namespace incident::cli

@@ -104,7 +104,7 @@ void run_test(const NotifyOptions& o, const Context& ctx) {
     inc.opened_at = ctx.now;
     Event e{
         ctx.now, resolve_actor(ctx, o.flags, ws.repo.root), "opened", "This is a test; no incident was opened.", {}};
-    Delivery d = build_delivery(*target, "opened", inc, e, ws.notify.web_url, "", ctx.now);
+    Delivery d = build_delivery(*target, "opened", inc, e, ws.notify.link(inc.id), "", ctx.now);
     if (o.flags.dry_run) {
         ctx.io.out << nlohmann::json::parse(d.body).dump(2) << "\n";
         return;

@@ -21,28 +21,24 @@ constexpr std::int64_t kRacyNanos = 2'000'000'000;  // younger files are not cac
 struct Found {
     std::string id;
     FileKey key;
+    Layout where = Layout::flat;
 };
 
 std::int64_t nanos(const timespec& t) { return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; }
 
 // Every incident file with its key, in id order (the prefix, then the number
-// as a number: INC-9 before INC-10); one directory read and one fstatat per
-// file. Each name is split once into an integer sort key.
-std::vector<Found> scan(const fs::path& dir) {
+// as a number: INC-9 before INC-10), in incidents/ and its shards; one
+// fstatat per file. Each name is split once into an integer sort key.
+// A file in both layouts is taken from `preferred` (as Store::path_of
+// does); the other copy is named in `doubles`.
+std::vector<Found> scan(const fs::path& dir, Layout preferred, std::vector<InvalidData>& doubles) {
     std::vector<Found> found;
     std::vector<std::uint32_t> numbers;
     std::vector<std::string> prefixes;     // distinct, usually one
     std::vector<std::uint32_t> prefix_of;  // per file, into prefixes
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return found;
-    int fd = ::dirfd(d);
-    while (const dirent* e = ::readdir(d)) {
-        std::string_view name = e->d_name;
-        if (name.size() <= 5 || name.substr(name.size() - 5) != ".yaml") continue;
-        std::string_view id = name.substr(0, name.size() - 5);
-        if (!is_valid_id(id)) continue;
+    for_each_incident_name(dir, [&](int fd, const char* name, std::string_view id, Layout where) {
         struct stat st {};
-        if (::fstatat(fd, e->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
+        if (::fstatat(fd, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) return;
         // A valid id is PREFIX-DIGITS with at most 9 digits: the number fits 32 bits.
         auto dash = id.rfind('-');
         std::string_view prefix = id.substr(0, dash), digits = id.substr(dash + 1);
@@ -52,9 +48,8 @@ std::vector<Found> scan(const fs::path& dir) {
         if (p == prefixes.end()) p = prefixes.insert(p, std::string(prefix));
         prefix_of.push_back(static_cast<std::uint32_t>(p - prefixes.begin()));
         numbers.push_back(number);
-        found.push_back({std::string(id), {st.st_size, nanos(st.st_mtim), nanos(st.st_ctim), st.st_ino}});
-    }
-    ::closedir(d);
+        found.push_back({std::string(id), {st.st_size, nanos(st.st_mtim), nanos(st.st_ctim), st.st_ino}, where});
+    });
     // The prefixes' ranks in text order, then one 64-bit key per file: rank, number.
     std::vector<std::uint32_t> rank(prefixes.size());
     {
@@ -68,7 +63,18 @@ std::vector<Found> scan(const fs::path& dir) {
     std::sort(keys.begin(), keys.end());
     std::vector<Found> out;
     out.reserve(found.size());
-    for (const auto& k : keys) out.push_back(std::move(found[k.second]));
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        Found& f = found[keys[i].second];
+        if (i > 0 && keys[i].first == keys[i - 1].first) {
+            Found& kept = out.back();
+            if (f.where == preferred) std::swap(kept, f);
+            doubles.emplace_back(Location{"incidents/" + incident_file(f.id, f.where)},
+                                 f.id + " is also in incidents/" + incident_file(kept.id, kept.where) +
+                                     ", which is the one read: remove one of them");
+            continue;
+        }
+        out.push_back(std::move(f));
+    }
     return out;
 }
 
@@ -154,7 +160,7 @@ void parse_rest(Index& index, Progress& p, const std::vector<Found>& found, cons
     parallel_for(p.todo.size(), [&](std::size_t k) {
         std::size_t i = p.todo[k];
         try {
-            index.incidents[i] = summarise(store.load(found[i].id), config, now, pool);
+            index.incidents[i] = summarise(store.load_listed(found[i].id, found[i].where), config, now, pool);
         } catch (const InvalidData& e) {
             p.failed[k] = e;
         } catch (const NotFound&) {
@@ -207,7 +213,8 @@ Index load_index(const Store& store, const Config& config, Timestamp now, bool u
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
             .count() -
         kRacyNanos;
-    auto found = scan(repo.incidents_dir());
+    std::vector<InvalidData> doubles;
+    auto found = scan(repo.incidents_dir(), store.layout(), doubles);
     std::uint64_t fingerprint = summary_settings_fingerprint(config);
     auto storage = std::make_shared<Storage>();
     CacheContent cache;
@@ -238,6 +245,7 @@ Index load_index(const Store& store, const Config& config, Timestamp now, bool u
         index.stats.cache_written =
             update_cache(index_cache_path(repo), fingerprint, index, p, found, cache_entries, racy_after);
     close_up(index, p);
+    for (auto& d : doubles) index.errors.push_back(std::move(d));
     index.text = storage;
     return index;
 }

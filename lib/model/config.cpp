@@ -219,6 +219,13 @@ const std::vector<std::pair<std::string_view, Section>>& sections() {
              if (!is_alnum_word(c.id_prefix, 16))
                  fail_at(v, file, "id_prefix: must be letters and digits, starting with a letter (e.g. INC)");
          }},
+        {"layout",
+         [](Config& c, V v, N file) {
+             const std::string text = scalar_at(v, file, "layout");
+             if (text != "flat" && text != "sharded")
+                 fail_at(v, file, "layout: must be flat or sharded ('incident layout sharded' moves the files)");
+             c.layout = text == "sharded" ? Layout::sharded : Layout::flat;
+         }},
         {"scales", apply_scales},
         {"priorities",
          [](Config& c, V v, N file) {

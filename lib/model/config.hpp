@@ -42,8 +42,15 @@ struct Team {
     std::vector<std::string> members;
 };
 
+// How incident files lie in incidents/: flat (incidents/INC-12345.yaml) or
+// sharded by the thousands of their number (incidents/12/INC-12345.yaml),
+// which keeps each git tree a commit rewrites small. Both are always read;
+// the configured one is where new files go (`layout:`).
+enum class Layout { flat, sharded };
+
 struct Config {
     std::string id_prefix;
+    Layout layout = Layout::flat;
     std::vector<std::string> impact_scale;   // most severe first
     std::vector<std::string> urgency_scale;  // most urgent first
     std::vector<std::string> priorities;

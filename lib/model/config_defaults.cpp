@@ -30,6 +30,10 @@ constexpr std::string_view kDefaultTeams =
 const char* kBeforeTeams = R"(# incident project settings. Every key is optional; shown here are the defaults.
 # Precedence: flags > environment > this file > ~/.config/incident/config.yaml > defaults.
 id_prefix: INC
+# Incident files: flat (incidents/INC-12345.yaml) or sharded
+# (incidents/12/INC-12345.yaml, for repositories of many thousands;
+# 'incident layout sharded' moves them).
+layout: flat
 
 # Ordered scales, most severe first.
 scales:

@@ -314,7 +314,7 @@ std::vector<Delivery> deliveries_for(const NotifySettings& settings, const Incid
             continue;
         std::string name = t.template_name.empty() ? "notify-" + t.type : t.template_name;
         std::string tmpl = read_file(std::filesystem::path(templates_dir) / (name + ".mustache")).value_or("");
-        out.push_back(build_delivery(t, event, inc, e, settings.web_url, tmpl, now));
+        out.push_back(build_delivery(t, event, inc, e, settings.link(inc.id), tmpl, now));
     }
     return out;
 }

@@ -43,8 +43,12 @@ struct DeliverySettings {
 struct NotifySettings {
     std::vector<NotifyTarget> targets;
     DeliverySettings delivery;
-    std::string web_url;  // base of links to incident files, e.g. https://git.example.com/ops/-/blob/main/
+    std::string web_url;           // base of links to incident files, e.g. https://git.example.com/ops/-/blob/main/
+    Layout layout = Layout::flat;  // where those files lie
     std::vector<std::string> priorities;  // the configured scale, most urgent first, for min_priority
+
+    // The link to incident `id`'s file; empty without web_url.
+    std::string link(const std::string& id) const;
 };
 
 // Reads `notify`, `notify_delivery` and `web_url` from the config. Throws InvalidData.
@@ -72,9 +76,10 @@ struct Delivery {
 // An outbox entry as it is stored (and, without its body, listed).
 nlohmann::ordered_json delivery_json(const Delivery& d);
 
-// Builds the payload for `target`; `template_text` overrides the message text.
+// Builds the payload for `target`; `link` (NotifySettings::link) goes with
+// it, `template_text` overrides the message text.
 Delivery build_delivery(const NotifyTarget& target, const std::string& event, const Incident& inc, const Event& e,
-                        const std::string& web_url, const std::string& template_text, Timestamp now);
+                        const std::string& link, const std::string& template_text, Timestamp now);
 
 using Env = std::function<std::optional<std::string>(const std::string&)>;
 using Sleeper = std::function<void(std::chrono::milliseconds)>;

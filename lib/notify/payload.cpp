@@ -41,10 +41,10 @@ struct Content {
 };
 
 Content content(const NotifyTarget& t, const std::string& event, const Incident& inc, const Event& e,
-                const std::string& web_url, const std::string& tmpl_text, Escape esc) {
+                const std::string& link, const std::string& tmpl_text, Escape esc) {
     Content c;
     c.title = inc.id + " " + label(event) + ": " + inc.title;
-    if (!web_url.empty()) c.link = web_url + "incidents/" + inc.id + ".yaml";
+    c.link = link;
     kainjow::mustache::mustache tmpl{tmpl_text.empty() ? std::string(kDefaultTemplate) : tmpl_text};
     tmpl.set_custom_escape([esc](const std::string& s) { return esc(s); });
     kainjow::mustache::data d;
@@ -173,7 +173,7 @@ json googlechat(const Content& c, const Incident&) {
 }  // namespace
 
 Delivery build_delivery(const NotifyTarget& t, const std::string& event, const Incident& inc, const Event& e,
-                        const std::string& web_url, const std::string& template_text, Timestamp now) {
+                        const std::string& link, const std::string& template_text, Timestamp now) {
     Delivery d;
     d.id = "msg_" + new_uid();
     d.target = t.name;
@@ -185,15 +185,15 @@ Delivery build_delivery(const NotifyTarget& t, const std::string& event, const I
     d.created_at = format_rfc3339(now);
     json body;
     if (t.type == "slack")
-        body = slack(content(t, event, inc, e, web_url, template_text, slack_escape), inc);
+        body = slack(content(t, event, inc, e, link, template_text, slack_escape), inc);
     else if (t.type == "teams")
-        body = teams(content(t, event, inc, e, web_url, template_text, markdown_escape), inc);
+        body = teams(content(t, event, inc, e, link, template_text, markdown_escape), inc);
     else if (t.type == "discord")
-        body = discord(content(t, event, inc, e, web_url, template_text, markdown_escape), inc, e);
+        body = discord(content(t, event, inc, e, link, template_text, markdown_escape), inc, e);
     else if (t.type == "mattermost")
-        body = mattermost(content(t, event, inc, e, web_url, template_text, mattermost_escape), inc);
+        body = mattermost(content(t, event, inc, e, link, template_text, mattermost_escape), inc);
     else if (t.type == "googlechat")
-        body = googlechat(content(t, event, inc, e, web_url, template_text, chat_html_escape), inc);
+        body = googlechat(content(t, event, inc, e, link, template_text, chat_html_escape), inc);
     else
         // webhook: JSON data for programs, not markup for people. Values go as
         // they are (the exact title, a "<" included), only JSON-encoded; the

@@ -4,6 +4,7 @@
 #include "model/text.hpp"
 #include "model/yaml_doc.hpp"
 #include "notify/notify.hpp"
+#include "store/store.hpp"
 
 namespace incident {
 
@@ -105,7 +106,12 @@ NotifySettings notify_settings(const Config& cfg, const std::string& file) {
     }
     if (auto it = cfg.sections.find("web_url"); it != cfg.sections.end())
         s.web_url = scalar_at(it->second, file, "web_url");
+    s.layout = cfg.layout;
     return s;
+}
+
+std::string NotifySettings::link(const std::string& id) const {
+    return web_url.empty() ? std::string() : web_url + "incidents/" + incident_file(id, layout);
 }
 
 std::string notify_event(const Event& e) {

@@ -1,6 +1,8 @@
 #include "store/store.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -19,13 +21,41 @@ namespace incident {
 
 namespace {
 
-// Calls fn with the name of every entry of `dir` (none when it is missing).
+// Calls fn(name) for every entry of the open directory `d`, then closes it.
 template <class Fn>
-void for_each_file_name(const fs::path& dir, Fn fn) {
-    DIR* d = ::opendir(dir.c_str());
+void each_name(DIR* d, Fn fn) {
     if (!d) return;
-    while (const dirent* e = ::readdir(d)) fn(std::string_view(e->d_name));
+    while (const dirent* e = ::readdir(d)) fn(e);
     ::closedir(d);
+}
+
+// True when `e` names a shard directory (a link is not one).
+bool is_shard_entry(const dirent* e) {
+    return is_shard_name(e->d_name) && (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN);
+}
+
+// The shard `name` of the directory `fd` opened for listing: null when it is
+// not a real directory (a link is never followed).
+DIR* open_shard(int fd, const char* name) {
+    int sub = ::openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sub < 0) return nullptr;
+    DIR* d = ::fdopendir(sub);
+    if (!d) ::close(sub);
+    return d;
+}
+
+// The shard of a valid id: its number without the last three digits ("12"
+// for INC-12345, "0" for INC-7), as a view into `id`.
+std::string_view shard_of(std::string_view id) {
+    auto digits = id.substr(id.rfind('-') + 1);
+    return digits.size() > 3 ? digits.substr(0, digits.size() - 3) : std::string_view("0");
+}
+
+// "INC-7.yaml" -> "INC-7"; empty for a name that is not an incident file's.
+std::string_view id_of_name(std::string_view name) {
+    if (name.size() <= 5 || name.substr(name.size() - 5) != ".yaml") return {};
+    auto id = name.substr(0, name.size() - 5);
+    return is_valid_id(id) ? id : std::string_view{};
 }
 
 }  // namespace
@@ -96,9 +126,52 @@ std::string new_uid() {
     return out;
 }
 
-fs::path Store::path_of(const std::string& id) const {
+bool is_shard_name(std::string_view name) {
+    if (name.empty() || name.size() > 6 || (name[0] == '0' && name.size() > 1)) return false;
+    return std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+std::string incident_file(const std::string& id, Layout layout) {
+    return layout == Layout::flat ? id + ".yaml" : std::string(shard_of(id)) + "/" + id + ".yaml";
+}
+
+std::pair<std::string, Layout> id_of_incident_file(std::string_view below) {
+    auto slash = below.find('/');
+    std::string id(id_of_name(below.substr(slash == std::string_view::npos ? 0 : slash + 1)));
+    if (id.empty() || slash == std::string_view::npos) return {id, Layout::flat};
+    // In its own shard only: "12/INC-12345.yaml", not "3/INC-12345.yaml".
+    if (below.substr(0, slash) != shard_of(id)) id.clear();
+    return {id, Layout::sharded};
+}
+
+void for_each_incident_name(const fs::path& incidents,
+                            const std::function<void(int, const char*, std::string_view, Layout)>& fn) {
+    DIR* top = ::opendir(incidents.c_str());
+    each_name(top, [&](const dirent* e) {
+        DIR* shard = is_shard_entry(e) ? open_shard(::dirfd(top), e->d_name) : nullptr;
+        if (shard) {
+            const std::string_view want = e->d_name;
+            each_name(shard, [&](const dirent* f) {
+                auto id = id_of_name(f->d_name);
+                if (!id.empty() && shard_of(id) == want) fn(::dirfd(shard), f->d_name, id, Layout::sharded);
+            });
+        } else if (auto id = id_of_name(e->d_name); !id.empty()) {
+            fn(::dirfd(top), e->d_name, id, Layout::flat);
+        }
+    });
+}
+
+fs::path Store::path_in(const std::string& id, Layout layout) const {
     if (!is_valid_id(id)) throw UsageError("'" + id + "' is not an incident id");
-    return repo_.incidents_dir() / (id + ".yaml");
+    return repo_.incidents_dir() / incident_file(id, layout);
+}
+
+fs::path Store::path_of(const std::string& id) const {
+    fs::path p = path_in(id, layout_);
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(p, ec))) return p;
+    fs::path other = path_in(id, layout_ == Layout::flat ? Layout::sharded : Layout::flat);
+    return fs::exists(fs::symlink_status(other, ec)) ? other : p;
 }
 
 namespace {
@@ -123,26 +196,29 @@ void Store::refuse_outside(const fs::path& p) const {
                           "inside it (replace the link with the file itself)");
 }
 
-Store::Store(Repository repo) : repo_(std::move(repo)) {
+Store::Store(Repository repo, Layout layout) : repo_(std::move(repo)), layout_(layout) {
     std::error_code ec;
     plain_dir_ = !fs::is_symlink(repo_.incidents_dir(), ec);
     display_dir_ = repo_.relative(repo_.incidents_dir()) + "/";
 }
 
-Incident Store::load(const std::string& id) const {
-    fs::path p = path_of(id);
-    if (plain_dir_) {
-        // The common case in one open and no path resolution: a regular
-        // file, not a link. Anything else takes the careful way below.
-        FileText file = read_file_text(p.string(), YamlLimits{}.max_bytes, false);
-        if (file.status == FileText::Status::ok) {
-            std::string display = display_dir_ + id + ".yaml";
-            return checked_id(incident_from_yaml(load_yaml(file.text, display), display), id, display);
-        }
-    }
+// The common case in one open and no path resolution: a regular file, not a
+// link, in incidents/ (a plain directory) or a shard a listing found to be a
+// real directory. Anything else is left to load_checked.
+std::optional<Incident> Store::load_plain(const std::string& id, Layout where) const {
+    if (!plain_dir_) return std::nullopt;
+    FileText file = read_file_text(path_in(id, where).string(), YamlLimits{}.max_bytes, false);
+    if (file.status != FileText::Status::ok) return std::nullopt;
+    std::string display = display_dir_ + incident_file(id, where);
+    return checked_id(incident_from_yaml(load_yaml(file.text, display), display), id, display);
+}
+
+// The careful way: a link on the way that leads out of the repository is refused.
+Incident Store::load_checked(const std::string& id, const fs::path& p) const {
     std::error_code ec;
     auto status = fs::symlink_status(p, ec);
-    if (fs::exists(status) && (!plain_dir_ || fs::is_symlink(status))) refuse_outside(p);
+    const bool in_shard = p.parent_path() != repo_.incidents_dir();
+    if (fs::exists(status) && (!plain_dir_ || in_shard || fs::is_symlink(status))) refuse_outside(p);
     if (!fs::is_regular_file(fs::is_symlink(status) ? fs::status(p, ec) : status))
         throw NotFound("no incident " + id + " (looked for " + repo_.relative(p) + ")",
                        "'incident list' shows the incidents there are");
@@ -150,12 +226,24 @@ Incident Store::load(const std::string& id) const {
     return checked_id(incident_from_yaml(load_yaml_file(p.string(), display), display), id, display);
 }
 
+Incident Store::load(const std::string& id) const {
+    fs::path p = path_of(id);
+    if (p.parent_path() == repo_.incidents_dir())
+        if (auto inc = load_plain(id, Layout::flat)) return std::move(*inc);
+    return load_checked(id, p);
+}
+
+Incident Store::load_listed(const std::string& id, Layout where) const {
+    if (auto inc = load_plain(id, where)) return std::move(*inc);
+    return load_checked(id, path_in(id, where));
+}
+
 void Store::save(const Incident& inc) const {
     fs::path p = path_of(inc.id);
     refuse_outside(p);
     std::error_code ec;
-    fs::create_directories(repo_.incidents_dir(), ec);
-    if (ec) throw IoError("cannot create " + repo_.incidents_dir().string() + ": " + ec.message());
+    fs::create_directories(p.parent_path(), ec);
+    if (ec) throw IoError("cannot create " + p.parent_path().string() + ": " + ec.message());
     std::string display = repo_.relative(p);
     // The current text, so the lines a person wrote by hand are kept.
     std::optional<std::string> previous;
@@ -181,11 +269,8 @@ std::string Store::find_uid(const std::string& uid) const {
 
 std::vector<std::string> Store::unsorted_ids() const {
     std::vector<std::string> ids;
-    for_each_file_name(repo_.incidents_dir(), [&](std::string_view name) {
-        if (name.size() <= 5 || name.substr(name.size() - 5) != ".yaml") return;
-        auto id = name.substr(0, name.size() - 5);
-        if (is_valid_id(id)) ids.emplace_back(id);
-    });
+    for_each_incident_name(repo_.incidents_dir(),
+                           [&](int, const char*, std::string_view id, Layout) { ids.emplace_back(id); });
     return ids;
 }
 
@@ -197,6 +282,7 @@ std::vector<std::string> Store::list_ids() const {
     std::sort(keyed.begin(), keyed.end());
     ids.clear();
     for (auto& k : keyed) ids.push_back(std::move(k.second));
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());  // a file in both layouts
     return ids;
 }
 
@@ -221,19 +307,32 @@ std::pair<std::string, long> id_order(const std::string& id) {
 bool id_less(const std::string& a, const std::string& b) { return id_order(a) < id_order(b); }
 
 std::string Store::next_id(const std::string& prefix) const {
-    // Names only, no allocation per file: this runs on every open.
+    // Names only, no allocation per file: this runs on every open. Of the
+    // shards only the highest holding the prefix is read.
     long max = 0;
-    std::string head = prefix + "-";
-    for_each_file_name(repo_.incidents_dir(), [&](std::string_view name) {
-        if (name.size() <= head.size() + 5 || name.compare(0, head.size(), head) != 0 ||
-            name.substr(name.size() - 5) != ".yaml")
-            return;
-        auto id = name.substr(0, name.size() - 5);
+    const std::string head = prefix + "-";
+    auto take = [&](const dirent* e) {
+        std::string_view name = e->d_name;
+        if (name.compare(0, head.size(), head) != 0 || id_of_name(name).empty()) return false;
         long n = 0;
-        auto digits = id.substr(head.size());
-        auto r = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-        if (r.ptr == digits.data() + digits.size() && is_valid_id(id)) max = std::max(max, n);
+        std::from_chars(name.data() + head.size(), name.data() + name.size() - 5, n);
+        max = std::max(max, n);
+        return true;
+    };
+    std::vector<std::pair<long, std::string>> shards;
+    DIR* top = ::opendir(repo_.incidents_dir().c_str());
+    int top_fd = top ? ::dup(::dirfd(top)) : -1;
+    each_name(top, [&](const dirent* e) {
+        if (is_shard_entry(e))
+            shards.emplace_back(std::stol(e->d_name), e->d_name);
+        else
+            take(e);
     });
+    std::sort(shards.rbegin(), shards.rend());
+    bool found = false;
+    for (std::size_t i = 0; i < shards.size() && !found; ++i)
+        each_name(open_shard(top_fd, shards[i].second.c_str()), [&](const dirent* e) { found = take(e) || found; });
+    if (top_fd >= 0) ::close(top_fd);
     return prefix + "-" + std::to_string(max + 1);
 }
 

@@ -2,10 +2,13 @@
 // listing and id allocation. Single-incident operations touch one file only.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "model/config.hpp"
 #include "model/errors.hpp"
 #include "model/incident.hpp"
 #include "store/repository.hpp"
@@ -29,16 +32,39 @@ std::string new_uid();
 // True for text shaped like one: 8-4-4-4-12 hexadecimal digits.
 bool looks_like_uid(std::string_view text);
 
+// Where `id`'s file lies below incidents/: "INC-12345.yaml" or "12/INC-12345.yaml".
+std::string incident_file(const std::string& id, Layout layout);
+// The id a path below incidents/ names, with the layout it is in: "INC-7.yaml"
+// or "0/INC-7.yaml" -> "INC-7"; empty for anything else, including a file in
+// a shard other than its number's.
+std::pair<std::string, Layout> id_of_incident_file(std::string_view below);
+// A shard directory's name: the thousands of a number, in plain digits ("0", "12").
+bool is_shard_name(std::string_view name);
+
+// Calls fn(dir_fd, name, id, layout) for every incident file name in
+// `incidents` and its shard directories (real directories only, never a
+// link), without reading or stat-ing the files.
+void for_each_incident_name(const fs::path& incidents,
+                            const std::function<void(int, const char*, std::string_view, Layout)>& fn);
+
 class Store {
 public:
-    explicit Store(Repository repo);
+    explicit Store(Repository repo, Layout layout = Layout::flat);
 
     const Repository& repository() const { return repo_; }
+    Layout layout() const { return layout_; }
+    // Where `id`'s file is: in the configured layout, or in the other when
+    // only that one holds it; where a new one goes when neither does.
     fs::path path_of(const std::string& id) const;
+    // Where `id`'s file is in `layout`, whether or not it is there.
+    fs::path path_in(const std::string& id, Layout layout) const;
     bool exists(const std::string& id) const;
 
     // Throws NotFound or InvalidData (also when the file's id differs from its name).
     Incident load(const std::string& id) const;
+    // The file a listing found (for_each_incident_name: no link on its way),
+    // read without looking for it again.
+    Incident load_listed(const std::string& id, Layout where) const;
     // Writes atomically. The caller holds the repository lock.
     void save(const Incident& inc) const;
 
@@ -55,7 +81,10 @@ public:
 private:
     std::vector<std::string> unsorted_ids() const;
     void refuse_outside(const fs::path& p) const;
+    std::optional<Incident> load_plain(const std::string& id, Layout where) const;
+    Incident load_checked(const std::string& id, const fs::path& p) const;
     Repository repo_;
+    Layout layout_ = Layout::flat;
     // incidents/ is a plain directory of the (canonical) root: a plain file
     // in it cannot lead outside, and is read without resolving its path.
     bool plain_dir_ = true;

@@ -15,17 +15,17 @@ namespace incident {
 
 std::string id_of_path(const SyncGit& g, const std::string& path) {
     const std::string dir = g.incidents();
-    if (path.rfind(dir, 0) != 0 || path.size() < dir.size() + 5 || path.substr(path.size() - 5) != ".yaml") return {};
-    std::string id = path.substr(dir.size(), path.size() - dir.size() - 5);
-    return is_valid_id(id) ? id : std::string();
+    if (path.rfind(dir, 0) != 0) return {};
+    return id_of_incident_file(std::string_view(path).substr(dir.size())).first;
 }
 
 namespace {
 
-std::set<std::string> incident_ids(const SyncGit& g, const std::string& commit) {
-    std::set<std::string> ids;
-    for (const auto& p : split_nul(g.must_raw({"ls-tree", "-z", "--name-only", commit, g.incidents()})))
-        if (auto id = id_of_path(g, p); !id.empty()) ids.insert(id);
+// Every incident in `commit`, with its file's path (either layout).
+std::map<std::string, std::string> incident_paths(const SyncGit& g, const std::string& commit) {
+    std::map<std::string, std::string> ids;
+    for (const auto& p : split_nul(g.must_raw({"ls-tree", "-r", "-z", "--name-only", commit, g.incidents()})))
+        if (auto id = id_of_path(g, p); !id.empty()) ids.emplace(id, p);
     return ids;
 }
 
@@ -44,12 +44,14 @@ bool is_shared_text(const SyncGit& g, const std::string& path) {
     return path.rfind(g.incidents(), 0) == 0 || path.rfind(g.postmortems(), 0) == 0;
 }
 
-// The path a renumbered incident's file or postmortem moves to.
+// The path a renumbered incident's file (in its layout) or postmortem moves to.
 std::string moved_path(const SyncGit& g, const std::string& path, const std::vector<Renumbering>& map) {
-    for (const auto& m : map)
-        for (const std::string& dir : {g.incidents(), g.postmortems()})
-            for (std::string ext : {".yaml", ".md"})
-                if (path == dir + m.from + ext) return dir + m.to + ext;
+    for (const auto& m : map) {
+        for (auto where : {Layout::flat, Layout::sharded})
+            if (path == g.incidents() + incident_file(m.from, where)) return g.incidents() + incident_file(m.to, where);
+        for (std::string ext : {".yaml", ".md"})
+            if (path == g.postmortems() + m.from + ext) return g.postmortems() + m.to + ext;
+    }
     return path;
 }
 
@@ -147,22 +149,22 @@ std::vector<Renumbering> find_collisions(const SyncGit& g, const std::string& ba
         if (auto id = id_of_path(g, p); !id.empty()) ids.push_back(id);
     if (ids.empty()) return {};
     std::sort(ids.begin(), ids.end(), id_less);
-    const std::set<std::string> upstream = incident_ids(g, theirs);
+    const auto upstream = incident_paths(g, theirs), here = incident_paths(g, ours);
     std::map<std::string, long> last;  // per prefix, the highest number either side has
-    auto count = [&](const std::set<std::string>& side) {
-        for (const auto& id : side) {
+    auto count = [&](const std::map<std::string, std::string>& side) {
+        for (const auto& [id, path] : side) {
             auto [prefix, n] = id_order(id);
             last[prefix] = std::max(last[prefix], n);
         }
     };
     count(upstream);
-    count(incident_ids(g, ours));
+    count(here);
     std::vector<Renumbering> out;
     for (const auto& id : ids) {
-        if (!upstream.count(id)) continue;
-        const std::string path = g.incidents() + id + ".yaml";
-        std::string uid = uid_at(g, ours, path);
-        if (!uid.empty() && uid == uid_at(g, theirs, path)) continue;  // the same incident
+        auto theirs_path = upstream.find(id), ours_path = here.find(id);
+        if (theirs_path == upstream.end() || ours_path == here.end()) continue;
+        std::string uid = uid_at(g, ours, ours_path->second);
+        if (!uid.empty() && uid == uid_at(g, theirs, theirs_path->second)) continue;  // the same incident
         auto [prefix, n] = id_order(id);
         out.push_back({id, prefix + "-" + std::to_string(++last[prefix]), uid});
     }

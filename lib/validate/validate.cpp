@@ -100,8 +100,9 @@ Kind kind_of(const Repository& repo, const fs::path& p) {
     if (canon == fs::weakly_canonical(repo.config_path(), ec)) return Kind::config;
     if (canon == fs::weakly_canonical(repo.rules_path(), ec)) return Kind::rules;
     if (canon == fs::weakly_canonical(repo.rule_tests_path(), ec)) return Kind::rule_tests;
-    if (canon.parent_path() == fs::weakly_canonical(repo.incidents_dir(), ec) && p.extension() == ".yaml")
-        return Kind::incident;
+    auto dir = canon.parent_path();
+    if (is_shard_name(dir.filename().string())) dir = dir.parent_path();
+    if (dir == fs::weakly_canonical(repo.incidents_dir(), ec) && p.extension() == ".yaml") return Kind::incident;
     return Kind::other;
 }
 
@@ -201,12 +202,22 @@ namespace {
 std::vector<fs::path> files_to_validate(const Repository& repo, const std::vector<std::string>& paths) {
     std::vector<fs::path> files;
     std::error_code ec;
+    // A directory's *.yaml, and its shards' (real directories, not links).
     auto add_dir = [&](const fs::path& dir) {
         std::vector<fs::path> found;
-        for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-            if (it->is_regular_file(ec) && it->path().extension() == ".yaml" &&
-                it->path().filename().string()[0] != '.')
-                found.push_back(it->path());
+        auto add_files = [&](const fs::path& d, bool shards) {
+            for (fs::directory_iterator it(d, ec), end; !ec && it != end; it.increment(ec)) {
+                const auto name = it->path().filename().string();
+                if (shards && is_shard_name(name) && it->is_directory(ec) && !it->is_symlink(ec))
+                    found.push_back(it->path());  // listed below
+                else if (it->is_regular_file(ec) && it->path().extension() == ".yaml" && name[0] != '.')
+                    found.push_back(it->path());
+            }
+        };
+        add_files(dir, true);
+        for (std::size_t i = 0, n = found.size(); i < n; ++i)
+            if (found[i].extension() != ".yaml") add_files(found[i], false);
+        std::erase_if(found, [](const fs::path& f) { return f.extension() != ".yaml"; });
         std::sort(found.begin(), found.end(),
                   [](const fs::path& a, const fs::path& b) { return a.native() < b.native(); });
         files.insert(files.end(), found.begin(), found.end());
@@ -244,7 +255,12 @@ std::vector<char> incident_files(const Repository& repo, const std::vector<fs::p
         std::string_view dir(name.data(), std::min(name.rfind('/'), name.size()));
         if (!last || last->first != dir) {
             auto [it, fresh] = incident_dir.emplace(std::string(dir), false);
-            if (fresh) it->second = fs::weakly_canonical(files[i].parent_path(), ec) == incidents;
+            if (fresh) {
+                auto parent = fs::weakly_canonical(files[i].parent_path(), ec);
+                if (is_shard_name(parent.filename().string()) && !fs::is_symlink(files[i].parent_path(), ec))
+                    parent = parent.parent_path();
+                it->second = parent == incidents;
+            }
             last = &*it;
         }
         incident[i] = last->second && files[i].extension() == ".yaml";
@@ -265,7 +281,7 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
             .count();
     CleanFiles cache(repo, cfg);
-    Store store(repo);
+    Store store(repo, cfg.layout);
     const Scope scope{repo, cfg, store, now};
     const std::vector<char> incident = incident_files(repo, files);
     std::vector<std::vector<Finding>> per_file(files.size());

@@ -233,7 +233,8 @@ Workspace open_workspace(const fs::path& start, const EnvLookup& env) {
     if (fs::exists(repo.rules_path(), ec))
         rules = load_rules_file(repo.rules_path().string(), repo.relative(repo.rules_path()));
     NotifySettings notify = notify_settings(cfg, display);
-    return Workspace{repo, std::move(cfg), Store(repo), std::move(rules), std::move(notify)};
+    const Layout layout = cfg.layout;
+    return Workspace{repo, std::move(cfg), Store(repo, layout), std::move(rules), std::move(notify)};
 }
 
 ChangeResult change_incident(const Workspace& ws, const std::string& id, const Mutation& mutate,
@@ -316,19 +317,16 @@ ChangeResult replace_incident(const Workspace& ws, const std::string& id, const 
     return r;
 }
 
-namespace {
-
-// Clones merge incident files field by field (git::ensure_merge_driver
-// names the driver in each clone's config).
-void add_merge_attribute(const fs::path& attributes) {
-    const std::string line = "incidents/*.yaml merge=incident";
+void add_merge_attributes(const fs::path& attributes) {
     std::string text = read_file(attributes).value_or("");
-    if (text.find(line) != std::string::npos) return;
-    if (!text.empty() && text.back() != '\n') text += '\n';
-    write_file_atomically(attributes, text + line + "\n");
+    const std::string before = text;
+    for (const std::string line : {"incidents/*.yaml merge=incident", "incidents/*/*.yaml merge=incident"}) {
+        if (text.find(line) != std::string::npos) continue;
+        if (!text.empty() && text.back() != '\n') text += '\n';
+        text += line + "\n";
+    }
+    if (text != before) write_file_atomically(attributes, text);
 }
-
-}  // namespace
 
 InitResult init_repository(const fs::path& dir, const std::string& preset, const std::string& actor, bool commit) {
     InitResult r;
@@ -363,7 +361,7 @@ InitResult init_repository(const fs::path& dir, const std::string& preset, const
     for (const auto& dir : {repo.incidents_dir(), repo.postmortems_dir()})
         if (!fs::exists(dir / ".gitignore", ec)) write_file_atomically(dir / ".gitignore", ignore);
     r.created = {".incident/config.yaml", "incidents/.gitignore", "postmortems/.gitignore", ".gitattributes"};
-    add_merge_attribute(repo.root / ".gitattributes");
+    add_merge_attributes(repo.root / ".gitattributes");
     if (pack) {
         write_file_atomically(repo.rules_path(),
                               schema_line("rules.schema.json") +

@@ -85,6 +85,22 @@ ChangeResult change_or_create(const Workspace& ws, const std::function<std::stri
 ChangeResult replace_incident(const Workspace& ws, const std::string& id, const std::string& original_text,
                               Incident edited, const Event& event, const ChangeOptions& opts);
 
+struct LayoutResult {
+    std::size_t moved = 0;  // files moved (or, on a dry run, to move)
+    bool committed = false;
+    std::vector<std::string> warnings;
+};
+
+// Under the lock: moves every incident file into `target`, sets `layout:` in
+// .incident/config.yaml (its other lines kept) and the merge attributes, and
+// commits all that as one commit (git sees renames). Refuses when incidents/
+// has uncommitted changes; a run killed midway is completed by running it
+// again. Files are read in both layouts meanwhile.
+LayoutResult change_layout(const Workspace& ws, Layout target, const ChangeOptions& opts);
+
+// .gitattributes names the merge driver for incident files in both layouts.
+void add_merge_attributes(const fs::path& attributes);
+
 struct InitResult {
     fs::path root;
     bool git_initialised = false;

@@ -16,7 +16,8 @@ two_clones() {
 
 test_init_commits_the_attribute_and_any_command_registers_the_driver() {
   two_clones
-  expect_eq "$(git -C "$T/a" show HEAD:.gitattributes)" "incidents/*.yaml merge=incident"
+  expect_eq "$(git -C "$T/a" show HEAD:.gitattributes)" "incidents/*.yaml merge=incident
+incidents/*/*.yaml merge=incident"
   expect_eq "$(git -C "$T/b" config merge.incident.driver)" "" "a plain clone has no driver yet"
   cd "$T/b" && run list; expect_rc 0
   git -C "$T/a" config merge.incident.driver | grep -q '^incident merge-file %O %A %B %P' ||

@@ -131,6 +131,67 @@ TEST_CASE("symbolic links out of the repository are neither read nor written thr
     CHECK(fs::is_empty(t.dir / "elsewhere"));
 }
 
+TEST_CASE("layouts: where a file lies, and the id a path names") {
+    CHECK(incident_file("INC-7", Layout::flat) == "INC-7.yaml");
+    CHECK(incident_file("INC-7", Layout::sharded) == "0/INC-7.yaml");
+    CHECK(incident_file("INC-999", Layout::sharded) == "0/INC-999.yaml");
+    CHECK(incident_file("INC-1000", Layout::sharded) == "1/INC-1000.yaml");
+    CHECK(incident_file("SEC-123456789", Layout::sharded) == "123456/SEC-123456789.yaml");
+    CHECK(id_of_incident_file("INC-7.yaml") == std::pair<std::string, Layout>{"INC-7", Layout::flat});
+    CHECK(id_of_incident_file("12/INC-12345.yaml") == std::pair<std::string, Layout>{"INC-12345", Layout::sharded});
+    for (const char* bad : {"3/INC-12345.yaml", "012/INC-12345.yaml", "x/INC-1.yaml", "0/0/INC-1.yaml", "INC-1.yml",
+                            "../INC-1.yaml", "0/notes.txt"})
+        CHECK_MESSAGE(id_of_incident_file(bad).first.empty(), bad);
+    for (const char* ok : {"0", "7", "12", "123456"}) CHECK_MESSAGE(is_shard_name(ok), ok);
+    for (const char* bad : {"", "01", "1234567", "a", "1a", "-1"}) CHECK_MESSAGE(!is_shard_name(bad), bad);
+}
+
+TEST_CASE("store, sharded: new files in shards, both layouts read, next id from the highest shard") {
+    namespace fs = std::filesystem;
+    TestContext t;
+    t.write(".incident/config.yaml", "");
+    Store store(find_repository(t.dir), Layout::sharded);
+    for (const char* id : {"INC-1", "INC-1500", "INC-2001"}) store.save(titled(id, "t"));
+    CHECK(fs::is_regular_file(t.dir / "incidents/0/INC-1.yaml"));
+    CHECK(fs::is_regular_file(t.dir / "incidents/1/INC-1500.yaml"));
+    CHECK(fs::is_regular_file(t.dir / "incidents/2/INC-2001.yaml"));
+    // A file of the flat layout is read, and written where it is.
+    t.write("incidents/INC-3.yaml", "id: INC-3\ntitle: flat\nstatus: open\n");
+    CHECK(store.load("INC-3").title == "flat");
+    store.save(titled("INC-3", "still flat"));
+    CHECK(!fs::exists(t.dir / "incidents/0/INC-3.yaml"));
+    CHECK(store.load("INC-3").title == "still flat");
+    CHECK(store.list_ids() == std::vector<std::string>{"INC-1", "INC-3", "INC-1500", "INC-2001"});
+    CHECK(store.next_id("INC") == "INC-2002");
+    t.write("incidents/INC-5000.yaml", "id: INC-5000\ntitle: flat\nstatus: open\n");
+    CHECK(store.next_id("INC") == "INC-5001");  // a flat file above every shard
+    t.write("incidents/0/SEC-4.yaml", "id: SEC-4\ntitle: t\nstatus: open\n");
+    CHECK(store.next_id("SEC") == "SEC-5");  // the highest shard holding the prefix
+    // A file in another shard than its number's is not an incident file.
+    t.write("incidents/7/INC-8.yaml", "id: INC-8\ntitle: lost\nstatus: open\n");
+    CHECK_THROWS_AS(store.load("INC-8"), NotFound);
+    // In both layouts: the configured one is read, and listed once.
+    t.write("incidents/INC-1.yaml", "id: INC-1\ntitle: the flat copy\nstatus: open\n");
+    CHECK(store.load("INC-1").title == "t");
+    CHECK(Store(find_repository(t.dir), Layout::flat).load("INC-1").title == "the flat copy");
+    CHECK(store.list_ids().size() == 6);
+}
+
+TEST_CASE("store, sharded: a shard that is a link out of the repository is neither listed nor read") {
+    namespace fs = std::filesystem;
+    TestContext t;
+    t.write("repo/.incident/config.yaml", "");
+    t.write("outside/INC-1.yaml", "id: INC-1\ntitle: secret\nstatus: open\n");
+    fs::create_directories(t.dir / "repo/incidents");
+    fs::create_directory_symlink(t.dir / "outside", t.dir / "repo/incidents/0");
+    Store store(find_repository(t.dir / "repo"), Layout::sharded);
+    CHECK(store.list_ids().empty());
+    CHECK(store.next_id("INC") == "INC-1");
+    CHECK_THROWS_AS(store.load("INC-1"), InvalidData);
+    CHECK_THROWS_AS(store.save(titled("INC-1", "overwrite")), InvalidData);
+    CHECK(t.read("outside/INC-1.yaml").find("secret") != std::string::npos);
+}
+
 TEST_CASE("a save keeps the file's mode: 0600 stays private, read-only stays read-only") {
     TestContext t;
     Store store = store_in(t);

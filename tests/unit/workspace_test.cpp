@@ -27,7 +27,7 @@ TEST_CASE("init_repository lays out a repository, runs git init and commits the 
                                                 ".incident/rules-tests.yaml"});
     CHECK(fs::is_directory(t.dir / "new/.git"));
     CHECK(t.read("new/incidents/.gitignore") == "# temporaries of interrupted atomic writes\n.*.tmp.*\n");
-    CHECK(t.read("new/.gitattributes") == "incidents/*.yaml merge=incident\n");
+    CHECK(t.read("new/.gitattributes") == "incidents/*.yaml merge=incident\nincidents/*/*.yaml merge=incident\n");
     CHECK(contains(t.read("new/.incident/config.yaml"), "id_prefix: INC"));
     auto log = run_process({"git", "log", "--format=%an <%ae>|%s", "--name-only"}, r.root.string());
     CHECK(log.out ==
