@@ -36,6 +36,8 @@
 #include <vector>
 
 #include "model/file_text.hpp"
+#include "store/atomic_file.hpp"
+#include "store/store.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -448,7 +450,12 @@ void must(const Sample& s, const std::string& what) {
     }
 }
 
-std::string incident_path(int n) { return "incidents/INC-" + std::to_string(n) + ".yaml"; }
+// The layout of the generated repositories (--layout): sharded unless told.
+incident::Layout g_layout = incident::Layout::sharded;
+
+std::string incident_path(int n) {
+    return "incidents/" + incident::incident_file("INC-" + std::to_string(n), g_layout);
+}
 
 void generate(Runner& r, int count) {
     const fs::path& dir = r.dir();
@@ -459,11 +466,18 @@ void generate(Runner& r, int count) {
     r.exec({"git", "config", "user.name", "bench"});
     r.exec({"git", "config", "gc.auto", "0"});  // no background gc competing with the measurements
     must(r.tool({"init", "--no-commit"}, "init"), "incident init");
-    fs::create_directories(dir / "incidents");
+    if (g_layout == incident::Layout::sharded) {
+        auto config = incident::read_file(dir / ".incident" / "config.yaml").value_or("");
+        auto at = config.find("\nlayout: flat\n");
+        if (at != std::string::npos) config.replace(at, 14, "\nlayout: sharded\n");
+        std::ofstream(dir / ".incident" / "config.yaml") << config;
+    }
     std::mt19937 rng(20261122);
     Time end = 1795000000;  // 2026-11-18
-    for (int n = 1; n <= count; ++n)
+    for (int n = 1; n <= count; ++n) {
+        fs::create_directories((dir / incident_path(n)).parent_path());
         std::ofstream(dir / incident_path(n)) << to_yaml(make_incident(n, rng, end, count));
+    }
     must(r.exec({"git", "add", "-A"}), "git add");
     must(r.exec({"git", "commit", "-qm", "bench data", "--no-verify"}), "git commit");
     // As in a repository in use: git's index no longer "racily clean".
@@ -476,7 +490,8 @@ void generate(Runner& r, int count) {
 Sample read_all_bytes(const fs::path& dir) {
     auto start = Clock::now();
     std::size_t total = 0;
-    for (const auto& e : fs::directory_iterator(dir / "incidents")) {
+    for (const auto& e : fs::recursive_directory_iterator(dir / "incidents")) {
+        if (!e.is_regular_file() || e.path().extension() != ".yaml") continue;
         auto data = slurp(e.path());
         total += data ? data->size() : 0;
     }
@@ -501,7 +516,7 @@ void remove_validate_caches(const fs::path& dir) {
 // The next id `open` would take: the largest INC-n on disk plus one.
 int next_free_id(const fs::path& dir) {
     int max = 0;
-    for (const auto& e : fs::directory_iterator(dir / "incidents")) {
+    for (const auto& e : fs::recursive_directory_iterator(dir / "incidents")) {
         std::string name = e.path().filename().string();
         if (name.rfind("INC-", 0) == 0 && name.size() > 9 && name.ends_with(".yaml"))
             max = std::max(max, std::atoi(name.c_str() + 4));
@@ -697,6 +712,7 @@ std::vector<std::string> measure(Runner& r, int n) {
             before));
         before = head();
         int id = next_free_id(dir);
+        fs::create_directories((dir / incident_path(id)).parent_path());
         std::ofstream(dir / incident_path(id)) << to_yaml(make_incident(id, rng, 1795000000, id));
         Sample add = r.exec({"git", "add", incident_path(id)});  // then the commit: two statements, in order
         open_git.push_back(
@@ -755,9 +771,11 @@ int main(int argc, char** argv) {
     bool keep = false, generate_only = false;
     std::vector<int> sizes;
     const char* usage =
-        "usage: incident-bench [--bin PATH] [--dir DIR] [--keep] [--generate-only] [SIZE...]\n"
+        "usage: incident-bench [--bin PATH] [--dir DIR] [--layout flat|sharded] [--keep] [--generate-only] "
+        "[SIZE...]\n"
         "  --bin PATH       the incident binary (default build/incident)\n"
         "  --dir DIR        where the repositories go, DIR/SIZE (default /tmp/incident-bench)\n"
+        "  --layout L       the repositories' layout of incidents/ (default sharded)\n"
         "  --keep           keep the repositories after measuring (default: removed)\n"
         "  --generate-only  make the repositories (committed, as generated) and time nothing\n"
         "  SIZE...          incidents per repository (default 10000 100000)\n";
@@ -767,6 +785,9 @@ int main(int argc, char** argv) {
             bin = argv[++i];
         else if (a == "--dir" && i + 1 < argc)
             base = argv[++i];
+        else if (a == "--layout" && i + 1 < argc &&
+                 (std::string(argv[i + 1]) == "flat" || std::string(argv[i + 1]) == "sharded"))
+            g_layout = std::string(argv[++i]) == "flat" ? incident::Layout::flat : incident::Layout::sharded;
         else if (a == "--keep")
             keep = true;
         else if (a == "--generate-only")
@@ -811,8 +832,9 @@ int main(int argc, char** argv) {
     fs::remove_all(scratch);
     if (generate_only) return 0;
 
-    std::cout << "incident-bench: " << version << ", " << std::thread::hardware_concurrency()
-              << " cores; medians of 3 runs; cold runs (cache removed before each) 3 times unless the first took "
+    std::cout << "incident-bench: " << version << ", " << std::thread::hardware_concurrency() << " cores, "
+              << (g_layout == incident::Layout::flat ? "flat" : "sharded")
+              << " layout; medians of 3 runs; cold runs (cache removed before each) 3 times unless the first took "
                  "over "
               << kColdRepeatLimit << " s\n\n";
     std::cout << "| command | against |";
