@@ -1,4 +1,5 @@
-// The `incident` binary: looks at the process (streams, terminal, environment,
+// The `incident` binary (and, built with INCIDENT_SERVE_PROGRAM, the
+// incident-serve program `incident serve` runs): looks at the process (streams, terminal, environment,
 // clock) and hands the command line to run_cli, which maps every error type
 // to its one exit code.
 #include <unistd.h>
@@ -9,6 +10,7 @@
 
 #include "cli.hpp"
 #include "output.hpp"
+#include "serve.hpp"
 
 #ifndef INCIDENT_VERSION
 #define INCIDENT_VERSION "0.0.0"
@@ -30,6 +32,9 @@ std::optional<std::string> getenv_opt(const std::string& name) {
 int main(int argc, char** argv) {
     using namespace incident;
     using namespace incident::cli;
+#ifdef INCIDENT_SERVE_PROGRAM
+    set_http_server(&run_http_server);  // incident-serve: `serve` runs here
+#endif
     bool out_tty = isatty(STDOUT_FILENO) == 1;
     Io io{std::cout, std::cerr, out_tty, isatty(STDERR_FILENO) == 1,
           // no-color.org: only a non-empty NO_COLOR turns colour off.

@@ -1,0 +1,215 @@
+// incident serve's HTTP server (cpp-httplib), in the incident-serve program.
+// Every request needs the bearer token; each POSTed body is taken into
+// incidents by lib/intake (one write at a time, through the same lock,
+// atomic write and commit as every command); SIGTERM or SIGINT stops it
+// once what was accepted is answered. One line per request on stderr.
+#include <httplib.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "output.hpp"
+#include "serve.hpp"
+
+namespace incident::cli {
+
+namespace {
+
+// What one request did and when it began, for its log line (the logger runs
+// on the request's thread).
+thread_local std::string t_summary;
+thread_local std::optional<std::chrono::steady_clock::time_point> t_start;
+
+// A path as the log shows it: no control characters (a request cannot forge a line).
+std::string printable(std::string s) {
+    for (auto& c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    return s;
+}
+
+// The server's shared state: one write at a time, one log line at a time.
+struct Server {
+    const ServeOptions& opts;
+    const Context& ctx;
+    std::string actor, token;
+    std::mutex write, log;
+
+    void answer(httplib::Response& res, const AlertReply& r) {
+        res.status = r.status;
+        res.set_content(r.body.dump() + "\n", "application/json");
+        if (r.status < 400) return;
+        if (r.body.contains("error")) t_summary = r.body["error"]["message"];
+        if (r.body.contains("errors")) t_summary = r.body["errors"][0];  // PagerDuty's shape
+    }
+
+    void take(const httplib::Request& req, httplib::Response& res);
+    void log_line(const httplib::Request& req, const httplib::Response& res);
+};
+
+void Server::take(const httplib::Request& req, httplib::Response& res) {
+    auto route = alert_route(req.path);
+    if (!route) return answer(res, error_reply(404, "no route " + req.path));
+    std::ostringstream out, err;  // what opening the workspace and notifying say, for the log
+    Io io{out, err, false, false, false, ctx.io.env, false};
+    Context rc{io, {}, ctx.repo_dir};
+    AlertReply reply;
+    std::optional<Workspace> ws;
+    {
+        std::lock_guard lock(write);
+        rc.now = std::chrono::floor<Seconds>(std::chrono::system_clock::now());  // in the order written
+        try {
+            ws.emplace(open_workspace(rc));
+            reply = receive_alerts(*ws, *route, req.body, actor, rc.now, change_options(rc, opts.flags, actor));
+        } catch (const Error& e) {
+            reply = error_reply(500, e.what());
+        }
+    }
+    answer(res, reply);
+    std::string said;
+    for (const auto& o : reply.outcomes) {
+        said += (said.empty() ? "" : ", ") + (o.id.empty() ? o.key : o.id) + " " + o.outcome;
+        for (const auto& w : o.change.warnings) err << "incident: warning: " << w << "\n";
+        if (!o.id.empty()) notify_after(rc, *ws, o.change, opts.flags);
+    }
+    if (!said.empty()) t_summary = said;
+    if (!err.str().empty()) {
+        std::lock_guard lock(log);
+        ctx.io.err << err.str();
+    }
+}
+
+void Server::log_line(const httplib::Request& req, const httplib::Response& res) {
+    std::string took;
+    if (t_start)
+        took = " " +
+               std::to_string(
+                   std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - *t_start)
+                       .count()) +
+               "ms";
+    std::lock_guard lock(log);
+    ctx.io.err << format_rfc3339(std::chrono::floor<Seconds>(std::chrono::system_clock::now())) << " "
+               << req.remote_addr << " " << printable(req.method) << " " << printable(req.path) << " " << res.status
+               << took << (t_summary.empty() ? "" : " " + printable(t_summary)) << "\n";
+    t_summary.clear();
+    t_start.reset();
+}
+
+void configure(httplib::Server& svr, Server& s) {
+    svr.new_task_queue = [n = s.opts.threads] { return new httplib::ThreadPool(static_cast<std::size_t>(n)); };
+    svr.set_payload_max_length(s.opts.max_body);
+    svr.set_read_timeout(s.opts.timeout);
+    svr.set_write_timeout(s.opts.timeout);
+    svr.set_keep_alive_timeout(5);
+    svr.set_tcp_nodelay(true);  // answers go out in two writes: without it, the second waits ~40 ms for an ACK
+    svr.set_pre_routing_handler([&s](const httplib::Request& req, httplib::Response& res) {
+        t_start = std::chrono::steady_clock::now();
+        if (s.token.empty() || bearer_matches(req.get_header_value("Authorization"), s.token))
+            return httplib::Server::HandlerResponse::Unhandled;
+        s.answer(res, error_reply(401, "a bearer token is required (Authorization: Bearer TOKEN)"));
+        res.set_header("WWW-Authenticate", "Bearer");
+        return httplib::Server::HandlerResponse::Handled;
+    });
+    svr.Get("/healthz", [&s](const httplib::Request&, httplib::Response& res) {
+        AlertReply ok;
+        ok.body = {{"status", "ok"}};
+        s.answer(res, ok);
+    });
+    svr.Post(".*", [&s](const httplib::Request& req, httplib::Response& res) { s.take(req, res); });
+    svr.set_error_handler([&s](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return;  // answered already
+        s.answer(res, error_reply(res.status, res.status == 413 ? "the body is larger than --max-body"
+                                                                : "no route " + req.method + " " + req.path));
+    });
+    svr.set_exception_handler([&s](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "internal error";
+        try {
+            std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+        }
+        s.answer(res, error_reply(500, what));
+    });
+    svr.set_logger([&s](const httplib::Request& req, const httplib::Response& res) { s.log_line(req, res); });
+}
+
+// httplib's stop() also drops the connections accepted and still waiting for
+// a thread. Shutting the listening socket instead ends the accept loop with
+// the socket still counted as open, so every accepted connection is served
+// before listen_after_bind returns (it then returns false: expected here).
+class Receiver : public httplib::Server {
+public:
+    void stop_accepting() {
+        stopping = true;
+        if (socket_t sock = svr_sock_; sock != INVALID_SOCKET) ::shutdown(sock, SHUT_RDWR);
+    }
+    std::atomic<bool> stopping{false};
+};
+
+// SIGTERM and SIGINT, taken by a thread of their own (sigwait) rather than a
+// handler: it stops the server taking connections; what it accepted is answered.
+class SignalStop {
+public:
+    explicit SignalStop(Receiver& svr) {
+        sigemptyset(&set_);
+        sigaddset(&set_, SIGTERM);
+        sigaddset(&set_, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &set_, &old_);  // before any thread starts: they inherit it
+        thread_ = std::thread([this, &svr] {
+            int sig = 0;
+            sigwait(&set_, &sig);
+            // A signal before the server runs stops it as soon as it does.
+            while (!done_ && !svr.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            if (!done_) svr.stop_accepting();
+        });
+    }
+    ~SignalStop() {
+        done_ = true;
+        pthread_kill(thread_.native_handle(), SIGTERM);  // wakes the sigwait when no signal came
+        thread_.join();
+        pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+    }
+    SignalStop(const SignalStop&) = delete;
+    SignalStop& operator=(const SignalStop&) = delete;
+
+private:
+    sigset_t set_{}, old_{};
+    std::atomic<bool> done_{false};
+    std::thread thread_;
+};
+
+}  // namespace
+
+void run_http_server(const ServeOptions& opts, const Listen& where, const Context& ctx) {
+    Workspace ws = open_workspace(ctx);
+    const std::string token_env = intake_settings(ws.config, ws.repo.relative(ws.repo.config_path())).token_env;
+    Server s{opts, ctx, resolve_actor(ctx, opts.flags, ws.repo.root), ctx.io.env(token_env).value_or(""), {}, {}};
+    if (s.token.empty() && !opts.insecure_no_auth)
+        throw UsageError("no token: " + token_env + " is not set, and every request must carry it",
+                         "export " + token_env +
+                             "=$(openssl rand -hex 32) (and give senders the same), or "
+                             "--insecure-no-auth for a test on loopback");
+    Receiver svr;
+    configure(svr, s);
+    SignalStop stop(svr);
+    int port = where.port == 0 ? svr.bind_to_any_port(where.host)
+                               : (svr.bind_to_port(where.host, where.port) ? where.port : -1);
+    if (port < 0)
+        throw IoError("cannot listen on " + opts.listen, "is the port taken, or the address not this host's?");
+    {
+        std::lock_guard lock(s.log);
+        ctx.io.err << "incident serve: listening on http://" << where.host << ":" << port
+                   << (s.token.empty() ? " WITHOUT authentication (--insecure-no-auth)" : "") << "\n";
+    }
+    if (!svr.listen_after_bind() && !svr.stopping) throw IoError("the server stopped with an error on " + opts.listen);
+    std::lock_guard lock(s.log);
+    ctx.io.err << "incident serve: stopped\n";
+}
+
+}  // namespace incident::cli
