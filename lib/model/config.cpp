@@ -86,7 +86,7 @@ Seconds clock_time(const YamlNode& n, const std::string& file, const std::string
 void read_timezone(BusinessHours& b, const YamlNode& v, const std::string& file, const std::string& name) {
     b.timezone = scalar_at(v, file, name);
     try {
-        date::locate_zone(b.timezone);
+        if (!is_utc_zone(b.timezone)) date::locate_zone(b.timezone);
     } catch (const std::exception&) {
         fail_at(v, file,
                 name + ": unknown time zone '" + b.timezone +

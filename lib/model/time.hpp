@@ -43,4 +43,9 @@ std::optional<Timestamp> parse_time_spec(std::string_view text, Timestamp now);
 // Today's date as "YYYY-MM-DD".
 std::string format_date(Timestamp t);
 
+// "UTC" or "Etc/UTC": a zone that needs no tz database. Looking any other
+// name up reads the whole database (hundreds of files): only done when a
+// configuration names another zone.
+inline bool is_utc_zone(std::string_view name) { return name == "UTC" || name == "Etc/UTC"; }
+
 }  // namespace incident

@@ -31,7 +31,7 @@ std::string day_text(date::local_days day) {
 
 WorkCalendar::WorkCalendar(const BusinessHours& hours) : hours_(hours), zone_(nullptr) {
     try {
-        zone_ = date::locate_zone(hours.timezone);
+        if (!is_utc_zone(hours.timezone)) zone_ = date::locate_zone(hours.timezone);
     } catch (const std::exception&) {
         // Configuration files are checked as they are read (config.cpp); this
         // is a configuration made in code.
@@ -46,14 +46,18 @@ WorkCalendar::WorkCalendar(const BusinessHours& hours) : hours_(hours), zone_(nu
 template <typename Fn>
 static void for_each_window(const date::time_zone* zone, const BusinessHours& h, const std::set<std::string>& holidays,
                             Timestamp from, Fn fn) {
-    auto local = zone->to_local(from);
+    // No zone: UTC, where local time is the system time.
+    auto to_sys = [zone](date::local_seconds t) {
+        return zone ? zone->to_sys(t, date::choose::earliest) : date::sys_seconds{t.time_since_epoch()};
+    };
+    auto local = zone ? zone->to_local(from) : date::local_seconds{from.time_since_epoch()};
     auto day = date::floor<date::days>(local);
     for (int i = 0; i < kMaxDays; ++i, day += date::days{1}) {
         unsigned wd = date::weekday{day}.iso_encoding();
         if (std::find(h.days.begin(), h.days.end(), wd) == h.days.end()) continue;
         if (!holidays.empty() && holidays.count(day_text(day))) continue;
-        auto start = zone->to_sys(day + h.start, date::choose::earliest);
-        auto end = zone->to_sys(day + h.end, date::choose::earliest);
+        auto start = to_sys(day + h.start);
+        auto end = to_sys(day + h.end);
         if (!fn(Timestamp{date::floor<Seconds>(start)}, Timestamp{date::floor<Seconds>(end)})) return;
     }
 }
