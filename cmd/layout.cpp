@@ -32,15 +32,14 @@ still on the old layout keeps working (both are read) and its new files
 stay where it wrote them until `incident layout` runs there again.
 )";
 
-const char* name_of(Layout l) { return l == Layout::flat ? "flat" : "sharded"; }
-
 void show_layout(const Workspace& ws, const Context& ctx, bool json) {
     std::size_t flat = 0, sharded = 0;
     for_each_incident_name(ws.repo.incidents_dir(), [&](int, const char*, std::string_view, Layout where) {
         ++(where == Layout::flat ? flat : sharded);
     });
-    if (json) return print_json(ctx.io, {{"layout", name_of(ws.config.layout)}, {"flat", flat}, {"sharded", sharded}});
-    ctx.io.out << "layout: " << name_of(ws.config.layout) << " (" << flat << " flat, " << sharded
+    if (json)
+        return print_json(ctx.io, {{"layout", layout_name(ws.config.layout)}, {"flat", flat}, {"sharded", sharded}});
+    ctx.io.out << "layout: " << layout_name(ws.config.layout) << " (" << flat << " flat, " << sharded
                << " sharded incident files)\n";
 }
 

@@ -47,6 +47,7 @@ struct Team {
 // which keeps each git tree a commit rewrites small. Both are always read;
 // the configured one is where new files go (`layout:`).
 enum class Layout { flat, sharded };
+inline const char* layout_name(Layout l) { return l == Layout::flat ? "flat" : "sharded"; }
 
 struct Config {
     std::string id_prefix;

@@ -18,12 +18,10 @@ namespace incident {
 
 namespace {
 
-const char* name_of(Layout l) { return l == Layout::flat ? "flat" : "sharded"; }
-
 // The config text with `layout:` set: the top-level line replaced, or added
 // after id_prefix (or at the end). Every other line, comment included, stays.
 std::string with_layout(const std::string& text, Layout target) {
-    const std::string line = std::string("layout: ") + name_of(target);
+    const std::string line = std::string("layout: ") + layout_name(target);
     std::vector<std::string> lines;
     for (std::size_t at = 0; at < text.size();) {
         std::size_t end = text.find('\n', at);
@@ -111,7 +109,7 @@ LayoutResult change_layout(const Workspace& ws, Layout target, const ChangeOptio
         r.moved = moves.size();
         return r;
     }
-    if (commit) write_file_atomically(marker, name_of(target) + std::string("\n"));
+    if (commit) write_file_atomically(marker, layout_name(target) + std::string("\n"));
     for (const auto& [from, to] : moves) {
         fs::create_directories(to.parent_path(), ec);
         if (std::rename(from.c_str(), to.c_str()) != 0)
@@ -126,7 +124,7 @@ LayoutResult change_layout(const Workspace& ws, Layout target, const ChangeOptio
     if (new_config != config_text) write_file_atomically(ws.repo.config_path(), new_config);
     add_merge_attributes(ws.repo.root / ".gitattributes");
     if (commit) {
-        commit_layout(ws, "incident: " + std::string(name_of(target)) + " layout (" + std::to_string(r.moved) +
+        commit_layout(ws, "incident: " + std::string(layout_name(target)) + " layout (" + std::to_string(r.moved) +
                               " incident files moved)");
         r.committed = true;
         fs::remove(marker, ec);
