@@ -72,6 +72,19 @@ new_repo() {
   cd "$T/repo" || exit 1
 }
 
+# two_clones [CMD...]: a bare remote with an initialised repository and INC-1
+# (then `incident CMD...` in it, when given), and clones a and b; cd into a.
+two_clones() {
+  git init -q --bare "$T/remote.git"
+  git clone -q "$T/remote.git" "$T/a" 2>/dev/null
+  cd "$T/a" || exit 1
+  run init; expect_rc 0
+  run open "Checkout latency" --service checkout --at 2026-11-22T03:00:00Z; expect_rc 0
+  if [ $# -gt 0 ]; then run "$@"; expect_rc 0; fi
+  git push -q origin HEAD:main
+  git clone -q "$T/remote.git" "$T/b"
+}
+
 # map_checks_source: replaces init's intake section with one mapping a
 # generic source, "checks" (tests/data/alerts/generic.json's shape).
 map_checks_source() {

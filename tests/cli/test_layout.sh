@@ -87,14 +87,7 @@ test_layout_refuses_uncommitted_work_and_is_finished_by_running_again() {
 }
 
 test_sharded_clones_merge_and_sync() {
-  git init -q --bare "$T/remote.git"
-  git clone -q "$T/remote.git" "$T/a" 2>/dev/null
-  cd "$T/a" || exit 1
-  run init; expect_rc 0
-  run open "Checkout latency" --service checkout --at 2026-11-22T03:00:00Z; expect_rc 0
-  run layout sharded; expect_rc 0
-  git push -q origin HEAD:main
-  git clone -q "$T/remote.git" "$T/b"
+  two_clones layout sharded
   cd "$T/a" && run note 1 "pool is full" --at 2026-11-22T03:10:00Z; expect_rc 0
   run open "Login errors" --service auth --at 2026-11-22T03:20:00Z; expect_rc 0
   run sync; expect_rc 0

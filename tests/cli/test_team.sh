@@ -3,17 +3,6 @@
 # field when git integrates two clones' work.
 source "$(dirname "$0")/lib.sh"
 
-# A bare remote with an initialised repository and INC-1, and clones a and b.
-two_clones() {
-  git init -q --bare "$T/remote.git"
-  git clone -q "$T/remote.git" "$T/a" 2>/dev/null
-  cd "$T/a" || exit 1
-  run init; expect_rc 0
-  run open "Checkout latency" --service checkout --at 2026-11-22T03:00:00Z; expect_rc 0
-  git push -q origin HEAD:main
-  git clone -q "$T/remote.git" "$T/b"
-}
-
 test_init_commits_the_attribute_and_any_command_registers_the_driver() {
   two_clones
   expect_eq "$(git -C "$T/a" show HEAD:.gitattributes)" "incidents/*.yaml merge=incident
