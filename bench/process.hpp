@@ -8,12 +8,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <iterator>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bench {
@@ -111,5 +116,34 @@ inline Run must(const Argv& argv, const fs::path& dir) {
 }
 
 inline std::string line_of(const Argv& argv, const fs::path& dir) { return first_line(must(argv, dir).out); }
+
+// The options every benchmark takes (--bin PATH, --dir DIR, --keep, -h) and
+// its own numeric ones (name, where it goes). nullopt to go on; otherwise the
+// exit code (0 after --help, 2 after a mistake, with `usage` printed).
+inline std::optional<int> parse_options(int argc, char** argv, const char* program, const char* usage, std::string& bin,
+                                        fs::path& dir, bool& keep,
+                                        const std::vector<std::pair<std::string, int*>>& numbers) {
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        bool more = i + 1 < argc;
+        auto number = std::find_if(numbers.begin(), numbers.end(), [&](const auto& n) { return n.first == a; });
+        if (a == "--bin" && more)
+            bin = argv[++i];
+        else if (a == "--dir" && more)
+            dir = argv[++i];
+        else if (number != numbers.end() && more)
+            *number->second = std::atoi(argv[++i]);
+        else if (a == "--keep")
+            keep = true;
+        else if (a == "-h" || a == "--help") {
+            std::cout << usage;
+            return 0;
+        } else {
+            std::cerr << program << ": unknown argument '" << a << "'\n" << usage;
+            return 2;
+        }
+    }
+    return std::nullopt;
+}
 
 }  // namespace bench

@@ -432,25 +432,10 @@ const char* kUsage =
 
 // The settings, or the exit code when there is nothing to run.
 std::optional<int> parse(int argc, char** argv, Settings& s) {
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        bool more = i + 1 < argc;
-        if (a == "--bin" && more)
-            s.bin = argv[++i];
-        else if (a == "--dir" && more)
-            s.dir = argv[++i];
-        else if ((a == "--requests" || a == "--distinct" || a == "--clients") && more)
-            (a == "--requests" ? s.requests : a == "--distinct" ? s.distinct : s.clients) = std::atoi(argv[++i]);
-        else if (a == "--keep")
-            s.keep = true;
-        else if (a == "-h" || a == "--help") {
-            std::cout << kUsage;
-            return 0;
-        } else {
-            std::cerr << "incident-serve-bench: unknown argument '" << a << "'\n" << kUsage;
-            return 2;
-        }
-    }
+    if (auto done =
+            parse_options(argc, argv, "incident-serve-bench", kUsage, s.bin, s.dir, s.keep,
+                          {{"--requests", &s.requests}, {"--distinct", &s.distinct}, {"--clients", &s.clients}}))
+        return done;
     if (s.distinct < 1 || s.requests < s.distinct || s.clients < 1) {
         std::cerr << "incident-serve-bench: needs --distinct >= 1, --requests >= --distinct, --clients >= 1\n"
                   << kUsage;

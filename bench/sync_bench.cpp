@@ -417,25 +417,9 @@ const char* kUsage =
 
 // The settings, or the exit code when there is nothing to run.
 std::optional<int> parse(int argc, char** argv, Settings& s) {
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        bool more = i + 1 < argc;
-        if (a == "--bin" && more)
-            s.bin = argv[++i];
-        else if (a == "--dir" && more)
-            s.dir = argv[++i];
-        else if ((a == "--size" || a == "--clones" || a == "--changes") && more)
-            (a == "--size" ? s.size : a == "--clones" ? s.clones : s.changes) = std::atoi(argv[++i]);
-        else if (a == "--keep")
-            s.keep = true;
-        else if (a == "-h" || a == "--help") {
-            std::cout << kUsage;
-            return 0;
-        } else {
-            std::cerr << "incident-sync-bench: unknown argument '" << a << "'\n" << kUsage;
-            return 2;
-        }
-    }
+    if (auto done = parse_options(argc, argv, "incident-sync-bench", kUsage, s.bin, s.dir, s.keep,
+                                  {{"--size", &s.size}, {"--clones", &s.clones}, {"--changes", &s.changes}}))
+        return done;
     if (s.size < 100 || s.clones < 2 || s.changes < 1) {
         std::cerr << "incident-sync-bench: needs --size >= 100, --clones >= 2, --changes >= 1\n" << kUsage;
         return 2;
