@@ -56,15 +56,6 @@ void timeline_checks(std::vector<Finding>& out, const Incident& inc, const YamlN
         }
 }
 
-// "incidents/12/INC-12345.yaml" -> "12"; empty for a file not in a shard.
-std::string shard_dir_of(const std::string& display) {
-    auto slash = display.rfind('/');
-    if (slash == std::string::npos) return {};
-    auto dir = std::string_view(display).substr(0, slash);
-    auto name = dir.substr(dir.rfind('/') + 1);
-    return is_shard_name(name) && name != dir ? std::string(name) : std::string();
-}
-
 }  // namespace
 
 void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YamlNode& root, const std::string& display,
@@ -72,13 +63,12 @@ void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YamlN
     auto at = [&](const char* key) { return key_at(root, key, display); };
     if (inc.id != file_id)
         add(out, at("id"), "error", "id '" + inc.id + "' does not match the file name (" + file_id + ")");
-    else if (auto shard = shard_dir_of(display); !shard.empty()) {
-        // Only its own shard (the thousands of its number) is read.
-        const std::string want = incident_file(file_id, Layout::sharded);
-        if (want != shard + "/" + file_id + ".yaml")
-            add(out, Location{display, 1, 1}, "error",
-                "in the wrong shard: the tool reads " + file_id + " from incidents/" + want + " only");
-    }
+    else if (const std::string dir = "incidents/";
+             display.rfind(dir, 0) == 0 && id_of_incident_file(display.substr(dir.size())).first.empty())
+        // In a shard, only its own (the thousands of its number) is read.
+        add(out, Location{display, 1, 1}, "error",
+            "in the wrong shard: the tool reads " + file_id + " from incidents/" +
+                incident_file(file_id, Layout::sharded) + " only");
     time_checks(out, inc, root, display, now);
     if (!inc.opened_at) add(out, at("status"), "warning", "opened_at is missing");
     // Status consistent with timestamps.
