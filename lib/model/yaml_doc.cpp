@@ -49,7 +49,23 @@ bool indented_with_tab(std::string_view text, int index) {
 // keys, keys that are not strings and keys too long to be written back.
 class Builder {
 public:
-    Builder(const std::string& file, const YamlLimits& limits) : file_(file), limits_(limits) {}
+    // An open collection. Its children wait on values_ from `first` on (a
+    // mapping's alternate: key, value) until it closes, so that each
+    // collection's children are allocated once, at their final size.
+    struct Frame {
+        YamlNode node;
+        std::size_t first = 0;
+        std::string anchor;
+        std::size_t first_count = 0;  // values counted before this one
+    };
+
+    // `stack` and `values` are scratch space the caller keeps between
+    // documents (emptied here), so that each document does not grow them anew.
+    Builder(const std::string& file, const YamlLimits& limits, std::vector<Frame>& stack, std::vector<YamlNode>& values)
+        : file_(file), limits_(limits), stack_(stack), values_(values) {
+        stack_.clear();
+        values_.clear();
+    }
 
     // Handles one event; true once the document is complete.
     bool take(const yaml_event_t& e) {
@@ -83,16 +99,6 @@ public:
     YamlNode root() { return std::move(root_); }
 
 private:
-    // An open collection. Its children wait on values_ from `first` on (a
-    // mapping's alternate: key, value) until it closes, so that each
-    // collection's children are allocated once, at their final size.
-    struct Frame {
-        YamlNode node;
-        std::size_t first = 0;
-        std::string anchor;
-        std::size_t first_count = 0;  // values counted before this one
-    };
-
     Location where(const yaml_mark_t& m) const {
         return Location{file_, static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1};
     }
@@ -107,11 +113,11 @@ private:
     }
 
     static YamlNode scalar_node(const yaml_event_t& e) {
-        std::string text(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length);
+        std::string_view text(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length);
         bool plain = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && e.data.scalar.tag == nullptr;
         if (plain && (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL"))
             return YamlNode::null_value();
-        return plain ? YamlNode::plain(std::move(text)) : YamlNode(std::move(text));
+        return plain ? YamlNode::plain(std::string(text)) : YamlNode(std::string(text));
     }
 
     void scalar(const yaml_event_t& e) {
@@ -128,7 +134,7 @@ private:
         if (it == anchors_.end())
             throw InvalidData(where(e.start_mark), "unknown alias *" + name + " (no complete value has that anchor)");
         count(it->second.second, e.start_mark);
-        attach(it->second.first, e.start_mark);
+        attach(YamlNode(it->second.first), e.start_mark);
     }
 
     void open(YamlNode n, const yaml_mark_t& m, const yaml_char_t* anchor) {
@@ -153,7 +159,7 @@ private:
         attach(std::move(f.node), m);
     }
 
-    void attach(YamlNode n, const yaml_mark_t& m) {
+    void attach(YamlNode&& n, const yaml_mark_t& m) {
         if (stack_.empty()) {
             root_ = std::move(n);
             return;
@@ -169,16 +175,18 @@ private:
         if (!key_fits(key.scalar()))
             throw InvalidData(where(m), "a key longer than " + std::to_string(kMaxKeyLength) +
                                             " bytes as written (the limit of YAML's keys)");
+        const std::string& text = key.scalar();
         for (std::size_t i = first; i < values_.size(); i += 2)
-            if (values_[i].scalar() == key.scalar())
+            if (const std::string& other = values_[i].scalar();
+                other.size() == text.size() && (text.empty() || other[0] == text[0]) && other == text)
                 throw InvalidData(where(m), "duplicate key '" + key.scalar() + "'");
     }
 
     const std::string& file_;
     const YamlLimits& limits_;
     std::size_t visited_ = 0;
-    std::vector<Frame> stack_;
-    std::vector<YamlNode> values_;  // the children of the open collections
+    std::vector<Frame>& stack_;
+    std::vector<YamlNode>& values_;  // the children of the open collections
     std::unordered_map<std::string, std::pair<YamlNode, std::size_t>> anchors_;
     YamlNode root_ = YamlNode::null_value();
 };
@@ -268,7 +276,7 @@ std::size_t find_second_document(std::string_view text) {
     // forbids them inside any scalar there. A "---" after content, or content
     // after "...", begins another document.
     auto marker = [&](std::size_t at, char c) {
-        if (text.substr(at, 3) != std::string(3, c)) return false;
+        if (at + 3 > text.size() || text[at] != c || text[at + 1] != c || text[at + 2] != c) return false;
         return at + 3 == text.size() || text[at + 3] == ' ' || text[at + 3] == '\t' || text[at + 3] == '\n' ||
                text[at + 3] == '\r';
     };
@@ -330,7 +338,9 @@ YamlNode load_yaml(std::string_view text, const std::string& file, const YamlLim
         throw InvalidData(offset_location(text, second, file),
                           "a second YAML document (after --- or ...): the file must hold exactly one");
     EventStream events(text);
-    Builder builder(file, limits);
+    thread_local std::vector<Builder::Frame> stack;
+    thread_local std::vector<YamlNode> values;
+    Builder builder(file, limits, stack, values);
     while (true) {
         if (!events.next()) {
             const auto& p = events.parser();
