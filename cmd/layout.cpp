@@ -34,7 +34,7 @@ stay where it wrote them until `incident layout` runs there again.
 
 void show_layout(const Workspace& ws, const Context& ctx, bool json) {
     std::size_t flat = 0, sharded = 0;
-    for_each_incident_name(ws.repo.incidents_dir(), [&](int, const char*, std::string_view, Layout where) {
+    for_each_incident_name(ws.repo.incidents_dir(), [&](int, const dirent*, std::string_view, Layout where) {
         ++(where == Layout::flat ? flat : sharded);
     });
     if (json)

@@ -18,10 +18,9 @@ FileText read_file_text(const std::string& path, std::size_t max_bytes, bool fol
         out.error = errno;
         return out;
     }
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (::fstat(fd, &out.st) != 0 || !S_ISREG(out.st.st_mode)) {
         out.status = FileText::Status::not_regular;
-    } else if (out.size = static_cast<std::size_t>(st.st_size); out.size > max_bytes) {
+    } else if (out.size = static_cast<std::size_t>(out.st.st_size); out.size > max_bytes) {
         out.status = FileText::Status::too_large;
     } else {
         out.text.resize(out.size);

@@ -3,6 +3,8 @@
 // The model's YAML loader and the store's readers share it.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstddef>
 #include <limits>
 #include <optional>
@@ -15,6 +17,7 @@ struct FileText {
     std::string text;      // the bytes, when ok
     std::size_t size = 0;  // the file's size, when regular
     int error = 0;         // errno, when unreadable
+    struct stat st {};     // the open file's fstat, when it was opened
 };
 
 // `follow_links` false: a symbolic link is not opened (unreadable, ELOOP).

@@ -145,7 +145,7 @@ std::pair<std::string, Layout> id_of_incident_file(std::string_view below) {
 }
 
 void for_each_incident_name(const fs::path& incidents,
-                            const std::function<void(int, const char*, std::string_view, Layout)>& fn) {
+                            const std::function<void(int, const dirent*, std::string_view, Layout)>& fn) {
     DIR* top = ::opendir(incidents.c_str());
     each_name(top, [&](const dirent* e) {
         DIR* shard = is_shard_entry(e) ? open_shard(::dirfd(top), e->d_name) : nullptr;
@@ -153,10 +153,10 @@ void for_each_incident_name(const fs::path& incidents,
             const std::string_view want = e->d_name;
             each_name(shard, [&](const dirent* f) {
                 auto id = id_of_name(f->d_name);
-                if (!id.empty() && shard_of(id) == want) fn(::dirfd(shard), f->d_name, id, Layout::sharded);
+                if (!id.empty() && shard_of(id) == want) fn(::dirfd(shard), f, id, Layout::sharded);
             });
         } else if (auto id = id_of_name(e->d_name); !id.empty()) {
-            fn(::dirfd(top), e->d_name, id, Layout::flat);
+            fn(::dirfd(top), e, id, Layout::flat);
         }
     });
 }
@@ -205,10 +205,11 @@ Store::Store(Repository repo, Layout layout) : repo_(std::move(repo)), layout_(l
 // The common case in one open and no path resolution: a regular file, not a
 // link, in incidents/ (a plain directory) or a shard a listing found to be a
 // real directory. Anything else is left to load_checked.
-std::optional<Incident> Store::load_plain(const std::string& id, Layout where) const {
+std::optional<Incident> Store::load_plain(const std::string& id, Layout where, struct stat* read) const {
     if (!plain_dir_) return std::nullopt;
     FileText file = read_file_text(path_in(id, where).string(), YamlLimits{}.max_bytes, false);
     if (file.status != FileText::Status::ok) return std::nullopt;
+    if (read) *read = file.st;
     std::string display = display_dir_ + incident_file(id, where);
     return checked_id(incident_from_yaml(load_yaml(file.text, display), display), id, display);
 }
@@ -233,9 +234,11 @@ Incident Store::load(const std::string& id) const {
     return load_checked(id, p);
 }
 
-Incident Store::load_listed(const std::string& id, Layout where) const {
-    if (auto inc = load_plain(id, where)) return std::move(*inc);
-    return load_checked(id, path_in(id, where));
+Incident Store::load_listed(const std::string& id, Layout where, struct stat* read) const {
+    if (auto inc = load_plain(id, where, read)) return std::move(*inc);
+    fs::path p = path_in(id, where);
+    if (read && ::stat(p.c_str(), read) != 0) *read = {};
+    return load_checked(id, p);
 }
 
 void Store::save(const Incident& inc) const {
@@ -270,7 +273,7 @@ std::string Store::find_uid(const std::string& uid) const {
 std::vector<std::string> Store::unsorted_ids() const {
     std::vector<std::string> ids;
     for_each_incident_name(repo_.incidents_dir(),
-                           [&](int, const char*, std::string_view id, Layout) { ids.emplace_back(id); });
+                           [&](int, const dirent*, std::string_view id, Layout) { ids.emplace_back(id); });
     return ids;
 }
 

@@ -2,6 +2,9 @@
 // listing and id allocation. Single-incident operations touch one file only.
 #pragma once
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -41,11 +44,12 @@ std::pair<std::string, Layout> id_of_incident_file(std::string_view below);
 // A shard directory's name: the thousands of a number, in plain digits ("0", "12").
 bool is_shard_name(std::string_view name);
 
-// Calls fn(dir_fd, name, id, layout) for every incident file name in
+// Calls fn(dir_fd, entry, id, layout) for every incident file name in
 // `incidents` and its shard directories (real directories only, never a
-// link), without reading or stat-ing the files.
+// link), without reading or stat-ing the files (the entry's d_type says
+// what the directory knows of the file's type, DT_UNKNOWN when nothing).
 void for_each_incident_name(const fs::path& incidents,
-                            const std::function<void(int, const char*, std::string_view, Layout)>& fn);
+                            const std::function<void(int, const dirent*, std::string_view, Layout)>& fn);
 
 class Store {
 public:
@@ -63,8 +67,9 @@ public:
     // Throws NotFound or InvalidData (also when the file's id differs from its name).
     Incident load(const std::string& id) const;
     // The file a listing found (for_each_incident_name: no link on its way),
-    // read without looking for it again.
-    Incident load_listed(const std::string& id, Layout where) const;
+    // read without looking for it again; `read`, when given, receives the
+    // stat of the file that was read.
+    Incident load_listed(const std::string& id, Layout where, struct stat* read = nullptr) const;
     // Writes atomically. The caller holds the repository lock.
     void save(const Incident& inc) const;
 
@@ -81,7 +86,7 @@ public:
 private:
     std::vector<std::string> unsorted_ids() const;
     void refuse_outside(const fs::path& p) const;
-    std::optional<Incident> load_plain(const std::string& id, Layout where) const;
+    std::optional<Incident> load_plain(const std::string& id, Layout where, struct stat* read = nullptr) const;
     Incident load_checked(const std::string& id, const fs::path& p) const;
     Repository repo_;
     Layout layout_ = Layout::flat;

@@ -48,7 +48,7 @@ std::vector<std::pair<fs::path, fs::path>> moves_to(const Workspace& ws, Layout 
                                                     std::vector<std::string>& warnings) {
     std::vector<std::pair<fs::path, fs::path>> out;
     std::vector<std::pair<std::string, Layout>> files;
-    for_each_incident_name(ws.repo.incidents_dir(), [&](int, const char*, std::string_view id, Layout where) {
+    for_each_incident_name(ws.repo.incidents_dir(), [&](int, const dirent*, std::string_view id, Layout where) {
         if (where != target) files.emplace_back(id, where);
     });
     std::error_code ec;
