@@ -37,7 +37,22 @@ fs::path below(const fs::path& p, const fs::path& root) {
 }  // namespace
 
 std::string Repository::relative(const fs::path& p) const {
-    // Lexical: a symbolic link is shown by its own name, never by where it leads.
+    // Lexical: a symbolic link is shown by its own name, never by where it
+    // leads. First the common case without building paths: an absolute,
+    // normal path below the root.
+    const std::string& path = p.native();
+    const std::string& top = root.native();
+    if (path.size() > top.size() + 1 && path.compare(0, top.size(), top) == 0 && path[top.size()] == '/') {
+        std::string_view rest = std::string_view(path).substr(top.size() + 1);
+        bool normal = true;
+        for (std::size_t at = 0; normal && at <= rest.size();) {
+            std::size_t end = std::min(rest.find('/', at), rest.size());
+            std::string_view part = rest.substr(at, end - at);
+            normal = !part.empty() && part != "." && part != "..";
+            at = end + 1;
+        }
+        if (normal) return std::string(rest);
+    }
     std::error_code ec;
     auto rel = below(fs::absolute(p, ec).lexically_normal(), root);
     return ec || rel.empty() ? p.string() : rel.string();

@@ -48,6 +48,10 @@ private:
 std::optional<CleanFiles::Entry> CleanFiles::key_of(const fs::path& p) {
     struct stat st {};
     if (::lstat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    return key_of(st);
+}
+
+CleanFiles::Entry CleanFiles::key_of(const struct stat& st) {
     Entry e;
     e.size = st.st_size;
     e.mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;

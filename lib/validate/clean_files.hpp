@@ -1,6 +1,8 @@
 // The cache of validate (.git/incident/validated).
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,8 +32,11 @@ public:
 
     // The file's key now, when it is a regular file (not a link).
     static std::optional<Entry> key_of(const fs::path& p);
+    // The key of a file that was opened and read, from its fstat.
+    static Entry key_of(const struct stat& st);
 
     std::size_t size() const { return entries_.size(); }
+    bool knows(const std::string& name) const { return entries_.count(name) != 0; }
 
     // The entry for `name` when the file is unchanged since it was found clean.
     const Entry* unchanged(const std::string& name, const std::optional<Entry>& now) const {

@@ -1,5 +1,7 @@
 #include "validate/validate.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -17,6 +19,7 @@
 #include <valijson/validator.hpp>
 
 #include "model/errors.hpp"
+#include "model/file_text.hpp"
 #include "model/text.hpp"
 #include "model/yaml_doc.hpp"
 #include "rules/rule_tests.hpp"
@@ -117,11 +120,12 @@ struct Scope {
 // `related`, when given, says `p` is an incident file in the incidents
 // directory (which does not lead out of the repository) and receives its
 // references (checked again on every run, even when the file is not read).
+// `text`, when given, is that file's content, read without following a link.
 void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path& p, const std::string& display,
-                   std::vector<std::string>* related = nullptr) {
+                   std::vector<std::string>* related = nullptr, const std::string* text = nullptr) {
     const Repository& repo = scope.repo;
     // An incident file is resolved only when it is a link itself: its directory was.
-    bool resolve = !related || fs::is_symlink(p);
+    bool resolve = !related || (!text && fs::is_symlink(p));
     if (resolve && repo.contains(p) && repo.leads_outside(p)) {
         add(out, Location{display}, "error", "a symbolic link leads out of the repository: it is not read");
         return;
@@ -134,7 +138,7 @@ void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path
     }
     YamlNode root;
     try {
-        root = load_yaml_file(p.string(), display);
+        root = text ? load_yaml(*text, display) : load_yaml_file(p.string(), display);
     } catch (const Error& e) {
         const auto* inv = dynamic_cast<const InvalidData*>(&e);
         add(out, inv ? inv->where() : Location{display}, "error", inv ? inv->detail() : e.what());
@@ -197,43 +201,60 @@ std::vector<Finding> check_schema(const YamlNode& doc, const std::string& name, 
 
 namespace {
 
-// The files to validate, in order: `paths` (files, or directories' *.yaml),
-// or when empty the configuration, rules, rule tests and every incident.
-std::vector<fs::path> files_to_validate(const Repository& repo, const std::vector<std::string>& paths) {
-    std::vector<fs::path> files;
-    std::error_code ec;
-    // A directory's *.yaml, and its shards' (real directories, not links).
-    auto add_dir = [&](const fs::path& dir) {
-        std::vector<fs::path> found;
-        auto add_files = [&](const fs::path& d, bool shards) {
-            for (fs::directory_iterator it(d, ec), end; !ec && it != end; it.increment(ec)) {
-                const auto name = it->path().filename().string();
-                if (shards && is_shard_name(name) && it->is_directory(ec) && !it->is_symlink(ec))
-                    found.push_back(it->path());  // listed below
-                else if (it->is_regular_file(ec) && it->path().extension() == ".yaml" && name[0] != '.')
-                    found.push_back(it->path());
-            }
+// The names of `dir`'s *.yaml files (regular files or links to them, not
+// hidden) and, with `shards`, of its shard directories (real ones, not
+// links) as "NAME/", sorted: the order of the full paths they lead to. One
+// readdir, and a stat only where the directory does not tell the type.
+std::vector<std::string> yaml_names(const std::string& dir, bool shards) {
+    std::vector<std::string> names;
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return names;
+    while (const dirent* e = ::readdir(d)) {
+        const std::string_view name = e->d_name;
+        struct stat st {};
+        auto is = [&](int flags, mode_t type) {
+            return ::fstatat(::dirfd(d), e->d_name, &st, flags) == 0 && (st.st_mode & S_IFMT) == type;
         };
-        add_files(dir, true);
-        for (std::size_t i = 0, n = found.size(); i < n; ++i)
-            if (found[i].extension() != ".yaml") add_files(found[i], false);
-        std::erase_if(found, [](const fs::path& f) { return f.extension() != ".yaml"; });
-        std::sort(found.begin(), found.end(),
-                  [](const fs::path& a, const fs::path& b) { return a.native() < b.native(); });
-        files.insert(files.end(), found.begin(), found.end());
+        if (shards && is_shard_name(name) &&
+            (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && is(AT_SYMLINK_NOFOLLOW, S_IFDIR))))
+            names.push_back(std::string(name) + "/");
+        else if (name.size() > 5 && name[0] != '.' && name.ends_with(".yaml") &&
+                 (e->d_type == DT_REG || ((e->d_type == DT_LNK || e->d_type == DT_UNKNOWN) && is(0, S_IFREG))))
+            names.emplace_back(name);
+    }
+    ::closedir(d);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+// The files to validate, in order: `paths` (files, or directories' *.yaml
+// and their shards'), or when empty the configuration, rules, rule tests and
+// every incident.
+std::vector<std::string> files_to_validate(const Repository& repo, const std::vector<std::string>& paths) {
+    std::vector<std::string> files;
+    std::error_code ec;
+    auto add_dir = [&](std::string dir) {
+        while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+        if (dir != "/") dir += '/';
+        for (const auto& name : yaml_names(dir, true)) {
+            if (name.back() != '/') {
+                files.push_back(dir + name);
+                continue;
+            }
+            for (const auto& file : yaml_names(dir + name, false)) files.push_back(dir + name + file);
+        }
     };
     if (paths.empty()) {
         for (const auto& p : {repo.config_path(), repo.rules_path(), repo.rule_tests_path()})
-            if (fs::is_regular_file(p, ec)) files.push_back(p);
-        add_dir(repo.incidents_dir());
+            if (fs::is_regular_file(p, ec)) files.push_back(p.string());
+        add_dir(repo.incidents_dir().string());
         return files;
     }
     for (const auto& text : paths) {
-        fs::path p = text;
-        if (fs::is_directory(p, ec))
-            add_dir(p);
-        else if (fs::is_regular_file(p, ec))
-            files.push_back(p);
+        if (fs::is_directory(text, ec))
+            add_dir(text);
+        else if (fs::is_regular_file(text, ec))
+            files.push_back(text);
         else
             throw NotFound("no such file or directory: " + text);
     }
@@ -243,7 +264,7 @@ std::vector<fs::path> files_to_validate(const Repository& repo, const std::vecto
 // Which files are incidents, resolving each directory once. Files in an
 // incidents directory that leads out of the repository are checked as any
 // other file, and refused.
-std::vector<char> incident_files(const Repository& repo, const std::vector<fs::path>& files) {
+std::vector<char> incident_files(const Repository& repo, const std::vector<std::string>& files) {
     std::error_code ec;
     std::vector<char> incident(files.size());
     std::map<std::string, bool, std::less<>> incident_dir;
@@ -251,19 +272,22 @@ std::vector<char> incident_files(const Repository& repo, const std::vector<fs::p
     if (repo.leads_outside(repo.incidents_dir())) incidents.clear();
     const std::pair<const std::string, bool>* last = nullptr;
     for (std::size_t i = 0; i < files.size(); ++i) {
-        const std::string& name = files[i].native();
-        std::string_view dir(name.data(), std::min(name.rfind('/'), name.size()));
+        const std::string& name = files[i];
+        const std::size_t slash = name.rfind('/');
+        std::string_view dir(name.data(), std::min(slash, name.size()));
         if (!last || last->first != dir) {
             auto [it, fresh] = incident_dir.emplace(std::string(dir), false);
             if (fresh) {
-                auto parent = fs::weakly_canonical(files[i].parent_path(), ec);
-                if (is_shard_name(parent.filename().string()) && !fs::is_symlink(files[i].parent_path(), ec))
+                const fs::path file_dir = fs::path(name).parent_path();
+                auto parent = fs::weakly_canonical(file_dir, ec);
+                if (is_shard_name(parent.filename().string()) && !fs::is_symlink(file_dir, ec))
                     parent = parent.parent_path();
                 it->second = parent == incidents;
             }
             last = &*it;
         }
-        incident[i] = last->second && files[i].extension() == ".yaml";
+        const std::string_view base = std::string_view(name).substr(slash == std::string::npos ? 0 : slash + 1);
+        incident[i] = last->second && base.ends_with(".yaml") && base != ".yaml";
     }
     return incident;
 }
@@ -272,7 +296,7 @@ std::vector<char> incident_files(const Repository& repo, const std::vector<fs::p
 
 std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, const std::vector<std::string>& paths,
                                     Timestamp now) {
-    const std::vector<fs::path> files = files_to_validate(repo, paths);
+    const std::vector<std::string> files = files_to_validate(repo, paths);
     // Files are independent: spread them over the cores, keep the output in file order.
     for (const auto& name :
          {"config.schema.json", "rules.schema.json", "rule-tests.schema.json", "incident.schema.json"})
@@ -288,15 +312,14 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
     std::atomic<bool> changed{false};
     std::vector<std::optional<CleanFiles::Entry>> clean(files.size());
     parallel_for(files.size(), [&](std::size_t i) {
-        const fs::path& p = files[i];
+        const fs::path p = files[i];
         std::string display = repo.relative(p);
         if (!incident[i]) return validate_file(per_file[i], scope, p, display);
-        auto key = CleanFiles::key_of(p);
-        std::string name = p.filename().string();
+        std::string name = files[i].substr(files[i].rfind('/') + 1);
         // A file found clean earlier is not read again while its references
         // still exist; when one has gone it is read again, so the finding is
         // located as on a first run.
-        const auto* was = cache.unchanged(name, key);
+        const auto* was = cache.knows(name) ? cache.unchanged(name, CleanFiles::key_of(p)) : nullptr;
         if (was && std::all_of(was->related.begin(), was->related.end(),
                                [&](const std::string& r) { return store.exists(r); })) {
             for (auto w : was->warnings) {
@@ -308,7 +331,13 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
         }
         std::vector<std::string> related;
         changed = true;
-        validate_file(per_file[i], scope, p, display, &related);
+        // Read once, not through a link (a link is left to validate_file),
+        // and keyed by what was read.
+        FileText file = read_file_text(files[i], YamlLimits{}.max_bytes, false);
+        const bool read = file.status == FileText::Status::ok;
+        std::optional<CleanFiles::Entry> key;
+        if (read) key = CleanFiles::key_of(file.st);
+        validate_file(per_file[i], scope, p, display, &related, read ? &file.text : nullptr);
         auto error = [](const Finding& f) {
             return f.severity != "warning" || f.message.find('\n') != std::string::npos;
         };
@@ -320,7 +349,7 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
     });
     std::vector<std::pair<std::string, CleanFiles::Entry>> known;
     for (std::size_t i = 0; i < files.size(); ++i)
-        if (clean[i]) known.emplace_back(files[i].filename().string(), std::move(*clean[i]));
+        if (clean[i]) known.emplace_back(files[i].substr(files[i].rfind('/') + 1), std::move(*clean[i]));
     if (paths.empty() && (changed || known.size() != cache.size())) cache.save(known, started);
     std::vector<Finding> out;
     for (auto& v : per_file) out.insert(out.end(), v.begin(), v.end());
