@@ -25,8 +25,11 @@ public:
     void u8(std::uint8_t v) { buf_.push_back(static_cast<char>(v)); }
     void u32(std::uint32_t v) { raw(&v, sizeof v); }
     void i64(std::int64_t v) { raw(&v, sizeof v); }
+    // Summaries' strings are interned (one copy of each text in the pool, or
+    // in the cache read), so one table entry per address is one per text;
+    // an equal text at another address only costs a second entry.
     void str(std::string_view s) {
-        auto [it, added] = table_.try_emplace(s, static_cast<std::uint32_t>(strings_.size()));
+        auto [it, added] = table_.try_emplace({s.data(), s.size()}, static_cast<std::uint32_t>(strings_.size()));
         if (added) strings_.push_back(s);
         u32(it->second);
     }
@@ -51,7 +54,12 @@ private:
     void raw(const void* p, std::size_t n) { buf_.append(static_cast<const char*>(p), n); }
     std::string buf_;
     std::vector<std::string_view> strings_;
-    std::unordered_map<std::string_view, std::uint32_t> table_;
+    struct ByAddress {
+        std::size_t operator()(const std::pair<const char*, std::size_t>& s) const {
+            return std::hash<const char*>{}(s.first) ^ (s.second * 0x9E3779B97F4A7C15ULL);
+        }
+    };
+    std::unordered_map<std::pair<const char*, std::size_t>, std::uint32_t, ByAddress> table_;
 };
 
 struct Corrupt {};
@@ -311,13 +319,13 @@ CacheContent read_cache(const fs::path& path, std::uint64_t fingerprint, std::si
 // Best effort: a cache that cannot be written is simply not there next time.
 // Written in pieces, never copied whole: at 100 000 incidents it is ~30 MB.
 bool write_cache(const fs::path& path, std::uint64_t fingerprint, const std::vector<const Summary*>& summaries,
-                 const std::vector<const FileKey*>& keys) {
+                 const std::vector<FileKey>& keys) {
     Writer w;
     for (std::size_t i = 0; i < summaries.size(); ++i) {
-        w.i64(keys[i]->size);
-        w.i64(keys[i]->mtime);
-        w.i64(keys[i]->ctime);
-        w.i64(static_cast<std::int64_t>(keys[i]->ino));
+        w.i64(keys[i].size);
+        w.i64(keys[i].mtime);
+        w.i64(keys[i].ctime);
+        w.i64(static_cast<std::int64_t>(keys[i].ino));
         write_summary(w, *summaries[i]);
     }
     std::error_code ec;

@@ -35,6 +35,6 @@ CacheContent read_cache(const fs::path& path, std::uint64_t fingerprint, std::si
 
 // Best effort: false when it could not be written (it is simply not there next time).
 bool write_cache(const fs::path& path, std::uint64_t fingerprint, const std::vector<const Summary*>& summaries,
-                 const std::vector<const FileKey*>& keys);
+                 const std::vector<FileKey>& keys);
 
 }  // namespace incident

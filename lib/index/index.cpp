@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <unordered_map>
 
 #include "index/cache.hpp"
@@ -26,19 +28,24 @@ struct Found {
 
 std::int64_t nanos(const timespec& t) { return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; }
 
-// Every incident file with its key, in id order (the prefix, then the number
-// as a number: INC-9 before INC-10), in incidents/ and its shards; one
-// fstatat per file. Each name is split once into an integer sort key.
-// A file in both layouts is taken from `preferred` (as Store::path_of
+FileKey key_of(const struct stat& st) { return {st.st_size, nanos(st.st_mtim), nanos(st.st_ctim), st.st_ino}; }
+
+// Every incident file, in id order (the prefix, then the number as a number:
+// INC-9 before INC-10), in incidents/ and its shards. `with_keys`: one
+// fstatat per file for its key; without (no cache to compare them with),
+// only for a name the directory does not say is a regular file, and the
+// key is left for the read. Each name is split once into an integer sort
+// key. A file in both layouts is taken from `preferred` (as Store::path_of
 // does); the other copy is named in `doubles`.
-std::vector<Found> scan(const fs::path& dir, Layout preferred, std::vector<InvalidData>& doubles) {
+std::vector<Found> scan(const fs::path& dir, Layout preferred, bool with_keys, std::vector<InvalidData>& doubles) {
     std::vector<Found> found;
     std::vector<std::uint32_t> numbers;
     std::vector<std::string> prefixes;     // distinct, usually one
     std::vector<std::uint32_t> prefix_of;  // per file, into prefixes
-    for_each_incident_name(dir, [&](int fd, const char* name, std::string_view id, Layout where) {
+    for_each_incident_name(dir, [&](int fd, const dirent* e, std::string_view id, Layout where) {
         struct stat st {};
-        if (::fstatat(fd, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) return;
+        if ((with_keys || e->d_type != DT_REG) && (::fstatat(fd, e->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode)))
+            return;
         // A valid id is PREFIX-DIGITS with at most 9 digits: the number fits 32 bits.
         auto dash = id.rfind('-');
         std::string_view prefix = id.substr(0, dash), digits = id.substr(dash + 1);
@@ -48,7 +55,7 @@ std::vector<Found> scan(const fs::path& dir, Layout preferred, std::vector<Inval
         if (p == prefixes.end()) p = prefixes.insert(p, std::string(prefix));
         prefix_of.push_back(static_cast<std::uint32_t>(p - prefixes.begin()));
         numbers.push_back(number);
-        found.push_back({std::string(id), {st.st_size, nanos(st.st_mtim), nanos(st.st_ctim), st.st_ino}, where});
+        found.push_back({std::string(id), with_keys ? key_of(st) : FileKey{}, where});
     });
     // The prefixes' ranks in text order, then one 64-bit key per file: rank, number.
     std::vector<std::uint32_t> rank(prefixes.size());
@@ -153,14 +160,18 @@ struct Progress {
     std::vector<std::optional<InvalidData>> failed;  // per file to parse
 };
 
-// Parses the files the cache did not serve into their slots, on all cores.
-void parse_rest(Index& index, Progress& p, const std::vector<Found>& found, const Store& store, const Config& config,
+// Parses the files the cache did not serve into their slots, on all cores;
+// each one's key becomes that of the file read.
+void parse_rest(Index& index, Progress& p, std::vector<Found>& found, const Store& store, const Config& config,
                 Timestamp now, StringPool& pool) {
     p.failed.resize(p.todo.size());
     parallel_for(p.todo.size(), [&](std::size_t k) {
         std::size_t i = p.todo[k];
         try {
-            index.incidents[i] = summarise(store.load_listed(found[i].id, found[i].where), config, now, pool);
+            struct stat read {};
+            auto inc = store.load_listed(found[i].id, found[i].where, &read);
+            found[i].key = key_of(read);
+            index.incidents[i] = summarise(std::move(inc), config, now, pool);
         } catch (const InvalidData& e) {
             p.failed[k] = e;
         } catch (const NotFound&) {
@@ -170,23 +181,71 @@ void parse_rest(Index& index, Progress& p, const std::vector<Found>& found, cons
     });
 }
 
-// Rewrites the cache when it would now say something different: the files
-// parsed, unless too young to trust their time stamps. True when written.
+// Cache writes under way in this process: a load waits for them, so that it
+// reads what an earlier load wrote.
+struct Writes {
+    std::mutex mutex;
+    std::condition_variable done;
+    int running = 0;
+};
+
+Writes& writes() {
+    static Writes w;
+    return w;
+}
+
+void wait_for_writes() {
+    Writes& w = writes();
+    std::unique_lock<std::mutex> hold(w.mutex);
+    w.done.wait(hold, [&] { return w.running == 0; });
+}
+
+// Starts rewriting the cache, on a thread index.writing holds, when it would
+// now say something different: the files parsed, unless too young to trust
+// their time stamps. Called once the slots are closed up (close_up), so the
+// summaries it reads stay where they are. True when started.
 // `racy_after`: files changed after it (two seconds before the scan) are too young.
-bool update_cache(const fs::path& path, std::uint64_t fingerprint, const Index& index, const Progress& p,
+bool update_cache(const fs::path& path, std::uint64_t fingerprint, Index& index, const Progress& p,
                   const std::vector<Found>& found, std::size_t cache_entries, std::int64_t racy_after) {
     bool dirty = cache_entries != found.size() - p.todo.size();
     std::vector<const Summary*> keep;
-    std::vector<const FileKey*> keys;
-    keep.reserve(found.size());
-    keys.reserve(found.size());
-    for (std::size_t i = 0, k = 0; i < found.size(); ++i) {
-        if (!p.cached[i] && (p.failed[k++] || found[i].key.mtime >= racy_after)) continue;
+    std::vector<FileKey> keys;
+    keep.reserve(index.incidents.size());
+    keys.reserve(index.incidents.size());
+    for (std::size_t i = 0, k = 0, at = 0; i < found.size(); ++i) {
+        if (!p.cached[i] && p.failed[k++]) continue;  // not among index.incidents
+        const Summary& s = index.incidents[at++];
+        if (!p.cached[i] && found[i].key.mtime >= racy_after) continue;
         dirty = dirty || !p.cached[i];
-        keep.push_back(&index.incidents[i]);
-        keys.push_back(&found[i].key);
+        keep.push_back(&s);
+        keys.push_back(found[i].key);
     }
-    return dirty && write_cache(path, fingerprint, keep, keys);
+    if (!dirty) return false;
+    Writes& w = writes();
+    auto finished = [&w] {
+        {
+            std::lock_guard<std::mutex> hold(w.mutex);
+            --w.running;
+        }
+        w.done.notify_all();
+    };
+    {
+        std::lock_guard<std::mutex> hold(w.mutex);
+        ++w.running;
+    }
+    try {
+        index.writing.reset(new std::thread([=, keep = std::move(keep), keys = std::move(keys)] {
+            try {
+                write_cache(path, fingerprint, keep, keys);
+            } catch (...) {  // best effort, as write_cache itself: the cache is simply not there next time
+            }
+            finished();
+        }));
+    } catch (const std::system_error&) {  // no thread to be had: no cache this time
+        finished();
+        return false;
+    }
+    return true;
 }
 
 // Closes the slots up over the files that could not be read; their errors
@@ -213,8 +272,11 @@ Index load_index(const Store& store, const Config& config, Timestamp now, bool u
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
             .count() -
         kRacyNanos;
+    if (use_cache) wait_for_writes();
     std::vector<InvalidData> doubles;
-    auto found = scan(repo.incidents_dir(), store.layout(), doubles);
+    std::error_code ec;
+    auto found =
+        scan(repo.incidents_dir(), store.layout(), use_cache && fs::exists(index_cache_path(repo), ec), doubles);
     std::uint64_t fingerprint = summary_settings_fingerprint(config);
     auto storage = std::make_shared<Storage>();
     CacheContent cache;
@@ -241,10 +303,10 @@ Index load_index(const Store& store, const Config& config, Timestamp now, bool u
 
     parse_rest(index, p, found, store, config, now, storage->pool);
     index.stats.parsed = p.todo.size();
+    close_up(index, p);
     if (use_cache)
         index.stats.cache_written =
             update_cache(index_cache_path(repo), fingerprint, index, p, found, cache_entries, racy_after);
-    close_up(index, p);
     for (auto& d : doubles) index.errors.push_back(std::move(d));
     index.text = storage;
     return index;

@@ -3,12 +3,14 @@
 // .git/incident/index, keyed by each file's size, modification time, change
 // time and inode. Files whose key differs are parsed again (on all cores);
 // a cache that cannot be read, or was made under other SLA settings or by
-// another version, is ignored and rewritten. A file changed within the last
-// two seconds is never cached: its time stamp might not yet tell a later
-// change apart.
+// another version, is ignored and rewritten, on a thread of its own while
+// the caller goes on (a later load in the same process waits for it). A
+// file changed within the last two seconds is never cached: its time stamp
+// might not yet tell a later change apart.
 #pragma once
 
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "index/summary.hpp"
@@ -20,7 +22,16 @@ namespace incident {
 struct IndexStats {
     std::size_t files = 0;   // incident files found
     std::size_t parsed = 0;  // of which read from YAML
-    bool cache_read = false, cache_written = false;
+    bool cache_read = false;
+    bool cache_written = false;  // a new cache is being written
+};
+
+// Waits for a thread to finish before it goes.
+struct JoinThread {
+    void operator()(std::thread* t) const {
+        t->join();
+        delete t;
+    }
 };
 
 struct Index {
@@ -28,6 +39,10 @@ struct Index {
     std::vector<InvalidData> errors;  // files that cannot be read, in id order
     IndexStats stats;
     std::shared_ptr<const void> text;  // the cache's bytes and the pool of parsed files
+    // The cache being rewritten from `incidents` while the caller uses
+    // them (read only): the index waits for it before it goes. Last, so
+    // that it goes first.
+    std::unique_ptr<std::thread, JoinThread> writing;
 };
 
 // `use_cache` false: parse every file and neither read nor write the cache.
