@@ -200,6 +200,7 @@ Store::Store(Repository repo, Layout layout) : repo_(std::move(repo)), layout_(l
     std::error_code ec;
     plain_dir_ = !fs::is_symlink(repo_.incidents_dir(), ec);
     display_dir_ = repo_.relative(repo_.incidents_dir()) + "/";
+    dir_ = repo_.incidents_dir().string() + "/";
 }
 
 // The common case in one open and no path resolution: a regular file, not a
@@ -207,10 +208,12 @@ Store::Store(Repository repo, Layout layout) : repo_(std::move(repo)), layout_(l
 // real directory. Anything else is left to load_checked.
 std::optional<Incident> Store::load_plain(const std::string& id, Layout where, struct stat* read) const {
     if (!plain_dir_) return std::nullopt;
-    FileText file = read_file_text(path_in(id, where).string(), YamlLimits{}.max_bytes, false);
+    if (!is_valid_id(id)) throw UsageError("'" + id + "' is not an incident id");
+    const std::string name = incident_file(id, where);
+    FileText file = read_file_text(dir_ + name, YamlLimits{}.max_bytes, false);
     if (file.status != FileText::Status::ok) return std::nullopt;
     if (read) *read = file.st;
-    std::string display = display_dir_ + incident_file(id, where);
+    std::string display = display_dir_ + name;
     return checked_id(incident_from_yaml(load_yaml(file.text, display), display), id, display);
 }
 

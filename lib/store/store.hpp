@@ -94,6 +94,7 @@ private:
     // in it cannot lead outside, and is read without resolving its path.
     bool plain_dir_ = true;
     std::string display_dir_;  // incidents/ as relative() shows it, with a final '/'
+    std::string dir_;          // incidents/ as a path, with a final '/'
 };
 
 }  // namespace incident
