@@ -9,7 +9,8 @@
 #   BIN   the incident binary, e.g. build/incident
 #
 # Peers:
-#   PyYAML       a ten-line Python script that loads every incidents/*.yaml and
+#   PyYAML       a ten-line Python script that loads every incident file (both
+#                layouts: incidents/*.yaml and incidents/*/*.yaml) and
 #                counts incidents by service; yaml.CSafeLoader (libyaml) when
 #                this PyYAML has it, else the pure-Python SafeLoader (the
 #                output says which). Debian: apt-get install -y python3-yaml
@@ -124,7 +125,7 @@ peer_time() {
     fi
 }
 
-count=$(find incidents -maxdepth 1 -name '*.yaml' | wc -l)
+count=$(find incidents -name '*.yaml' | wc -l)
 echo "peers.sh: $count incident files in $repo; $(nproc) cores; medians of $runs runs"
 echo "incident: $("$bin" --version 2>&1 | head -n 1)"
 
@@ -144,7 +145,7 @@ if "$python" -c 'import yaml' 2>/dev/null; then
 import collections, glob, yaml
 loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 counts = collections.Counter()
-for path in glob.glob("incidents/*.yaml"):
+for path in glob.glob("incidents/**/*.yaml", recursive=True):
     with open(path, encoding="utf-8") as f:
         counts[yaml.load(f, Loader=loader)["service"]] += 1
 for service, n in counts.most_common():
@@ -183,7 +184,7 @@ def when(t):
 def iso(epoch):
     return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(epoch))
 tasks = []
-paths = sorted(glob.glob("incidents/*.yaml"))
+paths = sorted(glob.glob("incidents/**/*.yaml", recursive=True))
 limit = int(sys.argv[2]) if sys.argv[1] == "json" and len(sys.argv) > 2 else len(paths)
 for path in paths[:limit]:
     with open(path, encoding="utf-8") as f:
