@@ -16,6 +16,7 @@ namespace {
 std::string key_of(const std::string& s) { return s; }
 std::string key_of(const Event& e) { return event_to_json(e).dump(); }
 std::string key_of(const Action& a) { return action_to_json(a).dump(); }
+std::string key_of(const Attachment& a) { return attachment_to_json(a).dump(); }
 
 template <typename T>
 std::unordered_set<std::string> keys_of(const std::vector<T>& items) {
@@ -202,6 +203,8 @@ Incident merge_incidents(const Incident& base, const Incident& ours, const Incid
                              [](const Event& a, const Event& b) { return a.at < b.at; });
         } else if (f.type == FieldType::actions) {
             out.actions = merge_actions(base, ours, theirs, win);
+        } else if (f.type == FieldType::attachments) {  // each side's attachments stay
+            out.attachments = merge_set(base.attachments, ours.attachments, theirs.attachments);
         } else if (f.type == FieldType::roles) {
             out.roles = merge_keyed(base.roles, ours.roles, theirs.roles, win.roles);
         } else {

@@ -93,6 +93,7 @@ std::vector<IncidentField> make_fields() {
         }(),
         other("resolution", T::resolution, "code, summary and who resolved it"),
         other("actions", T::actions, "the postmortem's action items"),
+        omit_empty(other("attachments", T::attachments, "evidence files under attachments/ID/, with their SHA-256")),
         other("timeline", T::timeline, "every event, in order"),
     };
 }

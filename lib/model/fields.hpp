@@ -16,17 +16,18 @@
 namespace incident {
 
 enum class FieldType {
-    id,          // PREFIX-N, the file's name
-    text,        // one line; null when empty
-    long_text,   // the description: a block when it has several lines
-    time,        // RFC 3339 UTC, or null
-    list,        // of strings: tags, related
-    status,      // one of the lifecycle's names
-    boolean,     // drill
-    roles,       // role: person
-    resolution,  // {code, summary, by}
-    actions,     // postmortem action items
-    timeline,    // events
+    id,           // PREFIX-N, the file's name
+    text,         // one line; null when empty
+    long_text,    // the description: a block when it has several lines
+    time,         // RFC 3339 UTC, or null
+    list,         // of strings: tags, related
+    status,       // one of the lifecycle's names
+    boolean,      // drill
+    roles,        // role: person
+    resolution,   // {code, summary, by}
+    actions,      // postmortem action items
+    attachments,  // evidence files with their SHA-256
+    timeline,     // events
 };
 
 struct IncidentField {
@@ -34,7 +35,7 @@ struct IncidentField {
     FieldType type;
     std::string_view help;    // a few words, for messages and documentation
     bool required = false;    // refused when missing or empty
-    bool omit_empty = false;  // written only when set; files without it stay as they were
+    bool omit_empty = false;  // written only when set; files without it stay as they were (text, attachments)
     bool condition = false;   // a rule's `when:` may test it
     bool rule_sets = false;   // a rule's `set:` may set it (and a value given by hand wins over rules)
     // Where the value lives, for the types that have a member of their own.

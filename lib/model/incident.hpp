@@ -58,6 +58,19 @@ struct Action {
     Attributes extra;             // keys the tool does not know, kept
 };
 
+// An evidence file kept under attachments/ID/NAME, as it was when attached:
+// its SHA-256 shows later that it is untouched (the chain of custody).
+struct Attachment {
+    std::string name;    // the file's name under attachments/ID/
+    std::string sha256;  // lower-case hex
+    long long size = 0;  // bytes
+    std::string type;    // media type, e.g. image/jpeg
+    std::string by;      // who attached it
+    Timestamp at{};      // when
+    std::string note;    // what it is, where it came from
+    Attributes extra;    // keys the tool does not know, kept
+};
+
 // An unknown top-level key, remembered with the key it followed.
 struct ExtraKey {
     std::string after;  // empty: at the top
@@ -83,6 +96,7 @@ struct Incident {
     std::string description;
     std::optional<Resolution> resolution;
     std::vector<Action> actions;  // postmortem action items
+    std::vector<Attachment> attachments;
     std::vector<Event> timeline;
     std::vector<ExtraKey> extra;
 
@@ -117,6 +131,7 @@ std::vector<YamlBlock> incident_yaml_blocks(const Incident& inc);
 nlohmann::ordered_json incident_to_json(const Incident& inc);
 nlohmann::ordered_json event_to_json(const Event& e);
 nlohmann::ordered_json action_to_json(const Action& a);
+nlohmann::ordered_json attachment_to_json(const Attachment& a);
 // A string, or null when it is empty: how every optional field looks in JSON.
 nlohmann::ordered_json json_or_null(const std::string& s);
 

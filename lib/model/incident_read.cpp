@@ -6,6 +6,7 @@
 #include "model/errors.hpp"
 #include "model/fields.hpp"
 #include "model/incident.hpp"
+#include "model/text.hpp"
 #include "model/yaml_doc.hpp"
 
 namespace incident {
@@ -125,6 +126,29 @@ Action action_from_yaml(const YamlNode& n, const std::string& file) {
     return a;
 }
 
+Attachment attachment_from_yaml(const YamlNode& n, const std::string& file) {
+    if (!n.is_map()) throw InvalidData(locate(n, file), "attachments: each attachment must be a mapping");
+    Fields f(n, file);
+    Attachment a;
+    a.name = f.str("name");
+    if (a.name.empty()) f.fail(n["name"], "attachments.name", "missing");
+    a.sha256 = f.str("sha256");
+    if (!is_sha256_text(a.sha256))
+        f.fail(n["sha256"], "attachments.sha256", "expected 64 lower-case hex digits, found '" + a.sha256 + "'");
+    const YamlNode& size = n["size"];
+    auto bytes = yaml_integer(size);
+    if (!bytes || *bytes < 0) f.fail(size, "attachments.size", "expected a whole number of bytes");
+    a.size = *bytes;
+    a.type = f.str("type");
+    a.by = f.str("by");
+    auto at = f.time("at");
+    if (!at) f.fail(n["at"], "attachments.at", "missing");
+    a.at = *at;
+    a.note = f.str("note");
+    a.extra = others(n, {"name", "sha256", "size", "type", "by", "at", "note"});
+    return a;
+}
+
 Event event_from_yaml(const YamlNode& n, const std::string& file) {
     if (!n.is_map()) throw InvalidData(locate(n, file), "timeline: each event must be a mapping");
     Fields f(n, file);
@@ -205,6 +229,9 @@ void read_field(Incident& inc, const IncidentField& field, const Fields& f, cons
             break;
         case FieldType::actions:
             if (!absent) read_items(inc.actions, f, node, "actions", "action items", action_from_yaml);
+            break;
+        case FieldType::attachments:
+            if (!absent) read_items(inc.attachments, f, node, "attachments", "attachments", attachment_from_yaml);
             break;
         case FieldType::timeline:
             if (!absent) read_items(inc.timeline, f, node, "timeline", "events", event_from_yaml);

@@ -47,6 +47,18 @@ void write_action(std::string& out, const Action& a) {
     for (const auto& [k, v] : a.extra) m.node(k, v);
 }
 
+void write_attachment(std::string& out, const Attachment& a) {
+    FlowMap m(out);
+    m.text("name", a.name);
+    m.text("sha256", a.sha256);
+    m.key("size") += std::to_string(a.size);
+    m.text("type", a.type);
+    m.text("by", a.by);
+    m.key("at") += format_rfc3339(a.at);
+    if (!a.note.empty()) m.text("note", a.note);
+    for (const auto& [k, v] : a.extra) m.node(k, v);
+}
+
 void write_event(std::string& out, const Event& e) {
     FlowMap m(out);
     m.key("at") += format_rfc3339(e.at);
@@ -140,6 +152,8 @@ void write_value(std::string& out, const Incident& inc, const IncidentField& fie
             });
         case FieldType::actions:
             return write_items(out, inc.actions, write_action);
+        case FieldType::attachments:
+            return write_items(out, inc.attachments, write_attachment);
         case FieldType::timeline:
             return write_items(out, inc.timeline, write_event);
     }
@@ -162,7 +176,9 @@ std::vector<YamlBlock> incident_yaml_blocks(const Incident& inc) {
     for (const auto& field : incident_fields()) {
         const std::string key(field.key);
         // Optional keys are written only when set; what followed them stays in place.
-        if (!(field.omit_empty && field.text && (inc.*field.text).empty())) {
+        const bool empty =
+            field.text ? (inc.*field.text).empty() : field.type == FieldType::attachments && inc.attachments.empty();
+        if (!(field.omit_empty && empty)) {
             blocks.push_back({key, key + ":"});
             write_value(blocks.back().text, inc, field);
         }
@@ -186,6 +202,19 @@ nlohmann::ordered_json action_to_json(const Action& a) {
     j["type"] = json_or_null(a.type);
     j["status"] = a.status;
     j["tracker"] = json_or_null(a.tracker);
+    for (const auto& [k, v] : a.extra) j[k] = yaml_to_json(v);
+    return j;
+}
+
+nlohmann::ordered_json attachment_to_json(const Attachment& a) {
+    nlohmann::ordered_json j;
+    j["name"] = a.name;
+    j["sha256"] = a.sha256;
+    j["size"] = a.size;
+    j["type"] = json_or_null(a.type);
+    j["by"] = json_or_null(a.by);
+    j["at"] = format_rfc3339(a.at);
+    j["note"] = json_or_null(a.note);
     for (const auto& [k, v] : a.extra) j[k] = yaml_to_json(v);
     return j;
 }
@@ -236,6 +265,10 @@ nlohmann::ordered_json incident_to_json(const Incident& inc) {
             case FieldType::actions:
                 v = json::array();
                 for (const auto& a : inc.actions) v.push_back(action_to_json(a));
+                break;
+            case FieldType::attachments:
+                v = json::array();
+                for (const auto& a : inc.attachments) v.push_back(attachment_to_json(a));
                 break;
             case FieldType::timeline:
                 v = json::array();

@@ -1,5 +1,6 @@
 #include "model/text.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace incident {
@@ -95,6 +96,11 @@ bool prefixed(std::string_view s, std::string_view prefix, bool (*accept)(char))
 }
 
 }  // namespace
+
+bool is_sha256_text(std::string_view s) {
+    return s.size() == 64 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
 
 bool all_digits(std::string_view s) {
     if (s.empty()) return false;

@@ -28,6 +28,7 @@ std::string swap_chars(std::string_view s, std::initializer_list<CharSwap> swaps
 // Plain-code character-class checks for untrusted text (std::regex recurses per
 // character and overflows the stack on long input).
 bool all_digits(std::string_view s);                                                   // non-empty, 0-9 only
+bool is_sha256_text(std::string_view s);                                               // 64 of 0-9 a-f
 bool is_identifier(std::string_view s, std::size_t max_len = std::string_view::npos);  // [A-Za-z_][A-Za-z0-9_]*
 bool is_alnum_word(std::string_view s, std::size_t max_len);  // [A-Za-z][A-Za-z0-9]*, at most max_len
 

@@ -52,6 +52,20 @@ json file_definitions() {
           "tracker": {"type": ["string", "null"]}
         },
         "additionalProperties": true
+      },
+      "attachment": {
+        "type": "object",
+        "required": ["name", "sha256", "size", "at"],
+        "properties": {
+          "name": {"type": "string", "minLength": 1},
+          "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+          "size": {"type": "integer", "minimum": 0},
+          "type": {"type": ["string", "null"]},
+          "by": {"type": ["string", "null"]},
+          "at": {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"},
+          "note": {"type": ["string", "null"]}
+        },
+        "additionalProperties": true
       }
     })");
     auto with_null = [](const std::vector<std::string>& names) {
@@ -85,11 +99,13 @@ json incident_property(const IncidentField& f) {
             break;
         case FieldType::list:
         case FieldType::actions:
+        case FieldType::attachments:
         case FieldType::timeline:
             p["type"] = type_of("array", f.required);
-            p["items"] = f.type == FieldType::list      ? json{{"type", "string"}}
-                         : f.type == FieldType::actions ? json{{"$ref", "#/definitions/action"}}
-                                                        : json{{"$ref", "#/definitions/event"}};
+            p["items"] = f.type == FieldType::list          ? json{{"type", "string"}}
+                         : f.type == FieldType::actions     ? json{{"$ref", "#/definitions/action"}}
+                         : f.type == FieldType::attachments ? json{{"$ref", "#/definitions/attachment"}}
+                                                            : json{{"$ref", "#/definitions/event"}};
             break;
         case FieldType::status:
             p["enum"] = status_values();

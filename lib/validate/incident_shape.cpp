@@ -170,6 +170,7 @@ private:
                     resolution(v, path);
                 return;
             case FieldType::actions:
+            case FieldType::attachments:
             case FieldType::timeline:
                 if (!is(v, path, {Json::array, Json::null}, "a list or null")) return;
                 for (std::size_t i = 0; i < v.items().size(); ++i) {
@@ -178,6 +179,8 @@ private:
                     if (!is(item, at, {Json::object}, "a mapping")) continue;
                     if (f.type == FieldType::actions)
                         action(item, at);
+                    else if (f.type == FieldType::attachments)
+                        attachment(item, at);
                     else
                         event(item, at);
                 }
@@ -212,6 +215,20 @@ private:
         if (const auto* v = member(a, path, "type", false)) one_of(*v, path + ".type", action_types(), true);
         if (const auto* v = member(a, path, "status", false)) one_of(*v, path + ".status", action_statuses(), true);
         if (const auto* v = member(a, path, "tracker", false)) text(*v, path + ".tracker");
+    }
+
+    void attachment(const YamlNode& a, const std::string& path) {
+        if (const auto* v = member(a, path, "name", true)) required_text(*v, path + ".name");
+        if (const auto* v = member(a, path, "sha256", true))
+            if (is(*v, path + ".sha256", {Json::string}, "a string") && !is_sha256_text(v->scalar()))
+                fail(*v, path + ".sha256", "expected 64 lower-case hex digits, found '" + v->scalar() + "'");
+        if (const auto* v = member(a, path, "size", true)) {
+            auto n = json_type(*v) == Json::integer ? yaml_integer(*v) : std::nullopt;
+            if (!n || *n < 0) fail(*v, path + ".size", "expected a whole number of bytes");
+        }
+        for (const char* key : {"type", "by", "note"})
+            if (const auto* v = member(a, path, key, false)) text(*v, path + "." + key);
+        if (const auto* v = member(a, path, "at", true)) time(*v, path + ".at");
     }
 
     void event(const YamlNode& e, const std::string& path) {

@@ -50,6 +50,7 @@ std::set<std::string> expected_types(const IncidentField& f) {
             return {"time"};
         case FieldType::list:
         case FieldType::actions:
+        case FieldType::attachments:
         case FieldType::timeline:
             return maybe({"array"});
         case FieldType::status:

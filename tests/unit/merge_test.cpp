@@ -7,6 +7,7 @@
 
 #include <functional>
 
+#include "evidence/evidence.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "model/roundtrip.hpp"
 #include "model/yaml_doc.hpp"
@@ -67,6 +68,25 @@ std::vector<std::string> texts(const Incident& inc) {
 }
 
 }  // namespace
+
+TEST_CASE("both sides attach evidence: every attachment and its event stay") {
+    auto evidence = [](const char* name, const char* content) {
+        NewEvidence e;
+        e.record.name = name;
+        e.record.sha256 = sha256_hex(content);
+        e.record.size = static_cast<long long>(std::string(content).size());
+        e.content = content;
+        return std::vector<NewEvidence>{e};
+    };
+    Incident m =
+        merged([&](Incident& i) { attach_evidence(i, by("bob", "2026-11-22T03:10:00Z"), evidence("a.log", "a")); },
+               [&](Incident& i) { attach_evidence(i, by("carol", "2026-11-22T03:05:00Z"), evidence("b.log", "b")); });
+    REQUIRE(m.attachments.size() == 2);
+    CHECK(m.attachments[0].name == "a.log");
+    CHECK(m.attachments[1].name == "b.log");
+    CHECK(m.attachments[1].by == "carol");
+    CHECK(texts(m) == std::vector<std::string>{"opened:Checkout latency", "attached:", "attached:"});
+}
 
 TEST_CASE("both sides add events: each is kept once, in time order") {
     Incident m = merged([](Incident& i) { add_note(i, by("bob", "2026-11-22T03:10:00Z"), "pool is full", false); },
