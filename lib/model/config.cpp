@@ -208,6 +208,17 @@ void apply_git(Config& c, V v, N file) {
                    {"commit_message", [&](V f, N name) { c.commit_message = scalar_at(f, file, name); }}});
 }
 
+void apply_attachments(Config& c, V v, N file) {
+    read_settings(v, file, "attachments", {{"max_bytes", [&](V f, N name) {
+                                                auto n = yaml_integer(f);
+                                                if (!n || *n < 1 || *n > Config::kAttachmentLimit)
+                                                    fail_at(f, file,
+                                                            name + ": expected a whole number of bytes, from 1 to " +
+                                                                std::to_string(Config::kAttachmentLimit));
+                                                c.attachment_max_bytes = *n;
+                                            }}});
+}
+
 // Every top-level key: how the engine reads it, or null for a section another
 // module reads (notify, rules) and the config only keeps.
 using Section = void (*)(Config&, V, N);
@@ -244,6 +255,7 @@ const std::vector<std::pair<std::string_view, Section>>& sections() {
         {"postmortem", apply_postmortem},
         {"close", apply_close},
         {"git", apply_git},
+        {"attachments", apply_attachments},
         {"notify", nullptr},
         {"intake", nullptr},
         {"rules", nullptr},

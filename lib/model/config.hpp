@@ -75,6 +75,9 @@ struct Config {
     int close_contact_attempts = 0;
     bool auto_commit = false;
     bool auto_sync = false;  // sync (push) after every committed change
+    // attachments.max_bytes: the largest evidence file `attach` takes.
+    long long attachment_max_bytes = 25LL * 1024 * 1024;
+    static constexpr long long kAttachmentLimit = 1LL << 30;  // the most max_bytes may say
     std::string commit_message;
     std::map<std::string, YamlNode> sections;  // keys owned by other modules (rules, notify)
 

@@ -110,6 +110,11 @@ git:
   # true: push every change right after its commit (incident sync); offline,
   # it stays committed here and goes out with the next sync
   auto_sync: false
+
+# incident attach: evidence files go to attachments/ID/ with their SHA-256;
+# a larger file is refused (keep big media in Git LFS, see the README)
+attachments:
+  max_bytes: 26214400
 )";
 
 }  // namespace
