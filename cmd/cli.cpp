@@ -38,6 +38,8 @@ constexpr CommandEntry kCommands[] = {
     {"rules", register_rules},
     {"sla", register_sla},
     {"action", register_action},
+    {"attach", register_attach},
+    {"attachments", register_attachments},
     {"notify", register_notify},
     {"validate", register_validate},
     {"log", register_log},
