@@ -44,13 +44,18 @@ bool is_shared_text(const SyncGit& g, const std::string& path) {
     return path.rfind(g.incidents(), 0) == 0 || path.rfind(g.postmortems(), 0) == 0;
 }
 
-// The path a renumbered incident's file (in its layout) or postmortem moves to.
+// The path a renumbered incident's file (in its layout), postmortem or
+// evidence moves to. Evidence moves with its bytes as they are (its SHA-256
+// is recorded), and a mention in its name is renamed as in the incident
+// file that records the name.
 std::string moved_path(const SyncGit& g, const std::string& path, const std::vector<Renumbering>& map) {
     for (const auto& m : map) {
         for (auto where : {Layout::flat, Layout::sharded})
             if (path == g.incidents() + incident_file(m.from, where)) return g.incidents() + incident_file(m.to, where);
         for (std::string ext : {".yaml", ".md"})
             if (path == g.postmortems() + m.from + ext) return g.postmortems() + m.to + ext;
+        if (const std::string dir = g.attachments() + m.from + "/"; path.rfind(dir, 0) == 0)
+            return g.attachments() + m.to + "/" + rename_mentions(path.substr(dir.size()), map);
     }
     return path;
 }

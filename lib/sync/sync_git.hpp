@@ -25,6 +25,7 @@ struct SyncGit {
 
     std::string incidents() const { return prefix + "incidents/"; }
     std::string postmortems() const { return prefix + "postmortems/"; }
+    std::string attachments() const { return prefix + "attachments/"; }
 
     ProcessResult operator()(std::vector<std::string> args) const;
     // Its output, or IoError naming the command and git's message.

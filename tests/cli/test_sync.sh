@@ -27,6 +27,8 @@ test_a_collision_is_renumbered_everywhere_and_the_old_id_still_works() {
   run note 1 "see INC-2 for the queue" --at 2026-11-22T03:14:00Z; expect_rc 0
   run resolve 2 --code fixed --summary "rolled back" --at 2026-11-22T03:30:00Z; expect_rc 0
   run postmortem 2; expect_rc 0; expect_file postmortems/INC-2.md
+  printf 'queue depth graph of INC-2\n' >"$T/INC-2-graph.txt"
+  run attach 2 "$T/INC-2-graph.txt" --at 2026-11-22T03:31:00Z; expect_rc 0
   local b_uid; b_uid=$(sed -n 's/^uid: //p' incidents/INC-2.yaml)
   run sync --json; expect_rc 0
   expect_json '.renumbered | length' 1
@@ -34,7 +36,7 @@ test_a_collision_is_renumbered_everywhere_and_the_old_id_still_works() {
   expect_json '.renumbered[0].uid' "$b_uid"
   expect_json '.received | length' 1
   expect_json '.changed | join(",")' "INC-2"
-  expect_json '.sent | length' 5
+  expect_json '.sent | length' 6
   expect_json '.attempts' 1
   # The file, its id, its postmortem and every mention moved; upstream's INC-2 is untouched.
   expect_eq "$(sed -n 's/^title: //p' incidents/INC-2.yaml)" "Disk full"
@@ -43,6 +45,10 @@ test_a_collision_is_renumbered_everywhere_and_the_old_id_still_works() {
   expect_file postmortems/INC-3.md
   expect_no_file postmortems/INC-2.md
   expect_file_has postmortems/INC-3.md "INC-3"
+  # Its evidence moved, named as the incident file now names it, its bytes untouched.
+  expect_no_file attachments/INC-2
+  expect_eq "$(cat attachments/INC-3/INC-3-graph.txt)" "queue depth graph of INC-2" "the evidence's bytes"
+  run attachments 3 --verify; expect_rc 0
   expect_file_has incidents/INC-3.yaml "caused by the INC-1 deploy; INC-3 needs a rollback"
   expect_file_has incidents/INC-1.yaml "see INC-3 for the queue"
   git log --format=%s | grep -qx "INC-3: opened: Queue backlog" || fail "the commit messages keep the old id"
@@ -60,7 +66,7 @@ test_a_collision_is_renumbered_everywhere_and_the_old_id_still_works() {
   run sync; expect_rc 0; expect_out "sent 1 commit"
   run show 00000000-0000-4000-8000-000000000000; expect_rc 3
   # The text output, and the other clone taking it all in.
-  cd "$T/a" && run sync; expect_rc 0; expect_out_re "received 6 commits \(INC-1, INC-3\) from origin/main"
+  cd "$T/a" && run sync; expect_rc 0; expect_out_re "received 7 commits \(INC-1, INC-3\) from origin/main"
   expect_eq "$(git rev-parse HEAD^{tree})" "$(git -C "$T/b" rev-parse HEAD^{tree})" "the same tree"
   run show 2; expect_rc 0; expect_out "Disk full"
   [ -z "$ERR" ] || fail "a clone that renumbered nothing redirects nothing: $ERR"
