@@ -40,6 +40,7 @@ constexpr CommandEntry kCommands[] = {
     {"action", register_action},
     {"attach", register_attach},
     {"attachments", register_attachments},
+    {"similar", register_similar},
     {"notify", register_notify},
     {"validate", register_validate},
     {"log", register_log},
