@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "intake/intake.hpp"
 #include "output.hpp"
+#include "similar/similar.hpp"
 #include "store/atomic_file.hpp"
 
 namespace incident::cli {
@@ -15,6 +16,7 @@ struct OpenOptions {
     NewIncident fields;
     std::string started_at, detected_at;
     std::string from_alert, format, source;
+    std::optional<bool> similar;  // --similar / --no-similar; unset: when stderr is a terminal
     CommonFlags flags;
 };
 
@@ -73,6 +75,22 @@ void run_from_alert(const OpenOptions& opts, const Context& ctx, const Workspace
         if (!o.id.empty()) notify_after(ctx, ws, o.change, opts.flags);
 }
 
+// "similar: INC-12 (0.82), INC-40 (0.77)" on stderr, so that a responder links them.
+void hint_similar(const Context& ctx, const Workspace& ws, const Incident& inc) {
+    constexpr int kThreshold = 5000;  // 0.50
+    auto found = similar_open(ws.store, ws.config, inc, ctx.now, kThreshold, 3);
+    if (found.empty()) return;
+    std::string list;
+    char score[8];
+    for (const auto& [id, s] : found) {
+        std::snprintf(score, sizeof score, "%.2f", s / 10000.0);
+        list += (list.empty() ? "" : ", ") + id + " (" + score + ")";
+    }
+    ctx.io.err << "incident: similar open incidents: " << list << "\n"
+               << "hint: incident similar " << inc.id << " explains the scores; link one with: incident update "
+               << inc.id << " --related " << found.front().first << "\n";
+}
+
 }  // namespace
 
 void run_open(const OpenOptions& opts, const Context& ctx) {
@@ -112,6 +130,8 @@ void run_open(const OpenOptions& opts, const Context& ctx) {
         ctx.io.out << "dry run: would open " << result.incident.id << "\n";
     else
         ctx.io.out << result.incident.id << "\n";
+    if (repeated.empty() && !opts.flags.dry_run && opts.similar.value_or(ctx.io.err_is_tty && !opts.flags.json))
+        hint_similar(ctx, ws, result.incident);
     notify_after(ctx, ws, result, opts.flags);
 }
 
@@ -149,6 +169,8 @@ void register_open(CLI::App& app, Context& ctx) {
         ->type_name("FORMAT");
     cmd->add_option("--source", opts->source, "The generic mapping to read it with (intake.generic.NAME)")
         ->type_name("NAME");
+    cmd->add_flag("--similar,!--no-similar", opts->similar,
+                  "Say which open incidents look like the new one (default: when stderr is a terminal)");
     add_change_flags(cmd, opts->flags);
     cmd->callback([opts, &ctx] { run_open(*opts, ctx); });
 }

@@ -194,6 +194,22 @@ const Event& stakeholder_update(Incident& inc, const Actor& a, const std::string
     return add_event(inc, make_event(a, "update", text));
 }
 
+const Event& add_related(Incident& inc, const Actor& a, const std::vector<std::string>& ids) {
+    refuse_if_closed(inc, "linked");
+    std::vector<std::string> added;
+    for (const auto& id : ids) {
+        if (id == inc.id) throw UsageError(inc.id + " cannot be related to itself");
+        if (std::find(inc.related.begin(), inc.related.end(), id) == inc.related.end() &&
+            std::find(added.begin(), added.end(), id) == added.end())
+            added.push_back(id);
+    }
+    if (added.empty()) throw TransitionRefused(inc.id + " is already related to " + join(ids), "nothing changed");
+    inc.related.insert(inc.related.end(), added.begin(), added.end());
+    Event e = make_event(a, "related", "related to " + join(added));
+    e.set("ids", join(added, ","));
+    return add_event(inc, std::move(e));
+}
+
 const Event& add_note(Incident& inc, const Actor& a, const std::string& text, bool contact_attempt) {
     if (text.empty() && !contact_attempt) throw UsageError("a note needs text");
     if (contact_attempt && inc.status != Status::resolved)

@@ -49,6 +49,9 @@ const Event& triage(Incident& inc, const Classification& c, const RuleSet& rules
 const Event& acknowledge(Incident& inc, const Actor& actor, const std::string& text);
 const Event& set_status(Incident& inc, Status to, const Actor& actor, const std::string& text);
 const Event& stakeholder_update(Incident& inc, const Actor& actor, const std::string& text);
+// Adds `ids` (existing incidents, checked by the caller) to `related`, with a
+// `related` event naming them; refuses when all are there already.
+const Event& add_related(Incident& inc, const Actor& actor, const std::vector<std::string>& ids);
 const Event& add_note(Incident& inc, const Actor& actor, const std::string& text, bool contact_attempt);
 const Event& assign(Incident& inc, const Actor& actor, const std::string& user, const std::string& role);
 

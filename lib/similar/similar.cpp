@@ -8,7 +8,9 @@
 #include <set>
 #include <unordered_map>
 
+#include "index/index.hpp"
 #include "model/text.hpp"
+#include "store/parallel.hpp"
 
 namespace incident {
 
@@ -190,6 +192,31 @@ std::vector<Similarity> rank_similar(const Incident& target, const std::vector<I
     std::sort(out.begin(), out.end(), [](const Similarity& a, const Similarity& b) {
         return a.score != b.score ? a.score > b.score : a.other->id < b.other->id;
     });
+    return out;
+}
+
+std::vector<std::pair<std::string, int>> similar_open(const Store& store, const Config& config, const Incident& inc,
+                                                      Timestamp now, int threshold, std::size_t limit) {
+    std::vector<std::string> ids;
+    {
+        Index index = load_index(store, config, now);
+        for (const auto& s : index.incidents)
+            if (s.status != Status::resolved && s.status != Status::closed && !s.drill && s.id != inc.id)
+                ids.emplace_back(s.id);
+    }
+    std::vector<std::optional<Incident>> read(ids.size());
+    parallel_for(ids.size(), [&](std::size_t i) {
+        try {
+            read[i] = store.load(ids[i]);
+        } catch (const Error&) {  // a file that does not read is no hint
+        }
+    });
+    std::vector<Incident> open;
+    for (auto& r : read)
+        if (r) open.push_back(std::move(*r));
+    std::vector<std::pair<std::string, int>> out;
+    for (const auto& s : rank_similar(inc, open))
+        if (s.score >= threshold && out.size() < limit) out.emplace_back(s.other->id, s.score);
     return out;
 }
 

@@ -21,7 +21,9 @@
 #include <string>
 #include <vector>
 
+#include "model/config.hpp"
 #include "model/incident.hpp"
+#include "store/store.hpp"
 
 namespace incident {
 
@@ -42,6 +44,12 @@ struct Similarity {
 // Every incident of `all` but `target` itself, scored against it, best first
 // (ties by id); those scoring 0 are left out.
 std::vector<Similarity> rank_similar(const Incident& target, const std::vector<Incident>& all);
+
+// The open incidents (not resolved or closed, not drills, not `inc`) that
+// score at least `threshold` (ten-thousandths) against `inc`, best first, at
+// most `limit`: their ids and scores. Found through the index, then read.
+std::vector<std::pair<std::string, int>> similar_open(const Store& store, const Config& config, const Incident& inc,
+                                                      Timestamp now, int threshold, std::size_t limit);
 
 // The value of each part on its own, for tests and documentation.
 double location_likeness(const std::string& a, const std::string& b);

@@ -93,4 +93,30 @@ test_similar_refuses_bad_input_and_reports_unreadable_files() {
   expect_err "INC-5.yaml"
 }
 
+test_open_names_similar_open_incidents_and_update_links_them() {
+  seeded_repository
+  sed -i 's/^status: resolved/status: investigating/' incidents/INC-1999.yaml incidents/INC-2000.yaml
+  git commit -qam "two still open"
+  run open "Bicycle stolen from the rack, lock cut" --category security --subcategory theft --tag car-park \
+    --location "Site A/Car park B/Level -1" --started-at 2026-11-10T02:15:00Z --similar
+  expect_rc 0; expect_out "INC-2001"
+  expect_err_re "similar open incidents: INC-(1999|2000) \(0\.[5-9][0-9]\), INC-(1999|2000) \(0\.[5-9][0-9]\)$"
+  expect_err "incident update INC-2001 --related INC-"
+  grep -q "INC-199[678]" <<<"$ERR" && fail "resolved incidents are no hint: $ERR"
+  # Nothing alike, or not asked (stderr is no terminal here): no hint.
+  run open "Air conditioning failed on floor 3" --category facilities --subcategory hvac --similar; expect_rc 0
+  [ -z "$ERR" ] || fail "a hint for nothing alike: $ERR"
+  run open "Bicycle stolen from the rack, lock cut" --category security --subcategory theft; expect_rc 0
+  [ -z "$ERR" ] || fail "a hint nobody asked for: $ERR"
+  # Linking afterwards.
+  run update 2001 --related 1999 --related INC-2000; expect_rc 0; expect_out "INC-2001: related: related to INC-1999, INC-2000"
+  run show 2001 --json; expect_json '.related | join(" ")' "INC-1999 INC-2000"
+  expect_json '.timeline[-1].type' related
+  expect_json '.timeline[-1].ids' "INC-1999,INC-2000"
+  run update 2001 --related 1999; expect_rc 5; expect_err "already related"
+  run update 2001 --related 9999; expect_rc 3
+  run update 2001 --related 2001; expect_rc 2
+  run update 1996 --related 2001; expect_rc 0  # resolved, not closed: it may still be linked
+}
+
 run_suite
