@@ -138,9 +138,17 @@ rules:
     description: Harm to people comes before everything else.
     when: {subcategory: assault}
     then: {category: physical, impact: high, urgency: high, priority: P1, team: facilities, stop: true}
+  - name: sec-physical-intrusion
+    description: Someone inside who should not be may still be there.
+    when: {subcategory: [intrusion, trespass, break-in]}
+    then: {category: physical, urgency: high, team: facilities, priority_floor: P2}
   - name: sec-physical-theft-or-vandalism
     when: {subcategory: [theft, vandalism]}
     then: {category: physical, team: facilities, priority_floor: P3}
+  - name: sec-physical-lost-property
+    description: Lost and found is logged for the record, not raised.
+    when: {subcategory: [lost-property, found-property]}
+    then: {category: physical, impact: low, urgency: low, team: facilities, tags: [lost-property]}
   - name: sec-physical-needs-location
     description: Physical incidents without a location cannot be dispatched; raise them.
     when: {all: [{category: physical}, {field: location, exists: false}]}
@@ -172,6 +180,15 @@ const char* kSecurityTests = R"(cases:
   - name: theft without a location is raised
     incident: {title: Bike stolen, subcategory: theft, impact: medium, urgency: low}
     expect: {priority: P2, team: facilities, urgency: high}
+  - name: vandalism with a location
+    incident: {title: Graffiti on the west wall, subcategory: vandalism, location: Site A/West wall, impact: low, urgency: low}
+    expect: {priority: P3, team: facilities, category: physical}
+  - name: intrusion is at least P2
+    incident: {title: Door forced at night, subcategory: intrusion, location: Site A/Warehouse, impact: low, urgency: low}
+    expect: {priority: P2, team: facilities, category: physical, urgency: high}
+  - name: lost property is logged low
+    incident: {title: Wallet handed in at reception, subcategory: lost-property, location: Site A/Reception}
+    expect: {priority: P5, team: facilities, category: physical, tags: [lost-property]}
 )";
 
 const char* kSecurityTeams = R"(teams:

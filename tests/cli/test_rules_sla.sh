@@ -17,6 +17,19 @@ test_every_preset_installs_and_passes_its_cases() {
   done
 }
 
+test_the_security_preset_routes_physical_incidents() {
+  run init "$T/repo" --preset security; expect_rc 0; cd "$T/repo" || exit 1
+  run open "Door forced at night" --subcategory intrusion --location "Site A/Warehouse" --impact low --urgency low --json
+  expect_rc 0; expect_json .priority P2; expect_json .category physical; expect_json .team facilities
+  run open "Guard attacked in car park B" --subcategory assault --location "Site A/Car park B" --json
+  expect_rc 0; expect_json .priority P1; expect_json .team facilities
+  run open "Wallet handed in" --subcategory lost-property --location "Site A/Reception" --json
+  expect_rc 0; expect_json .priority P5; expect_json '.tags | join(",")' lost-property
+  run open "Bike stolen" --subcategory theft --impact medium --json
+  expect_rc 0; expect_json .urgency high; expect_json .priority P2  # no location: raised
+  run report --by category --since 2000-01-01; expect_rc 0; expect_out_re "physical +4 "
+}
+
 test_wrong_case_fails_with_a_readable_diff() {
   run init "$T/repo" --preset sre; cd "$T/repo"
   cat >>.incident/rules-tests.yaml <<'YAML'
