@@ -77,7 +77,8 @@ struct Config {
     bool auto_sync = false;  // sync (push) after every committed change
     // attachments.max_bytes: the largest evidence file `attach` takes.
     long long attachment_max_bytes = 25LL * 1024 * 1024;
-    static constexpr long long kAttachmentLimit = 1LL << 30;  // the most max_bytes may say
+    // The most max_bytes may say: a file is held in memory (twice) while it is stored.
+    static constexpr long long kAttachmentLimit = 256LL << 20;
     std::string commit_message;
     std::map<std::string, YamlNode> sections;  // keys owned by other modules (rules, notify)
 
