@@ -41,6 +41,7 @@ constexpr CommandEntry kCommands[] = {
     {"attach", register_attach},
     {"attachments", register_attachments},
     {"similar", register_similar},
+    {"export", register_export},
     {"notify", register_notify},
     {"validate", register_validate},
     {"log", register_log},

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# incident export: a bundle for the authorities (incident files, records,
+# evidence, MANIFEST.sha256), checked by tar and sha256sum, signed with gpg or
+# ssh and verified by them, and refused by --verify once changed.
+source "$(dirname "$0")/lib.sh"
+
+# INC-1 with two pieces of evidence and people's addresses in it.
+with_incident() {
+  new_repo
+  run open "Laptop stolen from office 3" --reporter alice@example.com --location "Site A/Office 3" \
+    --by guard@example.com --at 2026-11-22T03:00:00Z; expect_rc 0
+  printf 'badge log\n' >"$T/badge.log"
+  printf '\x89PNG\r\n\x1a\n\x00binary' >"$T/cctv.png"
+  run attach 1 "$T/badge.log" "$T/cctv.png" --by guard@example.com --at 2026-11-22T04:00:00Z; expect_rc 0
+  mkdir -p "$T/out"
+}
+
+unpack() { rm -rf "$T/x" && mkdir -p "$T/x" && tar -xzf "$1" -C "$T/x" || fail "tar cannot unpack $1"; }
+
+test_a_bundle_unpacks_and_its_manifest_checks_with_sha256sum() {
+  with_incident
+  run export 1 --bundle "$T/out/inc1.tar.gz" --json; expect_rc 0
+  expect_json '.files | join(" ")' \
+    "EXPORT.txt attachments/INC-1/badge.log attachments/INC-1/cctv.png incidents/INC-1.yaml report/INC-1.html report/INC-1.md"
+  expect_json .signature null
+  unpack "$T/out/inc1.tar.gz"
+  (cd "$T/x" && sha256sum --quiet -c MANIFEST.sha256) || fail "sha256sum -c fails on the bundle"
+  cmp -s "$T/cctv.png" "$T/x/attachments/INC-1/cctv.png" || fail "the evidence differs"
+  expect_file_has "$T/x/report/INC-1.md" "## Timeline"
+  expect_file_has "$T/x/report/INC-1.md" "attachments/INC-1/cctv.png"
+  expect_file_has "$T/x/report/INC-1.html" "<h2>Evidence</h2>"
+  expect_file_has "$T/x/incidents/INC-1.yaml" "reporter: alice@example.com"
+  run export --verify "$T/out/inc1.tar.gz"; expect_rc 0; expect_out "6 files match MANIFEST.sha256; unsigned"
+  # The same as a zip.
+  run export 1 --bundle "$T/out/inc1.zip"; expect_rc 0
+  rm -rf "$T/z" && mkdir "$T/z" && (cd "$T/z" && unzip -q "$T/out/inc1.zip" && sha256sum --quiet -c MANIFEST.sha256) ||
+    fail "the zip does not check"
+  run export --verify "$T/out/inc1.zip"; expect_rc 0; expect_out "6 files match"
+  # Nothing is left behind in the repository.
+  expect_eq "$(git status --porcelain)" "" "a clean work tree"
+  expect_eq "$(find .git/incident -maxdepth 1 -name 'export.*' -o -maxdepth 1 -name 'verify.*')" "" "no scratch left"
+}
+
+test_redact_leaves_fields_out_and_says_so() {
+  with_incident
+  run export 1 --bundle "$T/out/r.tar.gz" --redact reporter --redact emails; expect_rc 0
+  unpack "$T/out/r.tar.gz"
+  grep -rq "@example.com" "$T/x" && fail "an address is left in the bundle"
+  expect_file_has "$T/x/incidents/INC-1.yaml" "reporter: null"
+  expect_file_has "$T/x/EXPORT.txt" "Left out: reporter, emails."
+  expect_file_has "$T/x/report/INC-1.md" "Left out: reporter, emails."
+  run export 1 --bundle "$T/out/r.tar.gz" --redact title; expect_rc 2; expect_err "not a field it can leave out"
+  run export 1 --bundle "$T/out/r.txt"; expect_rc 2
+  run export --bundle "$T/out/r.tar.gz"; expect_rc 2
+  run export 99 --bundle "$T/out/r.tar.gz"; expect_rc 3
+  # Evidence that no longer matches its record is not exported.
+  echo changed >>attachments/INC-1/badge.log
+  run export 1 --bundle "$T/out/bad.tar.gz"; expect_rc 6; expect_err "badge.log is changed"
+  expect_no_file "$T/out/bad.tar.gz"
+}
+
+test_a_gpg_signed_bundle_verifies_with_gpg_and_a_changed_one_fails() {
+  command -v gpg >/dev/null || fail "gpg is not installed (.ci/install-deps installs gnupg)"
+  with_incident
+  export GNUPGHOME="$T/gnupg"; mkdir -m 700 "$GNUPGHOME"
+  gpg --batch --quiet --passphrase '' --quick-gen-key 'Export Test <export@example.com>' ed25519 sign never 2>/dev/null ||
+    fail "gpg cannot make a key"
+  git config user.signingkey export@example.com
+  run export 1 --bundle "$T/out/s.tar.gz" --sign --json; expect_rc 0; expect_json .signature MANIFEST.sha256.asc
+  unpack "$T/out/s.tar.gz"
+  (cd "$T/x" && gpg --batch --quiet --verify MANIFEST.sha256.asc MANIFEST.sha256 2>/dev/null) || fail "gpg --verify fails"
+  run export --verify "$T/out/s.tar.gz"; expect_rc 0; expect_out "Good signature"
+  # One byte changed in a record, packed again: refused, naming it.
+  sed -i 's/Laptop stolen/Laptop found/' "$T/x/report/INC-1.md"
+  tar -czf "$T/out/changed.tar.gz" -C "$T/x" .
+  run export --verify "$T/out/changed.tar.gz"; expect_rc 6; expect_err "report/INC-1.md: changed"
+  # The manifest changed to match: the signature no longer verifies.
+  (cd "$T/x" && sha256sum EXPORT.txt attachments/INC-1/* incidents/INC-1.yaml report/* >MANIFEST.sha256)
+  tar -czf "$T/out/resigned.tar.gz" -C "$T/x" .
+  run export --verify "$T/out/resigned.tar.gz"; expect_rc 6; expect_err "the signature does not verify"
+  # A file slipped in.
+  echo extra >"$T/x/note.txt"; git -C "$T/x" status >/dev/null 2>&1
+  tar -czf "$T/out/extra.tar.gz" -C "$T/x" .
+  run export --verify "$T/out/extra.tar.gz"; expect_rc 6; expect_err "note.txt: not in the manifest"
+}
+
+test_an_ssh_signed_bundle_verifies_with_ssh_keygen() {
+  with_incident
+  ssh-keygen -q -t ed25519 -N '' -C export@example.com -f "$T/key" || fail "ssh-keygen cannot make a key"
+  git config gpg.format ssh && git config user.signingkey "$T/key"
+  run export 1 --bundle "$T/out/ssh.tar.gz" --sign; expect_rc 0; expect_out "signed (MANIFEST.sha256.sig)"
+  unpack "$T/out/ssh.tar.gz"
+  echo "export@example.com namespaces=\"incident-export\" $(cat "$T/key.pub")" >"$T/allowed"
+  ssh-keygen -Y verify -f "$T/allowed" -I export@example.com -n incident-export -s "$T/x/MANIFEST.sha256.sig" \
+    <"$T/x/MANIFEST.sha256" >/dev/null 2>&1 || fail "ssh-keygen -Y verify fails"
+  run export --verify "$T/out/ssh.tar.gz"; expect_rc 0; expect_out "ssh: Good"
+}
+
+run_suite
