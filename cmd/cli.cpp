@@ -42,6 +42,7 @@ constexpr CommandEntry kCommands[] = {
     {"attachments", register_attachments},
     {"similar", register_similar},
     {"export", register_export},
+    {"drill", register_drill},
     {"notify", register_notify},
     {"validate", register_validate},
     {"log", register_log},

@@ -28,6 +28,7 @@ void register_attach(CLI::App& app, Context& ctx);
 void register_attachments(CLI::App& app, Context& ctx);
 void register_similar(CLI::App& app, Context& ctx);
 void register_export(CLI::App& app, Context& ctx);
+void register_drill(CLI::App& app, Context& ctx);
 void register_notify(CLI::App& app, Context& ctx);
 void register_validate(CLI::App& app, Context& ctx);
 void register_merge_file(CLI::App& app, Context& ctx);
