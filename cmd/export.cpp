@@ -49,7 +49,10 @@ void run_export(const ExportOptions& opts, const Context& ctx) {
     if (opts.ids.empty()) throw UsageError("export needs at least one incident id");
     Workspace ws = open_workspace(ctx);
     BundleOptions b;
-    for (const auto& id : opts.ids) b.ids.push_back(resolve_id(ctx, ws, id));
+    for (const auto& id : opts.ids)
+        if (std::string resolved = resolve_id(ctx, ws, id);
+            std::find(b.ids.begin(), b.ids.end(), resolved) == b.ids.end())
+            b.ids.push_back(resolved);
     b.out = opts.bundle;
     b.redact = opts.redact;
     b.sign = opts.sign;
