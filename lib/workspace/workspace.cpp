@@ -7,9 +7,11 @@
 #include "git/git.hpp"
 #include "model/errors.hpp"
 #include "model/yaml_doc.hpp"
+#include "oncall/schedule.hpp"
 #include "store/atomic_file.hpp"
 #include "store/lock.hpp"
 #include "sync/sync.hpp"
+#include "workspace/journal.hpp"
 
 #ifndef INCIDENT_SCHEMA_DIR
 #define INCIDENT_SCHEMA_DIR "/usr/local/share/incident/schemas"
@@ -50,76 +52,14 @@ bool commits(const Workspace& ws, const ChangeOptions& opts) {
     return opts.commit && ws.config.auto_commit && ws.repo.in_git;
 }
 
-// The journal of a change: what it writes and how it is to be committed.
-struct Journal {
-    std::string message, actor;
-    std::vector<std::string> paths;
-};
-
-void write_journal(const Workspace& ws, const Journal& j) {
-    nlohmann::ordered_json doc = {{"message", j.message}, {"actor", j.actor}, {"paths", j.paths}};
-    write_file_atomically(ws.journal_path(), doc.dump(2) + "\n");
-}
-
-void clear_journal(const Workspace& ws) {
-    std::error_code ec;
-    fs::remove(ws.journal_path(), ec);
-}
-
-// Only files the tool writes are ever committed from a journal.
-bool journal_path_allowed(const std::string& p) {
-    if (p.empty() || p[0] == '/' || p.find("..") != std::string::npos) return false;
-    return p.rfind("incidents/", 0) == 0 || p.rfind("postmortems/", 0) == 0;
-}
-
-// The journal left on disk, if any. One that cannot be read is removed with
-// a warning.
-std::optional<Journal> read_journal(const Workspace& ws, std::vector<std::string>& warnings) {
-    auto text = read_file(ws.journal_path());
-    if (!text) return std::nullopt;
-    auto doc = nlohmann::json::parse(*text, nullptr, false);
-    auto string_at = [&](const char* key) {
-        return doc.is_object() && doc.contains(key) && doc[key].is_string() ? doc[key].get<std::string>()
-                                                                            : std::string{};
-    };
-    Journal j{string_at("message"), string_at("actor"), {}};
-    bool readable = !j.message.empty() && doc.contains("paths") && doc["paths"].is_array();
-    for (const auto& p : readable ? doc["paths"] : nlohmann::json::array()) {
-        if (!p.is_string() || !journal_path_allowed(p.get<std::string>())) readable = false;
-        if (readable) j.paths.push_back(p.get<std::string>());
-    }
-    if (readable) return j;
-    warnings.push_back(ws.repo.relative(ws.journal_path()) +
-                       " could not be read and was removed; check 'git status' for uncommitted incident files");
-    clear_journal(ws);
-    return std::nullopt;
-}
-
-// The paths (relative to the root) that exist: a change killed before its
-// first write has nothing to commit.
-std::vector<std::string> existing(const Workspace& ws, const std::vector<std::string>& paths) {
-    std::vector<std::string> out;
-    std::error_code ec;
-    for (const auto& p : paths)
-        if (fs::exists(ws.repo.root / p, ec)) out.push_back(p);
-    return out;
-}
-
-std::string path_list(const std::vector<std::string>& paths) {
-    std::string list;
-    for (const auto& p : paths) list += (list.empty() ? "" : " ") + p;
-    return list;
-}
-
-// Saves and commits; fills in the result's flags and warnings. The journal
-// is written before the first file and removed once the commit is made, so
-// a run killed in between, or a commit git refused, is completed by the
-// next command. A journal still pending joins this change's commit.
-void persist(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts,
-             const std::vector<std::pair<fs::path, std::string>>& companions = {}) {
-    Journal journal{commit_message(ws.config, r.incident, r.event, opts.actor), opts.actor, {}};
-    for (const auto& companion : companions) journal.paths.push_back(ws.repo.relative(companion.first));
-    journal.paths.push_back(ws.repo.relative(ws.store.path_of(r.incident.id)));
+// Writes and commits `journal.paths`; fills in the result's flags and
+// warnings. The journal is written before the first file and removed once
+// the commit is made, so a run killed in between, or a commit git refused,
+// is completed by the next command. A journal still pending joins this
+// change's commit. `first` checks before it writes (nothing is written when
+// it throws); `then` writes the rest.
+void write_and_commit(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts, Journal journal,
+                      const std::function<void()>& first, const std::function<void()>& then) {
     std::optional<Journal> pending;
     if (commits(ws, opts)) {
         pending = read_journal(ws, r.warnings);
@@ -132,18 +72,14 @@ void persist(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts,
         write_journal(ws, journal);
     }
     try {
-        ws.store.save(r.incident);  // verified before anything is written
+        first();
     } catch (...) {
         // Nothing was written: the journal is again what it was before this
         // change (an earlier change still to be committed, or none).
         if (commits(ws, opts)) pending ? write_journal(ws, *pending) : clear_journal(ws);
         throw;
     }
-    for (const auto& [path, content] : companions) {
-        std::error_code ec;
-        fs::create_directories(path.parent_path(), ec);
-        write_file_atomically(path, content);
-    }
+    then();
     r.written = true;
     if (!opts.commit || !ws.config.auto_commit) return;
     if (!ws.repo.in_git) {
@@ -159,6 +95,23 @@ void persist(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts,
         r.warnings.push_back(std::string(e.what()) +
                              " (the change is saved in the work tree; the next incident command commits it)");
     }
+}
+
+// Saves the incident and its companions, and commits them.
+void persist(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts,
+             const std::vector<std::pair<fs::path, std::string>>& companions = {}) {
+    Journal journal{commit_message(ws.config, r.incident, r.event, opts.actor), opts.actor, {}};
+    for (const auto& companion : companions) journal.paths.push_back(ws.repo.relative(companion.first));
+    journal.paths.push_back(ws.repo.relative(ws.store.path_of(r.incident.id)));
+    write_and_commit(
+        ws, r, opts, std::move(journal), [&] { ws.store.save(r.incident); },  // verified before anything is written
+        [&] {
+            for (const auto& [path, content] : companions) {
+                std::error_code ec;
+                fs::create_directories(path.parent_path(), ec);
+                write_file_atomically(path, content);
+            }
+        });
 }
 
 // Under the lock, before a change: complete what a killed run left.
@@ -317,6 +270,35 @@ ChangeResult replace_incident(const Workspace& ws, const std::string& id, const 
     return r;
 }
 
+ChangeResult change_files(const Workspace& ws, const std::vector<FileChange>& files, const std::string& message,
+                          const ChangeOptions& opts) {
+    ChangeResult r;
+    if (opts.dry_run) return r;
+    refuse_mid_operation(ws, opts);
+    {
+        RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
+        begin_change(ws, opts, r);
+        Journal journal{message, opts.actor, {}};
+        for (const auto& f : files) journal.paths.push_back(ws.repo.relative(f.path));
+        write_and_commit(
+            ws, r, opts, std::move(journal), [] {},
+            [&] {
+                for (const auto& f : files) {
+                    std::error_code ec;
+                    if (!f.content) {
+                        if (!fs::remove(f.path, ec) && ec)
+                            throw IoError("cannot remove " + ws.repo.relative(f.path) + ": " + ec.message());
+                        continue;
+                    }
+                    fs::create_directories(f.path.parent_path(), ec);
+                    write_file_atomically(f.path, *f.content);
+                }
+            });
+    }
+    auto_sync(ws, opts, r);
+    return r;
+}
+
 void add_merge_attributes(const fs::path& attributes) {
     std::string text = read_file(attributes).value_or("");
     const std::string before = text;
@@ -379,6 +361,12 @@ InitResult init_repository(const fs::path& dir, const std::string& preset, const
                               schema_line("rule-tests.schema.json") + starter_rule_tests_text());
     }
     r.created.push_back(".incident/rules-tests.yaml");
+    if (pack && pack->name == std::string("sre"))
+        for (const auto& [path, text] : starter_oncall_files()) {
+            fs::create_directories((repo.root / path).parent_path(), ec);
+            write_file_atomically(repo.root / path, text);
+            r.created.push_back(path);
+        }
     if (commit) {
         try {
             git::commit_paths(repo.root.string(), r.created, "incident: initialise repository", actor);

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,16 @@ ChangeResult change_or_create(const Workspace& ws, const std::function<std::stri
 // changed it meanwhile.
 ChangeResult replace_incident(const Workspace& ws, const std::string& id, const std::string& original_text,
                               Incident edited, const Event& event, const ChangeOptions& opts);
+
+// A change to files beside the incidents (an on-call override): each file
+// written, or removed when `content` is empty, under the lock, and committed
+// as one commit with `message` (through the journal, as every change).
+struct FileChange {
+    fs::path path;
+    std::optional<std::string> content;
+};
+ChangeResult change_files(const Workspace& ws, const std::vector<FileChange>& files, const std::string& message,
+                          const ChangeOptions& opts);
 
 struct LayoutResult {
     std::size_t moved = 0;  // files moved (or, on a dry run, to move)
