@@ -28,6 +28,7 @@
 #include "store/store.hpp"
 #include "validate/clean_files.hpp"
 #include "validate/incident_shape.hpp"
+#include "validate/oncall_files.hpp"
 #include "validate/semantic.hpp"
 
 namespace incident {
@@ -95,7 +96,7 @@ void add(std::vector<Finding>& out, const Location& where, const std::string& se
     out.push_back({where, severity, msg});
 }
 
-enum class Kind { config, rules, rule_tests, incident, other };
+enum class Kind { config, rules, rule_tests, incident, oncall, other };
 
 Kind kind_of(const Repository& repo, const fs::path& p) {
     std::error_code ec;
@@ -106,6 +107,7 @@ Kind kind_of(const Repository& repo, const fs::path& p) {
     auto dir = canon.parent_path();
     if (is_shard_name(dir.filename().string())) dir = dir.parent_path();
     if (dir == fs::weakly_canonical(repo.incidents_dir(), ec) && p.extension() == ".yaml") return Kind::incident;
+    if (oncall_file_kind(repo, canon) != OncallFile::none) return Kind::oncall;
     return Kind::other;
 }
 
@@ -133,7 +135,7 @@ void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path
     Kind kind = related ? Kind::incident : kind_of(repo, p);
     if (kind == Kind::other) {
         add(out, Location{display}, "warning",
-            "not a file incident validates (config, rules, rule tests, incidents/*.yaml)");
+            "not a file incident validates (config, rules, rule tests, people, schedules, incidents/*.yaml)");
         return;
     }
     YamlNode root;
@@ -146,6 +148,7 @@ void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path
     }
     // Incidents, by far the most files, are checked against their schema by
     // the field registry (incident_shape.hpp); the rest by valijson.
+    if (kind == Kind::oncall) return check_oncall_file(out, repo, fs::weakly_canonical(p), root, display);
     auto findings = kind == Kind::config       ? check_schema(root, "config.schema.json", display)
                     : kind == Kind::rules      ? check_schema(root, "rules.schema.json", display)
                     : kind == Kind::rule_tests ? check_schema(root, "rule-tests.schema.json", display)
@@ -247,6 +250,7 @@ std::vector<std::string> files_to_validate(const Repository& repo, const std::ve
     if (paths.empty()) {
         for (const auto& p : {repo.config_path(), repo.rules_path(), repo.rule_tests_path()})
             if (fs::is_regular_file(p, ec)) files.push_back(p.string());
+        for (auto& f : oncall_files(repo)) files.push_back(std::move(f));
         add_dir(repo.incidents_dir().string());
         return files;
     }
@@ -299,7 +303,8 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
     const std::vector<std::string> files = files_to_validate(repo, paths);
     // Files are independent: spread them over the cores, keep the output in file order.
     for (const auto& name :
-         {"config.schema.json", "rules.schema.json", "rule-tests.schema.json", "incident.schema.json"})
+         {"config.schema.json", "rules.schema.json", "rule-tests.schema.json", "incident.schema.json",
+          "people.schema.json", "schedule.schema.json", "override.schema.json"})
         schema(name);  // parse the schemas once, before any thread reads them
     std::int64_t started =
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())

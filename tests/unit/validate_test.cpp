@@ -229,7 +229,7 @@ TEST_CASE("explicit paths: files and directories only; a missing path is NotFoun
     CHECK(
         r.validate({r.path("notes/todo.yaml")}) ==
         lines(
-            {"notes/todo.yaml: warning: not a file incident validates (config, rules, rule tests, incidents/*.yaml)"}));
+            {"notes/todo.yaml: warning: not a file incident validates (config, rules, rule tests, people, schedules, incidents/*.yaml)"}));
     CHECK_THROWS_AS(r.validate({r.path("incidents/INC-9.yaml")}), NotFound);
 }
 
