@@ -43,6 +43,7 @@ constexpr CommandEntry kCommands[] = {
     {"similar", register_similar},
     {"export", register_export},
     {"drill", register_drill},
+    {"oncall", register_oncall},
     {"notify", register_notify},
     {"validate", register_validate},
     {"log", register_log},

@@ -36,5 +36,6 @@ void register_log(CLI::App& app, Context& ctx);
 void register_sync(CLI::App& app, Context& ctx);
 void register_serve(CLI::App& app, Context& ctx);
 void register_layout(CLI::App& app, Context& ctx);
+void register_oncall(CLI::App& app, Context& ctx);
 
 }  // namespace incident::cli

@@ -5,6 +5,7 @@
 
 #include "model/fields.hpp"
 #include "model/text.hpp"
+#include "oncall/schedule.hpp"
 #include "postmortem/postmortem.hpp"
 #include "rules/rules.hpp"
 #include "schema/field_schemas.hpp"
@@ -58,6 +59,10 @@ std::vector<std::string> values(const std::string& kind, const Context& ctx) {
             for (const auto& t : ws.config.teams) v.push_back(t.name);
         if (kind == "target")
             for (const auto& t : ws.notify.targets) v.push_back(t.name);
+        if (kind == "schedule") return schedule_keys(ws.repo);
+        if (kind == "person" || kind == "user")
+            for (const auto& p : load_people(ws.repo).list) v.push_back(p.key);
+        if (kind == "person") return v;
         if (kind == "template")
             for (const auto& [n, _] : builtin_templates()) v.push_back(n);
         if (kind == "service" || kind == "user") {
@@ -71,7 +76,7 @@ std::vector<std::string> values(const std::string& kind, const Context& ctx) {
                 for (const auto& a : x.activity) seen.emplace(a.who);
             }
             seen.erase("");
-            v.assign(seen.begin(), seen.end());
+            v.insert(v.end(), seen.begin(), seen.end());
         }
     } catch (const std::exception&) {
     }
@@ -81,17 +86,19 @@ std::vector<std::string> values(const std::string& kind, const Context& ctx) {
 // What an option's or positional's value is, from its name.
 std::string kind_of(const std::string& name) {
     static const std::vector<std::pair<std::string, std::string>> kinds = {
-        {"status", "status"},   {"priority", "priority"},
-        {"service", "service"}, {"team", "team"},
-        {"to", "tier"},         {"tier", "tier"},
-        {"impact", "impact"},   {"urgency", "urgency"},
-        {"related", "id"},      {"id", "id"},
-        {"preset", "pack"},     {"pack", "pack"},
-        {"role", "role"},       {"code", "code"},
-        {"type", "type"},       {"template", "template"},
-        {"target", "target"},   {"by", "user"},
-        {"owner", "user"},      {"assignee", "user"},
-        {"reporter", "user"}};
+        {"status", "status"},     {"priority", "priority"},
+        {"service", "service"},   {"team", "team"},
+        {"to", "tier"},           {"tier", "tier"},
+        {"impact", "impact"},     {"urgency", "urgency"},
+        {"related", "id"},        {"id", "id"},
+        {"preset", "pack"},       {"pack", "pack"},
+        {"role", "role"},         {"code", "code"},
+        {"type", "type"},         {"template", "template"},
+        {"target", "target"},     {"by", "user"},
+        {"owner", "user"},        {"assignee", "user"},
+        {"reporter", "user"},     {"user", "user"},
+        {"schedule", "schedule"}, {"who", "person"},
+        {"instead-of", "person"}};
     for (const auto& [n, k] : kinds)
         if (n == name) return k;
     return "";

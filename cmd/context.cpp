@@ -5,6 +5,7 @@
 
 #include "git/git.hpp"
 #include "model/text.hpp"
+#include "oncall/people.hpp"
 #include "output.hpp"
 #include "query/query.hpp"
 #include "sync/sync.hpp"
@@ -101,6 +102,11 @@ std::string resolve_actor(const Context& ctx, const CommonFlags& flags, const fs
     ctx.io.err << "incident: warning: nobody to record as the actor: events say 'unknown'\n"
                << "hint: export INCIDENT_USER=you@example.com, or git config user.email you@example.com, or --by\n";
     return "unknown";
+}
+
+std::string person_arg(const Workspace& ws, const std::string& who) {
+    if (who.empty() || who.find('@') != std::string::npos) return who;
+    return person_email_or(load_people(ws.repo), who);
 }
 
 Timestamp resolve_time(const Context& ctx, const std::string& at, const char* flag) {

@@ -88,6 +88,10 @@ Workspace open_workspace(const Context& ctx);
 // Throws UsageError for anything else, NotFound for an unknown uid.
 std::string resolve_id(const Context& ctx, const Workspace& ws, const std::string& arg);
 
+// A person named on the command line (an assignee, a role holder): the
+// email of the person people.yaml has under that key, else the text as given.
+std::string person_arg(const Workspace& ws, const std::string& who);
+
 // --by, else INCIDENT_USER, else git user.email, else $USER.
 std::string resolve_actor(const Context& ctx, const CommonFlags& flags, const fs::path& repo_root);
 // --at (RFC 3339, "now", "-15m"), else now. Throws UsageError.

@@ -15,14 +15,24 @@ struct EscalateOptions {
 
 namespace {
 
+// A manager may be named by a key of people.yaml: the escalation just made names their email.
+Event name_manager_by_email(Incident& inc, const Workspace& ws) {
+    Event& e = inc.timeline.back();
+    e.set("to", person_arg(ws, e.get("to")));
+    return e;
+}
+
 // Applies the plan; returns the events added (empty when nothing is due any more).
-Event apply_auto(Incident& inc, const Actor& a, Timestamp now) {
+Event apply_auto(Incident& inc, const Actor& a, Timestamp now, const Workspace& ws) {
     auto plan = plan_auto_escalation(inc, a.config, now);
     if (!plan) throw TransitionRefused(inc.id + ": nothing to escalate");
     Attributes tags = {{"auto", YamlNode("sla")}, {"clock", YamlNode(plan->clock)}};
     Event last;
     if (plan->functional) last = escalate_functional(inc, a, "", "", plan->reason, tags);
-    if (plan->hierarchical) last = escalate_hierarchical(inc, a, plan->reason, tags);
+    if (plan->hierarchical) {
+        escalate_hierarchical(inc, a, plan->reason, tags);
+        last = name_manager_by_email(inc, ws);
+    }
     return last;
 }
 
@@ -40,7 +50,7 @@ void run_auto(const EscalateOptions& opts, const Context& ctx) {
         ChangeResult r;
         try {
             r = change_incident(
-                ws, candidate.id, [&](Incident& inc) { return apply_auto(inc, actor, now); },
+                ws, candidate.id, [&](Incident& inc) { return apply_auto(inc, actor, now, ws); },
                 change_options(ctx, opts.flags, who));
         } catch (const TransitionRefused&) {
             continue;  // changed meanwhile: nothing due any more
@@ -98,8 +108,11 @@ void register_escalate(CLI::App& app, Context& ctx) {
             return run_auto(*opts, ctx);
         }
         if (opts->id.empty()) throw UsageError("escalate needs an incident id (or --auto)");
-        run_change(ctx, opts->flags, opts->id, [&](Incident& inc, const Actor& a, const Workspace&) {
-            if (opts->hierarchical) return escalate_hierarchical(inc, a, opts->reason);
+        run_change(ctx, opts->flags, opts->id, [&](Incident& inc, const Actor& a, const Workspace& ws) {
+            if (opts->hierarchical) {
+                escalate_hierarchical(inc, a, opts->reason);
+                return name_manager_by_email(inc, ws);
+            }
             return escalate_functional(inc, a, opts->to, opts->team, opts->reason);
         });
     });

@@ -103,6 +103,8 @@ void run_open(const OpenOptions& opts, const Context& ctx) {
     if (!opts.started_at.empty()) fields.started_at = resolve_event_time(ctx, opts.started_at, "--started-at");
     if (!opts.detected_at.empty()) fields.detected_at = resolve_event_time(ctx, opts.detected_at, "--detected-at");
     for (auto& r : fields.related) r = normalise_id(r, ws.config.id_prefix);
+    fields.assignee = person_arg(ws, fields.assignee);
+    fields.reporter = person_arg(ws, fields.reporter);
     for (const auto& r : fields.related)
         if (!ws.store.exists(r)) throw NotFound("--related: no incident " + r);
     // By hand, as from an alert: an incident still open under the key gets a repeat.
@@ -147,8 +149,9 @@ void register_open(CLI::App& app, Context& ctx) {
     cmd->add_option("--impact", f.impact, "Impact on the configured scale (default high|medium|low)");
     cmd->add_option("--urgency", f.urgency, "Urgency on the configured scale (default high|medium|low)");
     cmd->add_option("-p,--priority", f.priority, "Set the priority by hand (otherwise impact x urgency decides)");
-    cmd->add_option("--reporter", f.reporter, "Who reported it (default: the actor)")->type_name("USER");
-    cmd->add_option("--assignee", f.assignee, "Who works on it")->type_name("USER");
+    cmd->add_option("--reporter", f.reporter, "Who reported it (default: the actor); an email or a key of people.yaml")
+        ->type_name("USER");
+    cmd->add_option("--assignee", f.assignee, "Who works on it: an email or a key of people.yaml")->type_name("USER");
     cmd->add_option("--team", f.team, "Owning team (default: default_team in the config)");
     cmd->add_option("--tier", f.tier, "Support tier (default: the first tier, e.g. L1)");
     cmd->add_option("-t,--tag", f.tags, "Tag; repeat for more")->type_name("TAG");

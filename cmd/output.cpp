@@ -168,10 +168,10 @@ std::string upper(std::string s) {
     return s;
 }
 
-void fail_on_unreadable(const Io& io, const std::vector<InvalidData>& errors) {
+void fail_on_unreadable(const Io& io, const std::vector<InvalidData>& errors, const char* where, const char* what) {
     for (const auto& e : errors) io.err << "incident: error: " << e.what() << "\n";
     if (!errors.empty())
-        throw InvalidData(Location{"incidents"}, std::to_string(errors.size()) + " incident file(s) could not be read");
+        throw InvalidData(Location{where}, std::to_string(errors.size()) + " " + what + " could not be read");
 }
 
 std::string describe_event(const Event& e) {

@@ -69,7 +69,8 @@ void print_change(const Io& io, const ChangeResult& r, bool json, bool dry_run);
 
 // Names each incident file that could not be read, then fails with exit 4.
 // Commands call it after printing what they could read.
-void fail_on_unreadable(const Io& io, const std::vector<InvalidData>& errors);
+void fail_on_unreadable(const Io& io, const std::vector<InvalidData>& errors, const char* where = "incidents",
+                        const char* what = "incident file(s)");
 
 // One line for an event: "escalated L1 -> L2 (kind functional): reason".
 std::string describe_event(const Event& e);

@@ -28,6 +28,12 @@ INCIDENT_SERVE_TOKEN):
   POST /v2/enqueue               PagerDuty Events API v2; answers 202 with
                                  {"status": "success", "dedup_key": KEY}
   POST /v1/alerts/generic/NAME   any JSON, read through intake.generic.NAME
+  GET  /v1/oncall/NAME.ics       schedule NAME's shifts as iCalendar (as
+                                 incident oncall ical; ?who=, ?from=, ?to=).
+                                 Calendar clients cannot send a header, so
+                                 this route also takes ?token=TOKEN in its
+                                 URL: give such a URL only to people who may
+                                 read the schedule (it is in their calendar)
   GET  /healthz                  200 {"status": "ok"}
 Answers: 200 {"incidents": [{"id", "outcome", "key", "count"}]}; 400 for a
 body that is not JSON or not of the route's format; 401 for a missing or

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "oncall/ical.hpp"
 #include "output.hpp"
 #include "serve.hpp"
 
@@ -49,6 +50,7 @@ struct Server {
     }
 
     void take(const httplib::Request& req, httplib::Response& res);
+    void calendar(const httplib::Request& req, httplib::Response& res);
     void log_line(const httplib::Request& req, const httplib::Response& res);
 };
 
@@ -84,6 +86,28 @@ void Server::take(const httplib::Request& req, httplib::Response& res) {
     }
 }
 
+// GET /v1/oncall/NAME.ics[?who=PERSON&from=TIME&to=TIME]: what `incident
+// oncall ical` prints, read from the clone as it is now.
+void Server::calendar(const httplib::Request& req, httplib::Response& res) {
+    std::ostringstream out, err;
+    Io io{out, err, false, false, false, ctx.io.env, false};
+    Context rc{io, std::chrono::floor<Seconds>(std::chrono::system_clock::now()), ctx.repo_dir};
+    try {
+        Workspace ws = open_workspace(rc);
+        CalendarRequest cal{req.matches[1].str(), req.get_param_value("who"), std::nullopt, std::nullopt, rc.now};
+        for (auto [name, slot] : {std::pair{"from", &cal.from}, std::pair{"to", &cal.to}}) {
+            if (!req.has_param(name)) continue;
+            *slot = parse_time_spec(req.get_param_value(name), rc.now);
+            if (!*slot) return answer(res, error_reply(400, std::string(name) + ": not a time (RFC 3339 or +7d)"));
+        }
+        res.set_content(oncall_calendar(ws.repo, cal), "text/calendar; charset=utf-8");
+        t_summary = "calendar " + cal.key;
+    } catch (const Error& e) {
+        const int status = e.code() == ExitCode::not_found ? 404 : e.code() == ExitCode::usage ? 400 : 500;
+        answer(res, error_reply(status, e.what()));
+    }
+}
+
 void Server::log_line(const httplib::Request& req, const httplib::Response& res) {
     std::string took;
     if (t_start)
@@ -111,6 +135,10 @@ void configure(httplib::Server& svr, Server& s) {
         t_start = std::chrono::steady_clock::now();
         if (s.token.empty() || bearer_matches(req.get_header_value("Authorization"), s.token))
             return httplib::Server::HandlerResponse::Unhandled;
+        // Calendar clients cannot send a header: the feed takes the token in its URL.
+        if (req.method == "GET" && req.path.rfind("/v1/oncall/", 0) == 0 && req.has_param("token") &&
+            bearer_matches("Bearer " + req.get_param_value("token"), s.token))
+            return httplib::Server::HandlerResponse::Unhandled;
         s.answer(res, error_reply(401, "a bearer token is required (Authorization: Bearer TOKEN)"));
         res.set_header("WWW-Authenticate", "Bearer");
         return httplib::Server::HandlerResponse::Handled;
@@ -120,6 +148,8 @@ void configure(httplib::Server& svr, Server& s) {
         ok.body = {{"status", "ok"}};
         s.answer(res, ok);
     });
+    svr.Get(R"(/v1/oncall/([A-Za-z0-9][A-Za-z0-9._-]*)\.ics)",
+            [&s](const httplib::Request& req, httplib::Response& res) { s.calendar(req, res); });
     svr.Post(".*", [&s](const httplib::Request& req, httplib::Response& res) { s.take(req, res); });
     svr.set_error_handler([&s](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return;  // answered already

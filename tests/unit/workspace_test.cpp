@@ -46,19 +46,21 @@ TEST_CASE("init_repository lays out a repository, runs git init and commits the 
     CHECK(contains(again->what(), "already an incident repository"));
 }
 
-TEST_CASE("init_repository: a preset adds its rules; an unknown preset creates nothing") {
+TEST_CASE("init_repository: a preset adds its rules (sre: a starter people.yaml and schedule); an unknown preset "
+          "creates nothing") {
     TestContext t;
     GitEnvironment env{t.dir / "gitconfig"};
     t.write("gitconfig", "");
     InitResult r = init_repository(t.dir / "sre", "sre", "setup@example.com", true);
     CHECK(r.created == std::vector<std::string>{".incident/config.yaml", "incidents/.gitignore",
                                                 "postmortems/.gitignore", ".gitattributes", ".incident/rules.yaml",
-                                                ".incident/rules-tests.yaml"});
+                                                ".incident/rules-tests.yaml", ".incident/people.yaml",
+                                                ".incident/oncall/sre.yaml"});
     CHECK(contains(t.read("sre/.incident/rules.yaml"), "include: [sre]\nrules: []\n"));
     auto files = run_process({"git", "show", "--name-only", "--format=", "HEAD"}, r.root.string());
     CHECK(files.out ==
-          ".gitattributes\n.incident/config.yaml\n.incident/rules-tests.yaml\n.incident/rules.yaml\n"
-          "incidents/.gitignore\npostmortems/.gitignore\n");
+          ".gitattributes\n.incident/config.yaml\n.incident/oncall/sre.yaml\n.incident/people.yaml\n"
+          ".incident/rules-tests.yaml\n.incident/rules.yaml\nincidents/.gitignore\npostmortems/.gitignore\n");
 
     auto unknown = thrown<UsageError>([&] { init_repository(t.dir / "other", "nope", "x", true); });
     REQUIRE(unknown);
