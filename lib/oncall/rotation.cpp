@@ -209,8 +209,9 @@ std::vector<OnCall> on_call(const Schedule& s, Timestamp t) {
         // Backward: the shift began at the latest change point before which
         // the member was not there. Change points are found forwards, from
         // a day back, then a week, and so on.
-        for (Seconds back = kDay; back <= kShiftHorizon * 2; back *= 4) {
-            Timestamp began = t - std::min(back, kShiftHorizon);
+        for (Seconds back = kDay;; back *= 4) {
+            const Seconds look = std::min(back, kShiftHorizon);
+            Timestamp began = t - look;
             bool found = !holds(members_at(s, began), m);
             for (Timestamp at = began; at < t;) {
                 const Timestamp next = next_change(s, at);
@@ -222,7 +223,7 @@ std::vector<OnCall> on_call(const Schedule& s, Timestamp t) {
                 c.from = began;
                 break;
             }
-            if (back >= kShiftHorizon) break;
+            if (look == kShiftHorizon) break;
         }
         out.push_back(std::move(c));
     }
