@@ -24,8 +24,7 @@ void register_close(CLI::App& app, Context& ctx) {
         run_change(ctx, opts->flags, opts->id, [&](Incident& inc, const Actor& a, const Workspace& ws) {
             CloseRequest req = opts->req;
             fs::path path = ws.repo.postmortems_dir() / (inc.id + ".md");
-            req.postmortem_problems =
-                check_postmortem_file(path.string(), ws.repo.relative(path), inc, req.postmortem_exists);
+            req.postmortem_problems = check_postmortem_file(ws.repo, path, inc, req.postmortem_exists);
             return close(inc, a, req);
         });
     });

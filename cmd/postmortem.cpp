@@ -23,7 +23,7 @@ void run_check(const PostmortemOptions& opts, const Context& ctx, const Workspac
     Incident inc = ws.store.load(id);
     fs::path path = ws.repo.postmortems_dir() / (id + ".md");
     bool exists = false;
-    auto problems = check_postmortem_file(path.string(), ws.repo.relative(path), inc, exists);
+    auto problems = check_postmortem_file(ws.repo, path, inc, exists);
     auto due = postmortem_meeting_due(inc, ws.config);
     bool required = Config::rank(ws.config.postmortem_required_for, inc.priority) >= 0;
     if (opts.flags.json) {
@@ -54,10 +54,9 @@ void run_postmortem(const PostmortemOptions& opts, const Context& ctx) {
     std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
     Actor actor{who, resolve_event_time(ctx, opts.flags.at), ws.config};
     std::string tmpl =
-        postmortem_template(opts.template_name.empty() ? ws.config.postmortem_template : opts.template_name,
-                            (ws.repo.root / ".incident" / "templates").string());
+        postmortem_template(opts.template_name.empty() ? ws.config.postmortem_template : opts.template_name, ws.repo);
     fs::path path = ws.repo.postmortems_dir() / (id + ".md");
-    auto current = read_postmortem(path.string(), ws.repo.relative(path));
+    auto current = read_postmortem(ws.repo, path);
     bool exists = current.has_value();
     std::string existing = current.value_or("");
     // The text depends on the incident after the event is added, so it is made inside the change.

@@ -8,6 +8,7 @@
 #include "rules/rule_tests.hpp"
 #include "rules_output.hpp"
 #include "store/atomic_file.hpp"
+#include "store/repo_file.hpp"
 
 namespace incident::cli {
 
@@ -66,7 +67,9 @@ void run_test(const RulesOptions& o, const Context& ctx) {
         text = slurp(o.file);
         shown = o.file;
     } else if (o.pack.empty()) {
-        text = slurp(ws.repo.rule_tests_path());
+        // The repository's own file comes through the repository opener (no link out of it).
+        auto own = read_repository_file(ws.repo, ws.repo.rule_tests_path());
+        text = own ? *own : slurp(ws.repo.rule_tests_path());
         shown = ws.repo.relative(ws.repo.rule_tests_path());
     }
     auto results = run_rule_cases(parse_rule_cases(text, shown), rules, ws.config);

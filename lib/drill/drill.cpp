@@ -6,6 +6,7 @@
 #include "model/text.hpp"
 #include "model/yaml_doc.hpp"
 #include "sla/sla.hpp"
+#include "store/repo_file.hpp"
 
 namespace incident {
 
@@ -52,12 +53,13 @@ Scenario load_scenario(const Repository& repo, const std::string& name) {
         throw UsageError("'" + name + "' is not a scenario name (letters, digits, - and _)");
     const fs::path path = scenarios_dir(repo) / (name + ".yaml");
     const std::string display = repo.relative(path);
-    if (!fs::is_regular_file(path)) {
+    auto doc = load_repository_yaml(repo, path);
+    if (!doc) {
         auto names = scenario_names(repo);
         throw NotFound("no scenario " + name + " (looked for " + display + ")",
                        names.empty() ? "write one: see man incident-drill" : "scenarios: " + join(names));
     }
-    YamlNode root = load_yaml_file(path.string(), display);
+    const YamlNode root = std::move(*doc);
     if (!root.is_map()) fail_at(root, display, "a scenario is a mapping (title, injects, ...)");
     Scenario s;
     s.name = name;

@@ -15,6 +15,7 @@
 #include "sla/calendar.hpp"
 #include "sla/sla.hpp"
 #include "store/atomic_file.hpp"
+#include "store/repo_file.hpp"
 
 namespace incident {
 
@@ -197,11 +198,10 @@ std::vector<Block> find_blocks(const std::string& text) {
 
 }  // namespace
 
-std::string postmortem_template(const std::string& name, const std::string& custom_dir) {
-    std::filesystem::path custom = std::filesystem::path(custom_dir) / (name + ".md.mustache");
-    std::error_code ec;
-    if (!custom_dir.empty() && std::filesystem::is_regular_file(custom, ec))
-        if (auto text = read_file(custom)) return *text;
+std::string postmortem_template(const std::string& name, const Repository& repo) {
+    if (name.find('/') == std::string::npos && name.find("..") == std::string::npos)
+        if (auto text = read_repository_file(repo, repo.root / ".incident" / "templates" / (name + ".md.mustache")))
+            return *text;
     for (const auto& [n, text] : builtin_templates())
         if (n == name) return text;
     throw UsageError("no postmortem template named '" + name + "'",
@@ -303,13 +303,13 @@ std::vector<std::string> check_postmortem(const std::string& text, const Inciden
     return problems;
 }
 
-std::optional<std::string> read_postmortem(const std::string& path, const std::string& display) {
-    return read_text_file(path, display, 16u << 20);
+std::optional<std::string> read_postmortem(const Repository& repo, const fs::path& path) {
+    return read_repository_file(repo, path, 16u << 20);
 }
 
-std::vector<std::string> check_postmortem_file(const std::string& path, const std::string& display, const Incident& inc,
+std::vector<std::string> check_postmortem_file(const Repository& repo, const fs::path& path, const Incident& inc,
                                                bool& exists) {
-    auto text = read_postmortem(path, display);
+    auto text = read_postmortem(repo, path);
     exists = text.has_value();
     if (!exists) return {"there is no postmortem yet"};
     return check_postmortem(*text, inc);

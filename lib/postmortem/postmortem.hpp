@@ -11,14 +11,17 @@
 
 #include "model/config.hpp"
 #include "model/incident.hpp"
+#include "store/repository.hpp"
 
 namespace incident {
 
 const std::vector<std::pair<std::string, const char*>>& builtin_templates();
 
-// The template's text: `custom_dir`/NAME.md.mustache if it exists, else the
-// built-in of that name. Throws UsageError for an unknown name.
-std::string postmortem_template(const std::string& name, const std::string& custom_dir);
+// The template's text: .incident/templates/NAME.md.mustache if it exists
+// (read through the repository opener: a link out of the repository is
+// InvalidData), else the built-in of that name. Throws UsageError for an
+// unknown name.
+std::string postmortem_template(const std::string& name, const Repository& repo);
 
 // Renders; throws InvalidData for a template mustache cannot parse.
 std::string render_postmortem(const Incident& inc, const Config& config, const std::string& template_text,
@@ -33,11 +36,12 @@ std::string merge_postmortem(const std::string& existing, const std::string& fre
 std::vector<std::string> check_postmortem(const std::string& text, const Incident& inc);
 
 // The postmortem's text, or nullopt when there is none. Anything but a
-// regular file there (a FIFO, a directory) is InvalidData at `display`.
-std::optional<std::string> read_postmortem(const std::string& path, const std::string& display);
+// regular file there (a FIFO, a directory, a link out of the repository) is
+// InvalidData, and nothing of what it names is read.
+std::optional<std::string> read_postmortem(const Repository& repo, const fs::path& path);
 
 // check_postmortem on a file; `exists` tells whether there is one.
-std::vector<std::string> check_postmortem_file(const std::string& path, const std::string& display, const Incident& inc,
+std::vector<std::string> check_postmortem_file(const Repository& repo, const fs::path& path, const Incident& inc,
                                                bool& exists);
 
 // The review meeting's deadline: `within` business time after resolution.

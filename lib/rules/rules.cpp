@@ -241,10 +241,4 @@ RuleSet parse_rules(std::string_view text, const std::string& file) {
     return set;
 }
 
-RuleSet load_rules_file(const std::string& path, const std::string& display) {
-    RuleSet set;
-    parse_into(set, load_yaml_file(path, display), display, display, 0);
-    return set;
-}
-
 }  // namespace incident

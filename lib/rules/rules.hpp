@@ -51,9 +51,6 @@ struct RuleSet {
 // shipped packs). Throws InvalidData located in `file`.
 RuleSet parse_rules(std::string_view text, const std::string& file);
 
-// The repository's rules: .incident/rules.yaml if present, else none.
-RuleSet load_rules_file(const std::string& path, const std::string& display);
-
 // One rule's outcome, for --explain.
 struct RuleTrace {
     std::string rule;

@@ -12,6 +12,7 @@
 #include "model/yaml_doc.hpp"
 #include "store/atomic_file.hpp"
 #include "store/lock.hpp"
+#include "store/repo_file.hpp"
 #include "workspace/workspace.hpp"
 
 namespace incident {
@@ -99,7 +100,7 @@ LayoutResult change_layout(const Workspace& ws, Layout target, const ChangeOptio
     if (commit && !resumed && git::run(ws.repo.root.string(), {"diff", "--cached", "--quiet"}).status != 0)
         throw IoError("changes are staged: the layout change is a commit of its own",
                       "commit them or unstage them first (git status shows them)");
-    const std::string config_text = read_file(ws.repo.config_path()).value_or("");
+    const std::string config_text = read_repository_file(ws.repo, ws.repo.config_path()).value_or("");
     const std::string new_config = with_layout(config_text, target);
     Config check;
     apply_config_layer(check, load_yaml(new_config, ws.repo.relative(ws.repo.config_path())),

@@ -10,6 +10,7 @@
 #include "oncall/schedule.hpp"
 #include "store/atomic_file.hpp"
 #include "store/lock.hpp"
+#include "store/repo_file.hpp"
 #include "sync/sync.hpp"
 #include "workspace/journal.hpp"
 
@@ -178,13 +179,12 @@ Workspace open_workspace(const fs::path& start, const EnvLookup& env) {
     if (fs::path user = user_config_path(env); !user.empty() && fs::exists(user, ec))
         apply_config_layer(cfg, load_yaml_file(user.string(), user.string()), user.string());
     std::string display = repo.relative(repo.config_path());
-    if (fs::exists(repo.config_path(), ec))
-        apply_config_layer(cfg, load_yaml_file(repo.config_path().string(), display), display);
+    if (auto layer = load_repository_yaml(repo, repo.config_path())) apply_config_layer(cfg, *layer, display);
     apply_config_env(cfg, env);
     check_config(cfg, display);
     RuleSet rules;
-    if (fs::exists(repo.rules_path(), ec))
-        rules = load_rules_file(repo.rules_path().string(), repo.relative(repo.rules_path()));
+    if (auto text = read_repository_file(repo, repo.rules_path()))
+        rules = parse_rules(*text, repo.relative(repo.rules_path()));
     NotifySettings notify = notify_settings(cfg, display);
     const Layout layout = cfg.layout;
     return Workspace{repo, std::move(cfg), Store(repo, layout), std::move(rules), std::move(notify)};

@@ -31,6 +31,38 @@ test_links_out_of_the_repository_are_refused() {
   run validate; expect_rc 6; expect_out "incidents/INC-5.yaml: error: a symbolic link leads out of the repository"
 }
 
+# Postmortems, templates, rules, rule tests, scenarios and the config come
+# through the repository's one opener: a link out of it is refused (exit 4)
+# and nothing of what it names is read, shown or committed.
+test_repository_files_linked_out_are_refused_unread() {
+  new_repo
+  run open "Disk full" --service db --priority P1; expect_rc 0
+  printf 'SECRET-KEY-MATERIAL\n' >"$T/secret"
+  local before; before=$(commit_count)
+  ln -s "$T/secret" postmortems/INC-1.md
+  run postmortem 1; expect_rc 4; expect_err "postmortems/INC-1.md: a symbolic link leads out of the repository"
+  run postmortem 1 --check; expect_rc 4
+  run close 1 --confirmed-by alice@example.com; [ "$RC" -ne 0 ] || fail "closed on a postmortem linked out"
+  rm postmortems/INC-1.md
+  mkdir -p .incident/templates .incident/scenarios
+  ln -s "$T/secret" .incident/templates/evil.md.mustache
+  run postmortem 1 --template evil; expect_rc 4; expect_err ".incident/templates/evil.md.mustache"
+  ln -s "$T/secret" .incident/scenarios/evil.yaml
+  run drill start evil; expect_rc 4
+  cp .incident/rules-tests.yaml "$T/tests" && rm .incident/rules-tests.yaml && ln -s "$T/secret" .incident/rules-tests.yaml
+  run rules test; expect_rc 4
+  rm .incident/rules-tests.yaml && mv "$T/tests" .incident/rules-tests.yaml
+  ln -s "$T/secret" .incident/rules.yaml
+  run show 1; expect_rc 4; expect_err ".incident/rules.yaml: a symbolic link leads out of the repository"
+  rm .incident/rules.yaml
+  mv .incident/config.yaml "$T/config.yaml" && ln -s "$T/secret" .incident/config.yaml
+  run show 1; expect_rc 4; expect_err ".incident/config.yaml: a symbolic link leads out of the repository"
+  rm .incident/config.yaml && mv "$T/config.yaml" .incident/config.yaml
+  grep -rq SECRET-KEY "$T/.out" "$T/.err" postmortems && fail "the secret was read"
+  git log -p | grep -q SECRET-KEY && fail "the secret was committed"
+  expect_eq "$(commit_count)" "$before" "commits while files were linked out"
+}
+
 test_special_files_are_not_waited_on() {
   new_repo
   run open "Disk full" --service db; expect_rc 0
