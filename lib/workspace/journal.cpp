@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "git/git.hpp"
 #include "store/atomic_file.hpp"
 
 namespace incident {
@@ -51,7 +52,9 @@ std::vector<std::string> existing(const Workspace& ws, const std::vector<std::st
     std::vector<std::string> out;
     std::error_code ec;
     for (const auto& p : paths)
-        if (fs::exists(ws.repo.root / p, ec)) out.push_back(p);
+        if (fs::exists(ws.repo.root / p, ec) ||
+            (ws.repo.in_git && git::run(ws.repo.root.string(), {"ls-files", "--error-unmatch", "--", p}).status == 0))
+            out.push_back(p);
     return out;
 }
 

@@ -22,8 +22,9 @@ void clear_journal(const Workspace& ws);
 // The journal left on disk, if any. One that cannot be read is removed with
 // a warning.
 std::optional<Journal> read_journal(const Workspace& ws, std::vector<std::string>& warnings);
-// The paths (relative to the root) that exist: a change killed before its
-// first write has nothing to commit.
+// The paths (relative to the root) to commit: those that exist, and those
+// git tracks that are gone (a removal). A change killed before its first
+// write has nothing to commit.
 std::vector<std::string> existing(const Workspace& ws, const std::vector<std::string>& paths);
 std::string path_list(const std::vector<std::string>& paths);
 
