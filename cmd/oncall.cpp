@@ -39,8 +39,9 @@ Files (each checked by incident validate against schemas/, errors located):
         - {from: 2026-12-24T18:00, to: 2026-12-26T09:00, who: bob, instead_of: alice}
   .incident/oncall/overrides/NAME/ID.yaml  one override each, as oncall override
                             writes them: two clones adding overrides never conflict.
-Hand-offs keep their local wall-clock time across daylight-saving changes; a
-local time that does not exist moves to the first instant after the gap, an
+Daily and weekly hand-offs keep their local wall-clock time across
+daylight-saving changes (hourly rotations step by elapsed hours); a local
+time that does not exist moves to the first instant after the gap, an
 ambiguous one takes its first occurrence. A window whose end is at or before
 its start runs over midnight. A rotation's position is computed from its
 start, so every clone answers the same for any instant, past or future.
@@ -52,8 +53,7 @@ Exit codes: 2 a bad override (ends before it starts, an unknown person),
 Timestamp time_arg(const Context& ctx, const std::string& text, const char* flag, const Zone* zone,
                    Timestamp fallback) {
     if (text.empty()) return fallback;
-    if (auto t = parse_time_spec(text, ctx.now)) return *t;
-    if (auto l = zone ? parse_local_time(text) : std::nullopt) return zone->instant(*l);
+    if (auto t = parse_oncall_time(text, ctx.now, zone)) return *t;
     throw UsageError(std::string(flag) + ": cannot read '" + text + "' as a time",
                      std::string("use RFC 3339 (2026-11-22T03:04:05Z), 'now', a relative time like +2d") +
                          (zone ? ", or a local time in the schedule's zone (2026-11-22T09:00)" : ""));
@@ -316,10 +316,8 @@ void run_overrides(const OncallOptions& opts, const Context& ctx) {
 void run_ical(const OncallOptions& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
     const Schedule s = load_schedule(ws.repo, load_people(ws.repo), opts.schedule);
-    CalendarRequest req{s.key, opts.who, std::nullopt, std::nullopt, time_arg(ctx, opts.at, "--at", &s.zone, ctx.now)};
-    if (!opts.from.empty()) req.from = time_arg(ctx, opts.from, "--from", &s.zone, ctx.now);
-    if (!opts.to.empty()) req.to = time_arg(ctx, opts.to, "--to", &s.zone, ctx.now);
-    ctx.io.out << oncall_calendar(ws.repo, req);
+    const Timestamp now = time_arg(ctx, opts.at, "--at", &s.zone, ctx.now);
+    ctx.io.out << oncall_calendar(ws.repo, {s.key, opts.who, opts.from, opts.to, now});
 }
 
 }  // namespace

@@ -94,12 +94,8 @@ void Server::calendar(const httplib::Request& req, httplib::Response& res) {
     Context rc{io, std::chrono::floor<Seconds>(std::chrono::system_clock::now()), ctx.repo_dir};
     try {
         Workspace ws = open_workspace(rc);
-        CalendarRequest cal{req.matches[1].str(), req.get_param_value("who"), std::nullopt, std::nullopt, rc.now};
-        for (auto [name, slot] : {std::pair{"from", &cal.from}, std::pair{"to", &cal.to}}) {
-            if (!req.has_param(name)) continue;
-            *slot = parse_time_spec(req.get_param_value(name), rc.now);
-            if (!*slot) return answer(res, error_reply(400, std::string(name) + ": not a time (RFC 3339 or +7d)"));
-        }
+        const CalendarRequest cal{req.matches[1].str(), req.get_param_value("who"), req.get_param_value("from"),
+                                  req.get_param_value("to"), rc.now};
         res.set_content(oncall_calendar(ws.repo, cal), "text/calendar; charset=utf-8");
         t_summary = "calendar " + cal.key;
     } catch (const Error& e) {

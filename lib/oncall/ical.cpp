@@ -112,8 +112,14 @@ std::string shifts_ical(const Schedule& s, const People& people, const std::vect
 std::string oncall_calendar(const Repository& repo, const CalendarRequest& req) {
     const People people = load_people(repo);
     const Schedule s = load_schedule(repo, people, req.key);
-    const Timestamp from = req.from.value_or(req.now - kCalendarBefore);
-    const Timestamp to = req.to.value_or(from + kCalendarSpan);
+    auto time = [&](const std::string& text, const char* name, Timestamp fallback) {
+        if (text.empty()) return fallback;
+        if (auto t = parse_oncall_time(text, req.now, &s.zone)) return *t;
+        throw UsageError(std::string(name) + ": cannot read '" + text + "' as a time",
+                         "RFC 3339, now, +7d, or a local time in the schedule's zone (2026-11-22T09:00)");
+    };
+    const Timestamp from = time(req.from, "from", req.now - kCalendarBefore);
+    const Timestamp to = time(req.to, "to", from + kCalendarSpan);
     if (to <= from) throw UsageError("the calendar's end is not after its start");
     auto shifts = final_shifts(s, from, to);
     if (!req.who.empty()) {

@@ -18,11 +18,12 @@ std::string shifts_ical(const Schedule& s, const People& people, const std::vect
                         Timestamp range_from);
 
 // What `oncall ical` and serve's /v1/oncall/NAME.ics give: the calendar of
-// schedule `key` (with `who`, one person's shifts) from `from` to `to`;
-// unset, from two weeks before `now` to half a year after it.
+// schedule `key` (with `who`, one person's shifts) from `from` to `to`
+// (times as parse_oncall_time reads them, in the schedule's zone); empty,
+// from two weeks before `now` to half a year after it. A time that does not
+// read is a UsageError naming it.
 struct CalendarRequest {
-    std::string key, who;
-    std::optional<Timestamp> from, to;
+    std::string key, who, from, to;
     Timestamp now{};
 };
 inline constexpr Seconds kCalendarBefore{14 * 86400}, kCalendarSpan{194 * 86400};

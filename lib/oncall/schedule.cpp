@@ -252,6 +252,12 @@ std::optional<Timestamp> parse_schedule_time(std::string_view text, const Zone& 
     return std::nullopt;
 }
 
+std::optional<Timestamp> parse_oncall_time(std::string_view text, Timestamp now, const Zone* zone) {
+    if (auto t = parse_time_spec(text, now)) return t;
+    if (auto l = zone ? parse_local_time(text) : std::nullopt) return zone->instant(*l);
+    return std::nullopt;
+}
+
 fs::path oncall_dir(const Repository& repo) { return repo.root / ".incident" / "oncall"; }
 fs::path schedule_path(const Repository& repo, const std::string& key) { return oncall_dir(repo) / (key + ".yaml"); }
 fs::path overrides_dir(const Repository& repo, const std::string& key) { return oncall_dir(repo) / "overrides" / key; }

@@ -3,9 +3,10 @@
 // computed from the files alone — a rotation's position from its start,
 // never stored — so every clone answers the same for any instant, past or
 // future. Local times follow the schedule's zone across daylight-saving
-// changes: a hand-off keeps its wall-clock time; a local time that does not
-// exist moves to the first instant after the gap; an ambiguous one takes its
-// first occurrence.
+// changes: a daily or weekly hand-off keeps its wall-clock time (an hourly
+// rotation steps by elapsed hours); a local time that does not exist moves
+// to the first instant after the gap; an ambiguous one takes its first
+// occurrence.
 #pragma once
 
 #include <date/tz.h>
@@ -127,5 +128,9 @@ std::vector<std::pair<std::string, std::string>> starter_oncall_files();
 std::optional<LocalTime> parse_local_time(std::string_view text);
 // An override's bound: RFC 3339 with an offset, or a local time in `zone`.
 std::optional<Timestamp> parse_schedule_time(std::string_view text, const Zone& zone);
+// A time the on-call commands and serve's calendar take: RFC 3339, now,
+// relative to `now` (+2d, -1h), a date (midnight UTC), or with a zone a
+// local time in it (2026-03-29T09:00).
+std::optional<Timestamp> parse_oncall_time(std::string_view text, Timestamp now, const Zone* zone);
 
 }  // namespace incident
