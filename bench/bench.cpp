@@ -282,6 +282,89 @@ Incident make_incident(int n, std::mt19937& rng, Time end, int total) {
     return inc;
 }
 
+// ---- On call: a people.yaml of kOncallPeople people and one schedule per
+// service, written as a team would by hand. Layers mix weekly, daily and
+// hourly rotations in four zones; every other schedule has a restricted
+// layer over its first (office hours, or a night window over midnight); a few
+// have an override in the file or override files.
+
+constexpr int kOncallPeople = 30;
+const char* kZones[] = {"Europe/Berlin", "America/New_York", "Australia/Sydney", "UTC"};
+// The schedule of the `oncall shifts` row: an hourly layer (6-hour turns) in
+// Australia/Sydney under an office-hours layer.
+const std::string kShiftsSchedule = "search";
+const std::string kOncallAt = "2026-06-15T12:00:00Z";
+
+std::string person_key(int k) { return "p" + std::to_string(100 + k % kOncallPeople + 1).substr(1); }
+
+std::string people_yaml() {
+    std::string y = "people:\n";
+    for (int k = 0; k < kOncallPeople; ++k) {
+        const std::string key = person_key(k);
+        y += "  " + key + ":\n    name: Person " + key.substr(1) + "\n    email: " + key + "@example.com\n";
+        y += "    time_zone: " + std::string(kZones[k % std::size(kZones)]) + "\n    contact:\n";
+        y += "      - {email: " + key + "@example.com}\n";
+        if (k % 3 == 0) y += "      - {push: https://ntfy.example.com/oncall-" + key + "}\n";
+    }
+    return y;
+}
+
+// Schedule `i` (0 to 19): its service's name, zone i % 4, rotation i % 3.
+std::string schedule_yaml(int i) {
+    auto members = [&](int count) {
+        std::string m;
+        for (int k = 0; k < count; ++k) m += (m.empty() ? "" : ", ") + person_key(i * 3 + k);
+        return "[" + m + "]";
+    };
+    auto layer = [](const std::string& name, const std::string& start, const std::string& rotation, int shift,
+                    const std::string& members) {
+        return "  - name: " + name + "\n    start: " + start + "\n    rotation: " + rotation +
+               "\n    shift: " + std::to_string(shift) + "\n    members: " + members + "\n";
+    };
+    std::string y =
+        "name: " + std::string(kServices[i]) + " on call\ntime_zone: " + kZones[i % std::size(kZones)] + "\nlayers:\n";
+    if (i % 3 == 0)
+        y += layer("weekly", "2026-01-05T09:00", "weekly", 1, members(4));
+    else if (i % 3 == 1)
+        y += layer("daily", "2026-01-01T08:00", "daily", 1 + i % 2, members(5));
+    else
+        y += layer("follow-the-sun", "2026-01-01T00:00", "hourly", 6, members(4));
+    if (i % 2 == 0) {
+        y += layer(i % 4 == 0 ? "nights" : "office-hours", "2026-01-05T09:00", "daily", 1,
+                   "[" + person_key(i * 3 + 5) + ", " + person_key(i * 3 + 6) + "]") +
+             "    restrict:\n";
+        y += i % 4 == 0 ? "      - {days: [mon, tue, wed, thu, fri, sat, sun], from: \"22:00\", to: \"06:00\"}\n"
+                        : "      - {days: [mon, tue, wed, thu, fri], from: \"09:00\", to: \"17:00\"}\n";
+    }
+    if (i % 5 == 0)
+        y += "overrides:\n  - {from: 2026-06-10T18:00, to: 2026-06-20T09:00, who: " + person_key(i * 3 + 7) +
+             ", instead_of: " + person_key(i * 3) + ", reason: leave}\n";
+    return y;
+}
+
+// An override file as `oncall override` writes one (schedule `i`, the `k`th).
+std::string override_yaml(int i, int k) {
+    return "# An on-call override of schedule " + std::string(kServices[i]) +
+           ", written by incident oncall override.\nfrom: 2026-06-" + std::to_string(11 + 2 * k) +
+           "T07:00:00Z\nto: 2026-06-" + std::to_string(12 + 2 * k) + "T19:00:00Z\nwho: " + person_key(i * 3 + 8 + k) +
+           "\nreason: swap\nby: bench@example.com\ncreated_at: 2026-06-01T10:00:00Z\n";
+}
+
+void write_oncall(const fs::path& dir) {
+    fs::create_directories(dir / ".incident" / "oncall");
+    std::ofstream(dir / ".incident" / "people.yaml") << people_yaml();
+    for (int i = 0; i < static_cast<int>(std::size(kServices)); ++i) {
+        std::ofstream(dir / ".incident" / "oncall" / (std::string(kServices[i]) + ".yaml")) << schedule_yaml(i);
+        if (i % 4 != 1) continue;
+        const fs::path overrides = dir / ".incident" / "oncall" / "overrides" / kServices[i];
+        fs::create_directories(overrides);
+        for (int k = 0; k < 2; ++k)
+            std::ofstream(overrides / ("2026061" + std::to_string(1 + 2 * k) + "T0700Z-" + person_key(i * 3 + 8 + k) +
+                                       "-bench" + std::to_string(k) + ".yaml"))
+                << override_yaml(i, k);
+    }
+}
+
 using Argv = std::vector<std::string>;
 
 constexpr double kColdRepeatLimit = 10.0;  // seconds: a slower cold run is not repeated
@@ -472,6 +555,7 @@ void generate(Runner& r, int count) {
         if (at != std::string::npos) config.replace(at, 14, "\nlayout: sharded\n");
         std::ofstream(dir / ".incident" / "config.yaml") << config;
     }
+    write_oncall(dir);
     std::mt19937 rng(20261122);
     Time end = 1795000000;  // 2026-11-18
     for (int n = 1; n <= count; ++n) {
@@ -600,6 +684,8 @@ enum RowId {
     kListAfterMassWrite,
     kListSettled,
     kShow,
+    kOncallWho,
+    kOncallShifts,
     kNote,
     kOpen,
     kNoteCommit,
@@ -625,6 +711,12 @@ std::vector<Row> rows() {
     r[kListAfterMassWrite] = {"list after mass write (" + grouped(kMassWrite) + " files rewritten)", "list settled"};
     r[kListSettled] = {"list settled (the next run)", "read bytes"};
     r[kShow] = {"`show ID`", "`cat` of its file"};
+    r[kOncallWho] = {"`oncall who --at " + kOncallAt + "` (" + std::to_string(std::size(kServices)) + " schedules, " +
+                         std::to_string(kOncallPeople) + " people)",
+                     "`show ID`"};
+    r[kOncallShifts] = {"`oncall shifts " + kShiftsSchedule +
+                            " --from 2026-01-01 --to 2027-01-01` (an hourly layer under office hours, a year)",
+                        "`show ID`"};
     r[kNote] = {"`note` (`--no-commit`)", "`cat` of its file"};
     r[kOpen] = {"`open` (`--no-commit`)", "`cat` of its file"};
     r[kNoteCommit] = {"`note` with its commit", "`git commit -qam` (one-line change)"};
@@ -691,7 +783,13 @@ std::vector<std::string> measure(Runner& r, int n) {
     const int mid = n / 2;
     const std::string mid_id = "INC-" + std::to_string(mid);
     Timing cat = median_of(3, [&] { return r.exec({"cat", incident_path(mid)}); });
-    put(kShow, median_of(3, tool({"show", mid_id}, "show")), cat);
+    Timing show = median_of(3, tool({"show", mid_id}, "show"));
+    put(kShow, show, cat);
+    put(kOncallWho, median_of(3, tool({"oncall", "who", "--at", kOncallAt}, "oncall who")), show);
+    put(kOncallShifts,
+        median_of(3, tool({"oncall", "shifts", kShiftsSchedule, "--from", "2026-01-01", "--to", "2027-01-01"},
+                          "oncall shifts")),
+        show);
 
     // Commits while the work tree is clean, each run beside its git baseline.
     std::vector<Sample> note_commit, note_git, open_commit, open_git;
@@ -857,7 +955,10 @@ int main(int argc, char** argv) {
                  "- list after mass write: the warm list's command, first run after "
               << grouped(kMassWrite)
               << " incident files were rewritten (content plus one line, renamed over) more than 2 s before; "
-                 "list settled: the run after it.\n";
+                 "list settled: the run after it.\n"
+                 "- on call: every repository also holds a people.yaml and one schedule per service (weekly, daily "
+                 "and hourly layers, some restricted, a few overrides; Europe/Berlin, America/New_York, "
+                 "Australia/Sydney, UTC), which whole-repository `validate` checks too.\n";
     for (std::size_t i = 0; i < g_failures.size(); ++i) std::cout << "\n[" << i + 1 << "] " << g_failures[i];
     if (!g_failures.empty()) std::cout << "\n";
     return 0;
