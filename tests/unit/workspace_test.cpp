@@ -46,8 +46,9 @@ TEST_CASE("init_repository lays out a repository, runs git init and commits the 
     CHECK(contains(again->what(), "already an incident repository"));
 }
 
-TEST_CASE("init_repository: a preset adds its rules (sre: a starter people.yaml and schedule); an unknown preset "
-          "creates nothing") {
+TEST_CASE(
+    "init_repository: a preset adds its rules (sre: a starter people.yaml and schedule); an unknown preset "
+    "creates nothing") {
     TestContext t;
     GitEnvironment env{t.dir / "gitconfig"};
     t.write("gitconfig", "");
