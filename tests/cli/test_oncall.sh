@@ -380,4 +380,11 @@ test_a_schedule_symlinked_out_of_the_repository_is_refused() {
   true
 }
 
+test_completion_offers_schedules_and_people() {
+  with_schedules
+  run __complete oncall who ""; expect_rc 0; expect_out "sre"
+  run __complete oncall override sre --who ""; expect_out "alice"; expect_out "dave"
+  run __complete assign 1 ""; expect_out "bob"
+}
+
 run_suite
