@@ -161,13 +161,7 @@ std::vector<Shift> shifts_of(const OncallOptions& opts, const Context& ctx, cons
     const Timestamp from = time_arg(ctx, opts.from, "--from", &s.zone, default_from);
     const Timestamp to = time_arg(ctx, opts.to, "--to", &s.zone, from + default_span);
     if (to <= from) throw UsageError("--to is not after --from");
-    auto shifts = final_shifts(s, from, to);
-    if (!opts.who.empty()) {
-        const Person* p = people.find(opts.who);
-        if (!p) throw UsageError("--who: '" + opts.who + "' is not in .incident/people.yaml (a key or an email)");
-        std::erase_if(shifts, [&](const Shift& x) { return x.person != p->key; });
-    }
-    return shifts;
+    return shifts_of_person(final_shifts(s, from, to), people, opts.who);
 }
 
 void run_shifts(const OncallOptions& opts, const Context& ctx) {
@@ -212,29 +206,49 @@ std::string override_id(Timestamp from, const std::string& who) {
     return stamp + "Z-" + who + "-" + new_uid().substr(0, 6);
 }
 
+void remove_override(const OncallOptions& opts, const Context& ctx, const Workspace& ws, const Schedule& s,
+                     const ChangeOptions& change) {
+    auto it =
+        std::find_if(s.overrides.begin(), s.overrides.end(), [&](const Override& o) { return o.id == opts.remove; });
+    if (it == s.overrides.end())
+        throw NotFound("no override " + opts.remove + " in schedule " + s.key,
+                       "incident oncall overrides " + s.key + " lists them");
+    if (it->id.find('#') != std::string::npos)
+        throw UsageError(opts.remove + " is written in " + it->file + ": edit that file to take it back");
+    auto r = change_files(ws, {{overrides_dir(ws.repo, s.key) / (it->id + ".yaml"), std::nullopt}},
+                          "oncall: " + s.key + ": remove override " + it->id, change);
+    print_warnings(ctx.io, r.warnings);
+    if (opts.flags.json)
+        print_json(ctx.io, {{"schedule", s.key}, {"removed", it->id}, {"dry_run", opts.flags.dry_run}});
+    else
+        ctx.io.out << (opts.flags.dry_run ? "would remove " : "removed ") << it->id << "\n";
+}
+
+// The override's file: who takes over when, and who wrote it.
+std::string override_text(const Schedule& s, Timestamp from, Timestamp to, const std::string& who,
+                          const std::string& instead_of, const std::string& reason, const std::string& actor,
+                          Timestamp created) {
+    std::string text = "# An on-call override of schedule " + s.key + ", written by incident oncall override.\n";
+    auto entry = [&](const char* key, const std::string& value) {
+        if (!value.empty()) write_entry(text, key, YamlNode(value), 0);
+    };
+    entry("from", format_rfc3339(from));
+    entry("to", format_rfc3339(to));
+    entry("who", who);
+    entry("instead_of", instead_of);
+    entry("reason", reason);
+    entry("by", actor);
+    entry("created_at", format_rfc3339(created));
+    return text;
+}
+
 void run_override(const OncallOptions& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
     const People people = load_people(ws.repo);
     const Schedule s = load_schedule(ws.repo, people, opts.schedule);
     const std::string actor = resolve_actor(ctx, opts.flags, ws.repo.root);
     const ChangeOptions change = change_options(ctx, opts.flags, actor);
-    if (!opts.remove.empty()) {
-        auto it = std::find_if(s.overrides.begin(), s.overrides.end(),
-                               [&](const Override& o) { return o.id == opts.remove; });
-        if (it == s.overrides.end())
-            throw NotFound("no override " + opts.remove + " in schedule " + s.key,
-                           "incident oncall overrides " + s.key + " lists them");
-        if (it->id.find('#') != std::string::npos)
-            throw UsageError(opts.remove + " is written in " + it->file + ": edit that file to take it back");
-        auto r = change_files(ws, {{overrides_dir(ws.repo, s.key) / (it->id + ".yaml"), std::nullopt}},
-                              "oncall: " + s.key + ": remove override " + it->id, change);
-        print_warnings(ctx.io, r.warnings);
-        if (opts.flags.json)
-            print_json(ctx.io, {{"schedule", s.key}, {"removed", it->id}, {"dry_run", opts.flags.dry_run}});
-        else
-            ctx.io.out << (opts.flags.dry_run ? "would remove " : "removed ") << it->id << "\n";
-        return;
-    }
+    if (!opts.remove.empty()) return remove_override(opts, ctx, ws, s, change);
     auto person = [&](const std::string& who, const char* flag) {
         if (who.empty()) throw UsageError(std::string(flag) + " is required");
         const Person* p = people.find(who);
@@ -252,17 +266,8 @@ void run_override(const OncallOptions& opts, const Context& ctx) {
                          ")");
     if (who == instead_of) throw UsageError("--who and --instead-of name the same person");
     const std::string id = override_id(from, who);
-    std::string text = "# An on-call override of schedule " + s.key + ", written by incident oncall override.\n";
-    auto entry = [&](const char* key, const std::string& value) {
-        if (!value.empty()) write_entry(text, key, YamlNode(value), 0);
-    };
-    entry("from", format_rfc3339(from));
-    entry("to", format_rfc3339(to));
-    entry("who", who);
-    entry("instead_of", instead_of);
-    entry("reason", opts.reason);
-    entry("by", actor);
-    entry("created_at", format_rfc3339(resolve_time(ctx, opts.flags.at)));
+    const std::string text =
+        override_text(s, from, to, who, instead_of, opts.reason, actor, resolve_time(ctx, opts.flags.at));
     const fs::path path = overrides_dir(ws.repo, s.key) / (id + ".yaml");
     auto r = change_files(ws, {{path, text}},
                           "oncall: " + s.key + ": " + who + " takes over" +
@@ -320,6 +325,26 @@ void run_ical(const OncallOptions& opts, const Context& ctx) {
     ctx.io.out << oncall_calendar(ws.repo, {s.key, opts.who, opts.from, opts.to, now});
 }
 
+void register_override(CLI::App& cmd, const std::shared_ptr<OncallOptions>& opts, Context& ctx) {
+    auto* override_cmd = cmd.add_subcommand(
+        "override", "Someone takes over a window (for everyone, or --instead-of one person); one commit");
+    override_cmd->add_option("schedule", opts->schedule, "The schedule")->required();
+    override_cmd->add_option("--who", opts->who, "Who takes over (key or email)")->type_name("PERSON");
+    override_cmd->add_option("--instead-of", opts->instead_of, "Whom they replace (default: everyone on call)")
+        ->type_name("PERSON");
+    override_cmd
+        ->add_option("--from", opts->from,
+                     "Start: RFC 3339, now, relative (+2d), or a local time (2026-12-24T18:00) in the schedule's zone")
+        ->type_name("TIME");
+    override_cmd->add_option("--to", opts->to, "End (after --from)")->type_name("TIME");
+    override_cmd->add_option("--reason", opts->reason, "Why (a swap, leave, ...)")->type_name("TEXT");
+    override_cmd
+        ->add_option("--remove", opts->remove, "Take back the override with this id (oncall overrides lists them)")
+        ->type_name("ID");
+    add_change_flags(override_cmd, opts->flags);
+    override_cmd->callback([opts, &ctx] { run_override(*opts, ctx); });
+}
+
 }  // namespace
 
 void register_oncall(CLI::App& app, Context& ctx) {
@@ -356,20 +381,7 @@ void register_oncall(CLI::App& app, Context& ctx) {
                      "Short for --format json: a list of {person, email, from, until, source}");
     shifts->callback([opts, &ctx] { run_shifts(*opts, ctx); });
 
-    auto* override_cmd = cmd->add_subcommand(
-        "override", "Someone takes over a window (for everyone, or --instead-of one person); one commit");
-    override_cmd->add_option("schedule", opts->schedule, "The schedule")->required();
-    override_cmd->add_option("--who", opts->who, "Who takes over (key or email)")->type_name("PERSON");
-    override_cmd->add_option("--instead-of", opts->instead_of, "Whom they replace (default: everyone on call)")
-        ->type_name("PERSON");
-    override_cmd->add_option("--from", opts->from, std::string("Start: ") + time_help)->type_name("TIME");
-    override_cmd->add_option("--to", opts->to, "End (after --from)")->type_name("TIME");
-    override_cmd->add_option("--reason", opts->reason, "Why (a swap, leave, ...)")->type_name("TEXT");
-    override_cmd
-        ->add_option("--remove", opts->remove, "Take back the override with this id (oncall overrides lists them)")
-        ->type_name("ID");
-    add_change_flags(override_cmd, opts->flags);
-    override_cmd->callback([opts, &ctx] { run_override(*opts, ctx); });
+    register_override(*cmd, opts, ctx);
 
     auto* overrides = cmd->add_subcommand("overrides", "A schedule's overrides with their ids");
     overrides->add_option("schedule", opts->schedule, "The schedule")->required();

@@ -121,12 +121,7 @@ std::string oncall_calendar(const Repository& repo, const CalendarRequest& req) 
     const Timestamp from = time(req.from, "from", req.now - kCalendarBefore);
     const Timestamp to = time(req.to, "to", from + kCalendarSpan);
     if (to <= from) throw UsageError("the calendar's end is not after its start");
-    auto shifts = final_shifts(s, from, to);
-    if (!req.who.empty()) {
-        const Person* p = people.find(req.who);
-        if (!p) throw UsageError("'" + req.who + "' is not in .incident/people.yaml (a key or an email)");
-        std::erase_if(shifts, [&](const Shift& x) { return x.person != p->key; });
-    }
+    const auto shifts = shifts_of_person(final_shifts(s, from, to), people, req.who);
     return shifts_ical(s, people, shifts, req.now, from);
 }
 

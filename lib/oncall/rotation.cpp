@@ -192,6 +192,14 @@ std::vector<Shift> final_shifts(const Schedule& s, Timestamp from, Timestamp to)
     return done;
 }
 
+std::vector<Shift> shifts_of_person(std::vector<Shift> shifts, const People& people, const std::string& who) {
+    if (who.empty()) return shifts;
+    const Person* p = people.find(who);
+    if (!p) throw UsageError("'" + who + "' is not in .incident/people.yaml (a key or an email)");
+    std::erase_if(shifts, [&](const Shift& x) { return x.person != p->key; });
+    return shifts;
+}
+
 std::vector<OnCall> on_call(const Schedule& s, Timestamp t) {
     std::vector<OnCall> out;
     for (const auto& m : members_at(s, t)) {

@@ -99,6 +99,10 @@ std::vector<OnCall> on_call(const Schedule& s, Timestamp t);
 inline constexpr std::size_t kMaxShifts = 200'000;
 std::vector<Shift> final_shifts(const Schedule& s, Timestamp from, Timestamp to);
 
+// Only the shifts of the person `who` names (a key or an email); everyone's
+// when `who` is empty. Throws UsageError when people.yaml has no such person.
+std::vector<Shift> shifts_of_person(std::vector<Shift> shifts, const People& people, const std::string& who);
+
 // --- files -----------------------------------------------------------------
 
 fs::path oncall_dir(const Repository& repo);

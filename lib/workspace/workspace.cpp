@@ -310,6 +310,21 @@ void add_merge_attributes(const fs::path& attributes) {
     if (text != before) write_file_atomically(attributes, text);
 }
 
+namespace {
+
+// Files a preset starts with beside its rules (paths relative to the root).
+void write_starter_files(const Repository& repo, const std::vector<std::pair<std::string, std::string>>& files,
+                         std::vector<std::string>& created) {
+    for (const auto& [path, text] : files) {
+        std::error_code ec;
+        fs::create_directories((repo.root / path).parent_path(), ec);
+        write_file_atomically(repo.root / path, text);
+        created.push_back(path);
+    }
+}
+
+}  // namespace
+
 InitResult init_repository(const fs::path& dir, const std::string& preset, const std::string& actor, bool commit) {
     InitResult r;
     const RulePack* pack = preset.empty() ? nullptr : find_pack(preset);
@@ -361,12 +376,7 @@ InitResult init_repository(const fs::path& dir, const std::string& preset, const
                               schema_line("rule-tests.schema.json") + starter_rule_tests_text());
     }
     r.created.push_back(".incident/rules-tests.yaml");
-    if (pack && pack->name == std::string("sre"))
-        for (const auto& [path, text] : starter_oncall_files()) {
-            fs::create_directories((repo.root / path).parent_path(), ec);
-            write_file_atomically(repo.root / path, text);
-            r.created.push_back(path);
-        }
+    if (pack && pack->name == std::string("sre")) write_starter_files(repo, starter_oncall_files(), r.created);
     if (commit) {
         try {
             git::commit_paths(repo.root.string(), r.created, "incident: initialise repository", actor);
