@@ -151,3 +151,27 @@ run_suite() {
   echo "$PASSED passed, $FAILED failed"
   [ "$FAILED" -eq 0 ]
 }
+
+# incident serve for a test (TOKEN must be set).
+# start_serve [ARGS...]: incident serve on a free port of 127.0.0.1 in the
+# current repository; sets SERVE (its pid) and URL. Stopped when the test ends.
+start_serve() {
+  INCIDENT_SERVE_TOKEN=$TOKEN "$INCIDENT_BIN" serve --listen 127.0.0.1:0 "$@" 2>"$T/serve.log" &
+  SERVE=$!
+  trap 'kill $SERVE 2>/dev/null' EXIT
+  local i
+  for i in $(seq 100); do
+    URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$T/serve.log" 2>/dev/null) && return 0
+    kill -0 "$SERVE" 2>/dev/null || break
+    sleep 0.05
+  done
+  fail "serve did not start: $(cat "$T/serve.log")"
+  exit 1
+}
+
+# stop_serve: SIGTERM, and the exit code it ends with.
+stop_serve() {
+  kill -TERM "$SERVE"
+  wait "$SERVE"
+  SERVE_RC=$?
+}

@@ -305,21 +305,6 @@ YAML
   expect_out_re "people\.yaml:11:9:.*pager"
 }
 
-# start_serve: incident serve on a free port of 127.0.0.1; sets SERVE and URL.
-start_serve() {
-  INCIDENT_SERVE_TOKEN=$TOKEN "$INCIDENT_BIN" serve --listen 127.0.0.1:0 2>"$T/serve.log" &
-  SERVE=$!
-  trap 'kill $SERVE 2>/dev/null' EXIT
-  local _
-  for _ in $(seq 100); do
-    URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$T/serve.log" 2>/dev/null) && return 0
-    kill -0 "$SERVE" 2>/dev/null || break
-    sleep 0.05
-  done
-  fail "serve did not start: $(cat "$T/serve.log")"
-  exit 1
-}
-
 # get PATH [BEARER]: sets STATUS, CTYPE and OUT (the body). Python's standard
 # library, not curl: a fresh machine has no curl.
 get() {
@@ -355,8 +340,8 @@ test_serve_gives_the_calendar_to_the_token_only() {
   get /v1/oncall/sre.ics wrong; expect_eq "$STATUS" 401 "wrong token in the header"
   get /v1/oncall/sre.ics; expect_eq "$STATUS" 401 "no token"
   get "/v1/oncall/nosuch.ics?token=$TOKEN"; [ "$STATUS" != 200 ] || fail "an unknown schedule got 200"
-  kill -TERM "$SERVE"; wait "$SERVE"; local rc=$?
-  expect_eq "$rc" 0 "serve's exit code after SIGTERM"
+  stop_serve
+  expect_eq "$SERVE_RC" 0 "serve's exit code after SIGTERM"
   grep -qF "$TOKEN" "$T/serve.log" && fail "the log shows the token: $(grep -F "$TOKEN" "$T/serve.log" | head -2)"
   true
 }
