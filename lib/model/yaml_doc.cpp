@@ -322,6 +322,8 @@ std::string scalar_at(const YamlNode& node, const std::string& file, const std::
 }
 
 YamlNode load_yaml(std::string_view text, const std::string& file, const YamlLimits& limits) {
+    // A byte order mark, as some editors save UTF-8: not part of the first key.
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
     if (text.size() > limits.max_bytes)
         throw InvalidData(Location{file}, "file too large: " + std::to_string(text.size()) + " bytes (the limit is " +
                                               std::to_string(limits.max_bytes) + ")");

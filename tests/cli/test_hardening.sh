@@ -36,6 +36,16 @@ test_a_tab_in_the_indentation_is_named() {
   expect_err_re 'incidents/INC-1.yaml:[0-9]+:[0-9]+: a tab in the indentation: YAML indents with spaces only'
 }
 
+test_a_byte_order_mark_is_not_part_of_the_first_key() {
+  new_repo
+  run open "saved by an editor that writes a BOM"; expect_rc 0
+  { printf '\xef\xbb\xbf'; cat incidents/INC-1.yaml; } >"$T/bom" && mv "$T/bom" incidents/INC-1.yaml
+  run show 1; expect_rc 0; expect_out "saved by an editor that writes a BOM"
+  run validate; expect_rc 0
+  run note 1 "still works"; expect_rc 0
+  run show 1 --json; expect_json '.timeline[-1].text' "still works"
+}
+
 test_a_key_longer_than_yaml_allows_is_refused_where_it_is() {
   new_repo
   run open "first"; expect_rc 0
