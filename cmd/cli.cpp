@@ -86,7 +86,7 @@ constexpr std::array<const char*, 7> kKinds = {"ok", "runtime", "usage", "not_fo
 // With --json, a failure is also one JSON object on stdout (schemas/error.schema.json),
 // unless the command has printed its document already; stderr keeps the human message.
 void report_json(const Io& io, int code, const std::string& message, const std::string& hint) {
-    if (io.wrote_json) return;
+    if (*io.wrote_json) return;
     nlohmann::ordered_json e = {{"code", code}, {"kind", kKinds[static_cast<std::size_t>(code)]}, {"message", message}};
     e["hint"] = hint.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(hint);
     print_json(io, {{"error", e}}, true);

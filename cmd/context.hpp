@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iosfwd>
+#include <memory>
 #include <string>
 
 #include "index/index.hpp"
@@ -23,9 +24,10 @@ struct Io {
     bool color = false;  // out is a TTY and NO_COLOR is unset
     EnvLookup env;
     bool in_is_tty = false;  // someone could answer an editor
-    // print_json wrote stdout's document: a failure after it (validate's
-    // exit 6) adds no JSON error object.
-    mutable bool wrote_json = false;
+    // stdout's JSON document is written: a failure after it (validate's exit
+    // 6, files that could not be read) adds no JSON error object. Shared by
+    // the copies of the streams a command makes (report --as-of).
+    std::shared_ptr<bool> wrote_json = std::make_shared<bool>(false);
 };
 
 struct Context {

@@ -50,6 +50,7 @@ std::vector<const Field*> chosen_fields(const std::string& text, bool machine) {
 // document. A field asked for twice is one member, where it first appears.
 void write_json_rows(const Io& io, const std::vector<const Summary*>& rows, const std::vector<const Field*>& fields,
                      bool array, const Config& config, Timestamp now) {
+    *io.wrote_json = true;
     std::vector<const Field*> members;
     for (const auto* f : fields)
         if (std::find(members.begin(), members.end(), f) == members.end()) members.push_back(f);

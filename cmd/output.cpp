@@ -30,7 +30,7 @@ std::streamsize TerminalGuard::xsputn(const char* s, std::streamsize n) {
 int TerminalGuard::sync() { return target_->pubsync(); }
 
 void print_json(const Io& io, const nlohmann::ordered_json& doc, bool one_line) {
-    io.wrote_json = true;
+    *io.wrote_json = true;
     io.out << doc.dump(one_line ? -1 : 2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 

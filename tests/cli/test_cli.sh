@@ -112,6 +112,11 @@ test_json_failures_print_one_error_object() {
   printf 'id: INC-1\n' >incidents/INC-1.yaml
   run validate --json; expect_rc 6; expect_json '.errors > 0' true
   expect_eq "$(jq -s length <<<"$OUT")" 1 "one JSON document on stdout"
+  # So do list and report when a file cannot be read (report copies its streams for --as-of).
+  run list --json --all; expect_rc 4; expect_eq "$(jq -s length <<<"$OUT")" 1 "list --json: one document"
+  expect_json 'type' array
+  run report --json; expect_rc 4; expect_eq "$(jq -s length <<<"$OUT")" 1 "report --json: one document"
+  expect_json 'has("error")' false
   /usr/bin/python3 - "$SOURCE_DIR/schemas/error.schema.json" "$T/error.json" <<'PY' || fail "the error object does not match its schema"
 import json, sys, jsonschema
 jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))
