@@ -16,8 +16,12 @@ void regenerate(const std::string& existing) {
                   "timeline:\n  - {at: 2026-11-20T10:00:00Z, by: alice, type: opened, text: seen}\n",
                   "INC-3.yaml"),
         "INC-3.yaml");
-    static const std::string fresh =
-        render_postmortem(inc, config, postmortem_template("google-sre", ""), *parse_rfc3339("2026-11-22T12:00:00Z"));
+    static const char* google_sre = [] {
+        for (const auto& [name, text] : builtin_templates())
+            if (name == "google-sre") return text;
+        return "";
+    }();
+    static const std::string fresh = render_postmortem(inc, config, google_sre, *parse_rfc3339("2026-11-22T12:00:00Z"));
     std::string merged = merge_postmortem(existing, fresh);
     (void)check_postmortem(merged, inc);
     (void)check_postmortem(existing, inc);
