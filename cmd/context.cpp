@@ -90,6 +90,7 @@ void register_one_incident(CLI::App& app, Context& ctx, const char* name, const 
 
 Workspace open_workspace(const Context& ctx) {
     Workspace ws = incident::open_workspace(ctx.repo_dir, ctx.io.env);
+    for (const auto& w : ws.warnings) ctx.io.err << "incident: warning: " << w << "\n";
     if (ws.repo.in_git) git::ensure_merge_driver(ws.repo.root.string(), ws.repo.state_dir.string());
     return ws;
 }

@@ -32,8 +32,15 @@ std::string slurp(const fs::path& p) {
     return *text;
 }
 
+// The other commands go on without what they could not read; the rules'
+// own checks do not (a CI job running them must fail).
+void refuse_degraded(const Workspace& ws) {
+    if (!ws.warnings.empty()) throw Error(ExitCode::invalid, ws.warnings.front());
+}
+
 void run_check(const RulesOptions& o, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
+    if (o.file.empty()) refuse_degraded(ws);
     RuleSet rules = ws.rules;
     std::string shown = ws.repo.relative(ws.repo.rules_path());
     if (!o.file.empty()) {
@@ -54,6 +61,7 @@ void run_check(const RulesOptions& o, const Context& ctx) {
 
 void run_test(const RulesOptions& o, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
+    if (o.file.empty() && o.pack.empty()) refuse_degraded(ws);
     RuleSet rules = ws.rules;
     std::string text, shown;
     if (!o.pack.empty()) {

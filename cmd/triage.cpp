@@ -14,6 +14,9 @@ struct TriageOptions {
 
 void run_triage(const TriageOptions& opts, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
+    // Triage is the rules at work: with rules that cannot be read it stops
+    // (other commands go on, and an incident opened meanwhile errs high).
+    if (!ws.rules.unreadable.empty()) throw Error(ExitCode::invalid, ws.rules.unreadable);
     std::string id = resolve_id(ctx, ws, opts.id);
     std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
     Actor actor{who, resolve_event_time(ctx, opts.flags.at), ws.config};

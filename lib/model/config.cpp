@@ -336,6 +336,27 @@ void apply_config_layer(Config& config, const YamlNode& layer, const std::string
         if (kv.first.scalar() != "business_hours") apply_section(config, kv.first, kv.second, file);
 }
 
+void apply_config_layer_tolerant(Config& config, const YamlNode& layer, const std::string& file,
+                                 std::vector<InvalidData>& skipped) {
+    if (!layer || layer.is_null()) return;
+    if (!layer.is_map()) fail_at(layer, file, "the configuration must be a YAML mapping");
+    auto apply = [&](const YamlNode::Entry& kv) {
+        const std::string& key = kv.first.scalar();
+        Config before = config;
+        try {
+            apply_section(config, kv.first, kv.second, file);
+        } catch (const InvalidData& e) {
+            if (key == "id_prefix" || key == "layout") throw;
+            config = std::move(before);  // nothing of a half-read key
+            skipped.push_back(e);
+        }
+    };
+    for (const auto& kv : layer.entries())
+        if (kv.first.scalar() == "business_hours") apply(kv);
+    for (const auto& kv : layer.entries())
+        if (kv.first.scalar() != "business_hours") apply(kv);
+}
+
 void apply_config_env(Config& config, const EnvLookup& env) {
     if (auto p = env("INCIDENT_ID_PREFIX"); p && !p->empty()) config.id_prefix = *p;
     auto flag = [](const std::string& v) { return !(v == "0" || v == "false" || v == "no"); };

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/errors.hpp"
 #include "model/time.hpp"
 #include "model/yaml_node.hpp"
 
@@ -103,6 +104,14 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 
 // Applies one YAML layer on top of `config`. Throws InvalidData located in `file`.
 void apply_config_layer(Config& config, const YamlNode& layer, const std::string& file);
+
+// As apply_config_layer, for the repository's file while people respond: a
+// key whose value cannot be read keeps what the earlier layers say, and its
+// error joins `skipped`. The keys no command can do without (id_prefix: which
+// incidents are whose; layout: where files go) still throw, as does a file
+// that is not a mapping.
+void apply_config_layer_tolerant(Config& config, const YamlNode& layer, const std::string& file,
+                                 std::vector<InvalidData>& skipped);
 
 // Applies the environment layer (INCIDENT_ID_PREFIX, INCIDENT_AUTO_COMMIT).
 void apply_config_env(Config& config, const EnvLookup& env);

@@ -182,6 +182,11 @@ Decision decide(Incident& inc, const RuleSet& rules, const Config& cfg, const st
         d.reason = inc.priority_reason;
         return d;
     }
+    if (!rules.unreadable.empty() && !cfg.priorities.empty()) {
+        d.priority = cfg.priorities.front();
+        d.reason = "the rules could not be read, so the most severe priority (" + rules.unreadable + ")";
+        return d;
+    }
     if (!set_priority.empty()) {
         d.priority = set_priority;
         reasons.push_back("priority " + set_priority + " set by rule " + set_by);

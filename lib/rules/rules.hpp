@@ -45,6 +45,9 @@ struct Rule {
 
 struct RuleSet {
     std::vector<Rule> rules;
+    // Why the rules file could not be read (located), when it could not:
+    // decide() then errs high and says so, and `rules check` fails.
+    std::string unreadable;
 };
 
 // Parses rules text (a mapping with `rules:` and optional `include:` of

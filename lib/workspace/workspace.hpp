@@ -23,6 +23,9 @@ struct Workspace {
     Store store;
     RuleSet rules;  // .incident/rules.yaml (with its includes); empty when absent
     NotifySettings notify;
+    // What could not be read and is left out meanwhile (a bad rule, a bad
+    // config key): the responders' commands go on, with these warnings.
+    std::vector<std::string> warnings;
 
     fs::path outbox_dir() const { return repo.state_dir / "outbox"; }
     fs::path templates_dir() const { return repo.root / ".incident" / "templates"; }

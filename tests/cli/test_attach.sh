@@ -97,9 +97,10 @@ test_evidence_is_never_replaced_and_the_size_limit_holds() {
   run attach 1 /dev/null; expect_rc 2; expect_err "not a regular file"
   run attach 1 "$T/in/none.txt"; expect_rc 3
   run attach 1; expect_rc 2
-  # A bad max_bytes is located.
+  # A bad max_bytes is located: commands go on with the default and say so; validate fails.
   sed -i 's/max_bytes: 10/max_bytes: lots/' .incident/config.yaml
-  run list; expect_rc 4; expect_err "max_bytes"
+  run list; expect_rc 0; expect_err "warning: .incident/config.yaml:"; expect_err "max_bytes"
+  run validate; expect_rc 6; expect_out "max_bytes"
 }
 
 run_suite

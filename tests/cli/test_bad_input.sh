@@ -102,12 +102,18 @@ test_list_shows_good_files_and_fails_on_bad_ones() {
 
 test_bad_config_is_located() {
   new_repo
+  # Located, as a warning while the commands go on, and as an error by validate.
   printf 'id_prefix: INC\ntiers: L1\n' >.incident/config.yaml
-  run list; expect_rc 4; expect_err ".incident/config.yaml:2:8: tiers: expected a list"
+  run list; expect_rc 0; expect_err "warning: .incident/config.yaml:2:8: tiers: expected a list"
+  run validate; expect_rc 6; expect_out ".incident/config.yaml:2:8:"
   printf 'id_prefx: INC\n' >.incident/config.yaml
-  run list; expect_rc 4; expect_err ".incident/config.yaml:1:1: unknown key 'id_prefx'"
+  run list; expect_rc 0; expect_err ".incident/config.yaml:1:1: unknown key 'id_prefx'"
   printf 'matrix:\n  high: {high: P9}\n' >.incident/config.yaml
-  run list; expect_rc 4; expect_err "'P9' is not one of the priorities"
+  run list; expect_rc 0; expect_err "'P9' is not one of the priorities"
+  run validate; expect_rc 6
+  # A file that does not parse at all stops: its id prefix cannot be known.
+  printf 'id_prefix: [INC\n' >.incident/config.yaml
+  run list; expect_rc 4; expect_err ".incident/config.yaml:"
 }
 
 test_unknown_keys_and_comments_policy() {

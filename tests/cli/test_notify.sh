@@ -242,7 +242,9 @@ test_secrets_never_printed() {
     fail "the URL leaked"
   fi
   printf 'notify:\n  - {name: x, type: slack, url: https://hooks.example.com/x}\n' >.incident/config.yaml
-  run list; expect_rc 4; expect_err "secrets never go in the repository"
+  # The responders' commands go on (nothing is notified, and they say why); validate fails.
+  run list; expect_rc 0; expect_err "secrets never go in the repository"; expect_err "nothing is notified"
+  run validate; expect_rc 6; expect_out ".incident/config.yaml:2:28:"
 }
 
 test_unset_variable_skips_with_warning_and_flags() {

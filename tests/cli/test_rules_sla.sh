@@ -94,7 +94,7 @@ test_bad_rules_rejected_by_check_and_triage() {
   run open "x"
   printf 'rules:\n  - name: r\n    when: {field: title, matches: "([a-"}\n    then: {}\n' >.incident/rules.yaml
   run rules check; expect_rc 4; expect_err ".incident/rules.yaml:3:35: matches: bad regular expression"
-  run triage 1; expect_rc 4; expect_err ".incident/rules.yaml:3:35:"
+  run triage 1; expect_rc 4; expect_err ".incident/rules.yaml:3:35:"  # triage is the rules at work: it stops
   printf 'rules:\n  - name: r\n    when: {tag: [a, b]}\n' >.incident/rules.yaml
   run rules check; expect_rc 4; expect_err ".incident/rules.yaml:3:17: tag: expected a single value"
   printf 'rules:\n  - name: r\n    when: {field: severity, equals: high}\n' >.incident/rules.yaml
@@ -103,6 +103,43 @@ test_bad_rules_rejected_by_check_and_triage() {
   run rules check; expect_rc 4; expect_err ".incident/rules.yaml:2:5: error: rule r: impact 'enormous' is not on the configured scale"
   run rules check --json
   expect_rc 4; expect_json '.findings[0].line' 2; expect_json '.findings[0].severity' error
+}
+
+# A mistake in the rules or the config, pushed by a colleague mid-incident,
+# does not stop the responders: reads, changes, intake and sync go on with a
+# located warning, a new incident errs high and says why; validate, rules
+# check, rules test and triage still fail on it.
+test_a_broken_rules_or_config_file_does_not_stop_the_response() {
+  new_repo
+  run open "Disk full" --service db; expect_rc 0
+  printf 'rules:\n  - name: r\n    when: {servce: [x]}\n    then: {priority_floor: P3}\n' >.incident/rules.yaml
+  local c
+  for c in "show 1" "list" "sla" "report" "log 1" "note 1 looking" "ack 1" "update 1 --message checking"; do
+    # shellcheck disable=SC2086
+    run $c; expect_rc 0 "$c with a broken rules file"
+    expect_err "warning: .incident/rules.yaml:3:"
+  done
+  run open "Checkout down" --impact low --urgency low --json; expect_rc 0
+  expect_json .priority P1
+  expect_json '.priority_reason | contains("the rules could not be read")' true
+  expect_json '.priority_reason | contains(".incident/rules.yaml:3:")' true
+  printf '{"version":"4","groupKey":"g","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"Down","severity":"critical"},"annotations":{},"startsAt":"2026-01-01T00:00:00Z","fingerprint":"f1"}]}' >"$T/alert.json"
+  run open --from-alert "$T/alert.json"; expect_rc 0 "alert intake with a broken rules file"
+  run validate; expect_rc 6; expect_out ".incident/rules.yaml:3:"
+  run rules check; expect_rc 4
+  run rules test; expect_rc 4
+  run triage 1; expect_rc 4; expect_err ".incident/rules.yaml:3:"
+  rm .incident/rules.yaml
+  # An unknown key in the config: the rest of it still applies.
+  printf 'colour_scheme: dark\n' >>.incident/config.yaml
+  run note 1 "still here"; expect_rc 0; expect_err "warning: .incident/config.yaml:"
+  expect_err "colour_scheme"
+  run show 2 --json; expect_rc 0; expect_json .id INC-2
+  run validate; expect_rc 6
+  run rules check; expect_rc 4
+  # An id prefix that cannot be read still stops: whose incidents are whose is unknown.
+  printf 'id_prefix: [a, b]\n' >>.incident/config.yaml
+  run note 1 "no"; expect_rc 4; expect_err "id_prefix"
 }
 
 business_hours_repo() {
