@@ -19,14 +19,11 @@ void refuse_outside(const Repository& repo, const fs::path& p) {
 
 std::optional<std::string> read_repository_file(const Repository& repo, const fs::path& p, std::size_t max_bytes) {
     std::error_code ec;
-    if (!fs::exists(fs::symlink_status(p, ec)) && !fs::exists(p.parent_path(), ec)) return std::nullopt;
+    const fs::file_status status = fs::symlink_status(p, ec);
+    if (!fs::exists(status)) return std::nullopt;  // nothing there (nothing is read where nothing is)
     const std::string display = repo.relative(p);
-    if (fs::is_symlink(fs::symlink_status(p, ec)) && !fs::exists(p, ec))
+    if (fs::is_symlink(status) && !fs::exists(p, ec))
         throw InvalidData(Location{display}, "a symbolic link that leads nowhere: it is not read");
-    if (!fs::exists(fs::symlink_status(p, ec))) {
-        refuse_outside(repo, p.parent_path());
-        return std::nullopt;
-    }
     refuse_outside(repo, p);
     // The path is resolved inside the repository: read what it names now,
     // refusing what is not a regular file (a FIFO is never waited on).
