@@ -265,6 +265,9 @@ void run_override(const OncallOptions& opts, const Context& ctx) {
         throw UsageError("the override ends before it starts (" + format_rfc3339(from) + " to " + format_rfc3339(to) +
                          ")");
     if (who == instead_of) throw UsageError("--who and --instead-of name the same person");
+    if (!instead_of.empty() && shifts_of_person(final_shifts(s, from, to), people, instead_of).empty())
+        ctx.io.err << "incident: warning: " << instead_of << " is not on call in " << s.key << " from "
+                   << format_rfc3339(from) << " to " << format_rfc3339(to) << ": the override changes nothing then\n";
     const std::string id = override_id(from, who);
     const std::string text =
         override_text(s, from, to, who, instead_of, opts.reason, actor, resolve_time(ctx, opts.flags.at));

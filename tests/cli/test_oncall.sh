@@ -206,6 +206,9 @@ test_an_override_replaces_one_person_and_is_taken_back() {
   run oncall who sre --at 2026-03-10T11:00:00Z --json; expect_rc 0; who_is "dave layer office-hours"
   run oncall who sre --at 2026-03-10T16:30:00Z --json; expect_rc 0; who_is "bob override"
   git add -A && git commit -qm "the second override, by hand"
+  # Instead of someone who is not on call then: written, with a warning that it changes nothing.
+  run oncall override sre --who bob --instead-of erin --from 2026-03-14T10:00 --to 2026-03-14T12:00 --dry-run
+  expect_rc 0; expect_err "warning: erin is not on call in sre"
   # Taken back: one commit, the file gone, alice again; the other stays.
   before=$(commit_count)
   run oncall override sre --remove nosuchid; [ "$RC" -ne 0 ] || fail "removing an unknown id succeeded"
