@@ -6,6 +6,7 @@
 #include <iterator>
 #include <string>
 
+#include "located_findings.hpp"
 #include "model/yaml_doc.hpp"
 #include "oncall/people.hpp"
 
@@ -13,15 +14,7 @@ using namespace incident;
 
 TEST_SUITE_BEGIN("oncall");
 
-namespace {
-
-std::string describe(const std::vector<Finding>& findings) {
-    std::string out;
-    for (const auto& f : findings) out += f.where.str() + ": " + f.message + "\n";
-    return out;
-}
-
-}  // namespace
+using testing::describe;
 
 TEST_CASE("people: found by key, and by email whatever its case") {
     const std::string yaml =
@@ -105,10 +98,7 @@ TEST_CASE("people: every problem of the file, each located") {
         "    email: carol\n";             // 13
     Problems problems;
     const People people = parse_people(load_yaml(yaml, "people.yaml"), "people.yaml", problems);
-    struct Where {
-        int line, column;
-        const char* says;
-    } expected[] = {
+    const std::vector<testing::Located> expected = {
         {5, 12, "people.bob.email: also the email of alice"},  // a duplicate email, whatever its case
         {6, 5, "people.bob: unknown key 'phone'"},
         {8, 9, "people.bob.contact.0: unknown contact method 'pager'"},
@@ -118,19 +108,7 @@ TEST_CASE("people: every problem of the file, each located") {
         {12, 16, "people.carol.time_zone: 'Mars/Olympus' is not an IANA time zone"},
         {13, 12, "people.carol.email: not an email address"},
     };
-    const auto& findings = problems.findings();
-    INFO(describe(findings));
-    CHECK(findings.size() == std::size(expected));
-    for (const auto& e : expected) {
-        const std::string says = e.says;
-        INFO(says);
-        auto f = std::find_if(findings.begin(), findings.end(),
-                              [&](const Finding& x) { return x.message.find(e.says) != std::string::npos; });
-        REQUIRE(f != findings.end());
-        CHECK(f->where.file == "people.yaml");
-        CHECK(f->where.line == e.line);
-        CHECK(f->where.column == e.column);
-    }
+    testing::check_located(problems.findings(), "people.yaml", expected);
     CHECK_THROWS_AS(problems.throw_if_any(), InvalidData);
     // What could be read is returned: the first of a duplicated email keeps it.
     REQUIRE(people.list.size() == 3);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "located_findings.hpp"
 #include "model/errors.hpp"
 #include "model/time.hpp"
 #include "model/yaml_doc.hpp"
@@ -18,6 +19,8 @@
 using namespace incident;
 
 TEST_SUITE_BEGIN("oncall");
+
+using testing::describe;
 
 namespace {
 
@@ -39,12 +42,6 @@ People people() {
     People p = parse_people(load_yaml(kPeopleYaml, "people.yaml"), "people.yaml", problems);
     REQUIRE(problems.empty());
     return p;
-}
-
-std::string describe(const std::vector<Finding>& findings) {
-    std::string out;
-    for (const auto& f : findings) out += f.where.str() + ": " + f.message + "\n";
-    return out;
 }
 
 // A schedule read from `yaml` as .incident/oncall/primary.yaml; it must read cleanly.
@@ -619,10 +616,7 @@ TEST_CASE("schedule reader: every problem of a file, each located") {
         "    handoff: \"09:00\"\n";                  // 11
     Problems problems;
     const Schedule s = parse_schedule(load_yaml(yaml, "primary.yaml"), "primary", "primary.yaml", people(), problems);
-    struct Where {
-        int line, column;
-        const char* says;
-    } expected_problems[] = {
+    const std::vector<testing::Located> expected_problems = {
         {3, 1, "unknown key 'colour'"},
         {2, 12, "'Mars/Olympus' is not an IANA time zone"},
         {11, 5, "unknown key 'handoff'"},
@@ -630,20 +624,7 @@ TEST_CASE("schedule reader: every problem of a file, each located") {
         {10, 16, "from: expected a local time \"HH:MM\""},
         {10, 28, "to: expected a local time \"HH:MM\""},
     };
-    const auto& findings = problems.findings();
-    INFO(describe(findings));
-    CHECK(findings.size() == std::size(expected_problems));
-    for (const auto& e : expected_problems) {
-        const std::string says = e.says;
-        INFO(says);
-        auto f = std::find_if(findings.begin(), findings.end(),
-                              [&](const Finding& x) { return x.message.find(e.says) != std::string::npos; });
-        REQUIRE(f != findings.end());
-        CHECK(f->where.file == "primary.yaml");
-        CHECK(f->where.line == e.line);
-        CHECK(f->where.column == e.column);
-        CHECK(f->severity == "error");
-    }
+    testing::check_located(problems.findings(), "primary.yaml", expected_problems);
     CHECK_THROWS_AS(problems.throw_if_any(), InvalidData);
     // What could be read is still returned.
     REQUIRE(s.layers.size() == 1);
