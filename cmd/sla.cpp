@@ -28,16 +28,18 @@ nlohmann::ordered_json clock_json(const SlaClock& c) {
             {"business_hours", c.business_hours}};
 }
 
-std::string clock_cell(const Io& io, const SlaClock& c) {
+std::string clock_cell(const Io& io, const SlaClock& c, const Config& config) {
     if (c.state == ClockState::none) return "-";
     std::string state(to_string(c.state));
     const char* colour = c.state == ClockState::breached || c.state == ClockState::missed ? "31"
                          : c.state == ClockState::at_risk                                 ? "33"
                                                                                           : "32";
-    std::string detail = !c.running                 ? format_duration(c.elapsed)
-                         : c.remaining.count() > 0  ? format_duration(c.remaining) + " left"
+    auto span = [&](Seconds d) { return clock_duration(d, c, config); };
+    std::string detail = !c.running                 ? span(c.elapsed)
+                         : c.remaining.count() > 0  ? span(c.remaining) + " left"
                          : c.remaining.count() == 0 ? "due now"
-                                                    : format_duration(-c.remaining) + " over";
+                                                    : span(-c.remaining) + " over";
+    if (c.business_hours && c.remaining.count() != 0) detail += " business time";
     return paint(io, colour, state) + " " + detail + (c.paused ? " (paused)" : "");
 }
 
@@ -82,7 +84,7 @@ void run_sla(const SlaOptions& opts, const Context& ctx) {
         }
         rows.push_back({std::string(inc->id), paint_priority(ctx.io, priority.empty() ? "-" : priority),
                         paint_status(ctx.io, inc->status), team.empty() ? "-" : team + "/" + tier,
-                        clock_cell(ctx.io, s.respond), clock_cell(ctx.io, s.resolve),
+                        clock_cell(ctx.io, s.respond, ws.config), clock_cell(ctx.io, s.resolve, ws.config),
                         review ? format_date(*review) : "-", truncate(std::string(inc->title), 40)});
     }
     if (opts.flags.json)

@@ -102,6 +102,7 @@ void read_days(BusinessHours& b, const YamlNode& v, const std::string& file, con
         if (it == days.end()) fail_at(v, file, name + ": '" + d + "' is not one of mon..sun");
         b.days.push_back(static_cast<unsigned>(it - days.begin()) + 1);
     }
+    if (b.days.empty()) fail_at(v, file, name + ": name at least one working day (mon..sun), or no clock runs");
 }
 
 void apply_business_hours(BusinessHours& b, const YamlNode& n, const std::string& file) {

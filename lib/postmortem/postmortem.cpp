@@ -37,10 +37,9 @@ std::string cell(const std::string& s) {
     return swap_chars(s, {{'|', "\\|"}, {'\n', " "}, {'<', "&lt;"}, {'>', "&gt;"}, {'&', "&amp;"}});
 }
 
-std::string clock_text(const SlaClock& c) {
+std::string clock_text(const SlaClock& c, const Config& config) {
     if (c.state == ClockState::none) return "no target";
-    return std::string(to_string(c.state)) + " (" + format_duration(c.elapsed) + " of " + format_duration(c.target) +
-           ")";
+    return std::string(to_string(c.state)) + " (" + clock_progress(c, config) + ")";
 }
 
 std::string event_details(const Event& e) {
@@ -149,8 +148,8 @@ data build_context(const Incident& inc, const Config& cfg, Timestamp now) {
     ctx.set("ttm", duration_text(times.span(Span::mitigate)));
     ctx.set("ttr", duration_text(times.span(Span::resolve)));
     SlaStatus sla = sla_status(inc, cfg, now);
-    ctx.set("sla_respond", clock_text(sla.respond));
-    ctx.set("sla_resolve", clock_text(sla.resolve));
+    ctx.set("sla_respond", clock_text(sla.respond, cfg));
+    ctx.set("sla_resolve", clock_text(sla.resolve, cfg));
     if (std::string related = join(inc.related); !related.empty()) ctx.set("related", related);
     if (inc.resolution) {
         data r;

@@ -137,9 +137,24 @@ std::optional<AutoEscalation> plan_auto_escalation(const Incident& inc, const Co
     a.hierarchical =
         c.state == ClockState::breached && team && !team->managers.empty() && !already(inc, c.name, "hierarchical");
     if (!a.functional && !a.hierarchical) return std::nullopt;
-    a.reason = "SLA " + c.name + " " + std::string(to_string(c.state)) + ": " + format_duration(c.elapsed) + " of " +
-               format_duration(c.target) + (c.business_hours ? " business time" : "");
+    a.reason = "SLA " + c.name + " " + std::string(to_string(c.state)) + ": " + clock_progress(c, cfg);
     return a;
+}
+
+std::string clock_duration(Seconds d, const SlaClock& clock, const Config& config) {
+    const Seconds day = config.business_hours.end - config.business_hours.start;
+    if (!clock.business_hours || day <= Seconds{0}) return format_duration(d);
+    const Seconds whole = d < Seconds{0} ? -d : d;
+    const long long days = whole / day;
+    if (days == 0) return format_duration(d);
+    const Seconds hours = std::chrono::floor<std::chrono::hours>(whole % day);
+    return (d < Seconds{0} ? "-" : "") + std::to_string(days) + "d" +
+           (hours > Seconds{0} ? " " + format_duration(hours) : "");
+}
+
+std::string clock_progress(const SlaClock& c, const Config& config) {
+    return clock_duration(c.elapsed, c, config) + " of " + clock_duration(c.target, c, config) +
+           (c.business_hours ? " business time" : "");
 }
 
 }  // namespace incident

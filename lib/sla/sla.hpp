@@ -58,6 +58,12 @@ struct SlaFacts {
     std::span<const MitigationMark> mitigation;  // in timeline order
 };
 
+// A clock's duration as its target was written: on a business-hours clock a
+// "d" is one working day (business_hours end - start), not 24 hours.
+std::string clock_duration(Seconds d, const SlaClock& clock, const Config& config);
+// "3h of 3d" (elapsed of target), with " business time" on such a clock.
+std::string clock_progress(const SlaClock& clock, const Config& config);
+
 // The marks of `inc`'s timeline (empty when none moved it into or out of mitigated).
 std::vector<MitigationMark> mitigation_marks(const Incident& inc);
 
