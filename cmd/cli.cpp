@@ -115,6 +115,9 @@ void describe(CLI::App& app, Context& ctx, const std::string& version) {
     app.set_help_all_flag("--help-all", "Show help for every subcommand");
     app.add_option("-C,--repo", ctx.repo_dir, "Run as if started in DIR (the repository is found by walking up)")
         ->type_name("DIR");
+    app.add_flag("--follow-renumber", ctx.follow_renumber,
+                 "An id that incident sync renumbered in this clone names its new id (else it is refused while "
+                 "another incident holds it)");
     app.set_version_flag("--version", version);
     app.footer(
         "Exit codes: 0 success, 1 runtime failure (I/O, git), 2 usage error, 3 incident not found,\n"

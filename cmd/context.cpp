@@ -176,8 +176,17 @@ std::string resolve_id(const Context& ctx, const Workspace& ws, const std::strin
     std::string id = normalise_id(arg, ws.config.id_prefix);
     auto moved = renumbered(ws, id);
     if (!moved) return id;
+    bool taken = ws.store.exists(id);
+    if (taken && !ctx.follow_renumber && !ws.config.follow_renumber) {
+        Incident other = ws.store.load(id);
+        throw UsageError(id + " here became " + moved->to + " (renumbered by incident sync); " + id + " is now '" +
+                             other.title + "' from upstream: say which",
+                         "name yours " + moved->to + ", the other by its uid " + other.uid +
+                             ", or pass --follow-renumber (git.follow_renumber: true) to take " + id + " as " +
+                             moved->to);
+    }
     ctx.io.err << "incident: " << id << " is now " << moved->to << " (renumbered by incident sync)";
-    if (ws.store.exists(id))
+    if (taken)
         ctx.io.err << "; the incident opened elsewhere as " << id << " is named here by its uid ("
                    << ws.store.load(id).uid << ")";
     ctx.io.err << "\n";

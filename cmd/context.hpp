@@ -33,7 +33,8 @@ struct Io {
 struct Context {
     Io io;
     Timestamp now{};
-    std::string repo_dir = ".";  // -C / --repo
+    std::string repo_dir = ".";    // -C / --repo
+    bool follow_renumber = false;  // --follow-renumber
 };
 
 struct CommonFlags {
@@ -86,7 +87,9 @@ void register_one_incident(CLI::App& app, Context& ctx, const char* name, const 
 Workspace open_workspace(const Context& ctx);
 
 // The incident an ID argument names: "INC-42", "42", or its uid. An id that
-// sync renumbered in this clone leads to the new one, and says so on stderr.
+// sync renumbered in this clone is refused (UsageError naming both
+// incidents) while another incident holds it, unless --follow-renumber or
+// git.follow_renumber: then it leads to the new id, said on stderr.
 // Throws UsageError for anything else, NotFound for an unknown uid.
 std::string resolve_id(const Context& ctx, const Workspace& ws, const std::string& arg);
 

@@ -206,6 +206,7 @@ void apply_git(Config& c, V v, N file) {
     read_settings(v, file, "git",
                   {{"auto_commit", [&](V f, N name) { c.auto_commit = boolean(f, file, name); }},
                    {"auto_sync", [&](V f, N name) { c.auto_sync = boolean(f, file, name); }},
+                   {"follow_renumber", [&](V f, N name) { c.follow_renumber = boolean(f, file, name); }},
                    {"commit_message", [&](V f, N name) { c.commit_message = scalar_at(f, file, name); }}});
 }
 

@@ -76,6 +76,9 @@ struct Config {
     int close_contact_attempts = 0;
     bool auto_commit = false;
     bool auto_sync = false;  // sync (push) after every committed change
+    // An id that sync renumbered in this clone names its new id (true), or is
+    // refused while another incident holds the old one (false).
+    bool follow_renumber = false;
     // attachments.max_bytes: the largest evidence file `attach` takes.
     long long attachment_max_bytes = 25LL * 1024 * 1024;
     // The most max_bytes may say: a file is held in memory (twice) while it is stored.

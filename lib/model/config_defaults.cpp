@@ -110,6 +110,9 @@ git:
   # true: push every change right after its commit (incident sync); offline,
   # it stays committed here and goes out with the next sync
   auto_sync: false
+  # after sync gave this clone's INC-7 the id INC-8 (upstream had taken 7),
+  # "INC-7" here is refused while another incident holds it; true: it names INC-8
+  follow_renumber: false
 
 # incident attach: evidence files go to attachments/ID/ with their SHA-256;
 # a larger file is refused (keep big media in Git LFS, see the README)

@@ -56,13 +56,24 @@ test_a_collision_is_renumbered_everywhere_and_the_old_id_still_works() {
   expect_eq "$(head_of "$T/b")" "$(remote_head)" "pushed"
   expect_eq "$(git status --porcelain)" "" "a clean work tree"
   run validate; expect_rc 0
-  # The old id leads to the new one, and says so; upstream's INC-2 is named by its uid.
-  run show 2 --json; expect_rc 0; expect_json .title "Queue backlog"
-  expect_err "INC-2 is now INC-3 (renumbered by incident sync)"
+  # The old id is someone else's now: a responder quoting "INC-2" is asked which,
+  # with both named, and nothing is written.
   local a_uid; a_uid=$(sed -n 's/^uid: //p' incidents/INC-2.yaml)
+  local before; before=$(git rev-parse HEAD)
+  run note 2 "restarted pods" --at 2026-11-22T03:39:00Z; expect_rc 2
+  expect_err "INC-2 here became INC-3 (renumbered by incident sync); INC-2 is now 'Disk full' from upstream: say which"
+  expect_err "name yours INC-3, the other by its uid $a_uid"
+  expect_eq "$(git rev-parse HEAD)" "$before" "nothing committed"
+  run show 3 --json; expect_rc 0; expect_json '.timeline | map(select(.type == "note")) | length' 1
+  # With --follow-renumber the old id leads to the new one, and says so; upstream's INC-2 is named by its uid.
+  run --follow-renumber show 2 --json; expect_rc 0; expect_json .title "Queue backlog"
+  expect_err "INC-2 is now INC-3 (renumbered by incident sync)"
   expect_err "$a_uid"
   run show "$a_uid" --json; expect_rc 0; expect_json .title "Disk full"
-  run note 2 "redirected" --at 2026-11-22T03:40:00Z; expect_rc 0; expect_out "INC-3: note: redirected"
+  run note 2 "redirected" --follow-renumber --at 2026-11-22T03:40:00Z; expect_rc 0; expect_out "INC-3: note: redirected"
+  sed -i 's/follow_renumber: false/follow_renumber: true/' .incident/config.yaml
+  run show 2 --json; expect_rc 0; expect_json .title "Queue backlog"
+  git checkout -q .incident/config.yaml
   run sync; expect_rc 0; expect_out "sent 1 commit"
   run show 00000000-0000-4000-8000-000000000000; expect_rc 3
   # The text output, and the other clone taking it all in.
