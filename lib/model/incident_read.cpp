@@ -41,9 +41,11 @@ public:
     std::vector<std::string> list(const char* key) const { return list((*this)[key], key); }
 
     // The same, of a value already found (`key` names it in errors).
+    // Types as validate and the schema see them (json_type): a plain 7 or
+    // true where text belongs is refused, with how to write it as text.
     std::string str(const YamlNode& n, std::string_view key) const {
         if (!n || n.is_null()) return {};
-        if (!n.is_scalar()) fail(n, std::string(key), "expected a string, found " + kind(n));
+        if (json_type(n) != JsonType::string) fail(n, std::string(key), "expected a string, found " + kind(n));
         return n.scalar();
     }
 
@@ -65,20 +67,21 @@ public:
     std::vector<std::string> list(const YamlNode& n, std::string_view key) const {
         std::vector<std::string> out;
         if (!n || n.is_null()) return out;
-        if (n.is_scalar()) return {n.scalar()};  // "tags: x" is a one-item list
-        if (!n.is_sequence()) fail(n, std::string(key), "expected a list, found " + kind(n));
+        if (!n.is_sequence()) fail(n, std::string(key), "expected a list or null, found " + kind(n));
         for (const auto& item : n.items()) {
-            if (!item.is_scalar()) fail(item, std::string(key), "list items must be strings, found " + kind(item));
+            if (json_type(item) != JsonType::string)
+                fail(item, std::string(key), "list items must be strings, found " + kind(item));
             out.push_back(item.scalar());
         }
         return out;
     }
 
     static std::string kind(const YamlNode& n) {
-        if (n.is_map()) return "a mapping";
-        if (n.is_sequence()) return "a list";
-        if (n.is_null()) return "null";
-        return "'" + n.scalar() + "'";
+        JsonType t = json_type(n);
+        if (t == JsonType::string) return "'" + n.scalar() + "'";
+        if (n.is_scalar() && t != JsonType::null)
+            return std::string(json_type_name(t)) + " (" + n.scalar() + "; quote it for text: \"" + n.scalar() + "\")";
+        return json_type_name(t);
     }
 
     static std::string describe(const YamlNode& n) {

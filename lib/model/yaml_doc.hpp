@@ -60,6 +60,14 @@ std::string scalar_at(const YamlNode& node, const std::string& file, const std::
 // code and so written quoted) is a string.
 nlohmann::ordered_json yaml_to_json(const YamlNode& node);
 
+// The JSON type yaml_to_json gives a node: the one notion of a value's type
+// that the incident loader, validate and the schemas share (a plain 7 is a
+// whole number, not the text "7").
+enum class JsonType { null, boolean, integer, number, string, array, object };
+JsonType json_type(const YamlNode& node);
+// "a whole number", "a string", ... for messages.
+const char* json_type_name(JsonType t);
+
 // The reverse, for values that arrive as JSON (alerts, --json edits).
 YamlNode json_to_yaml(const nlohmann::ordered_json& value);
 

@@ -44,6 +44,29 @@ nlohmann::ordered_json yaml_to_json(const YamlNode& node) {
     return s;
 }
 
+JsonType json_type(const YamlNode& n) {
+    if (n.is_sequence()) return JsonType::array;
+    if (n.is_map()) return JsonType::object;
+    if (!n.is_scalar()) return JsonType::null;
+    if (!n.is_plain()) return JsonType::string;
+    const std::string& s = n.scalar();
+    if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE")
+        return JsonType::boolean;
+    if (is_yaml_integer(s)) return JsonType::integer;
+    if (is_yaml_real(s)) {
+        errno = 0;
+        double d = std::strtod(s.c_str(), nullptr);
+        if (errno != ERANGE && std::isfinite(d)) return JsonType::number;
+    }
+    return JsonType::string;
+}
+
+const char* json_type_name(JsonType t) {
+    static constexpr const char* names[] = {"null",     "true or false", "a whole number", "a number",
+                                            "a string", "a list",        "a mapping"};
+    return names[static_cast<std::size_t>(t)];
+}
+
 YamlNode json_to_yaml(const nlohmann::ordered_json& value) {
     if (value.is_null()) return YamlNode::null_value();
     if (value.is_object()) {

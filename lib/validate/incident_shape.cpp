@@ -13,31 +13,11 @@ namespace incident {
 
 namespace {
 
-// A value's JSON type as yaml_to_json gives it (what the schema sees): a
-// plain scalar gets its YAML meaning, a quoted one stays a string.
-enum class Json { null, boolean, integer, number, string, array, object };
-
-Json json_type(const YamlNode& n) {
-    if (n.is_sequence()) return Json::array;
-    if (n.is_map()) return Json::object;
-    if (!n.is_scalar()) return Json::null;
-    if (!n.is_plain()) return Json::string;
-    const std::string& s = n.scalar();
-    if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE") return Json::boolean;
-    if (is_yaml_integer(s)) return Json::integer;
-    if (is_yaml_real(s)) {
-        errno = 0;
-        double d = std::strtod(s.c_str(), nullptr);
-        if (errno != ERANGE && std::isfinite(d)) return Json::number;
-    }
-    return Json::string;
-}
-
-const char* type_name(Json t) {
-    static constexpr const char* names[] = {"null",     "true or false", "a whole number", "a number",
-                                            "a string", "a list",        "a mapping"};
-    return names[static_cast<std::size_t>(t)];
-}
+// A value's JSON type as yaml_to_json gives it (what the schema sees, and
+// what the loader reads): a plain scalar gets its YAML meaning, a quoted one
+// stays a string.
+using Json = JsonType;
+const char* type_name(Json t) { return json_type_name(t); }
 
 bool digits(std::string_view s, std::size_t at, std::size_t n) {
     if (at + n > s.size()) return false;
