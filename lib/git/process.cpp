@@ -51,8 +51,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     std::vector<std::string> env_store;
-    for (char** e = environ; *e; ++e) env_store.emplace_back(*e);
+    const std::string mark = std::string(kRunPidVariable) + "=";
+    for (char** e = environ; *e; ++e)
+        if (std::string_view(*e).rfind(mark, 0) != 0) env_store.emplace_back(*e);
     for (const auto& e : extra_env) env_store.push_back(e);
+    env_store.push_back(mark + std::to_string(getpid()));
     std::vector<char*> env;
     for (auto& e : env_store) env.push_back(e.data());
     env.push_back(nullptr);

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "git/process.hpp"
 #include "model/errors.hpp"
 #include "model/text.hpp"
 #include "model/yaml_doc.hpp"
@@ -272,6 +273,8 @@ SyncResult sync_repository(const Workspace& ws, const SyncOptions& opts) {
     const SyncGit g = sync_git(ws, opts.actor);
     const std::string git_dir = ws.repo.state_dir.parent_path().string();
     const StartRecord record{ws.repo.state_dir / "sync-start"};
+    // A killed sync's git may still be rebasing: let it end before undoing it.
+    if (fs::exists(record.path)) wait_for_orphans(g.dir);
     undo_interrupted(g, git_dir, record, r.warnings);
     git::ensure_merge_driver(g.dir, ws.repo.state_dir.string());
     if (auto what = git::operation_in_progress(git_dir); !what.empty())

@@ -82,12 +82,88 @@ void commit_layout(const Workspace& ws, const std::string& message) {
     if (auto r = git::run(dir, commit); r.status != 0) throw IoError("git commit failed: " + r.err);
 }
 
+fs::path layout_marker(const Workspace& ws) { return ws.repo.state_dir / "layout-change"; }
+
+// What a move to `target` changes: the config's text before and after, and the files to move.
+struct LayoutPlan {
+    std::string config_text, new_config;
+    std::vector<std::pair<fs::path, fs::path>> moves;
+};
+
+LayoutPlan plan_layout(const Workspace& ws, Layout target, std::vector<std::string>& warnings) {
+    LayoutPlan p;
+    p.config_text = read_repository_file(ws.repo, ws.repo.config_path()).value_or("");
+    p.new_config = with_layout(p.config_text, target);
+    Config check;
+    apply_config_layer(check, load_yaml(p.new_config, ws.repo.relative(ws.repo.config_path())),
+                       ws.repo.relative(ws.repo.config_path()));
+    p.moves = moves_to(ws, target, warnings);
+    return p;
+}
+
+// The temporary files of config writes that a kill left behind.
+void remove_config_temporaries(const Workspace& ws) {
+    const std::string prefix = "." + ws.repo.config_path().filename().string() + ".tmp.";
+    std::error_code ec;
+    for (fs::directory_iterator it(ws.repo.config_path().parent_path(), ec), end; !ec && it != end; it.increment(ec))
+        if (it->path().filename().string().rfind(prefix, 0) == 0) fs::remove(it->path(), ec);
+}
+
+// Under the lock: the marker first (so that a kill at any moment is completed
+// by the next command), then the moves, the config, the attributes, the
+// commit, and the marker last.
+void carry_out(const Workspace& ws, Layout target, bool commit, const LayoutPlan& plan, LayoutResult& r) {
+    const fs::path marker = layout_marker(ws);
+    std::error_code ec;
+    if (commit) write_file_atomically(marker, layout_name(target) + std::string("\n"));
+    for (const auto& [from, to] : plan.moves) {
+        fs::create_directories(to.parent_path(), ec);
+        if (std::rename(from.c_str(), to.c_str()) != 0)
+            throw IoError(
+                "cannot move " + ws.repo.relative(from) + " to " + ws.repo.relative(to) + ": " + std::strerror(errno),
+                "run the same command again: it moves what is left");
+        ++r.moved;
+    }
+    if (target == Layout::flat)  // the shards left empty
+        for (fs::directory_iterator it(ws.repo.incidents_dir(), ec), end; !ec && it != end; it.increment(ec))
+            if (is_shard_name(it->path().filename().string()) && !it->is_symlink(ec)) ::rmdir(it->path().c_str());
+    remove_config_temporaries(ws);
+    if (plan.new_config != plan.config_text) write_file_atomically(ws.repo.config_path(), plan.new_config);
+    add_merge_attributes(ws.repo.root / ".gitattributes");
+    if (commit) {
+        commit_layout(ws, "incident: " + std::string(layout_name(target)) + " layout (" + std::to_string(r.moved) +
+                              " incident files moved)");
+        r.committed = true;
+        fs::remove(marker, ec);
+    }
+}
+
 }  // namespace
+
+void complete_interrupted_layout(const Workspace& ws, std::vector<std::string>& warnings) {
+    auto text = read_file(layout_marker(ws));
+    if (!text) return;
+    const std::string name = text->substr(0, text->find('\n'));
+    std::optional<Layout> target;
+    for (Layout l : {Layout::flat, Layout::sharded})
+        if (name == layout_name(l)) target = l;
+    if (!target) {
+        warnings.push_back("an unreadable layout-change marker was removed: " + name);
+        std::error_code ec;
+        fs::remove(layout_marker(ws), ec);
+        return;
+    }
+    LayoutResult r;
+    carry_out(ws, *target, ws.repo.in_git, plan_layout(ws, *target, r.warnings), r);
+    warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
+    warnings.push_back("an earlier `incident layout " + name + "` was interrupted: completed (" +
+                       std::to_string(r.moved) + " more incident files moved)");
+}
 
 LayoutResult change_layout(const Workspace& ws, Layout target, const ChangeOptions& opts) {
     LayoutResult r;
     const bool commit = opts.commit && ws.config.auto_commit && ws.repo.in_git;
-    const fs::path marker = ws.repo.state_dir / "layout-change";
+    const fs::path marker = layout_marker(ws);
     RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
     std::error_code ec;
     const bool resumed = fs::exists(marker, ec);
@@ -100,38 +176,14 @@ LayoutResult change_layout(const Workspace& ws, Layout target, const ChangeOptio
     if (commit && !resumed && git::run(ws.repo.root.string(), {"diff", "--cached", "--quiet"}).status != 0)
         throw IoError("changes are staged: the layout change is a commit of its own",
                       "commit them or unstage them first (git status shows them)");
-    const std::string config_text = read_repository_file(ws.repo, ws.repo.config_path()).value_or("");
-    const std::string new_config = with_layout(config_text, target);
-    Config check;
-    apply_config_layer(check, load_yaml(new_config, ws.repo.relative(ws.repo.config_path())),
-                       ws.repo.relative(ws.repo.config_path()));
-    auto moves = moves_to(ws, target, r.warnings);
+    const LayoutPlan plan = plan_layout(ws, target, r.warnings);
     if (opts.dry_run) {
-        r.moved = moves.size();
+        r.moved = plan.moves.size();
         return r;
     }
-    if (commit) write_file_atomically(marker, layout_name(target) + std::string("\n"));
-    for (const auto& [from, to] : moves) {
-        fs::create_directories(to.parent_path(), ec);
-        if (std::rename(from.c_str(), to.c_str()) != 0)
-            throw IoError(
-                "cannot move " + ws.repo.relative(from) + " to " + ws.repo.relative(to) + ": " + std::strerror(errno),
-                "run the same command again: it moves what is left");
-        ++r.moved;
-    }
-    if (target == Layout::flat)  // the shards left empty
-        for (fs::directory_iterator it(ws.repo.incidents_dir(), ec), end; !ec && it != end; it.increment(ec))
-            if (is_shard_name(it->path().filename().string()) && !it->is_symlink(ec)) ::rmdir(it->path().c_str());
-    if (new_config != config_text) write_file_atomically(ws.repo.config_path(), new_config);
-    add_merge_attributes(ws.repo.root / ".gitattributes");
-    if (commit) {
-        commit_layout(ws, "incident: " + std::string(layout_name(target)) + " layout (" + std::to_string(r.moved) +
-                              " incident files moved)");
-        r.committed = true;
-        fs::remove(marker, ec);
-    } else if (opts.commit && ws.config.auto_commit) {
+    carry_out(ws, target, commit, plan, r);
+    if (!commit && opts.commit && ws.config.auto_commit)
         r.warnings.push_back("not a git repository: the files are moved but not committed");
-    }
     return r;
 }
 

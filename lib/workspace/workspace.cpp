@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "git/git.hpp"
+#include "git/process.hpp"
 #include "model/errors.hpp"
 #include "model/yaml_doc.hpp"
 #include "oncall/schedule.hpp"
@@ -144,6 +145,11 @@ void auto_sync(const Workspace& ws, const ChangeOptions& opts, ChangeResult& r) 
 }  // namespace
 
 void complete_interrupted_change(const Workspace& ws, std::vector<std::string>& warnings) {
+    // What the interrupted run started (a git commit) may still be running: let it end first.
+    std::error_code ec;
+    if (fs::exists(ws.journal_path(), ec) || fs::exists(ws.repo.state_dir / "layout-change", ec))
+        wait_for_orphans(ws.repo.root.string());
+    complete_interrupted_layout(ws, warnings);
     auto journal = read_journal(ws, warnings);
     if (!journal) return;
     std::vector<std::string> present = existing(ws, journal->paths);

@@ -62,6 +62,10 @@ struct ChangeResult {
 // left behind (the paths its journal names, nothing else the user staged),
 // and says so in `warnings`. Every change calls it first.
 void complete_interrupted_change(const Workspace& ws, std::vector<std::string>& warnings);
+// Under the lock: finishes an `incident layout` that was killed midway (its
+// marker under .git/incident/ says which), so that no commit ever holds an
+// incident at two paths. complete_interrupted_change calls it first.
+void complete_interrupted_layout(const Workspace& ws, std::vector<std::string>& warnings);
 
 using Mutation = std::function<Event(Incident&)>;
 // Files written and committed together with the incident (e.g. its

@@ -102,4 +102,40 @@ test_sharded_clones_merge_and_sync() {
   run validate; expect_rc 0
 }
 
+# `layout flat` killed at moments spread over its run in a 1 500-incident
+# sharded repository, then `note 7` each time: the interrupted move is
+# completed first, so no commit ever holds INC-7 at two paths, and no
+# temporary file is left.
+test_a_layout_move_killed_at_any_moment_is_completed_by_the_next_change() {
+  new_repo
+  local i pid delay
+  local completed=0
+  mkdir -p incidents/0 incidents/1
+  for i in $(seq 1 1500); do
+    printf 'id: INC-%d\ntitle: Incident %d\nstatus: open\nopened_at: 2026-11-01T00:00:00Z\n' "$i" "$i" >"incidents/$((i / 1000))/INC-$i.yaml"
+  done
+  sed -i 's/^layout: .*//' .incident/config.yaml && echo "layout: sharded" >>.incident/config.yaml
+  git add -A && git commit -qm "1500 sharded incidents"
+  for delay in 0.04 0.07 0.1 0.13 0.16 0.19; do
+    "$INCIDENT_BIN" layout flat >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    run note 7 "after a kill at $delay s"; expect_rc 0
+    grep -q "was interrupted: completed" <<<"$ERR" && completed=$((completed + 1))
+    expect_eq "$(git ls-tree -r --name-only HEAD incidents | grep -c '/INC-7.yaml$')" 1 "INC-7 at one path in HEAD ($delay s)"
+    expect_eq "$(git status --porcelain)" "" "nothing left uncommitted ($delay s)"
+    expect_eq "$(find .incident -name '.config.yaml.tmp.*' | wc -l)" 0 "no temporary left ($delay s)"
+    # Back to sharded for the next round, unless the kill came too late to matter.
+    run layout sharded; expect_rc 0
+  done
+  local c
+  for c in $(git rev-list HEAD); do
+    [ "$(git ls-tree -r --name-only "$c" incidents | grep -c '/INC-7.yaml$')" -le 1 ] || fail "commit $c holds INC-7 twice"
+  done
+  run show 7 --json; expect_json '[.timeline[] | select(.type == "note")] | length' 6
+  [ "$completed" -gt 0 ] || fail "no kill landed inside a move: nothing was tested"
+}
+
 run_suite

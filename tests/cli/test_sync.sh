@@ -247,4 +247,32 @@ test_a_sync_killed_in_its_rebase_is_undone_by_the_next() {
   run show 1 --json; expect_json '[.timeline[] | select(.type == "note") | .text] | join(", ")' "from a, from b"
 }
 
+# Syncs killed at moments spread over a long rebase (20 local notes onto 20
+# upstream ones, each merged by the driver), several in a row and without
+# waiting for what each left running: the next sync always undoes or keeps
+# what the killed one did, and nothing is lost.
+test_syncs_killed_again_and_again_are_undone_by_the_next() {
+  clones
+  local i pid delay undone=0
+  cd "$T/a" && for i in $(seq 1 20); do run note 1 "a$i" --at 2026-11-22T03:10:00Z --no-notify; done
+  run sync; expect_rc 0
+  cd "$T/b" && for i in $(seq 1 20); do run note 1 "b$i" --at 2026-11-22T03:20:00Z --no-notify; done
+  for delay in 0.15 0.3 0.45 0.6 0.2 0.35 0.5; do
+    "$INCIDENT_BIN" sync >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    [ -e .git/incident/sync-start ] && undone=$((undone + 1))
+  done
+  run sync; expect_rc 0
+  expect_no_file .git/rebase-merge
+  expect_no_file .git/incident/sync-start
+  expect_eq "$(head_of "$T/b")" "$(remote_head)" "pushed"
+  expect_eq "$(git status --porcelain)" "" "a clean work tree"
+  run show 1 --json
+  expect_json '[.timeline[] | select(.type == "note")] | length' 40
+  [ "$undone" -gt 0 ] || fail "no kill landed inside a sync: nothing was tested"
+}
+
 run_suite
