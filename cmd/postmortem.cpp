@@ -53,7 +53,7 @@ void run_postmortem(const PostmortemOptions& opts, const Context& ctx) {
     if (opts.check) return run_check(opts, ctx, ws, id);
     std::string who = resolve_actor(ctx, opts.flags, ws.repo.root);
     Actor actor{who, resolve_event_time(ctx, opts.flags.at), ws.config};
-    std::string tmpl =
+    PostmortemTemplate tmpl =
         postmortem_template(opts.template_name.empty() ? ws.config.postmortem_template : opts.template_name, ws.repo);
     fs::path path = ws.repo.postmortems_dir() / (id + ".md");
     auto current = read_postmortem(ws.repo, path);
@@ -62,7 +62,7 @@ void run_postmortem(const PostmortemOptions& opts, const Context& ctx) {
     // The text depends on the incident after the event is added, so it is made inside the change.
     std::string written;
     auto make = [&](const Incident& inc) {
-        std::string fresh = render_postmortem(inc, ws.config, tmpl, actor.at);
+        std::string fresh = render_postmortem(inc, ws.config, tmpl.text, actor.at, tmpl.where);
         written = exists && !opts.force ? merge_postmortem(existing, fresh) : fresh;
         return written;
     };

@@ -16,13 +16,13 @@
 #include "sla/sla.hpp"
 #include "store/atomic_file.hpp"
 #include "store/repo_file.hpp"
+#include "template/template.hpp"
 
 namespace incident {
 
 namespace {
 
 using kainjow::mustache::data;
-using kainjow::mustache::mustache;
 
 constexpr const char* kBegin = "<!-- incident:begin ";
 constexpr const char* kEnd = "<!-- incident:end ";
@@ -197,23 +197,20 @@ std::vector<Block> find_blocks(const std::string& text) {
 
 }  // namespace
 
-std::string postmortem_template(const std::string& name, const Repository& repo) {
-    if (name.find('/') == std::string::npos && name.find("..") == std::string::npos)
-        if (auto text = read_repository_file(repo, repo.root / ".incident" / "templates" / (name + ".md.mustache")))
-            return *text;
+PostmortemTemplate postmortem_template(const std::string& name, const Repository& repo) {
+    if (name.find('/') == std::string::npos && name.find("..") == std::string::npos) {
+        std::string where = ".incident/templates/" + name + ".md.mustache";
+        if (auto text = read_repository_file(repo, repo.root / where)) return {where, *text};
+    }
     for (const auto& [n, text] : builtin_templates())
-        if (n == name) return text;
+        if (n == name) return {"template " + name, text};
     throw UsageError("no postmortem template named '" + name + "'",
                      "built in: google-sre, pagerduty, atlassian; custom: .incident/templates/NAME.md.mustache");
 }
 
-std::string render_postmortem(const Incident& inc, const Config& cfg, const std::string& template_text, Timestamp now) {
-    mustache tmpl{template_text};
-    if (!tmpl.is_valid()) throw InvalidData(Location{"postmortem template"}, tmpl.error_message());
-    tmpl.set_custom_escape(cell);
-    std::string out = tmpl.render(build_context(inc, cfg, now));
-    if (!tmpl.is_valid()) throw InvalidData(Location{"postmortem template"}, tmpl.error_message());
-    return out;
+std::string render_postmortem(const Incident& inc, const Config& cfg, const std::string& template_text, Timestamp now,
+                              const std::string& where) {
+    return render_template(template_text, build_context(inc, cfg, now), cell, where);
 }
 
 std::string merge_postmortem(const std::string& existing, const std::string& fresh) {

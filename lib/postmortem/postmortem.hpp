@@ -20,12 +20,16 @@ const std::vector<std::pair<std::string, const char*>>& builtin_templates();
 // The template's text: .incident/templates/NAME.md.mustache if it exists
 // (read through the repository opener: a link out of the repository is
 // InvalidData), else the built-in of that name. Throws UsageError for an
-// unknown name.
-std::string postmortem_template(const std::string& name, const Repository& repo);
+// unknown name. `where` is its file, or "template NAME" for a built-in.
+struct PostmortemTemplate {
+    std::string where, text;
+};
+PostmortemTemplate postmortem_template(const std::string& name, const Repository& repo);
 
-// Renders; throws InvalidData for a template mustache cannot parse.
+// Renders, within the bounds of template/template.hpp; throws InvalidData
+// (located in `where`) for a template that does not parse or crosses them.
 std::string render_postmortem(const Incident& inc, const Config& config, const std::string& template_text,
-                              Timestamp now);
+                              Timestamp now, const std::string& where = "postmortem template");
 
 // Refreshes the generated blocks of `existing` from `fresh`, keeping every
 // line outside them; blocks new to the template are appended.
