@@ -234,7 +234,14 @@ MergeOutcome merge_incident_files(std::string_view base, std::string_view ours, 
                                        "; give the one not yet pushed the next free number (its file name and id)"
                                  : "the two sides have different uids (" + o->uid + ", " + t->uid + ")"};
     try {
-        return {verified_incident_yaml(merge_incidents(*b, *o, *t), display, ours), ""};
+        Incident merged = merge_incidents(*b, *o, *t);
+        // Two records of one name would name one file: git's conflict on that file is the one to settle.
+        for (size_t i = 0; i < merged.attachments.size(); ++i)
+            for (size_t j = 0; j < i; ++j)
+                if (merged.attachments[i].name == merged.attachments[j].name)
+                    return {"", "both sides attached a different file named '" + merged.attachments[i].name +
+                                    "': keep one (git shows both), and attach the other under another name"};
+        return {verified_incident_yaml(merged, display, ours), ""};
     } catch (const InvalidData& e) {
         return {"", std::string("the merge does not read back: ") + e.what()};
     }

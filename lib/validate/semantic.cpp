@@ -56,6 +56,19 @@ void timeline_checks(std::vector<Finding>& out, const Incident& inc, const YamlN
         }
 }
 
+// Each attachment's name once: two records of one name (a hand-resolved
+// merge) name one file, whose digest cannot match both.
+void attachment_checks(std::vector<Finding>& out, const Incident& inc, const YamlNode& root,
+                       const std::string& display) {
+    for (size_t i = 0; i < inc.attachments.size(); ++i)
+        for (size_t j = 0; j < i; ++j)
+            if (inc.attachments[i].name == inc.attachments[j].name) {
+                add(out, locate(root["attachments"].at(i), display), "error",
+                    "attachments: '" + inc.attachments[i].name + "' is named twice (keep one record per file)");
+                break;
+            }
+}
+
 }  // namespace
 
 void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YamlNode& root, const std::string& display,
@@ -110,6 +123,7 @@ void semantic_checks(std::vector<Finding>& out, const Incident& inc, const YamlN
         add(out, at("resolution"), "warning",
             "resolution code '" + inc.resolution->code + "' is not in resolution_codes");
     timeline_checks(out, inc, root, display, now);
+    attachment_checks(out, inc, root, display);
 }
 
 }  // namespace incident

@@ -228,3 +228,29 @@ TEST_CASE("both sides adding the same incident is no conflict") {
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("merge: two different attachments of one name are a conflict with the reason, never two records") {
+    auto attach = [](const std::string& sha) {
+        return [sha](Incident& i) {
+            Attachment a;
+            a.name = "ev.txt";
+            a.sha256 = std::string(64, sha[0]);
+            a.size = 3;
+            a.at = *parse_rfc3339("2026-11-22T03:10:00Z");
+            i.attachments.push_back(a);
+        };
+    };
+    Incident base = common(), a = base, b = base;
+    attach("a")(a);
+    attach("b")(b);
+    auto text = [](const Incident& i) { return incident_to_yaml(i); };
+    MergeOutcome m = merge_incident_files(text(base), text(a), text(b), "incidents/INC-1.yaml");
+    CHECK(m.text == "");
+    CHECK(m.problem ==
+          "both sides attached a different file named 'ev.txt': keep one (git shows both), and attach the other "
+          "under another name");
+    // The same file attached on both sides is one record.
+    MergeOutcome same = merge_incident_files(text(base), text(a), text(a), "incidents/INC-1.yaml");
+    CHECK(same.problem == "");
+    CHECK(incident_from_yaml(load_yaml(same.text, "m"), "m").attachments.size() == 1);
+}
