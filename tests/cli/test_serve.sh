@@ -140,8 +140,8 @@ test_a_burst_cut_by_sigterm_is_answered_in_full() {
 test_listening_on_a_taken_port_fails() {
   new_repo
   python3 -c 'import socket,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(30)' >"$T/port" &
-  local holder=$!
-  sleep 0.3
+  local holder=$! i
+  for i in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.05; done
   INCIDENT_SERVE_TOKEN=x run serve --listen "127.0.0.1:$(cat "$T/port")"
   kill "$holder"
   expect_rc 1; expect_err "cannot listen on 127.0.0.1:"
