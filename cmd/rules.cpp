@@ -21,13 +21,15 @@ struct RulesOptions {
 
 namespace {
 
-std::string slurp(const fs::path& p) {
+std::string slurp(const Repository& repo, const fs::path& p) {
     std::error_code ec;
     if (!fs::exists(p, ec))
         throw UsageError("no such file: " + p.string(),
                          "write rule test cases there (incident init writes a starter; see man incident-rules), "
                          "or name a file: incident rules test FILE");
-    auto text = read_file(p);
+    // A file in the repository comes through its opener (no link out of it).
+    const fs::path whole = fs::absolute(p);
+    std::optional<std::string> text = repo.contains(whole) ? read_repository_file(repo, whole) : read_file(p);
     if (!text) throw IoError("cannot read " + p.string());
     return *text;
 }
@@ -45,7 +47,7 @@ void run_check(const RulesOptions& o, const Context& ctx) {
     std::string shown = ws.repo.relative(ws.repo.rules_path());
     if (!o.file.empty()) {
         shown = o.file;
-        rules = parse_rules(slurp(o.file), o.file);  // parse errors: exit 4, located
+        rules = parse_rules(slurp(ws.repo, o.file), o.file);  // parse errors: exit 4, located
     }
     auto findings = lint_rules(rules, ws.config);
     bool errors = false;
@@ -72,12 +74,12 @@ void run_test(const RulesOptions& o, const Context& ctx) {
         shown = "pack:" + o.pack + ":tests";
     }
     if (!o.file.empty()) {
-        text = slurp(o.file);
+        text = slurp(ws.repo, o.file);
         shown = o.file;
     } else if (o.pack.empty()) {
         // The repository's own file comes through the repository opener (no link out of it).
         auto own = read_repository_file(ws.repo, ws.repo.rule_tests_path());
-        text = own ? *own : slurp(ws.repo.rule_tests_path());
+        text = own ? *own : slurp(ws.repo, ws.repo.rule_tests_path());
         shown = ws.repo.relative(ws.repo.rule_tests_path());
     }
     auto results = run_rule_cases(parse_rule_cases(text, shown), rules, ws.config);

@@ -236,6 +236,8 @@ std::string_view to_string(EvidenceCheck::State s) {
             return "missing";
         case EvidenceCheck::State::unrecorded:
             return "unrecorded";
+        case EvidenceCheck::State::not_a_file:
+            return "a link or not a regular file: not read";
     }
     return "ok";
 }
@@ -252,12 +254,14 @@ std::vector<EvidenceCheck> verify_evidence(const Repository& repo, const Inciden
         recorded.push_back(a.name);
         const fs::path p = dir / a.name;
         struct stat st {};
-        bool regular = plain && ::lstat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+        const bool there = ::lstat(p.c_str(), &st) == 0;
+        bool regular = plain && there && S_ISREG(st.st_mode);
         if (regular) {
             c.found_size = st.st_size;
             c.found_sha256 = sha256_of_file(p);
         }
-        c.state = !regular                                               ? EvidenceCheck::State::missing
+        c.state = !regular && (there || !plain)                          ? EvidenceCheck::State::not_a_file
+                  : !regular                                             ? EvidenceCheck::State::missing
                   : c.found_sha256 == a.sha256 && c.found_size == a.size ? EvidenceCheck::State::ok
                                                                          : EvidenceCheck::State::changed;
         out.push_back(std::move(c));

@@ -61,7 +61,8 @@ std::vector<std::pair<fs::path, std::string>> evidence_files(const Repository& r
 struct EvidenceCheck {
     const Attachment* attachment = nullptr;  // null: a file in attachments/ID/ the incident does not record
     std::string name;
-    enum class State { ok, changed, missing, unrecorded } state = State::ok;
+    // not_a_file: a link, a directory or another special file is there, and is not read.
+    enum class State { ok, changed, missing, unrecorded, not_a_file } state = State::ok;
     std::string found_sha256;  // when it could be read
     long long found_size = -1;
 };

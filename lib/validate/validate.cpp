@@ -28,6 +28,7 @@
 #include "store/store.hpp"
 #include "validate/clean_files.hpp"
 #include "validate/incident_shape.hpp"
+#include "validate/links.hpp"
 #include "validate/oncall_files.hpp"
 #include "validate/semantic.hpp"
 
@@ -250,7 +251,11 @@ std::vector<std::string> files_to_validate(const Repository& repo, const std::ve
     if (paths.empty()) {
         for (const auto& p : {repo.config_path(), repo.rules_path(), repo.rule_tests_path()})
             if (fs::is_regular_file(p, ec)) files.push_back(p.string());
-        for (auto& f : oncall_files(repo)) files.push_back(std::move(f));
+        try {
+            for (auto& f : oncall_files(repo)) files.push_back(std::move(f));
+        } catch (const InvalidData&) {
+            if (!repo.leads_outside(repo.root / ".incident" / "oncall")) throw;  // reported by links_out_of
+        }
         add_dir(repo.incidents_dir().string());
         return files;
     }
@@ -358,6 +363,10 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
     if (paths.empty() && (changed || known.size() != cache.size())) cache.save(known, started);
     std::vector<Finding> out;
     for (auto& v : per_file) out.insert(out.end(), v.begin(), v.end());
+    if (paths.empty())
+        for (auto& f : links_out_of(repo))
+            if (std::none_of(out.begin(), out.end(), [&](const Finding& o) { return o.where.file == f.where.file; }))
+                out.push_back(std::move(f));
     return out;
 }
 

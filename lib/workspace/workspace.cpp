@@ -98,11 +98,22 @@ void write_and_commit(const Workspace& ws, ChangeResult& r, const ChangeOptions&
     }
 }
 
+// A file the tool is about to write beside the incidents: refused (exit 4)
+// when a link on its way leads out of the repository, before anything is written.
+void refuse_writing_outside(const Workspace& ws, const fs::path& path) {
+    if (ws.repo.leads_outside(path))
+        throw InvalidData(Location{ws.repo.relative(path)},
+                          "a symbolic link on its way leads out of the repository: it is not written");
+}
+
 // Saves the incident and its companions, and commits them.
 void persist(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts,
              const std::vector<std::pair<fs::path, std::string>>& companions = {}) {
     Journal journal{commit_message(ws.config, r.incident, r.event, opts.actor), opts.actor, {}};
-    for (const auto& companion : companions) journal.paths.push_back(ws.repo.relative(companion.first));
+    for (const auto& companion : companions) {
+        refuse_writing_outside(ws, companion.first);
+        journal.paths.push_back(ws.repo.relative(companion.first));
+    }
     journal.paths.push_back(ws.repo.relative(ws.store.path_of(r.incident.id)));
     write_and_commit(
         ws, r, opts, std::move(journal), [&] { ws.store.save(r.incident); },  // verified before anything is written
@@ -259,7 +270,10 @@ ChangeResult change_files(const Workspace& ws, const std::vector<FileChange>& fi
         RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
         begin_change(ws, opts, r);
         Journal journal{message, opts.actor, {}};
-        for (const auto& f : files) journal.paths.push_back(ws.repo.relative(f.path));
+        for (const auto& f : files) {
+            refuse_writing_outside(ws, f.path);
+            journal.paths.push_back(ws.repo.relative(f.path));
+        }
         write_and_commit(
             ws, r, opts, std::move(journal), [] {},
             [&] {
