@@ -17,13 +17,8 @@ struct ExportOptions {
 namespace {
 
 void run_verify(const ExportOptions& opts, const Context& ctx) {
-    // Unpacked under .git/incident/ in a repository, else in the temporary directory.
-    fs::path scratch = fs::temp_directory_path() / ("incident-verify." + std::to_string(::getpid()));
-    try {
-        scratch = open_workspace(ctx).repo.state_dir / ("verify." + std::to_string(::getpid()));
-    } catch (const Error&) {  // not in a repository: a bundle can be checked anywhere
-    }
-    BundleCheck check = verify_bundle(opts.verify, scratch);
+    // Unpacked in the temporary directory: a bundle can be checked anywhere, a repository left alone.
+    BundleCheck check = verify_bundle(opts.verify, fs::temp_directory_path());
     if (opts.flags.json)
         print_json(ctx.io, {{"bundle", opts.verify},
                             {"files", check.files},
@@ -56,6 +51,10 @@ void run_export(const ExportOptions& opts, const Context& ctx) {
     b.out = opts.bundle;
     b.redact = opts.redact;
     b.sign = opts.sign;
+    if (auto home = ctx.io.env("GNUPGHOME"); home && !home->empty())
+        b.gnupg_home = *home;
+    else if (auto h = ctx.io.env("HOME"); h && !h->empty())
+        b.gnupg_home = *h + "/.gnupg";
     b.actor = resolve_actor(ctx, opts.flags, ws.repo.root);
     b.now = ctx.now;
     BundleResult r = make_bundle(ws, b);
@@ -83,9 +82,11 @@ void register_export(CLI::App& app, Context& ctx) {
                     "address in every file)")
         ->type_name("FIELD");
     cmd->add_flag("--sign", opts->sign,
-                  "Sign MANIFEST.sha256 with git's user.signingkey (gpg, or ssh-keygen when gpg.format is ssh)");
+                  "Sign MANIFEST.sha256 with git's user.signingkey (gpg, or ssh-keygen when gpg.format is ssh); "
+                  "exit 2 when gpg has no secret key");
     cmd->add_option("--verify", opts->verify,
-                    "Check a bundle: every file against MANIFEST.sha256 and the signature; exit 6 naming a difference")
+                    "Check a bundle: every file against MANIFEST.sha256 and the signature; exit 6 naming a difference "
+                    "(unopened: links, devices, names with .., more than the size limits)")
         ->type_name("FILE");
     cmd->add_option("--by", opts->flags.by, "Who is exporting (default: $INCIDENT_USER, then git user.email)");
     cmd->add_flag("--json", opts->flags.json, "Print one JSON document");

@@ -1,12 +1,12 @@
 #include "export/bundle.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
+#include <optional>
 #include <regex>
 
 #include "evidence/evidence.hpp"
 #include "export/record.hpp"
+#include "export/unpack.hpp"
 #include "git/git.hpp"
 #include "git/process.hpp"
 #include "model/errors.hpp"
@@ -21,22 +21,7 @@ namespace incident {
 namespace {
 
 const char* const kManifest = "MANIFEST.sha256";
-
-// A directory removed with everything in it when it goes.
-struct Scratch {
-    fs::path dir;
-    explicit Scratch(fs::path d) : dir(std::move(d)) {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-        fs::create_directories(dir);
-    }
-    ~Scratch() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-    Scratch(const Scratch&) = delete;
-    Scratch& operator=(const Scratch&) = delete;
-};
+const char* const kSignatureLine = "Signature: ";  // in EXPORT.txt, when signed
 
 void put(const fs::path& file, const std::string& text) {
     fs::create_directories(file.parent_path());
@@ -69,23 +54,46 @@ std::string without_emails(const std::string& text) {
     return std::regex_replace(text, email, "REDACTED-EMAIL");  // a plain word wherever YAML has it
 }
 
-// Signs the manifest in `dir` with git's signing key; the signature's name.
-std::string sign_manifest(const Workspace& ws, const fs::path& dir) {
+// How --sign signs the manifest: run in the staging directory, it writes `file`.
+struct Signer {
+    std::vector<std::string> argv;
+    std::string file;
+};
+
+// gpg creates its home directory when it runs: without one there is no key
+// to sign with, and gpg is not run at all.
+void require_secret_key(const std::string& key, const std::string& home) {
+    const std::string hint = "make one (gpg --quick-gen-key) and name it: git config user.signingkey ID";
+    if (!home.empty() && !fs::is_directory(home))
+        throw UsageError("--sign: gpg has no secret key to sign with (" + home + " does not exist)", hint);
+    std::vector<std::string> argv = {"gpg", "--batch", "--with-colons", "--list-secret-keys"};
+    if (!home.empty()) argv.insert(argv.begin() + 1, {"--homedir", home});
+    if (!key.empty()) argv.push_back(key);
+    ProcessResult r = run_process(argv, "");
+    if (r.status == 127) throw IoError("--sign: gpg could not run: " + first_line(r.err), "is gpg installed?");
+    if (r.status != 0 || !(r.out.starts_with("sec:") || r.out.find("\nsec:") != std::string::npos))
+        throw UsageError("--sign: gpg has no secret key" + (key.empty() ? std::string() : " for " + key) + " in " +
+                             (home.empty() ? std::string("its home directory") : home),
+                         hint);
+}
+
+// What signs the manifest with git's signing key; refused before anything is made.
+Signer signer_for(const Workspace& ws, const std::string& gnupg_home) {
     const std::string root = ws.repo.root.string();
     const std::string key = git::config_get(root, "user.signingkey");
     const std::string format = git::config_get(root, "gpg.format");
     if (format == "ssh") {
         if (key.empty()) throw UsageError("--sign: gpg.format is ssh but git has no user.signingkey");
-        must_run({"ssh-keygen", "-q", "-Y", "sign", "-n", "incident-export", "-f", key, kManifest}, dir,
-                 "ssh-keygen -Y sign");
-        return std::string(kManifest) + ".sig";
+        return {{"ssh-keygen", "-q", "-Y", "sign", "-n", "incident-export", "-f", key, kManifest},
+                std::string(kManifest) + ".sig"};
     }
     if (!format.empty() && format != "openpgp") throw UsageError("--sign: gpg.format " + format + " is not supported");
+    require_secret_key(key, gnupg_home);
     std::vector<std::string> argv = {"gpg", "--batch", "--yes", "--armor", "--detach-sign"};
+    if (!gnupg_home.empty()) argv.insert(argv.begin() + 1, {"--homedir", gnupg_home});
     if (!key.empty()) argv.insert(argv.end(), {"--local-user", key});
     argv.insert(argv.end(), {"--output", std::string(kManifest) + ".asc", kManifest});
-    must_run(argv, dir, "gpg --detach-sign");
-    return std::string(kManifest) + ".asc";
+    return {argv, std::string(kManifest) + ".asc"};
 }
 
 // Every regular file below `dir`, relative, sorted.
@@ -97,11 +105,9 @@ std::vector<std::string> files_below(const fs::path& dir) {
     return out;
 }
 
+// Packs `dir` into `out` (a .zip or a .tar.gz by its name).
 void pack(const fs::path& dir, const fs::path& out, Timestamp now) {
-    std::error_code ec;
-    fs::remove(out, ec);
-    const std::string name = out.filename().string();
-    if (name.ends_with(".zip")) {
+    if (out.extension() == ".zip") {
         must_run({"zip", "-q", "-r", "-X", out.string(), "."}, dir, "zip");
     } else {
         must_run({"tar", "--sort=name", "--owner=0", "--group=0", "--numeric-owner",
@@ -110,19 +116,8 @@ void pack(const fs::path& dir, const fs::path& out, Timestamp now) {
     }
 }
 
-}  // namespace
-
-std::vector<std::string> redactable_fields() {
-    std::vector<std::string> out;
-    for (const auto& f : incident_fields())
-        if (f.key != "id" && f.key != "uid" && f.key != "title" && f.key != "status" && f.key != "opened_at" &&
-            f.key != "timeline")
-            out.emplace_back(f.key);
-    out.emplace_back("emails");
-    return out;
-}
-
-BundleResult make_bundle(const Workspace& ws, const BundleOptions& opts) {
+// The incidents, with evidence that still matches its record.
+std::vector<Incident> checked_incidents(const Workspace& ws, const BundleOptions& opts) {
     const auto allowed = redactable_fields();
     for (const auto& r : opts.redact)
         if (std::find(allowed.begin(), allowed.end(), r) == allowed.end())
@@ -137,8 +132,13 @@ BundleResult make_bundle(const Workspace& ws, const BundleOptions& opts) {
                 throw Error(
                     ExitCode::check, inc.id + ": evidence " + c.name + " is " + std::string(to_string(c.state)),
                     "incident attachments " + inc.id + " --verify says more; a bundle carries only checked evidence");
-    Scratch stage(ws.repo.state_dir / ("export." + std::to_string(::getpid())));
-    const fs::path& dir = stage.dir;
+    return incidents;
+}
+
+// Writes the bundle's files into `dir`: records, evidence and EXPORT.txt,
+// which names the signature to come (so that a bundle stripped of it fails).
+void write_files(const Workspace& ws, const BundleOptions& opts, const std::vector<Incident>& incidents,
+                 const fs::path& dir, const std::string& signature) {
     const bool emails = std::find(opts.redact.begin(), opts.redact.end(), "emails") != opts.redact.end();
     auto text = [&](const std::string& s) { return emails ? without_emails(s) : s; };
     // With emails left out, the records are made from the file as exported, addresses gone.
@@ -164,26 +164,83 @@ BundleResult make_bundle(const Workspace& ws, const BundleOptions& opts) {
             fs::copy_file(attachments_dir(ws.repo, inc.id) / a.name, to);
         }
     }
-    put(dir / "EXPORT.txt", note + "\nIncidents: " + join(opts.ids) + "\n");
+    put(dir / "EXPORT.txt", note + "\nIncidents: " + join(opts.ids) + "\n" +
+                                (signature.empty() ? "" : std::string(kSignatureLine) + signature + "\n"));
+}
+
+// The signature EXPORT.txt in `dir` says the bundle carries, or empty.
+std::string declared_signature(const fs::path& dir) {
+    for (const auto& line : split(read_file(dir / "EXPORT.txt").value_or(""), '\n'))
+        if (line.starts_with(kSignatureLine)) return line.substr(std::string(kSignatureLine).size());
+    return {};
+}
+
+void check_signature(const fs::path& dir, BundleCheck& check) {
+    const std::string asc = std::string(kManifest) + ".asc", sig = std::string(kManifest) + ".sig";
+    check.signature = "unsigned";
+    if (fs::exists(dir / asc)) {
+        ProcessResult r = run_process({"gpg", "--batch", "--verify", asc, kManifest}, dir.string());
+        if (r.status != 0)
+            check.problems.push_back(asc + ": the signature does not verify: " + first_line(r.err));
+        else
+            check.signature = "gpg: " + first_line(r.err.substr(std::min(r.err.find("Good signature"), r.err.size())));
+    } else if (fs::exists(dir / sig)) {
+        ProcessResult r =
+            run_process({"sh", "-c", "ssh-keygen -Y check-novalidate -n incident-export -s " + sig + " < " + kManifest},
+                        dir.string());
+        if (r.status != 0)
+            check.problems.push_back(sig + ": the signature does not verify: " + first_line(r.err));
+        else
+            check.signature = "ssh: " + first_line(r.out);
+    } else if (std::string said = declared_signature(dir); !said.empty()) {
+        check.problems.push_back(said + ": missing (EXPORT.txt says the bundle was signed)");
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> redactable_fields() {
+    std::vector<std::string> out;
+    for (const auto& f : incident_fields())
+        if (f.key != "id" && f.key != "uid" && f.key != "title" && f.key != "status" && f.key != "opened_at" &&
+            f.key != "timeline")
+            out.emplace_back(f.key);
+    out.emplace_back("emails");
+    return out;
+}
+
+BundleResult make_bundle(const Workspace& ws, const BundleOptions& opts) {
+    const std::vector<Incident> incidents = checked_incidents(ws, opts);
+    std::optional<Signer> signer;
+    if (opts.sign) signer = signer_for(ws, opts.gnupg_home);
+    // Made beside the bundle, not in the repository (which may be read-only),
+    // and moved into place whole; the scratch goes whatever happens.
+    const fs::path out = fs::absolute(opts.out);
+    ScratchDir stage(out.parent_path(), "." + out.filename().string() + ".");
+    const fs::path dir = stage.path() / "bundle";
+    write_files(ws, opts, incidents, dir, signer ? signer->file : "");
     BundleResult result;
     result.files = files_below(dir);
     std::string manifest;
     for (const auto& f : result.files) manifest += sha256_of_file(dir / f) + "  " + f + "\n";
     put(dir / kManifest, manifest);
-    if (opts.sign) result.signature = sign_manifest(ws, dir);
-    pack(dir, fs::absolute(opts.out), opts.now);
+    if (signer) {
+        must_run(signer->argv, dir, signer->argv[0] == "gpg" ? "gpg --detach-sign" : "ssh-keygen -Y sign");
+        result.signature = signer->file;
+    }
+    const fs::path packed = stage.path() / (out.extension() == ".zip" ? "packed.zip" : "packed.tar.gz");
+    pack(dir, packed, opts.now);
+    std::error_code ec;
+    fs::rename(packed, out, ec);
+    if (ec) throw IoError("cannot write " + opts.out + ": " + ec.message());
     return result;
 }
 
 BundleCheck verify_bundle(const std::string& bundle, const fs::path& scratch) {
     if (!fs::is_regular_file(bundle)) throw NotFound("no such bundle: " + bundle);
-    Scratch stage(scratch);
-    const fs::path& dir = stage.dir;
-    const std::string abs = fs::absolute(bundle).string();
-    if (bundle.ends_with(".zip"))
-        must_run({"unzip", "-q", abs}, dir, "unzip");
-    else
-        must_run({"tar", "--no-same-owner", "-xzf", abs}, dir, "tar");
+    ScratchDir stage(scratch, "incident-verify.");
+    const fs::path& dir = stage.path();
+    unpack_bundle(bundle, dir, unpack_limits(fs::file_size(bundle)));
     BundleCheck check;
     auto manifest = read_text_file((dir / kManifest).string(), kManifest, 64 << 20);
     if (!manifest) throw InvalidData(Location{bundle}, "no MANIFEST.sha256 in the bundle: not an incident export");
@@ -195,7 +252,8 @@ BundleCheck verify_bundle(const std::string& bundle, const fs::path& scratch) {
         std::string name = line.substr(66);
         listed.push_back(name);
         ++check.files;
-        std::string found = name.find("..") == std::string::npos ? sha256_of_file(dir / name) : "";
+        const bool inside = refusal({'-', 0, name}).empty();  // never a file outside the bundle
+        std::string found = inside ? sha256_of_file(dir / name) : "";
         if (found.empty())
             check.problems.push_back(name + ": missing");
         else if (found != line.substr(0, 64))
@@ -205,24 +263,7 @@ BundleCheck verify_bundle(const std::string& bundle, const fs::path& scratch) {
         if (f != kManifest && f != std::string(kManifest) + ".asc" && f != std::string(kManifest) + ".sig" &&
             std::find(listed.begin(), listed.end(), f) == listed.end())
             check.problems.push_back(f + ": not in the manifest");
-    check.signature = "unsigned";
-    if (fs::exists(dir / (std::string(kManifest) + ".asc"))) {
-        ProcessResult r =
-            run_process({"gpg", "--batch", "--verify", std::string(kManifest) + ".asc", kManifest}, dir.string());
-        if (r.status != 0)
-            check.problems.push_back("MANIFEST.sha256.asc: the signature does not verify: " + first_line(r.err));
-        else
-            check.signature = "gpg: " + first_line(r.err.substr(std::min(r.err.find("Good signature"), r.err.size())));
-    } else if (fs::exists(dir / (std::string(kManifest) + ".sig"))) {
-        ProcessResult r = run_process({"sh", "-c",
-                                       "ssh-keygen -Y check-novalidate -n incident-export -s MANIFEST.sha256.sig "
-                                       "< MANIFEST.sha256"},
-                                      dir.string());
-        if (r.status != 0)
-            check.problems.push_back("MANIFEST.sha256.sig: the signature does not verify: " + first_line(r.err));
-        else
-            check.signature = "ssh: " + first_line(r.out);
-    }
+    check_signature(dir, check);
     return check;
 }
 

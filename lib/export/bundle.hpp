@@ -19,6 +19,7 @@ struct BundleOptions {
     std::string out;                  // FILE.tar.gz or FILE.zip
     std::vector<std::string> redact;  // incident fields left out, or "emails"
     bool sign = false;                // with git's user.signingkey (gpg.format openpgp or ssh)
+    std::string gnupg_home;           // gpg's home ($GNUPGHOME or ~/.gnupg); none there, no key
     std::string actor;
     Timestamp now{};
 };
@@ -32,16 +33,20 @@ struct BundleResult {
 // incident is (id, uid, title, status, opened_at, timeline), and "emails".
 std::vector<std::string> redactable_fields();
 
-BundleResult make_bundle(const Workspace& ws, const BundleOptions& opts);
-
 struct BundleCheck {
     std::vector<std::string> problems;  // each file that differs, is missing or is not in the manifest
     std::string signature;              // what checked the signature, or "unsigned"
     std::size_t files = 0;              // files the manifest lists
 };
 
-// Reads a bundle back (unpacked under `scratch`, removed after) and checks
-// every file against MANIFEST.sha256, and the signature when there is one.
+// Makes the bundle in a scratch directory beside opts.out and moves it into
+// place: nothing is written in the repository. A signing key that is not
+// there is refused (UsageError) before anything is made.
+BundleResult make_bundle(const Workspace& ws, const BundleOptions& opts);
+
+// Reads a bundle back (unpacked in a new directory under `scratch`, removed
+// after; see unpack.hpp for what is refused unopened) and checks every file
+// against MANIFEST.sha256, and the signature: one EXPORT.txt names must be there.
 BundleCheck verify_bundle(const std::string& bundle, const fs::path& scratch);
 
 }  // namespace incident
