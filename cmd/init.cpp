@@ -36,7 +36,9 @@ void register_init(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<InitOptions>();
     auto* cmd = app.add_subcommand(
         "init", "Create .incident/config.yaml, incidents/ and postmortems/ (runs git init if needed)");
-    cmd->add_option("dir", opts->dir, "Directory to initialise (default: current)")->type_name("DIR");
+    cmd->add_option("dir", opts->dir,
+                    "Directory to initialise (default: current); not one inside an incident repository (exit 2)")
+        ->type_name("DIR");
     cmd->add_option("--preset", opts->preset, "Install a starter config, rules and rule tests: itil, sre or security")
         ->check(CLI::IsMember(pack_names()));
     cmd->add_flag("--json", opts->flags.json, "Print one JSON document on stdout");

@@ -1,5 +1,8 @@
 #include "git/git.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -18,16 +21,31 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// git (2.35.2 and later) refuses a repository another user owns unless
+// safe.directory names it; what it printed is passed on, with its command.
+ProcessResult unless_refused(ProcessResult r, const std::string& dir) {
+    const std::size_t at = r.err.find("dubious ownership");
+    if (r.status == 0 || at == std::string::npos) return r;
+    const std::size_t line = r.err.rfind('\n', at);
+    std::string what = first_line(r.err.substr(line == std::string::npos ? 0 : line + 1));
+    if (what.starts_with("fatal: ")) what.erase(0, 7);
+    const std::size_t cmd = r.err.find("git config --global --add safe.directory");
+    const std::string fix =
+        cmd == std::string::npos ? "git config --global --add safe.directory " + dir : first_line(r.err.substr(cmd));
+    throw RepositoryNotTrusted("git refuses to work in this repository: " + what + " (another user owns it)",
+                               "if you trust it, tell git so: " + fix);
+}
+
 ProcessResult git(const std::string& dir, std::vector<std::string> args, const std::string& index_file = {}) {
     args.insert(args.begin(), "git");
-    if (index_file.empty()) return run_process(args, dir);
+    if (index_file.empty()) return unless_refused(run_process(args, dir), dir);
     // A GIT_INDEX_FILE inherited from the environment (a git hook running us)
     // would come first in the child's environment and win: let env(1) replace it.
     if (std::getenv("GIT_INDEX_FILE")) {
         args.insert(args.begin(), {"env", "GIT_INDEX_FILE=" + index_file});
-        return run_process(args, dir);
+        return unless_refused(run_process(args, dir), dir);
     }
-    return run_process(args, dir, true, {"GIT_INDEX_FILE=" + index_file});
+    return unless_refused(run_process(args, dir, true, {"GIT_INDEX_FILE=" + index_file}), dir);
 }
 
 std::vector<std::string> lines(const std::string& s) {
@@ -135,7 +153,7 @@ ProcessResult run(const std::string& dir, std::vector<std::string> args, const s
         args.insert(args.begin(), env.begin(), env.end());
         args.insert(args.begin(), "env");
     }
-    return run_process(args, dir);
+    return unless_refused(run_process(args, dir), dir);
 }
 
 void init(const std::string& dir) {
@@ -153,6 +171,18 @@ std::string operation_in_progress(const std::string& git_dir) {
     return {};
 }
 
+void require_trusted(const std::string& dir, const std::string& git_dir) {
+    auto ours = [](const fs::path& p) {
+        struct stat st;
+        return ::lstat(p.c_str(), &st) == 0 && st.st_uid == ::geteuid();
+    };
+    // git's own switch for its tests, honoured as git honours it: the refusal can be tested without a second user.
+    const char* other = std::getenv("GIT_TEST_ASSUME_DIFFERENT_OWNER");
+    const fs::path top = fs::path(git_dir).filename() == ".git" ? fs::path(git_dir).parent_path() : fs::path(dir);
+    if (!(other && config_bool(std::string(other)).value_or(false)) && ours(top) && ours(git_dir)) return;
+    git(dir, {"rev-parse", "--git-dir"});  // throws RepositoryNotTrusted when git refuses
+}
+
 std::string config_get(const std::string& dir, const std::string& key) {
     auto r = git(dir, {"config", "--get", key});
     return r.status == 0 ? first_line(r.out) : std::string{};
@@ -163,9 +193,13 @@ void ensure_merge_driver(const std::string& dir, const std::string& state_dir) {
     const std::string line = std::string(kMergeDriver) + "\n";
     std::ifstream in(marker);
     if (std::string seen((std::istreambuf_iterator<char>(in)), {}); seen == line) return;
-    if (config_get(dir, "merge.incident.driver") != kMergeDriver) {
-        git(dir, {"config", "merge.incident.name", "incident files, merged field by field"});
-        if (git(dir, {"config", "merge.incident.driver", kMergeDriver}).status != 0) return;
+    try {
+        if (config_get(dir, "merge.incident.driver") != kMergeDriver) {
+            git(dir, {"config", "merge.incident.name", "incident files, merged field by field"});
+            if (git(dir, {"config", "merge.incident.driver", kMergeDriver}).status != 0) return;
+        }
+    } catch (const RepositoryNotTrusted&) {  // best effort: the command itself says so if it runs git
+        return;
     }
     std::error_code ec;
     std::filesystem::create_directories(marker.parent_path(), ec);

@@ -5,8 +5,25 @@
 #include <vector>
 
 #include "git/process.hpp"
+#include "model/errors.hpp"
 
 namespace incident::git {
+
+// git refused the repository: another user owns it and no safe.directory
+// names it ("detected dubious ownership"). Every git run here throws it
+// (none reads it as "no such commit" or "not committed yet"), and it is not
+// an IoError, which callers may turn into a warning: the command stops, with
+// git's own way out as the hint. Exit 1, like every git failure.
+struct RepositoryNotTrusted : Error {
+    RepositoryNotTrusted(std::string message, std::string hint)
+        : Error(ExitCode::runtime, std::move(message), std::move(hint)) {}
+};
+
+// Throws RepositoryNotTrusted when git would refuse the repository at `dir`
+// (git directory `git_dir`), so that a change can be refused before it
+// writes anything. Costs two stat() calls when we own both (git trusts what
+// its user owns); git is asked only otherwise.
+void require_trusted(const std::string& dir, const std::string& git_dir);
 
 // `git ARGS` in dir, with `env` (NAME=VALUE) added to its environment.
 ProcessResult run(const std::string& dir, std::vector<std::string> args, const std::vector<std::string>& env = {});

@@ -3,21 +3,18 @@
 #include <algorithm>
 #include <fstream>
 #include <optional>
+#include <sstream>
 
 #include "git/git.hpp"
 #include "git/process.hpp"
 #include "model/errors.hpp"
+#include "model/text.hpp"
 #include "model/yaml_doc.hpp"
 #include "oncall/schedule.hpp"
 #include "store/atomic_file.hpp"
 #include "store/lock.hpp"
 #include "sync/sync.hpp"
 #include "workspace/journal.hpp"
-
-#ifndef INCIDENT_SCHEMA_DIR
-#define INCIDENT_SCHEMA_DIR "/usr/local/share/incident/schemas"
-#endif
-#include <sstream>
 
 namespace incident {
 
@@ -31,16 +28,18 @@ std::string commit_message(const Config& cfg, const Incident& inc, const Event& 
     };
     replace("{id}", inc.id);
     replace("{event}", e.type);
-    replace("{title}", inc.title);
+    replace("{title}", one_line(inc.title));  // a NUL or line break in a title would cut or split the message
     replace("{actor}", actor);
     replace("{status}", std::string(to_string(inc.status)));
     return msg;
 }
 
 // A change committed now would land inside the rebase (or merge) git is in
-// the middle of: refuse before anything is written.
+// the middle of, or git would refuse to commit it at all (another user owns
+// the repository): refuse before anything is written.
 void refuse_mid_operation(const Workspace& ws, const ChangeOptions& opts) {
     if (!opts.commit || !ws.config.auto_commit || !ws.repo.in_git) return;
+    git::require_trusted(ws.repo.root.string(), ws.repo.state_dir.parent_path().string());
     std::string what = git::operation_in_progress(ws.repo.state_dir.parent_path().string());
     if (what.empty()) return;
     std::string verb = what.substr(2);
@@ -302,84 +301,6 @@ void add_merge_attributes(const fs::path& attributes) {
         text += line + "\n";
     }
     if (text != before) write_file_atomically(attributes, text);
-}
-
-namespace {
-
-// Files a preset starts with beside its rules (paths relative to the root).
-void write_starter_files(const Repository& repo, const std::vector<std::pair<std::string, std::string>>& files,
-                         std::vector<std::string>& created) {
-    for (const auto& [path, text] : files) {
-        std::error_code ec;
-        fs::create_directories((repo.root / path).parent_path(), ec);
-        write_file_atomically(repo.root / path, text);
-        created.push_back(path);
-    }
-}
-
-}  // namespace
-
-InitResult init_repository(const fs::path& dir, const std::string& preset, const std::string& actor, bool commit) {
-    InitResult r;
-    const RulePack* pack = preset.empty() ? nullptr : find_pack(preset);
-    if (!preset.empty() && !pack) throw UsageError("no preset named '" + preset + "'", "presets: itil, sre, security");
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) throw IoError("cannot create " + dir.string() + ": " + ec.message());
-    Repository repo = repository_at(dir);
-    r.root = repo.root;
-    if (fs::exists(repo.config_path(), ec))
-        throw TransitionRefused("already an incident repository: " + repo.config_path().string(),
-                                "edit .incident/config.yaml instead");
-    if (!repo.in_git) {
-        git::init(repo.root.string());
-        r.git_initialised = true;
-        repo = repository_at(dir);
-    }
-    fs::create_directories(repo.root / ".incident", ec);
-    fs::create_directories(repo.incidents_dir(), ec);
-    fs::create_directories(repo.postmortems_dir(), ec);
-    if (ec) throw IoError("cannot create the layout in " + repo.root.string() + ": " + ec.message());
-    // Editors with the YAML language server validate against the installed schemas.
-    auto schema_line = [](const char* name) {
-        return std::string("# yaml-language-server: $schema=") + INCIDENT_SCHEMA_DIR + "/" + name + "\n";
-    };
-    write_file_atomically(repo.config_path(),
-                          schema_line("config.schema.json") + default_config_text(pack ? pack->teams : ""));
-    // A writer killed between creating its temporary and renaming it leaves
-    // ".NAME.tmp.XXXXXX" behind; keep such leftovers out of git.
-    const std::string ignore = "# temporaries of interrupted atomic writes\n.*.tmp.*\n";
-    for (const auto& dir : {repo.incidents_dir(), repo.postmortems_dir()})
-        if (!fs::exists(dir / ".gitignore", ec)) write_file_atomically(dir / ".gitignore", ignore);
-    r.created = {".incident/config.yaml", "incidents/.gitignore", "postmortems/.gitignore", ".gitattributes"};
-    add_merge_attributes(repo.root / ".gitattributes");
-    if (pack) {
-        write_file_atomically(repo.rules_path(),
-                              schema_line("rules.schema.json") +
-                                  std::string("# Prioritisation rules, evaluated in order after the included pack's.\n"
-                                              "# See man incident-rules. Test them with: incident rules test\n"
-                                              "include: [") +
-                                  pack->name + "]\nrules: []\n");
-        write_file_atomically(repo.rule_tests_path(), schema_line("rule-tests.schema.json") +
-                                                          "# Rule test cases for the " + pack->name +
-                                                          " pack; add your own below.\n" + pack->tests);
-        r.created.push_back(".incident/rules.yaml");
-    } else {
-        // A starter, so that `incident rules test` (and a CI job running it) passes from the first commit.
-        write_file_atomically(repo.rule_tests_path(),
-                              schema_line("rule-tests.schema.json") + starter_rule_tests_text());
-    }
-    r.created.push_back(".incident/rules-tests.yaml");
-    if (pack && pack->name == std::string("sre")) write_starter_files(repo, starter_oncall_files(), r.created);
-    if (commit) {
-        try {
-            git::commit_paths(repo.root.string(), r.created, "incident: initialise repository", actor);
-            r.committed = true;
-        } catch (const IoError& e) {
-            r.warnings.push_back(e.what());
-        }
-    }
-    return r;
 }
 
 }  // namespace incident

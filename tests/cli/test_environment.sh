@@ -157,4 +157,47 @@ test_no_identity_at_all_warns_and_names_the_fix() {
   grep -q "nobody to record" <<<"$ERR" && fail "warned although INCIDENT_USER is set"
 }
 
+test_git_refusing_the_repository_is_said_with_its_fix() {
+  new_repo
+  run open "Disk full" --service db; expect_rc 0
+  local before; before=$(commit_count)
+  # git's own switch makes it take the repository for another user's (git >= 2.35.2).
+  export GIT_TEST_ASSUME_DIFFERENT_OWNER=1
+  git status >/dev/null 2>&1 && fail "git does not honour GIT_TEST_ASSUME_DIFFERENT_OWNER"
+  local refused="git refuses to work in this repository: detected dubious ownership in repository at '$T/repo'"
+  local fix="git config --global --add safe.directory $T/repo"
+  run log 1; expect_rc 1; expect_err "$refused"; expect_err "$fix"; expect_no_out
+  run report --as-of HEAD; expect_rc 1; expect_err "$refused"
+  run sync; expect_rc 1; expect_err "$refused"
+  # A change is refused before it writes anything.
+  run note 1 "behind git's back"; expect_rc 1; expect_err "$refused"; expect_err "$fix"
+  run open "Another"; expect_rc 1; expect_err "$refused"
+  grep -q "behind git's back" incidents/INC-1.yaml && fail "the note was written"
+  expect_no_file incidents/INC-2.yaml
+  # Reading needs no git.
+  run show 1; expect_rc 0
+  # git's hint is the way out.
+  $fix
+  run note 1 "trusted now"; expect_rc 0
+  expect_eq "$(commit_count)" "$((before + 1))" "the note is committed"
+  run log 1; expect_rc 0; expect_out "INC-1: note"
+}
+
+test_init_inside_an_incident_repository_is_refused() {
+  new_repo
+  run open "Disk full" --service db; expect_rc 0
+  local before; before=$(commit_count)
+  run init incidents; expect_rc 2
+  expect_err "$T/repo/incidents is inside the incident repository at $T/repo"
+  expect_no_file incidents/.incident
+  mkdir -p ops/team
+  run_in ops/team init; expect_rc 2; expect_err "$T/repo/ops/team is inside the incident repository at $T/repo"
+  expect_no_file ops/team/.incident
+  run init "$T/repo/new/deep"; expect_rc 2
+  expect_no_file "$T/repo/new"
+  expect_eq "$(commit_count)" "$before" "nothing committed"
+  run_in ops/team open "Still one repository"; expect_rc 0; expect_out "INC-2"
+  run init "$T/other"; expect_rc 0
+}
+
 run_suite
