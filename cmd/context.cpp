@@ -155,9 +155,9 @@ ChangeOptions change_options(const Context& ctx, const CommonFlags& flags, const
 void notify_after(const Context& ctx, const Workspace& ws, const ChangeResult& result, const CommonFlags& flags) {
     if (flags.no_notify || ws.notify.targets.empty()) return;
     Outbox outbox(ws.outbox_dir());
-    auto report =
-        notify_change(ws.notify, outbox, result.incident, result.event, ws.templates_dir().string(), ctx.io.env,
-                      ctx.now, flags.dry_run, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
+    auto report = notify_change(ws.notify, outbox, result.incident, result.event, ws.repo, ctx.io.env, ctx.now,
+                                flags.dry_run, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
+    print_warnings(ctx.io, report.warnings);
     for (const auto& name : report.sent) ctx.io.err << "incident: notified " << name << "\n";
     print_warnings(ctx.io, report.queued);
     for (const auto& d : report.previews) {

@@ -1,24 +1,19 @@
 // Sending: libcurl with timeouts and TLS verification, retries with backoff
-// and jitter honouring Retry-After; Standard Webhooks signatures; the outbox.
-// libcurl is loaded at the first delivery (notify/curl_loader.hpp).
-#include <fcntl.h>
+// and jitter honouring Retry-After; Standard Webhooks signatures; a change's
+// messages through the outbox (notify/outbox.cpp). libcurl is loaded at the
+// first delivery (notify/curl_loader.hpp).
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <thread>
 
 #include "model/errors.hpp"
 #include "model/text.hpp"
 #include "notify/curl_loader.hpp"
 #include "notify/notify.hpp"
-#include "store/atomic_file.hpp"
+#include "store/repo_file.hpp"
 
 #ifndef INCIDENT_VERSION
 #define INCIDENT_VERSION "0"
@@ -123,7 +118,21 @@ Ms left(const Deadline& deadline, Ms cap) {
 }
 
 std::string out_of_time(const DeliverySettings& s) {
-    return "not delivered within the " + std::to_string(s.budget.count()) + " ms budget (notify_delivery.budget)";
+    return "not delivered within the " + std::to_string(s.budget.count()) + " ms budget (" + s.budget_name + ")";
+}
+
+// The receiver's Retry-After, when we do not wait for it: longer than we
+// wait, than the deadline leaves, or after the last attempt. Marks `res`
+// not due until then, saying why.
+bool defer(SendResult& res, long retry_after, bool last, const DeliverySettings& s, const Deadline& deadline,
+           Timestamp now, std::chrono::steady_clock::time_point started) {
+    // At most a day: a receiver's number is not trusted to stay in range.
+    const Seconds asked{std::clamp<long>(retry_after, 0, 86400)};
+    if (!last && asked <= s.max_retry_after && asked < left(deadline, asked + Seconds{1})) return false;
+    const auto spent = std::chrono::duration_cast<Seconds>(std::chrono::steady_clock::now() - started);
+    res.not_before = now + spent + asked;
+    res.error += "; the receiver asked to retry after " + std::to_string(asked.count()) + " s";
+    return true;
 }
 
 }  // namespace
@@ -154,6 +163,7 @@ SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env,
     }
     const CurlApi& api = *loaded.api;
     static thread_local std::mt19937 rng{std::random_device{}()};
+    const auto started = std::chrono::steady_clock::now();
     for (int attempt = 1; attempt <= s.attempts; ++attempt) {
         Response r;
         const Ms remaining = left(deadline, std::chrono::duration_cast<Ms>(s.timeout));
@@ -173,13 +183,12 @@ SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env,
         // Never curl's error buffer: it can carry the host or path of a secret URL.
         res.error = code != CURLE_OK ? std::string(api.easy_strerror(code)) : "HTTP " + std::to_string(r.status);
         res.retryable = code != CURLE_OK || r.status == 429 || r.status >= 500;
-        if (!res.retryable || attempt == s.attempts) break;
-        std::chrono::milliseconds wait = s.backoff * (1 << (attempt - 1));
-        wait += std::chrono::milliseconds(
-            std::uniform_int_distribution<long>(0, std::max<long>(1, s.backoff.count() / 2))(rng));
-        if (r.retry_after)
-            wait = std::chrono::milliseconds(
-                std::min<long>(std::max<long>(*r.retry_after, 0), s.max_retry_after.count()) * 1000);
+        if (!res.retryable) break;
+        if (r.retry_after && defer(res, *r.retry_after, attempt == s.attempts, s, deadline, now, started)) return res;
+        if (attempt == s.attempts) break;
+        Ms wait = s.backoff * (1 << (attempt - 1));
+        wait += Ms(std::uniform_int_distribution<long>(0, std::max<long>(1, s.backoff.count() / 2))(rng));
+        if (r.retry_after) wait = std::chrono::duration_cast<Ms>(Seconds{std::max<long>(*r.retry_after, 0)});
         if (wait >= left(deadline, wait + Ms{1})) {  // the pause alone would outlast the budget
             res.error += "; " + out_of_time(s);
             return res;
@@ -187,110 +196,6 @@ SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env,
         sleep(wait);
     }
     return res;
-}
-
-nlohmann::ordered_json delivery_json(const Delivery& d) {
-    return {{"id", d.id},
-            {"target", d.target},
-            {"type", d.type},
-            {"url_env", d.url_env},
-            {"secret_env", d.secret_env},
-            {"event", d.event},
-            {"incident", d.incident},
-            {"created_at", d.created_at},
-            {"attempts", d.attempts},
-            {"last_error", d.last_error},
-            {"body", d.body}};
-}
-
-void Outbox::put(const Delivery& d) const {
-    std::error_code ec;
-    std::filesystem::create_directories(dir_, ec);
-    write_file_atomically(dir_ / (d.id + ".json"), delivery_json(d).dump(2) + "\n");
-}
-
-namespace {
-
-// One outbox entry; throws nlohmann's type_error on a field of the wrong type.
-Delivery delivery_from_json(const nlohmann::json& j) {
-    Delivery d;
-    d.id = j.value("id", "");
-    d.target = j.value("target", "");
-    d.type = j.value("type", "");
-    d.url_env = j.value("url_env", "");
-    d.secret_env = j.value("secret_env", "");
-    d.event = j.value("event", "");
-    d.incident = j.value("incident", "");
-    d.created_at = j.value("created_at", "");
-    d.attempts = j.value("attempts", 0);
-    d.last_error = j.value("last_error", "");
-    d.body = j.value("body", "");
-    return d;
-}
-
-}  // namespace
-
-std::vector<Delivery> Outbox::list(std::vector<std::string>* damaged) const {
-    std::vector<Delivery> out;
-    std::error_code ec;
-    for (std::filesystem::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
-        std::string name = it->path().filename().string();
-        if (it->path().extension() != ".json" || name[0] == '.') continue;
-        // A damaged entry is skipped and named; it stays for a person to look at.
-        auto skip = [&](const std::string& why) {
-            if (damaged) damaged->push_back("outbox entry " + name + ": " + why);
-        };
-        auto text = read_file(it->path());
-        nlohmann::json j = nlohmann::json::parse(text.value_or(""), nullptr, false);
-        if (!text || j.is_discarded() || !j.is_object()) {
-            skip(text ? "not a JSON object" : "cannot be read");
-            continue;
-        }
-        try {
-            Delivery d = delivery_from_json(j);
-            if (d.id.empty())
-                skip("no id");
-            else
-                out.push_back(std::move(d));
-        } catch (const nlohmann::json::exception&) {
-            skip("a field has the wrong type (attempts must be a number, the others strings)");
-        }
-    }
-    std::sort(out.begin(), out.end(), [](const Delivery& a, const Delivery& b) {
-        return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
-    });
-    return out;
-}
-
-OutboxClaim& OutboxClaim::operator=(OutboxClaim&& o) noexcept {
-    if (this != &o) {
-        if (fd_ >= 0) close(fd_);
-        fd_ = std::exchange(o.fd_, -1);
-    }
-    return *this;
-}
-
-OutboxClaim::~OutboxClaim() {
-    if (fd_ >= 0) close(fd_);  // releases the flock
-}
-
-OutboxClaim Outbox::claim(const std::string& id) const {
-    const std::filesystem::path path = dir_ / (id + ".json");
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return {};
-    OutboxClaim claim(fd);
-    struct stat held {
-    }, now{};
-    // Replaced (put) or removed between the open and the lock: not this entry any more.
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0 || fstat(fd, &held) != 0 || stat(path.c_str(), &now) != 0 ||
-        held.st_ino != now.st_ino || held.st_dev != now.st_dev)
-        return {};
-    return claim;
-}
-
-void Outbox::remove(const std::string& id) const {
-    std::error_code ec;
-    std::filesystem::remove(dir_ / (id + ".json"), ec);
 }
 
 namespace {
@@ -302,9 +207,23 @@ struct Outgoing {
     SendResult result;
 };
 
+// Target `t`'s message template, "" for the built-in text: when there is
+// none, or when the repository opener refuses it (then with a warning; the
+// change has happened and its message still goes).
+std::string message_template(const Repository& repo, const NotifyTarget& t, std::vector<std::string>& warnings) {
+    const std::string name = t.template_name.empty() ? "notify-" + t.type : t.template_name;
+    try {
+        return read_repository_file(repo, repo.root / ".incident" / "templates" / (name + ".mustache")).value_or("");
+    } catch (const Error& refused) {  // InvalidData, or IoError when it cannot be read
+        warnings.push_back(std::string(refused.what()) + "; " + t.name + " gets the built-in message text");
+    }
+    return "";
+}
+
 // The deliveries `e` makes, one per subscribed target.
 std::vector<Delivery> deliveries_for(const NotifySettings& settings, const Incident& inc, const Event& e,
-                                     const std::string& event, const std::string& templates_dir, Timestamp now) {
+                                     const std::string& event, const Repository& repo, Timestamp now,
+                                     std::vector<std::string>& warnings) {
     std::vector<Delivery> out;
     for (const auto& t : settings.targets) {
         if (!t.events.empty() && std::find(t.events.begin(), t.events.end(), event) == t.events.end()) continue;
@@ -312,9 +231,8 @@ std::vector<Delivery> deliveries_for(const NotifySettings& settings, const Incid
         if (!t.min_priority.empty() && !inc.priority.empty() &&
             Config::rank(settings.priorities, inc.priority) > Config::rank(settings.priorities, t.min_priority))
             continue;
-        std::string name = t.template_name.empty() ? "notify-" + t.type : t.template_name;
-        std::string tmpl = read_file(std::filesystem::path(templates_dir) / (name + ".mustache")).value_or("");
-        out.push_back(build_delivery(t, event, inc, e, settings.link(inc.id), tmpl, now));
+        out.push_back(
+            build_delivery(t, event, inc, e, settings.link(inc.id), message_template(repo, t, warnings), now));
     }
     return out;
 }
@@ -322,12 +240,11 @@ std::vector<Delivery> deliveries_for(const NotifySettings& settings, const Incid
 }  // namespace
 
 NotifyReport notify_change(const NotifySettings& settings, const Outbox& outbox, const Incident& inc, const Event& e,
-                           const std::string& templates_dir, const Env& env, Timestamp now, bool dry_run,
-                           const Sleeper& sleep) {
+                           const Repository& repo, const Env& env, Timestamp now, bool dry_run, const Sleeper& sleep) {
     NotifyReport report;
     std::string event = notify_event(e);
     if (event.empty()) return report;
-    std::vector<Delivery> all = deliveries_for(settings, inc, e, event, templates_dir, now);
+    std::vector<Delivery> all = deliveries_for(settings, inc, e, event, repo, now, report.warnings);
     if (dry_run) {
         report.previews = std::move(all);
         return report;
@@ -358,6 +275,7 @@ NotifyReport notify_change(const NotifySettings& settings, const Outbox& outbox,
             continue;
         }
         o.d.last_error = o.result.error;
+        if (o.result.not_before) o.d.not_before = format_rfc3339(*o.result.not_before);
         outbox.put(o.d);
         report.queued.push_back(o.d.target + ": " + o.result.error + "; kept in the outbox (incident notify flush)");
     }

@@ -24,6 +24,14 @@ std::size_t prefix_bytes(std::string_view s, std::size_t n) {
 }
 
 bool digit(char c) { return c >= '0' && c <= '9'; }
+bool alnum(char c) { return digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// s[i] is an '@' that starts a word, where a mention could form; an '@'
+// after a letter or digit is inside a word or an e-mail address, and no tool
+// reads a mention there.
+bool starts_mention(std::string_view s, std::size_t i) { return s[i] == '@' && (i == 0 || !alnum(s[i - 1])); }
+
+constexpr const char* kZeroWidthSpace = "\u200b";
 
 // s[i] opens a line, after at most three spaces (CommonMark's block indent).
 bool opens_line(std::string_view s, std::size_t i) {
@@ -55,7 +63,44 @@ std::string markdown_with(std::string_view s, bool entities) {
         bool item_number = (c == '.' || c == ')') && ends_item_number(s, i);
         if (inline_markup || block_marker || item_number) out += '\\';
         out += c;
-        if (c == '@') out += "\u200b";  // a zero-width space: no mention can form
+        if (starts_mention(s, i)) out += kZeroWidthSpace;
+    }
+    return out;
+}
+
+// What Slack mrkdwn and Google Chat text make of a character, as text. They
+// have no escape character: formatting marks become look-alikes that format
+// nothing (an '_' inside a word, as in snake_case, formats nothing already),
+// and the '(' of a Markdown link "[text](url)" does.
+std::string_view chat_text_char(std::string_view s, std::size_t i) {
+    switch (s[i]) {
+        case '&':
+            return "&amp;";
+        case '<':
+            return "&lt;";
+        case '>':
+            return "&gt;";
+        case '*':
+            return "\u2217";  // ∗ asterisk operator
+        case '~':
+            return "\u223c";  // ∼ tilde operator
+        case '`':
+            return "\u02cb";  // ˋ modifier letter grave accent
+        case '_':
+            return i > 0 && i + 1 < s.size() && alnum(s[i - 1]) && alnum(s[i + 1]) ? "_" : "\u02cd";  // ˍ
+        case '(':
+            return i > 0 && s[i - 1] == ']' ? "\uff08" : "(";  // （ fullwidth parenthesis
+        default:
+            return s.substr(i, 1);
+    }
+}
+
+std::string chat_text(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + s.size() / 4);
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        out += chat_text_char(s, i);
+        if (starts_mention(s, i)) out += kZeroWidthSpace;
     }
     return out;
 }
@@ -66,7 +111,7 @@ bool entity_name_char(char c) { return digit(c) || c == '#' || (c >= 'a' && c <=
 
 }  // namespace
 
-std::string slack_escape(std::string_view s) { return entities(s); }
+std::string chat_text_escape(std::string_view s) { return chat_text(s); }
 std::string markdown_escape(std::string_view s) { return markdown_with(s, false); }
 std::string mattermost_escape(std::string_view s) { return markdown_with(s, true); }
 std::string chat_html_escape(std::string_view s) { return entities(s); }

@@ -12,18 +12,23 @@ namespace incident {
 // Turns plain text into text a chat tool shows as it is.
 using Escape = std::string (*)(std::string_view);
 
-// Slack mrkdwn: &, < and > as entities (no <!channel>, <@U…> or <url|link>).
-std::string slack_escape(std::string_view s);
+// Slack mrkdwn, and Google Chat message text, which formats the same way:
+// &, < and > as entities (no <!channel>, <@U…>, <users/all> or <url|link>);
+// *, ~, ` and an '_' at a word's edge as look-alikes (∗ ∼ ˋ ˍ) and the '('
+// of "[text](url)" as '（', since neither tool has an escape character; a
+// zero-width space after an '@' that starts a word (no @here, @channel or
+// @everyone; an e-mail address stays whole).
+std::string chat_text_escape(std::string_view s);
 // Markdown dialects (Discord, Teams' TextBlock subset): a backslash before
 // inline markup and HTML brackets and before a block marker (#, -, +, =,
-// "1." or "1)") that starts a line; a zero-width space after '@', so no
-// @everyone, @here or @channel mention can form.
+// "1." or "1)") that starts a line; a zero-width space after an '@' that
+// starts a word, as above.
 std::string markdown_escape(std::string_view s);
 // Mattermost: markdown_escape, but &, < and > as entities, so neither
 // <!channel>, <!here>, <!all> nor <@user> reaches Mattermost's Slack
 // translation; @channel, @here and @all are broken as above.
 std::string mattermost_escape(std::string_view s);
-// Google Chat text and card text: &, < and > as entities (no <users/all>
+// Google Chat card text (HTML): &, < and > as entities (no <users/all>
 // mention, no card HTML such as <a href>).
 std::string chat_html_escape(std::string_view s);
 

@@ -15,6 +15,7 @@
 
 #include "model/config.hpp"
 #include "model/incident.hpp"
+#include "store/repository.hpp"
 
 namespace incident {
 
@@ -33,11 +34,14 @@ struct DeliverySettings {
     Seconds timeout{10};
     int attempts = 3;                        // per delivery, including the first
     std::chrono::milliseconds backoff{500};  // doubled per retry, with jitter
+    // The longest Retry-After waited for; a longer one leaves the message
+    // queued, not due until then.
     Seconds max_retry_after{60};
     // What a command that changed an incident spends on delivery in all:
     // targets are sent to at once, and what is not delivered in this time
-    // stays in the outbox (notify flush has no budget).
+    // stays in the outbox (notify flush has a budget of its own).
     std::chrono::milliseconds budget{5000};
+    std::string budget_name = "notify_delivery.budget";  // where the budget is set, for messages
 };
 
 struct NotifySettings {
@@ -71,6 +75,7 @@ struct Delivery {
     int attempts = 0;
     std::string last_error;
     std::string created_at;
+    std::string not_before;  // RFC 3339; empty: due now. Set from a receiver's Retry-After
 };
 
 // An outbox entry as it is stored (and, without its body, listed).
@@ -81,6 +86,10 @@ nlohmann::ordered_json delivery_json(const Delivery& d);
 Delivery build_delivery(const NotifyTarget& target, const std::string& event, const Incident& inc, const Event& e,
                         const std::string& link, const std::string& template_text, Timestamp now);
 
+// A message that says it is a test, sent by `actor` (event "test"; the
+// webhook type is "incident.test"): it names no incident.
+Delivery build_test_delivery(const NotifyTarget& target, const std::string& actor, Timestamp now);
+
 using Env = std::function<std::optional<std::string>(const std::string&)>;
 using Sleeper = std::function<void(std::chrono::milliseconds)>;
 
@@ -89,12 +98,17 @@ struct SendResult {
     bool retryable = true;  // false for a 4xx other than 429
     int status = 0;         // HTTP status, 0 when none
     std::string error;      // redacted: never the URL
+    // When the receiver asked to be retried later than we wait (Retry-After):
+    // not to be sent again before then.
+    std::optional<Timestamp> not_before;
 };
 
 using Deadline = std::optional<std::chrono::steady_clock::time_point>;
 // POSTs with retries and backoff (honouring Retry-After). Signs webhook
 // deliveries per Standard Webhooks at send time. With a deadline, no attempt
-// or pause runs past it.
+// or pause runs past it. A Retry-After longer than s.max_retry_after, or than
+// what is left of the deadline, or after the last attempt, ends the delivery
+// at once with `not_before` set.
 SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env, Timestamp now, const Sleeper& sleep,
                          Deadline deadline = std::nullopt);
 
@@ -135,9 +149,34 @@ private:
     std::filesystem::path dir_;
 };
 
+// One outbox entry after a flush.
+struct FlushEntry {
+    enum class Outcome { delivered, failed, not_due, out_of_budget };
+    std::string id, target;
+    Outcome outcome = Outcome::failed;
+    std::string error;       // why it stays; empty when delivered
+    std::string not_before;  // when it is due again, if a receiver said
+};
+
+struct FlushReport {
+    std::vector<FlushEntry> entries;
+    std::vector<std::string> damaged;  // "outbox entry NAME: why"
+    std::size_t delivered() const;
+};
+
+// Retries the outbox, oldest first (only `target`'s entries when given),
+// within `budget` in all: what the budget does not reach stays untried. An
+// entry whose not_before has not passed is not due and is left; a receiver
+// that answers with a Retry-After we do not wait for makes every entry to its
+// target wait as long (their not_before is set), so it is not asked again
+// before then. Entries another process is delivering are passed by.
+FlushReport flush_outbox(const Outbox& outbox, DeliverySettings settings, std::chrono::milliseconds budget,
+                         const std::string& target, const Env& env, Timestamp now, const Sleeper& sleep);
+
 struct NotifyReport {
     std::vector<std::string> sent, queued;  // "target: reason"
     std::vector<Delivery> previews;         // dry runs
+    std::vector<std::string> warnings;      // templates refused: the built-in text went instead
 };
 
 // Notifies every subscribed target about event `e` of `inc`. Each message
@@ -145,9 +184,11 @@ struct NotifyReport {
 // any moment leaves it queued; the targets are sent to at once, within
 // settings.delivery.budget in all; what fails, times out or has no URL
 // (its variable unset) stays queued. `sleep` may be called from several
-// threads at once. With dry_run builds the payloads only.
+// threads at once. With dry_run builds the payloads only. Message templates
+// come from repo's .incident/templates/ through read_repository_file: one
+// that is refused (a link out of the repository, not a regular file) is
+// not read, and the message goes in the built-in words, with a warning.
 NotifyReport notify_change(const NotifySettings& settings, const Outbox& outbox, const Incident& inc, const Event& e,
-                           const std::string& templates_dir, const Env& env, Timestamp now, bool dry_run,
-                           const Sleeper& sleep);
+                           const Repository& repo, const Env& env, Timestamp now, bool dry_run, const Sleeper& sleep);
 
 }  // namespace incident

@@ -293,4 +293,61 @@ test_hung_targets_share_one_budget_and_a_kill_loses_nothing() {
   run update 1 --status investigating; expect_rc 0; expect_err "MATTERMOST_URL is not set; kept in the outbox"
 }
 
+test_retry_after_leaves_messages_not_due_and_flush_keeps_its_budget() {
+  start_receiver 429:3600 429:3600 429:3600 429:3600 429:3600 429:3600
+  notify_repo slack
+  # A change: the receiver's Retry-After is the reason given, not the budget.
+  run open "Rate limited at once"; expect_rc 0
+  expect_err "the receiver asked to retry after 3600 s; kept in the outbox"
+  grep -qF "budget" <<<"$ERR" && fail "blames the budget: $ERR"
+  expect_eq "$(requests)" 1
+  local SLACK=$SLACK_URL i
+  unset SLACK_URL
+  for i in 1 2 3 4 5; do run open "Queued $i"; expect_rc 0; done
+  export SLACK_URL=$SLACK
+  local start=$SECONDS
+  run notify flush --budget 2s
+  expect_rc 1; expect_out "asked to retry after 3600 s"
+  [ $((SECONDS - start)) -le 4 ] || fail "flush took $((SECONDS - start)) s"
+  expect_eq "$(requests)" 2 "asked once: the others to that target wait as long"
+  run notify list --json; expect_json length 6
+  expect_json '[.[] | select(.not_before != "")] | length' 6
+  # Not due: a second flush does not contact the receiver.
+  run notify flush --budget 2s --json
+  expect_rc 1; expect_json .delivered 0; expect_json .remaining 6
+  expect_json '[.results[] | select(.outcome == "not due")] | length' 6
+  expect_eq "$(requests)" 2 "nothing is sent before its not_before"
+  run notify flush --budget soon; expect_rc 2
+}
+
+test_notify_test_says_it_is_a_test() {
+  start_receiver
+  notify_repo webhook slack
+  run notify test webhook-target; expect_rc 0
+  run notify test slack-target; expect_rc 0
+  expect_eq "$(body 1 | jq -r .type)" "incident.test"
+  body 2 | grep -qF "Test message from incident" || fail "the chat message does not say it is a test"
+  grep -qF "INC-0" "$T/requests.log" && fail "a test names an incident"
+  true
+}
+
+test_template_linked_out_of_the_repository_is_not_read() {
+  start_receiver
+  notify_repo slack discord
+  mkdir -p .incident/templates
+  echo "OUTSIDE-SECRET {{title}}" >"$T/outside.mustache"
+  ln -s "$T/outside.mustache" .incident/templates/notify-slack.mustache
+  echo "Own words: {{title}}" >.incident/templates/notify-discord.mustache
+  git add .incident/templates && git commit -qm templates
+  run open "Checkout down"
+  expect_rc 0; expect_file incidents/INC-1.yaml
+  expect_err ".incident/templates/notify-slack.mustache"; expect_err "gets the built-in message text"
+  expect_eq "$(requests)" 2
+  grep -qF "OUTSIDE-SECRET" "$T/requests.log" "$T/.out" "$T/.err" && fail "the linked file was read"
+  jq -r 'select(.path | startswith("/slack")) | .body' "$T/requests.log" | grep -qF "Opened by alice@example.com: Checkout down" \
+    || fail "slack did not get the built-in text"
+  jq -r 'select(.path | startswith("/discord")) | .body' "$T/requests.log" | grep -qF "Own words: Checkout down" \
+    || fail "a template inside the repository is used"
+}
+
 run_suite

@@ -90,7 +90,7 @@ TEST_CASE("targets that never answer hold the change no longer than the budget, 
     };
     Outbox box(t.dir / "outbox");
     auto start = std::chrono::steady_clock::now();
-    NotifyReport r = notify_change(s, box, opened(), opening(), (t.dir / "templates").string(), env, Timestamp{}, false,
+    NotifyReport r = notify_change(s, box, opened(), opening(), repository_at(t.dir), env, Timestamp{}, false,
                                    [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
     auto took = std::chrono::steady_clock::now() - start;
     CHECK(took < std::chrono::milliseconds{2500});  // both targets at once, within one budget (not 2 x 30 s)
@@ -113,6 +113,48 @@ TEST_CASE("a deadline already past sends nothing") {
     CHECK_FALSE(r.delivered);
     CHECK(d.attempts == 0);
     CHECK(r.error.find("budget") != std::string::npos);
+}
+
+TEST_CASE("a flush keeps to its budget and passes by what is not due") {
+    TestContext t;
+    SilentServer silent;
+    const std::string url = "http://127.0.0.1:" + std::to_string(silent.port) + "/hook";
+    Env env = [&](const std::string& name) -> std::optional<std::string> {
+        if (name == "URL") return url;
+        return std::nullopt;  // "UNSET": contacting it would fail with "UNSET is not set"
+    };
+    Outbox box(t.dir / "outbox");
+    auto entry = [&](const char* id, const char* url_env, const char* not_before) {
+        Delivery d;
+        d.id = id;
+        d.target = url_env;
+        d.url_env = url_env;
+        d.created_at = std::string("2026-11-22T00:00:0") + id[4] + "Z";
+        d.not_before = not_before;
+        box.put(d);
+    };
+    const Timestamp now = *parse_rfc3339("2026-11-22T12:00:00Z");
+    entry("msg_1", "UNSET", "2026-11-22T13:00:00Z");  // not due for an hour
+    entry("msg_2", "URL", "2026-11-22T11:00:00Z");    // due: hangs until the budget runs out
+    entry("msg_3", "URL", "");
+    entry("msg_4", "URL", "");
+    DeliverySettings s;
+    s.timeout = Seconds{30};
+    s.connect_timeout = Seconds{30};
+    auto start = std::chrono::steady_clock::now();
+    FlushReport r = flush_outbox(box, s, std::chrono::milliseconds{800}, "", env, now,
+                                 [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds{2500});  // not 3 x 30 s
+    REQUIRE(r.entries.size() == 4);
+    using O = FlushEntry::Outcome;
+    CHECK(r.entries[0].outcome == O::not_due);
+    CHECK(r.entries[0].error == "not due until 2026-11-22T13:00:00Z");
+    CHECK(r.entries[1].outcome == O::failed);
+    CHECK(r.entries[1].error.find("notify flush --budget") != std::string::npos);
+    CHECK(r.entries[2].outcome == O::out_of_budget);
+    CHECK(r.entries[3].outcome == O::out_of_budget);
+    CHECK(r.delivered() == 0);
+    CHECK(box.list().size() == 4);  // all still queued
 }
 
 TEST_SUITE_END();

@@ -218,7 +218,7 @@ TEST_CASE("the generic webhook carries values as data") {
 }
 
 TEST_CASE("escapes per tool") {
-    CHECK(slack_escape("<!here> & <@U1>") == "&lt;!here&gt; &amp; &lt;@U1&gt;");
+    CHECK(chat_text_escape("<!here> & <@U1>") == "&lt;!here&gt; &amp; &lt;@\u200bU1&gt;");
     CHECK(chat_html_escape("<users/all> <a href=\"x\">&") == "&lt;users/all&gt; &lt;a href=\"x\"&gt;&amp;");
     CHECK(markdown_escape("*a* _b_ [c](d) <e> @here") == "\\*a\\* \\_b\\_ \\[c\\](d) \\<e\\> @\u200bhere");
     CHECK(markdown_escape("- a\n  1. b\n# c\nx-y 2. z") == "\\- a\n  1\\. b\n\\# c\nx-y 2. z");
@@ -237,7 +237,7 @@ TEST_CASE("fit cuts the raw text; clip_markup cuts between escapes") {
     };
     for (const auto& c : cases) {
         CAPTURE(c.in);
-        CHECK(fit(c.in, c.max, slack_escape) == c.fitted);
+        CHECK(fit(c.in, c.max, chat_text_escape) == c.fitted);
         CHECK(clip_markup(c.in, c.max) == c.clipped);
     }
     CHECK(fit("**", 3, markdown_escape) == "\\*…");
