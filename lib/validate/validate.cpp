@@ -270,6 +270,13 @@ std::vector<std::string> files_to_validate(const Repository& repo, const std::ve
     return files;
 }
 
+// The links out of the repository that no file's own check has named already.
+void add_links_out(std::vector<Finding>& out, const Repository& repo) {
+    for (auto& f : links_out_of(repo))
+        if (std::none_of(out.begin(), out.end(), [&](const Finding& o) { return o.where.file == f.where.file; }))
+            out.push_back(std::move(f));
+}
+
 // Which files are incidents, resolving each directory once. Files in an
 // incidents directory that leads out of the repository are checked as any
 // other file, and refused.
@@ -363,10 +370,7 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
     if (paths.empty() && (changed || known.size() != cache.size())) cache.save(known, started);
     std::vector<Finding> out;
     for (auto& v : per_file) out.insert(out.end(), v.begin(), v.end());
-    if (paths.empty())
-        for (auto& f : links_out_of(repo))
-            if (std::none_of(out.begin(), out.end(), [&](const Finding& o) { return o.where.file == f.where.file; }))
-                out.push_back(std::move(f));
+    if (paths.empty()) add_links_out(out, repo);
     return out;
 }
 
