@@ -17,14 +17,16 @@ struct EditOptions {
 };
 
 void run_edit(const EditOptions& opts, const Context& ctx) {
+    // An editor without a terminal waits for keys that never come (in cron, CI, a pipe).
+    if (!ctx.io.in_is_tty)
+        throw UsageError("incident edit needs a terminal: standard input is not one, so no editor is started",
+                         "from a script, change fields with update, assign, note or triage; or edit the file and "
+                         "check it with incident validate");
     Workspace ws = open_workspace(ctx);
     std::string id = resolve_id(ctx, ws, opts.id);
     ws.store.load(id);  // refuse to edit a missing or already broken file
     std::string editor = ctx.io.env("VISUAL").value_or(ctx.io.env("EDITOR").value_or(""));
-    if (editor.empty()) {
-        if (!ctx.io.in_is_tty) throw UsageError("no editor: set EDITOR or VISUAL");
-        editor = "vi";
-    }
+    if (editor.empty()) editor = "vi";
     std::string original = read_file(ws.store.path_of(id)).value_or("");
     fs::path copy = ws.repo.state_dir / "edit" / (id + ".yaml");
     std::error_code ec;
@@ -60,7 +62,9 @@ void run_edit(const EditOptions& opts, const Context& ctx) {
 
 void register_edit(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<EditOptions>();
-    auto* cmd = app.add_subcommand("edit", "Edit an incident file in $VISUAL/$EDITOR; an invalid result is refused");
+    auto* cmd = app.add_subcommand(
+        "edit",
+        "Edit an incident file in $VISUAL/$EDITOR (vi by default; needs a terminal); an invalid result is refused");
     cmd->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
     cmd->add_flag("--json", opts->flags.json, "Print the edited incident as JSON");
     cmd->add_option("--by", opts->flags.by, "Who is editing")->type_name("USER");

@@ -1,11 +1,17 @@
 // incident log ID: the incident's history from git: each commit that changed
-// its file, who made it, when, and which fields it changed.
+// its file, who made it (the actor its timeline events name; the git author
+// only for a commit that added no event), when, and which fields it changed.
 #include "commands.hpp"
 #include "history/history.hpp"
 #include "model/text.hpp"
 #include "output.hpp"
 
 namespace incident::cli {
+
+// The actor, as the timeline names them; else the commit's git author, marked.
+std::string who_changed(const IncidentChange& c) {
+    return c.actors.empty() ? c.commit.email + " (git)" : join(c.actors);
+}
 
 std::string what_changed(const IncidentChange& c) {
     if (c.removed) return "(removed)";
@@ -19,7 +25,11 @@ void run_log(const OneIncident& opts, const Context& ctx) {
     std::string path = ws.repo.relative(ws.store.path_of(id));
     if (!ws.repo.in_git) throw UsageError("not a git repository: there is no history to show");
     auto history = incident_history(ws.repo.root.string(), path);
-    if (history.empty() && !ws.store.exists(id)) throw NotFound("no incident " + id + " now or in the history");
+    if (history.empty() && !ws.store.exists(id)) {
+        std::error_code ec;
+        if (fs::exists(fs::symlink_status(ws.store.path_of(id), ec))) ws.store.load(id);  // says what is there instead
+        throw NotFound("no incident " + id + " now or in the history");
+    }
     auto when = [](const IncidentChange& c) { return format_rfc3339(Timestamp{Seconds{c.commit.time}}); };
     if (opts.flags.json) {
         nlohmann::ordered_json arr = nlohmann::ordered_json::array();
@@ -28,6 +38,7 @@ void run_log(const OneIncident& opts, const Context& ctx) {
                            {"at", when(c)},
                            {"author", c.commit.author},
                            {"email", c.commit.email},
+                           {"by", c.actors},
                            {"subject", c.commit.subject},
                            {"added", c.added},
                            {"removed", c.removed},
@@ -37,17 +48,19 @@ void run_log(const OneIncident& opts, const Context& ctx) {
     }
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : history)
-        rows.push_back({c.commit.commit.substr(0, 8), when(c), c.commit.email, c.commit.subject, what_changed(c)});
+        rows.push_back({c.commit.commit.substr(0, 8), when(c), who_changed(c), c.commit.subject, what_changed(c)});
     if (rows.empty()) {
         ctx.io.out << id << ": not committed yet\n";
         return;
     }
-    print_table(ctx.io, {"COMMIT", "DATE", "AUTHOR", "SUBJECT", "FIELDS"}, rows);
+    print_table(ctx.io, {"COMMIT", "DATE", "BY", "SUBJECT", "FIELDS"}, rows);
 }
 
 void register_log(CLI::App& app, Context& ctx) {
-    register_one_incident(app, ctx, "log", "The incident's history from git: who changed which fields, and when",
-                          "Print the history as a JSON array, oldest first", run_log);
+    register_one_incident(
+        app, ctx, "log",
+        "The incident's history from git: who changed which fields (the actor the timeline names), and when",
+        "Print the history as a JSON array, oldest first", run_log);
 }
 
 }  // namespace incident::cli

@@ -83,7 +83,8 @@ void print_warnings(const Io& io, const std::vector<std::string>& warnings) {
 
 std::string paint(const Io& io, const char* sgr, const std::string& text) {
     if (!io.color || text.empty()) return text;
-    return std::string("\033[") + sgr + "m" + text + "\033[0m";
+    // Keyed: the terminal guard passes these, and no colour code from data.
+    return colour_sequence(sgr) + text + colour_sequence("0");
 }
 
 std::string paint_priority(const Io& io, const std::string& p) {

@@ -16,6 +16,10 @@ struct IncidentChange {
     // the tool writes them (unknown keys by name); every field set, for the
     // commit that added the file.
     std::vector<std::string> fields;
+    // Who made the change: the `by` of each timeline event the commit added,
+    // once each, in timeline order. Empty when it added none (a hand edit
+    // committed with git): then only the commit's git author is known.
+    std::vector<std::string> actors;
     bool added = false, removed = false;
     bool unreadable = false;  // the version at this commit does not read as an incident
 };

@@ -30,33 +30,55 @@ std::int64_t nanos(const timespec& t) { return std::int64_t{t.tv_sec} * 1'000'00
 
 FileKey key_of(const struct stat& st) { return {st.st_size, nanos(st.st_mtim), nanos(st.st_ctim), st.st_ino}; }
 
+// Why the entry `name` of the directory `fd` is not read: "gone" (removed
+// meanwhile), a reason, or empty for a regular file (its stat in `st`). Only
+// its type is looked at: a FIFO is never opened.
+std::string not_a_file(int fd, const char* name, struct stat& st) {
+    if (::fstatat(fd, name, &st, 0) != 0)
+        return ::fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? "a symbolic link that leads nowhere: it is not read"
+                                                                  : "gone";
+    return S_ISREG(st.st_mode) ? "" : "not a regular file: it is not read (an incident is a plain YAML file)";
+}
+
 // Every incident file, in id order (the prefix, then the number as a number:
 // INC-9 before INC-10), in incidents/ and its shards. `with_keys`: one
 // fstatat per file for its key; without (no cache to compare them with),
 // only for a name the directory does not say is a regular file, and the
 // key is left for the read. Each name is split once into an integer sort
 // key. A file in both layouts is taken from `preferred` (as Store::path_of
-// does); the other copy is named in `doubles`.
-std::vector<Found> scan(const fs::path& dir, Layout preferred, bool with_keys, std::vector<InvalidData>& doubles) {
+// does); the other copy is named in `problems`, as is every name that is
+// not read: not a regular file (never opened), or no valid id. `shown` is
+// incidents/ as the repository shows it, with its final '/'.
+std::vector<Found> scan(const fs::path& dir, const std::string& shown, Layout preferred, bool with_keys,
+                        std::vector<InvalidData>& problems) {
     std::vector<Found> found;
     std::vector<std::uint32_t> numbers;
     std::vector<std::string> prefixes;     // distinct, usually one
     std::vector<std::uint32_t> prefix_of;  // per file, into prefixes
-    for_each_incident_name(dir, [&](int fd, const dirent* e, std::string_view id, Layout where) {
-        struct stat st {};
-        if ((with_keys || e->d_type != DT_REG) && (::fstatat(fd, e->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode)))
-            return;
-        // A valid id is PREFIX-DIGITS with at most 9 digits: the number fits 32 bits.
-        auto dash = id.rfind('-');
-        std::string_view prefix = id.substr(0, dash), digits = id.substr(dash + 1);
-        std::uint32_t number = 0;
-        std::from_chars(digits.data(), digits.data() + digits.size(), number);
-        auto p = std::find(prefixes.begin(), prefixes.end(), prefix);
-        if (p == prefixes.end()) p = prefixes.insert(p, std::string(prefix));
-        prefix_of.push_back(static_cast<std::uint32_t>(p - prefixes.begin()));
-        numbers.push_back(number);
-        found.push_back({std::string(id), with_keys ? key_of(st) : FileKey{}, where});
-    });
+    auto skipped = [&](const std::string& below, const std::string& why) {
+        problems.emplace_back(Location{shown + below}, why);
+    };
+    for_each_incident_name(
+        dir,
+        [&](int fd, const dirent* e, std::string_view id, Layout where) {
+            struct stat st {};
+            if (with_keys || e->d_type != DT_REG) {
+                std::string why = not_a_file(fd, e->d_name, st);
+                if (!why.empty() && why != "gone") skipped(incident_file(std::string(id), where), why);
+                if (!why.empty()) return;
+            }
+            // A valid id is PREFIX-DIGITS with at most 9 digits: the number fits 32 bits.
+            auto dash = id.rfind('-');
+            std::string_view prefix = id.substr(0, dash), digits = id.substr(dash + 1);
+            std::uint32_t number = 0;
+            std::from_chars(digits.data(), digits.data() + digits.size(), number);
+            auto p = std::find(prefixes.begin(), prefixes.end(), prefix);
+            if (p == prefixes.end()) p = prefixes.insert(p, std::string(prefix));
+            prefix_of.push_back(static_cast<std::uint32_t>(p - prefixes.begin()));
+            numbers.push_back(number);
+            found.push_back({std::string(id), with_keys ? key_of(st) : FileKey{}, where});
+        },
+        skipped);
     // The prefixes' ranks in text order, then one 64-bit key per file: rank, number.
     std::vector<std::uint32_t> rank(prefixes.size());
     {
@@ -75,9 +97,9 @@ std::vector<Found> scan(const fs::path& dir, Layout preferred, bool with_keys, s
         if (i > 0 && keys[i].first == keys[i - 1].first) {
             Found& kept = out.back();
             if (f.where == preferred) std::swap(kept, f);
-            doubles.emplace_back(Location{"incidents/" + incident_file(f.id, f.where)},
-                                 f.id + " is also in incidents/" + incident_file(kept.id, kept.where) +
-                                     ", which is the one read: remove one of them");
+            problems.emplace_back(Location{shown + incident_file(f.id, f.where)},
+                                  f.id + " is also in " + shown + incident_file(kept.id, kept.where) +
+                                      ", which is the one read: remove one of them");
             continue;
         }
         out.push_back(std::move(f));
@@ -273,10 +295,10 @@ Index load_index(const Store& store, const Config& config, Timestamp now, bool u
             .count() -
         kRacyNanos;
     if (use_cache) wait_for_writes();
-    std::vector<InvalidData> doubles;
+    std::vector<InvalidData> problems;
     std::error_code ec;
-    auto found =
-        scan(repo.incidents_dir(), store.layout(), use_cache && fs::exists(index_cache_path(repo), ec), doubles);
+    auto found = scan(repo.incidents_dir(), repo.relative(repo.incidents_dir()) + "/", store.layout(),
+                      use_cache && fs::exists(index_cache_path(repo), ec), problems);
     std::uint64_t fingerprint = summary_settings_fingerprint(config);
     auto storage = std::make_shared<Storage>();
     CacheContent cache;
@@ -307,7 +329,7 @@ Index load_index(const Store& store, const Config& config, Timestamp now, bool u
     if (use_cache)
         index.stats.cache_written =
             update_cache(index_cache_path(repo), fingerprint, index, p, found, cache_entries, racy_after);
-    for (auto& d : doubles) index.errors.push_back(std::move(d));
+    for (auto& d : problems) index.errors.push_back(std::move(d));
     index.text = storage;
     return index;
 }

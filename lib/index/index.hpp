@@ -35,8 +35,10 @@ struct JoinThread {
 };
 
 struct Index {
-    std::vector<Summary> incidents;   // in id order; their text lives in `text`
-    std::vector<InvalidData> errors;  // files that cannot be read, in id order
+    std::vector<Summary> incidents;  // in id order; their text lives in `text`
+    // Files that cannot be read, in id order, then the names not read at all
+    // (not a regular file, no valid id, a copy in the other layout).
+    std::vector<InvalidData> errors;
     IndexStats stats;
     std::shared_ptr<const void> text;  // the cache's bytes and the pool of parsed files
     // The cache being rewritten from `incidents` while the caller uses

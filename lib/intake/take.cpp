@@ -5,6 +5,7 @@
 #include "intake/intake.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "model/errors.hpp"
+#include "model/text.hpp"
 
 namespace incident {
 
@@ -33,7 +34,7 @@ Event alert_event(Incident& inc, const Actor& actor, const Alert& a) {
     e.at = actor.at;
     e.by = actor.who;
     e.type = "alert";
-    e.text = a.title;
+    e.text = one_line(a.title);
     e.set("key", a.key);
     e.set("status", status_word(a.action));
     e.set("count", static_cast<long long>(alerts_with_key(inc, a.key) + 2));  // the one that opened it is the first
@@ -62,7 +63,7 @@ namespace {
 
 NewIncident new_incident(const Alert& a, const IntakeSettings& s, Timestamp now) {
     NewIncident f;
-    f.title = a.title;
+    f.title = one_line(a.title);  // a NUL or a line break from the source ends no title or commit subject
     f.service = a.service;
     f.category = a.category;
     f.dedup_key = a.key;

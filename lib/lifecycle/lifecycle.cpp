@@ -330,6 +330,10 @@ const Event& reopen(Incident& inc, const Actor& a, const std::string& reason) {
     return add_event(inc, std::move(e));
 }
 
+bool postmortem_required_to_close(const Incident& inc, const Config& cfg) {
+    return Config::rank(cfg.postmortem_required_to_close, inc.priority) >= 0 && !inc.drill;
+}
+
 const Event& close(Incident& inc, const Actor& a, const CloseRequest& req) {
     const Config& cfg = a.config;
     if (inc.status == Status::closed) throw TransitionRefused(inc.id + " is already closed", "nothing changed");
@@ -346,7 +350,7 @@ const Event& close(Incident& inc, const Actor& a, const CloseRequest& req) {
             inc.id + " needs its resolution confirmed before it is closed (" + std::to_string(attempts) + " of " +
                 std::to_string(cfg.close_contact_attempts) + " contact attempts recorded)",
             "pass --confirmed-by USER, or record attempts with: incident note " + inc.id + " --contact-attempt TEXT");
-    bool needs_postmortem = Config::rank(cfg.postmortem_required_to_close, inc.priority) >= 0 && !inc.drill;
+    const bool needs_postmortem = postmortem_required_to_close(inc, cfg);
     if (needs_postmortem && !req.postmortem_exists)
         throw TransitionRefused(inc.id + " is " + inc.priority + " and needs a postmortem before it is closed",
                                 "write it with: incident postmortem " + inc.id);
@@ -355,6 +359,12 @@ const Event& close(Incident& inc, const Actor& a, const CloseRequest& req) {
             inc.id + " is " + inc.priority +
                 " and its postmortem is not complete: " + join(req.postmortem_problems, "; "),
             "finish postmortems/" + inc.id + ".md, then check with: incident postmortem " + inc.id + " --check");
+    if (needs_postmortem && req.postmortem_uncommitted)
+        throw TransitionRefused(inc.id + " is " + inc.priority + " and postmortems/" + inc.id +
+                                    ".md has changes that are not committed: the close is checked against the "
+                                    "postmortem the repository holds",
+                                "commit it first (git commit -m \"" + inc.id + ": postmortem\" postmortems/" + inc.id +
+                                    ".md), then close; or close with --no-commit");
     if (Config::rank(cfg.close_problem_required_for, inc.priority) >= 0 && inc.problem.empty())
         throw TransitionRefused(inc.id + " is " + inc.priority + " and needs a problem record before it is closed",
                                 "link one with: incident edit " + inc.id + " (problem: PRB-N)");

@@ -73,7 +73,13 @@ struct CloseRequest {
     bool postmortem_exists = false;
     std::vector<std::string> postmortem_problems;  // what postmortem --check found
     std::string text;
+    // The postmortem in the work tree differs from the committed one, where
+    // the close is committed: refused, so the close never rests on words
+    // the repository does not hold.
+    bool postmortem_uncommitted = false;
 };
+// True when `inc` may only close with a complete postmortem (postmortem.required_to_close; not a drill).
+bool postmortem_required_to_close(const Incident& inc, const Config& config);
 const Event& close(Incident& inc, const Actor& actor, const CloseRequest& req);
 
 // An event by `actor` at its time; add_event puts it on the timeline.

@@ -1,35 +1,52 @@
 #include "model/terminal.hpp"
 
+#include <random>
+
 namespace incident {
 
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-constexpr std::size_t kMaxEscape = 16;
+constexpr std::size_t kMaxEscape = 32;
 
-// "ESC [ params m" whose params are only reset, bold, dim and the eight
-// foreground colours (0, 1, 2, 30-37, 39).
-bool is_colour_sequence(std::string_view seq) {
-    if (seq.size() < 3 || seq[1] != '[' || seq.back() != 'm') return false;
-    std::string_view params = seq.substr(2, seq.size() - 3);
+// Twelve digits, the first not 0, drawn once per process.
+const std::string& colour_key() {
+    static const std::string key = [] {
+        std::random_device rd;
+        std::uniform_int_distribution<int> digit(0, 9);
+        std::string k(1, static_cast<char>('1' + digit(rd) % 9));
+        while (k.size() < 12) k += static_cast<char>('0' + digit(rd));
+        return k;
+    }();
+    return key;
+}
+
+// "ESC [ KEY ; params m" whose params are only reset, bold, dim and the
+// eight foreground colours (0, 1, 2, 30-37, 39): the params, or empty.
+std::string_view colour_params(std::string_view seq) {
+    const std::string head = "\x1b[" + colour_key() + ";";
+    if (seq.size() <= head.size() + 1 || seq.substr(0, head.size()) != head || seq.back() != 'm') return {};
+    std::string_view params = seq.substr(head.size(), seq.size() - head.size() - 1);
     std::size_t start = 0;
     while (start <= params.size()) {
         auto end = params.find(';', start);
         if (end == std::string_view::npos) end = params.size();
         std::string_view p = params.substr(start, end - start);
-        bool ok = p.empty() || p == "0" || p == "1" || p == "2" || p == "39" ||
+        bool ok = p == "0" || p == "1" || p == "2" || p == "39" ||
                   (p.size() == 2 && p[0] == '3' && p[1] >= '0' && p[1] <= '7');
-        if (!ok) return false;
+        if (!ok) return {};
         start = end + 1;
     }
-    return true;
+    return params;
 }
 
 }  // namespace
 
+std::string colour_sequence(std::string_view sgr) { return "\x1b[" + colour_key() + ";" + std::string(sgr) + "m"; }
+
 void TerminalText::settle_escape(std::string& out) {
-    if (allow_colour_ && is_colour_sequence(held_)) {
-        out += held_;
+    if (std::string_view params = allow_colour_ ? colour_params(held_) : ""; !params.empty()) {
+        out += "\x1b[" + std::string(params) + "m";
     } else {
         out += kReplacement;
         out.append(held_, 1);  // the rest is shown as text

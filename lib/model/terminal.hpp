@@ -1,7 +1,10 @@
 // Text bound for a terminal: bytes from incident files (a title, a note)
 // must not drive the terminal. Control characters become U+FFFD; only the
 // colour, bold and dim SGR sequences the tool paints with pass, and only when
-// colour is on. Fed piece by piece, as a stream is written.
+// colour is on. The tool's own sequences carry a key, random for each
+// process (colour_sequence), which text from a file cannot know: a colour
+// code inside a title is replaced like any other escape. Fed piece by piece,
+// as a stream is written.
 #pragma once
 
 #include <string>
@@ -29,5 +32,9 @@ private:
 
 // The whole of `text` at once.
 std::string terminal_safe(std::string_view text, bool allow_colour = false);
+
+// The SGR sequence ESC [ KEY ; sgr m that TerminalText, colour allowed,
+// passes on as ESC [ sgr m ("1;31": bold red; "0": reset).
+std::string colour_sequence(std::string_view sgr);
 
 }  // namespace incident

@@ -7,6 +7,25 @@ namespace incident {
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
+std::string one_line(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        // U+0080-U+009F: 0xC2 then 0x80-0x9F.
+        const bool c1 = c == 0xC2 && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xE0) == 0x80;
+        if (c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+            out += ' ';
+        } else if (c < 0x20 || c == 0x7F || c1) {
+            out += "\xEF\xBF\xBD";
+            i += c1 ? 1 : 0;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
 std::vector<std::string> split(const std::string& s, char sep) {
     std::vector<std::string> out;
     std::size_t start = 0;

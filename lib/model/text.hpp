@@ -16,6 +16,10 @@ std::string join(const std::vector<std::string>& items, std::string_view sep = "
 std::vector<std::string> split(const std::string& s, char sep);
 // `s` up to its first newline (all of it when there is none).
 std::string first_line(const std::string& s);
+// `s` as one line, for a title or a commit subject made from text someone
+// else wrote (an alert): line breaks and tabs become spaces, other control
+// characters (C0, DEL, C1; a NUL would cut a C string) U+FFFD.
+std::string one_line(std::string_view s);
 
 // `s` with each character a swap names replaced by its text ("" drops it):
 // the one loop behind every escaping (HTML, Markdown cells, Slack, CSV).

@@ -47,7 +47,8 @@ Outcome compare(const Condition& c, const std::string& value, const Config& cfg)
 }
 
 // A comparison of one field: exists, equals, in, matches, contains, or an order.
-Outcome eval_comparison(const Condition& c, const Incident& inc, const Config& cfg) {
+// `negated`: under a `not`, where the value a rule "wanted" is the one it does not.
+Outcome eval_comparison(const Condition& c, const Incident& inc, const Config& cfg, bool negated) {
     auto value = field_value(inc, c.field);
     if (c.op == "exists") {
         bool want = c.values.at(0) == "true" || c.values.at(0) == "yes";
@@ -57,7 +58,7 @@ Outcome eval_comparison(const Condition& c, const Incident& inc, const Config& c
     if (!value) return {false, c.field + " is unset"};
     if (c.op == "equals") {
         bool ok = c.field == "tags" ? inc.has_tag(c.values.at(0)) : *value == c.values.at(0);
-        return {ok, c.field + "=" + *value + (ok ? "" : " (wanted " + c.values.at(0) + ")")};
+        return {ok, c.field + "=" + *value + (ok ? "" : (negated ? " (not " : " (wanted ") + c.values.at(0) + ")")};
     }
     if (c.op == "in") {
         bool ok = std::find(c.values.begin(), c.values.end(), *value) != c.values.end();
@@ -77,13 +78,17 @@ Outcome eval_comparison(const Condition& c, const Incident& inc, const Config& c
     return compare(c, *value, cfg);
 }
 
-Outcome eval(const Condition& c, const Incident& inc, const Config& cfg) {
+// Each outcome's `why` says what the incident is ("tag x absent",
+// "service=api"), whichever way the condition went, so a `not` gives its
+// condition's reason unchanged: "tag x absent" is why {not: {tag: x}}
+// matched ("not (tag x absent)" reads as the opposite).
+Outcome eval(const Condition& c, const Incident& inc, const Config& cfg, bool negated = false) {
     using K = Condition::Kind;
     switch (c.kind) {
         case K::all: {
             std::string why;
             for (const auto& child : c.children) {
-                auto o = eval(child, inc, cfg);
+                auto o = eval(child, inc, cfg, negated);
                 if (!o.ok) return o;
                 why += (why.empty() ? "" : ", ") + o.why;
             }
@@ -92,15 +97,15 @@ Outcome eval(const Condition& c, const Incident& inc, const Config& cfg) {
         case K::any: {
             std::string why;
             for (const auto& child : c.children) {
-                auto o = eval(child, inc, cfg);
+                auto o = eval(child, inc, cfg, negated);
                 if (o.ok) return o;
                 why += (why.empty() ? "" : "; ") + o.why;
             }
             return {false, "none of: " + why};
         }
         case K::negate: {
-            auto o = eval(c.children.at(0), inc, cfg);
-            return {!o.ok, "not (" + o.why + ")"};
+            auto o = eval(c.children.at(0), inc, cfg, !negated);
+            return {!o.ok, o.why};
         }
         case K::tag: {
             bool ok = inc.has_tag(c.values.at(0));
@@ -113,7 +118,7 @@ Outcome eval(const Condition& c, const Incident& inc, const Config& cfg) {
         case K::compare:
             break;
     }
-    return eval_comparison(c, inc, cfg);
+    return eval_comparison(c, inc, cfg, negated);
 }
 
 // The more severe of two priorities (empty loses).
@@ -206,6 +211,20 @@ Decision decide(Incident& inc, const RuleSet& rules, const Config& cfg, const st
     return d;
 }
 
+// What to do when a rule from a shipped pack names a team the configuration
+// lacks: the pack's preset configures them all (empty for the user's own rules).
+std::string pack_teams_hint(const Rule& r) {
+    const RulePack* pack = r.origin.starts_with("pack:") ? find_pack(r.origin.substr(5)) : nullptr;
+    if (!pack) return {};
+    std::vector<std::string> teams;
+    for (const auto& line : split(pack->teams, '\n'))
+        if (line.starts_with("  ") && line.find(':') != std::string::npos)
+            teams.push_back(line.substr(2, line.find(':') - 2));
+    return "; the " + std::string(pack->name) + " pack routes to the teams " + join(teams) +
+           ": add the missing ones under teams: in .incident/config.yaml (incident init --preset " + pack->name +
+           " starts a repository with them)";
+}
+
 std::vector<Finding> lint_rules(const RuleSet& rules, const Config& cfg) {
     std::vector<Finding> out;
     auto error = [&](const Location& w, const std::string& m) { out.push_back({w, "error", m}); };
@@ -236,7 +255,7 @@ std::vector<Finding> lint_rules(const RuleSet& rules, const Config& cfg) {
             if (name == "urgency") on_scale(r.where, cfg.urgency_scale, value, "rule " + r.name + ": urgency");
             if (name == "tier") on_scale(r.where, cfg.tiers, value, "rule " + r.name + ": tier");
             if (name == "team" && !cfg.teams.empty() && !cfg.team(value))
-                error(r.where, "rule " + r.name + ": team '" + value + "' is not configured");
+                error(r.where, "rule " + r.name + ": team '" + value + "' is not configured" + pack_teams_hint(r));
         }
         for (const auto& p : {r.then.priority, r.then.floor, r.then.ceiling})
             on_scale(r.where, cfg.priorities, p, "rule " + r.name + ": priority");

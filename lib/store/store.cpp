@@ -14,6 +14,7 @@
 #include "model/errors.hpp"
 #include "model/file_text.hpp"
 #include "model/roundtrip.hpp"
+#include "model/text.hpp"
 #include "model/yaml_doc.hpp"
 #include "store/atomic_file.hpp"
 
@@ -144,19 +145,48 @@ std::pair<std::string, Layout> id_of_incident_file(std::string_view below) {
     return {id, Layout::sharded};
 }
 
+std::string unreadable_incident_name(std::string_view name) {
+    if (name.size() <= 5 || !name.ends_with(".yaml")) return {};
+    const auto stem = name.substr(0, name.size() - 5);
+    const auto dash = stem.rfind('-');
+    if (dash == std::string_view::npos || dash == 0 || is_valid_id(stem)) return {};
+    const auto prefix = stem.substr(0, dash);
+    if (!std::isalpha(static_cast<unsigned char>(prefix[0])) || !all_digits(stem.substr(dash + 1)) ||
+        !std::all_of(prefix.begin(), prefix.end(), [](unsigned char c) { return std::isalnum(c); }))
+        return {};
+    return "'" + std::string(stem) +
+           "' cannot be an incident id (PREFIX-N: up to 16 letters and digits, then N from 1 to 999999999 "
+           "without leading zeros), so no command reads this file: rename it or move it out of incidents/";
+}
+
 void for_each_incident_name(const fs::path& incidents,
-                            const std::function<void(int, const dirent*, std::string_view, Layout)>& fn) {
+                            const std::function<void(int, const dirent*, std::string_view, Layout)>& fn,
+                            const std::function<void(const std::string&, const std::string&)>& skipped) {
+    auto odd = [&](const std::string& dir, std::string_view name) {
+        if (!skipped) return;
+        if (std::string why = unreadable_incident_name(name); !why.empty()) skipped(dir + std::string(name), why);
+    };
     DIR* top = ::opendir(incidents.c_str());
     each_name(top, [&](const dirent* e) {
         DIR* shard = is_shard_entry(e) ? open_shard(::dirfd(top), e->d_name) : nullptr;
         if (shard) {
             const std::string_view want = e->d_name;
+            const std::string dir = std::string(want) + "/";
             each_name(shard, [&](const dirent* f) {
                 auto id = id_of_name(f->d_name);
-                if (!id.empty() && shard_of(id) == want) fn(::dirfd(shard), f, id, Layout::sharded);
+                if (id.empty())
+                    odd(dir, f->d_name);
+                else if (shard_of(id) == want)
+                    fn(::dirfd(shard), f, id, Layout::sharded);
+                else if (skipped)
+                    skipped(dir + f->d_name, "in the wrong shard: the tool reads " + std::string(id) +
+                                                 " from incidents/" + incident_file(std::string(id), Layout::sharded) +
+                                                 " only");
             });
         } else if (auto id = id_of_name(e->d_name); !id.empty()) {
             fn(::dirfd(top), e, id, Layout::flat);
+        } else {
+            odd("", e->d_name);
         }
     });
 }
@@ -223,16 +253,23 @@ Incident Store::load_checked(const std::string& id, const fs::path& p) const {
     auto status = fs::symlink_status(p, ec);
     const bool in_shard = p.parent_path() != repo_.incidents_dir();
     if (fs::exists(status) && (!plain_dir_ || in_shard || fs::is_symlink(status))) refuse_outside(p);
-    if (!fs::is_regular_file(fs::is_symlink(status) ? fs::status(p, ec) : status))
-        throw NotFound("no incident " + id + " (looked for " + repo_.relative(p) + ")",
-                       "'incident list' shows the incidents there are");
     std::string display = repo_.relative(p);
+    if (!fs::exists(status))
+        throw NotFound("no incident " + id + " (looked for " + display + ")",
+                       "'incident list' shows the incidents there are");
+    // Only the type is looked at (never an open: a FIFO would wait for a writer).
+    const auto target = fs::is_symlink(status) ? fs::status(p, ec) : status;
+    if (!fs::exists(target)) throw InvalidData(Location{display}, "a symbolic link that leads nowhere: it is not read");
+    if (!fs::is_regular_file(target))
+        throw InvalidData(Location{display}, "not a regular file: it is not read (an incident is a plain YAML file)");
     return checked_id(incident_from_yaml(load_yaml_file(p.string(), display), display), id, display);
 }
 
 Incident Store::load(const std::string& id) const {
     fs::path p = path_of(id);
-    if (p.parent_path() == repo_.incidents_dir())
+    std::error_code ec;
+    // Only a regular file is opened here; load_checked names anything else.
+    if (p.parent_path() == repo_.incidents_dir() && fs::is_regular_file(fs::symlink_status(p, ec)))
         if (auto inc = load_plain(id, Layout::flat)) return std::move(*inc);
     return load_checked(id, p);
 }

@@ -43,13 +43,21 @@ std::string incident_file(const std::string& id, Layout layout);
 std::pair<std::string, Layout> id_of_incident_file(std::string_view below);
 // A shard directory's name: the thousands of a number, in plain digits ("0", "12").
 bool is_shard_name(std::string_view name);
+// Why a file named `name` ("INC-2147483647.yaml", "INC-007.yaml") is never
+// read although it looks like an incident file: PREFIX-DIGITS.yaml whose
+// PREFIX-DIGITS is no valid id. Empty for a valid id and for other names.
+std::string unreadable_incident_name(std::string_view name);
 
 // Calls fn(dir_fd, entry, id, layout) for every incident file name in
 // `incidents` and its shard directories (real directories only, never a
 // link), without reading or stat-ing the files (the entry's d_type says
 // what the directory knows of the file's type, DT_UNKNOWN when nothing).
+// `skipped`, when given, is called with the path below incidents/ and the
+// reason for each name that looks like an incident file's but is not read
+// (unreadable_incident_name, or a file in a shard other than its number's).
 void for_each_incident_name(const fs::path& incidents,
-                            const std::function<void(int, const dirent*, std::string_view, Layout)>& fn);
+                            const std::function<void(int, const dirent*, std::string_view, Layout)>& fn,
+                            const std::function<void(const std::string&, const std::string&)>& skipped = {});
 
 class Store {
 public:
@@ -64,7 +72,8 @@ public:
     fs::path path_in(const std::string& id, Layout layout) const;
     bool exists(const std::string& id) const;
 
-    // Throws NotFound or InvalidData (also when the file's id differs from its name).
+    // Throws NotFound or InvalidData (also when the file's id differs from
+    // its name, and when it is not a regular file: a FIFO is never opened).
     Incident load(const std::string& id) const;
     // The file a listing found (for_each_incident_name: no link on its way),
     // read without looking for it again; `read`, when given, receives the

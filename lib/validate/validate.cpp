@@ -1,9 +1,5 @@
 #include "validate/validate.hpp"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <atomic>
 #include <charconv>
@@ -27,6 +23,7 @@
 #include "store/parallel.hpp"
 #include "store/store.hpp"
 #include "validate/clean_files.hpp"
+#include "validate/file_list.hpp"
 #include "validate/incident_shape.hpp"
 #include "validate/links.hpp"
 #include "validate/oncall_files.hpp"
@@ -139,6 +136,9 @@ void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path
             "not a file incident validates (config, rules, rule tests, people, schedules, incidents/*.yaml)");
         return;
     }
+    // A name that is no id is never read by the other commands: say so first.
+    if (std::string why = kind == Kind::incident ? unreadable_incident_name(p.filename().string()) : ""; !why.empty())
+        add(out, Location{display}, "error", why);
     YamlNode root;
     try {
         root = text ? load_yaml(*text, display) : load_yaml_file(p.string(), display);
@@ -205,71 +205,6 @@ std::vector<Finding> check_schema(const YamlNode& doc, const std::string& name, 
 
 namespace {
 
-// The names of `dir`'s *.yaml files (regular files or links to them, not
-// hidden) and, with `shards`, of its shard directories (real ones, not
-// links) as "NAME/", sorted: the order of the full paths they lead to. One
-// readdir, and a stat only where the directory does not tell the type.
-std::vector<std::string> yaml_names(const std::string& dir, bool shards) {
-    std::vector<std::string> names;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return names;
-    while (const dirent* e = ::readdir(d)) {
-        const std::string_view name = e->d_name;
-        struct stat st {};
-        auto is = [&](int flags, mode_t type) {
-            return ::fstatat(::dirfd(d), e->d_name, &st, flags) == 0 && (st.st_mode & S_IFMT) == type;
-        };
-        if (shards && is_shard_name(name) &&
-            (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && is(AT_SYMLINK_NOFOLLOW, S_IFDIR))))
-            names.push_back(std::string(name) + "/");
-        else if (name.size() > 5 && name[0] != '.' && name.ends_with(".yaml") &&
-                 (e->d_type == DT_REG || ((e->d_type == DT_LNK || e->d_type == DT_UNKNOWN) && is(0, S_IFREG))))
-            names.emplace_back(name);
-    }
-    ::closedir(d);
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
-// The files to validate, in order: `paths` (files, or directories' *.yaml
-// and their shards'), or when empty the configuration, rules, rule tests and
-// every incident.
-std::vector<std::string> files_to_validate(const Repository& repo, const std::vector<std::string>& paths) {
-    std::vector<std::string> files;
-    std::error_code ec;
-    auto add_dir = [&](std::string dir) {
-        while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-        if (dir != "/") dir += '/';
-        for (const auto& name : yaml_names(dir, true)) {
-            if (name.back() != '/') {
-                files.push_back(dir + name);
-                continue;
-            }
-            for (const auto& file : yaml_names(dir + name, false)) files.push_back(dir + name + file);
-        }
-    };
-    if (paths.empty()) {
-        for (const auto& p : {repo.config_path(), repo.rules_path(), repo.rule_tests_path()})
-            if (fs::is_regular_file(p, ec)) files.push_back(p.string());
-        try {
-            for (auto& f : oncall_files(repo)) files.push_back(std::move(f));
-        } catch (const InvalidData&) {
-            if (!repo.leads_outside(repo.root / ".incident" / "oncall")) throw;  // reported by links_out_of
-        }
-        add_dir(repo.incidents_dir().string());
-        return files;
-    }
-    for (const auto& text : paths) {
-        if (fs::is_directory(text, ec))
-            add_dir(text);
-        else if (fs::is_regular_file(text, ec))
-            files.push_back(text);
-        else
-            throw NotFound("no such file or directory: " + text);
-    }
-    return files;
-}
-
 // The links out of the repository that no file's own check has named already.
 void add_links_out(std::vector<Finding>& out, const Repository& repo) {
     for (auto& f : links_out_of(repo))
@@ -277,50 +212,28 @@ void add_links_out(std::vector<Finding>& out, const Repository& repo) {
             out.push_back(std::move(f));
 }
 
-// Which files are incidents, resolving each directory once. Files in an
-// incidents directory that leads out of the repository are checked as any
-// other file, and refused.
-std::vector<char> incident_files(const Repository& repo, const std::vector<std::string>& files) {
-    std::error_code ec;
-    std::vector<char> incident(files.size());
-    std::map<std::string, bool, std::less<>> incident_dir;
-    fs::path incidents = fs::weakly_canonical(repo.incidents_dir(), ec);
-    if (repo.leads_outside(repo.incidents_dir())) incidents.clear();
-    const std::pair<const std::string, bool>* last = nullptr;
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        const std::string& name = files[i];
-        const std::size_t slash = name.rfind('/');
-        std::string_view dir(name.data(), std::min(slash, name.size()));
-        if (!last || last->first != dir) {
-            auto [it, fresh] = incident_dir.emplace(std::string(dir), false);
-            if (fresh) {
-                const fs::path file_dir = fs::path(name).parent_path();
-                auto parent = fs::weakly_canonical(file_dir, ec);
-                if (is_shard_name(parent.filename().string()) && !fs::is_symlink(file_dir, ec))
-                    parent = parent.parent_path();
-                it->second = parent == incidents;
-            }
-            last = &*it;
-        }
-        const std::string_view base = std::string_view(name).substr(slash == std::string::npos ? 0 : slash + 1);
-        incident[i] = last->second && base.ends_with(".yaml") && base != ".yaml";
-    }
-    return incident;
+// Parses the schemas once, before any thread reads them.
+void load_schemas() {
+    for (const auto& name :
+         {"config.schema.json", "rules.schema.json", "rule-tests.schema.json", "incident.schema.json",
+          "people.schema.json", "schedule.schema.json", "override.schema.json"})
+        schema(name);
+}
+
+std::int64_t wall_clock_nanos() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 }  // namespace
 
+// Files are independent: spread over the cores, the output kept in file order.
 std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, const std::vector<std::string>& paths,
                                     Timestamp now) {
-    const std::vector<std::string> files = files_to_validate(repo, paths);
-    // Files are independent: spread them over the cores, keep the output in file order.
-    for (const auto& name :
-         {"config.schema.json", "rules.schema.json", "rule-tests.schema.json", "incident.schema.json",
-          "people.schema.json", "schedule.schema.json", "override.schema.json"})
-        schema(name);  // parse the schemas once, before any thread reads them
-    std::int64_t started =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
+    std::set<std::string> special;
+    const std::vector<std::string> files = files_to_validate(repo, paths, special);
+    load_schemas();
+    const std::int64_t started = wall_clock_nanos();
     CleanFiles cache(repo, cfg);
     Store store(repo, cfg.layout);
     const Scope scope{repo, cfg, store, now};
@@ -331,6 +244,7 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
     parallel_for(files.size(), [&](std::size_t i) {
         const fs::path p = files[i];
         std::string display = repo.relative(p);
+        if (special.count(files[i])) return add(per_file[i], Location{display}, "error", not_read(p));
         if (!incident[i]) return validate_file(per_file[i], scope, p, display);
         std::string name = files[i].substr(files[i].rfind('/') + 1);
         // A file found clean earlier is not read again while its references

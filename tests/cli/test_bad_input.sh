@@ -100,6 +100,53 @@ test_list_shows_good_files_and_fails_on_bad_ones() {
   expect_err "1 incident file(s) could not be read"
 }
 
+test_a_file_whose_name_is_no_id_is_named_not_skipped() {
+  new_repo
+  run open "good one"; expect_rc 0
+  cp incidents/INC-1.yaml incidents/INC-2147483647.yaml
+  cp incidents/INC-1.yaml incidents/INC-007.yaml
+  mkdir incidents/3 && cp incidents/INC-1.yaml incidents/3/INC-1.yaml
+  run list
+  expect_rc 4; expect_out "good one"
+  expect_err "incidents/INC-2147483647.yaml: 'INC-2147483647' cannot be an incident id"
+  expect_err "incidents/INC-007.yaml: 'INC-007' cannot be an incident id"
+  expect_err "incidents/3/INC-1.yaml: in the wrong shard"
+  expect_err "3 incident file(s) could not be read"
+  run validate
+  expect_rc 6; expect_out "incidents/INC-2147483647.yaml: error: 'INC-2147483647' cannot be an incident id"
+  expect_out "incidents/INC-007.yaml: error: 'INC-007' cannot be an incident id"
+}
+
+test_a_fifo_for_an_incident_is_named_and_never_opened() {
+  new_repo
+  run open "good one"; expect_rc 0
+  mkfifo incidents/INC-9.yaml
+  # Each command would hang on opening the FIFO for reading: a timeout says so.
+  local c
+  for c in "show 9" "note 9 hello" "log 9"; do
+    RC=0; timeout 10 "$INCIDENT_BIN" $c >"$T/.out" 2>"$T/.err" </dev/null || RC=$?
+    ERR=$(cat "$T/.err")
+    expect_rc 4 "$c"; expect_err "incidents/INC-9.yaml: not a regular file"
+  done
+  RC=0; timeout 10 "$INCIDENT_BIN" list >"$T/.out" 2>"$T/.err" </dev/null || RC=$?
+  ERR=$(cat "$T/.err"); OUT=$(cat "$T/.out")
+  expect_rc 4 list; expect_out "good one"; expect_err "incidents/INC-9.yaml: not a regular file"
+  run validate
+  expect_rc 6; expect_out "incidents/INC-9.yaml: error: not a regular file"
+  run validate incidents/INC-9.yaml
+  expect_rc 6; expect_out "incidents/INC-9.yaml: error: not a regular file"
+}
+
+test_a_nul_in_an_alert_title_cuts_no_commit_message() {
+  new_repo
+  printf '%s' '{"version":"4","groupKey":"g","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"Disk","severity":"critical"},"annotations":{"summary":"Disk\u0000 full\u001b[31m on\ndb-1"},"startsAt":"2026-01-01T00:00:00Z","fingerprint":"f1"}]}' >"$T/alert.json"
+  run open --from-alert "$T/alert.json"; expect_rc 0
+  expect_eq "$(git log -1 --format=%s)" "INC-1: opened: Disk$(printf '\357\277\275') full$(printf '\357\277\275')[31m on db-1"
+  run show 1 --json; expect_rc 0
+  expect_json .title "Disk$(printf '\357\277\275') full$(printf '\357\277\275')[31m on db-1"
+  run validate; expect_rc 0
+}
+
 test_bad_config_is_located() {
   new_repo
   # Located, as a warning while the commands go on, and as an error by validate.

@@ -49,6 +49,15 @@ test_man_page_documents_every_command_and_exit_code() {
   done
 }
 
+# run_on_tty ARGS...: as run, with a pseudo-terminal on stdin (what an editor needs).
+run_on_tty() {
+  python3 -c 'import pty, subprocess, sys; m, s = pty.openpty(); sys.exit(subprocess.call(sys.argv[1:], stdin=s))' \
+    "$INCIDENT_BIN" "$@" >"$T/.out" 2>"$T/.err" </dev/null
+  RC=$?
+  OUT=$(cat "$T/.out")
+  ERR=$(cat "$T/.err")
+}
+
 test_edit_keeps_old_file_when_invalid() {
   new_repo
   run open "edit me"
@@ -57,17 +66,40 @@ test_edit_keeps_old_file_when_invalid() {
   printf '#!/bin/sh\nsed -i "s/^service: null/service: checkout/" "$1"\n' >"$T/good-editor"
   printf '#!/bin/sh\nexit 0\n' >"$T/no-change"
   chmod +x "$T"/*-editor "$T/no-change"
-  EDITOR="$T/bad-editor" run edit 1
+  EDITOR="$T/bad-editor" run_on_tty edit 1
   expect_rc 4; expect_err "status: unknown value 'bogus'"; expect_err "your edit is kept at"
   cmp -s incidents/INC-1.yaml "$T/orig" || fail "invalid edit changed the file"
-  EDITOR="$T/no-change" run edit 1
+  EDITOR="$T/no-change" run_on_tty edit 1
   expect_rc 0; expect_err "no changes"
   local before; before=$(commit_count)
-  EDITOR="$T/good-editor" run edit 1 --json
+  EDITOR="$T/good-editor" run_on_tty edit 1 --json
   expect_rc 0; expect_json .service checkout; expect_json '.timeline[-1].type' edited
   expect_eq "$(commit_count)" "$((before + 1))"
+}
+
+test_edit_without_a_terminal_starts_no_editor() {
+  new_repo
+  run open "edit me"
+  printf '#!/bin/sh\ntouch "%s/editor-ran"\n' "$T" >"$T/editor"
+  chmod +x "$T/editor"
+  EDITOR="$T/editor" run edit 1
+  expect_rc 2; expect_err "needs a terminal"
+  expect_no_file "$T/editor-ran"
   run edit 1
-  expect_rc 2; expect_err "no editor"
+  expect_rc 2; expect_err "needs a terminal"
+}
+
+test_log_names_the_actor_not_the_git_identity() {
+  new_repo
+  run open "Checkout latency"; expect_rc 0
+  run note 1 "pool resized" --by bob@example.com; expect_rc 0
+  run log 1; expect_rc 0
+  expect_out_re 'alice@example\.com +INC-1: opened'
+  expect_out_re 'bob@example\.com +INC-1: note'
+  grep -q "ci@example.com" <<<"$OUT" && fail "log shows the git identity instead of the actor"
+  run log 1 --json; expect_rc 0
+  expect_json '[.[] | "\(.by | join(",")) \(.email)"] | join("; ")' \
+    "alice@example.com ci@example.com; bob@example.com ci@example.com"
 }
 
 test_config_precedence_flags_env_repo_user() {

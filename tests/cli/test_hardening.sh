@@ -101,6 +101,18 @@ test_escape_sequences_do_not_reach_a_terminal() {
   run list; grep -q $'\033' <<<"$OUT" || fail "a pipe should get the title unchanged"
 }
 
+test_colour_codes_in_a_title_do_not_pass_with_colour_on() {
+  new_repo
+  run open "$(printf '\033[31mRED\033[0m \033[1mbold')"; expect_rc 0
+  local shown cmd
+  for cmd in "list" "show 1"; do
+    shown=$(NO_COLOR='' TERM=xterm-256color script -qec "$INCIDENT_BIN $cmd" /dev/null)
+    grep -q $'\033\[1m' <<<"$shown" || fail "$cmd: the tool's own colour is gone"
+    grep -q $'\033\[31mRED' <<<"$shown" && fail "$cmd: a colour code from the title reached the terminal"
+    grep -q $'\357\277\275\[31mRED' <<<"$shown" || fail "$cmd: the title's escape is not shown as U+FFFD"
+  done
+}
+
 test_show_with_a_long_role_name() {
   new_repo
   run open "first"; expect_rc 0

@@ -35,12 +35,13 @@ test_full_walk_one_commit_per_change() {
   expect_rc 0; expect_file postmortems/INC-1.md
   expect_file_has postmortems/INC-1.md "Blameless postmortem"
   fill_required   # the people write their part
+  git commit -qm "INC-1: postmortem written" postmortems/INC-1.md   # and commit it
   run close 1 --confirmed-by alice@example.com --at 2026-11-23T11:00:00Z --json
   expect_rc 0; expect_json .status closed; expect_json .closed_at 2026-11-23T11:00:00Z
   expect_json '.timeline | length' 11
   expect_json '[.timeline[].type] | join(",")' \
     "opened,triaged,acknowledged,role_handoff,escalated,escalated,status,note,resolved,postmortem,closed"
-  expect_eq "$(( $(commit_count) - base ))" 11 "one commit per change"
+  expect_eq "$(( $(commit_count) - base ))" 12 "one commit per change, and the people's postmortem"
   expect_eq "$(git log -1 --format=%s)" "INC-1: closed: Checkout latency above 3 s"
   expect_eq "$(git status --porcelain incidents)" "" "incident committed after the walk"
 }
@@ -100,6 +101,7 @@ test_refusals_exit_5_and_say_what_to_do() {
   run close 1 --confirmed-by alice@example.com
   expect_rc 5; expect_err "postmortem is not complete"
   fill_required
+  git commit -qm "INC-1: postmortem written" postmortems/INC-1.md
   run close 1 --confirmed-by alice@example.com; expect_rc 0
   run reopen 1
   expect_rc 5; expect_err "never reopened"; expect_err "incident open --related INC-1"

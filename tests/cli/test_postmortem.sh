@@ -123,6 +123,7 @@ test_close_policy_for_p1() {
   expect_rc 5; expect_err "postmortem is not complete: section 'Summary' is empty"
   expect_err "incident postmortem INC-1 --check"
   fill_required
+  git commit -qm "INC-1: postmortem" postmortems/INC-1.md
   run close 1 --confirmed-by reporter@example.com --json
   expect_rc 0; expect_json .status closed
   # a P3 needs no postmortem; a configured problem link is enforced
@@ -131,6 +132,27 @@ test_close_policy_for_p1() {
   run resolve 2 --code fixed --summary ok
   run close 2 --confirmed-by x
   expect_rc 5; expect_err "needs a problem record"
+}
+
+test_close_rests_on_the_committed_postmortem() {
+  resolved_p1
+  run postmortem 1; expect_rc 0
+  fill_required  # complete in the work tree, not committed
+  run close 1 --confirmed-by reporter@example.com
+  expect_rc 5; expect_err "postmortems/INC-1.md has changes that are not committed"
+  expect_err "commit it first (git commit"
+  run show 1 --json; expect_json .status resolved
+  git add postmortems/INC-1.md  # staged is not committed either
+  run close 1 --confirmed-by reporter@example.com; expect_rc 5
+  git commit -qm "INC-1: postmortem" postmortems/INC-1.md
+  run close 1 --confirmed-by reporter@example.com; expect_rc 0
+}
+
+test_close_without_a_commit_checks_the_work_tree() {
+  resolved_p1
+  run postmortem 1; expect_rc 0
+  fill_required
+  run close 1 --confirmed-by reporter@example.com --no-commit; expect_rc 0
 }
 
 test_action_items_add_done_list() {

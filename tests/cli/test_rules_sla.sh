@@ -80,6 +80,27 @@ test_triage_explain_on_the_examples() {
   run show INC-35 --json; expect_json .team sre; expect_json .urgency low; expect_json .priority P2
 }
 
+test_explain_reads_a_negation_as_what_the_incident_is() {
+  run init "$T/repo" --preset sre; cd "$T/repo"
+  run open "CI runners down" --tag internal --service search; expect_rc 0
+  run rules explain 1; expect_rc 0
+  expect_out "match  sre-internal-only (pack:sre): tag internal present, tag customer-facing absent"
+  grep -qF "not (" <<<"$OUT" && fail "explain wraps a reason in 'not (...)'"
+  printf 'rules:\n  - name: not-payments\n    when: {not: {service: payments}}\n    then: {}\n' >.incident/rules.yaml
+  run rules explain 1; expect_rc 0
+  expect_out "match  not-payments: service=search (not payments)"
+}
+
+test_a_pack_on_a_plain_init_says_what_to_do() {
+  new_repo
+  printf 'include: [sre]\n' >.incident/rules.yaml
+  run rules check; expect_rc 4
+  expect_err "rule sre-security: team 'security' is not configured; the sre pack routes to the teams sre, security, platform"
+  expect_err "add the missing ones under teams: in .incident/config.yaml"
+  sed -i 's/^teams:$/teams:\n  security: {managers: [ciso@example.com]}/' .incident/config.yaml
+  run rules check; expect_rc 0
+}
+
 test_hand_set_priority_survives_retriage() {
   run init "$T/repo" --preset sre; cd "$T/repo"
   run open "Checkout down" --tag customer-facing --subcategory outage

@@ -64,4 +64,23 @@ TEST_CASE("each commit with the fields it changed, oldest first") {
     CHECK(h[4].commit.time >= h[0].commit.time);
 }
 
+TEST_CASE("who made each change: the actors of the events it added, not the git author") {
+    Repo r;
+    const std::string opened =
+        "id: INC-1\ntitle: Disk full\nstatus: open\nopened_at: 2026-11-22T03:00:00Z\n"
+        "timeline:\n  - {at: 2026-11-22T03:00:00Z, by: alice@example.com, type: opened}\n";
+    r.commit(opened, "opened");
+    const std::string noted = opened + "  - {at: 2026-11-22T03:05:00Z, by: bob@example.com, type: note}\n" +
+                              "  - {at: 2026-11-22T03:06:00Z, by: bob@example.com, type: note}\n";
+    r.commit(noted, "two notes");
+    r.commit(noted + "x_runbook: https://runbooks.example/disk\n", "by hand");
+
+    auto h = incident_history(r.dir, "incidents/INC-1.yaml");
+    REQUIRE(h.size() == 3);
+    CHECK(h[0].actors == std::vector<std::string>{"alice@example.com"});
+    CHECK(h[1].actors == std::vector<std::string>{"bob@example.com"});
+    CHECK(h[2].actors.empty());  // no event: only the git author is known
+    CHECK(h[2].commit.email == "ana@example.com");
+}
+
 TEST_SUITE_END();

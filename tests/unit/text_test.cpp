@@ -59,6 +59,15 @@ TEST_CASE("long input is checked without recursion") {
     CHECK_FALSE(is_alnum_word(std::string(100000, 'A'), 16));
 }
 
+TEST_CASE("one line: breaks become spaces, other controls U+FFFD, text stays") {
+    CHECK(one_line("Disk full") == "Disk full");
+    CHECK(one_line("two\nlines\r\n\tend") == "two lines   end");
+    CHECK(one_line(std::string("Disk\0 full", 10)) == "Disk\uFFFD full");
+    CHECK(one_line("\x1b[31mred\x07\x7f") == "\uFFFD[31mred\uFFFD\uFFFD");
+    CHECK(one_line("c1 \u009b x, nbsp\u00a0, été") == "c1 \uFFFD x, nbsp\u00a0, été");
+    CHECK(one_line("cut \xC2") == "cut \xC2");
+}
+
 TEST_CASE("identifiers and words") {
     CHECK(is_identifier("SLACK_WEBHOOK_URL"));
     CHECK(is_identifier("_x1"));
