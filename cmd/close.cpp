@@ -13,10 +13,11 @@ struct CloseOptions {
 
 void register_close(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<CloseOptions>();
-    auto* cmd = app.add_subcommand("close",
-                                   "Close a resolved incident once its resolution is confirmed "
-                                   "(--confirmed-by, or enough contact attempts); a required postmortem must pass "
-                                   "--check and, when the close is committed, be committed");
+    auto* cmd =
+        app.add_subcommand("close",
+                           "Close a resolved incident once its resolution is confirmed "
+                           "(--confirmed-by, or enough contact attempts); a required postmortem must pass "
+                           "its checks (incident postmortem ID, check) and, when the close is committed, be committed");
     cmd->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
     cmd->add_option("--confirmed-by", opts->req.confirmed_by, "Who confirmed the resolution (usually the reporter)")
         ->type_name("USER");
