@@ -272,6 +272,9 @@ const std::vector<std::pair<std::string_view, Section>>& sections() {
         {"sla_clock", apply_sla_clock},
         {"notify_delivery", nullptr},
         {"web_url", nullptr},
+        {"smtp", nullptr},
+        {"paging_providers", nullptr},
+        {"serve", nullptr},
     };
     return table;
 }

@@ -61,34 +61,84 @@ size_t on_header(char* buffer, size_t size, size_t count, void* user) {
 
 size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
 
-// One POST. Returns the curl code; fills `r`.
-CURLcode post(const CurlApi& api, const std::string& url, const std::string& body,
-              const std::vector<std::string>& headers, std::chrono::milliseconds connect_timeout,
-              std::chrono::milliseconds timeout, Response& r) {
+// A mail message handed to libcurl as it asks for it.
+struct Upload {
+    const std::string& text;
+    size_t at = 0;
+};
+
+size_t on_read(char* buffer, size_t size, size_t count, void* user) {
+    auto* u = static_cast<Upload*>(user);
+    size_t n = std::min(size * count, u->text.size() - u->at);
+    std::copy_n(u->text.data() + u->at, n, buffer);
+    u->at += n;
+    return n;
+}
+
+using Ms = std::chrono::milliseconds;
+
+// What one delivery sends, its secrets taken from the environment.
+struct Request {
+    std::string url;
+    std::vector<std::string> headers;  // HTTP
+    std::optional<std::string> user, password;
+    bool smtp = false;
+};
+
+// The options of an SMTP transfer: envelope, message, STARTTLS.
+void set_smtp(const CurlApi& api, CURL* h, const Delivery& d, curl_slist*& rcpt, Upload& upload) {
+    auto set = api.easy_setopt;
+    for (const auto& to : d.mail_to) rcpt = api.slist_append(rcpt, ("<" + to + ">").c_str());
+    set(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    set(h, CURLOPT_MAIL_FROM, ("<" + d.mail_from + ">").c_str());
+    set(h, CURLOPT_MAIL_RCPT, rcpt);
+    set(h, CURLOPT_UPLOAD, 1L);
+    set(h, CURLOPT_READFUNCTION, &on_read);
+    set(h, CURLOPT_READDATA, static_cast<void*>(&upload));
+    if (d.starttls) set(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+}
+
+// The options of an HTTP POST.
+void set_http(const CurlApi& api, CURL* h, const Delivery& d, const Request& q, curl_slist*& list, Response& r) {
+    auto set = api.easy_setopt;
+    for (const auto& x : q.headers) list = api.slist_append(list, x.c_str());
+    set(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    set(h, CURLOPT_POST, 1L);
+    set(h, CURLOPT_POSTFIELDS, d.body.data());
+    set(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(d.body.size()));
+    set(h, CURLOPT_HTTPHEADER, list);
+    set(h, CURLOPT_USERAGENT, "incident/" INCIDENT_VERSION);
+    set(h, CURLOPT_HEADERFUNCTION, &on_header);
+    set(h, CURLOPT_HEADERDATA, static_cast<void*>(&r));
+    if (q.user) set(h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+}
+
+// One attempt: a POST, or an SMTP transfer. Returns the curl code; fills `r`
+// (the HTTP status, or the last SMTP reply code).
+CURLcode perform(const CurlApi& api, const Request& q, const Delivery& d, Ms connect_timeout, Ms timeout, Response& r) {
     CURL* h = api.easy_init();
     if (!h) return CURLE_FAILED_INIT;
     curl_slist* list = nullptr;
-    for (const auto& x : headers) list = api.slist_append(list, x.c_str());
+    Upload upload{d.body};
     // Through a pointer, curl_easy_setopt's arguments get no type check: each
     // is passed as the type libcurl reads (long, char*, function, void*).
     auto set = api.easy_setopt;
-    set(h, CURLOPT_URL, url.c_str());
-    set(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    set(h, CURLOPT_POST, 1L);
-    set(h, CURLOPT_POSTFIELDS, body.data());
-    set(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    set(h, CURLOPT_HTTPHEADER, list);
-    set(h, CURLOPT_USERAGENT, "incident/" INCIDENT_VERSION);
+    set(h, CURLOPT_URL, q.url.c_str());
+    if (q.smtp)
+        set_smtp(api, h, d, list, upload);
+    else
+        set_http(api, h, d, q, list, r);
+    if (q.user) set(h, CURLOPT_USERNAME, q.user->c_str());
+    if (q.password) set(h, CURLOPT_PASSWORD, q.password->c_str());
     set(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::max<long long>(1, connect_timeout.count())));
     set(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(1, timeout.count())));
     set(h, CURLOPT_SSL_VERIFYPEER, 1L);
     set(h, CURLOPT_SSL_VERIFYHOST, 2L);
     set(h, CURLOPT_NOSIGNAL, 1L);
-    set(h, CURLOPT_HEADERFUNCTION, &on_header);
-    set(h, CURLOPT_HEADERDATA, static_cast<void*>(&r));
     set(h, CURLOPT_WRITEFUNCTION, &discard);
     CURLcode code = api.easy_perform(h);
-    if (code == CURLE_OK) api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
+    // An SMTP failure still has the server's reply code (451, 550): it says whether to retry.
+    if (code == CURLE_OK || q.smtp) api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
     api.slist_free_all(list);
     api.easy_cleanup(h);
     return code;
@@ -108,8 +158,6 @@ std::string webhook_signature(const std::string& secret, const std::string& id, 
 }
 
 namespace {
-
-using Ms = std::chrono::milliseconds;
 
 // What is left of the deadline (or `cap` without one), at most `cap`.
 Ms left(const Deadline& deadline, Ms cap) {
@@ -137,23 +185,74 @@ bool defer(SendResult& res, long retry_after, bool last, const DeliverySettings&
 
 }  // namespace
 
+namespace {
+
+// A variable the delivery names, when set; else `error` says which is not.
+std::optional<std::string> from_env(const Env& env, const std::string& name, std::string& error) {
+    auto value = env(name);
+    if (!value || value->empty()) {
+        if (error.empty()) error = name + " is not set";
+        return std::nullopt;
+    }
+    return value;
+}
+
+// The request `d` makes, its secrets read from the environment now; the
+// reason in `error` when it cannot be made (never a secret).
+std::optional<Request> request_for(const Delivery& d, const Env& env, Timestamp now, std::string& error) {
+    Request q;
+    q.smtp = d.type == "email";
+    if (!d.url_env.empty()) {
+        if (auto url = from_env(env, d.url_env, error)) q.url = *url;
+    } else if (d.url.empty()) {
+        error = "the delivery names no URL";
+    } else {
+        q.url = d.url;
+    }
+    if (q.smtp && error.empty() && (q.url.rfind("smtp://", 0) != 0 && q.url.rfind("smtps://", 0) != 0))
+        error = "an email goes to an smtp:// or smtps:// URL";
+    if (q.smtp && d.mail_to.empty()) error = "an email with no recipient";
+    if (!d.user_env.empty()) q.user = from_env(env, d.user_env, error);
+    if (!d.password_env.empty()) q.password = from_env(env, d.password_env, error);
+    q.headers.push_back("Content-Type: " + (d.content_type.empty() ? "application/json" : d.content_type));
+    for (const auto& h : d.headers) q.headers.push_back(h);
+    if (!d.token_env.empty())
+        if (auto token = from_env(env, d.token_env, error)) q.headers.push_back("Authorization: Bearer " + *token);
+    if (d.type == "webhook") {
+        long long ts = now.time_since_epoch().count();
+        q.headers.push_back("webhook-id: " + d.id);
+        q.headers.push_back("webhook-timestamp: " + std::to_string(ts));
+        auto secret = d.secret_env.empty() ? std::nullopt : env(d.secret_env);
+        if (secret && !secret->empty())
+            q.headers.push_back("webhook-signature: " + webhook_signature(*secret, d.id, ts, d.body));
+    }
+    for (const auto& h : q.headers)
+        if (h.find_first_of("\r\n") != std::string::npos) error = "a request header holds a line break";
+    if (!error.empty()) return std::nullopt;
+    return q;
+}
+
+// Why an attempt failed (never curl's error buffer: it can carry the host or
+// path of a secret URL), and whether another may succeed: an HTTP 429 or
+// 5xx, an SMTP 4xx, or no answer at all.
+void judge(SendResult& res, const CurlApi& api, CURLcode code, const Response& r, bool smtp) {
+    if (smtp) {
+        const bool replied = r.status >= 400;
+        res.error = (replied ? "SMTP " + std::to_string(r.status) + ": " : std::string()) + api.easy_strerror(code);
+        res.retryable = !(r.status >= 500 && r.status < 600);
+        return;
+    }
+    res.error = code != CURLE_OK ? std::string(api.easy_strerror(code)) : "HTTP " + std::to_string(r.status);
+    res.retryable = code != CURLE_OK || r.status == 429 || r.status >= 500;
+}
+
+}  // namespace
+
 SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env, Timestamp now, const Sleeper& sleep,
                          Deadline deadline) {
     SendResult res;
-    auto url = env(d.url_env);
-    if (!url || url->empty()) {
-        res.error = d.url_env + " is not set";
-        return res;
-    }
-    std::vector<std::string> headers = {"Content-Type: application/json"};
-    if (d.type == "webhook") {
-        long long ts = now.time_since_epoch().count();
-        headers.push_back("webhook-id: " + d.id);
-        headers.push_back("webhook-timestamp: " + std::to_string(ts));
-        auto secret = d.secret_env.empty() ? std::nullopt : env(d.secret_env);
-        if (secret && !secret->empty())
-            headers.push_back("webhook-signature: " + webhook_signature(*secret, d.id, ts, d.body));
-    }
+    std::optional<Request> q = request_for(d, env, now, res.error);
+    if (!q) return res;
     // Loaded on first use; without it nothing can be sent, and the delivery
     // goes to the outbox with the reason (a later flush tries again).
     const CurlLoad& loaded = curl();
@@ -171,18 +270,16 @@ SendResult send_delivery(Delivery& d, const DeliverySettings& s, const Env& env,
             res.error = out_of_time(s);
             return res;
         }
-        CURLcode code = post(api, *url, d.body, headers,
-                             std::min(remaining, std::chrono::duration_cast<Ms>(s.connect_timeout)), remaining, r);
+        CURLcode code =
+            perform(api, *q, d, std::min(remaining, std::chrono::duration_cast<Ms>(s.connect_timeout)), remaining, r);
         ++d.attempts;
         res.status = static_cast<int>(r.status);
-        if (code == CURLE_OK && r.status >= 200 && r.status < 300) {
+        if (code == CURLE_OK && (q->smtp || (r.status >= 200 && r.status < 300))) {
             res.delivered = true;
             res.error.clear();
             return res;
         }
-        // Never curl's error buffer: it can carry the host or path of a secret URL.
-        res.error = code != CURLE_OK ? std::string(api.easy_strerror(code)) : "HTTP " + std::to_string(r.status);
-        res.retryable = code != CURLE_OK || r.status == 429 || r.status >= 500;
+        judge(res, api, code, r, q->smtp);
         if (!res.retryable) break;
         if (r.retry_after && defer(res, *r.retry_after, attempt == s.attempts, s, deadline, now, started)) return res;
         if (attempt == s.attempts) break;

@@ -55,6 +55,10 @@ std::optional<FlushEntry> send(Flush& f, Delivery d) {
 }
 
 std::optional<FlushEntry> flush_one(Flush& f, Delivery d) {
+    // Sent only once the change that records it is saved (Outbox::release).
+    if (!d.held_for.empty())
+        return FlushEntry{d.id, d.target, Outcome::not_due,
+                          "held: the change that records it is not saved yet (" + d.held_for + ")", ""};
     const auto due = due_at(d);
     if (auto w = f.waiting.find(d.target); w != f.waiting.end() && (!due || *due < w->second))
         return wait_with_target(f, std::move(d), w->second);

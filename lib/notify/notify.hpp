@@ -76,6 +76,22 @@ struct Delivery {
     std::string last_error;
     std::string created_at;
     std::string not_before;  // RFC 3339; empty: due now. Set from a receiver's Retry-After
+
+    // Pages (types email, push, sms, voice; lib/page/contact.hpp) need more
+    // than a chat message. Secrets stay in the environment: only the names
+    // of the variables are kept.
+    std::string url;                     // the URL itself when it is no secret (smtp://..., https://ntfy.sh/TOPIC)
+    std::string user_env, password_env;  // the SMTP login, or HTTP basic auth (an SMS provider)
+    std::string token_env;               // sent as "Authorization: Bearer TOKEN" (a push service)
+    std::string content_type;            // empty: application/json
+    std::vector<std::string> headers;    // more request headers ("Title: ...", "Priority: urgent")
+    std::string mail_from;               // email: the envelope sender
+    std::vector<std::string> mail_to;    // email: the envelope recipients
+    bool starttls = false;               // email: refuse to send without STARTTLS
+    // Not sent while set: the page is queued before the change that records
+    // it is saved, and released (Outbox::release) once it is. Names that
+    // change ("INC-7 paged"), for messages.
+    std::string held_for;
 };
 
 // An outbox entry as it is stored (and, without its body, listed).
@@ -144,6 +160,8 @@ public:
     // `damaged` is given, described there ("outbox entry NAME: why").
     std::vector<Delivery> list(std::vector<std::string>* damaged = nullptr) const;
     void remove(const std::string& id) const;
+    // Clears held_for: the entry is sent by the next delivery or flush.
+    void release(const std::string& id) const;
 
 private:
     std::filesystem::path dir_;

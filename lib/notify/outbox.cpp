@@ -15,18 +15,31 @@
 namespace incident {
 
 nlohmann::ordered_json delivery_json(const Delivery& d) {
-    return {{"id", d.id},
-            {"target", d.target},
-            {"type", d.type},
-            {"url_env", d.url_env},
-            {"secret_env", d.secret_env},
-            {"event", d.event},
-            {"incident", d.incident},
-            {"created_at", d.created_at},
-            {"attempts", d.attempts},
-            {"last_error", d.last_error},
-            {"not_before", d.not_before},
-            {"body", d.body}};
+    nlohmann::ordered_json j = {{"id", d.id},
+                                {"target", d.target},
+                                {"type", d.type},
+                                {"url_env", d.url_env},
+                                {"secret_env", d.secret_env},
+                                {"event", d.event},
+                                {"incident", d.incident},
+                                {"created_at", d.created_at},
+                                {"attempts", d.attempts},
+                                {"last_error", d.last_error},
+                                {"not_before", d.not_before}};
+    // A page's fields only when set: a chat message's entry reads as it always has.
+    for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"url", &d.url},
+                                     {"user_env", &d.user_env},
+                                     {"password_env", &d.password_env},
+                                     {"token_env", &d.token_env},
+                                     {"content_type", &d.content_type},
+                                     {"mail_from", &d.mail_from},
+                                     {"held_for", &d.held_for}})
+        if (!value->empty()) j[key] = *value;
+    if (!d.headers.empty()) j["headers"] = d.headers;
+    if (!d.mail_to.empty()) j["mail_to"] = d.mail_to;
+    if (d.starttls) j["starttls"] = true;
+    j["body"] = d.body;
+    return j;
 }
 
 void Outbox::put(const Delivery& d) const {
@@ -52,6 +65,16 @@ Delivery delivery_from_json(const nlohmann::json& j) {
     d.last_error = j.value("last_error", "");
     d.not_before = j.value("not_before", "");
     d.body = j.value("body", "");
+    d.url = j.value("url", "");
+    d.user_env = j.value("user_env", "");
+    d.password_env = j.value("password_env", "");
+    d.token_env = j.value("token_env", "");
+    d.content_type = j.value("content_type", "");
+    d.headers = j.value("headers", std::vector<std::string>{});
+    d.mail_from = j.value("mail_from", "");
+    d.mail_to = j.value("mail_to", std::vector<std::string>{});
+    d.starttls = j.value("starttls", false);
+    d.held_for = j.value("held_for", "");
     return d;
 }
 
@@ -80,7 +103,9 @@ std::vector<Delivery> Outbox::list(std::vector<std::string>* damaged) const {
             else
                 out.push_back(std::move(d));
         } catch (const nlohmann::json::exception&) {
-            skip("a field has the wrong type (attempts must be a number, the others strings)");
+            skip(
+                "a field has the wrong type (attempts must be a number, starttls true or false, headers and "
+                "mail_to lists of strings, the others strings)");
         }
     }
     std::sort(out.begin(), out.end(), [](const Delivery& a, const Delivery& b) {
@@ -113,6 +138,16 @@ OutboxClaim Outbox::claim(const std::string& id) const {
         held.st_ino != now.st_ino || held.st_dev != now.st_dev)
         return {};
     return claim;
+}
+
+void Outbox::release(const std::string& id) const {
+    const std::filesystem::path path = dir_ / (id + ".json");
+    auto text = read_file(path);
+    if (!text) return;  // gone: delivered, or removed by hand
+    nlohmann::ordered_json j = nlohmann::ordered_json::parse(*text, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("held_for")) return;
+    j.erase("held_for");
+    write_file_atomically(path, j.dump(2) + "\n");
 }
 
 void Outbox::remove(const std::string& id) const {
