@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/all.sh: every figure of the README's "Measured" section in one run:
-# incident-bench at 10 000 and 100 000 incidents, then bench/peers.sh on the
+# incident-bench at 10 000 and 100 000 incidents (and its paging figure: `page
+# tick` over 1 000 open P1 incidents against `sla`), then bench/peers.sh on the
 # same two repositories (PyYAML, Taskwarrior, git-issue beside incident), one
 # after the other, on the same machine. Run it with nothing else running.
 #

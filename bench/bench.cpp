@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "model/file_text.hpp"
+#include "page_figure.hpp"
 #include "store/atomic_file.hpp"
 #include "store/store.hpp"
 
@@ -540,7 +541,8 @@ std::string incident_path(int n) {
     return "incidents/" + incident::incident_file("INC-" + std::to_string(n), g_layout);
 }
 
-void generate(Runner& r, int count) {
+// A new git repository at r.dir() with `incident init` run in it.
+void init_repository(Runner& r) {
     const fs::path& dir = r.dir();
     fs::remove_all(dir);
     fs::create_directories(dir);
@@ -549,6 +551,18 @@ void generate(Runner& r, int count) {
     r.exec({"git", "config", "user.name", "bench"});
     r.exec({"git", "config", "gc.auto", "0"});  // no background gc competing with the measurements
     must(r.tool({"init", "--no-commit"}, "init"), "incident init");
+}
+
+// As in a repository in use: git's index no longer "racily clean".
+void settle(Runner& r) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    r.exec({"git", "update-index", "-q", "--refresh"});
+    ::sync();  // no write-back of the new files competing with the measurements
+}
+
+void generate(Runner& r, int count) {
+    const fs::path& dir = r.dir();
+    init_repository(r);
     if (g_layout == incident::Layout::sharded) {
         auto config = incident::read_file(dir / ".incident" / "config.yaml").value_or("");
         auto at = config.find("\nlayout: flat\n");
@@ -564,10 +578,7 @@ void generate(Runner& r, int count) {
     }
     must(r.exec({"git", "add", "-A"}), "git add");
     must(r.exec({"git", "commit", "-qm", "bench data", "--no-verify"}), "git commit");
-    // As in a repository in use: git's index no longer "racily clean".
-    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-    r.exec({"git", "update-index", "-q", "--refresh"});
-    ::sync();  // no write-back of the new files competing with the measurements
+    settle(r);
 }
 
 // The baseline: open and read every incident file, nothing else.
@@ -861,6 +872,49 @@ std::vector<std::string> measure(Runner& r, int n) {
     return cells;
 }
 
+const std::string kPagingWhat = "`page tick --at " + page_figure::kQuietTick + "` (nothing due; " +
+                                std::to_string(page_figure::kSchedules) + " schedules, each incident paged once)";
+
+// The paging figure (page_figure.hpp) in a repository of its own: `page
+// tick` when nothing is due, against `sla`; the tick must write nothing.
+std::string measure_paging(Runner& r) {
+    using namespace page_figure;
+    init_repository(r);
+    write_repository(r.dir(), incident_path);
+    must(r.exec({"git", "add", "-A"}), "git add");
+    must(r.exec({"git", "commit", "-qm", "bench paging data", "--no-verify"}), "git commit");
+    // Step 1 of every incident, committed as one change.
+    must(r.tool({"page", "tick", "--at", kFirstTick, "--no-commit", "--by", "bench@example.com"}, "page tick"),
+         "the first page tick");
+    must(r.exec({"git", "commit", "-qam", "bench: paged once", "--no-verify"}), "git commit");
+    settle(r);
+    r.tool({"sla"}, "sla");  // the index cache is warm for everyone
+    Timing sla = median_of(3, [&] { return r.tool({"sla"}, "sla"); });
+    Timing tick = median_of(3, [&] {
+        Sample s = r.tool({"page", "tick", "--at", kQuietTick, "--by", "bench@example.com"}, "page tick");
+        std::string dirty = r.output({"git", "status", "--porcelain"});
+        if (s.error.empty() && !dirty.empty()) s.error = "the tick changed something: " + first_line(dirty);
+        return s;
+    });
+    std::string c = cell(tick, sla, kIncidents, kPagingWhat);
+    progress(kIncidents, kPagingWhat, c);
+    return c;
+}
+
+// The paging figure's repository, measured, as a table with its note.
+std::string paging_figure(const fs::path& base, const std::string& bin, const fs::path& scratch, bool keep) {
+    Runner r(base / "paging", bin, scratch);
+    std::cerr << "incident-bench: generating " << grouped(page_figure::kIncidents) << " open P1 incidents that page in "
+              << r.dir().string() << "\n";
+    const std::string cell = measure_paging(r);
+    if (!keep) fs::remove_all(r.dir());
+    return "\n| command | against | " + grouped(page_figure::kIncidents) + " open P1 incidents |\n|---|---|---|\n| " +
+           kPagingWhat + " | `sla` | " + cell +
+           " |\n\n- paging: a repository of its own; P1 pages a schedule, then another after 30 minutes; every "
+           "incident was paged once (step 1) before, so the tick only looks. Nobody has a contact method: nothing "
+           "is sent.\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -927,6 +981,7 @@ int main(int argc, char** argv) {
         columns.push_back(measure(r, n));
         if (!keep) fs::remove_all(r.dir());
     }
+    const std::string paging = generate_only ? "" : paging_figure(base, bin, scratch, keep);
     fs::remove_all(scratch);
     if (generate_only) return 0;
 
@@ -959,6 +1014,7 @@ int main(int argc, char** argv) {
                  "- on call: every repository also holds a people.yaml and one schedule per service (weekly, daily "
                  "and hourly layers, some restricted, a few overrides; Europe/Berlin, America/New_York, "
                  "Australia/Sydney, UTC), which whole-repository `validate` checks too.\n";
+    std::cout << paging;
     for (std::size_t i = 0; i < g_failures.size(); ++i) std::cout << "\n[" << i + 1 << "] " << g_failures[i];
     if (!g_failures.empty()) std::cout << "\n";
     return 0;

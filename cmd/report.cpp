@@ -1,5 +1,5 @@
-// incident report: MTTD, MTTA, MTTR, MTBF, SLA compliance, backlog, effort
-// and overdue action items over a period, in any output format.
+// incident report: MTTD, MTTA, MTTR, MTBF, SLA compliance, backlog, effort,
+// overdue action items and paging over a period, in any output format.
 #include "commands.hpp"
 #include "history/history.hpp"
 #include "output.hpp"
@@ -50,6 +50,16 @@ Figures:
   actions      every incident the filter keeps, whatever its period
   weeks        ISO weeks of the period: incidents by priority and MTTR of
                those opened that week (the charts)
+Paging (shown when an incident of the period was paged; a page is a `paged`
+timeline event with outcome queued, one per person and contact method):
+  incidents paged     incidents of the period with a page
+  time to first page  their first page minus opened_at
+  pages per incident  pages over paged incidents: mean and maximum
+  acknowledged at     per step, acknowledged paged incidents whose last page
+  step                at or before acknowledged_at was at that step; those
+                      with none by then: "before any page"
+  pages per person    pages, and of them out of office hours (outside the
+                      config's business_hours)
 )";
 
 }  // namespace

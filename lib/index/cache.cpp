@@ -16,7 +16,8 @@ namespace incident {
 namespace {
 
 constexpr char kMagic[8] = {'I', 'N', 'C', 'I', 'D', 'X', '\0', '\0'};
-constexpr std::uint32_t kVersion = 5;  // 3: the SLA policy and the mitigation marks; 4: location; 5: dedup key
+// 3: the SLA policy and the mitigation marks; 4: location; 5: dedup key; 6: pages
+constexpr std::uint32_t kVersion = 6;
 
 // A tiny binary format: little-endian integers; every text once, in a
 // table at the start, referred to by its number.
@@ -199,6 +200,12 @@ void write_summary(Writer& w, const Summary& s) {
         w.i64(a.first.time_since_epoch().count());
         w.i64(a.last.time_since_epoch().count());
     }
+    w.u32(static_cast<std::uint32_t>(s.pages.size()));
+    for (const auto& p : s.pages) {
+        w.str(p.person);
+        w.i64(p.at.time_since_epoch().count());
+        w.u32(static_cast<std::uint32_t>(p.step));
+    }
     w.u32(static_cast<std::uint32_t>(s.actions.size()));
     for (const auto& a : s.actions) {
         w.u32(static_cast<std::uint32_t>(a.id));
@@ -238,6 +245,12 @@ Summary read_summary(Reader& r) {
         a.events = static_cast<int>(r.u32());
         a.first = Timestamp{Seconds{r.i64()}};
         a.last = Timestamp{Seconds{r.i64()}};
+    }
+    s.pages.resize(r.count());
+    for (auto& p : s.pages) {
+        p.person = r.str();
+        p.at = Timestamp{Seconds{r.i64()}};
+        p.step = static_cast<int>(r.u32());
     }
     s.actions.resize(r.count());
     for (auto& a : s.actions) {

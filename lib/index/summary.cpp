@@ -4,6 +4,7 @@
 #include <cstring>
 #include <functional>
 
+#include "model/text.hpp"
 #include "sla/calendar.hpp"
 
 namespace incident {
@@ -33,6 +34,11 @@ std::uint64_t fnv1a(std::string_view text) {
         h *= 1099511628211ull;
     }
     return h;
+}
+
+PageMark page_mark(const Event& e, StringPool& pool) {
+    const std::string step = e.get("step");
+    return {pool.intern(e.get("person")), e.at, step.size() < 6 && all_digits(step) ? std::stoi(step) : 0};
 }
 
 }  // namespace
@@ -127,6 +133,7 @@ Summary summarise(const Incident& inc, const Config& cfg, Timestamp now, StringP
         if (e.type == "escalated")
             ++(e.get("kind") == "hierarchical" ? s.escalations_hierarchical : s.escalations_functional);
         if (e.type == "reopened") ++s.reopens;
+        if (e.type == "paged" && e.get("outcome") == "queued") s.pages.push_back(page_mark(e, pool));
         if (e.by.empty()) continue;
         auto it = std::find_if(s.activity.begin(), s.activity.end(), [&](const Activity& a) { return a.who == e.by; });
         if (it == s.activity.end()) {

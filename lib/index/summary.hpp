@@ -59,6 +59,14 @@ struct Activity {
     Timestamp first{}, last{};
 };
 
+// One page: a `paged` event whose outcome is "queued" (a page that went
+// out), for the paging figures of reports.
+struct PageMark {
+    std::string_view person;
+    Timestamp at{};
+    int step = 0;  // the policy's step, 1-based; 0 when the event names none
+};
+
 struct ActionSummary {
     int id = 0;
     std::string_view title, owner, due, status;
@@ -81,6 +89,7 @@ struct Summary {
     // fingerprint): all the clocks need of the timeline.
     std::vector<MitigationMark> mitigation;
     std::vector<Activity> activity;  // in order of first appearance
+    std::vector<PageMark> pages;     // in timeline order
     std::vector<ActionSummary> actions;
 
     bool has_tag(std::string_view tag) const;

@@ -59,6 +59,21 @@ json action_json(const OverdueAction& a) {
             {"owner", a.owner},       {"due", a.due}, {"days_overdue", a.days_overdue}};
 }
 
+json paging_json(const Paging& p) {
+    json steps = json::array();
+    for (const auto& [step, n] : p.acknowledged_at_step) steps.push_back({{"step", step}, {"incidents", n}});
+    json people = json::array();
+    for (const auto& who : p.people)
+        people.push_back({{"person", who.person}, {"pages", who.pages}, {"out_of_hours", who.out_of_hours}});
+    return {{"incidents", p.incidents},
+            {"time_to_first_page", stat_json(p.first_page)},
+            {"pages", p.pages},
+            {"pages_per_incident", {{"mean", opt(p.pages_mean())}, {"max", p.most_pages}}},
+            {"acknowledged_by_step", steps},
+            {"acknowledged_before_any_page", p.acknowledged_before_page},
+            {"people", people}};
+}
+
 // "median (p90)": what a reader compares first.
 std::string human_stat(const Stat& s) { return s.n ? human(s.median) + " (" + human(s.p90) + ")" : "-"; }
 std::string percent(const Compliance& c) { return c.percent() ? fixed(*c.percent(), 1) + "%" : "-"; }
@@ -122,6 +137,23 @@ Table actions_table(const Report& r) {
     for (const auto& a : r.overdue_actions)
         t.rows.push_back({a.incident, std::to_string(a.id), a.title, a.owner, a.due, std::to_string(a.days_overdue)});
     return t;
+}
+
+// The paging tables, when an incident of the period was paged.
+std::vector<Table> paging_tables(const Paging& p) {
+    Table figures{"Paging",
+                  {"incidents paged", "time to first page", "pages", "pages per incident", "most pages"},
+                  {{std::to_string(p.incidents), human_stat(p.first_page), std::to_string(p.pages),
+                    fixed(p.pages_mean().value_or(0), 1), std::to_string(p.most_pages)}}};
+    Table steps{"Acknowledged at step", {"step", "incidents"}, {}};
+    for (const auto& [step, n] : p.acknowledged_at_step)
+        steps.rows.push_back({std::to_string(step), std::to_string(n)});
+    if (p.acknowledged_before_page)
+        steps.rows.push_back({"before any page", std::to_string(p.acknowledged_before_page)});
+    Table people{"Pages per person", {"person", "pages", "out of office hours"}, {}};
+    for (const auto& who : p.people)
+        people.rows.push_back({who.person, std::to_string(who.pages), std::to_string(who.out_of_hours)});
+    return {figures, steps, people};
 }
 
 // ---- HTML and SVG --------------------------------------------------------
@@ -192,6 +224,7 @@ json report_to_json(const Report& r) {
     for (const auto& e : r.effort) j["effort"].push_back(effort_json(e));
     j["overdue_actions"] = json::array();
     for (const auto& a : r.overdue_actions) j["overdue_actions"].push_back(action_json(a));
+    j["paging"] = r.paging ? paging_json(*r.paging) : json(nullptr);
     return j;
 }
 
@@ -215,11 +248,15 @@ std::vector<json> report_to_records(const Report& r) {
     for (const auto& s : r.sla_by_service) tagged("sla_by_service", service_json(s));
     for (const auto& e : r.effort) tagged("effort", effort_json(e));
     for (const auto& a : r.overdue_actions) tagged("overdue_action", action_json(a));
+    if (r.paging) tagged("paging", paging_json(*r.paging));
     return out;
 }
 
 std::vector<Table> report_tables(const Report& r) {
-    return {groups_table(r), sla_table(r), effort_table(r), actions_table(r)};
+    std::vector<Table> out = {groups_table(r), sla_table(r), effort_table(r), actions_table(r)};
+    if (r.paging)
+        for (auto& t : paging_tables(*r.paging)) out.push_back(std::move(t));
+    return out;
 }
 
 Table report_figures_table(const Report& r) {

@@ -14,11 +14,12 @@ namespace incident {
 // The shape documented by schemas/report.schema.json; durations in seconds.
 nlohmann::ordered_json report_to_json(const Report& r);
 // One JSON object per line, each with "record": total | group | week |
-// sla_by_service | effort | overdue_action.
+// sla_by_service | effort | overdue_action | paging (when an incident was paged).
 std::vector<nlohmann::ordered_json> report_to_records(const Report& r);
 
 // The tables people read (durations like "3h 5m"): figures per group, SLA by
-// service, effort, overdue action items.
+// service, effort, overdue action items, and paging when an incident of the
+// period was paged.
 std::vector<Table> report_tables(const Report& r);
 // The figures per group (and the total) in one table for spreadsheets:
 // durations in seconds, percentages as numbers, one column per statistic.

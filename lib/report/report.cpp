@@ -192,6 +192,7 @@ Report build_report(const std::vector<const Summary*>& all, const ReportRequest&
     std::map<std::string, Effort> effort;
     std::map<std::string, ReportWeek> weeks;
     std::map<std::string, std::vector<double>> week_ttr;
+    std::vector<const Summary*> period;
     // Every week of the period, so the charts show quiet weeks as quiet.
     for (auto day = date::floor<date::days>(req.since); Timestamp{day} < req.until; day += date::days{1})
         weeks[iso_week(Timestamp{day})].week = iso_week(Timestamp{day});
@@ -212,6 +213,7 @@ Report build_report(const std::vector<const Summary*>& all, const ReportRequest&
             if (group) group->add_backlog(*s, req.until);
         }
         if (!in_period) continue;
+        period.push_back(s);
         total.add_period(*s, req.now);
         if (group) group->add_period(*s, req.now);
 
@@ -219,6 +221,7 @@ Report build_report(const std::vector<const Summary*>& all, const ReportRequest&
         count_service_and_effort(per_service, effort, *s, req.now);
     }
     r.overdue_actions = overdue_actions(all, req);
+    r.paging = paging_of(period, cfg);
 
     r.total = total.finish();
     for (auto& [key, acc] : groups) r.groups.push_back({key, acc.finish()});

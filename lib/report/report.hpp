@@ -76,6 +76,32 @@ struct OverdueAction {
     int days_overdue = 0;
 };
 
+// Paging (the burden on-call health reviews look at), over the incidents
+// opened in the period. A page is a `paged` event whose outcome is "queued".
+struct PersonPages {
+    std::string person;
+    int pages = 0;
+    int out_of_hours = 0;  // pages outside the config's business_hours
+};
+
+struct Paging {
+    int incidents = 0;   // incidents with a page
+    Stat first_page;     // first page - opened, over those
+    int pages = 0;       // their pages, in all
+    int most_pages = 0;  // the most one incident had
+    // Acknowledged paged incidents by the step of their last page at or
+    // before acknowledged_at; those acknowledged before any page apart.
+    std::map<int, int> acknowledged_at_step;
+    int acknowledged_before_page = 0;
+    std::vector<PersonPages> people;  // most pages first
+
+    std::optional<double> pages_mean() const;
+};
+
+// Over `incidents`; nullopt when none of them was paged. Throws
+// InvalidData for an unknown business-hours time zone.
+std::optional<Paging> paging_of(const std::vector<const Summary*>& incidents, const Config& config);
+
 // What a report is grouped by: nothing, the month or ISO week each incident
 // was opened in, or a query field that sorts incidents into kinds (a text, a
 // scale, the status or a flag: service, team, priority, location...).
@@ -104,6 +130,7 @@ struct Report {
     std::vector<ServiceCompliance> sla_by_service;
     std::vector<Effort> effort;                  // busiest first
     std::vector<OverdueAction> overdue_actions;  // most overdue first
+    std::optional<Paging> paging;                // when an incident of the period was paged
     std::vector<std::string> priorities;         // the scale, for legends
 };
 

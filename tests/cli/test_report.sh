@@ -354,4 +354,58 @@ test_index_cache_is_used_rebuilt_and_bypassed() {
   run show INC-4; expect_rc 0
 }
 
+# A paged incident as the pager writes one: `paged` events, one per person and
+# contact method; "not paged" attempts are no pages.
+paged_incident() {  # ID OPENED ACK|- PAGE-LINES
+  local ack=""
+  [ "$3" = - ] || ack="acknowledged_at: $3"
+  cat >"incidents/$1.yaml" <<YAML
+id: $1
+title: Checkout down $1
+status: $([ "$3" = - ] && echo open || echo investigating)
+service: checkout
+priority: P1
+opened_at: $2
+$ack
+timeline:
+  - {at: $2, by: alertmanager, type: opened, text: Checkout down}
+$4
+YAML
+}
+
+test_report_paging_section() {
+  new_repo
+  # 2026-11-02 is a Monday; business hours are the defaults, 09:00-17:00 UTC.
+  paged_incident INC-1 2026-11-02T10:00:00Z 2026-11-02T10:15:00Z \
+"  - {at: 2026-11-02T10:02:00Z, by: pager, type: paged, text: 'step 1: alice by email', policy: sre, step: 1, round: 1, person: alice, method: email, outcome: queued, delivery: page-a-1}
+  - {at: 2026-11-02T10:12:00Z, by: pager, type: paged, text: 'step 2: bob by sms', policy: sre, step: 2, round: 1, person: bob, method: sms, outcome: queued, delivery: page-a-2}
+  - {at: 2026-11-02T10:12:00Z, by: pager, type: paged, text: 'step 2: carol: no contact', policy: sre, step: 2, round: 1, person: carol, outcome: not paged}
+  - {at: 2026-11-02T10:15:00Z, by: bob, type: acknowledged, from: open, to: investigating}"
+  paged_incident INC-2 2026-11-02T22:00:00Z - \
+"  - {at: 2026-11-02T22:01:00Z, by: pager, type: paged, text: 'step 1: alice by email', policy: sre, step: 1, round: 1, person: alice, method: email, outcome: queued, delivery: page-b-1}"
+  paged_incident INC-3 2026-11-03T09:00:00Z - ""
+  git add -A && git commit -qm paged
+  run report --since 2026-11-01 --until 2026-11-08 --json
+  expect_rc 0
+  expect_json '.paging.incidents' 2
+  expect_json '.paging.time_to_first_page | [.n, .median, .p90] | @csv' '2,90,120'
+  expect_json '.paging.pages' 3
+  expect_json '.paging.pages_per_incident | [.mean, .max] | @csv' '1.5,2'
+  expect_json '.paging.acknowledged_by_step | map("\(.step):\(.incidents)") | join(" ")' '2:1'
+  expect_json '.paging.acknowledged_before_any_page' 0
+  expect_json '.paging.people | map("\(.person):\(.pages):\(.out_of_hours)") | join(" ")' 'alice:2:1 bob:1:0'
+  echo "$OUT" >"$T/r.json"
+  python3 - "$T/r.json" "$SOURCE_DIR/schemas/report.schema.json" <<'PY' || fail "paging report does not match its schema"
+import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))
+PY
+  run report --since 2026-11-01 --until 2026-11-08
+  expect_rc 0; expect_out "Pages per person"; expect_out "Acknowledged at step"
+  # Nothing paged in the period: no section, null in JSON.
+  run report --since 2026-11-03 --until 2026-11-08 --json
+  expect_rc 0; expect_json '.paging' null
+  run report --since 2026-11-03 --until 2026-11-08
+  grep -q "Paging" <<<"$OUT" && fail "a Paging section without a paged incident"
+}
+
 run_suite
