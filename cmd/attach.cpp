@@ -27,7 +27,7 @@ void run_attach(const AttachOptions& opts, const Context& ctx) {
         ws, id, [&](Incident& inc) { return attach_evidence(inc, actor, files); }, change_options(ctx, opts.flags, who),
         [&](const Incident& inc) { return evidence_files(ws.repo, inc.id, files); });
     print_change(ctx.io, result, opts.flags.json, opts.flags.dry_run);
-    notify_after(ctx, ws, result, opts.flags);
+    after_change_effects(ctx, ws, result, opts.flags);
 }
 
 void register_attach(CLI::App& app, Context& ctx) {

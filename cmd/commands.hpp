@@ -37,5 +37,8 @@ void register_sync(CLI::App& app, Context& ctx);
 void register_serve(CLI::App& app, Context& ctx);
 void register_layout(CLI::App& app, Context& ctx);
 void register_oncall(CLI::App& app, Context& ctx);
+void register_page(CLI::App& app, Context& ctx);
+void register_maintenance(CLI::App& app, Context& ctx);
+void register_heartbeat(CLI::App& app, Context& ctx);
 
 }  // namespace incident::cli

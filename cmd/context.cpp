@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "effects/effects.hpp"
 #include "git/git.hpp"
 #include "model/text.hpp"
 #include "oncall/people.hpp"
@@ -152,15 +153,16 @@ ChangeOptions change_options(const Context& ctx, const CommonFlags& flags, const
     return o;
 }
 
-void notify_after(const Context& ctx, const Workspace& ws, const ChangeResult& result, const CommonFlags& flags) {
-    if (flags.no_notify || ws.notify.targets.empty()) return;
-    Outbox outbox(ws.outbox_dir());
-    auto report = notify_change(ws.notify, outbox, result.incident, result.event, ws.repo, ctx.io.env, ctx.now,
-                                flags.dry_run, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
-    print_warnings(ctx.io, report.warnings);
-    for (const auto& name : report.sent) ctx.io.err << "incident: notified " << name << "\n";
-    print_warnings(ctx.io, report.queued);
-    for (const auto& d : report.previews) {
+void after_change_effects(const Context& ctx, const Workspace& ws, const ChangeResult& result,
+                          const CommonFlags& flags) {
+    const EffectOptions opts{ctx.now, change_options(ctx, flags, result.event.by), !flags.no_notify, flags.dry_run};
+    const Effects fx =
+        after_change(ws, result, opts, ctx.io.env, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
+    print_pages(ctx.io, fx.pages);
+    print_warnings(ctx.io, fx.notes.warnings);
+    for (const auto& name : fx.notes.sent) ctx.io.err << "incident: notified " << name << "\n";
+    print_warnings(ctx.io, fx.notes.queued);
+    for (const auto& d : fx.notes.previews) {
         if (flags.json) continue;  // stdout holds one JSON document
         ctx.io.out << "would notify " << d.target << " (" << d.type << ", " << d.event << "):\n"
                    << nlohmann::json::parse(d.body).dump(2) << "\n";
@@ -202,7 +204,7 @@ void run_change(const Context& ctx, const CommonFlags& flags, const std::string&
     auto result = change_incident(
         ws, id, [&](Incident& inc) { return apply(inc, actor, ws); }, change_options(ctx, flags, who));
     print_change(ctx.io, result, flags.json, flags.dry_run);
-    notify_after(ctx, ws, result, flags);
+    after_change_effects(ctx, ws, result, flags);
 }
 
 }  // namespace incident::cli

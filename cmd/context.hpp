@@ -106,10 +106,13 @@ Timestamp resolve_time(const Context& ctx, const std::string& at, const char* fl
 Timestamp resolve_event_time(const Context& ctx, const std::string& at, const char* flag = "--at");
 ChangeOptions change_options(const Context& ctx, const CommonFlags& flags, const std::string& actor);
 
-// Sends the notifications for a saved change (after it is committed), unless
-// --no-notify; with --dry-run prints the payloads instead. Failures are
-// warnings: the change itself has already succeeded.
-void notify_after(const Context& ctx, const Workspace& ws, const ChangeResult& result, const CommonFlags& flags);
+// What follows a saved change (lib/effects), said on stderr: the pages the
+// incident now owes by escalation policy (it opened, or its priority rose
+// into a paging one), then the notifications, unless --no-notify; with
+// --dry-run the payloads are printed instead and nothing pages. Failures
+// are warnings: the change itself has already succeeded.
+void after_change_effects(const Context& ctx, const Workspace& ws, const ChangeResult& result,
+                          const CommonFlags& flags);
 
 // Applies one lifecycle operation to one incident and prints the outcome:
 // the incident as JSON with --json, else one line "ID: what happened".

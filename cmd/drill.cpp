@@ -38,7 +38,7 @@ void run_drill_start(const DrillOptions& opts, const Context& ctx) {
             ctx.io.err << "inject at " << format_rfc3339(actor.at + i.after) << " (+" << format_duration(i.after)
                        << "): " << i.text << "\n";
     }
-    notify_after(ctx, ws, result, opts.flags);
+    after_change_effects(ctx, ws, result, opts.flags);
 }
 
 std::string took(const std::optional<Seconds>& d) { return d ? format_duration(*d) : "-"; }

@@ -56,7 +56,7 @@ void run_auto(const EscalateOptions& opts, const Context& ctx) {
             continue;  // changed meanwhile: nothing due any more
         }
         warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
-        notify_after(ctx, ws, r, opts.flags);
+        after_change_effects(ctx, ws, r, opts.flags);
         nlohmann::ordered_json entry = {{"id", candidate.id},
                                         {"clock", plan->clock},
                                         {"state", std::string(to_string(plan->state))},

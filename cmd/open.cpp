@@ -72,7 +72,7 @@ void run_from_alert(const OpenOptions& opts, const Context& ctx, const Workspace
     }
     if (opts.flags.json) print_json(ctx.io, arr);
     for (const auto& o : outcomes)
-        if (!o.id.empty()) notify_after(ctx, ws, o.change, opts.flags);
+        if (!o.id.empty()) after_change_effects(ctx, ws, o.change, opts.flags);
 }
 
 // "similar: INC-12 (0.82), INC-40 (0.77)" on stderr, so that a responder links them.
@@ -134,7 +134,7 @@ void run_open(const OpenOptions& opts, const Context& ctx) {
         ctx.io.out << result.incident.id << "\n";
     if (repeated.empty() && !opts.flags.dry_run && opts.similar.value_or(ctx.io.err_is_tty && !opts.flags.json))
         hint_similar(ctx, ws, result.incident);
-    notify_after(ctx, ws, result, opts.flags);
+    after_change_effects(ctx, ws, result, opts.flags);
 }
 
 void register_open(CLI::App& app, Context& ctx) {

@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "page/pager.hpp"
+
 namespace incident::cli {
 
 TerminalGuard::TerminalGuard(std::ostream& stream, bool allow_colour)
@@ -75,6 +77,15 @@ nlohmann::ordered_json findings_json(const std::vector<Finding>& findings) {
 
 void print_findings(std::ostream& out, const std::vector<Finding>& findings) {
     for (const auto& f : findings) out << f.where.str() << ": " << f.severity << ": " << f.message << "\n";
+}
+
+void print_pages(const Io& io, const PageReport& r) {
+    for (const auto& o : r.opened) io.err << "incident: opened " << o << "\n";
+    for (const auto& p : r.paged)
+        for (const auto& e : p.events) io.err << "incident: " << p.id << " " << e.text << "\n";
+    print_warnings(io, r.warnings);
+    for (const auto& s : r.sent) io.err << "incident: paged " << s << "\n";
+    print_warnings(io, r.queued);
 }
 
 void print_warnings(const Io& io, const std::vector<std::string>& warnings) {

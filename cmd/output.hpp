@@ -11,6 +11,10 @@
 #include "model/terminal.hpp"
 #include "report/table.hpp"
 
+namespace incident {
+struct PageReport;
+}
+
 namespace incident::cli {
 
 // While it lives, everything written to `stream` goes through TerminalText:
@@ -48,6 +52,9 @@ Format resolve_format(const std::string& format, bool json);
 void add_raw_flag(CLI::App* cmd, bool& raw);
 CsvCells csv_cells(Format format, bool raw);
 void print_warnings(const Io& io, const std::vector<std::string>& warnings);
+// What paging did, on stderr: each page fired, then what was delivered and
+// what stays queued (a command whose own output is its change, serve's log).
+void print_pages(const Io& io, const PageReport& pages);
 
 // SGR colour when enabled: paint(io, "31", "text").
 std::string paint(const Io& io, const char* sgr, const std::string& text);

@@ -98,7 +98,7 @@ void run_postmortem(const PostmortemOptions& opts, const Context& ctx) {
         ctx.io.out << written;
     else
         ctx.io.out << (exists ? (opts.force ? "rewrote " : "refreshed ") : "wrote ") << ws.repo.relative(path) << "\n";
-    notify_after(ctx, ws, result, opts.flags);
+    after_change_effects(ctx, ws, result, opts.flags);
 }
 
 void register_postmortem(CLI::App& app, Context& ctx) {

@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "model/yaml_doc.hpp"
 #include "output.hpp"
+#include "page/policy.hpp"
 #include "rules/rule_tests.hpp"
 #include "rules_output.hpp"
 #include "store/atomic_file.hpp"
@@ -50,6 +51,7 @@ void run_check(const RulesOptions& o, const Context& ctx) {
         rules = parse_rules(slurp(ws.repo, o.file), o.file);  // parse errors: exit 4, located
     }
     auto findings = lint_rules(rules, ws.config);
+    for (auto& f : unknown_rule_policies(rules, load_escalation(ws.repo, ws.config))) findings.push_back(f);
     bool errors = false;
     for (const auto& f : findings) errors = errors || f.severity == "error";
     if (o.flags.json) {
@@ -82,7 +84,10 @@ void run_test(const RulesOptions& o, const Context& ctx) {
         text = own ? *own : slurp(ws.repo, ws.repo.rule_tests_path());
         shown = ws.repo.relative(ws.repo.rule_tests_path());
     }
-    auto results = run_rule_cases(parse_rule_cases(text, shown), rules, ws.config);
+    // escalation_policy is expected as paging picks it: the rules' choice, else the priority's.
+    const EscalationPolicies policies = load_escalation(ws.repo, ws.config);
+    auto results = run_rule_cases(parse_rule_cases(text, shown), rules, ws.config,
+                                  [&](const Incident& inc) { return policies.policy_for(inc); });
     size_t failed = 0;
     nlohmann::ordered_json arr = nlohmann::ordered_json::array();
     for (const auto& r : results) {

@@ -20,9 +20,9 @@ namespace {
 HttpServer g_server = nullptr;
 
 constexpr const char* kRoutes = R"(
-Routes (every request needs "Authorization: Bearer TOKEN"; TOKEN is the
-value of the environment variable intake.token_env names, by default
-INCIDENT_SERVE_TOKEN):
+Routes (every request but an acknowledge link's needs "Authorization:
+Bearer TOKEN"; TOKEN is the value of the environment variable
+intake.token_env names, by default INCIDENT_SERVE_TOKEN):
   POST /v1/alerts/alertmanager   Prometheus Alertmanager webhook (version 4)
   POST /v1/alerts/grafana        Grafana alerting webhook
   POST /v2/enqueue               PagerDuty Events API v2; answers 202 with
@@ -34,6 +34,10 @@ INCIDENT_SERVE_TOKEN):
                                  this route also takes ?token=TOKEN in its
                                  URL: give such a URL only to people who may
                                  read the schedule (it is in their calendar)
+  POST /v1/heartbeat/NAME        a check-in of heartbeat NAME (as incident
+                                 heartbeat checkin): 200 {"heartbeat",
+                                 "state", "mitigated": ID or null}; 404
+                                 for a name heartbeats.yaml lacks
   GET  /healthz                  200 {"status": "ok"}
 Answers: 200 {"incidents": [{"id", "outcome", "key", "count"}]}; 400 for a
 body that is not JSON or not of the route's format; 401 for a missing or
@@ -44,6 +48,22 @@ failed), so the sender retries. Errors are {"error": {"status", "message"}}.
 Requests are read in parallel and written one at a time, in the order they
 came; a burst waits in the queue. SIGTERM or SIGINT stops taking
 connections, answers what was accepted, and exits 0.
+Acknowledge links (no token: the link's HMAC signature, under the key in
+the variable serve.link_key_env names, by default INCIDENT_LINK_KEY, at
+least 16 bytes, is the authorisation):
+  GET  /v1/page/UID?who=&exp=&sig=
+                                 an HTML page with the incident and two
+                                 buttons; writes nothing
+  POST /v1/page/UID              form fields who, exp, sig, action (ack or
+                                 resolve; resolve needs summary, and takes
+                                 code, default the first resolution code):
+                                 acknowledges or resolves as the person
+                                 (their email from people.yaml); 200 also
+                                 when already acknowledged (nothing written)
+  Their answers are short HTML pages: 400 for a missing field, 403 for a
+  wrong, altered or expired link, 404 for an unknown uid, 409 for a
+  resolved or closed incident, 503 when no key is set; nothing is written
+  but by a 200 that says so.
 )";
 
 Listen parse_listen(const std::string& s) {
@@ -63,7 +83,8 @@ std::vector<std::string> serve_arguments(const ServeOptions& opts, const Context
     std::vector<std::string> args = {"incident-serve"};
     if (!ctx.repo_dir.empty()) args.insert(args.end(), {"-C", ctx.repo_dir});
     args.insert(args.end(), {"serve", "--listen", opts.listen, "--max-body", std::to_string(opts.max_body), "--timeout",
-                             std::to_string(opts.timeout), "--threads", std::to_string(opts.threads)});
+                             std::to_string(opts.timeout), "--threads", std::to_string(opts.threads), "--page-every",
+                             std::to_string(opts.page_every)});
     if (opts.insecure_no_auth) args.emplace_back("--insecure-no-auth");
     if (!opts.flags.by.empty()) args.insert(args.end(), {"--by", opts.flags.by});
     if (opts.flags.no_commit) args.emplace_back("--no-commit");
@@ -97,6 +118,7 @@ void set_http_server(HttpServer server) { g_server = server; }
 void run_serve(const ServeOptions& opts, const Context& ctx) {
     Listen where = parse_listen(opts.listen);
     if (opts.threads < 1 || opts.timeout < 1) throw UsageError("--threads and --timeout must be at least 1");
+    if (opts.page_every < 0 || opts.page_every > 3600) throw UsageError("--page-every must be between 0 and 3600");
     if (opts.max_body < 1 || opts.max_body > kMaxAlertBytes)
         throw UsageError("--max-body must be between 1 and " + std::to_string(kMaxAlertBytes) + " bytes");
     if (!g_server) exec_server(opts, ctx);
@@ -117,6 +139,9 @@ void register_serve(CLI::App& app, Context& ctx) {
     cmd->add_option("--timeout", opts->timeout, "Seconds to wait for a slow client to send or read")
         ->capture_default_str();
     cmd->add_option("--threads", opts->threads, "Requests read at once (writes are one at a time)")
+        ->capture_default_str();
+    cmd->add_option("--page-every", opts->page_every,
+                    "Seconds between the pager's ticks (incident page tick); 0: page only when alerts come")
         ->capture_default_str();
     cmd->add_option("--by", opts->flags.by, "Actor recorded on the events (default: as for every command)")
         ->type_name("USER");

@@ -17,6 +17,7 @@ struct ServeOptions {
     std::size_t max_body = kMaxAlertBytes;
     int timeout = 10;
     int threads = 8;
+    int page_every = 5;  // seconds between the pager's ticks; 0: none
     CommonFlags flags;
 };
 
@@ -30,6 +31,10 @@ using HttpServer = void (*)(const ServeOptions& opts, const Listen& where, const
 // incident-serve's main sets it; where it is not set, `incident serve`
 // runs incident-serve (beside its own binary) with the same options.
 void set_http_server(HttpServer server);
+
+// One `incident page tick` at ctx.now, saying on ctx.io.err what it paged
+// (cmd/page.cpp): what serve runs every --page-every seconds.
+void run_page_tick(const Context& ctx, const CommonFlags& flags);
 
 // The server of cmd/serve_http.cpp.
 void run_http_server(const ServeOptions& opts, const Listen& where, const Context& ctx);

@@ -1,6 +1,7 @@
 // incident serve's HTTP server (cpp-httplib), in the incident-serve program.
-// Every request needs the bearer token; each POSTed body is taken into
-// incidents by lib/intake (one write at a time, through the same lock,
+// Every request needs the bearer token, but for the acknowledge links
+// (their signature authorises them: cmd/serve_page.cpp); each POSTed alert
+// body is taken into incidents by lib/intake (one write at a time, through the same lock,
 // atomic write and commit as every command); SIGTERM or SIGINT stops it
 // once what was accepted is answered. One line per request on stderr.
 #include <httplib.h>
@@ -10,13 +11,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <sstream>
 #include <thread>
 
+#include "heartbeat/heartbeat.hpp"
 #include "oncall/ical.hpp"
 #include "output.hpp"
 #include "serve.hpp"
+#include "serve_page.hpp"
 
 namespace incident::cli {
 
@@ -49,8 +53,17 @@ struct Server {
         if (r.body.contains("errors")) t_summary = r.body["errors"][0];  // PagerDuty's shape
     }
 
+    // What a request's work said on stderr (warnings), in the log.
+    void log_said(const std::string& text) {
+        if (text.empty()) return;
+        std::lock_guard lock(log);
+        ctx.io.err << text;
+    }
+
     void take(const httplib::Request& req, httplib::Response& res);
     void calendar(const httplib::Request& req, httplib::Response& res);
+    void page(const httplib::Request& req, httplib::Response& res);
+    void heartbeat(const httplib::Request& req, httplib::Response& res);
     void log_line(const httplib::Request& req, const httplib::Response& res);
 };
 
@@ -77,13 +90,10 @@ void Server::take(const httplib::Request& req, httplib::Response& res) {
     for (const auto& o : reply.outcomes) {
         said += (said.empty() ? "" : ", ") + (o.id.empty() ? o.key : o.id) + " " + o.outcome;
         for (const auto& w : o.change.warnings) err << "incident: warning: " << w << "\n";
-        if (!o.id.empty()) notify_after(rc, *ws, o.change, opts.flags);
+        if (!o.id.empty()) after_change_effects(rc, *ws, o.change, opts.flags);
     }
     if (!said.empty()) t_summary = said;
-    if (!err.str().empty()) {
-        std::lock_guard lock(log);
-        ctx.io.err << err.str();
-    }
+    log_said(err.str());
 }
 
 // GET /v1/oncall/NAME.ics[?who=PERSON&from=TIME&to=TIME]: what `incident
@@ -102,6 +112,60 @@ void Server::calendar(const httplib::Request& req, httplib::Response& res) {
         const int status = e.code() == ExitCode::not_found ? 404 : e.code() == ExitCode::usage ? 400 : 500;
         answer(res, error_reply(status, e.what()));
     }
+}
+
+// GET and POST /v1/page/UID: an acknowledge link's page and what it does.
+void Server::page(const httplib::Request& req, httplib::Response& res) {
+    std::ostringstream out, err;
+    Io io{out, err, false, false, false, ctx.io.env, false};
+    Context rc{io, std::chrono::floor<Seconds>(std::chrono::system_clock::now()), ctx.repo_dir};
+    PageLinkRequest link{req.matches[1].str(),       req.get_param_value("who"),    req.get_param_value("exp"),
+                         req.get_param_value("sig"), req.get_param_value("action"), req.get_param_value("summary"),
+                         req.get_param_value("code")};
+    const PageAnswer a =
+        req.method == "POST" ? act_on_page_link(rc, opts.flags, write, link) : show_page_link(rc, link);
+    res.status = a.status;
+    // The URL carries the signature: no referrer, no cache; nothing but the
+    // page's own style, and its forms only post back here.
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Content-Security-Policy",
+                   "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
+                   "base-uri 'none'");
+    res.set_content(a.html, "text/html; charset=utf-8");
+    t_summary = a.summary;
+    log_said(err.str());
+}
+
+// POST /v1/heartbeat/NAME: a check-in (heartbeat checkin), under the write
+// mutex since it may mark an incident mitigated.
+void Server::heartbeat(const httplib::Request& req, httplib::Response& res) {
+    std::ostringstream out, err;
+    Io io{out, err, false, false, false, ctx.io.env, false};
+    Context rc{io, {}, ctx.repo_dir};
+    AlertReply reply;
+    std::optional<Workspace> ws;
+    Checkin c;
+    {
+        std::lock_guard lock(write);
+        rc.now = std::chrono::floor<Seconds>(std::chrono::system_clock::now());
+        try {
+            ws.emplace(open_workspace(rc));
+            c = record_checkin(*ws, req.matches[1].str(), rc.now, change_options(rc, opts.flags, actor));
+            reply.body = to_json(c);
+        } catch (const Error& e) {
+            reply = error_reply(e.code() == ExitCode::not_found ? 404 : 500, e.what());
+        }
+    }
+    answer(res, reply);
+    if (reply.status == 200) t_summary = "heartbeat " + c.name + " " + std::string(to_string(c.state));
+    for (const auto& w : c.mitigated.warnings) err << "incident: warning: " << w << "\n";
+    if (!c.mitigated.incident.id.empty()) {
+        t_summary += ", " + c.mitigated.incident.id + " mitigated";
+        after_change_effects(rc, *ws, c.mitigated, opts.flags);
+    }
+    log_said(err.str());
 }
 
 void Server::log_line(const httplib::Request& req, const httplib::Response& res) {
@@ -135,6 +199,9 @@ void configure(httplib::Server& svr, Server& s) {
         if (req.method == "GET" && req.path.rfind("/v1/oncall/", 0) == 0 && req.has_param("token") &&
             bearer_matches("Bearer " + req.get_param_value("token"), s.token))
             return httplib::Server::HandlerResponse::Unhandled;
+        // An acknowledge link's signature is its authorisation (checked by the route).
+        if ((req.method == "GET" || req.method == "POST") && is_page_link_path(req.path))
+            return httplib::Server::HandlerResponse::Unhandled;
         s.answer(res, error_reply(401, "a bearer token is required (Authorization: Bearer TOKEN)"));
         res.set_header("WWW-Authenticate", "Bearer");
         return httplib::Server::HandlerResponse::Handled;
@@ -146,6 +213,10 @@ void configure(httplib::Server& svr, Server& s) {
     });
     svr.Get(R"(/v1/oncall/([A-Za-z0-9][A-Za-z0-9._-]*)\.ics)",
             [&s](const httplib::Request& req, httplib::Response& res) { s.calendar(req, res); });
+    svr.Get(kPageLinkRoute, [&s](const httplib::Request& req, httplib::Response& res) { s.page(req, res); });
+    svr.Post(kPageLinkRoute, [&s](const httplib::Request& req, httplib::Response& res) { s.page(req, res); });
+    svr.Post(R"(/v1/heartbeat/([^/]+))",
+             [&s](const httplib::Request& req, httplib::Response& res) { s.heartbeat(req, res); });
     svr.Post(".*", [&s](const httplib::Request& req, httplib::Response& res) { s.take(req, res); });
     svr.set_error_handler([&s](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return;  // answered already
@@ -210,6 +281,52 @@ private:
     std::thread thread_;
 };
 
+// The pager inside serve: `incident page tick` every opts.page_every
+// seconds, on a thread of its own, until the server stops. What it pages
+// goes to the log.
+class PagerLoop {
+public:
+    explicit PagerLoop(Server& s) : s_(s) {
+        if (s.opts.page_every > 0) thread_ = std::thread([this] { run(); });
+    }
+    ~PagerLoop() {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+    PagerLoop(const PagerLoop&) = delete;
+    PagerLoop& operator=(const PagerLoop&) = delete;
+
+private:
+    void run() {
+        std::unique_lock lock(mutex_);
+        while (!wake_.wait_for(lock, std::chrono::seconds(s_.opts.page_every), [this] { return stop_; })) {
+            lock.unlock();
+            std::ostringstream out, err;
+            Io io{out, err, false, false, false, s_.ctx.io.env, false};
+            Context rc{io, std::chrono::floor<Seconds>(std::chrono::system_clock::now()), s_.ctx.repo_dir};
+            CommonFlags flags = s_.opts.flags;
+            flags.by = s_.actor;
+            try {
+                run_page_tick(rc, flags);
+            } catch (const Error& e) {
+                err << "incident serve: page tick: " << e.what() << "\n";
+            }
+            s_.log_said(err.str());
+            lock.lock();
+        }
+    }
+
+    Server& s_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false;
+    std::thread thread_;
+};
+
 }  // namespace
 
 void run_http_server(const ServeOptions& opts, const Listen& where, const Context& ctx) {
@@ -224,6 +341,7 @@ void run_http_server(const ServeOptions& opts, const Listen& where, const Contex
     Receiver svr;
     configure(svr, s);
     SignalStop stop(svr);
+    PagerLoop pager(s);
     int port = where.port == 0 ? svr.bind_to_any_port(where.host)
                                : (svr.bind_to_port(where.host, where.port) ? where.port : -1);
     if (port < 0)

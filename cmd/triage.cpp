@@ -33,7 +33,7 @@ void run_triage(const TriageOptions& opts, const Context& ctx) {
         print_change(ctx.io, result, opts.flags.json, opts.flags.dry_run);
         if (opts.explain) print_trace(ctx.io, decision);
     }
-    notify_after(ctx, ws, result, opts.flags);
+    after_change_effects(ctx, ws, result, opts.flags);
 }
 
 void register_triage(CLI::App& app, Context& ctx) {

@@ -89,6 +89,7 @@ Incident open_incident(const std::string& id, const NewIncident& f, const RuleSe
     inc.acknowledged_at = inc.mitigated_at = inc.resolved_at = inc.closed_at = std::nullopt;
     inc.priority_reason.clear();
     inc.sla_policy.clear();
+    inc.escalation_policy.clear();
     inc.resolution.reset();
     inc.actions.clear();
     inc.timeline.clear();
@@ -102,6 +103,7 @@ Incident open_incident(const std::string& id, const NewIncident& f, const RuleSe
         inc.priority = d.priority;
         inc.priority_reason = d.reason;
         if (!d.sla.empty()) inc.sla_policy = d.sla;
+        if (!d.escalation.empty()) inc.escalation_policy = d.escalation;
     }
     Event e = make_event(a, "opened", f.title);
     if (!inc.priority.empty()) e.set("priority", inc.priority);
@@ -135,6 +137,7 @@ const Event& triage(Incident& inc, const Classification& c, const RuleSet& rules
     inc.priority = d.priority;
     inc.priority_reason = d.reason;
     if (!d.sla.empty()) inc.sla_policy = d.sla;
+    if (!d.escalation.empty()) inc.escalation_policy = d.escalation;
     if (inc.status == Status::open) inc.status = Status::triaged;
     Event e = make_event(a, "triaged", inc.priority_reason);
     e.set("priority", inc.priority);

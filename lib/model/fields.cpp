@@ -68,6 +68,9 @@ std::vector<IncidentField> make_fields() {
         no_condition(text("priority_reason", "how the priority was chosen", &Incident::priority_reason)),
         omit_empty(
             text("sla_policy", "the named SLA policy chosen by a rule; empty: the default", &Incident::sla_policy)),
+        omit_empty(text("escalation_policy",
+                        "the escalation policy chosen by a rule (.incident/escalation.yaml); empty: by priority",
+                        &Incident::escalation_policy)),
         text("reporter", "who reported it", &Incident::reporter),
         text("assignee", "who is assigned", &Incident::assignee),
         set_by_rules(text("team", "the owning team", &Incident::team)),

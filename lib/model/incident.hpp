@@ -86,7 +86,8 @@ struct Incident {
     bool drill = false;
     std::string category, subcategory, service;
     std::string impact, urgency, priority, priority_reason;
-    std::string sla_policy;  // named SLA policy chosen by a rule; empty: the default
+    std::string sla_policy;         // named SLA policy chosen by a rule; empty: the default
+    std::string escalation_policy;  // named escalation policy chosen by a rule; empty: by priority
     std::string reporter, assignee, team, tier;
     std::vector<std::pair<std::string, std::string>> roles;
     std::vector<std::string> tags, related;

@@ -179,6 +179,7 @@ Decision decide(Incident& inc, const RuleSet& rules, const Config& cfg, const st
             ceiling =
                 ceiling.empty() ? a.ceiling : (more_severe(cfg, ceiling, a.ceiling) == ceiling ? a.ceiling : ceiling);
         if (!a.sla.empty()) d.sla = a.sla;
+        if (!a.escalation.empty()) d.escalation = a.escalation;
         if (a.stop) break;
     }
     if (is_manual_priority(inc)) {

@@ -8,8 +8,9 @@ namespace incident {
 
 namespace {
 
-const std::vector<std::string> kExpectable = {"priority", "team",        "tier",       "impact", "urgency",
-                                              "category", "subcategory", "sla_policy", "tags"};
+const std::vector<std::string> kExpectable = {"priority",          "team",     "tier",        "impact",
+                                              "urgency",           "category", "subcategory", "sla_policy",
+                                              "escalation_policy", "tags"};
 
 }  // namespace
 
@@ -40,9 +41,10 @@ std::vector<RuleCase> parse_rule_cases(std::string_view text, const std::string&
         for (const auto& kv : expect.entries()) {
             const std::string key = kv.first.scalar();
             if (std::find(kExpectable.begin(), kExpectable.end(), key) == kExpectable.end())
-                throw InvalidData(locate(kv.first, file), rc.name + ": cannot expect '" + key +
-                                                              "' (known: priority, team, tier, impact, urgency, "
-                                                              "category, subcategory, sla_policy, tags)");
+                throw InvalidData(locate(kv.first, file),
+                                  rc.name + ": cannot expect '" + key +
+                                      "' (known: priority, team, tier, impact, urgency, "
+                                      "category, subcategory, sla_policy, escalation_policy, tags)");
             if (!kv.second.is_scalar() && !kv.second.is_sequence())
                 throw InvalidData(locate(kv.second, file), rc.name + ": expected value must be a string or list");
             std::string value;
@@ -57,7 +59,8 @@ std::vector<RuleCase> parse_rule_cases(std::string_view text, const std::string&
     return out;
 }
 
-std::vector<CaseResult> run_rule_cases(const std::vector<RuleCase>& cases, const RuleSet& rules, const Config& config) {
+std::vector<CaseResult> run_rule_cases(const std::vector<RuleCase>& cases, const RuleSet& rules, const Config& config,
+                                       const PolicyFor& policy_for) {
     std::vector<CaseResult> out;
     for (const auto& rc : cases) {
         CaseResult r{rc.name, rc.where, true, {}, {}};
@@ -71,6 +74,8 @@ std::vector<CaseResult> run_rule_cases(const std::vector<RuleCase>& cases, const
         Decision d = decide(inc, rules, config);
         inc.priority = d.priority;
         if (!d.sla.empty()) inc.sla_policy = d.sla;
+        if (!d.escalation.empty()) inc.escalation_policy = d.escalation;
+        if (policy_for) inc.escalation_policy = policy_for(inc);
         r.reason = d.reason;
         for (const auto& [key, want] : rc.expect) {
             std::string got;

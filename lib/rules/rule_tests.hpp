@@ -2,6 +2,7 @@
 // fields in, expected priority/team/tier/... out.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,11 @@ struct CaseResult {
 // Parses a test file: `cases: [{name, incident: {...}, expect: {...}}]`.
 std::vector<RuleCase> parse_rule_cases(std::string_view text, const std::string& file);
 
-std::vector<CaseResult> run_rule_cases(const std::vector<RuleCase>& cases, const RuleSet& rules, const Config& config);
+// The escalation policy an incident pages by (the rules' choice, else the
+// one escalation.yaml gives its priority); "" for none.
+using PolicyFor = std::function<std::string(const Incident&)>;
+// Without `policy_for`, escalation_policy is what the rules chose alone.
+std::vector<CaseResult> run_rule_cases(const std::vector<RuleCase>& cases, const RuleSet& rules, const Config& config,
+                                       const PolicyFor& policy_for = {});
 
 }  // namespace incident

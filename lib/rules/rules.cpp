@@ -132,6 +132,7 @@ constexpr std::pair<std::string_view, std::string RuleAction::*> kActionTexts[] 
     {"priority_floor", &RuleAction::floor},
     {"priority_ceiling", &RuleAction::ceiling},
     {"sla", &RuleAction::sla},
+    {"escalation_policy", &RuleAction::escalation},
 };
 constexpr std::pair<std::string_view, std::vector<std::string> RuleAction::*> kActionLists[] = {
     {"tags", &RuleAction::tags},

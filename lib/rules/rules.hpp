@@ -32,6 +32,7 @@ struct RuleAction {
     std::vector<std::pair<std::string, std::string>> set;  // impact, urgency, category, subcategory, team, tier
     std::vector<std::string> tags, notify;
     std::string priority, floor, ceiling, sla;
+    std::string escalation;  // escalation_policy
     bool stop = false;
 };
 
@@ -69,6 +70,7 @@ struct Decision {
     std::vector<RuleTrace> trace;
     std::vector<std::string> fired, notify;
     std::string sla;
+    std::string escalation;  // the escalation policy a rule chose
 };
 
 // Runs the rules over `inc` (changing the fields they set, except those in

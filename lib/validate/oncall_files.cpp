@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include "heartbeat/heartbeat.hpp"
 #include "oncall/schedule.hpp"
+#include "page/maintenance.hpp"
+#include "page/policy.hpp"
 #include "store/repo_file.hpp"
 #include "validate/validate.hpp"
 
@@ -28,6 +31,9 @@ OncallFile oncall_file_kind(const Repository& repo, const fs::path& canonical) {
     std::error_code ec;
     if (canonical.extension() != ".yaml") return OncallFile::none;
     if (canonical == fs::weakly_canonical(people_path(repo), ec)) return OncallFile::people;
+    if (canonical == fs::weakly_canonical(escalation_path(repo), ec)) return OncallFile::escalation;
+    if (canonical == fs::weakly_canonical(heartbeats_path(repo), ec)) return OncallFile::heartbeats;
+    if (canonical.parent_path() == fs::weakly_canonical(maintenance_dir(repo), ec)) return OncallFile::maintenance;
     const fs::path oncall = fs::weakly_canonical(oncall_dir(repo), ec);
     if (canonical.parent_path() == oncall) return OncallFile::schedule;
     if (canonical.parent_path().parent_path() == oncall / "overrides") return OncallFile::override_file;
@@ -37,9 +43,12 @@ OncallFile oncall_file_kind(const Repository& repo, const fs::path& canonical) {
 namespace {
 
 const char* oncall_schema(OncallFile kind) {
-    return kind == OncallFile::people     ? "people.schema.json"
-           : kind == OncallFile::schedule ? "schedule.schema.json"
-                                          : "override.schema.json";
+    return kind == OncallFile::people        ? "people.schema.json"
+           : kind == OncallFile::schedule    ? "schedule.schema.json"
+           : kind == OncallFile::escalation  ? "escalation.schema.json"
+           : kind == OncallFile::maintenance ? "maintenance.schema.json"
+           : kind == OncallFile::heartbeats  ? "heartbeats.schema.json"
+                                             : "override.schema.json";
 }
 
 }  // namespace
@@ -58,17 +67,28 @@ std::vector<std::string> oncall_files(const Repository& repo) {
     for (const auto& d : dirs)
         for (const auto& id : repository_yaml_names(repo, overrides / d))
             files.push_back((overrides / d / (id + ".yaml")).string());
+    if (fs::exists(escalation_path(repo), ec)) files.push_back(escalation_path(repo).string());
+    if (fs::exists(heartbeats_path(repo), ec)) files.push_back(heartbeats_path(repo).string());
+    for (const auto& id : repository_yaml_names(repo, maintenance_dir(repo)))
+        files.push_back(maintenance_path(repo, id).string());
     return files;
 }
 
-void check_oncall_file(std::vector<Finding>& out, const Repository& repo, const fs::path& p, const YamlNode& root,
-                       const std::string& display) {
+void check_oncall_file(std::vector<Finding>& out, const Repository& repo, const Config& config, const fs::path& p,
+                       const YamlNode& root, const std::string& display) {
     const OncallFile kind = oncall_file_kind(repo, p);
     Problems problems;
     if (kind == OncallFile::people) {
         parse_people(root, display, problems);
     } else if (kind == OncallFile::schedule) {
         parse_schedule(root, p.stem().string(), display, readable_people(repo), problems);
+    } else if (kind == OncallFile::escalation) {
+        auto policies = parse_escalation(root, display, config, problems);
+        check_escalation_targets(policies, schedule_keys(repo), readable_people(repo), problems);
+    } else if (kind == OncallFile::maintenance) {
+        parse_maintenance(root, p.stem().string(), display, problems);
+    } else if (kind == OncallFile::heartbeats) {
+        parse_heartbeats(root, display, config, problems);
     } else if (kind == OncallFile::override_file) {
         // The schedule's zone reads the override's local times.
         const std::string key = p.parent_path().filename().string();

@@ -18,6 +18,7 @@
 #include "model/file_text.hpp"
 #include "model/text.hpp"
 #include "model/yaml_doc.hpp"
+#include "page/policy.hpp"
 #include "rules/rule_tests.hpp"
 #include "store/atomic_file.hpp"
 #include "store/parallel.hpp"
@@ -121,6 +122,16 @@ struct Scope {
 // directory (which does not lead out of the repository) and receives its
 // references (checked again on every run, even when the file is not read).
 // `text`, when given, is that file's content, read without following a link.
+// The rules' findings about the escalation policies they name; none when
+// escalation.yaml does not read (its own problems are reported on it).
+std::vector<Finding> rule_policy_findings(const RuleSet& rules, const Repository& repo, const Config& config) {
+    try {
+        return unknown_rule_policies(rules, load_escalation(repo, config));
+    } catch (const Error&) {
+        return {};
+    }
+}
+
 void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path& p, const std::string& display,
                    std::vector<std::string>* related = nullptr, const std::string* text = nullptr) {
     const Repository& repo = scope.repo;
@@ -133,7 +144,8 @@ void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path
     Kind kind = related ? Kind::incident : kind_of(repo, p);
     if (kind == Kind::other) {
         add(out, Location{display}, "warning",
-            "not a file incident validates (config, rules, rule tests, people, schedules, incidents/*.yaml)");
+            "not a file incident validates (config, rules, rule tests, people, schedules, escalation, heartbeats, "
+            "maintenance windows, incidents/*.yaml)");
         return;
     }
     // A name that is no id is never read by the other commands: say so first.
@@ -149,7 +161,7 @@ void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path
     }
     // Incidents, by far the most files, are checked against their schema by
     // the field registry (incident_shape.hpp); the rest by valijson.
-    if (kind == Kind::oncall) return check_oncall_file(out, repo, fs::weakly_canonical(p), root, display);
+    if (kind == Kind::oncall) return check_oncall_file(out, repo, scope.cfg, fs::weakly_canonical(p), root, display);
     auto findings = kind == Kind::config       ? check_schema(root, "config.schema.json", display)
                     : kind == Kind::rules      ? check_schema(root, "rules.schema.json", display)
                     : kind == Kind::rule_tests ? check_schema(root, "rule-tests.schema.json", display)
@@ -165,6 +177,7 @@ void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path
         } else if (kind == Kind::rules) {
             RuleSet rules = parse_rules(read_file(p).value_or(""), display);
             for (auto& f : lint_rules(rules, scope.cfg)) out.push_back(f);
+            for (auto& f : rule_policy_findings(rules, repo, scope.cfg)) out.push_back(f);
         } else if (kind == Kind::rule_tests) {
             parse_rule_cases(read_file(p).value_or(""), display);
         } else {
@@ -214,9 +227,9 @@ void add_links_out(std::vector<Finding>& out, const Repository& repo) {
 
 // Parses the schemas once, before any thread reads them.
 void load_schemas() {
-    for (const auto& name :
-         {"config.schema.json", "rules.schema.json", "rule-tests.schema.json", "incident.schema.json",
-          "people.schema.json", "schedule.schema.json", "override.schema.json"})
+    for (const auto& name : {"config.schema.json", "rules.schema.json", "rule-tests.schema.json",
+                             "incident.schema.json", "people.schema.json", "schedule.schema.json",
+                             "override.schema.json", "escalation.schema.json", "heartbeats.schema.json"})
         schema(name);
 }
 

@@ -1,0 +1,31 @@
+// What follows a saved change, in one place: the pages its incident now owes
+// by escalation policy (lib/page) and the notifications its event makes
+// (lib/notify), in that order — waking someone comes first. Each is queued
+// in the outbox under .git/incident/ before it is sent, and a failure is a
+// warning: the change itself has already happened.
+#pragma once
+
+#include <chrono>
+
+#include "notify/notify.hpp"
+#include "page/pager.hpp"
+#include "workspace/workspace.hpp"
+
+namespace incident {
+
+struct EffectOptions {
+    Timestamp now{};
+    ChangeOptions change;  // for the pages' own change (their `paged` events)
+    bool notify = true;    // false: --no-notify
+    bool dry_run = false;  // notifications are previewed; nothing pages
+};
+
+struct Effects {
+    PageReport pages;
+    NotifyReport notes;
+};
+
+Effects after_change(const Workspace& ws, const ChangeResult& result, const EffectOptions& opts, const Env& env,
+                     const Sleeper& sleep);
+
+}  // namespace incident
