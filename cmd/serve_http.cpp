@@ -191,6 +191,12 @@ void configure(httplib::Server& svr, Server& s) {
     svr.set_write_timeout(s.opts.timeout);
     svr.set_keep_alive_timeout(5);
     svr.set_tcp_nodelay(true);  // answers go out in two writes: without it, the second waits ~40 ms for an ACK
+    // httplib's default, SO_REUSEPORT, lets a second serve listen on the same
+    // port and take half the requests: SO_REUSEADDR alone, so it is refused.
+    svr.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    });
     svr.set_pre_routing_handler([&s](const httplib::Request& req, httplib::Response& res) {
         t_start = std::chrono::steady_clock::now();
         if (s.token.empty() || bearer_matches(req.get_header_value("Authorization"), s.token))

@@ -145,6 +145,13 @@ test_listening_on_a_taken_port_fails() {
   INCIDENT_SERVE_TOKEN=x run serve --listen "127.0.0.1:$(cat "$T/port")"
   kill "$holder"
   expect_rc 1; expect_err "cannot listen on 127.0.0.1:"
+  # Nor can a second serve take the port of one already listening (and half its requests).
+  TOKEN=x start_serve
+  local port=${URL##*:}
+  INCIDENT_SERVE_TOKEN=x timeout 5 "$INCIDENT_BIN" serve --listen "127.0.0.1:$port" 2>"$T/second.err"
+  expect_eq "$?" 1 "a second serve on the port"
+  expect_file_has "$T/second.err" "cannot listen on 127.0.0.1:$port"
+  stop_serve
 }
 
 # A real Prometheus Alertmanager (Debian's prometheus-alertmanager) with a
