@@ -65,7 +65,8 @@ void run_link(const PageCliOptions& o, const Context& ctx) {
     const std::string id = resolve_id(ctx, ws, o.id);
     const Incident inc = ws.store.load(id);
     const PagingSettings paging = paging_settings(ws.config, ws.repo.relative(ws.repo.config_path()));
-    const Person* person = load_people(ws.repo).find(o.person);
+    const People people = load_people(ws.repo);
+    const Person* person = people.find(o.person);
     if (!person)
         throw UsageError("--person: no person '" + o.person + "' in .incident/people.yaml",
                          "name a person by key or email: incident oncall list shows them");

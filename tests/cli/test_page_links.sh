@@ -206,4 +206,31 @@ test_the_config_names_the_key_variable() {
   stop_serve; expect_eq "$SERVE_RC" 0
 }
 
+test_page_link_prints_the_link_serve_accepts() {
+  repo_with_an_incident
+  export INCIDENT_LINK_KEY=$KEY
+  run page link INC-1 --person bob
+  expect_rc 2; expect_err "serve.public_url is not set"
+  printf 'serve:\n  public_url: https://ops.example.com/\n' >>.incident/config.yaml
+  git commit -qam "serve: public_url"
+  # Signed as the tests sign: uid, who and expiry (--at + --expires).
+  run page link INC-1 --person bob --at 2099-12-31T23:00:00Z --expires 1h
+  expect_rc 0
+  expect_eq "$OUT" "https://ops.example.com$(link "$UID_" bob $LATER)"
+  run page link INC-1 --person bob@ops.example.com --json
+  expect_rc 0; expect_json .person bob
+  local printed; printed=$(jq -r .link <<<"$OUT")
+  run page link INC-1 --person mallory
+  expect_rc 2; expect_err "--person: no person 'mallory' in .incident/people.yaml"
+  run page link INC-1 --person bob --expires 10s
+  expect_rc 2; expect_err "--expires: '10s' is not a duration of a minute or more"
+  INCIDENT_LINK_KEY=short-key run page link INC-1 --person bob
+  expect_rc 2; expect_err "INCIDENT_LINK_KEY is shorter than 16 bytes"
+  # serve acknowledges through the printed link (its path and query).
+  start_serve
+  page POST "/${printed#https://ops.example.com/}" action=ack
+  expect_eq "$STATUS" 200; expect_out "Acknowledged INC-1 as bob"
+  stop_serve; expect_eq "$SERVE_RC" 0
+}
+
 run_suite
