@@ -17,9 +17,11 @@
 #include <thread>
 
 #include "heartbeat/heartbeat.hpp"
+#include "intake/spool.hpp"
 #include "oncall/ical.hpp"
 #include "output.hpp"
 #include "serve.hpp"
+#include "serve_lease.hpp"
 #include "serve_page.hpp"
 
 namespace incident::cli {
@@ -44,6 +46,9 @@ struct Server {
     const Context& ctx;
     std::string actor, token;
     std::mutex write, log;
+    const LeaseKeeper* lease = nullptr;  // with serve.lease: whether this receiver leads
+
+    bool leads() const { return !lease || lease->leads(); }
 
     void answer(httplib::Response& res, const AlertReply& r) {
         res.status = r.status;
@@ -75,12 +80,17 @@ void Server::take(const httplib::Request& req, httplib::Response& res) {
     Context rc{io, {}, ctx.repo_dir};
     AlertReply reply;
     std::optional<Workspace> ws;
+    bool spooled = false;
     {
         std::lock_guard lock(write);
         rc.now = std::chrono::floor<Seconds>(std::chrono::system_clock::now());  // in the order written
         try {
             ws.emplace(open_workspace(rc));
-            reply = receive_alerts(*ws, *route, req.body, actor, rc.now, change_options(rc, opts.flags, actor));
+            spooled = !leads();
+            if (spooled)
+                reply = spool_alerts(*ws, req.path, *route, req.body, rc.now);
+            else
+                reply = receive_alerts(*ws, *route, req.body, actor, rc.now, change_options(rc, opts.flags, actor));
         } catch (const Error& e) {
             reply = error_reply(500, e.what());
         }
@@ -93,6 +103,7 @@ void Server::take(const httplib::Request& req, httplib::Response& res) {
         if (!o.id.empty()) after_change_effects(rc, *ws, o.change, opts.flags);
     }
     if (!said.empty()) t_summary = said;
+    if (spooled && reply.status == 202) t_summary = "spooled (another receiver leads)";
     log_said(err.str());
 }
 
@@ -317,7 +328,7 @@ private:
             CommonFlags flags = s_.opts.flags;
             flags.by = s_.actor;
             try {
-                run_page_tick(rc, flags);
+                if (s_.leads()) run_page_tick(rc, flags);
             } catch (const Error& e) {
                 err << "incident serve: page tick: " << e.what() << "\n";
             }
@@ -347,6 +358,8 @@ void run_http_server(const ServeOptions& opts, const Listen& where, const Contex
     Receiver svr;
     configure(svr, s);
     SignalStop stop(svr);
+    LeaseKeeper lease(opts, ctx, s.actor, s.write, [&s](const std::string& text) { s.log_said(text); });
+    if (lease.shared()) s.lease = &lease;
     PagerLoop pager(s);
     int port = where.port == 0 ? svr.bind_to_any_port(where.host)
                                : (svr.bind_to_port(where.host, where.port) ? where.port : -1);

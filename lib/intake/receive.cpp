@@ -71,26 +71,34 @@ AlertReply error_reply(int status, const std::string& message) {
     return r;
 }
 
+AlertRequest read_alert_request(const Workspace& ws, const AlertRoute& route, std::string_view body) {
+    AlertRequest q;
+    try {
+        q.settings = intake_settings(ws.config, ws.repo.relative(ws.repo.config_path()));
+    } catch (const Error& e) {
+        q.error = error_reply(500, e.what());
+        return q;
+    }
+    if (route.format == AlertFormat::generic && !q.settings.generic.contains(route.generic)) {
+        q.error = error_reply(404, "no generic source named '" + route.generic + "' (intake.generic in the config)");
+        return q;
+    }
+    try {
+        q.alerts = parse_alerts(parse_alert_body(body, "body"), route.format, q.settings, route.generic, "body");
+    } catch (const InvalidData& e) {
+        q.error = route.format == AlertFormat::pagerduty ? invalid_event(e.what()) : error_reply(400, e.what());
+    }
+    return q;
+}
+
 AlertReply receive_alerts(const Workspace& ws, const AlertRoute& route, std::string_view body, const std::string& actor,
                           Timestamp now, const ChangeOptions& opts) {
     const bool pd = route.format == AlertFormat::pagerduty;
-    IntakeSettings settings;
-    try {
-        settings = intake_settings(ws.config, ws.repo.relative(ws.repo.config_path()));
-    } catch (const Error& e) {
-        return error_reply(500, e.what());
-    }
-    if (route.format == AlertFormat::generic && !settings.generic.contains(route.generic))
-        return error_reply(404, "no generic source named '" + route.generic + "' (intake.generic in the config)");
-    std::vector<Alert> alerts;
-    try {
-        alerts = parse_alerts(parse_alert_body(body, "body"), route.format, settings, route.generic, "body");
-    } catch (const InvalidData& e) {
-        return pd ? invalid_event(e.what()) : error_reply(400, e.what());
-    }
+    const AlertRequest q = read_alert_request(ws, route, body);
+    if (q.error) return *q.error;
     AlertReply r;
     try {
-        r.outcomes = take_alerts(ws, alerts, settings, actor, now, opts);
+        r.outcomes = take_alerts(ws, q.alerts, q.settings, actor, now, opts);
     } catch (const Error& e) {
         return error_reply(e.code() == ExitCode::runtime ? 503 : 500, e.what());
     }

@@ -32,6 +32,17 @@ struct AlertReply {
 // The JSON error answer: {"error": {"status": N, "message": ...}}.
 AlertReply error_reply(int status, const std::string& message);
 
+// A body POSTed to `route`, read into alerts under the config's intake
+// settings; or the answer that refuses it (400 not JSON or not of the
+// route's format, PagerDuty's invalid event; 404 an unknown generic source;
+// 500 a config that does not read).
+struct AlertRequest {
+    IntakeSettings settings;
+    std::vector<Alert> alerts;
+    std::optional<AlertReply> error;
+};
+AlertRequest read_alert_request(const Workspace& ws, const AlertRoute& route, std::string_view body);
+
 // A body POSTed to `route`: parsed (at most kMaxAlertBytes), read into
 // alerts and taken (take_alerts, under the repository lock). The answer:
 //   200 {"incidents": [{id, outcome, key, count}, ...]}, or for PagerDuty

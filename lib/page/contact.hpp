@@ -43,6 +43,7 @@ struct PagingSettings {
     std::string public_url;                          // serve.public_url: the base of acknowledge links
     std::string link_key_env = "INCIDENT_LINK_KEY";  // serve.link_key_env
     Seconds link_ttl{86400};                         // serve.link_ttl
+    Seconds lease{0};  // serve.lease: receivers share the pager through a lease of this length (0: off)
 
     // The provider called `name`; with an empty name the first of `type`. Null when none.
     const PagingProvider* provider(const std::string& name, const std::string& type) const;

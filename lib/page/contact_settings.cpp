@@ -148,9 +148,15 @@ void read_serve(PagingSettings& s, const YamlNode& n, const std::string& file) {
               while (s.public_url.size() > 8 && s.public_url.back() == '/') s.public_url.pop_back();
           }},
          {"link_key_env", [&](const YamlNode& v, const std::string& key) { s.link_key_env = env_name(v, file, key); }},
-         {"link_ttl", [&](const YamlNode& v, const std::string& key) {
+         {"link_ttl",
+          [&](const YamlNode& v, const std::string& key) {
               s.link_ttl = duration(v, file, key);
               if (s.link_ttl <= Seconds{0}) fail_at(v, file, key + ": must be longer than 0s");
+          }},
+         {"lease", [&](const YamlNode& v, const std::string& key) {
+              s.lease = duration(v, file, key);
+              if (s.lease < Seconds{2} || s.lease > Seconds{3600})
+                  fail_at(v, file, key + ": must be between 2s and 1h (30s is a good start)");
           }}});
 }
 

@@ -307,6 +307,8 @@ SyncResult sync_repository(const Workspace& ws, const SyncOptions& opts) {
     return r;
 }
 
+std::string upstream_remote(const Workspace& ws) { return find_upstream(sync_git(ws, {})).remote; }
+
 std::string describe(const Renumbering& m) {
     return m.from + " is now " + m.to + " (" + m.from + " was taken upstream)";
 }

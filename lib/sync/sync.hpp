@@ -60,6 +60,10 @@ struct SyncOptions {
 // or the remote keeps moving; UsageError outside git.
 SyncResult sync_repository(const Workspace& ws, const SyncOptions& opts);
 
+// The remote the current branch syncs with ("origin"). Throws IoError as
+// sync does when there is none (no branch, no upstream, no remote).
+std::string upstream_remote(const Workspace& ws);
+
 // `text` with every mention of an id in `map` (a whole token: "INC-12", not
 // "INC-123" or "XINC-12") replaced by what it maps to.
 std::string rename_mentions(const std::string& text, const std::vector<Renumbering>& map);

@@ -18,6 +18,7 @@
 #include "model/file_text.hpp"
 #include "model/text.hpp"
 #include "model/yaml_doc.hpp"
+#include "page/contact.hpp"
 #include "page/policy.hpp"
 #include "rules/rule_tests.hpp"
 #include "store/atomic_file.hpp"
@@ -174,6 +175,7 @@ void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path
             Config c;
             apply_config_layer(c, root, display);
             check_config(c, display);
+            paging_settings(c, display);  // smtp, paging_providers, serve
         } else if (kind == Kind::rules) {
             RuleSet rules = parse_rules(read_file(p).value_or(""), display);
             for (auto& f : lint_rules(rules, scope.cfg)) out.push_back(f);

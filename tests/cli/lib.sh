@@ -175,3 +175,43 @@ stop_serve() {
   wait "$SERVE"
   SERVE_RC=$?
 }
+
+# git daemon serving $T/srv on a free port of 127.0.0.1; sets URL.
+start_daemon() {
+  mkdir -p "$T/srv"
+  git init -q --bare "$T/srv/remote.git"
+  local port tries
+  for tries in 1 2 3 4 5; do
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    git daemon --reuseaddr --base-path="$T/srv" --export-all --enable=receive-pack \
+      --listen=127.0.0.1 --port="$port" "$T/srv" 2>"$T/daemon.err" &
+    DAEMON=$!
+    trap 'kill $DAEMON 2>/dev/null' EXIT
+    URL="git://127.0.0.1:$port/remote.git"
+    local wait
+    for wait in $(seq 50); do
+      git ls-remote "$URL" >/dev/null 2>&1 && return 0
+      kill -0 "$DAEMON" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$DAEMON" 2>/dev/null
+  done
+  fail "git daemon did not start: $(cat "$T/daemon.err")"
+  exit 1
+}
+
+# start_sink [FAIL_CODE FAIL_COUNT]: the SMTP server; sets SINK (pid), SMTP_PORT, MAIL (its directory).
+start_sink() {
+  MAIL="$T/mail"; mkdir -p "$MAIL"
+  # Debian's python, which has python3-aiosmtpd
+  /usr/bin/python3 "$SOURCE_DIR/tests/cli/smtp_sink.py" "$MAIL" 0 "$@" >"$T/sink.out" 2>"$T/sink.err" &
+  SINK=$!
+  local i
+  for i in $(seq 100); do
+    SMTP_PORT=$(head -1 "$T/sink.out" 2>/dev/null) && [ -n "$SMTP_PORT" ] && return 0
+    sleep 0.05
+  done
+  fail "the SMTP sink did not start: $(cat "$T/sink.err")"
+}
+
+mails() { find "$MAIL" -name '*.eml' | wc -l; }

@@ -11,22 +11,6 @@ ALERTS="$SOURCE_DIR/tests/data/alerts"
 TOKEN="test-token-$$"
 export INCIDENT_LINK_KEY="link-key-for-tests-$$-0123456789"
 
-# start_sink [FAIL_CODE FAIL_COUNT]: the SMTP server; sets SINK (pid), SMTP_PORT, MAIL (its directory).
-start_sink() {
-  MAIL="$T/mail"; mkdir -p "$MAIL"
-  # Debian's python, which has python3-aiosmtpd
-  /usr/bin/python3 "$SOURCE_DIR/tests/cli/smtp_sink.py" "$MAIL" 0 "$@" >"$T/sink.out" 2>"$T/sink.err" &
-  SINK=$!
-  local i
-  for i in $(seq 100); do
-    SMTP_PORT=$(head -1 "$T/sink.out" 2>/dev/null) && [ -n "$SMTP_PORT" ] && return 0
-    sleep 0.05
-  done
-  fail "the SMTP sink did not start: $(cat "$T/sink.err")"
-}
-
-mails() { find "$MAIL" -name '*.eml' | wc -l; }
-
 # wait_for_mail N: until N messages have come (at most 5 s).
 wait_for_mail() {
   local i

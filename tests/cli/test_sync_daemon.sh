@@ -6,30 +6,6 @@ source "$(dirname "$0")/lib.sh"
 
 CLONES=10
 
-# git daemon serving $T/srv on a free port of 127.0.0.1; sets URL.
-start_daemon() {
-  mkdir -p "$T/srv"
-  git init -q --bare "$T/srv/remote.git"
-  local port tries
-  for tries in 1 2 3 4 5; do
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    git daemon --reuseaddr --base-path="$T/srv" --export-all --enable=receive-pack \
-      --listen=127.0.0.1 --port="$port" "$T/srv" 2>"$T/daemon.err" &
-    DAEMON=$!
-    trap 'kill $DAEMON 2>/dev/null' EXIT
-    URL="git://127.0.0.1:$port/remote.git"
-    local wait
-    for wait in $(seq 50); do
-      git ls-remote "$URL" >/dev/null 2>&1 && return 0
-      kill -0 "$DAEMON" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill "$DAEMON" 2>/dev/null
-  done
-  fail "git daemon did not start: $(cat "$T/daemon.err")"
-  exit 1
-}
-
 test_ten_clones_work_offline_then_sync_at_once_and_converge() {
   start_daemon
   run init "$T/seed"; expect_rc 0
