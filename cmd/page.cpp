@@ -94,13 +94,14 @@ void run_link(const PageCliOptions& o, const Context& ctx) {
 
 }  // namespace
 
-void run_page_tick(const Context& ctx, const CommonFlags& flags) {
+void run_page_tick(const Context& ctx, const CommonFlags& flags, bool leading) {
     std::error_code ec;
     Workspace ws = open_workspace(ctx);
     if (!fs::exists(escalation_path(ws.repo), ec) && !fs::exists(heartbeats_path(ws.repo), ec)) return;
     const std::string actor = resolve_actor(ctx, flags, ws.repo.root);
     PageOptions opts{ctx.now, change_options(ctx, flags, actor), false, ws.notify.delivery.budget};
-    print_pages(ctx.io, page_tick(ws, opts, ctx.io.env, real_sleep));
+    print_pages(ctx.io, leading ? page_tick(ws, opts, ctx.io.env, real_sleep)
+                                : send_settled_pages(ws, opts, ctx.io.env, real_sleep));
 }
 
 void register_page(CLI::App& app, Context& ctx) {

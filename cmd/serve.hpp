@@ -33,8 +33,10 @@ using HttpServer = void (*)(const ServeOptions& opts, const Listen& where, const
 void set_http_server(HttpServer server);
 
 // One `incident page tick` at ctx.now, saying on ctx.io.err what it paged
-// (cmd/page.cpp): what serve runs every --page-every seconds.
-void run_page_tick(const Context& ctx, const CommonFlags& flags);
+// (cmd/page.cpp): what serve runs every --page-every seconds. Not leading
+// (another receiver holds the pager lease), it only sends the pages it
+// recorded before and had not sent.
+void run_page_tick(const Context& ctx, const CommonFlags& flags, bool leading = true);
 
 // The server of cmd/serve_http.cpp.
 void run_http_server(const ServeOptions& opts, const Listen& where, const Context& ctx);

@@ -328,7 +328,9 @@ private:
             CommonFlags flags = s_.opts.flags;
             flags.by = s_.actor;
             try {
-                if (s_.leads()) run_page_tick(rc, flags);
+                const bool leads = s_.leads();
+                if (leads && s_.lease) s_.lease->catch_up(rc);
+                run_page_tick(rc, flags, leads);
             } catch (const Error& e) {
                 err << "incident serve: page tick: " << e.what() << "\n";
             }

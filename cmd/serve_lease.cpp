@@ -12,7 +12,13 @@ namespace incident::cli {
 
 namespace {
 
-LeaseTime wall_now() { return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()); }
+// The lease's clock: steady (a wall clock set back or forward moves no lease).
+LeaseTime lease_now() {
+    return LeaseTime(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()));
+}
+
+Timestamp wall_now() { return std::chrono::floor<Seconds>(std::chrono::system_clock::now()); }
 
 long long epoch_ms(LeaseTime t) { return t.time_since_epoch().count(); }
 
@@ -56,12 +62,23 @@ LeaseKeeper::~LeaseKeeper() {
     if (thread_.joinable()) thread_.join();
     lead_until_ = 0;
     if (leading_) {
-        lease_->release(wall_now());
+        lease_->release();
         log_("incident serve: pager lease given up\n");
     }
 }
 
-bool LeaseKeeper::leads() const { return !lease_ || epoch_ms(wall_now()) < lead_until_.load(); }
+bool LeaseKeeper::leads() const { return !lease_ || epoch_ms(lease_now()) < lead_until_.load(); }
+
+void LeaseKeeper::catch_up(const Context& rc) const {
+    try {
+        SyncOptions so;
+        so.actor = actor_;
+        for (const auto& w : sync_repository(open_workspace(rc), so).warnings)
+            rc.io.err << "incident serve: sync: " << w << "\n";
+    } catch (const Error& e) {
+        rc.io.err << "incident serve: warning: not synced before the tick: " << e.what() << "\n";
+    }
+}
 
 void LeaseKeeper::run() {
     std::unique_lock lock(mutex_);
@@ -75,9 +92,10 @@ void LeaseKeeper::run() {
 // Sync, then the spool, under the write mutex: no alert is taken meanwhile
 // (those that come are spooled, and replayed here too).
 void LeaseKeeper::take_over(LeaseTime now) {
+    const Timestamp wall = wall_now();
     std::ostringstream out, err;
     Io io{out, err, false, false, false, ctx_.io.env, false};
-    Context rc{io, std::chrono::floor<Seconds>(now), ctx_.repo_dir};
+    Context rc{io, wall, ctx_.repo_dir};
     std::optional<Workspace> ws;
     Replay replay;
     {
@@ -89,7 +107,10 @@ void LeaseKeeper::take_over(LeaseTime now) {
             SyncResult s = sync_repository(*ws, so);
             for (const auto& w : s.warnings) err << "incident serve: sync: " << w << "\n";
             ws.emplace(open_workspace(rc));  // as the sync left it
-            replay = replay_spool(*ws, actor_, lease_->ttl(), change_options(rc, opts_.flags, actor_));
+            // The same alert reached the last holder about when it reached us:
+            // a minute (or ttl) of its answers, commits and pushes apart.
+            const Seconds window = std::max(Seconds{60}, lease_->ttl());
+            replay = replay_spool(*ws, actor_, window, change_options(rc, opts_.flags, actor_));
         } catch (const Error& e) {
             err << "incident serve: taking over: " << e.what() << "\n";
         }
@@ -110,7 +131,7 @@ void LeaseKeeper::take_over(LeaseTime now) {
 }
 
 void LeaseKeeper::round() {
-    const LeaseTime now = wall_now();
+    const LeaseTime now = lease_now();
     const LeaseRound r = lease_->round(now);
     std::string said;
     if (r.held && !leading_) {
@@ -130,8 +151,7 @@ void LeaseKeeper::round() {
             last_said_ = r.holder;
             // Someone else leads, live: what came long ago it has taken.
             try {
-                prune_spool(open_workspace(ctx_),
-                            std::chrono::floor<Seconds>(now) - std::max(Seconds{600}, lease_->ttl() * 10));
+                prune_spool(open_workspace(ctx_), wall_now() - std::max(Seconds{600}, lease_->ttl() * 10));
             } catch (const Error&) {
             }
         }

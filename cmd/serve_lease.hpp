@@ -38,6 +38,10 @@ public:
     bool leads() const;
     bool shared() const { return lease_ != nullptr; }
 
+    // Before the holder's tick: a sync, so that what other clones did (an
+    // acknowledgement there) stops the steps here. Problems go to rc's err.
+    void catch_up(const Context& rc) const;
+
 private:
     void round();
     void take_over(LeaseTime now);

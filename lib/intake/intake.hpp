@@ -78,6 +78,9 @@ std::vector<Alert> parse_generic(const nlohmann::json& body, const GenericMappin
 // Throws UsageError for a path that does not parse.
 const nlohmann::json* json_at_path(const nlohmann::json& j, const std::string& path);
 
+// What an alert event's `status` says of its action: firing, acknowledged, resolved.
+const char* status_word(AlertAction a);
+
 // What one alert did.
 struct IntakeOutcome {
     std::string id;       // the incident opened or changed; empty when none

@@ -46,8 +46,9 @@ std::optional<Spooled> read_spooled(const fs::path& file) {
     return Spooled{j["path"].get<std::string>(), *at, j["body"].get<std::string>()};
 }
 
-// True when an incident with the alert's key recorded it (opened, or an
-// alert event) at `since` or later: the holder took it.
+// True when an incident with the alert's key recorded it at `since` or
+// later — opened by it (a firing one), or an alert event of its key and
+// status — so the holder took it.
 bool taken_already(const Workspace& ws, const Index& index, const Alert& a, Timestamp since) {
     if (a.key.empty()) return false;
     for (const auto& s : index.incidents) {
@@ -58,9 +59,10 @@ bool taken_already(const Workspace& ws, const Index& index, const Alert& a, Time
         } catch (const Error&) {
             continue;
         }
-        if (inc.opened_at && *inc.opened_at >= since) return true;
+        if (a.action == AlertAction::trigger && inc.opened_at && *inc.opened_at >= since) return true;
         for (const auto& e : inc.timeline)
-            if (e.type == "alert" && e.at >= since && e.get("key") == a.key) return true;
+            if (e.type == "alert" && e.at >= since && e.get("key") == a.key && e.get("status") == status_word(a.action))
+                return true;
     }
     return false;
 }

@@ -40,8 +40,9 @@ struct Replay {
 };
 
 // Takes every spooled request, oldest first, as receive_alerts would have at
-// the time it came, but for alerts some incident with their key recorded
-// (opened, or an alert event) no earlier than `window` before that time.
+// the time it came, but for alerts some incident with their key recorded no
+// earlier than `window` before that time: opened by it, or an alert event of
+// its status (a resolve is not the trigger before it).
 // Stops at the first request whose change fails (it stays for the next try).
 Replay replay_spool(const Workspace& ws, const std::string& actor, Seconds window, const ChangeOptions& opts);
 

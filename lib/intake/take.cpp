@@ -9,8 +9,6 @@
 
 namespace incident {
 
-namespace {
-
 const char* status_word(AlertAction a) {
     switch (a) {
         case AlertAction::trigger:
@@ -22,6 +20,8 @@ const char* status_word(AlertAction a) {
     }
     return "firing";
 }
+
+namespace {
 
 int alerts_with_key(const Incident& inc, const std::string& key) {
     return static_cast<int>(std::count_if(inc.timeline.begin(), inc.timeline.end(),

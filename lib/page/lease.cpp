@@ -21,15 +21,14 @@ std::string git_says(const ProcessResult& r) { return first_line(r.err.empty() ?
 }  // namespace
 
 std::string lease_message(const LeaseRecord& r) {
-    return std::string(kTitle) + "\n\nholder: " + r.holder + "\nwritten: " + format_rfc3339(r.written) +
-           "\nserial: " + std::to_string(r.serial) + "\n";
+    return std::string(kTitle) + "\n\nholder: " + r.holder + "\nserial: " + std::to_string(r.serial) + "\n";
 }
 
 std::optional<LeaseRecord> parse_lease_message(const std::string& text) {
     auto lines = split(text, '\n');
     if (lines.empty() || lines.front() != kTitle) return std::nullopt;
     LeaseRecord r;
-    bool holder = false, written = false;
+    bool holder = false;
     for (const auto& line : lines) {
         auto colon = line.find(": ");
         if (colon == std::string::npos) continue;
@@ -41,16 +40,11 @@ std::optional<LeaseRecord> parse_lease_message(const std::string& text) {
                 return std::nullopt;
             r.holder = value;
             holder = true;
-        } else if (key == "written") {
-            auto t = parse_rfc3339(value);
-            if (!t) return std::nullopt;
-            r.written = *t;
-            written = true;
         } else if (key == "serial") {
             r.serial = std::atoll(value.c_str());
         }
     }
-    if (!holder || !written) return std::nullopt;
+    if (!holder) return std::nullopt;
     return r;
 }
 
@@ -132,7 +126,7 @@ LeaseRound PagerLease::round(LeaseTime now) {
         r.holder = rec ? rec->holder : "an unreadable lease";
         return finish();
     }
-    if (push(oid, LeaseRecord{holder_, std::chrono::floor<Seconds>(now), ++serial_})) {
+    if (push(oid, LeaseRecord{holder_, ++serial_})) {
         held_since_ = now;
         seen_at_ = now;
     } else {
@@ -144,11 +138,11 @@ LeaseRound PagerLease::round(LeaseTime now) {
     return finish();
 }
 
-void PagerLease::release(LeaseTime now) {
+void PagerLease::release() {
     if (!held_since_) return;
     held_since_.reset();
     held_before_ = false;
-    push(seen_, LeaseRecord{"", std::chrono::floor<Seconds>(now), ++serial_});
+    push(seen_, LeaseRecord{"", ++serial_});
 }
 
 }  // namespace incident

@@ -18,7 +18,9 @@
 //                   next may take at once
 //
 // Time is an input: every call takes `now`, to the millisecond (a lease of
-// a few seconds cannot be judged in whole ones).
+// a few seconds cannot be judged in whole ones), on a clock of the caller's
+// that only has to keep its rate (serve gives its steady clock): no time
+// is written in the ref or compared with another receiver's.
 #pragma once
 
 #include <optional>
@@ -35,9 +37,8 @@ inline constexpr const char* kPagerLeaseRef = "refs/incident/pager-lease";
 
 // What a lease commit says (its message).
 struct LeaseRecord {
-    std::string holder;  // "" once released
-    Timestamp written{};
-    long long serial = 0;
+    std::string holder;    // "" once released
+    long long serial = 0;  // renewals by this holder: each commit differs
 };
 
 // The message of a lease commit, and back (nullopt for anything else: the
@@ -71,7 +72,7 @@ public:
     std::optional<LeaseTime> held_until() const;
 
     // Gives the lease up (when held), so another may take it at once.
-    void release(LeaseTime now);
+    void release();
 
     const std::string& holder() const { return holder_; }
     Seconds ttl() const { return ttl_; }

@@ -100,8 +100,15 @@ PageReport page_tick(const Workspace& ws, const PageOptions& opts, const Env& en
 PageReport page_incident(const Workspace& ws, const std::string& id, const PageOptions& opts, const Env& env,
                          const Sleeper& sleep);
 
-// Under the lock: releases each held page whose `paged` event is saved, and
-// drops each whose event is not (its step fires again).
-void settle_held_pages(const Workspace& ws, const ChangeOptions& opts, std::vector<std::string>& warnings);
+// Under the lock: releases each held page whose `paged` event is saved
+// (returned, to be sent), and drops each whose event is not (its step fires
+// again).
+std::vector<Delivery> settle_held_pages(const Workspace& ws, const ChangeOptions& opts,
+                                        std::vector<std::string>& warnings);
+
+// settle_held_pages, then what it released sent within the budget: all a
+// receiver that does not page does (another holds the pager lease) with the
+// pages it recorded before.
+PageReport send_settled_pages(const Workspace& ws, const PageOptions& opts, const Env& env, const Sleeper& sleep);
 
 }  // namespace incident

@@ -106,14 +106,16 @@ void opened_for_heartbeats(const Workspace& ws, const PageOptions& opts, const E
 
 }  // namespace
 
-void settle_held_pages(const Workspace& ws, const ChangeOptions& opts, std::vector<std::string>& warnings) {
+std::vector<Delivery> settle_held_pages(const Workspace& ws, const ChangeOptions& opts,
+                                        std::vector<std::string>& warnings) {
     const Outbox outbox(ws.outbox_dir());
     std::vector<Delivery> held;
     for (auto& d : outbox.list())
         if (!d.held_for.empty() && d.id.rfind(kPagePrefix, 0) == 0) held.push_back(std::move(d));
-    if (held.empty()) return;
+    std::vector<Delivery> released;
+    if (held.empty()) return released;
     RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);  // no tick is between holding and saving
-    for (const auto& d : held) {
+    for (auto& d : held) {
         bool saved = false;
         try {
             if (ws.store.exists(d.incident))
@@ -123,12 +125,21 @@ void settle_held_pages(const Workspace& ws, const ChangeOptions& opts, std::vect
         }
         if (saved) {
             outbox.release(d.id);
+            d.held_for.clear();
+            released.push_back(std::move(d));
         } else {
             outbox.remove(d.id);
             warnings.push_back("a page for " + d.incident +
                                " was queued by a run that stopped before recording it; its step fires again");
         }
     }
+    return released;
+}
+
+PageReport send_settled_pages(const Workspace& ws, const PageOptions& opts, const Env& env, const Sleeper& sleep) {
+    PageReport report;
+    if (!opts.dry_run) send(ws, settle_held_pages(ws, opts.change, report.warnings), opts, env, sleep, report);
+    return report;
 }
 
 PageReport page_incident(const Workspace& ws, const std::string& id, const PageOptions& opts, const Env& env,
@@ -143,12 +154,16 @@ PageReport page_incident(const Workspace& ws, const std::string& id, const PageO
 PageReport page_tick(const Workspace& ws, const PageOptions& opts, const Env& env, const Sleeper& sleep) {
     PageReport report;
     if (!opts.dry_run) opened_for_heartbeats(ws, opts, env, sleep, report);  // they page in this tick
-    if (!opts.dry_run) settle_held_pages(ws, opts.change, report.warnings);
+    // Pages recorded by a run that stopped before sending them go out with this tick's.
+    std::vector<Delivery> pages;
+    if (!opts.dry_run) pages = settle_held_pages(ws, opts.change, report.warnings);
     Pager pager(ws, env);
-    if (pager.policies().policies.empty()) return report;
+    if (pager.policies().policies.empty()) {
+        send(ws, std::move(pages), opts, env, sleep, report);
+        return report;
+    }
     Index index = load_index(ws.store, ws.config, opts.now);
     for (const auto& e : index.errors) report.warnings.push_back(e.what());
-    std::vector<Delivery> pages;
     for (const auto& s : index.incidents) {
         if (!active(s.status) || s.times.acknowledged) continue;
         const std::string id(s.id);

@@ -33,8 +33,8 @@ wait_for_mails() {
   fail "expected $1 email(s) within $2 s, got $(mails)"
 }
 
-# The shared repository: bob first, carol 20 s later, for every P1; every
-# change pushed at once; the lease 4 s.
+# seed_remote [DELAY]: the shared repository: bob first, carol DELAY (45s)
+# later, for every P1; every change pushed at once; the lease 4 s.
 seed_remote() {
   git clone -q "$URL" "$T/seed" 2>/dev/null
   cd "$T/seed" || exit 1
@@ -44,11 +44,11 @@ people:
   bob: {name: Bob, email: bob@example.com}
   carol: {name: Carol, email: carol@example.com}
 XEOF
-  cat >.incident/escalation.yaml <<'XEOF'
+  cat >.incident/escalation.yaml <<XEOF
 policies:
   sre:
     steps:
-      - {notify: [person:bob], after: 20s}
+      - {notify: [person:bob], after: ${1:-45s}}
       - {notify: [person:carol]}
 by_priority: {P1: sre}
 XEOF
@@ -62,9 +62,10 @@ XEOF
   git clone -q "$URL" "$T/a" && git clone -q "$URL" "$T/b" || fail "clones"
 }
 
-# Posts alert I (a group of its own, critical: P1) to every URL given.
+# post_alerts N URL...: alerts 1..N (each a group of its own, critical: P1)
+# to every URL given, each to all in turn.
 post_alerts() {
-  python3 - "$TOKEN" "$ALERTS" "$@" <<'PYEOF'
+  python3 - "$TOKEN" "$@" <<'PYEOF'
 import json, sys, urllib.request
 token, count, urls = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 for i in range(1, count + 1):
@@ -104,14 +105,18 @@ test_two_receivers_page_each_step_once_and_the_survivor_takes_over() {
   receiver b
   grep -q "pager lease held by" "$T/b.log" || fail "b does not see a's lease: $(cat "$T/b.log")"
 
-  post_alerts "$URL_a" "$URL_b" || fail "posting the alerts"
+  local start=$SECONDS
+  post_alerts $ALERTS "$URL_a" "$URL_b" || fail "posting the alerts"
   wait_for_mails $ALERTS 60
+  # a is killed before any second step is due: a page a records and is
+  # killed before sending is lost (docs/paging.md says so), not tested here.
+  [ $((SECONDS - start)) -lt 40 ] || fail "the alerts took $((SECONDS - start)) s: a may have paged a second step"
   expect_eq "$(ls "$T/b/.git/incident/spool" | wc -l)" $ALERTS "b spooled every alert"
   git -C "$T/b" log --oneline | grep -q Storm && fail "b opened an incident while a led"
   # a dies; b takes the lease once a's lapses, syncs, finds every spooled
   # alert taken and pages step 2 when it is due.
   kill -9 "$PID_a"; wait "$PID_a" 2>/dev/null
-  wait_for_mails $((ALERTS * 2)) 60
+  wait_for_mails $((ALERTS * 2)) 90
   sleep 3
   expect_eq "$(mails)" $((ALERTS * 2)) "no page twice"
   expect_eq "$(mail_pages | grep -c '^bob@example.com ')" $ALERTS "step 1: bob, once per incident"
@@ -138,6 +143,26 @@ test_two_receivers_page_each_step_once_and_the_survivor_takes_over() {
   receiver a
   grep -q "pager lease taken" "$T/a.log" || fail "a waited for a released lease: $(cat "$T/a.log")"
   kill -TERM "$PID_a"; wait "$PID_a"
+}
+
+test_an_acknowledgement_in_another_clone_stops_the_holders_steps() {
+  start_daemon
+  start_sink
+  trap 'kill $DAEMON $SINK $PID_a $PID_b 2>/dev/null' EXIT
+  seed_remote 6s
+  receiver a
+  receiver b
+  post_alerts 2 "$URL_a" "$URL_b" || fail "posting the alerts"
+  wait_for_mails 2 30
+  # Bob acknowledges INC-1 in b's clone (a laptop, or b's acknowledge link): pushed.
+  cd "$T/b" || exit 1
+  run sync; expect_rc 0
+  run ack INC-1 --by bob@example.com; expect_rc 0
+  wait_for_mails 3 30
+  sleep 3
+  expect_eq "$(mails)" 3 "INC-1's second step is not paged"
+  expect_eq "$(mail_pages | grep -c '^carol@example.com .*INC-2')" 1 "INC-2's second step is"
+  kill -TERM "$PID_a" "$PID_b"; wait "$PID_a" "$PID_b"
 }
 
 test_the_lease_needs_changes_pushed_and_a_remote() {
