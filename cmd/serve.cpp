@@ -48,6 +48,11 @@ failed), so the sender retries. Errors are {"error": {"status", "message"}}.
 Requests are read in parallel and written one at a time, in the order they
 came; a burst waits in the queue. SIGTERM or SIGINT stops taking
 connections, answers what was accepted, and exits 0.
+With serve.lease in the config, receivers on clones of one remote share
+the pager: the one holding the lease (refs/incident/pager-lease) opens and
+pages; a standby checks each alert body, keeps it in .git/incident/spool
+and answers 202 {"spooled": N} (PagerDuty's route: its 202 shape with
+"message": "Event spooled"), opening nothing, until it takes the lease.
 Acknowledge links (no token: the link's HMAC signature, under the key in
 the variable serve.link_key_env names, by default INCIDENT_LINK_KEY, at
 least 16 bytes, is the authorisation):
