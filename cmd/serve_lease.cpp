@@ -69,16 +69,23 @@ LeaseKeeper::~LeaseKeeper() {
 
 bool LeaseKeeper::leads() const { return !lease_ || epoch_ms(lease_now()) < lead_until_.load(); }
 
-void LeaseKeeper::catch_up(const Context& rc) const {
+namespace {
+
+// incident sync, its warnings and failure said on `err`.
+void sync_clone(const Context& rc, const std::string& actor, std::ostream& err) {
     try {
         SyncOptions so;
-        so.actor = actor_;
+        so.actor = actor;
         for (const auto& w : sync_repository(open_workspace(rc), so).warnings)
-            rc.io.err << "incident serve: sync: " << w << "\n";
+            err << "incident serve: sync: " << w << "\n";
     } catch (const Error& e) {
-        rc.io.err << "incident serve: warning: not synced before the tick: " << e.what() << "\n";
+        err << "incident serve: warning: not synced: " << e.what() << "\n";
     }
 }
+
+}  // namespace
+
+void LeaseKeeper::catch_up(const Context& rc) const { sync_clone(rc, actor_, rc.io.err); }
 
 void LeaseKeeper::run() {
     std::unique_lock lock(mutex_);
@@ -100,19 +107,17 @@ void LeaseKeeper::take_over(LeaseTime now) {
     Replay replay;
     {
         std::lock_guard lock(write_);
+        // Not synced, it leads still (paging comes first), and may make
+        // again what the last holder pushed.
+        sync_clone(rc, actor_, err);
         try {
             ws.emplace(open_workspace(rc));
-            SyncOptions so;
-            so.actor = actor_;
-            SyncResult s = sync_repository(*ws, so);
-            for (const auto& w : s.warnings) err << "incident serve: sync: " << w << "\n";
-            ws.emplace(open_workspace(rc));  // as the sync left it
             // The same alert reached the last holder about when it reached us:
             // a minute (or ttl) of its answers, commits and pushes apart.
             const Seconds window = std::max(Seconds{60}, lease_->ttl());
             replay = replay_spool(*ws, actor_, window, change_options(rc, opts_.flags, actor_));
         } catch (const Error& e) {
-            err << "incident serve: taking over: " << e.what() << "\n";
+            err << "incident serve: warning: the spool is not replayed: " << e.what() << "\n";
         }
         leading_ = true;
         lead_until_ = epoch_ms(lease_->held_until().value_or(now));
