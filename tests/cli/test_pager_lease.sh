@@ -33,7 +33,7 @@ wait_for_mails() {
   fail "expected $1 email(s) within $2 s, got $(mails)"
 }
 
-# seed_remote [DELAY]: the shared repository: bob first, carol DELAY (45s)
+# seed_remote [DELAY]: the shared repository: bob first, carol DELAY (20s)
 # later, for every P1; every change pushed at once; the lease 4 s.
 seed_remote() {
   git clone -q "$URL" "$T/seed" 2>/dev/null
@@ -48,7 +48,7 @@ XEOF
 policies:
   sre:
     steps:
-      - {notify: [person:bob], after: ${1:-45s}}
+      - {notify: [person:bob], after: ${1:-20s}}
       - {notify: [person:carol]}
 by_priority: {P1: sre}
 XEOF
@@ -87,6 +87,22 @@ for i in range(1, count + 1):
 PYEOF
 }
 
+# kill_when_quiet NAME: SIGKILL to receiver NAME, at a moment its outbox is
+# empty (stopped with SIGSTOP to look; let go on and tried again if not).
+kill_when_quiet() {
+  local pid i
+  pid=$(eval echo "\$PID_$1")
+  for i in $(seq 200); do
+    kill -STOP "$pid"
+    if [ -z "$(ls "$T/$1/.git/incident/outbox" 2>/dev/null)" ]; then
+      kill -9 "$pid"; wait "$pid" 2>/dev/null
+      return 0
+    fi
+    kill -CONT "$pid"; sleep 0.1
+  done
+  fail "receiver $1's outbox was never empty"
+}
+
 # "RECIPIENT SUBJECT" of every email received, one line each.
 mail_pages() {
   local f
@@ -105,24 +121,24 @@ test_two_receivers_page_each_step_once_and_the_survivor_takes_over() {
   receiver b
   grep -q "pager lease held by" "$T/b.log" || fail "b does not see a's lease: $(cat "$T/b.log")"
 
-  local start=$SECONDS
   post_alerts $ALERTS "$URL_a" "$URL_b" || fail "posting the alerts"
-  wait_for_mails $ALERTS 60
-  # a is killed before any second step is due: a page a records and is
-  # killed before sending is lost (docs/paging.md says so), not tested here.
-  [ $((SECONDS - start)) -lt 40 ] || fail "the alerts took $((SECONDS - start)) s: a may have paged a second step"
+  wait_for_mails $ALERTS 150
   expect_eq "$(ls "$T/b/.git/incident/spool" | wc -l)" $ALERTS "b spooled every alert"
   git -C "$T/b" log --oneline | grep -q Storm && fail "b opened an incident while a led"
-  # a dies; b takes the lease once a's lapses, syncs, finds every spooled
-  # alert taken and pages step 2 when it is due.
-  kill -9 "$PID_a"; wait "$PID_a" 2>/dev/null
-  wait_for_mails $((ALERTS * 2)) 90
+  # a dies mid-run (it may be paging second steps), but not with a page in
+  # hand: one recorded and not yet sent would be lost, as docs/paging.md
+  # says. Frozen, with nothing in its outbox, it is killed.
+  kill_when_quiet a
+  # b takes the lease once a's lapses, syncs, finds every spooled alert
+  # taken and pages the second steps a had not.
+  wait_for_mails $((ALERTS * 2)) 150
   sleep 3
   expect_eq "$(mails)" $((ALERTS * 2)) "no page twice"
   expect_eq "$(mail_pages | grep -c '^bob@example.com ')" $ALERTS "step 1: bob, once per incident"
   expect_eq "$(mail_pages | grep -c '^carol@example.com ')" $ALERTS "step 2: carol, once per incident"
   expect_eq "$(mail_pages | sort -u | wc -l)" $((ALERTS * 2)) "every page is another step or incident"
   grep -q "pager lease taken" "$T/b.log" || fail "b never took over: $(cat "$T/b.log")"
+  grep -q "step 2: carol by email" "$T/b.log" || fail "b paged no second step"
   grep -qE "$ALERTS spooled request\(s\) replayed, $ALERTS alert\(s\) already taken" "$T/b.log" ||
     fail "b's replay: $(grep 'lease taken' "$T/b.log")"
   expect_eq "$(ls "$T/b/.git/incident/spool" | wc -l)" 0 "b's spool is empty"
