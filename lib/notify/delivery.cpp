@@ -11,6 +11,7 @@
 
 #include "model/errors.hpp"
 #include "model/text.hpp"
+#include "notify/base64.hpp"
 #include "notify/curl_loader.hpp"
 #include "notify/notify.hpp"
 #include "store/repo_file.hpp"
@@ -22,23 +23,6 @@
 namespace incident {
 
 namespace {
-
-std::string base64(const unsigned char* data, size_t n) {
-    std::string out(4 * ((n + 2) / 3), '\0');
-    int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
-    out.resize(static_cast<size_t>(len));
-    return out;
-}
-
-std::string unbase64(const std::string& s) {
-    std::string out(3 * (s.size() / 4) + 3, '\0');
-    int len = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                              reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
-    if (len < 0) return {};
-    size_t pad = s.size() >= 2 && s[s.size() - 1] == '=' ? (s[s.size() - 2] == '=' ? 2 : 1) : 0;
-    out.resize(static_cast<size_t>(len) - pad);
-    return out;
-}
 
 struct Response {
     long status = 0;
@@ -154,7 +138,7 @@ std::string webhook_signature(const std::string& secret, const std::string& id, 
     unsigned int len = 0;
     HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(content.data()),
          content.size(), mac, &len);
-    return "v1," + base64(mac, len);
+    return "v1," + base64(std::string_view(reinterpret_cast<const char*>(mac), len));
 }
 
 namespace {

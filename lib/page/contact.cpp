@@ -9,6 +9,7 @@
 
 #include "model/errors.hpp"
 #include "model/text.hpp"
+#include "notify/base64.hpp"
 #include "notify/markup.hpp"
 #include "page/contact_parts.hpp"
 #include "template/template.hpp"
@@ -35,14 +36,6 @@ Delivery page_addressed(const Page& page, const std::string& target, const std::
 }
 
 namespace {
-
-std::string base64(std::string_view s) {
-    std::string out(4 * ((s.size() + 2) / 3), '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
 
 // A header value as RFC 2047 encoded words when it is not plain ASCII (a
 // title in UTF-8), each at most 75 characters and never splitting a
