@@ -63,6 +63,7 @@ std::string page_text(const Page& page, const std::string& nl) {
     text += step + " of the escalation policy pages " +
             page_line(page.person->name.empty() ? page.person->key : page.person->name) + "." + nl;
     if (!page.link.empty()) text += nl + "Acknowledge or resolve it here:" + nl + page_line(page.link, 2000) + nl;
+    text += nl + "Or from a shell: incident ack " + page_line(inc.id, 40) + nl;
     return text;
 }
 

@@ -132,6 +132,7 @@ TEST_CASE("email: a complete RFC 5322 message, headers that no title can break")
     CHECK(has(d.body, "\r\nPriority: P1\r\nService: checkout\r\n"));
     CHECK(has(d.body, "Step 1 of the escalation policy pages Alice Example."));
     CHECK(has(d.body, "\r\n" + f.page.link + "\r\n"));  // the link on a line of its own
+    CHECK(has(d.body, "\r\nOr from a shell: incident ack INC-7\r\n"));
     // Every line ends in CRLF: no bare LF anywhere.
     for (std::size_t i = 0; i < d.body.size(); ++i)
         if (d.body[i] == '\n') CHECK(d.body[i - 1] == '\r');
