@@ -13,11 +13,13 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "heartbeat/heartbeat.hpp"
 #include "intake/spool.hpp"
+#include "model/text.hpp"
 #include "oncall/ical.hpp"
 #include "output.hpp"
 #include "serve.hpp"
@@ -334,12 +336,27 @@ private:
             } catch (const Error& e) {
                 err << "incident serve: page tick: " << e.what() << "\n";
             }
-            s_.log_said(err.str());
+            s_.log_said(once(err.str()));
             lock.lock();
         }
     }
 
+    // `text` without the lines the tick before said too: a schedule that
+    // does not read is said when it starts, not every few seconds.
+    std::string once(const std::string& text) {
+        std::set<std::string> now;
+        std::string out;
+        for (const auto& line : split(text, '\n')) {
+            if (line.empty()) continue;
+            if (!said_.contains(line)) out += line + "\n";
+            now.insert(line);
+        }
+        said_ = std::move(now);
+        return out;
+    }
+
     Server& s_;
+    std::set<std::string> said_;  // what the tick before said
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stop_ = false;

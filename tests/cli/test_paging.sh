@@ -229,4 +229,21 @@ EOF
   run validate .incident/rules.yaml; expect_rc 0
 }
 
+test_serve_says_a_paging_warning_once_not_every_tick() {
+  new_repo
+  printf 'people:\n  alice: {name: Alice, email: alice@example.com}\n' >.incident/people.yaml
+  mkdir -p .incident/oncall
+  printf 'name: [broken\n' >.incident/oncall/primary.yaml
+  printf 'policies:\n  sre:\n    steps:\n      - {notify: [schedule:primary]}\nby_priority: {P1: sre}\n' \
+    >.incident/escalation.yaml
+  git add -A && git commit -qm "a schedule that does not read"
+  run open "Checkout is down" --service checkout --impact high --urgency high
+  expect_rc 0; expect_err "INC-1: step 1 waits until its schedule reads"
+  start_serve --page-every 1
+  sleep 3.5
+  stop_serve; expect_eq "$SERVE_RC" 0
+  expect_eq "$(grep -c 'INC-1: step 1 waits until its schedule reads' "$T/serve.log")" 1 "said once in three ticks"
+  grep -q "primary.yaml:2:1" "$T/serve.log" || fail "the log does not locate the schedule's problem"
+}
+
 run_suite
