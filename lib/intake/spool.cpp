@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 
 #include "index/index.hpp"
@@ -81,8 +80,9 @@ AlertReply spool_alerts(const Workspace& ws, const std::string& path, const Aler
     const auto ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
             .count();
-    char name[64];
-    std::snprintf(name, sizeof name, "%020lld-%d.json", static_cast<long long>(ns), static_cast<int>(::getpid()));
+    std::string name = std::to_string(ns);  // zero-padded: the names sort as they came
+    name.insert(0, name.size() < 20 ? 20 - name.size() : 0, '0');
+    name += "-" + std::to_string(::getpid()) + ".json";
     const nlohmann::ordered_json entry = {
         {"path", path}, {"received", format_rfc3339(now)}, {"body", std::string(body)}};
     try {

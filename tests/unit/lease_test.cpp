@@ -18,18 +18,8 @@ const LeaseTime t0 = LeaseTime{at("2026-11-22T03:00:00Z")};
 constexpr Seconds kTtl{4};
 
 // Clone `a` (the seed repository) pushed to a bare remote, and clone `b` of it.
-struct LeaseClones {
-    IncidentRepo a;
-    fs::path remote = a.t.dir / "remote.git", b = a.t.dir / "b";
-    LeaseClones() {
-        a.run("git init -q --bare " + remote.string());
-        a.git("remote add origin " + remote.string());
-        a.git("push -q -u origin HEAD 2>&1");
-        REQUIRE(run_process({"git", "clone", "-q", remote.string(), b.string()}, "").status == 0);
-    }
-    Workspace open_b() const {
-        return open_workspace(b, [](const std::string&) { return std::nullopt; });
-    }
+struct LeaseClones : SharedRepo {
+    LeaseClones() { share(); }
     // The lease ref on the remote: its commit, or "" when there is none.
     std::string remote_lease() const {
         auto r = run_process({"git", "rev-parse", "-q", "--verify", std::string(kPagerLeaseRef)}, remote.string());

@@ -16,18 +16,10 @@ void create(const IncidentRepo& repo, const std::string& title) {
 }
 
 // The seed repository (init, INC-1) pushed to a bare remote, and a second clone.
-struct TwoClones {
-    IncidentRepo a;
-    fs::path remote = a.t.dir / "remote.git", b = a.t.dir / "b";
+struct TwoClones : SharedRepo {
     TwoClones() {
         create(a, "Checkout latency");
-        a.run("git init -q --bare " + remote.string());
-        a.git("remote add origin " + remote.string());
-        a.git("push -q -u origin HEAD 2>&1");
-        REQUIRE(run_process({"git", "clone", "-q", remote.string(), b.string()}, "").status == 0);
-    }
-    Workspace open_b() const {
-        return open_workspace(b, [](const std::string&) { return std::nullopt; });
+        share();
     }
     static SyncResult sync(const Workspace& ws) {
         SyncOptions o;

@@ -109,4 +109,20 @@ struct IncidentRepo {
     }
 };
 
+// Clone `a` pushed to a bare remote (`share`, once `a` holds what it
+// should), and clone `b` of that remote.
+struct SharedRepo {
+    IncidentRepo a;
+    fs::path remote = a.t.dir / "remote.git", b = a.t.dir / "b";
+    void share() {
+        a.run("git init -q --bare " + remote.string());
+        a.git("remote add origin " + remote.string());
+        a.git("push -q -u origin HEAD 2>&1");
+        REQUIRE(run_process({"git", "clone", "-q", remote.string(), b.string()}, "").status == 0);
+    }
+    Workspace open_b() const {
+        return open_workspace(b, [](const std::string&) { return std::nullopt; });
+    }
+};
+
 }  // namespace incident::test
