@@ -165,15 +165,18 @@ test_an_acknowledgement_in_another_clone_stops_the_holders_steps() {
   start_daemon
   start_sink
   trap 'kill $DAEMON $SINK $PID_a $PID_b 2>/dev/null' EXIT
-  seed_remote 6s
+  seed_remote 15s
   receiver a
   receiver b
+  local start=$SECONDS
   post_alerts 2 "$URL_a" "$URL_b" || fail "posting the alerts"
   wait_for_mails 2 30
   # Bob acknowledges INC-1 in b's clone (a laptop, or b's acknowledge link): pushed.
   cd "$T/b" || exit 1
   run sync; expect_rc 0
   run ack INC-1 --by bob@example.com; expect_rc 0
+  # (within the 15 s of step 1, or the test says nothing)
+  [ $((SECONDS - start)) -lt 13 ] || fail "the acknowledgement came $((SECONDS - start)) s after the alerts"
   wait_for_mails 3 30
   sleep 3
   expect_eq "$(mails)" 3 "INC-1's second step is not paged"
