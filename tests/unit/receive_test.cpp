@@ -7,16 +7,6 @@
 
 namespace incident::test {
 
-namespace {
-
-std::string body_of(const std::string& name) {
-    std::ifstream in(std::string(INCIDENT_SOURCE_DIR) + "/tests/data/alerts/" + name);
-    REQUIRE(in);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
-}  // namespace
-
 TEST_CASE("routes name a format, and nothing else is a route") {
     CHECK(alert_route("/v1/alerts/alertmanager")->format == AlertFormat::alertmanager);
     CHECK(alert_route("/v1/alerts/grafana")->format == AlertFormat::grafana);
@@ -48,14 +38,14 @@ TEST_CASE("bodies are taken and answered in each sender's shape") {
     auto post = [&](const char* path, const std::string& body) {
         return receive_alerts(ws, *alert_route(path), body, "serve", now, options());
     };
-    AlertReply am = post("/v1/alerts/alertmanager", body_of("alertmanager.json"));
+    AlertReply am = post("/v1/alerts/alertmanager", alert_body("alertmanager.json"));
     CHECK(am.status == 200);
     CHECK(am.body["incidents"][0]["id"] == "INC-1");
     CHECK(am.body["incidents"][0]["outcome"] == "opened");
     REQUIRE(am.outcomes.size() == 1);
     CHECK(am.outcomes[0].change.committed);
 
-    AlertReply pd = post("/v2/enqueue", body_of("pagerduty-trigger.json"));
+    AlertReply pd = post("/v2/enqueue", alert_body("pagerduty-trigger.json"));
     CHECK(pd.status == 202);
     CHECK(pd.body["status"] == "success");
     CHECK(pd.body["dedup_key"] == "payments-api/5xx");
@@ -80,7 +70,7 @@ TEST_CASE("a change that cannot be made is 503, for the sender to retry") {
     RepositoryLock held(ws.repo.lock_path(), std::chrono::milliseconds(0));
     ChangeOptions quick = options();
     quick.lock_timeout = std::chrono::milliseconds(50);
-    AlertReply r = receive_alerts(ws, *alert_route("/v2/enqueue"), body_of("pagerduty-trigger.json"), "serve",
+    AlertReply r = receive_alerts(ws, *alert_route("/v2/enqueue"), alert_body("pagerduty-trigger.json"), "serve",
                                   at("2026-11-22T03:30:00Z"), quick);
     CHECK(r.status == 503);
     CHECK(ws.store.list_ids().empty());

@@ -10,12 +10,6 @@ namespace incident::test {
 
 namespace {
 
-std::string alert_body(const std::string& name) {
-    std::ifstream in(std::string(INCIDENT_SOURCE_DIR) + "/tests/data/alerts/" + name);
-    REQUIRE(in);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
 AlertReply spool(const Workspace& ws, const char* path, const std::string& body, Timestamp now) {
     return spool_alerts(ws, path, *alert_route(path), body, now);
 }

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 
@@ -108,6 +110,13 @@ struct IncidentRepo {
         return s + (journal() ? "journal pending\n" : "");
     }
 };
+
+// A sample alert body from tests/data/alerts/.
+inline std::string alert_body(const std::string& name) {
+    std::ifstream in(std::string(INCIDENT_SOURCE_DIR) + "/tests/data/alerts/" + name);
+    REQUIRE(in);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
 
 // Clone `a` pushed to a bare remote (`share`, once `a` holds what it
 // should), and clone `b` of that remote.
