@@ -11,10 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "index/index.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "model/config.hpp"
 #include "model/time.hpp"
-#include "workspace/workspace.hpp"
+#include "workspace/batch.hpp"
 
 namespace incident {
 
@@ -86,19 +87,39 @@ struct IntakeOutcome {
     std::string id;       // the incident opened or changed; empty when none
     std::string outcome;  // opened, repeated, acknowledged, resolved, ignored
     std::string key;
-    int count = 0;        // alert events with this key in the incident, this one included
-    ChangeResult change;  // the change itself: for its warnings and notifications
+    int count = 0;         // alert events with this key in the incident, this one included
+    ChangeResult change;   // the change itself: for its warnings and notifications
+    std::size_t step = 0;  // its change in the batch that took it
 };
 // {"id", "outcome", "key", "count"}: what `open --from-alert --json` prints
 // and `incident serve` answers, per alert.
 nlohmann::ordered_json to_json(const IntakeOutcome& o);
 
-// Takes each alert in turn, each under the repository lock (the dedup
-// lookup and the write together, so a burst never opens an incident twice).
-// A resolve or acknowledge for a key no open incident has is ignored.
+// Takes the alerts in order, all in one change (one lock, one commit): the
+// dedup lookup and the write under the same lock, so a burst never opens an
+// incident twice. A resolve or acknowledge for a key no open incident has is
+// ignored.
 std::vector<IntakeOutcome> take_alerts(const Workspace& ws, const std::vector<Alert>& alerts,
                                        const IntakeSettings& settings, const std::string& actor, Timestamp now,
                                        const ChangeOptions& opts);
+
+// The same within a batch that the caller commits (incident serve's group
+// commit: several requests' alerts in one commit). `keys` finds the open
+// incident of a key, the batch's changes first; one per batch. Each
+// outcome's `step` is its change in the batch: after batch.commit(),
+// settle_outcomes gives each its result.
+class OpenKeys {
+public:
+    explicit OpenKeys(const ChangeBatch& batch) : batch_(batch) {}
+    std::string find(const std::string& key, Timestamp now);
+
+private:
+    const ChangeBatch& batch_;
+    std::optional<Index> index_;  // read once, at the first lookup
+};
+std::vector<IntakeOutcome> take_alerts(ChangeBatch& batch, OpenKeys& keys, const std::vector<Alert>& alerts,
+                                       const IntakeSettings& settings, const std::string& actor, Timestamp now);
+void settle_outcomes(std::vector<IntakeOutcome>& outcomes, const ChangeBatch& batch);
 
 // What an alert does to the incident open under its key: an `alert` event
 // (key, status, count), and for an acknowledgement the acknowledgement, for

@@ -90,6 +90,24 @@ std::string find_open_by_key(const Workspace& ws, const std::string& key, Timest
     return {};
 }
 
+namespace {
+
+bool is_open(Status s) { return s != Status::resolved && s != Status::closed; }
+
+}  // namespace
+
+std::string OpenKeys::find(const std::string& key, Timestamp now) {
+    if (key.empty()) return {};
+    // The batch's incidents as they are now, before the files they replace.
+    for (const auto& [id, inc] : batch_.changed())
+        if (inc.dedup_key == key && is_open(inc.status)) return id;
+    if (!index_) index_ = load_index(batch_.workspace().store, batch_.workspace().config, now);
+    for (const auto& s : index_->incidents)
+        if (s.dedup_key == key && is_open(s.status) && !batch_.changed().contains(std::string(s.id)))
+            return std::string(s.id);
+    return {};
+}
+
 nlohmann::ordered_json to_json(const IntakeOutcome& o) {
     return {{"id", o.id.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(o.id)},
             {"outcome", o.outcome},
@@ -97,32 +115,53 @@ nlohmann::ordered_json to_json(const IntakeOutcome& o) {
             {"count", o.count}};
 }
 
-std::vector<IntakeOutcome> take_alerts(const Workspace& ws, const std::vector<Alert>& alerts,
-                                       const IntakeSettings& settings, const std::string& actor, Timestamp now,
-                                       const ChangeOptions& opts) {
+std::vector<IntakeOutcome> take_alerts(ChangeBatch& batch, OpenKeys& keys, const std::vector<Alert>& alerts,
+                                       const IntakeSettings& settings, const std::string& actor, Timestamp now) {
     std::vector<IntakeOutcome> out;
+    const Workspace& ws = batch.workspace();
     const Actor who{actor, now, ws.config};
     for (const auto& a : alerts) {
         IntakeOutcome o;
         o.key = a.key;
         std::string found;
-        auto find = [&] { return found = find_open_by_key(ws, a.key, now); };
+        auto find = [&] { return found = keys.find(a.key, now); };
         auto mutate = [&](Incident& inc) { return record_alert(inc, who, a, settings, o.outcome); };
         std::function<Incident(const std::string&)> build;
         if (a.action == AlertAction::trigger)
             build = [&](const std::string& id) {
                 return open_incident(id, new_incident(a, settings, now), ws.rules, who);
             };
-        ChangeResult r = change_or_create(ws, find, mutate, build, opts);
-        o.id = r.incident.id;
+        o.step = batch.change_or_create(find, mutate, build);
+        const Incident& inc = batch.result(o.step).incident;
+        o.id = inc.id;
         if (o.id.empty())
             o.outcome = "ignored";  // resolved or acknowledged: no open incident has its key
         else if (found.empty())
             o.outcome = "opened";
-        o.count = o.id.empty() ? 0 : alerts_with_key(r.incident, a.key) + 1;
-        o.change = std::move(r);
+        o.count = o.id.empty() ? 0 : alerts_with_key(inc, a.key) + 1;
         out.push_back(std::move(o));
     }
+    return out;
+}
+
+void settle_outcomes(std::vector<IntakeOutcome>& outcomes, const ChangeBatch& batch) {
+    for (auto& o : outcomes) {
+        o.change = batch.result(o.step);
+        o.id = o.change.incident.id;  // renumbered by the sync, perhaps
+    }
+}
+
+std::vector<IntakeOutcome> take_alerts(const Workspace& ws, const std::vector<Alert>& alerts,
+                                       const IntakeSettings& settings, const std::string& actor, Timestamp now,
+                                       const ChangeOptions& opts) {
+    ChangeBatch batch(ws, opts);
+    OpenKeys keys(batch);
+    auto out = take_alerts(batch, keys, alerts, settings, actor, now);
+    batch.commit();
+    settle_outcomes(out, batch);
+    if (!out.empty())  // what concerns the whole change, said once
+        out.front().change.warnings.insert(out.front().change.warnings.begin(), batch.warnings.begin(),
+                                           batch.warnings.end());
     return out;
 }
 

@@ -281,22 +281,31 @@ Incident Store::load_listed(const std::string& id, Layout where, struct stat* re
     return load_checked(id, p);
 }
 
-void Store::save(const Incident& inc) const {
+std::string Store::render(const Incident& inc, const std::string* previous) const {
     fs::path p = path_of(inc.id);
+    refuse_outside(p);
+    std::string display = repo_.relative(p);
+    if (previous) return verified_incident_yaml(inc, display, *previous);
+    // The current text, so the lines a person wrote by hand are kept.
+    std::optional<std::string> current;
+    try {
+        current = read_text_file(p.string(), display, YamlLimits{}.max_bytes);
+    } catch (const Error&) {
+        // unreadable or not a regular file: written whole, as before
+    }
+    return verified_incident_yaml(inc, display, current.value_or(""));
+}
+
+void Store::write(const std::string& id, const std::string& text) const {
+    fs::path p = path_of(id);
     refuse_outside(p);
     std::error_code ec;
     fs::create_directories(p.parent_path(), ec);
     if (ec) throw IoError("cannot create " + p.parent_path().string() + ": " + ec.message());
-    std::string display = repo_.relative(p);
-    // The current text, so the lines a person wrote by hand are kept.
-    std::optional<std::string> previous;
-    try {
-        previous = read_text_file(p.string(), display, YamlLimits{}.max_bytes);
-    } catch (const Error&) {
-        // unreadable or not a regular file: written whole, as before
-    }
-    write_file_atomically(p, verified_incident_yaml(inc, display, previous.value_or("")));
+    write_file_atomically(p, text);
 }
+
+void Store::save(const Incident& inc) const { write(inc.id, render(inc)); }
 
 std::string Store::find_uid(const std::string& uid) const {
     for (const auto& id : unsorted_ids()) {

@@ -81,6 +81,12 @@ public:
     Incident load_listed(const std::string& id, Layout where, struct stat* read = nullptr) const;
     // Writes atomically. The caller holds the repository lock.
     void save(const Incident& inc) const;
+    // What save writes, checked: the incident's YAML keeping the lines of
+    // `previous` a person wrote by hand (of the file as it is, when null).
+    // Throws InvalidData for an incident that would not read back.
+    std::string render(const Incident& inc, const std::string* previous = nullptr) const;
+    // Writes `text` (from render) as incident `id`'s file, atomically.
+    void write(const std::string& id, const std::string& text) const;
 
     // Ids of all incident files, in numeric order within a prefix.
     std::vector<std::string> list_ids() const;

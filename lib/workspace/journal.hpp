@@ -28,4 +28,26 @@ std::optional<Journal> read_journal(const Workspace& ws, std::vector<std::string
 std::vector<std::string> existing(const Workspace& ws, const std::vector<std::string>& paths);
 std::string path_list(const std::vector<std::string>& paths);
 
+// The steps of every change (workspace.cpp), shared with ChangeBatch.
+//
+// The commit message of one change, from the config's template.
+std::string commit_message(const Config& cfg, const Incident& inc, const Event& e, const std::string& actor);
+// Before the lock: refuses a change git is in no state to commit (a rebase
+// under way, a repository git does not trust).
+void refuse_mid_operation(const Workspace& ws, const ChangeOptions& opts);
+// Under the lock, before a change: completes what a killed run left.
+void begin_change(const Workspace& ws, const ChangeOptions& opts, std::vector<std::string>& warnings);
+// Writes and commits `journal.paths`, filling in `r`'s flags and warnings.
+// The journal is written before the first file and removed once the commit
+// is made. `first` checks before it writes (nothing is written when it
+// throws); `then` writes the rest.
+void write_and_commit(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts, Journal journal,
+                      const std::function<void()>& first, const std::function<void()>& then);
+// After the commit, with the lock released: pushes through sync when
+// auto-sync is on and any of `changes` was committed. A failure (offline)
+// is a warning: the change is committed here and goes out with the next
+// sync. An incident the sync renumbered is given its new id and content.
+void auto_sync(const Workspace& ws, const ChangeOptions& opts, std::vector<ChangeResult*> changes,
+               std::vector<std::string>& warnings);
+
 }  // namespace incident

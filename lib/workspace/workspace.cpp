@@ -14,11 +14,10 @@
 #include "store/atomic_file.hpp"
 #include "store/lock.hpp"
 #include "sync/sync.hpp"
+#include "workspace/batch.hpp"
 #include "workspace/journal.hpp"
 
 namespace incident {
-
-namespace {
 
 std::string commit_message(const Config& cfg, const Incident& inc, const Event& e, const std::string& actor) {
     std::string msg = cfg.commit_message;
@@ -48,9 +47,13 @@ void refuse_mid_operation(const Workspace& ws, const ChangeOptions& opts) {
         "finish it (git " + verb + " --continue) or abort it (git " + verb + " --abort), then run the command again");
 }
 
+namespace {
+
 bool commits(const Workspace& ws, const ChangeOptions& opts) {
     return opts.commit && ws.config.auto_commit && ws.repo.in_git;
 }
+
+}  // namespace
 
 // Writes and commits `journal.paths`; fills in the result's flags and
 // warnings. The journal is written before the first file and removed once
@@ -97,6 +100,8 @@ void write_and_commit(const Workspace& ws, ChangeResult& r, const ChangeOptions&
     }
 }
 
+namespace {
+
 // A file the tool is about to write beside the incidents: refused (exit 4)
 // when a link on its way leads out of the repository, before anything is written.
 void refuse_writing_outside(const Workspace& ws, const fs::path& path) {
@@ -125,31 +130,39 @@ void persist(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts,
         });
 }
 
-// Under the lock, before a change: complete what a killed run left.
-void begin_change(const Workspace& ws, const ChangeOptions& opts, ChangeResult& r) {
-    if (commits(ws, opts)) complete_interrupted_change(ws, r.warnings);
+}  // namespace
+
+void begin_change(const Workspace& ws, const ChangeOptions& opts, std::vector<std::string>& warnings) {
+    if (commits(ws, opts)) complete_interrupted_change(ws, warnings);
 }
 
-// After the commit, with the lock released: push through sync. A failure
-// (offline) is a warning: the change is committed here and goes out with the
-// next sync. An incident the sync renumbered is returned under its new id.
-void auto_sync(const Workspace& ws, const ChangeOptions& opts, ChangeResult& r) {
-    if (!r.committed || !(opts.sync || ws.config.auto_sync)) return;
+void auto_sync(const Workspace& ws, const ChangeOptions& opts, std::vector<ChangeResult*> changes,
+               std::vector<std::string>& warnings) {
+    if (!(opts.sync || ws.config.auto_sync) ||
+        std::none_of(changes.begin(), changes.end(), [](const ChangeResult* c) { return c->committed; }))
+        return;
     try {
         SyncOptions so;
         so.actor = opts.actor;
         so.lock_timeout = opts.lock_timeout;
         SyncResult s = sync_repository(ws, so);
-        r.warnings.insert(r.warnings.end(), s.warnings.begin(), s.warnings.end());
+        warnings.insert(warnings.end(), s.warnings.begin(), s.warnings.end());
         for (const auto& m : s.renumbered) {
-            r.warnings.push_back(describe(m));
-            if (m.from == r.incident.id) r.incident = ws.store.load(m.to);
+            warnings.push_back(describe(m));
+            for (ChangeResult* c : changes)
+                if (m.from == c->incident.id) c->incident = ws.store.load(m.to);
         }
-        r.synced = true;
+        for (ChangeResult* c : changes) c->synced = true;
     } catch (const Error& e) {
-        r.warnings.push_back(std::string("not synced: ") + e.what() +
-                             "; the change is committed here and goes out with the next sync");
+        warnings.push_back(std::string("not synced: ") + e.what() +
+                           "; the change is committed here and goes out with the next sync");
     }
+}
+
+namespace {
+
+void auto_sync(const Workspace& ws, const ChangeOptions& opts, ChangeResult& r) {
+    if (r.committed) auto_sync(ws, opts, {&r}, r.warnings);
 }
 
 }  // namespace
@@ -191,7 +204,7 @@ ChangeResult change_incident(const Workspace& ws, const std::string& id, const M
     refuse_mid_operation(ws, opts);
     {
         RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
-        begin_change(ws, opts, r);
+        begin_change(ws, opts, r.warnings);
         r.incident = ws.store.load(id);
         r.event = mutate(r.incident);
         persist(ws, r, opts, companions ? companions(r.incident) : std::vector<std::pair<fs::path, std::string>>{});
@@ -208,34 +221,11 @@ ChangeResult create_incident(const Workspace& ws, const std::function<Incident(c
 
 ChangeResult change_or_create(const Workspace& ws, const std::function<std::string()>& find, const Mutation& mutate,
                               const std::function<Incident(const std::string&)>& build, const ChangeOptions& opts) {
-    ChangeResult r;
-    auto make = [&] {
-        r.incident = build(ws.store.next_id(ws.config.id_prefix));
-        r.incident.uid = new_uid();
-        r.event = r.incident.timeline.back();
-    };
-    auto apply = [&] {
-        if (std::string id = find(); !id.empty()) {
-            r.incident = ws.store.load(id);
-            r.event = mutate(r.incident);
-            return true;
-        }
-        if (!build) return false;
-        make();
-        return true;
-    };
-    if (opts.dry_run) {
-        apply();
-        return r;
-    }
-    refuse_mid_operation(ws, opts);
-    {
-        RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
-        begin_change(ws, opts, r);
-        if (!apply()) return r;
-        persist(ws, r, opts);
-    }
-    auto_sync(ws, opts, r);
+    ChangeBatch batch(ws, opts);
+    batch.change_or_create(find, mutate, build);
+    batch.commit();
+    ChangeResult r = batch.result(0);
+    r.warnings.insert(r.warnings.begin(), batch.warnings.begin(), batch.warnings.end());
     return r;
 }
 
@@ -248,7 +238,7 @@ ChangeResult replace_incident(const Workspace& ws, const std::string& id, const 
     refuse_mid_operation(ws, opts);
     {
         RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
-        begin_change(ws, opts, r);
+        begin_change(ws, opts, r.warnings);
         if (read_file(ws.store.path_of(id)).value_or("") != original_text)
             throw TransitionRefused(id + " was changed by someone else while you were editing it",
                                     "run incident edit " + id + " again");
@@ -267,7 +257,7 @@ ChangeResult change_files(const Workspace& ws, const std::vector<FileChange>& fi
     refuse_mid_operation(ws, opts);
     {
         RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
-        begin_change(ws, opts, r);
+        begin_change(ws, opts, r.warnings);
         Journal journal{message, opts.actor, {}};
         for (const auto& f : files) {
             refuse_writing_outside(ws, f.path);

@@ -1,0 +1,94 @@
+#include "workspace/batch.hpp"
+
+#include <charconv>
+
+#include "workspace/journal.hpp"
+
+namespace incident {
+
+namespace {
+
+// N of "PREFIX-N", or 0.
+long number_of(const std::string& id) {
+    long n = 0;
+    const auto dash = id.rfind('-');
+    if (dash != std::string::npos) std::from_chars(id.data() + dash + 1, id.data() + id.size(), n);
+    return n;
+}
+
+}  // namespace
+
+ChangeBatch::ChangeBatch(const Workspace& ws, ChangeOptions opts) : ws_(ws), opts_(std::move(opts)) {
+    if (opts_.dry_run) return;
+    refuse_mid_operation(ws_, opts_);
+    lock_.emplace(ws_.repo.lock_path(), opts_.lock_timeout);
+    begin_change(ws_, opts_, warnings);
+}
+
+Incident ChangeBatch::load(const std::string& id) const {
+    if (auto it = incidents_.find(id); it != incidents_.end()) return it->second;
+    return ws_.store.load(id);
+}
+
+std::size_t ChangeBatch::change_or_create(const std::function<std::string()>& find, const Mutation& mutate,
+                                          const std::function<Incident(const std::string&)>& build) {
+    ChangeResult r;
+    if (std::string id = find(); !id.empty()) {
+        r.incident = load(id);
+        r.event = mutate(r.incident);
+    } else if (build) {
+        const std::string& prefix = ws_.config.id_prefix;
+        const long n = std::max(number_of(ws_.store.next_id(prefix)), last_new_ + 1);
+        r.incident = build(prefix + "-" + std::to_string(n));
+        r.incident.uid = new_uid();
+        r.event = r.incident.timeline.back();
+        last_new_ = n;
+    }
+    if (!r.incident.id.empty()) {
+        const std::string& id = r.incident.id;
+        if (!opts_.dry_run) {  // checked now: a step that would not read back is refused before anything is written
+            auto text = texts_.find(id);
+            std::string rendered = ws_.store.render(r.incident, text == texts_.end() ? nullptr : &text->second);
+            texts_[id] = std::move(rendered);
+        }
+        incidents_[id] = r.incident;
+        messages_.push_back(commit_message(ws_.config, r.incident, r.event, opts_.actor));
+    }
+    results_.push_back(std::move(r));
+    return results_.size() - 1;
+}
+
+void ChangeBatch::commit() {
+    if (done_) return;
+    done_ = true;
+    if (opts_.dry_run || texts_.empty()) {
+        lock_.reset();
+        return;
+    }
+    // One change: its own message. More: how many, then each one's.
+    Journal journal{messages_.front(), opts_.actor, {}};
+    if (messages_.size() > 1) {
+        journal.message = "incident: " + std::to_string(messages_.size()) + " changes to " +
+                          std::to_string(texts_.size()) + (texts_.size() == 1 ? " incident\n" : " incidents\n");
+        for (const auto& m : messages_) journal.message += "\n" + m.substr(0, m.find('\n'));
+    }
+    for (const auto& [id, text] : texts_) journal.paths.push_back(ws_.repo.relative(ws_.store.path_of(id)));
+    ChangeResult all;
+    write_and_commit(
+        ws_, all, opts_, std::move(journal), [] {},
+        [&] {
+            for (const auto& [id, text] : texts_) ws_.store.write(id, text);
+        });
+    lock_.reset();
+    warnings.insert(warnings.end(), all.warnings.begin(), all.warnings.end());
+    std::vector<ChangeResult*> made;
+    for (auto& r : results_) {
+        if (r.incident.id.empty()) continue;
+        r.written = all.written;
+        r.committed = all.committed;
+        made.push_back(&r);
+    }
+    auto_sync(ws_, opts_, made, warnings);
+}
+
+}  // namespace incident
