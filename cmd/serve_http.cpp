@@ -23,6 +23,7 @@
 #include "oncall/ical.hpp"
 #include "output.hpp"
 #include "serve.hpp"
+#include "serve_commit.hpp"
 #include "serve_lease.hpp"
 #include "serve_page.hpp"
 
@@ -42,6 +43,17 @@ std::string printable(std::string s) {
     return s;
 }
 
+// One alert request, from its thread to the batch that takes it and back.
+struct AlertJob {
+    AlertRoute route;
+    const std::string& path;
+    const std::string& body;
+    AlertReply reply{};
+    std::shared_ptr<const Workspace> ws{};  // the batch's, for the effects after the answer
+    Timestamp now{};
+    bool spooled = false;
+};
+
 // The server's shared state: one write at a time, one log line at a time.
 struct Server {
     const ServeOptions& opts;
@@ -49,6 +61,7 @@ struct Server {
     std::string actor, token;
     std::mutex write, log;
     const LeaseKeeper* lease = nullptr;  // with serve.lease: whether this receiver leads
+    GroupCommit<AlertJob> group{[this](const std::vector<AlertJob*>& jobs) { take_together(jobs); }};
 
     bool leads() const { return !lease || lease->leads(); }
 
@@ -68,6 +81,8 @@ struct Server {
     }
 
     void take(const httplib::Request& req, httplib::Response& res);
+    void take_together(const std::vector<AlertJob*>& jobs);
+    void take_batch(const Workspace& ws, const Context& rc, const std::vector<AlertJob*>& jobs);
     void calendar(const httplib::Request& req, httplib::Response& res);
     void page(const httplib::Request& req, httplib::Response& res);
     void heartbeat(const httplib::Request& req, httplib::Response& res);
@@ -77,36 +92,80 @@ struct Server {
 void Server::take(const httplib::Request& req, httplib::Response& res) {
     auto route = alert_route(req.path);
     if (!route) return answer(res, error_reply(404, "no route " + req.path));
-    std::ostringstream out, err;  // what opening the workspace and notifying say, for the log
+    AlertJob job{*route, req.path, req.body};
+    group.submit(job);
+    answer(res, job.reply);
+    std::ostringstream out, err;  // what notifying says, for the log
+    Io io{out, err, false, false, false, ctx.io.env, false};
+    const Context rc{io, job.now, ctx.repo_dir};
+    std::string said;
+    for (const auto& o : job.reply.outcomes) {
+        said += (said.empty() ? "" : ", ") + (o.id.empty() ? o.key : o.id) + " " + o.outcome;
+        for (const auto& w : o.change.warnings) err << "incident: warning: " << w << "\n";
+        if (!o.id.empty()) after_change_effects(rc, *job.ws, o.change, opts.flags);
+    }
+    if (!said.empty()) t_summary = said;
+    if (job.spooled && job.reply.status == 202) t_summary = "spooled (another receiver leads)";
+    log_said(err.str());
+}
+
+// The alert requests waiting, taken in one batch: one commit for all (or,
+// while another receiver leads, each spooled).
+void Server::take_together(const std::vector<AlertJob*>& jobs) {
+    std::ostringstream out, err;  // what opening the workspace and committing say, for the log
     Io io{out, err, false, false, false, ctx.io.env, false};
     Context rc{io, {}, ctx.repo_dir};
-    AlertReply reply;
-    std::optional<Workspace> ws;
-    bool spooled = false;
+    auto refuse_all = [&](const AlertReply& reply) {
+        for (AlertJob* job : jobs)
+            if (job->reply.outcomes.empty() && job->reply.status < 400) job->reply = reply;
+    };
     {
         std::lock_guard lock(write);
         rc.now = std::chrono::floor<Seconds>(std::chrono::system_clock::now());  // in the order written
         try {
-            ws.emplace(open_workspace(rc));
-            spooled = !leads();
-            if (spooled)
-                reply = spool_alerts(*ws, req.path, *route, req.body, rc.now);
-            else
-                reply = receive_alerts(*ws, *route, req.body, actor, rc.now, change_options(rc, opts.flags, actor));
+            auto ws = std::make_shared<const Workspace>(open_workspace(rc));
+            for (AlertJob* job : jobs) job->ws = ws, job->now = rc.now;
+            if (!leads()) {
+                for (AlertJob* job : jobs) {
+                    job->spooled = true;
+                    job->reply = spool_alerts(*ws, job->path, job->route, job->body, rc.now);
+                }
+            } else {
+                take_batch(*ws, rc, jobs);
+            }
         } catch (const Error& e) {
-            reply = error_reply(500, e.what());
+            refuse_all(refused_reply(e));
         }
     }
-    answer(res, reply);
-    std::string said;
-    for (const auto& o : reply.outcomes) {
-        said += (said.empty() ? "" : ", ") + (o.id.empty() ? o.key : o.id) + " " + o.outcome;
-        for (const auto& w : o.change.warnings) err << "incident: warning: " << w << "\n";
-        if (!o.id.empty()) after_change_effects(rc, *ws, o.change, opts.flags);
-    }
-    if (!said.empty()) t_summary = said;
-    if (spooled && reply.status == 202) t_summary = "spooled (another receiver leads)";
     log_said(err.str());
+}
+
+// Under the write mutex: each job's alerts in one batch, in arrival order,
+// then one commit; each answered from what its own alerts did.
+void Server::take_batch(const Workspace& ws, const Context& rc, const std::vector<AlertJob*>& jobs) {
+    ChangeBatch batch(ws, change_options(rc, opts.flags, actor));
+    OpenKeys keys(batch);
+    std::vector<std::optional<std::vector<IntakeOutcome>>> taken(jobs.size());
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        AlertJob& job = *jobs[i];
+        const AlertRequest q = read_alert_request(ws, job.route, job.body);
+        if (q.error) {
+            job.reply = *q.error;
+            continue;
+        }
+        try {
+            taken[i] = take_alerts(batch, keys, q.alerts, q.settings, actor, rc.now);
+        } catch (const Error& e) {
+            job.reply = refused_reply(e);
+        }
+    }
+    batch.commit();
+    for (const auto& w : batch.warnings) rc.io.err << "incident: warning: " << w << "\n";
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        if (!taken[i]) continue;
+        settle_outcomes(*taken[i], batch);
+        jobs[i]->reply = taken_reply(jobs[i]->route, std::move(*taken[i]));
+    }
 }
 
 // GET /v1/oncall/NAME.ics[?who=PERSON&from=TIME&to=TIME]: what `incident

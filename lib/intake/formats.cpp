@@ -4,6 +4,7 @@
 // PagerDuty Events API v2 (routing_key, event_action, dedup_key, payload).
 #include <algorithm>
 #include <array>
+#include <map>
 
 #include "intake/intake.hpp"
 #include "model/errors.hpp"
@@ -89,22 +90,74 @@ Alert prometheus_alert(const json& al, const IntakeSettings& s) {
     return a;
 }
 
-// The alerts of one group as one alert: firing while any of them fires.
+// `s` cut to at most `max` bytes, on a character's first byte, saying so.
+std::string at_most(std::string s, std::size_t max) {
+    if (s.size() <= max) return s;
+    std::size_t cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    const std::size_t left = s.size() - cut;
+    s.resize(cut);
+    return s + "\n[" + std::to_string(left) + " more bytes not kept]";
+}
+
+// How much of a group an incident keeps: the first alerts in full, the rest
+// counted by name; the group's size never makes the incident too large.
+constexpr std::size_t kGroupShown = 10;
+constexpr std::size_t kGroupNames = 20;
+constexpr std::size_t kAlertText = 8 << 10;
+constexpr std::size_t kGroupLinks = 10;
+constexpr std::size_t kMaxAlertText = 64 << 10;  // any alert's description
+
+std::string firing_and_resolved(std::size_t firing, std::size_t resolved) {
+    return std::to_string(firing) + " firing, " + std::to_string(resolved) + " resolved";
+}
+
+// The alerts after the first kGroupShown, counted by alert name (the most
+// frequent first).
+std::string digest_of_rest(const json& list, const std::vector<Alert>& alerts) {
+    std::map<std::string, std::pair<std::size_t, std::size_t>> by_name;  // firing, resolved
+    for (std::size_t i = kGroupShown; i < alerts.size(); ++i) {
+        std::string name = text(object(list[i], "labels"), "alertname");
+        auto& n = by_name[name.empty() ? "(no alertname)" : one_line(name).substr(0, 200)];
+        ++(alerts[i].action == AlertAction::resolve ? n.second : n.first);
+    }
+    std::vector<std::pair<std::string, std::pair<std::size_t, std::size_t>>> names(by_name.begin(), by_name.end());
+    std::stable_sort(names.begin(), names.end(), [](const auto& a, const auto& b) {
+        return a.second.first + a.second.second > b.second.first + b.second.second;
+    });
+    std::string out = "The other " + std::to_string(alerts.size() - kGroupShown) + ", by alert name:";
+    for (std::size_t i = 0; i < names.size() && i < kGroupNames; ++i)
+        out += "\n  " + names[i].first + ": " + firing_and_resolved(names[i].second.first, names[i].second.second);
+    if (names.size() > kGroupNames) out += "\n  and " + std::to_string(names.size() - kGroupNames) + " more names";
+    return out;
+}
+
+// The alerts of one group as one alert: firing while any of them fires. A
+// group of thousands (a fleet-wide outage) is kept as its count, its first
+// alerts and a digest of the rest.
 Alert prometheus_group(const json& body, const std::vector<Alert>& alerts) {
     Alert g = alerts.front();
     g.key = text(body, "groupKey");
-    g.action =
-        std::any_of(alerts.begin(), alerts.end(), [](const Alert& a) { return a.action == AlertAction::trigger; })
-            ? AlertAction::trigger
-            : AlertAction::resolve;
+    const auto firing = static_cast<std::size_t>(
+        std::count_if(alerts.begin(), alerts.end(), [](const Alert& a) { return a.action == AlertAction::trigger; }));
+    g.action = firing > 0 ? AlertAction::trigger : AlertAction::resolve;
     if (auto s = text(object(body, "commonAnnotations"), "summary"); !s.empty()) g.title = s;
     g.description.clear();
-    for (const auto& a : alerts) {
+    g.links.clear();
+    if (alerts.size() > 1)
+        g.description = "Group of " + std::to_string(alerts.size()) + " alerts (" +
+                        firing_and_resolved(firing, alerts.size() - firing) + ")";
+    for (std::size_t i = 0; i < alerts.size(); ++i) {
+        const Alert& a = alerts[i];
         if (a.started_at && (!g.started_at || *a.started_at < *g.started_at)) g.started_at = a.started_at;
+        if (i >= kGroupShown) continue;
         g.description += (g.description.empty() ? "" : "\n\n") + a.title + " (" +
-                         (a.action == AlertAction::resolve ? "resolved" : "firing") + ")\n" + a.description;
-        for (const auto& l : a.links) add_link(g, l);
+                         (a.action == AlertAction::resolve ? "resolved" : "firing") + ")\n" +
+                         at_most(a.description, kAlertText);
+        for (const auto& l : a.links)
+            if (g.links.size() < kGroupLinks) add_link(g, l);
     }
+    if (alerts.size() > kGroupShown) g.description += "\n\n" + digest_of_rest(body["alerts"], alerts);
     add_link(g, text(body, "externalURL"));
     return g;
 }
@@ -190,9 +243,10 @@ std::optional<AlertFormat> detect_alert_format(const nlohmann::json& body) {
     return std::nullopt;
 }
 
-std::vector<Alert> parse_alerts(const nlohmann::json& body, AlertFormat format, const IntakeSettings& settings,
-                                const std::string& generic, const std::string& source) {
-    if (!body.is_object()) bad(source, "expected a JSON object");
+namespace {
+
+std::vector<Alert> read_alerts(const nlohmann::json& body, AlertFormat format, const IntakeSettings& settings,
+                               const std::string& generic, const std::string& source) {
     switch (format) {
         case AlertFormat::alertmanager:
         case AlertFormat::grafana:
@@ -207,6 +261,22 @@ std::vector<Alert> parse_alerts(const nlohmann::json& body, AlertFormat format, 
         throw UsageError("no generic source named '" + generic + "'",
                          "map one under intake.generic in .incident/config.yaml (see man incident-config)");
     return parse_generic(body, m->second, source);
+}
+
+}  // namespace
+
+std::vector<Alert> parse_alerts(const nlohmann::json& body, AlertFormat format, const IntakeSettings& settings,
+                                const std::string& generic, const std::string& source) {
+    if (!body.is_object()) bad(source, "expected a JSON object");
+    std::vector<Alert> alerts = read_alerts(body, format, settings, generic, source);
+    // However much a sender writes, the incident it opens stays readable.
+    for (auto& a : alerts) {
+        a.title = at_most(std::move(a.title), 1 << 10);
+        a.description = at_most(std::move(a.description), kMaxAlertText);
+        if (a.links.size() > kGroupLinks + 1) a.links.resize(kGroupLinks + 1);
+        std::erase_if(a.links, [](const std::string& l) { return l.size() > 2048; });
+    }
+    return alerts;
 }
 
 }  // namespace incident

@@ -91,25 +91,41 @@ AlertRequest read_alert_request(const Workspace& ws, const AlertRoute& route, st
     return q;
 }
 
+AlertReply taken_reply(const AlertRoute& route, std::vector<IntakeOutcome> outcomes) {
+    AlertReply r;
+    if (route.format == AlertFormat::pagerduty) {
+        r = pagerduty_reply(outcomes);
+    } else {
+        r.body = {{"incidents", nlohmann::ordered_json::array()}};
+        for (const auto& o : outcomes) r.body["incidents"].push_back(to_json(o));
+    }
+    r.outcomes = std::move(outcomes);
+    return r;
+}
+
+AlertReply refused_reply(const Error& e) {
+    switch (e.code()) {
+        case ExitCode::invalid:
+        case ExitCode::usage:
+            return error_reply(400, e.what());  // the same body would be refused again
+        case ExitCode::refused:
+            return error_reply(409, e.what());
+        case ExitCode::runtime:
+            return error_reply(503, e.what());  // the lock stayed taken, git failed: a retry may do
+        default:
+            return error_reply(500, e.what());
+    }
+}
+
 AlertReply receive_alerts(const Workspace& ws, const AlertRoute& route, std::string_view body, const std::string& actor,
                           Timestamp now, const ChangeOptions& opts) {
-    const bool pd = route.format == AlertFormat::pagerduty;
     const AlertRequest q = read_alert_request(ws, route, body);
     if (q.error) return *q.error;
-    AlertReply r;
     try {
-        r.outcomes = take_alerts(ws, q.alerts, q.settings, actor, now, opts);
+        return taken_reply(route, take_alerts(ws, q.alerts, q.settings, actor, now, opts));
     } catch (const Error& e) {
-        return error_reply(e.code() == ExitCode::runtime ? 503 : 500, e.what());
+        return refused_reply(e);
     }
-    if (pd) {
-        auto reply = pagerduty_reply(r.outcomes);
-        reply.outcomes = std::move(r.outcomes);
-        return reply;
-    }
-    r.body = {{"incidents", nlohmann::ordered_json::array()}};
-    for (const auto& o : r.outcomes) r.body["incidents"].push_back(to_json(o));
-    return r;
 }
 
 }  // namespace incident

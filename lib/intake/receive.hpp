@@ -43,6 +43,14 @@ struct AlertRequest {
 };
 AlertRequest read_alert_request(const Workspace& ws, const AlertRoute& route, std::string_view body);
 
+// The answer to alerts taken from a body POSTed to `route` (see below).
+AlertReply taken_reply(const AlertRoute& route, std::vector<IntakeOutcome> outcomes);
+// The answer to a request whose alerts could not be taken: 400 for what
+// would be refused again (an incident that would not be valid; 409 what
+// the lifecycle refuses), 503 for
+// what a retry may fix (the lock stayed taken, git failed), else 500.
+AlertReply refused_reply(const Error& e);
+
 // A body POSTed to `route`: parsed (at most kMaxAlertBytes), read into
 // alerts and taken (take_alerts, under the repository lock). The answer:
 //   200 {"incidents": [{id, outcome, key, count}, ...]}, or for PagerDuty
@@ -50,8 +58,8 @@ AlertRequest read_alert_request(const Workspace& ws, const AlertRoute& route, st
 //   400 for a body that is not JSON or not of the route's format (PagerDuty:
 //   {"status": "invalid event", "message": ..., "errors": [...]});
 //   404 for a generic source the config does not map;
-//   500 for a config that does not read, 503 when the change could not be
-//   made (the lock stayed taken, git failed): the sender retries.
+//   500 for a config that does not read; refused_reply's answers when the
+//   alerts could not be taken.
 AlertReply receive_alerts(const Workspace& ws, const AlertRoute& route, std::string_view body, const std::string& actor,
                           Timestamp now, const ChangeOptions& opts);
 
