@@ -38,16 +38,25 @@ intake.token_env names, by default INCIDENT_SERVE_TOKEN):
                                  heartbeat checkin): 200 {"heartbeat",
                                  "state", "mitigated": ID or null}; 404
                                  for a name heartbeats.yaml lacks
-  GET  /healthz                  200 {"status": "ok"}
+  GET  /healthz                  200 {"status": "ok"}, without the token
+Every other route needs "Authorization: Bearer TOKEN", the token exactly
+as sent. Alert bodies are read as JSON whatever their Content-Type (curl's
+default form type included; a multipart form gets 415).
 Answers: 200 {"incidents": [{"id", "outcome", "key", "count"}]}; 400 for a
-body that is not JSON or not of the route's format; 401 for a missing or
-wrong token (nothing is written); 404 for an unknown route or generic
-source; 413 for a body over --max-body; 500 for a config that does not
-read; 503 when the change could not be made (the lock stayed taken, git
-failed), so the sender retries. Errors are {"error": {"status", "message"}}.
-Requests are read in parallel and written one at a time, in the order they
-came; a burst waits in the queue. SIGTERM or SIGINT stops taking
-connections, answers what was accepted, and exits 0.
+body that is not JSON or not of the route's format, or that would make an
+incident that is not valid; 401 for a missing or wrong token (the
+connection is closed, the body never read); 404 for an unknown route or
+generic source; 409 for a change the lifecycle refuses; 413 for a body
+over --max-body; 500 for a config that does not read; 503 with
+Retry-After when a retry can succeed: the change could not be made (the
+lock stayed taken, git failed), or too many connections (--threads,
+--per-peer). Errors are {"error": {"status", "message"}}.
+Requests are read in parallel; those that arrive while a write is under
+way are written together, in the order they came, in one commit, and each
+is answered once that commit exists. A request must arrive and be answered
+within --timeout seconds of its first byte, or its connection is closed.
+SIGTERM or SIGINT stops taking connections, closes idle ones, answers what
+was accepted, and exits 0 within --timeout.
 With serve.lease in the config, receivers on clones of one remote share
 the pager: the one holding the lease (refs/incident/pager-lease) opens and
 pages; a standby checks each alert body, keeps it in .git/incident/spool
@@ -88,8 +97,8 @@ std::vector<std::string> serve_arguments(const ServeOptions& opts, const Context
     std::vector<std::string> args = {"incident-serve"};
     if (!ctx.repo_dir.empty()) args.insert(args.end(), {"-C", ctx.repo_dir});
     args.insert(args.end(), {"serve", "--listen", opts.listen, "--max-body", std::to_string(opts.max_body), "--timeout",
-                             std::to_string(opts.timeout), "--threads", std::to_string(opts.threads), "--page-every",
-                             std::to_string(opts.page_every)});
+                             std::to_string(opts.timeout), "--threads", std::to_string(opts.threads), "--per-peer",
+                             std::to_string(opts.per_peer), "--page-every", std::to_string(opts.page_every)});
     if (opts.insecure_no_auth) args.emplace_back("--insecure-no-auth");
     if (!opts.flags.by.empty()) args.insert(args.end(), {"--by", opts.flags.by});
     if (opts.flags.no_commit) args.emplace_back("--no-commit");
@@ -122,7 +131,8 @@ void set_http_server(HttpServer server) { g_server = server; }
 
 void run_serve(const ServeOptions& opts, const Context& ctx) {
     Listen where = parse_listen(opts.listen);
-    if (opts.threads < 1 || opts.timeout < 1) throw UsageError("--threads and --timeout must be at least 1");
+    if (opts.threads < 1 || opts.threads > 1024 || opts.per_peer < 1 || opts.timeout < 1 || opts.timeout > 3600)
+        throw UsageError("--threads must be 1 to 1024, --per-peer at least 1, --timeout 1 to 3600 seconds");
     if (opts.page_every < 0 || opts.page_every > 3600) throw UsageError("--page-every must be between 0 and 3600");
     if (opts.max_body < 1 || opts.max_body > kMaxAlertBytes)
         throw UsageError("--max-body must be between 1 and " + std::to_string(kMaxAlertBytes) + " bytes");
@@ -141,9 +151,12 @@ void register_serve(CLI::App& app, Context& ctx) {
     cmd->add_option("--max-body", opts->max_body, "Largest body taken, in bytes; larger gets 413")
         ->type_name("BYTES")
         ->capture_default_str();
-    cmd->add_option("--timeout", opts->timeout, "Seconds to wait for a slow client to send or read")
+    cmd->add_option("--timeout", opts->timeout,
+                    "Seconds from a request's first byte to its answer; a slower client is cut off")
         ->capture_default_str();
-    cmd->add_option("--threads", opts->threads, "Requests read at once (writes are one at a time)")
+    cmd->add_option("--threads", opts->threads, "Connections served at once; more are refused with 503")
+        ->capture_default_str();
+    cmd->add_option("--per-peer", opts->per_peer, "Connections served at once from one address; more get 503")
         ->capture_default_str();
     cmd->add_option("--page-every", opts->page_every,
                     "Seconds between the pager's ticks (incident page tick); 0: page only when alerts come")

@@ -24,6 +24,7 @@
 #include "output.hpp"
 #include "serve.hpp"
 #include "serve_commit.hpp"
+#include "serve_http_conn.hpp"
 #include "serve_lease.hpp"
 #include "serve_page.hpp"
 
@@ -68,6 +69,7 @@ struct Server {
     void answer(httplib::Response& res, const AlertReply& r) {
         res.status = r.status;
         res.set_content(r.body.dump() + "\n", "application/json");
+        if (r.status == 503) res.set_header("Retry-After", "5");  // what a retry can fix, not at once
         if (r.status < 400) return;
         if (r.body.contains("error")) t_summary = r.body["error"]["message"];
         if (r.body.contains("errors")) t_summary = r.body["errors"][0];  // PagerDuty's shape
@@ -80,7 +82,7 @@ struct Server {
         ctx.io.err << text;
     }
 
-    void take(const httplib::Request& req, httplib::Response& res);
+    void take(const httplib::Request& req, const std::string& body, httplib::Response& res);
     void take_together(const std::vector<AlertJob*>& jobs);
     void take_batch(const Workspace& ws, const Context& rc, const std::vector<AlertJob*>& jobs);
     void calendar(const httplib::Request& req, httplib::Response& res);
@@ -89,10 +91,10 @@ struct Server {
     void log_line(const httplib::Request& req, const httplib::Response& res);
 };
 
-void Server::take(const httplib::Request& req, httplib::Response& res) {
+void Server::take(const httplib::Request& req, const std::string& body, httplib::Response& res) {
     auto route = alert_route(req.path);
-    if (!route) return answer(res, error_reply(404, "no route " + req.path));
-    AlertJob job{*route, req.path, req.body};
+    if (!route) return answer(res, error_reply(404, "no route " + req.method + " " + req.path));
+    AlertJob job{*route, req.path, body};
     group.submit(job);
     answer(res, job.reply);
     std::ostringstream out, err;  // what notifying says, for the log
@@ -256,12 +258,58 @@ void Server::log_line(const httplib::Request& req, const httplib::Response& res)
     t_start.reset();
 }
 
+// Whether a request carries the token. The header as the client sent it
+// (httplib decodes %XX in header values: "Bearer %61bc" must not pass for
+// "abc"), once.
+bool authorised(const httplib::Request& req, const std::string& token) {
+    if (token.empty()) return true;
+    bool repeated = false;
+    if (auto given = Receiver::raw_header("Authorization", &repeated); given && !repeated)
+        return bearer_matches(*given, token);
+    // Calendar clients cannot send a header: the feed takes the token in its URL.
+    return req.method == "GET" && req.path.rfind("/v1/oncall/", 0) == 0 && req.has_param("token") &&
+           bearer_matches("Bearer " + req.get_param_value("token"), token);
+}
+
+// Refuses, before the body is read, what no handler should see; the
+// connection is closed after the answer.
+bool refused_early(Server& s, const httplib::Request& req, httplib::Response& res) {
+    if (req.method == "GET" && req.path == "/healthz") return false;  // says nothing but "ok"
+    // An acknowledge link's signature is its authorisation (checked by the route).
+    const bool link = (req.method == "GET" || req.method == "POST") && is_page_link_path(req.path);
+    if (!link && !authorised(req, s.token)) {
+        s.answer(res, error_reply(401, "a bearer token is required (Authorization: Bearer TOKEN)"));
+        res.set_header("WWW-Authenticate", "Bearer");
+    } else if (req.method == "POST" && !link && req.is_multipart_form_data()) {
+        s.answer(res, error_reply(415, "POST " + req.path +
+                                           ": send the JSON as the body (curl --data-binary @FILE), not as a "
+                                           "multipart form (curl -F)"));
+    } else {
+        return false;
+    }
+    Receiver::close_after_answer();
+    res.set_header("Connection", "close");
+    return true;
+}
+
+// An error httplib answered itself (an unknown route, a body over the
+// limit, a request it could not read), named with the route and the limit.
+std::string error_message(const Server& s, const httplib::Request& req, int status) {
+    const std::string route = printable(req.method + " " + req.path);
+    switch (status) {
+        case 404:
+            return "no route " + route;
+        case 413:
+            return route + ": the body is larger than --max-body (" + std::to_string(s.opts.max_body) + " bytes)";
+        case 400:
+            return route + ": the request could not be read";
+        default:
+            return route + ": refused (HTTP " + std::to_string(status) + ")";
+    }
+}
+
 void configure(httplib::Server& svr, Server& s) {
-    svr.new_task_queue = [n = s.opts.threads] { return new httplib::ThreadPool(static_cast<std::size_t>(n)); };
     svr.set_payload_max_length(s.opts.max_body);
-    svr.set_read_timeout(s.opts.timeout);
-    svr.set_write_timeout(s.opts.timeout);
-    svr.set_keep_alive_timeout(5);
     svr.set_tcp_nodelay(true);  // answers go out in two writes: without it, the second waits ~40 ms for an ACK
     // httplib's default, SO_REUSEPORT, lets a second serve listen on the same
     // port and take half the requests: SO_REUSEADDR alone, so it is refused.
@@ -271,35 +319,37 @@ void configure(httplib::Server& svr, Server& s) {
     });
     svr.set_pre_routing_handler([&s](const httplib::Request& req, httplib::Response& res) {
         t_start = std::chrono::steady_clock::now();
-        if (s.token.empty() || bearer_matches(req.get_header_value("Authorization"), s.token))
-            return httplib::Server::HandlerResponse::Unhandled;
-        // Calendar clients cannot send a header: the feed takes the token in its URL.
-        if (req.method == "GET" && req.path.rfind("/v1/oncall/", 0) == 0 && req.has_param("token") &&
-            bearer_matches("Bearer " + req.get_param_value("token"), s.token))
-            return httplib::Server::HandlerResponse::Unhandled;
-        // An acknowledge link's signature is its authorisation (checked by the route).
-        if ((req.method == "GET" || req.method == "POST") && is_page_link_path(req.path))
-            return httplib::Server::HandlerResponse::Unhandled;
-        s.answer(res, error_reply(401, "a bearer token is required (Authorization: Bearer TOKEN)"));
-        res.set_header("WWW-Authenticate", "Bearer");
-        return httplib::Server::HandlerResponse::Handled;
+        return refused_early(s, req, res) ? httplib::Server::HandlerResponse::Handled
+                                          : httplib::Server::HandlerResponse::Unhandled;
     });
     svr.Get("/healthz", [&s](const httplib::Request&, httplib::Response& res) {
         AlertReply ok;
         ok.body = {{"status", "ok"}};
         s.answer(res, ok);
     });
+    // Alert bodies through a content reader: read as they came, whatever
+    // the Content-Type (httplib would parse a form body, and limit it to 8 KiB).
+    svr.Post(R"(/v1/alerts/[^/]+|/v1/alerts/generic/[^/]+|/v2/enqueue)",
+             [&s](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
+                 std::string body;
+                 const bool whole = read([&body](const char* data, std::size_t n) {
+                     body.append(data, n);
+                     return true;
+                 });
+                 if (whole) return s.take(req, body, res);
+                 const int status = res.status == 413 ? 413 : 400;  // as httplib found it
+                 s.answer(res, error_reply(status, error_message(s, req, status)));
+                 Receiver::close_after_answer();
+             });
     svr.Get(R"(/v1/oncall/([A-Za-z0-9][A-Za-z0-9._-]*)\.ics)",
             [&s](const httplib::Request& req, httplib::Response& res) { s.calendar(req, res); });
     svr.Get(kPageLinkRoute, [&s](const httplib::Request& req, httplib::Response& res) { s.page(req, res); });
     svr.Post(kPageLinkRoute, [&s](const httplib::Request& req, httplib::Response& res) { s.page(req, res); });
     svr.Post(R"(/v1/heartbeat/([^/]+))",
              [&s](const httplib::Request& req, httplib::Response& res) { s.heartbeat(req, res); });
-    svr.Post(".*", [&s](const httplib::Request& req, httplib::Response& res) { s.take(req, res); });
     svr.set_error_handler([&s](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return;  // answered already
-        s.answer(res, error_reply(res.status, res.status == 413 ? "the body is larger than --max-body"
-                                                                : "no route " + req.method + " " + req.path));
+        s.answer(res, error_reply(res.status, error_message(s, req, res.status)));
     });
     svr.set_exception_handler([&s](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "internal error";
@@ -313,19 +363,6 @@ void configure(httplib::Server& svr, Server& s) {
     });
     svr.set_logger([&s](const httplib::Request& req, const httplib::Response& res) { s.log_line(req, res); });
 }
-
-// httplib's stop() also drops the connections accepted and still waiting for
-// a thread. Shutting the listening socket instead ends the accept loop with
-// the socket still counted as open, so every accepted connection is served
-// before listen_after_bind returns (it then returns false: expected here).
-class Receiver : public httplib::Server {
-public:
-    void stop_accepting() {
-        stopping = true;
-        if (socket_t sock = svr_sock_; sock != INVALID_SOCKET) ::shutdown(sock, SHUT_RDWR);
-    }
-    std::atomic<bool> stopping{false};
-};
 
 // SIGTERM and SIGINT, taken by a thread of their own (sigwait) rather than a
 // handler: it stops the server taking connections; what it accepted is answered.
@@ -433,7 +470,14 @@ void run_http_server(const ServeOptions& opts, const Listen& where, const Contex
                          "export " + token_env +
                              "=$(openssl rand -hex 32) (and give senders the same), or "
                              "--insecure-no-auth for a test on loopback");
-    Receiver svr;
+    // A header cannot carry a token with spaces at its ends, or control characters.
+    const bool sendable =
+        std::all_of(s.token.begin(), s.token.end(), [](unsigned char c) { return c > 0x20 && c != 0x7f; });
+    if (!s.token.empty() && !sendable)
+        throw UsageError(token_env + " holds spaces or control characters (or nothing else): no client could send it",
+                         "export " + token_env + "=$(openssl rand -hex 32)");
+    Receiver svr(ConnectionLimits{static_cast<std::size_t>(opts.threads), static_cast<std::size_t>(opts.per_peer),
+                                  std::chrono::seconds(opts.timeout)});
     configure(svr, s);
     SignalStop stop(svr);
     LeaseKeeper lease(opts, ctx, s.actor, s.write, [&s](const std::string& text) { s.log_said(text); });

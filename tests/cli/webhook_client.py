@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A small HTTP client for the end-to-end suites (no curl on a fresh machine).
 
-webhook_client.py METHOD URL [--token T] [--data FILE|-] [--parallel N --count M --keys K]
+webhook_client.py METHOD URL [--token T] [--data FILE|-] [--content-type TYPE]
+                  [--parallel N --count M --keys K]
   One request: prints the status on the first line, then the body; exits 0
   whatever the status (2 when the server cannot be reached).
   With --parallel: M PagerDuty-style trigger events with K distinct dedup
@@ -16,8 +17,8 @@ import urllib.error
 import urllib.request
 
 
-def request(method, url, token, body):
-    headers = {"Content-Type": "application/json"}
+def request(method, url, token, body, content_type="application/json"):
+    headers = {"Content-Type": content_type}
     if token is not None:
         headers["Authorization"] = "Bearer " + token
     req = urllib.request.Request(url, data=body, method=method, headers=headers)
@@ -63,6 +64,7 @@ def main():
     p.add_argument("url")
     p.add_argument("--token")
     p.add_argument("--data")
+    p.add_argument("--content-type", default="application/json")
     p.add_argument("--parallel", type=int)
     p.add_argument("--count", type=int, default=1)
     p.add_argument("--keys", type=int, default=1)
@@ -76,7 +78,7 @@ def main():
         with open(args.data, "rb") as f:
             body = f.read()
     try:
-        status, text = request(args.method, args.url, args.token, body)
+        status, text = request(args.method, args.url, args.token, body, args.content_type)
     except OSError as e:
         print("error\n%s" % e)
         sys.exit(2)
