@@ -90,21 +90,27 @@ Alert prometheus_alert(const json& al, const IntakeSettings& s) {
     return a;
 }
 
-// `s` cut to at most `max` bytes, on a character's first byte, saying so.
+// `s` cut to at most `max` bytes, on a character's first byte.
+std::string cut(std::string s, std::size_t max) {
+    if (s.size() <= max) return s;
+    while (max > 0 && (static_cast<unsigned char>(s[max]) & 0xC0) == 0x80) --max;
+    s.resize(max);
+    return s;
+}
+
+// The same, saying how much was left out.
 std::string at_most(std::string s, std::size_t max) {
     if (s.size() <= max) return s;
-    std::size_t cut = max;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-    const std::size_t left = s.size() - cut;
-    s.resize(cut);
-    return s + "\n[" + std::to_string(left) + " more bytes not kept]";
+    const std::size_t size = s.size();
+    s = cut(std::move(s), max);
+    return s + "\n[" + std::to_string(size - s.size()) + " more bytes not kept]";
 }
 
 // How much of a group an incident keeps: the first alerts in full, the rest
 // counted by name; the group's size never makes the incident too large.
 constexpr std::size_t kGroupShown = 10;
 constexpr std::size_t kGroupNames = 20;
-constexpr std::size_t kAlertText = 8 << 10;
+constexpr std::size_t kAlertText = 4 << 10;  // each shown alert's text: ten leave room for the digest
 constexpr std::size_t kGroupLinks = 10;
 constexpr std::size_t kMaxAlertText = 64 << 10;  // any alert's description
 
@@ -118,7 +124,7 @@ std::string digest_of_rest(const json& list, const std::vector<Alert>& alerts) {
     std::map<std::string, std::pair<std::size_t, std::size_t>> by_name;  // firing, resolved
     for (std::size_t i = kGroupShown; i < alerts.size(); ++i) {
         std::string name = text(object(list[i], "labels"), "alertname");
-        auto& n = by_name[name.empty() ? "(no alertname)" : one_line(name).substr(0, 200)];
+        auto& n = by_name[name.empty() ? "(no alertname)" : cut(one_line(name), 200)];
         ++(alerts[i].action == AlertAction::resolve ? n.second : n.first);
     }
     std::vector<std::pair<std::string, std::pair<std::size_t, std::size_t>>> names(by_name.begin(), by_name.end());
@@ -151,7 +157,7 @@ Alert prometheus_group(const json& body, const std::vector<Alert>& alerts) {
         const Alert& a = alerts[i];
         if (a.started_at && (!g.started_at || *a.started_at < *g.started_at)) g.started_at = a.started_at;
         if (i >= kGroupShown) continue;
-        g.description += (g.description.empty() ? "" : "\n\n") + a.title + " (" +
+        g.description += (g.description.empty() ? "" : "\n\n") + cut(one_line(a.title), 256) + " (" +
                          (a.action == AlertAction::resolve ? "resolved" : "firing") + ")\n" +
                          at_most(a.description, kAlertText);
         for (const auto& l : a.links)
