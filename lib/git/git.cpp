@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "git/process.hpp"
+#include "git/tree.hpp"
 #include "model/errors.hpp"
 #include "model/text.hpp"
 
@@ -243,34 +244,127 @@ bool has_changes(const std::string& dir, const std::vector<std::string>& paths) 
 // How the commit is made, and why (see git.hpp for the contract).
 //
 // `git commit -- PATHS` builds a temporary index from HEAD and matches the
-// pathspec against all of it: seconds at 100 000 files. Instead the tree is
-// built in an index of the tool's own, .git/incident/commit-index, which is
-// kept between commits: `commit-index.head` records the commit (and its
-// tree) the index holds, and while HEAD is still that commit the index is
-// reused as it is, else it is seeded again with `git read-tree HEAD`. The
-// record is removed before the index is touched and written again only
-// after HEAD has moved to the new commit, so an interrupted run can never
-// leave an index that claims to be HEAD and is not. Then:
-//   GIT_INDEX_FILE=... git update-index --add --remove -- PATHS
-//   GIT_INDEX_FILE=... git write-tree --missing-ok   (blobs were just written,
-//                                               the rest come from HEAD)
+// pathspec against all of it: seconds at 100 000 files. Instead the new
+// tree is built from HEAD's trees alone (git/tree.hpp): the trees on the
+// paths' way are read with ls-tree, the files and the new trees written
+// with hash-object, so a change of one file in a repository of 100 000
+// rewrites three small trees and reads no index. Then:
 //   git commit-tree TREE -p HEAD [-S] -m MESSAGE
 //   git update-ref -m "commit: SUBJECT" HEAD NEW OLD
-// and, meanwhile (another index, another core), in the user's index:
+// and, meanwhile (another process, another core), in the user's index:
 //   git update-index --add --remove -- PATHS
 // which must have succeeded before the commit is made: the user's index
 // never holds the old version of a path HEAD has the new one of, and a
-// refused update (index.lock held) leaves nothing committed. update-ref
-// with the old value fails loudly if anything moved HEAD since it was read
-// (a concurrent `git commit`): nothing is overwritten. The tree costs what
-// `git commit`'s does (at 100 000 files most of it is writing the
-// 100 000-entry tree object), without refreshing every file's stat first or
-// checking every blob exists. Like `git commit` this signs when
-// commit.gpgSign is set, records the reflog entry "commit: SUBJECT" (or
-// "commit (initial): SUBJECT"), cleans the message's whitespace and runs
-// `git maintenance run --auto` afterwards; no commit hook runs. Callers
-// serialise (the workspace lock): a leftover commit-index.lock can only be
-// a killed run's, and is removed.
+// refused update (index.lock held) leaves nothing committed. An index of
+// many megabytes is split first, once, so that this update writes a small
+// file and not the whole index. update-ref with the old value fails loudly
+// if anything moved HEAD since it was read (a concurrent `git commit`):
+// nothing is overwritten. Like `git commit` this signs when commit.gpgSign
+// is set, records the reflog entry "commit: SUBJECT" (or "commit
+// (initial): SUBJECT"), cleans the message's whitespace and runs `git
+// maintenance run --auto` afterwards; no commit hook runs. Callers
+// serialise (the workspace lock).
+//
+// Where HEAD holds something else than files and directories on a path's
+// way (a symbolic link, a submodule), or a path is not a plain file, the
+// tree is built as before in an index of the tool's own,
+// .git/incident/commit-index, kept between commits: `commit-index.head`
+// records the commit (and its tree) the index holds, and while HEAD is
+// still that commit the index is reused as it is, else it is seeded again
+// with `git read-tree HEAD`. The record is removed before the index is
+// touched and written again only after HEAD has moved to the new commit, so
+// an interrupted run can never leave an index that claims to be HEAD and is
+// not. A leftover commit-index.lock can only be a killed run's, and is removed.
+
+namespace {
+
+struct Head {
+    std::string git_dir, prefix, format, commit, tree;  // commit and tree empty before the first commit
+};
+
+// The git directory, where `dir` is in the work tree ("ops/", or "" at its
+// top), HEAD and its tree; HEAD does not resolve before the first commit.
+Head read_head(const std::string& dir) {
+    Head h;
+    if (auto r = git(dir, {"rev-parse", "--absolute-git-dir", "--show-prefix", "HEAD", "HEAD^{tree}"}); r.status == 0) {
+        auto l = lines(r.out);
+        if (l.size() != 4) commit_failed(r);
+        h.git_dir = l[0], h.prefix = l[1], h.commit = l[2], h.tree = l[3];
+    } else {
+        auto unborn = git(dir, {"rev-parse", "--absolute-git-dir", "--show-prefix", "--verify", "-q", "HEAD"});
+        auto l = lines(unborn.out);
+        if (unborn.status != 1 || l.size() != 2) commit_failed(r.err.empty() ? unborn : r);
+        h.git_dir = l[0], h.prefix = l[1];
+    }
+    return h;
+}
+
+// The tool's own index, for the trees tree_with_paths leaves to an index.
+struct OwnIndex {
+    fs::path index, record;
+    std::string expected;  // what the record says while the index holds HEAD
+
+    OwnIndex(const Head& head)
+        : index(fs::path(head.git_dir) / "incident" / "commit-index"),
+          record(index.string() + ".head"),
+          expected(head.commit + " " + head.tree + "\n") {}
+
+    // HEAD's tree plus `update`'s paths.
+    std::string tree(const std::string& dir, const Head& head, const std::vector<std::string>& update) const {
+        std::error_code ec;
+        fs::create_directories(index.parent_path(), ec);
+        const bool reuse = !head.commit.empty() && read_text(record) == expected && fs::exists(index, ec);
+        fs::remove(record, ec);
+        if (ec) throw IoError("git commit failed: cannot remove " + record.string() + ": " + ec.message());
+        fs::remove(fs::path(index.string() + ".lock"), ec);
+        // A private index: no shared index beside the user's, no file-system monitor.
+        const std::vector<std::string> own = {"-c", "core.splitIndex=false", "-c", "core.fsmonitor=false"};
+        auto own_git = [&](std::vector<std::string> args) {
+            args.insert(args.begin(), own.begin(), own.end());
+            return git(dir, std::move(args), index.string());
+        };
+        if (!reuse) {
+            fs::remove(index, ec);
+            if (!head.commit.empty())
+                if (auto r = own_git({"read-tree", head.commit}); r.status != 0) commit_failed(r);
+        }
+        if (auto r = own_git(update); r.status != 0) commit_failed(r);
+        auto tree = own_git({"write-tree", "--missing-ok"});
+        if (tree.status != 0) commit_failed(tree);
+        return first_line(tree.out);
+    }
+    // Not used (the trees were built without it): gone, so it never claims a HEAD.
+    void drop() const {
+        std::error_code ec;
+        fs::remove(record, ec);
+        fs::remove(index, ec);
+    }
+};
+
+// commit-tree and update-ref: the new commit, on HEAD.
+std::string make_commit(const std::string& dir, const Head& head, const std::string& tree, const std::string& text,
+                        const std::string& actor, const CommitSettings& settings) {
+    std::vector<std::string> commit;
+    if (!settings.has_email) {
+        std::string who = actor.empty() ? "incident" : actor;
+        commit = {"-c", "user.email=" + who, "-c", "user.name=" + who};
+    }
+    for (const char* a : {"commit-tree", tree.c_str()}) commit.emplace_back(a);
+    if (!head.commit.empty()) commit.insert(commit.end(), {"-p", head.commit});
+    if (settings.sign) commit.emplace_back("-S");
+    commit.insert(commit.end(), {"-m", text});
+    auto made = git(dir, commit);
+    if (made.status != 0) commit_failed(made);
+    const std::string new_commit = first_line(made.out);
+    const std::string subject = text.substr(0, text.find('\n'));
+    auto moved = git(dir, {"update-ref", "-m", (head.commit.empty() ? "commit (initial): " : "commit: ") + subject,
+                           "HEAD", new_commit, head.commit});
+    if (moved.status != 0) commit_failed(moved);
+    return new_commit;
+}
+
+}  // namespace
+
 void commit_paths(const std::string& dir, const std::vector<std::string>& paths, const std::string& message,
                   const std::string& actor) {
     if (paths.empty()) return;
@@ -280,78 +374,33 @@ void commit_paths(const std::string& dir, const std::vector<std::string>& paths,
         empty.err = "Aborting commit due to empty commit message.";
         commit_failed(empty);
     }
+    const Head head = read_head(dir);
     std::vector<std::string> update = {"update-index", "--add", "--remove", "--"};
     update.insert(update.end(), paths.begin(), paths.end());
-    auto staged = std::async(std::launch::async, [&] { return git(dir, update); });
+    auto staged = std::async(std::launch::async, [&] {
+        split_large_index(dir, head.git_dir);
+        return git(dir, update);
+    });
     auto stage_in_users_index = [&] {
         if (auto r = staged.get(); r.status != 0) throw IoError("git add failed: " + first_line(r.err));
     };
-
-    // The git directory, HEAD and its tree; HEAD does not resolve before the first commit.
-    std::string git_dir, head, head_tree;
-    if (auto r = git(dir, {"rev-parse", "--absolute-git-dir", "HEAD", "HEAD^{tree}"}); r.status == 0) {
-        auto l = lines(r.out);
-        if (l.size() != 3) commit_failed(r);
-        git_dir = l[0], head = l[1], head_tree = l[2];
-    } else {
-        auto unborn = git(dir, {"rev-parse", "--absolute-git-dir", "--verify", "-q", "HEAD"});
-        auto l = lines(unborn.out);
-        if (unborn.status != 1 || l.size() != 1) commit_failed(r.err.empty() ? unborn : r);
-        git_dir = l[0];
-    }
     const CommitSettings settings = commit_settings(dir);
-
-    // The tool's own index: HEAD's tree plus PATHS.
-    const fs::path state = fs::path(git_dir) / "incident";
-    const fs::path index = state / "commit-index";
-    const fs::path record = state / "commit-index.head";
-    std::error_code ec;
-    fs::create_directories(state, ec);
-    const std::string expected = head + " " + head_tree + "\n";
-    const bool reuse = !head.empty() && read_text(record) == expected && fs::exists(index, ec);
-    fs::remove(record, ec);
-    if (ec) throw IoError("git commit failed: cannot remove " + record.string() + ": " + ec.message());
-    fs::remove(fs::path(index.string() + ".lock"), ec);
-    // A private index: no shared index beside the user's, no file-system monitor.
-    const std::vector<std::string> own = {"-c", "core.splitIndex=false", "-c", "core.fsmonitor=false"};
-    auto own_git = [&](std::vector<std::string> args) {
-        args.insert(args.begin(), own.begin(), own.end());
-        return git(dir, std::move(args), index.string());
-    };
-    if (!reuse) {
-        fs::remove(index, ec);
-        if (!head.empty())
-            if (auto r = own_git({"read-tree", head}); r.status != 0) commit_failed(r);
-    }
-    if (auto r = own_git(update); r.status != 0) commit_failed(r);
-    auto tree = own_git({"write-tree", "--missing-ok"});
-    if (tree.status != 0) commit_failed(tree);
-    const std::string new_tree = first_line(tree.out);
+    const OwnIndex own(head);
+    std::optional<std::string> tree =
+        tree_with_paths(dir, head.prefix, head.tree, paths, (fs::path(head.git_dir) / "incident" / "trees").string(),
+                        head.format == "sha1");
+    const bool through_index = !tree;
+    if (through_index)
+        tree = own.tree(dir, head, update);
+    else
+        own.drop();
     stage_in_users_index();
-    if (new_tree == head_tree) {  // the paths already matched HEAD: nothing to commit
-        write_text(record, expected);
+    if (*tree == head.tree) {  // the paths already matched HEAD: nothing to commit
+        if (through_index) write_text(own.record, own.expected);
         return;
     }
-
-    std::vector<std::string> commit;
-    if (!settings.has_email) {
-        std::string who = actor.empty() ? "incident" : actor;
-        commit = {"-c", "user.email=" + who, "-c", "user.name=" + who};
-    }
-    for (const char* a : {"commit-tree", new_tree.c_str()}) commit.emplace_back(a);
-    if (!head.empty()) commit.insert(commit.end(), {"-p", head});
-    if (settings.sign) commit.emplace_back("-S");
-    commit.insert(commit.end(), {"-m", text});
-    auto made = git(dir, commit);
-    if (made.status != 0) commit_failed(made);
-    const std::string new_commit = first_line(made.out);
-
-    const std::string subject = text.substr(0, text.find('\n'));
-    auto moved = git(dir, {"update-ref", "-m", (head.empty() ? "commit (initial): " : "commit: ") + subject, "HEAD",
-                           new_commit, head});
-    if (moved.status != 0) commit_failed(moved);
-    write_text(record, new_commit + " " + new_tree + "\n");
-
+    const std::string made = make_commit(dir, head, *tree, text, actor, settings);
+    if (through_index) write_text(own.record, made + " " + *tree + "\n");
     if (settings.maintenance) git(dir, {"maintenance", "run", "--auto", "--quiet"});  // as `git commit` does
 }
 

@@ -108,9 +108,52 @@ TEST_CASE("commit_paths commits exactly its paths, added, modified and deleted, 
     CHECK(repo.sh("git reflog -1 --format=%gs HEAD") == "commit: INC-1: note\n");
     CHECK(repo.sh("git reflog -1 --format=%gs refs/heads/main") == "commit: INC-1: note\n");
     CHECK(repo.sh("git rev-parse refs/heads/main") == repo.head());
-    // Nothing beside the repository's own files and the tool's index.
+    // Nothing beside the repository's own files; the tree was built from
+    // HEAD's trees, with no index of the tool's own.
     CHECK(repo.sh("git status --porcelain --ignored --untracked-files=all | grep -v '^[MA ][M ] ' || true") == "");
-    CHECK(fs::exists(repo.root / ".git/incident/commit-index"));
+    CHECK_FALSE(fs::exists(repo.root / ".git/incident/commit-index"));
+    CHECK(repo.sh("git fsck --no-dangling 2>&1") == "");
+}
+
+TEST_CASE("commit_paths builds the tree git would: new and emptied directories, names git sorts oddly, modes") {
+    Repo repo;
+    for (const char* f : {"a/x.yaml", "a.b", "a-b", "ab/y.yaml", "gone/only.yaml", "run.sh", "z.yaml"})
+        repo.write(f, std::string(f) + "\n");
+    repo.sh("chmod +x run.sh");
+    repo.commit_all("base");
+    // A new directory two deep, a directory emptied, files beside names that
+    // sort differently as a directory ("a" < "a-b" < "a.b" < "a/"), an executable.
+    repo.write("a/x.yaml", "changed\n");
+    repo.write("a.b", "changed\n");
+    repo.write("new/deep/n.yaml", "new\n");
+    repo.write("run.sh", "changed\n");
+    fs::remove_all(repo.root / "gone");
+    repo.commit({"a/x.yaml", "a.b", "new/deep/n.yaml", "run.sh", "gone/only.yaml"}, "tool");
+    // The same content through git's own index: the same tree, to the byte.
+    const std::string by_git = repo.sh(
+        "GIT_INDEX_FILE=.git/check-index git add -A && "
+        "GIT_INDEX_FILE=.git/check-index git write-tree && rm .git/check-index");
+    CHECK(repo.sh("git rev-parse HEAD^{tree}") == by_git);
+    CHECK(repo.sh("git ls-tree HEAD run.sh | cut -c1-6") == "100755\n");
+    CHECK(repo.sh("git ls-tree -d --name-only HEAD") == "a\nab\nnew\n");
+    CHECK(repo.sh("git status --porcelain") == "");
+    CHECK(repo.sh("git fsck --no-dangling 2>&1") == "");
+}
+
+TEST_CASE("commit_paths builds through an index of its own where HEAD holds a symbolic link") {
+    Repo repo;
+    repo.write("a.yaml", "a\n");
+    repo.sh("ln -s a.yaml link.yaml");
+    repo.commit_all("base");
+    repo.sh("rm link.yaml && ln -s elsewhere.yaml link.yaml");
+    repo.write("a.yaml", "a, changed\n");
+    repo.commit({"a.yaml", "link.yaml"}, "tool");
+    CHECK(repo.sh("git show HEAD:a.yaml") == "a, changed\n");
+    CHECK(repo.sh("git cat-file -p HEAD:link.yaml") == "elsewhere.yaml");
+    // Its index is kept for the next commit, recorded against the commit it holds.
+    CHECK(repo.t.read("repo/.git/incident/commit-index.head") ==
+          repo.sh("git rev-parse HEAD HEAD^{tree} | paste -sd' '"));
+    CHECK(repo.sh("git status --porcelain") == "");
 }
 
 TEST_CASE("commit_paths makes the first commit of a repository") {
@@ -161,9 +204,6 @@ TEST_CASE("commit_paths keeps what others committed meanwhile, however HEAD move
     repo.commit_all("base");
     repo.write("a.yaml", "a1\n");
     repo.commit({"a.yaml"}, "tool 1");
-    // Its own index is kept for the next commit, recorded against the commit it holds.
-    CHECK(repo.t.read("repo/.git/incident/commit-index.head") ==
-          repo.sh("git rev-parse HEAD HEAD^{tree} | paste -sd' '"));
     repo.write("a.yaml", "a2\n");
     repo.commit({"a.yaml"}, "tool 2");
     CHECK(repo.sh("git show HEAD:a.yaml HEAD^:a.yaml") == "a2\na1\n");
@@ -317,6 +357,44 @@ TEST_CASE("commit_paths outside a git repository is an IoError") {
         CHECK(std::string(e.what()).rfind("git commit failed: ", 0) == 0);
         CHECK(std::string(e.what()).find("not a git repository") != std::string::npos);
     }
+}
+
+TEST_CASE("commit_paths builds the tree git would in a SHA-256 repository") {
+    Repo repo(false);
+    repo.t.write("gitconfig", "[user]\n\tname = Tester\n\temail = tester@example.com\n");
+    repo.sh("rm -rf .git && git init -q -b main --object-format=sha256");
+    REQUIRE(repo.sh("git rev-parse --show-object-format") == "sha256\n");
+    for (const char* f : {"a/x.yaml", "gone/only.yaml", "z.yaml"}) repo.write(f, std::string(f) + "\n");
+    repo.commit_all("base");
+    repo.write("a/x.yaml", "changed\n");
+    repo.write("new/deep/n.yaml", "new\n");
+    fs::remove(repo.root / "gone/only.yaml");
+    repo.commit({"a/x.yaml", "new/deep/n.yaml", "gone/only.yaml"}, "tool");
+    const std::string by_git = repo.sh(
+        "GIT_INDEX_FILE=.git/check-index git add -A && "
+        "GIT_INDEX_FILE=.git/check-index git write-tree && rm .git/check-index");
+    CHECK(repo.sh("git rev-parse HEAD^{tree}") == by_git);
+    CHECK(repo.sh("git ls-tree -r --name-only HEAD") == "a/x.yaml\nnew/deep/n.yaml\nz.yaml\n");
+    CHECK(repo.sh("git status --porcelain") == "");
+    CHECK(repo.sh("git fsck --no-dangling 2>&1") == "");
+}
+
+TEST_CASE("commit_paths in a subdirectory of the work tree commits its paths under that prefix") {
+    Repo repo;
+    for (const char* f : {"ops/incidents/A.yaml", "ops/incidents/B.yaml", "README.md"})
+        repo.write(f, std::string(f) + "\n");
+    repo.commit_all("base");
+    repo.write("ops/incidents/A.yaml", "changed\n");
+    repo.write("ops/incidents/C.yaml", "new\n");
+    repo.write("ops/pm/deep/1.md", "new\n");
+    fs::remove(repo.root / "ops/incidents/B.yaml");
+    git::commit_paths((repo.root / "ops").string(),
+                      {"incidents/A.yaml", "incidents/B.yaml", "incidents/C.yaml", "pm/deep/1.md"}, "tool", "x");
+    CHECK(repo.sh("git ls-tree -r --name-only HEAD") ==
+          "README.md\nops/incidents/A.yaml\nops/incidents/C.yaml\nops/pm/deep/1.md\n");
+    CHECK(repo.sh("git show HEAD:ops/incidents/A.yaml") == "changed\n");
+    CHECK(repo.sh("git status --porcelain") == "");  // HEAD is the work tree, the deletion included
+    CHECK(repo.sh("git fsck --no-dangling 2>&1") == "");
 }
 
 TEST_SUITE_END();
