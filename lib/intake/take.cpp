@@ -1,6 +1,7 @@
 // Alerts into incidents: open, repeat, acknowledge, resolve.
 #include <algorithm>
 
+#include "git/git.hpp"
 #include "index/index.hpp"
 #include "intake/intake.hpp"
 #include "lifecycle/lifecycle.hpp"
@@ -96,16 +97,74 @@ bool is_open(Status s) { return s != Status::resolved && s != Status::closed; }
 
 }  // namespace
 
+OpenKeys::OpenKeys(ChangeBatch& batch, OpenKeyCache* cache)
+    : batch_(batch), cache_(cache), holds_(cache && cache->holds(batch)) {}
+
 std::string OpenKeys::find(const std::string& key, Timestamp now) {
     if (key.empty()) return {};
     // The batch's incidents as they are now, before the files they replace.
     for (const auto& [id, inc] : batch_.changed())
         if (inc.dedup_key == key && is_open(inc.status)) return id;
-    if (!index_) index_ = load_index(batch_.workspace().store, batch_.workspace().config, now);
+    if (holds_) return from_cache(key, now);
+    if (!index_) {
+        index_ = load_index(batch_.workspace().store, batch_.workspace().config, now);
+        if (cache_) cache_->fill(*index_);
+    }
     for (const auto& s : index_->incidents)
         if (s.dedup_key == key && is_open(s.status) && !batch_.changed().contains(std::string(s.id)))
             return std::string(s.id);
     return {};
+}
+
+// The cache's answer, checked against the file it names (read next anyway).
+std::string OpenKeys::from_cache(const std::string& key, Timestamp now) {
+    const std::string* id = cache_->find(key);
+    if (!id || batch_.changed().contains(*id)) return {};
+    try {
+        const Incident inc = batch_.load(*id);
+        if (inc.dedup_key == key && is_open(inc.status)) return *id;
+    } catch (const Error&) {  // gone or unreadable: the index says
+    }
+    cache_->forget();
+    holds_ = false;
+    return find(key, now);
+}
+
+bool OpenKeyCache::holds(const ChangeBatch& batch) {
+    ws_ = &batch.workspace();
+    used_ = filled_ && batch.lock_generation() != 0 && batch.lock_generation() == generation_ + 1 && head() == head_;
+    return used_;
+}
+
+void OpenKeyCache::fill(const Index& index) {
+    open_.clear();
+    for (const auto& s : index.incidents)
+        if (!s.dedup_key.empty() && is_open(s.status)) open_.emplace(s.dedup_key, s.id);  // the first, as the index's
+    filled_ = used_ = true;
+}
+
+const std::string* OpenKeyCache::find(const std::string& key) const {
+    auto it = open_.find(key);
+    return it == open_.end() ? nullptr : &it->second;
+}
+
+void OpenKeyCache::after(const ChangeBatch& batch) {
+    if (!used_ || !filled_ || batch.lock_generation() == 0) {  // a dry run wrote nothing
+        filled_ = false;
+        return;
+    }
+    for (const auto& [id, inc] : batch.changed()) {
+        std::erase_if(open_, [&id](const auto& entry) { return entry.second == id; });
+        if (!inc.dedup_key.empty() && is_open(inc.status)) open_.emplace(inc.dedup_key, id);
+    }
+    generation_ = batch.lock_generation();
+    head_ = head();
+    used_ = false;
+}
+
+std::string OpenKeyCache::head() const {
+    auto r = git::run(ws_->repo.root.string(), {"rev-parse", "-q", "--verify", "HEAD"});
+    return r.status == 0 ? first_line(r.out) : std::string();
 }
 
 nlohmann::ordered_json to_json(const IntakeOutcome& o) {

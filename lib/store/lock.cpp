@@ -32,6 +32,9 @@ RepositoryLock::RepositoryLock(const std::filesystem::path& path, std::chrono::m
         std::this_thread::sleep_for(pause);
         pause = std::min(pause * 2, std::chrono::milliseconds(50));
     }
+    std::uint64_t n = 0;
+    if (pread(fd_, &n, sizeof n, 0) != static_cast<ssize_t>(sizeof n)) n = 0;
+    if (pwrite(fd_, &++n, sizeof n, 0) == static_cast<ssize_t>(sizeof n)) generation_ = n;
 }
 
 RepositoryLock::~RepositoryLock() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 
 namespace incident {
@@ -16,8 +17,14 @@ public:
     RepositoryLock(const RepositoryLock&) = delete;
     RepositoryLock& operator=(const RepositoryLock&) = delete;
 
+    // Every taking of the lock is counted in the lock file: this one's
+    // number, so that a holder can tell whether anyone took the lock since
+    // it last did (0: unknown).
+    std::uint64_t generation() const { return generation_; }
+
 private:
     int fd_ = -1;
+    std::uint64_t generation_ = 0;
 };
 
 }  // namespace incident

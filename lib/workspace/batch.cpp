@@ -58,10 +58,11 @@ std::size_t ChangeBatch::change_or_create(const std::function<std::string()>& fi
     return results_.size() - 1;
 }
 
-void ChangeBatch::commit() {
+void ChangeBatch::commit(const std::function<void()>& under_lock) {
     if (done_) return;
     done_ = true;
     if (opts_.dry_run || texts_.empty()) {
+        if (under_lock && lock_) under_lock();
         lock_.reset();
         return;
     }
@@ -79,6 +80,7 @@ void ChangeBatch::commit() {
         [&] {
             for (const auto& [id, text] : texts_) ws_.store.write(id, text);
         });
+    if (under_lock) under_lock();
     lock_.reset();
     warnings.insert(warnings.end(), all.warnings.begin(), all.warnings.end());
     std::vector<ChangeResult*> made;

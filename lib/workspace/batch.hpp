@@ -38,8 +38,13 @@ public:
     const std::map<std::string, Incident>& changed() const { return incidents_; }
 
     // Writes and commits what the steps changed; then every result says
-    // whether it was written, committed and synced. Once.
-    void commit();
+    // whether it was written, committed and synced. Once. `under_lock` runs
+    // after the commit, before the lock is released (what must see the
+    // repository as this batch left it).
+    void commit(const std::function<void()>& under_lock = {});
+
+    // The repository lock's generation (RepositoryLock::generation), 0 on a dry run.
+    std::uint64_t lock_generation() const { return lock_ ? lock_->generation() : 0; }
 
     const Workspace& workspace() const { return ws_; }
     const ChangeResult& result(std::size_t step) const { return results_.at(step); }
