@@ -54,7 +54,8 @@ lock stayed taken, git failed), or too many connections (--threads,
 Requests are read in parallel; those that arrive while a write is under
 way are written together, in the order they came, in one commit, and each
 is answered once that commit exists. A request must arrive and be answered
-within --timeout seconds of its first byte, or its connection is closed.
+within --timeout seconds (of the accept for a connection's first request,
+of its first byte for a later one), or its connection is closed.
 SIGTERM or SIGINT stops taking connections, closes idle ones, answers what
 was accepted, and exits 0 within --timeout.
 With serve.lease in the config, receivers on clones of one remote share
@@ -152,7 +153,8 @@ void register_serve(CLI::App& app, Context& ctx) {
         ->type_name("BYTES")
         ->capture_default_str();
     cmd->add_option("--timeout", opts->timeout,
-                    "Seconds from a request's first byte to its answer; a slower client is cut off")
+                    "Seconds from the accept (a later request: its first byte) to the answer; a slower "
+                    "client is cut off")
         ->capture_default_str();
     cmd->add_option("--threads", opts->threads, "Connections served at once; more are refused with 503")
         ->capture_default_str();

@@ -15,9 +15,9 @@ struct ServeOptions {
     std::string listen = "127.0.0.1:9095";
     bool insecure_no_auth = false;
     std::size_t max_body = kMaxAlertBytes;
-    int timeout = 10;    // seconds from a request's first byte to its answer
-    int threads = 32;    // connections served at once; more are refused (503)
-    int per_peer = 8;    // of them from one address
+    int timeout = 10;    // seconds from the accept (then a request's first byte) to the answer
+    int threads = 64;    // connections served at once; more are refused (503)
+    int per_peer = 16;   // of them from one address
     int page_every = 5;  // seconds between the pager's ticks; 0: none
     CommonFlags flags;
 };

@@ -63,6 +63,7 @@ struct Server {
     std::mutex write, log;
     const LeaseKeeper* lease = nullptr;  // with serve.lease: whether this receiver leads
     GroupCommit<AlertJob> group{[this](const std::vector<AlertJob*>& jobs) { take_together(jobs); }};
+    OpenKeyCache open_keys;  // between batches (under the write mutex)
 
     bool leads() const { return !lease || lease->leads(); }
 
@@ -146,7 +147,7 @@ void Server::take_together(const std::vector<AlertJob*>& jobs) {
 // then one commit; each answered from what its own alerts did.
 void Server::take_batch(const Workspace& ws, const Context& rc, const std::vector<AlertJob*>& jobs) {
     ChangeBatch batch(ws, change_options(rc, opts.flags, actor));
-    OpenKeys keys(batch);
+    OpenKeys keys(batch, &open_keys);
     std::vector<std::optional<std::vector<IntakeOutcome>>> taken(jobs.size());
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         AlertJob& job = *jobs[i];
@@ -161,7 +162,7 @@ void Server::take_batch(const Workspace& ws, const Context& rc, const std::vecto
             job.reply = refused_reply(e);
         }
     }
-    batch.commit();
+    batch.commit([&] { open_keys.after(batch); });
     for (const auto& w : batch.warnings) rc.io.err << "incident: warning: " << w << "\n";
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         if (!taken[i]) continue;

@@ -202,9 +202,13 @@ void Receiver::refuse(socket_t sock, const std::string& why) {
 void Receiver::serve_connection(socket_t sock, const std::string& peer) {
     DeadlineStream stream(sock);
     t_stream = &stream;
+    // The first request's deadline runs from the accept (a client that
+    // connects and says nothing is cut at it, stopping or not); a later
+    // one's from its first byte, after at most kKeepAlive idle.
+    const auto first_deadline = Clock::now() + limits_.timeout;
     for (std::size_t n = 0; n < kKeepAliveRequests; ++n) {
-        if (!next_request(stream, sock)) break;
-        stream.start_request(Clock::now() + limits_.timeout);
+        if (n == 0 ? !wait_for(sock, POLLIN, first_deadline) : !next_request(stream, sock)) break;
+        stream.start_request(n == 0 ? first_deadline : Clock::now() + limits_.timeout);
         t_close = false;
         bool closed = false;
         if (!process_request(stream, n + 1 == kKeepAliveRequests || stopping, closed, nullptr) || closed || t_close)

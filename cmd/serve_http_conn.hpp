@@ -7,10 +7,11 @@
 // accepts. Here each connection is admitted or refused (503, closed) the
 // moment it is accepted: at most `threads` at once, at most `per_peer` from
 // one address. An admitted connection is read through a stream whose every
-// read and write shares one deadline, from the request's first byte to its
-// answer (`timeout`); an idle keep-alive connection waits at most 5 s for
-// its next request and is closed at once when the server stops. So SIGTERM
-// ends the server within the deadline however its clients behave.
+// read and write shares one deadline (`timeout`): from the accept to the
+// first answer, then from each request's first byte to its answer; an idle
+// keep-alive connection waits at most 5 s for its next request and is
+// closed at once when the server stops. So SIGTERM ends the server within
+// the deadline however its clients behave.
 #pragma once
 
 #include <httplib.h>
@@ -28,9 +29,9 @@ namespace incident::cli {
 class DeadlineStream;
 
 struct ConnectionLimits {
-    std::size_t threads = 32;          // connections served at once
-    std::size_t per_peer = 8;          // of them from one address
-    std::chrono::seconds timeout{10};  // from a request's first byte to its answer
+    std::size_t threads = 64;          // connections served at once
+    std::size_t per_peer = 16;         // of them from one address
+    std::chrono::seconds timeout{10};  // from the accept (then a request's first byte) to the answer
 };
 
 class Receiver : public httplib::Server {
