@@ -5,12 +5,17 @@
 // seed) are posted by CLIENTS threads at once, each on its own keep-alive
 // connection; then SIGTERM, which must end the server with 0. The same runs
 // again with `serve --no-commit`, and the same alerts go through `incident open
-// --no-commit --dedup-key` one process after another. Checked after each run:
-// every request answered 2xx, one incident per group (DISTINCT in all), every
-// repeat on file as an `alert` event, nothing lost, and with commits a clean
-// work tree and one commit per request. A failure ends the run with exit 1.
+// --no-commit --dedup-key` one process after another. Each run starts from a
+// repository holding INCIDENTS earlier incidents (resolved or closed, dedup
+// keys of their own), committed. Checked after each run: every request
+// answered 2xx, one new incident per group (DISTINCT in all), every repeat on
+// file as an `alert` event, nothing lost, the earlier incidents untouched, and
+// with commits a clean work tree (so every alert answered is in HEAD) and
+// between 1 commit and one per request (the server commits the requests that
+// arrive during a write together). A failure ends the run with exit 1.
 //
-//   incident-serve-bench [--bin PATH] [--dir DIR] [--requests 1000] [--distinct 100] [--clients 8] [--keep]
+//   incident-serve-bench [--bin PATH] [--dir DIR] [--requests 1000] [--distinct 100] [--clients 8]
+//                        [--incidents 0] [--keep]
 #include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -22,6 +27,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -32,6 +38,7 @@
 #include <optional>
 #include <random>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -70,6 +77,7 @@ struct Settings {
     std::string bin = "build/incident";
     fs::path dir;  // default: a new directory under /tmp
     int requests = 1000, distinct = 100, clients = 8;
+    int incidents = 0;  // on file before each run
     bool keep = false;
 };
 
@@ -129,6 +137,7 @@ struct Figure {
     std::string what;
     double seconds = 0;      // from the first request sent to the last answered
     std::vector<double> ms;  // each request's (or process's) latency
+    int commits = 0;         // made during the run
 };
 
 double percentile(std::vector<double> v, double q) {
@@ -140,14 +149,90 @@ double percentile(std::vector<double> v, double q) {
 
 // ---- The repository and what it must hold.
 
-fs::path new_repo(const Settings& s, const std::string& name) {
-    const fs::path repo = s.dir / name;
-    must({s.bin, "init", repo.string()}, s.dir);
-    return repo;
+std::string fixed(double v, int decimals) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::string rfc3339(long t) {
+    const std::time_t tt = t;
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// Earlier incident INC-n (--incidents) as the tool writes one: low priority,
+// resolved (n odd) or closed (n even), its dedup key sent by no webhook.
+// Written here rather than by `incident open` so that 10 000 take seconds.
+std::string earlier_incident(int n) {
+    const long opened = 1704067200L + 300L * n;  // from 2024-01-01, five minutes apart
+    const bool closed = n % 2 == 0;
+    const std::string at = rfc3339(opened), fixed_at = rfc3339(opened + 1800);
+    const std::string closed_at = closed ? rfc3339(opened + 86400) : "null", who = kWho;
+    const std::string closing =
+        closed ? "  - {at: " + closed_at + ", by: " + who + ", type: closed, confirmed_by: " + who + ", text: done}\n"
+               : "";
+    char y[2048];
+    std::snprintf(y, sizeof y,
+                  "id: INC-%d\nuid: 5e7be7c4-0000-4000-8000-%012d\ntitle: Earlier incident %d\nstatus: %s\n"
+                  "drill: false\ncategory: null\nsubcategory: null\nservice: svc%d\nimpact: low\nurgency: low\n"
+                  "priority: P5\npriority_reason: \"matrix: impact=low x urgency=low -> P5\"\nreporter: %s\n"
+                  "assignee: null\nteam: service-desk\ntier: L1\nroles: {}\ntags: []\nrelated: []\nproblem: null\n"
+                  "dedup_key: earlier-%d\nstarted_at: null\ndetected_at: null\nopened_at: %s\nacknowledged_at: null\n"
+                  "mitigated_at: %s\nresolved_at: %s\nclosed_at: %s\ndescription: null\n"
+                  "resolution: {code: fixed, summary: restarted, by: %s}\nactions: []\ntimeline:\n"
+                  "  - {at: %s, by: %s, type: opened, priority: P5, text: Earlier incident %d}\n"
+                  "  - {at: %s, by: %s, type: resolved, from: open, to: resolved, code: fixed, text: restarted}\n",
+                  n, n, n, closed ? "closed" : "resolved", n % 10, kWho.c_str(), n, at.c_str(), fixed_at.c_str(),
+                  fixed_at.c_str(), closed_at.c_str(), kWho.c_str(), at.c_str(), kWho.c_str(), n, fixed_at.c_str(),
+                  kWho.c_str());
+    return y + closing;
+}
+
+// Whether a path names one of the earlier incidents (INC-1 .. INC-<incidents>).
+bool is_earlier(const Settings& s, const fs::path& path) {
+    const std::string stem = path.stem().string();
+    const int n = stem.rfind("INC-", 0) == 0 ? std::atoi(stem.c_str() + 4) : 0;
+    return n >= 1 && n <= s.incidents && stem == "INC-" + std::to_string(n);
 }
 
 int commit_count(const fs::path& repo) {
     return std::atoi(line_of({"git", "rev-list", "--count", "HEAD"}, repo).c_str());
+}
+
+// A repository where a run starts, and its history before the run.
+struct Repo {
+    fs::path dir;
+    std::string base;  // HEAD
+    int commits = 0;   // in HEAD's history
+};
+
+// `incident init` and `incident layout sharded` (a directory per thousand
+// numbers, what a repository of thousands uses), then the earlier
+// incidents, committed in one commit and packed, as in a repository in use.
+Repo new_repo(const Settings& s, const std::string& name) {
+    const fs::path dir = s.dir / name;
+    must({s.bin, "init", dir.string()}, s.dir);
+    must({s.bin, "layout", "sharded"}, dir);
+    if (s.incidents > 0) {
+        const auto start = Clock::now();
+        for (int n = 1; n <= s.incidents; ++n) {
+            const fs::path shard = dir / "incidents" / std::to_string(n / 1000);
+            fs::create_directories(shard);
+            std::ofstream(shard / ("INC-" + std::to_string(n) + ".yaml")) << earlier_incident(n);
+        }
+        must({"git", "add", "-A"}, dir);
+        must({"git", "-c", "gc.auto=0", "commit", "-qm", std::to_string(s.incidents) + " earlier incidents",
+              "--no-verify"},
+             dir);
+        must({"git", "gc", "-q"}, dir);  // packed now: no automatic gc of 10 000 loose objects during the run
+        progress(name + ": " + std::to_string(s.incidents) + " earlier incidents written and committed in " +
+                 fixed(since(start), 1) + " s");
+    }
+    return {dir, line_of({"git", "rev-parse", "HEAD"}, dir), commit_count(dir)};
 }
 
 // How many times each group is sent.
@@ -157,17 +242,17 @@ std::vector<int> sends(const std::vector<int>& order, int distinct) {
     return n;
 }
 
-// One incident per group, its dedup key `key_of(group)`, with one `opened`
-// event and one `alert` event per repeat; `incident validate` passes; with
-// `commits` (the count expected), a clean work tree and that many commits.
-void check_repo(const Settings& s, const fs::path& repo, const std::vector<int>& order,
-                const std::function<std::string(int)>& key_of, std::optional<int> commits) {
+// Besides the earlier incidents, one incident per group, its dedup key
+// `key_of(group)`, with one `opened` event and one `alert` event per repeat,
+// as the work tree has them. The alert events counted.
+int check_incidents(const Settings& s, const fs::path& repo, const std::vector<int>& order,
+                    const std::function<std::string(int)>& key_of) {
     const std::vector<int> n = sends(order, s.distinct);
     std::map<std::string, int> expected;  // dedup key -> alert events
     for (int g = 0; g < s.distinct; ++g) expected[key_of(g)] = n[static_cast<std::size_t>(g)] - 1;
     int files = 0, alerts = 0;
-    for (const auto& e : fs::directory_iterator(repo / "incidents")) {
-        if (e.path().extension() != ".yaml") continue;
+    for (const auto& e : fs::recursive_directory_iterator(repo / "incidents")) {
+        if (e.path().extension() != ".yaml" || is_earlier(s, e.path())) continue;
         ++files;
         const json inc = json::parse(must({s.bin, "show", e.path().stem().string(), "--json"}, repo).out);
         int opened = 0, repeats = 0;
@@ -186,18 +271,40 @@ void check_repo(const Settings& s, const fs::path& repo, const std::vector<int>&
         expected.erase(want);
     }
     if (files != s.distinct || !expected.empty())
-        fail(std::to_string(files) + " incidents in " + repo.string() + "; expected " + std::to_string(s.distinct));
-    if (Run v = wait(spawn({s.bin, "validate"}, repo)); !v.ok()) fail(v.why());
-    std::string committed;
-    if (commits) {
-        if (auto dirty = must({"git", "status", "--porcelain"}, repo).out; !dirty.empty())
-            fail("not everything is committed in " + repo.string() + ":\n" + dirty.substr(0, 600));
-        if (int c = commit_count(repo); c != *commits)
-            fail(std::to_string(c) + " commits in " + repo.string() + "; expected " + std::to_string(*commits));
-        committed = ", work tree clean, " + std::to_string(*commits) + " commits";
+        fail(std::to_string(files) + " new incidents in " + repo.string() + "; expected " + std::to_string(s.distinct));
+    return alerts;
+}
+
+// The earlier incidents as committed before the run; with `committed`, a
+// clean work tree (so every file check_incidents read is HEAD's: every alert
+// answered is committed) and between 1 new commit and one per request,
+// else none. The commits made.
+int check_git(const Settings& s, const Repo& repo, bool committed) {
+    std::istringstream changed(must({"git", "diff", "--name-only", repo.base}, repo.dir).out);
+    for (std::string path; std::getline(changed, path);)
+        if (is_earlier(s, path)) fail(path + " changed in " + repo.dir.string() + ", an earlier incident");
+    const int made = commit_count(repo.dir) - repo.commits;
+    if (committed) {
+        if (auto dirty = must({"git", "status", "--porcelain"}, repo.dir).out; !dirty.empty())
+            fail("not everything is committed in " + repo.dir.string() + ":\n" + dirty.substr(0, 600));
     }
-    progress("  verified: " + std::to_string(files) + " incidents, " + std::to_string(alerts) + " alert events" +
-             committed + ", incident validate passes");
+    if (committed ? made < 1 || made > s.requests : made != 0)
+        fail(std::to_string(made) + " new commits in " + repo.dir.string() + "; expected " +
+             (committed ? "1 to " + std::to_string(s.requests) : "none"));
+    return made;
+}
+
+// Every check above, and `incident validate` passes. The commits made.
+int check_repo(const Settings& s, const Repo& repo, const std::vector<int>& order,
+               const std::function<std::string(int)>& key_of, bool committed) {
+    const int alerts = check_incidents(s, repo.dir, order, key_of);
+    if (Run v = wait(spawn({s.bin, "validate"}, repo.dir)); !v.ok()) fail(v.why());
+    const int made = check_git(s, repo, committed);
+    progress("  verified: " + std::to_string(s.distinct) + " new incidents, " + std::to_string(alerts) +
+             " alert events, the " + std::to_string(s.incidents) + " earlier ones untouched" +
+             (committed ? ", work tree clean, " + std::to_string(made) + " commits" : "") +
+             ", incident validate passes");
+    return made;
 }
 
 // ---- Run A and C: `incident serve`.
@@ -332,10 +439,9 @@ void check_answers(const std::vector<Answer>& answers, const std::vector<int>& o
 Figure serve_run(const Settings& s, const std::vector<int>& order, const std::vector<std::string>& bodies,
                  bool commit) {
     const std::string name = commit ? "serve" : "serve-no-commit";
-    Figure f{commit ? "`incident serve` (a commit per request)" : "`incident serve --no-commit`", 0, {}};
-    const fs::path repo = new_repo(s, name);
-    const int commits = commit_count(repo);
-    Server sv = start_server(s, repo, commit ? Argv{} : Argv{"--no-commit"});
+    Figure f{commit ? "`incident serve` (group commit)" : "`incident serve --no-commit`", 0, {}};
+    const Repo repo = new_repo(s, name);
+    Server sv = start_server(s, repo.dir, commit ? Argv{} : Argv{"--no-commit"});
     progress(name + ": " + std::to_string(order.size()) + " webhooks from " + std::to_string(s.clients) +
              " clients to http://127.0.0.1:" + std::to_string(sv.port) + kRoute);
     const std::vector<Answer> answers = post_all(s, sv.port, bodies, order, f.seconds);
@@ -348,7 +454,7 @@ Figure serve_run(const Settings& s, const std::vector<int>& order, const std::ve
     for (auto at = stopped.err.find(logged); at != std::string::npos; at = stopped.err.find(logged, at + 1)) ++lines;
     if (lines != order.size())
         fail(std::to_string(lines) + " requests logged as 200 by the server; expected " + std::to_string(order.size()));
-    check_repo(s, repo, order, group_key, commit ? std::optional<int>(commits + s.requests) : std::nullopt);
+    f.commits = check_repo(s, repo, order, group_key, commit);
     for (const Answer& a : answers) f.ms.push_back(a.ms);
     return f;
 }
@@ -357,7 +463,7 @@ Figure serve_run(const Settings& s, const std::vector<int>& order, const std::ve
 
 Figure open_run(const Settings& s, const std::vector<int>& order) {
     Figure f{"`incident open --no-commit` ×" + std::to_string(order.size()) + " (baseline)", 0, {}};
-    const fs::path repo = new_repo(s, "open");
+    const Repo repo = new_repo(s, "open");
     progress("open: " + std::to_string(order.size()) + " runs of `incident open --no-commit --dedup-key`, in turn");
     std::map<int, std::string> id_of;
     const auto start = Clock::now();
@@ -365,7 +471,7 @@ Figure open_run(const Settings& s, const std::vector<int>& order) {
         const std::string g = std::to_string(order[i]);
         Run r = must({s.bin, "open", "--no-commit", "Alert " + g, "--dedup-key", "key" + g, "--service",
                       "svc" + std::to_string(order[i] % 10), "--impact", "high", "--urgency", "high"},
-                     repo);
+                     repo.dir);
         f.ms.push_back(r.wall * 1000);
         const std::string id = first_line(r.out);
         if (id_of.emplace(order[i], id).first->second != id)
@@ -374,25 +480,38 @@ Figure open_run(const Settings& s, const std::vector<int>& order) {
             progress("  " + std::to_string(i + 1) + " of " + std::to_string(order.size()) + " runs");
     }
     f.seconds = since(start);
-    check_repo(
-        s, repo, order, [](int g) { return "key" + std::to_string(g); }, std::nullopt);
+    f.commits = check_repo(
+        s, repo, order, [](int g) { return "key" + std::to_string(g); }, false);
     return f;
 }
 
 // ---- The table.
 
-std::string fixed(double v, int decimals) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
-
 void row(const Figure& f, const Figure& base) {
     const double rate = static_cast<double>(f.ms.size()) / f.seconds;
     const double base_rate = static_cast<double>(base.ms.size()) / base.seconds;
-    std::cout << "| " << f.what << " | " << f.ms.size() << " | " << fixed(f.seconds, 2) << " | " << fixed(rate, 1)
-              << " | " << fixed(percentile(f.ms, 0.50), 1) << " | " << fixed(percentile(f.ms, 0.99), 1) << " | "
-              << fixed(rate / base_rate, 2) << "× |\n";
+    std::cout << "| " << f.what << " | " << f.ms.size() << " | " << f.commits << " | " << fixed(f.seconds, 2) << " | "
+              << fixed(rate, 1) << " | " << fixed(percentile(f.ms, 0.50), 1) << " | "
+              << fixed(percentile(f.ms, 0.99), 1) << " | " << fixed(rate / base_rate, 2) << "× |\n";
+}
+
+void notes(const Settings& s) {
+    std::cout << "\n- alerts: each webhook carries one alert group (two firing instances of one alertname) and "
+                 "each baseline process takes one; alerts/s is groups taken a second.\n"
+                 "- serve: each request's latency as its client saw it (sent to answered, on keep-alive "
+                 "connections); total: first request sent to last answered. The server applies the requests that "
+                 "arrive while a write is under way together, in one batch: a commit holds every request that "
+                 "arrived while the one before was being written, and each is answered once its commit exists.\n"
+                 "- baseline: one process per alert, in turn (the same groups in the same order, `--dedup-key` "
+                 "making a repeat an `alert` event); latency: fork to exit.\n"
+                 "- Each run starts from "
+              << (s.incidents ? "a repository of " + std::to_string(s.incidents) +
+                                    " earlier incidents (resolved or closed, dedup keys no webhook sends), committed"
+                              : std::string("a new repository (`incident init`)"))
+              << ". Checked after each run: every answer 2xx, one new incident per group and " << s.distinct
+              << " in all, one `alert` event per repeat, every request logged, the earlier incidents untouched, "
+                 "`incident validate` passes; with commits a clean work tree (every alert answered is in HEAD) and "
+                 "between 1 commit and one per request; SIGTERM ends the server with 0.\n";
 }
 
 void measure(const Settings& s, const std::string& versions) {
@@ -404,40 +523,38 @@ void measure(const Settings& s, const std::string& versions) {
     const Figure open = open_run(s, order);
     std::cout << "incident-serve-bench: " << versions << ", " << std::thread::hardware_concurrency() << " cores; "
               << s.requests << " Alertmanager webhooks of " << s.distinct << " alert groups from " << s.clients
-              << " clients on 127.0.0.1\n";
-    std::cout << "\n| run | requests | total s | req/s | p50 ms | p99 ms | req/s vs baseline |\n"
-                 "|---|---:|---:|---:|---:|---:|---:|\n";
+              << " clients on 127.0.0.1; " << s.incidents << " earlier incidents on file\n";
+    std::cout << "\n| run | alerts | commits | total s | alerts/s | p50 ms | p99 ms | alerts/s vs baseline |\n"
+                 "|---|---:|---:|---:|---:|---:|---:|---:|\n";
     row(serve, open);
     row(serve_no_commit, open);
     row(open, open);
-    std::cout << "\n- serve: each request's latency as its client saw it (sent to answered, on keep-alive "
-                 "connections); total: first request sent to last answered. The server writes one request at a "
-                 "time, so a burst waits in its queue.\n"
-                 "- baseline: one process per alert, in turn (the same groups in the same order, `--dedup-key` "
-                 "making a repeat an `alert` event); latency: fork to exit.\n"
-                 "- Checked after each run: every answer 2xx, one incident per group and "
-              << s.distinct
-              << " in all, one `alert` event per repeat, every request logged, `incident validate` passes; with "
-                 "commits a clean work tree and one commit per request; SIGTERM ends the server with 0.\n";
+    notes(s);
 }
 
 const char* kUsage =
-    "usage: incident-serve-bench [--bin PATH] [--dir DIR] [--requests N] [--distinct N] [--clients N] [--keep]\n"
+    "usage: incident-serve-bench [--bin PATH] [--dir DIR] [--requests N] [--distinct N] [--clients N]\n"
+    "                            [--incidents N] [--keep]\n"
     "  --bin PATH      the incident binary (default build/incident)\n"
     "  --dir DIR       work directory, emptied first (default a new /tmp/incident-serve-bench.XXXXXX; kept after a "
     "failure)\n"
-    "  --requests N    webhooks posted (default 1000); --distinct N alert groups among them (100);\n"
+    "  --requests N    webhooks posted, one alert group each: the alerts of alerts/s (default 1000)\n"
+    "  --distinct N    distinct alert groups among them (100)\n"
     "  --clients N     concurrent clients (8)\n"
+    "  --incidents N   earlier incidents (resolved or closed) committed before each run (0)\n"
     "  --keep          keep the work directory\n";
 
 // The settings, or the exit code when there is nothing to run.
 std::optional<int> parse(int argc, char** argv, Settings& s) {
-    if (auto done =
-            parse_options(argc, argv, "incident-serve-bench", kUsage, s.bin, s.dir, s.keep,
-                          {{"--requests", &s.requests}, {"--distinct", &s.distinct}, {"--clients", &s.clients}}))
+    if (auto done = parse_options(argc, argv, "incident-serve-bench", kUsage, s.bin, s.dir, s.keep,
+                                  {{"--requests", &s.requests},
+                                   {"--distinct", &s.distinct},
+                                   {"--clients", &s.clients},
+                                   {"--incidents", &s.incidents}}))
         return done;
-    if (s.distinct < 1 || s.requests < s.distinct || s.clients < 1) {
-        std::cerr << "incident-serve-bench: needs --distinct >= 1, --requests >= --distinct, --clients >= 1\n"
+    if (s.distinct < 1 || s.requests < s.distinct || s.clients < 1 || s.incidents < 0) {
+        std::cerr << "incident-serve-bench: needs --distinct >= 1, --requests >= --distinct, --clients >= 1, "
+                     "--incidents >= 0\n"
                   << kUsage;
         return 2;
     }
