@@ -39,6 +39,52 @@ void drain(int out_fd, int err_fd, std::string& out, std::string& err) {
     }
 }
 
+// This process's environment for a child: `extra` added, and the run mark
+// (kRunPidVariable) naming this process.
+std::vector<std::string> child_environment(const std::vector<std::string>& extra) {
+    std::vector<std::string> env;
+    const std::string mark = std::string(kRunPidVariable) + "=";
+    for (char** e = environ; *e; ++e)
+        if (std::string_view(*e).rfind(mark, 0) != 0) env.emplace_back(*e);
+    env.insert(env.end(), extra.begin(), extra.end());
+    env.push_back(mark + std::to_string(getpid()));
+    return env;
+}
+
+// How a child is started. posix_spawn, not fork: a fork of a multi-threaded
+// server copies its page tables for every git it runs (most of serve's time
+// under load). The child starts with no signal blocked and default
+// handlers: serve blocks SIGTERM in its threads, which a git it runs must
+// not inherit. With `out` and `err` (pipes' write ends) it prints into them
+// and reads nothing; else it inherits the terminal.
+struct Spawn {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+
+    Spawn(int out, int err, const std::string& cwd) {
+        posix_spawn_file_actions_init(&actions);
+        if (out >= 0) {
+            posix_spawn_file_actions_adddup2(&actions, out, STDOUT_FILENO);
+            posix_spawn_file_actions_adddup2(&actions, err, STDERR_FILENO);
+            posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+        }
+        if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+        posix_spawnattr_init(&attr);
+        sigset_t none, all;
+        sigemptyset(&none);
+        sigfillset(&all);
+        posix_spawnattr_setsigmask(&attr, &none);
+        posix_spawnattr_setsigdefault(&attr, &all);
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    }
+    ~Spawn() {
+        posix_spawn_file_actions_destroy(&actions);
+        posix_spawnattr_destroy(&attr);
+    }
+    Spawn(const Spawn&) = delete;
+    Spawn& operator=(const Spawn&) = delete;
+};
+
 }  // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd, bool capture,
@@ -52,40 +98,13 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    std::vector<std::string> env_store;
-    const std::string mark = std::string(kRunPidVariable) + "=";
-    for (char** e = environ; *e; ++e)
-        if (std::string_view(*e).rfind(mark, 0) != 0) env_store.emplace_back(*e);
-    for (const auto& e : extra_env) env_store.push_back(e);
-    env_store.push_back(mark + std::to_string(getpid()));
+    std::vector<std::string> env_store = child_environment(extra_env);
     std::vector<char*> env;
     for (auto& e : env_store) env.push_back(e.data());
     env.push_back(nullptr);
-
-    // posix_spawn, not fork: a fork of a multi-threaded server copies its
-    // page tables for every git it runs (most of serve's time under load).
-    // The child starts with no signal blocked and default handlers: serve
-    // blocks SIGTERM in its threads, which a git it runs must not inherit.
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    if (capture) {
-        posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
-        posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
-        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    }
-    if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    Spawn how(capture ? out_pipe[1] : -1, capture ? err_pipe[1] : -1, cwd);
     pid_t pid = -1;
-    const int failed = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), env.data());
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
+    const int failed = posix_spawnp(&pid, args[0], &how.actions, &how.attr, args.data(), env.data());
     if (failed != 0) {
         if (capture)
             for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
