@@ -17,7 +17,7 @@ namespace incident::cli {
 template <class Job>
 class GroupCommit {
 public:
-    // `run` takes every job waiting, in arrival order; it must not throw.
+    // `run` takes every job waiting, in arrival order, and answers each.
     explicit GroupCommit(std::function<void(const std::vector<Job*>&)> run) : run_(std::move(run)) {}
 
     // Returns once `job` has been run, by this thread or another.
@@ -32,11 +32,17 @@ public:
         jobs.swap(queue_);
         const std::size_t last = next_ticket_;
         lock.unlock();
+        struct Done {  // however run_ ends, the next batch may start and the waiting learn it
+            GroupCommit& g;
+            std::size_t last;
+            ~Done() {
+                std::lock_guard relock(g.mutex_);
+                g.run_up_to_ = last;
+                g.running_ = false;
+                g.done_.notify_all();
+            }
+        } done{*this, last};
         run_(jobs);
-        lock.lock();
-        run_up_to_ = last;
-        running_ = false;
-        done_.notify_all();
     }
 
 private:

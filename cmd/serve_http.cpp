@@ -52,7 +52,7 @@ void Server::take_together(const std::vector<AlertJob*>& jobs) {
     Context rc{io, {}, ctx.repo_dir};
     auto refuse_all = [&](const AlertReply& reply) {
         for (AlertJob* job : jobs)
-            if (job->reply.outcomes.empty() && job->reply.status < 400) job->reply = reply;
+            if (!job->settled) job->reply = reply;
     };
     {
         std::lock_guard lock(write);
@@ -62,7 +62,7 @@ void Server::take_together(const std::vector<AlertJob*>& jobs) {
             for (AlertJob* job : jobs) job->ws = ws, job->now = rc.now;
             if (!leads()) {
                 for (AlertJob* job : jobs) {
-                    job->spooled = true;
+                    job->spooled = job->settled = true;
                     job->reply = spool_alerts(*ws, job->path, job->route, job->body, rc.now);
                 }
             } else {
@@ -70,6 +70,8 @@ void Server::take_together(const std::vector<AlertJob*>& jobs) {
             }
         } catch (const Error& e) {
             refuse_all(refused_reply(e));
+        } catch (const std::exception& e) {  // nothing leaves the batch unanswered
+            refuse_all(error_reply(500, std::string("internal error: ") + e.what()));
         }
     }
     log_said(err.str());
@@ -85,13 +87,13 @@ void Server::take_batch(const Workspace& ws, const Context& rc, const std::vecto
         AlertJob& job = *jobs[i];
         const AlertRequest q = read_alert_request(ws, job.route, job.body);
         if (q.error) {
-            job.reply = *q.error;
+            job.reply = *q.error, job.settled = true;
             continue;
         }
         try {
             taken[i] = take_alerts(batch, keys, q.alerts, q.settings, actor, rc.now);
         } catch (const Error& e) {
-            job.reply = refused_reply(e);
+            job.reply = refused_reply(e), job.settled = true;
         }
     }
     batch.commit([&] { open_keys.after(batch); });
@@ -100,6 +102,7 @@ void Server::take_batch(const Workspace& ws, const Context& rc, const std::vecto
         if (!taken[i]) continue;
         settle_outcomes(*taken[i], batch);
         jobs[i]->reply = taken_reply(jobs[i]->route, std::move(*taken[i]));
+        jobs[i]->settled = true;
     }
 }
 

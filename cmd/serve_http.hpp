@@ -35,7 +35,8 @@ struct AlertJob {
     AlertRoute route;
     const std::string& path;
     const std::string& body;
-    AlertReply reply{};
+    AlertReply reply = error_reply(500, "internal error: the request was not taken");
+    bool settled = false;                   // reply is its answer (else a batch's failure answers it)
     std::shared_ptr<const Workspace> ws{};  // the batch's, for the effects after the answer
     Timestamp now{};
     bool spooled = false;
@@ -55,7 +56,9 @@ struct Server {
 
     void answer(httplib::Response& res, const AlertReply& r) {
         res.status = r.status;
-        res.set_content(r.body.dump() + "\n", "application/json");
+        // What a sender wrote goes back in keys and messages: bytes that are not UTF-8 replaced.
+        res.set_content(r.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+                        "application/json");
         if (r.status == 503) res.set_header("Retry-After", "5");  // what a retry can fix, not at once
         if (r.status < 400) return;
         if (r.body.contains("error")) t_summary = r.body["error"]["message"];

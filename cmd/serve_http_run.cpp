@@ -98,12 +98,14 @@ void configure(httplib::Server& svr, Server& s) {
     svr.Post(R"(/v1/alerts/[^/]+|/v1/alerts/generic/[^/]+|/v2/enqueue)",
              [&s](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
                  std::string body;
-                 const bool whole = read([&body](const char* data, std::size_t n) {
-                     body.append(data, n);
-                     return true;
+                 bool over = false;  // a chunked body has no length to check first
+                 const bool whole = read([&](const char* data, std::size_t n) {
+                     over = body.size() + n > s.opts.max_body;
+                     if (!over) body.append(data, n);
+                     return !over;
                  });
                  if (whole) return s.take(req, body, res);
-                 const int status = res.status == 413 ? 413 : 400;  // as httplib found it
+                 const int status = over || res.status == 413 ? 413 : 400;  // as httplib found it
                  s.answer(res, error_reply(status, error_message(s, req, status)));
                  Receiver::close_after_answer();
              });
@@ -238,9 +240,12 @@ void run_http_server(const ServeOptions& opts, const Listen& where, const Contex
                              "--insecure-no-auth for a test on loopback");
     // A header cannot carry a token with spaces at its ends, or control characters.
     const bool sendable =
-        std::all_of(s.token.begin(), s.token.end(), [](unsigned char c) { return c > 0x20 && c != 0x7f; });
+        std::all_of(s.token.begin(), s.token.end(), [](unsigned char c) { return c >= 0x20 && c != 0x7f; }) &&
+        s.token.front() != ' ' && s.token.back() != ' ';
     if (!s.token.empty() && !sendable)
-        throw UsageError(token_env + " holds spaces or control characters (or nothing else): no client could send it",
+        throw UsageError(token_env +
+                             " holds control characters or spaces at its ends (or only spaces): no client could "
+                             "send it",
                          "export " + token_env + "=$(openssl rand -hex 32)");
     Receiver svr(ConnectionLimits{static_cast<std::size_t>(opts.threads), static_cast<std::size_t>(opts.per_peer),
                                   std::chrono::seconds(opts.timeout)});

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -175,7 +176,10 @@ std::optional<std::string> tree_with_paths(const std::string& dir, const std::st
     std::map<std::string, std::string> mode;  // of the files, by path
     for (const auto& p : paths) {
         struct stat st {};
-        if (::lstat((fs::path(dir) / p).c_str(), &st) != 0) continue;  // removed
+        if (::lstat((fs::path(dir) / p).c_str(), &st) != 0) {
+            if (errno == ENOENT || errno == ENOTDIR) continue;  // removed
+            return std::nullopt;                                // unreadable: the index says why
+        }
         if (!S_ISREG(st.st_mode)) return std::nullopt;
         files.push_back(p);
         mode[p] = (st.st_mode & S_IXUSR) ? "100755" : "100644";
