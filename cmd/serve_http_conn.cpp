@@ -178,7 +178,9 @@ void Receiver::admit(socket_t sock) {
     const std::string peer = address_of(sock, true);
     {
         std::lock_guard lock(mutex_);
-        if (open_ < limits_.threads && per_peer_[peer] < limits_.per_peer && !stopping) {
+        const auto from_peer = per_peer_.find(peer);  // no entry for a peer refused: the map stays small
+        if (open_ < limits_.threads && (from_peer == per_peer_.end() || from_peer->second < limits_.per_peer) &&
+            !stopping) {
             ++open_;
             ++per_peer_[peer];
             t_admitted.emplace(sock, peer);
