@@ -20,13 +20,14 @@ namespace {
 HttpServer g_server = nullptr;
 
 constexpr const char* kRoutes = R"(
-Routes (every request but an acknowledge link's needs "Authorization:
-Bearer TOKEN"; TOKEN is the value of the environment variable
-intake.token_env names, by default INCIDENT_SERVE_TOKEN):
+Routes (every request but /healthz and an acknowledge link's needs
+"Authorization: Bearer TOKEN"; TOKEN is the value of the environment
+variable intake.token_env names, by default INCIDENT_SERVE_TOKEN):
   POST /v1/alerts/alertmanager   Prometheus Alertmanager webhook (version 4)
   POST /v1/alerts/grafana        Grafana alerting webhook
   POST /v2/enqueue               PagerDuty Events API v2; answers 202 with
-                                 {"status": "success", "dedup_key": KEY}
+                                 {"status": "success", "message": "Event
+                                 processed", "dedup_key": KEY}
   POST /v1/alerts/generic/NAME   any JSON, read through intake.generic.NAME
   GET  /v1/oncall/NAME.ics       schedule NAME's shifts as iCalendar (as
                                  incident oncall ical; ?who=, ?from=, ?to=).
@@ -39,9 +40,9 @@ intake.token_env names, by default INCIDENT_SERVE_TOKEN):
                                  "state", "mitigated": ID or null}; 404
                                  for a name heartbeats.yaml lacks
   GET  /healthz                  200 {"status": "ok"}, without the token
-Every other route needs "Authorization: Bearer TOKEN", the token exactly
-as sent. Alert bodies are read as JSON whatever their Content-Type (curl's
-default form type included; a multipart form gets 415).
+The token is compared exactly as sent (no %XX decoding). Alert bodies are
+read as JSON whatever their Content-Type (curl's default form type
+included; a multipart form gets 415).
 Answers: 200 {"incidents": [{"id", "outcome", "key", "count"}]}; 400 for a
 body that is not JSON or not of the route's format, or that would make an
 incident that is not valid; 401 for a missing or wrong token (the
