@@ -52,6 +52,9 @@ struct Server {
     GroupCommit<AlertJob> group{[this](const std::vector<AlertJob*>& jobs) { take_together(jobs); }};
     OpenKeyCache open_keys;  // between batches (under the write mutex)
 
+    Server(const ServeOptions& o, const Context& c, std::string who, std::string secret)
+        : opts(o), ctx(c), actor(std::move(who)), token(std::move(secret)) {}
+
     bool leads() const { return !lease || lease->leads(); }
 
     void answer(httplib::Response& res, const AlertReply& r) {

@@ -46,6 +46,24 @@ int port_of(socket_t sock, bool peer) {
     return 0;
 }
 
+// A connection closed before its request was read whole (a 401, 413 or
+// 415): the answer is sent, then what the client still sends is read and
+// dropped for a moment, so that closing does not reset the connection
+// (and lose the answer) while it is still sending.
+void linger(socket_t sock) {
+    ::shutdown(sock, SHUT_WR);
+    const auto until = Clock::now() + std::chrono::milliseconds(500);
+    char sink[16384];
+    for (std::size_t dropped = 0; dropped < (1 << 20);) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+        pollfd p{sock, POLLIN, 0};
+        if (left <= 0 || poll(&p, 1, static_cast<int>(left)) <= 0) return;
+        const ssize_t n = ::recv(sock, sink, sizeof sink, 0);
+        if (n <= 0) return;
+        dropped += static_cast<std::size_t>(n);
+    }
+}
+
 // Waits for `events` on `sock` until `deadline`; false when it passed or the socket failed.
 bool wait_for(socket_t sock, short events, Clock::time_point deadline) {
     for (;;) {
@@ -217,6 +235,7 @@ void Receiver::serve_connection(socket_t sock, const std::string& peer) {
             break;
     }
     t_stream = nullptr;
+    if (t_close) linger(sock);
     ::shutdown(sock, SHUT_RDWR);
     ::close(sock);
     std::lock_guard lock(mutex_);

@@ -232,7 +232,7 @@ private:
 void run_http_server(const ServeOptions& opts, const Listen& where, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
     const std::string token_env = intake_settings(ws.config, ws.repo.relative(ws.repo.config_path())).token_env;
-    Server s{opts, ctx, resolve_actor(ctx, opts.flags, ws.repo.root), ctx.io.env(token_env).value_or(""), {}, {}};
+    Server s(opts, ctx, resolve_actor(ctx, opts.flags, ws.repo.root), ctx.io.env(token_env).value_or(""));
     if (s.token.empty() && !opts.insecure_no_auth)
         throw UsageError("no token: " + token_env + " is not set, and every request must carry it",
                          "export " + token_env +

@@ -153,7 +153,8 @@ void OpenKeyCache::after(const ChangeBatch& batch) {
         filled_ = false;
         return;
     }
-    for (const auto& [id, inc] : batch.changed()) {
+    for (const auto& [changed, inc] : batch.changed()) {
+        const std::string& id = changed;  // clang 14 cannot capture a structured binding
         std::erase_if(open_, [&id](const auto& entry) { return entry.second == id; });
         if (!inc.dedup_key.empty() && is_open(inc.status)) open_.emplace(inc.dedup_key, id);
     }
