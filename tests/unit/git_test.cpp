@@ -40,6 +40,12 @@ struct Repo {
     void write(const std::string& rel, const std::string& text) const { t.write("repo/" + rel, text); }
     void commit_all(const std::string& message) const { sh("git add -A && git commit -q -m '" + message + "'"); }
     std::string head() const { return sh("git rev-parse HEAD"); }
+    // The tree git's own index makes of the work tree (what HEAD's must equal).
+    std::string tree_by_git() const {
+        return sh(
+            "GIT_INDEX_FILE=.git/check-index git add -A && GIT_INDEX_FILE=.git/check-index git write-tree && "
+            "rm .git/check-index");
+    }
     void commit(const std::vector<std::string>& paths, const std::string& message, const std::string& actor = "x") {
         git::commit_paths(root.string(), paths, message, actor);
     }
@@ -130,10 +136,7 @@ TEST_CASE("commit_paths builds the tree git would: new and emptied directories, 
     fs::remove_all(repo.root / "gone");
     repo.commit({"a/x.yaml", "a.b", "new/deep/n.yaml", "run.sh", "gone/only.yaml"}, "tool");
     // The same content through git's own index: the same tree, to the byte.
-    const std::string by_git = repo.sh(
-        "GIT_INDEX_FILE=.git/check-index git add -A && "
-        "GIT_INDEX_FILE=.git/check-index git write-tree && rm .git/check-index");
-    CHECK(repo.sh("git rev-parse HEAD^{tree}") == by_git);
+    CHECK(repo.sh("git rev-parse HEAD^{tree}") == repo.tree_by_git());
     CHECK(repo.sh("git ls-tree HEAD run.sh | cut -c1-6") == "100755\n");
     CHECK(repo.sh("git ls-tree -d --name-only HEAD") == "a\nab\nnew\n");
     CHECK(repo.sh("git status --porcelain") == "");
@@ -370,10 +373,7 @@ TEST_CASE("commit_paths builds the tree git would in a SHA-256 repository") {
     repo.write("new/deep/n.yaml", "new\n");
     fs::remove(repo.root / "gone/only.yaml");
     repo.commit({"a/x.yaml", "new/deep/n.yaml", "gone/only.yaml"}, "tool");
-    const std::string by_git = repo.sh(
-        "GIT_INDEX_FILE=.git/check-index git add -A && "
-        "GIT_INDEX_FILE=.git/check-index git write-tree && rm .git/check-index");
-    CHECK(repo.sh("git rev-parse HEAD^{tree}") == by_git);
+    CHECK(repo.sh("git rev-parse HEAD^{tree}") == repo.tree_by_git());
     CHECK(repo.sh("git ls-tree -r --name-only HEAD") == "a/x.yaml\nnew/deep/n.yaml\nz.yaml\n");
     CHECK(repo.sh("git status --porcelain") == "");
     CHECK(repo.sh("git fsck --no-dangling 2>&1") == "");
