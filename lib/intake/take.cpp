@@ -81,21 +81,17 @@ NewIncident new_incident(const Alert& a, const IntakeSettings& s, Timestamp now)
     return f;
 }
 
+bool is_open(Status s) { return s != Status::resolved && s != Status::closed; }
+
 }  // namespace
 
 std::string find_open_by_key(const Workspace& ws, const std::string& key, Timestamp now) {
     if (key.empty()) return {};
     Index index = load_index(ws.store, ws.config, now);
     for (const auto& s : index.incidents)
-        if (s.dedup_key == key && s.status != Status::resolved && s.status != Status::closed) return std::string(s.id);
+        if (s.dedup_key == key && is_open(s.status)) return std::string(s.id);
     return {};
 }
-
-namespace {
-
-bool is_open(Status s) { return s != Status::resolved && s != Status::closed; }
-
-}  // namespace
 
 OpenKeys::OpenKeys(ChangeBatch& batch, OpenKeyCache* cache)
     : batch_(batch), cache_(cache), holds_(cache && cache->holds(batch)) {}
