@@ -1,11 +1,17 @@
 // commit_paths (git.hpp): how a change is committed.
+#include <algorithm>
+#include <charconv>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <map>
 #include <optional>
 #include <sstream>
+#include <string_view>
 
 #include "git/git.hpp"
+#include "git/inprocess.hpp"
 #include "git/internal.hpp"
 #include "git/tree.hpp"
 #include "model/errors.hpp"
@@ -42,15 +48,22 @@ std::string clean_message(const std::string& message) {
     return out;
 }
 
-// The settings `git commit` reads and commit-tree does not, in one `git config` run.
+// What `git commit` reads from the configuration and commit-tree does not,
+// and what the identities and `git gc --auto` are made of, in one `git
+// config` run (so every configuration file and -c git reads counts).
 struct CommitSettings {
-    bool has_email = false;
-    bool sign = false;        // commit.gpgSign
-    bool maintenance = true;  // maintenance.auto
+    std::map<std::string, std::string> values;  // the last value of each key read
+    bool sign = false;                          // commit.gpgSign
+    bool maintenance = true;                    // maintenance.auto
+    bool other_tasks = false;                   // maintenance.* set otherwise: always ask git
+    bool has_email() const { return values.contains("user.email") && !values.at("user.email").empty(); }
 };
 
 CommitSettings commit_settings(const std::string& dir) {
-    auto r = git(dir, {"config", "-z", "--get-regexp", R"(^(user\.email|commit\.gpgsign|maintenance\.auto)$)"});
+    auto r = git(
+        dir,
+        {"config", "-z", "--get-regexp",
+         R"(^(user\.(name|email)|(author|committer)\.(name|email)|commit\.gpgsign|maintenance\..*|gc\.auto|gc\.autopacklimit)$)"});
     if (r.status != 0 && r.status != 1) commit_failed(r);  // 1: none of them is set
     CommitSettings s;
     size_t start = 0;
@@ -60,8 +73,9 @@ CommitSettings commit_settings(const std::string& dir) {
         std::string key = entry.substr(0, nl);
         std::optional<std::string> value;
         if (nl != std::string::npos) value = entry.substr(nl + 1);
-        if (key == "user.email") {
-            s.has_email = value && !value->empty();
+        if (key != "commit.gpgsign" && key != "maintenance.auto") {
+            s.values[key] = value.value_or("");
+            s.other_tasks = s.other_tasks || key.rfind("maintenance.", 0) == 0;
             continue;
         }
         auto b = config_bool(value);
@@ -73,6 +87,80 @@ CommitSettings commit_settings(const std::string& dir) {
         (key == "commit.gpgsign" ? s.sign : s.maintenance) = *b;  // the last value set wins, as in git
     }
     return s;
+}
+
+// What git strips from the ends of a name or an e-mail address ("crud").
+bool crud(char c) {
+    return static_cast<unsigned char>(c) <= 32 || std::string_view(".,:;<>\"\\'").find(c) != std::string_view::npos;
+}
+
+// The author and the committer as git would record them now: the
+// environment's GIT_AUTHOR_* and GIT_COMMITTER_*, then author.* and
+// committer.*, then user.* (user.email and user.name being `actor` when no
+// user.email is set, as commit_paths tells git). nullopt where git would
+// decide otherwise than by these (a date from the environment, a name from
+// the password file, crud to strip): the caller leaves it to git.
+std::optional<std::pair<Ident, Ident>> identities(const CommitSettings& s, const std::string& actor) {
+    if (std::getenv("GIT_AUTHOR_DATE") || std::getenv("GIT_COMMITTER_DATE")) return std::nullopt;
+    const std::string who = actor.empty() ? "incident" : actor;
+    auto config = [&](const std::string& key) -> std::optional<std::string> {
+        if (!s.has_email() && key.rfind("user.", 0) == 0) return who;
+        auto it = s.values.find(key);
+        return it == s.values.end() ? std::nullopt : std::optional(it->second);
+    };
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    ::localtime_r(&now, &local);
+    std::pair<Ident, Ident> out;
+    for (auto [role, ident] : {std::pair{"author", &out.first}, std::pair{"committer", &out.second}}) {
+        for (auto [field, value] : {std::pair{"name", &ident->name}, std::pair{"email", &ident->email}}) {
+            std::string env = "GIT_" + std::string(role) + "_" + field;
+            std::transform(env.begin(), env.end(), env.begin(), [](unsigned char c) { return std::toupper(c); });
+            std::optional<std::string> v;
+            if (const char* e = std::getenv(env.c_str())) v = e;
+            if (!v) v = config(std::string(role) + "." + field);
+            if (!v) v = config(std::string("user.") + field);
+            if (!v || v->empty() || crud(v->front()) || crud(v->back()) ||
+                v->find_first_of("<>\n") != std::string::npos)
+                return std::nullopt;
+            *value = *v;
+        }
+        ident->time = now;
+        ident->offset = static_cast<int>(local.tm_gmtoff / 60);
+    }
+    return out;
+}
+
+// Whether `git maintenance run --auto` could have anything to do: with no
+// maintenance task configured, only gc's own test (gc.auto loose objects in
+// objects/17 times 256, or more than gc.autoPackLimit packs), as git makes it.
+bool maintenance_may_run(const CommitSettings& s, const std::string& objects) {
+    if (!s.maintenance) return false;
+    if (s.other_tasks) return true;
+    auto number = [&](const char* key, long fallback) -> std::optional<long> {
+        auto it = s.values.find(key);
+        if (it == s.values.end()) return fallback;
+        long v = 0;
+        const std::string& text = it->second;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec != std::errc() || end != text.data() + text.size())
+            return std::nullopt;  // a unit, or wrong: git decides
+        return v;
+    };
+    const auto loose_limit = number("gc.auto", 6700), pack_limit = number("gc.autopacklimit", 50);
+    if (!loose_limit || !pack_limit) return true;
+    if (*loose_limit <= 0) return false;  // gc.auto=0: never
+    std::error_code ec;
+    long loose = 0, packs = 0;
+    for (fs::directory_iterator it(fs::path(objects) / "17", ec), end; !ec && it != end; it.increment(ec))
+        if (const auto n = it->path().filename().string();
+            n.size() == 38 && n.find_first_not_of("0123456789abcdef") == std::string::npos)
+            ++loose;
+    if (loose > (*loose_limit + 255) / 256) return true;
+    if (*pack_limit <= 0) return false;
+    for (fs::directory_iterator it(fs::path(objects) / "pack", ec), end; !ec && it != end; it.increment(ec))
+        if (auto p = it->path(); p.extension() == ".pack" && !fs::exists(p.replace_extension(".keep"), ec)) ++packs;
+    return packs > *pack_limit;
 }
 
 std::string read_text(const fs::path& p) {
@@ -99,25 +187,31 @@ void write_text(const fs::path& p, const std::string& text) {
 //
 // `git commit -- PATHS` builds a temporary index from HEAD and matches the
 // pathspec against all of it: seconds at 100 000 files. Instead the new
-// tree is built from HEAD's trees alone (git/tree.hpp): the trees on the
-// paths' way are read with ls-tree, the files and the new trees written
-// with hash-object, so a change of one file in a repository of 100 000
-// rewrites three small trees and reads no index. Then:
+// tree is built from HEAD's trees alone: only the trees on the paths' way
+// are read and written, so a change of one file in a repository of 100 000
+// rewrites three small trees and reads no index. Where libgit2 does it as
+// git would (git/inprocess.hpp), all of it is done in this process: the
+// blobs, the trees, the commit (author and committer resolved as git does,
+// from the `git config` run below and the environment). Otherwise through
+// git's plumbing (git/tree.hpp: ls-tree and hash-object) and
 //   git commit-tree TREE -p HEAD [-S] -m MESSAGE
+// Then, always by git (a run killed meanwhile leaves no lock behind):
 //   git update-ref -m "commit: SUBJECT" HEAD NEW OLD
-// and, meanwhile (another process, another core), in the user's index:
+// Meanwhile (other processes, the other core) `git config` reads the
+// settings and, in the user's index,
 //   git update-index --add --remove -- PATHS
 // which must have succeeded before the commit is made: the user's index
 // never holds the old version of a path HEAD has the new one of, and a
 // refused update (index.lock held) leaves nothing committed. An index of
 // many megabytes is split first, once, so that this update writes a small
-// file and not the whole index. update-ref with the old value fails loudly
-// if anything moved HEAD since it was read (a concurrent `git commit`):
-// nothing is overwritten. Like `git commit` this signs when commit.gpgSign
-// is set, records the reflog entry "commit: SUBJECT" (or "commit
-// (initial): SUBJECT"), cleans the message's whitespace and runs `git
-// maintenance run --auto` afterwards; no commit hook runs. Callers
-// serialise (the workspace lock).
+// file and not the whole index. Moving HEAD checks its old value and fails
+// loudly if anything moved it since it was read (a concurrent `git
+// commit`): nothing is overwritten. Like `git commit` this signs when
+// commit.gpgSign is set (through git), records the reflog entry "commit:
+// SUBJECT" (or "commit (initial): SUBJECT"), cleans the message's
+// whitespace and runs `git maintenance run --auto` afterwards when it
+// would have work; no commit hook runs. Callers serialise (the workspace
+// lock).
 //
 // Where HEAD holds something else than files and directories on a path's
 // way (a symbolic link, a submodule), or a path is not a plain file, the
@@ -140,15 +234,20 @@ struct Head {
 // top), HEAD and its tree; HEAD does not resolve before the first commit.
 Head read_head(const std::string& dir) {
     Head h;
-    if (auto r = git(dir, {"rev-parse", "--absolute-git-dir", "--show-prefix", "HEAD", "HEAD^{tree}"}); r.status == 0) {
+    const std::vector<std::string> where = {"rev-parse", "--absolute-git-dir", "--show-prefix", "--show-object-format"};
+    auto with = [&](std::vector<std::string> more) {
+        more.insert(more.begin(), where.begin(), where.end());
+        return git(dir, more);
+    };
+    if (auto r = with({"HEAD", "HEAD^{tree}"}); r.status == 0) {
         auto l = lines(r.out);
-        if (l.size() != 4) commit_failed(r);
-        h.git_dir = l[0], h.prefix = l[1], h.commit = l[2], h.tree = l[3];
+        if (l.size() != 5) commit_failed(r);
+        h.git_dir = l[0], h.prefix = l[1], h.format = l[2], h.commit = l[3], h.tree = l[4];
     } else {
-        auto unborn = git(dir, {"rev-parse", "--absolute-git-dir", "--show-prefix", "--verify", "-q", "HEAD"});
+        auto unborn = with({"--verify", "-q", "HEAD"});
         auto l = lines(unborn.out);
-        if (unborn.status != 1 || l.size() != 2) commit_failed(r.err.empty() ? unborn : r);
-        h.git_dir = l[0], h.prefix = l[1];
+        if (unborn.status != 1 || l.size() != 3) commit_failed(r.err.empty() ? unborn : r);
+        h.git_dir = l[0], h.prefix = l[1], h.format = l[2];
     }
     return h;
 }
@@ -195,11 +294,11 @@ struct OwnIndex {
     }
 };
 
-// commit-tree and update-ref: the new commit, on HEAD.
+// commit-tree: the new commit, made by git.
 std::string make_commit(const std::string& dir, const Head& head, const std::string& tree, const std::string& text,
                         const std::string& actor, const CommitSettings& settings) {
     std::vector<std::string> commit;
-    if (!settings.has_email) {
+    if (!settings.has_email()) {
         std::string who = actor.empty() ? "incident" : actor;
         commit = {"-c", "user.email=" + who, "-c", "user.name=" + who};
     }
@@ -209,12 +308,16 @@ std::string make_commit(const std::string& dir, const Head& head, const std::str
     commit.insert(commit.end(), {"-m", text});
     auto made = git(dir, commit);
     if (made.status != 0) commit_failed(made);
-    const std::string new_commit = first_line(made.out);
-    const std::string subject = text.substr(0, text.find('\n'));
-    auto moved = git(dir, {"update-ref", "-m", (head.commit.empty() ? "commit (initial): " : "commit: ") + subject,
-                           "HEAD", new_commit, head.commit});
-    if (moved.status != 0) commit_failed(moved);
-    return new_commit;
+    return first_line(made.out);
+}
+
+// update-ref: HEAD moved from the commit read to `made`, with the reflog
+// entry `git commit` writes. A process of its own, always: a run killed
+// meanwhile leaves no lock on the branch behind, as git finishes.
+void move_head(const std::string& dir, const Head& head, const std::string& made, const std::string& text) {
+    const std::string why = (head.commit.empty() ? "commit (initial): " : "commit: ") + text.substr(0, text.find('\n'));
+    if (auto moved = git(dir, {"update-ref", "-m", why, "HEAD", made, head.commit}); moved.status != 0)
+        commit_failed(moved);
 }
 
 }  // namespace
@@ -228,34 +331,43 @@ void commit_paths(const std::string& dir, const std::vector<std::string>& paths,
         empty.err = "Aborting commit due to empty commit message.";
         commit_failed(empty);
     }
-    const Head head = read_head(dir);
+    const auto repo = InProcess::open(dir);
+    const Head head =
+        repo ? Head{repo->git_dir(), repo->prefix(), "sha1", repo->head_commit(), repo->head_tree()} : read_head(dir);
     std::vector<std::string> update = {"update-index", "--add", "--remove", "--"};
     update.insert(update.end(), paths.begin(), paths.end());
+    // The two git processes run meanwhile, on the other core.
     auto staged = std::async(std::launch::async, [&] {
         split_large_index(dir, head.git_dir);
         return git(dir, update);
     });
+    auto settings_read = std::async(std::launch::async, [&] { return commit_settings(dir); });
     auto stage_in_users_index = [&] {
         if (auto r = staged.get(); r.status != 0) throw IoError("git add failed: " + first_line(r.err));
     };
-    const CommitSettings settings = commit_settings(dir);
     const OwnIndex own(head);
-    std::optional<std::string> tree =
-        tree_with_paths(dir, head.prefix, head.tree, paths, (fs::path(head.git_dir) / "incident" / "trees").string(),
-                        head.format == "sha1");
+    std::optional<std::string> tree = repo ? repo->tree_with_paths(dir, paths) : std::nullopt;
+    if (!tree)
+        tree = tree_with_paths(dir, head.prefix, head.tree, paths,
+                               (fs::path(head.git_dir) / "incident" / "trees").string(), head.format == "sha1");
     const bool through_index = !tree;
     if (through_index)
         tree = own.tree(dir, head, update);
     else
         own.drop();
+    const CommitSettings settings = settings_read.get();
     stage_in_users_index();
     if (*tree == head.tree) {  // the paths already matched HEAD: nothing to commit
         if (through_index) write_text(own.record, own.expected);
         return;
     }
-    const std::string made = make_commit(dir, head, *tree, text, actor, settings);
+    const auto who = repo && !settings.sign ? identities(settings, actor) : std::nullopt;
+    const std::string made =
+        who ? repo->commit(*tree, who->first, who->second, text) : make_commit(dir, head, *tree, text, actor, settings);
+    move_head(dir, head, made, text);
     if (through_index) write_text(own.record, made + " " + *tree + "\n");
-    if (settings.maintenance) git(dir, {"maintenance", "run", "--auto", "--quiet"});  // as `git commit` does
+    if (repo ? maintenance_may_run(settings, repo->objects_dir()) : settings.maintenance)
+        git(dir, {"maintenance", "run", "--auto", "--quiet"});  // as `git commit` does
 }
 
 }  // namespace incident::git

@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 
+#include "git/inprocess.hpp"
 #include "git/internal.hpp"
 #include "git/process.hpp"
 #include "model/errors.hpp"
@@ -155,6 +156,12 @@ std::vector<FileCommit> file_log(const std::string& dir, const std::string& path
 std::string file_at(const std::string& dir, const std::string& commit, const std::string& path) {
     auto r = git(dir, {"show", commit + ":" + path});
     return r.status == 0 ? r.out : std::string();
+}
+
+std::string head_commit(const std::string& dir) {
+    if (auto repo = InProcess::open(dir)) return repo->head_commit();
+    auto r = git(dir, {"rev-parse", "-q", "--verify", "HEAD"});
+    return r.status == 0 ? first_line(r.out) : std::string();
 }
 
 bool has_changes(const std::string& dir, const std::vector<std::string>& paths) {

@@ -61,6 +61,10 @@ std::vector<FileCommit> file_log(const std::string& dir, const std::string& path
 // `path` as it was at `commit`; empty when it did not exist there.
 std::string file_at(const std::string& dir, const std::string& commit, const std::string& path);
 
+// HEAD's commit id in the repository `dir` is in; empty before the first
+// commit or outside git. Read in this process where libgit2 can.
+std::string head_commit(const std::string& dir);
+
 // True when any of `paths` (relative to dir) differs from HEAD, in the index
 // or the work tree, or is new and not yet committed.
 bool has_changes(const std::string& dir, const std::vector<std::string>& paths);
@@ -69,8 +73,9 @@ bool has_changes(const std::string& dir, const std::vector<std::string>& paths);
 // deleted) as they are in the work tree, with `message`, on HEAD (a branch,
 // detached, or none yet). Anything else the user has staged stays staged and
 // uncommitted; in the user's index `paths` match the new HEAD afterwards.
-// Built with plumbing in an index of the tool's own under .git/incident/
-// (see git.cpp): no commit hook runs; signed when commit.gpgSign is set; a
+// Built from HEAD's trees alone, in this process through libgit2 where it
+// does as git would, else with git's plumbing (see commit.cpp): no commit
+// hook runs; signed when commit.gpgSign is set; a
 // HEAD moved meanwhile makes it fail instead of being overwritten. When git
 // has no identity configured, `actor` is used. Paths already matching HEAD
 // are not an error (nothing is committed). Callers serialise (the workspace

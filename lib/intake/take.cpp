@@ -159,10 +159,7 @@ void OpenKeyCache::after(const ChangeBatch& batch) {
     used_ = false;
 }
 
-std::string OpenKeyCache::head() const {
-    auto r = git::run(ws_->repo.root.string(), {"rev-parse", "-q", "--verify", "HEAD"});
-    return r.status == 0 ? first_line(r.out) : std::string();
-}
+std::string OpenKeyCache::head() const { return git::head_commit(ws_->repo.root.string()); }
 
 nlohmann::ordered_json to_json(const IntakeOutcome& o) {
     return {{"id", o.id.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(o.id)},

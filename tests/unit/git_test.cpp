@@ -1,11 +1,14 @@
 #include "git/git.hpp"
 
 #include <doctest/doctest.h>
+#include <openssl/evp.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "git/process.hpp"
 #include "model/errors.hpp"
@@ -50,6 +53,40 @@ struct Repo {
         git::commit_paths(root.string(), paths, message, actor);
     }
 };
+
+// Puts a `git` first on PATH that notes each run's subcommand in a log,
+// then runs the real one: which git processes a call ran.
+struct GitRuns {
+    Repo& repo;
+    fs::path log;
+    explicit GitRuns(Repo& r) : repo(r), log(r.t.dir / "git-runs") {
+        const std::string real = repo.sh("command -v git");
+        repo.t.write("bin/git", "#!/bin/sh\necho \"$1\" >> '" + log.string() + "'\nexec " +
+                                    real.substr(0, real.size() - 1) + " \"$@\"\n");
+        fs::permissions(repo.t.dir / "bin/git", fs::perms::owner_all);
+        repo.env.set("PATH", (repo.t.dir / "bin").string() + ":" + std::getenv("PATH"));
+    }
+    // The subcommands run since the last call.
+    std::set<std::string> taken() const {
+        std::set<std::string> out;
+        std::ifstream in(log);
+        for (std::string line; std::getline(in, line);) out.insert(line);
+        fs::remove(log);
+        return out;
+    }
+};
+
+// The object id git gives a blob of `content`.
+std::string blob_id(const std::string& content) {
+    const std::string object = "blob " + std::to_string(content.size()) + '\0' + content;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_Digest(object.data(), object.size(), md, &n, EVP_sha1(), nullptr);
+    char hex[3];
+    std::string out;
+    for (unsigned int i = 0; i < n; ++i) snprintf(hex, sizeof hex, "%02x", md[i]), out += hex;
+    return out;
+}
 
 }  // namespace
 
@@ -395,6 +432,94 @@ TEST_CASE("commit_paths in a subdirectory of the work tree commits its paths und
     CHECK(repo.sh("git show HEAD:ops/incidents/A.yaml") == "changed\n");
     CHECK(repo.sh("git status --porcelain") == "");  // HEAD is the work tree, the deletion included
     CHECK(repo.sh("git fsck --no-dangling 2>&1") == "");
+}
+
+TEST_CASE(
+    "commit_paths writes the objects and moves HEAD in this process; git runs only for the index and the "
+    "configuration") {
+    Repo repo;
+    repo.write("incidents/1/INC-1.yaml", "one\n");
+    repo.write("incidents/2/INC-2.yaml", "two\n");
+    repo.commit_all("base");
+    GitRuns runs(repo);
+    repo.write("incidents/1/INC-1.yaml", "one, changed\n");
+    repo.write("incidents/1/INC-3.yaml", "three\n");
+    repo.commit({"incidents/1/INC-1.yaml", "incidents/1/INC-3.yaml"}, "two changes");
+    CHECK(runs.taken() == std::set<std::string>{"config", "update-index", "update-ref"});
+    CHECK(repo.sh("git rev-parse HEAD^{tree}") == repo.tree_by_git());
+    CHECK(repo.sh("git status --porcelain") == "");
+    CHECK(repo.sh("git fsck --no-dangling 2>&1") == "");
+    // A date from the environment is git's to read: its commit-tree makes the commit.
+    repo.env.set("GIT_COMMITTER_DATE", "@1700000000 +0100");
+    repo.write("incidents/2/INC-2.yaml", "two, changed\n");
+    repo.commit({"incidents/2/INC-2.yaml"}, "dated");
+    const auto dated = runs.taken();
+    CHECK(dated.contains("commit-tree"));
+    CHECK(repo.sh("git log -1 --format=%cd --date=raw") == "1700000000 +0100\n");
+    repo.env.set("GIT_COMMITTER_DATE", std::nullopt);
+}
+
+TEST_CASE("commit_paths records the author, the committer and the reflog entries git commit would") {
+    Repo repo, reference;
+    auto both = [&](const std::string& command) {
+        repo.sh(command);
+        reference.sh(command);
+    };
+    const std::string who = "git log -1 --format='%an|%ae|%cn|%ce|%ad|%cd' --date=format:%z";
+    const std::string logged = "--format='%gn|%ge|%gs'";
+    int n = 0;
+    auto check = [&](const std::string& message) {
+        CAPTURE(message);
+        const std::string file = "f" + std::to_string(++n) + ".yaml";
+        repo.write(file, message + "\n");
+        repo.commit({file}, message, "alice@example.com");
+        reference.write(file, message + "\n");
+        reference.sh("git add " + file + " && git commit -q -m '" + message + "'");
+        CHECK(repo.sh(who) == reference.sh(who));
+        CHECK(repo.sh("git reflog -1 " + logged + " HEAD") == reference.sh("git reflog -1 " + logged + " HEAD"));
+        CHECK(repo.sh("git reflog -1 " + logged + " main") == reference.sh("git reflog -1 " + logged + " main"));
+    };
+    both("git commit -q --allow-empty -m base");
+    check("user.name and user.email");
+    both("git config author.name Writer && git config committer.email committer@example.com");
+    check("author.name and committer.email");
+    repo.env.set("GIT_AUTHOR_NAME", "From The Environment");
+    repo.env.set("GIT_COMMITTER_EMAIL", "env@example.com");
+    check("names from the environment");
+}
+
+TEST_CASE("commit_paths leaves a file with a clean filter to git, which stores what the filter makes") {
+    Repo repo;
+    repo.write(".gitattributes", "*.yaml filter=upper\n");
+    repo.sh("git config filter.upper.clean 'tr a-z A-Z' && git config filter.upper.smudge cat");
+    repo.write("a.yaml", "base\n");
+    repo.commit_all("base");
+    repo.write("a.yaml", "lower case\n");
+    repo.commit({"a.yaml"}, "filtered");
+    CHECK(repo.sh("git show HEAD:a.yaml") == "LOWER CASE\n");
+    CHECK(repo.sh("git rev-parse HEAD^{tree}") == repo.tree_by_git());
+}
+
+TEST_CASE("commit_paths runs git maintenance only when gc would have work, as git commit's does") {
+    Repo repo;
+    repo.write("a.yaml", "a\n");
+    repo.commit_all("base");
+    // gc when more than one loose object starts with 17; in the foreground, for the check below
+    repo.sh("git config gc.auto 256 && git config gc.autoDetach false");
+    GitRuns runs(repo);
+    repo.write("a.yaml", "a, changed\n");
+    repo.commit({"a.yaml"}, "no gc yet");
+    CHECK_FALSE(runs.taken().contains("maintenance"));
+    for (int i = 0, found = 0; found < 2; ++i) {  // two loose objects in objects/17
+        const std::string content = std::to_string(i) + "\n";
+        if (blob_id(content).rfind("17", 0) != 0) continue;
+        repo.sh("printf '" + std::to_string(i) + "\\n' | git hash-object -w --stdin");
+        ++found;
+    }
+    repo.write("a.yaml", "a, changed again\n");
+    repo.commit({"a.yaml"}, "gc now");
+    CHECK(runs.taken().contains("maintenance"));
+    CHECK(repo.sh("git count-objects -v | grep in-pack") != "in-pack: 0\n");  // gc packed the commits
 }
 
 TEST_SUITE_END();
