@@ -49,7 +49,8 @@ struct Server {
     std::string actor, token;
     std::mutex write, log;
     const LeaseKeeper* lease = nullptr;  // with serve.lease: whether this receiver leads
-    GroupCommit<AlertJob> group{[this](const std::vector<AlertJob*>& jobs) { take_together(jobs); }};
+    GroupCommit<AlertJob> group{[this](const std::vector<AlertJob*>& jobs) { take_together(jobs); },
+                                std::chrono::microseconds(1000), std::chrono::milliseconds(4)};
     OpenKeyCache open_keys;  // between batches (under the write mutex)
 
     Server(const ServeOptions& o, const Context& c, std::string who, std::string secret)
