@@ -8,7 +8,9 @@ hostile_clients.py URL TOKEN --slow N --real M --deadline S
   posted from 127.0.0.1 by 4 threads, and /healthz is asked every 0.2 s.
   Prints one JSON object: the real answers' statuses and slowest latency,
   /healthz's answers and slowest latency, and for the slow clients how many
-  were refused at once (503) and the longest any was kept open.
+  were refused at once (503), cut, or still open when they stopped (S + 1.5
+  seconds after they connected, however soon the real alerts were done),
+  and the longest any was kept open.
 """
 import argparse
 import http.client
@@ -69,12 +71,14 @@ def main():
     p.add_argument("token")
     p.add_argument("--slow", type=int, default=20)
     p.add_argument("--real", type=int, default=100)
+    p.add_argument("--deadline", type=float, default=3)
     args = p.parse_args()
     u = urllib.parse.urlparse(args.url)
     host, port = u.hostname, u.port
     stop = threading.Event()
     slow_out, real_out, health_out = [], [], []
     slow = [threading.Thread(target=slow_client, args=(host, port, slow_out, stop)) for _ in range(args.slow)]
+    began = time.monotonic()
     for t in slow:
         t.start()
     time.sleep(0.5)  # the slow ones hold their connections first
@@ -112,7 +116,7 @@ def main():
         t.start()
     for t in workers:
         t.join()
-    time.sleep(1)
+    time.sleep(max(1, began + args.deadline + 1.5 - time.monotonic()))  # past the server's deadline
     stop.set()
     h.join()
     for t in slow:

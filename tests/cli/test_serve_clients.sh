@@ -9,7 +9,8 @@ TOKEN="test-token-$$"
 test_slow_clients_hold_nothing_real_alerts_wait_for() {
   new_repo
   start_serve --timeout 3 --per-peer 8
-  python3 "$SOURCE_DIR/tests/cli/hostile_clients.py" "$URL" "$TOKEN" --slow 20 --real 100 >"$T/result.json" \
+  python3 "$SOURCE_DIR/tests/cli/hostile_clients.py" "$URL" "$TOKEN" --slow 20 --real 100 --deadline 3 \
+    >"$T/result.json" \
     || fail "the clients failed: $(cat "$T/result.json")"
   OUT=$(cat "$T/result.json")
   # Every real alert answered 202 (so committed) within 2 s of being sent.
