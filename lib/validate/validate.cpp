@@ -240,6 +240,37 @@ std::int64_t wall_clock_nanos() {
         .count();
 }
 
+// An incident file's findings. One found clean earlier is not read again
+// while it and its references are unchanged (when a reference has gone it
+// is read again, so the finding is located as on a first run); one read and
+// found clean gets its entry for the cache, returned.
+std::optional<CleanFiles::Entry> validate_incident(std::vector<Finding>& found, const Scope& scope,
+                                                   const CleanFiles& cache, const std::string& file,
+                                                   const std::string& display, std::atomic<bool>& changed) {
+    const std::string name = file.substr(file.rfind('/') + 1);
+    const auto* was = cache.knows(name) ? cache.unchanged(name, CleanFiles::key_of(file)) : nullptr;
+    if (was && std::all_of(was->related.begin(), was->related.end(),
+                           [&](const std::string& r) { return scope.store.exists(r); })) {
+        for (auto w : was->warnings) {
+            w.where.file = display;
+            found.push_back(std::move(w));
+        }
+        return *was;
+    }
+    std::vector<std::string> related;
+    changed = true;
+    // Read once, not through a link (a link is left to validate_file), and keyed by what was read.
+    FileText text = read_file_text(file, YamlLimits{}.max_bytes, false);
+    const bool read = text.status == FileText::Status::ok;
+    validate_file(found, scope, file, display, &related, read ? &text.text : nullptr);
+    auto error = [](const Finding& f) { return f.severity != "warning" || f.message.find('\n') != std::string::npos; };
+    if (!read || std::any_of(found.begin(), found.end(), error)) return std::nullopt;
+    CleanFiles::Entry entry = CleanFiles::key_of(text.st);
+    entry.related = std::move(related);
+    entry.warnings = found;
+    return entry;
+}
+
 }  // namespace
 
 // Files are independent: spread over the cores, the output kept in file order.
@@ -261,37 +292,7 @@ std::vector<Finding> validate_paths(const Repository& repo, const Config& cfg, c
         std::string display = repo.relative(p);
         if (special.count(files[i])) return add(per_file[i], Location{display}, "error", not_read(p));
         if (!incident[i]) return validate_file(per_file[i], scope, p, display);
-        std::string name = files[i].substr(files[i].rfind('/') + 1);
-        // A file found clean earlier is not read again while its references
-        // still exist; when one has gone it is read again, so the finding is
-        // located as on a first run.
-        const auto* was = cache.knows(name) ? cache.unchanged(name, CleanFiles::key_of(p)) : nullptr;
-        if (was && std::all_of(was->related.begin(), was->related.end(),
-                               [&](const std::string& r) { return store.exists(r); })) {
-            for (auto w : was->warnings) {
-                w.where.file = display;
-                per_file[i].push_back(std::move(w));
-            }
-            clean[i] = *was;
-            return;
-        }
-        std::vector<std::string> related;
-        changed = true;
-        // Read once, not through a link (a link is left to validate_file),
-        // and keyed by what was read.
-        FileText file = read_file_text(files[i], YamlLimits{}.max_bytes, false);
-        const bool read = file.status == FileText::Status::ok;
-        std::optional<CleanFiles::Entry> key;
-        if (read) key = CleanFiles::key_of(file.st);
-        validate_file(per_file[i], scope, p, display, &related, read ? &file.text : nullptr);
-        auto error = [](const Finding& f) {
-            return f.severity != "warning" || f.message.find('\n') != std::string::npos;
-        };
-        if (key && std::none_of(per_file[i].begin(), per_file[i].end(), error)) {
-            clean[i] = std::move(key);
-            clean[i]->related = std::move(related);
-            clean[i]->warnings = per_file[i];
-        }
+        clean[i] = validate_incident(per_file[i], scope, cache, files[i], display, changed);
     });
     std::vector<std::pair<std::string, CleanFiles::Entry>> known;
     for (std::size_t i = 0; i < files.size(); ++i)
