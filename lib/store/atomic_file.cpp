@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <set>
 
 #include "model/errors.hpp"
 #include "model/file_text.hpp"
@@ -64,7 +65,7 @@ void AtomicFile::write(std::string_view data) {
     }
 }
 
-void AtomicFile::commit() {
+void AtomicFile::commit(bool sync_dir) {
     if (fsync(fd_) != 0) io_fail("cannot flush", temp_);
     if (close(fd_) != 0) {
         fd_ = -1;
@@ -73,10 +74,29 @@ void AtomicFile::commit() {
     fd_ = -1;
     if (rename(temp_.c_str(), target_.c_str()) != 0) io_fail("cannot replace", target_);
     committed_ = true;
-    int dir = open(target_.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir >= 0) {
-        fsync(dir);  // make the rename itself durable
-        close(dir);
+    if (sync_dir) sync_directory(target_.parent_path());
+}
+
+void sync_directory(const std::filesystem::path& dir) {
+    int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);  // make the renames in it durable
+        close(fd);
+    }
+}
+
+void write_files_atomically(const std::vector<std::pair<std::filesystem::path, std::string>>& files) {
+    struct Synced {  // the directories of the files written, synced however the loop ends
+        std::set<std::filesystem::path> dirs;
+        ~Synced() {
+            for (const auto& d : dirs) sync_directory(d);
+        }
+    } written;
+    for (const auto& [path, text] : files) {
+        AtomicFile f(path);
+        f.write(text);
+        f.commit(false);
+        written.dirs.insert(path.parent_path());
     }
 }
 

@@ -296,13 +296,19 @@ std::string Store::render(const Incident& inc, const std::string* previous) cons
     return verified_incident_yaml(inc, display, current.value_or(""));
 }
 
-void Store::write(const std::string& id, const std::string& text) const {
-    fs::path p = path_of(id);
-    refuse_outside(p);
-    std::error_code ec;
-    fs::create_directories(p.parent_path(), ec);
-    if (ec) throw IoError("cannot create " + p.parent_path().string() + ": " + ec.message());
-    write_file_atomically(p, text);
+void Store::write(const std::string& id, const std::string& text) const { write_all({{id, text}}); }
+
+void Store::write_all(const std::map<std::string, std::string>& texts) const {
+    std::vector<std::pair<fs::path, std::string>> files;
+    for (const auto& [id, text] : texts) {
+        fs::path p = path_of(id);
+        refuse_outside(p);
+        std::error_code ec;
+        fs::create_directories(p.parent_path(), ec);
+        if (ec) throw IoError("cannot create " + p.parent_path().string() + ": " + ec.message());
+        files.emplace_back(std::move(p), text);
+    }
+    write_files_atomically(files);
 }
 
 void Store::save(const Incident& inc) const { write(inc.id, render(inc)); }

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -87,6 +88,8 @@ public:
     std::string render(const Incident& inc, const std::string* previous = nullptr) const;
     // Writes `text` (from render) as incident `id`'s file, atomically.
     void write(const std::string& id, const std::string& text) const;
+    // Each incident's text (by id) written as write() does, their directories synced once each.
+    void write_all(const std::map<std::string, std::string>& texts) const;
 
     // Ids of all incident files, in numeric order within a prefix.
     std::vector<std::string> list_ids() const;

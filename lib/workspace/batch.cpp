@@ -76,10 +76,7 @@ void ChangeBatch::commit(const std::function<void()>& under_lock) {
     for (const auto& [id, text] : texts_) journal.paths.push_back(ws_.repo.relative(ws_.store.path_of(id)));
     ChangeResult all;
     write_and_commit(
-        ws_, all, opts_, std::move(journal), [] {},
-        [&] {
-            for (const auto& [id, text] : texts_) ws_.store.write(id, text);
-        });
+        ws_, all, opts_, std::move(journal), [] {}, [&] { ws_.store.write_all(texts_); });
     if (under_lock) under_lock();
     lock_.reset();
     warnings.insert(warnings.end(), all.warnings.begin(), all.warnings.end());

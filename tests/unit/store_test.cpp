@@ -63,6 +63,24 @@ TEST_CASE("AtomicFile: commit replaces, no commit leaves the old file and no tem
     CHECK(t.read("f.txt") == "new");
 }
 
+TEST_CASE("write_files_atomically: each file replaced, its mode kept, no temporary left; a failure is an IoError") {
+    TestContext t;
+    t.write("a/kept.yaml", "old");
+    std::filesystem::permissions(t.dir / "a/kept.yaml", std::filesystem::perms(0600));
+    std::filesystem::create_directories(t.dir / "b");
+    write_files_atomically({{t.dir / "a/kept.yaml", "one"}, {t.dir / "a/new.yaml", "two"}, {t.dir / "b/x.yaml", "3"}});
+    CHECK(t.read("a/kept.yaml") == "one");
+    CHECK(t.read("a/new.yaml") == "two");
+    CHECK(t.read("b/x.yaml") == "3");
+    CHECK((std::filesystem::status(t.dir / "a/kept.yaml").permissions() & std::filesystem::perms::all) ==
+          std::filesystem::perms(0600));
+    for (const auto& e : std::filesystem::recursive_directory_iterator(t.dir))
+        CHECK(e.path().filename().string().find(".tmp.") == std::string::npos);
+    CHECK_THROWS_AS(write_files_atomically({{t.dir / "a/kept.yaml", "four"}, {t.dir / "missing/y.yaml", "5"}}),
+                    IoError);
+    CHECK(t.read("a/kept.yaml") == "four");  // the files before the failing one are written
+}
+
 TEST_CASE("the lock excludes a second holder until released") {
     TestContext t;
     auto path = t.dir / "state" / "lock";
