@@ -74,7 +74,7 @@ std::string read_all(const fs::path& p) {
 // needed, and the lookup (which reads the whole index) is made only where
 // one does.
 bool attributes_may_convert(git_repository* repo, const std::string& top, const std::vector<std::string>& paths) {
-    std::vector<fs::path> files = {fs::path(git_repository_path(repo)) / "info" / "attributes"};
+    std::vector<fs::path> files = {fs::path(git_repository_commondir(repo)) / "info" / "attributes"};
     for (const auto& p : paths)
         for (auto slash = p.find('/');; slash = p.find('/', slash + 1)) {
             files.push_back(fs::path(top) / p.substr(0, slash == std::string::npos ? 0 : slash + 1) / ".gitattributes");
