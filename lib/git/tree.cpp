@@ -107,18 +107,6 @@ std::vector<std::string> hash_objects(const std::string& dir, const std::vector<
     return oids;
 }
 
-// The object id git gives a tree of this content (SHA-1 repositories).
-std::string sha1_of_tree(const std::string& content) {
-    const std::string object = "tree " + std::to_string(content.size()) + '\0' + content;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_Digest(object.data(), object.size(), md, &n, EVP_sha1(), nullptr);
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < n; ++i) out += {hex[md[i] >> 4], hex[md[i] & 15]};
-    return out;
-}
-
 // Writes the trees of `dirs` (changed below), deepest first, each one's
 // oid going into its parent; returns the root's. With SHA-1 the oids are
 // computed here and every tree written by one hash-object (which must
@@ -139,7 +127,7 @@ std::optional<std::string> write_trees(const std::string& dir, const std::set<st
             const std::string content = tree_object(trees[d]), file = scratch + "/tree-" + std::to_string(files++);
             std::ofstream(file, std::ios::binary | std::ios::trunc) << content;
             level_files.push_back(file);
-            if (sha1) oids.push_back(sha1_of_tree(content));
+            if (sha1) oids.push_back(sha1_object_id("tree", content));
         }
         if (sha1) {
             written.insert(written.end(), level_files.begin(), level_files.end());
@@ -167,6 +155,17 @@ std::optional<std::string> write_trees(const std::string& dir, const std::set<st
 }
 
 }  // namespace
+
+std::string sha1_object_id(const std::string& type, const std::string& content) {
+    const std::string object = type + " " + std::to_string(content.size()) + '\0' + content;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_Digest(object.data(), object.size(), md, &n, EVP_sha1(), nullptr);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < n; ++i) out += {hex[md[i] >> 4], hex[md[i] & 15]};
+    return out;
+}
 
 std::optional<std::string> tree_with_paths(const std::string& dir, const std::string& prefix,
                                            const std::string& head_tree, const std::vector<std::string>& paths,

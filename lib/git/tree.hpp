@@ -23,6 +23,10 @@ std::optional<std::string> tree_with_paths(const std::string& dir, const std::st
                                            const std::string& head_tree, const std::vector<std::string>& paths,
                                            const std::string& scratch, bool sha1);
 
+// The object id git gives an object of `type` ("blob", "tree") holding
+// `content`, in a SHA-1 repository.
+std::string sha1_object_id(const std::string& type, const std::string& content);
+
 // Before the user's index is updated: an index of more than a few
 // megabytes is split once (`git update-index --split-index`, unless
 // core.splitIndex is false), so that each later update writes a small file

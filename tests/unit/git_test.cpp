@@ -1,7 +1,6 @@
 #include "git/git.hpp"
 
 #include <doctest/doctest.h>
-#include <openssl/evp.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +10,7 @@
 #include <set>
 
 #include "git/process.hpp"
+#include "git/tree.hpp"
 #include "model/errors.hpp"
 #include "test_context.hpp"
 
@@ -75,18 +75,6 @@ struct GitRuns {
         return out;
     }
 };
-
-// The object id git gives a blob of `content`.
-std::string blob_id(const std::string& content) {
-    const std::string object = "blob " + std::to_string(content.size()) + '\0' + content;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_Digest(object.data(), object.size(), md, &n, EVP_sha1(), nullptr);
-    char hex[3];
-    std::string out;
-    for (unsigned int i = 0; i < n; ++i) snprintf(hex, sizeof hex, "%02x", md[i]), out += hex;
-    return out;
-}
 
 }  // namespace
 
@@ -512,7 +500,7 @@ TEST_CASE("commit_paths runs git maintenance only when gc would have work, as gi
     CHECK_FALSE(runs.taken().contains("maintenance"));
     for (int i = 0, found = 0; found < 2; ++i) {  // two loose objects in objects/17
         const std::string content = std::to_string(i) + "\n";
-        if (blob_id(content).rfind("17", 0) != 0) continue;
+        if (git::sha1_object_id("blob", content).rfind("17", 0) != 0) continue;
         repo.sh("printf '" + std::to_string(i) + "\\n' | git hash-object -w --stdin");
         ++found;
     }
