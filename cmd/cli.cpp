@@ -46,6 +46,7 @@ constexpr CommandEntry kCommands[] = {
     {"oncall", register_oncall},
     {"page", register_page},
     {"maintenance", register_maintenance},
+    {"status", register_status},
     {"heartbeat", register_heartbeat},
     {"notify", register_notify},
     {"validate", register_validate},

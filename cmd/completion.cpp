@@ -9,6 +9,7 @@
 #include "postmortem/postmortem.hpp"
 #include "rules/rules.hpp"
 #include "schema/field_schemas.hpp"
+#include "status/settings.hpp"
 #include "store/atomic_file.hpp"
 
 namespace incident::cli {
@@ -60,6 +61,14 @@ std::vector<std::string> values(const std::string& kind, const Context& ctx) {
         if (kind == "target")
             for (const auto& t : ws.notify.targets) v.push_back(t.name);
         if (kind == "schedule") return schedule_keys(ws.repo);
+        if (kind == "component") {  // id=state: a name may hold spaces, an id never does
+            for (const auto& c : status_page_settings(ws.config, "").components) {
+                for (int st = 0; st <= static_cast<int>(ComponentState::major_outage); ++st)
+                    v.push_back(c.id + "=" + std::string(to_string(static_cast<ComponentState>(st))));
+                v.push_back(c.id + "=auto");
+            }
+            return v;
+        }
         if (kind == "person" || kind == "user")
             for (const auto& p : load_people(ws.repo).list) v.push_back(p.key);
         if (kind == "person") return v;
@@ -98,7 +107,7 @@ std::string kind_of(const std::string& name) {
         {"owner", "user"},        {"assignee", "user"},
         {"reporter", "user"},     {"user", "user"},
         {"schedule", "schedule"}, {"who", "person"},
-        {"instead-of", "person"}};
+        {"instead-of", "person"}, {"component", "component"}};
     for (const auto& [n, k] : kinds)
         if (n == name) return k;
     return "";

@@ -162,6 +162,7 @@ void after_change_effects(const Context& ctx, const Workspace& ws, const ChangeR
     print_warnings(ctx.io, fx.notes.warnings);
     for (const auto& name : fx.notes.sent) ctx.io.err << "incident: notified " << name << "\n";
     print_warnings(ctx.io, fx.notes.queued);
+    print_warnings(ctx.io, fx.published);
     for (const auto& d : fx.notes.previews) {
         if (flags.json) continue;  // stdout holds one JSON document
         ctx.io.out << "would notify " << d.target << " (" << d.type << ", " << d.event << "):\n"

@@ -13,7 +13,7 @@ namespace incident::cli {
 
 struct MaintenanceOptions {
     std::vector<std::string> services;
-    std::string from, to, reason, id;
+    std::string from, to, reason, id, public_text;
     CommonFlags flags;
 };
 
@@ -26,6 +26,7 @@ validate against schemas/maintenance.schema.json, errors located):
   from: 2026-12-24T18:00:00Z         # RFC 3339 with an offset
   to: 2026-12-24T20:00:00Z           # the window ends here (exclusive)
   reason: database upgrade
+  public: Payments upgrade (card payments may be slow)   # optional: on the status page
   by: alice@example.com
 An incident of one of these services whose paging would begin inside the
 window is recorded as usual, but its escalation policy pages nobody: its
@@ -107,7 +108,8 @@ void run_add(const MaintenanceOptions& o, const Context& ctx) {
     std::error_code ec;
     if (fs::exists(fs::symlink_status(maintenance_path(ws.repo, id), ec)))
         throw UsageError("--id: a window " + id + " exists already", "incident maintenance list shows the windows");
-    MaintenanceWindow w{id, o.services, from, to, o.reason, resolve_actor(ctx, o.flags, ws.repo.root), ""};
+    MaintenanceWindow w{id, o.services,   from, to, o.reason, resolve_actor(ctx, o.flags, ws.repo.root),
+                        "", o.public_text};
     write_window(ctx, ws, w,
                  "maintenance: " + join(o.services) + ", " + format_rfc3339(from) + " to " + format_rfc3339(to) + ": " +
                      o.reason,
@@ -169,6 +171,9 @@ void register_maintenance(CLI::App& app, Context& ctx) {
     add->add_option("--reason", o->reason, "Why: shown on each incident it keeps from paging")
         ->type_name("TEXT")
         ->required();
+    add->add_option("--public", o->public_text,
+                    "What the status page says of it (incident status build); without it the window stays off the page")
+        ->type_name("TEXT");
     add->add_option("--id", o->id, "The window's id and file name (default: start, service, random tail)")
         ->type_name("ID");
     add_read_flags(add, o->flags);

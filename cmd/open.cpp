@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "intake/intake.hpp"
 #include "output.hpp"
+#include "public_flags.hpp"
 #include "similar/similar.hpp"
 #include "store/atomic_file.hpp"
 
@@ -17,6 +18,7 @@ struct OpenOptions {
     std::string started_at, detected_at;
     std::string from_alert, format, source;
     std::optional<bool> similar;  // --similar / --no-similar; unset: when stderr is a terminal
+    PublicFlags published;
     CommonFlags flags;
 };
 
@@ -119,9 +121,14 @@ void run_open(const OpenOptions& opts, const Context& ctx) {
         std::string outcome;
         return record_alert(inc, actor, a, IntakeSettings{}, outcome);
     };
-    auto result = change_or_create(
-        ws, find, repeat, [&](const std::string& id) { return open_incident(id, fields, ws.rules, actor); },
-        change_options(ctx, opts.flags, who));
+    const PublicChange published = public_change(opts.published);
+    const StatusPageSettings page = status_page_settings(ws.config, ".incident/config.yaml");
+    auto build = [&](const std::string& id) {
+        Incident inc = open_incident(id, fields, ws.rules, actor);
+        add_public_events(inc, actor, published, page);
+        return inc;
+    };
+    auto result = change_or_create(ws, find, repeat, build, change_options(ctx, opts.flags, who));
     print_warnings(ctx.io, result.warnings);
     if (!repeated.empty())
         ctx.io.err << "incident: " << result.incident.id << " is open with the dedup key " << fields.dedup_key
@@ -174,6 +181,7 @@ void register_open(CLI::App& app, Context& ctx) {
         ->type_name("NAME");
     cmd->add_flag("--similar,!--no-similar", opts->similar,
                   "Say which open incidents look like the new one (default: when stderr is a terminal)");
+    add_public_flags(cmd, opts->published, true);
     add_change_flags(cmd, opts->flags);
     cmd->callback([opts, &ctx] { run_open(*opts, ctx); });
 }

@@ -1,10 +1,12 @@
 // incident resolve ID --code CODE --summary TEXT: service restored.
 #include "commands.hpp"
+#include "public_flags.hpp"
 
 namespace incident::cli {
 
 struct ResolveOptions {
     std::string id, code, summary;
+    PublicFlags published;
     CommonFlags flags;
 };
 
@@ -15,10 +17,14 @@ void register_resolve(CLI::App& app, Context& ctx) {
     cmd->add_option("--code", opts->code, "Resolution code (resolution_codes in the config: fixed, workaround, ...)")
         ->required();
     cmd->add_option("--summary", opts->summary, "What restored the service")->required();
+    add_public_flags(cmd, opts->published, true);
     add_change_flags(cmd, opts->flags);
     cmd->callback([opts, &ctx] {
-        run_change(ctx, opts->flags, opts->id, [&](Incident& inc, const Actor& a, const Workspace&) {
-            return resolve(inc, a, opts->code, opts->summary);
+        run_change(ctx, opts->flags, opts->id, [&](Incident& inc, const Actor& a, const Workspace& ws) {
+            const PublicChange published = public_change(opts->published);
+            Event done = resolve(inc, a, opts->code, opts->summary);
+            add_public_events(inc, a, published, status_page_settings(ws.config, ".incident/config.yaml"));
+            return done;
         });
     });
 }

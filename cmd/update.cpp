@@ -1,41 +1,67 @@
-// incident update ID: change status, post a stakeholder update, link related incidents.
+// incident update ID: change status, post a stakeholder update (public with
+// --public), set status page components, link related incidents.
 #include "commands.hpp"
+#include "public_flags.hpp"
 
 namespace incident::cli {
 
 struct UpdateOptions {
     std::string id, status, message;
+    bool is_public = false;
+    PublicFlags published;
     std::vector<std::string> related;
     CommonFlags flags;
 };
 
 Event run_update(Incident& inc, const UpdateOptions& o, const Actor& a, const Workspace& ws) {
-    if (o.status.empty() && o.message.empty() && o.related.empty())
-        throw UsageError("update needs --status, --message and/or --related");
+    PublicFlags flags = o.published;
+    if (o.is_public) {
+        if (o.message.empty()) throw UsageError("--public makes the update public: give it with -m TEXT");
+        flags.message = o.message;
+    }
+    const PublicChange published = public_change(flags);
+    if (o.status.empty() && o.message.empty() && o.related.empty() && published.empty())
+        throw UsageError("update needs --status, --message, --related, --public-title and/or --component");
+    std::optional<Event> last;
     if (!o.related.empty()) {
         std::vector<std::string> ids;
         for (const auto& r : o.related) {
             ids.push_back(normalise_id(r, ws.config.id_prefix));
             if (!ws.store.exists(ids.back())) throw NotFound("--related: no incident " + ids.back());
         }
-        Event linked = add_related(inc, a, ids);
-        if (o.status.empty() && o.message.empty()) return linked;
+        last = add_related(inc, a, ids);
     }
-    if (o.status.empty()) return stakeholder_update(inc, a, o.message);
-    auto to = parse_status(o.status);
-    if (!to) throw UsageError("--status: unknown status '" + o.status + "'", "use one of: " + status_names());
-    return set_status(inc, *to, a, o.message);
+    // A public message is the public update's text, not also the status change's.
+    const std::string internal = o.is_public ? "" : o.message;
+    if (!o.status.empty()) {
+        auto to = parse_status(o.status);
+        if (!to) throw UsageError("--status: unknown status '" + o.status + "'", "use one of: " + status_names());
+        last = set_status(inc, *to, a, internal);
+    } else if (!internal.empty()) {
+        last = stakeholder_update(inc, a, internal);
+    }
+    if (!published.empty()) {
+        add_public_events(inc, a, published, status_page_settings(ws.config, ".incident/config.yaml"));
+        last = inc.timeline.back();
+        for (const Event& e : inc.timeline)  // the latest public event (backfilled ones land in order)
+            if (is_public_event(e) && e.at == a.at) last = e;
+    }
+    return *last;
 }
 
 void register_update(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<UpdateOptions>();
-    auto* cmd = app.add_subcommand("update", "Change the status, post a stakeholder update, link related incidents");
+    auto* cmd = app.add_subcommand(
+        "update", "Change the status, post a stakeholder update (public with --public), link related incidents");
     cmd->add_option("id", opts->id, "Incident id (INC-42 or 42)")->required();
     cmd->add_option("--status", opts->status,
                     "New status: triaged, investigating or mitigated "
                     "(resolve, reopen and close have their own commands)")
         ->type_name("{triaged,investigating,mitigated}");
     cmd->add_option("-m,--message", opts->message, "Stakeholder update text");
+    cmd->add_flag("--public", opts->is_public,
+                  "The --message is public: it goes on the status page (incident status build)");
+    add_public_flags(cmd, opts->published, false);
     cmd->add_option("--related", opts->related,
                     "Link a related incident (repeat for more), e.g. one `open` said is similar")
         ->type_name("ID");

@@ -1,5 +1,9 @@
 #include "effects/effects.hpp"
 
+#include "status/publish.hpp"
+#include "status/site.hpp"
+#include "store/atomic_file.hpp"
+
 namespace incident {
 
 namespace {
@@ -19,6 +23,35 @@ PageReport pages_owed(const Workspace& ws, const ChangeResult& result, const Eff
     }
 }
 
+// With status_page.publish_on_change, a change to a public incident (or one
+// a killed run left unpublished, by its marker) republishes the page. The
+// marker is written first and removed once published.
+std::vector<std::string> republish(const Workspace& ws, const ChangeResult& result, const EffectOptions& opts) {
+    if (!result.committed || opts.dry_run || !ws.config.sections.count("status_page")) return {};
+    std::vector<std::string> warnings;
+    try {
+        StatusPageSettings settings = status_page_settings(ws.config, ".incident/config.yaml");
+        const fs::path pending = publish_pending_path(ws.repo);
+        std::error_code ec;
+        if (!settings.publish_on_change || (!public_view(result.incident, settings) && !fs::exists(pending, ec)))
+            return {};
+        write_file_atomically(pending, result.incident.id + "\n");
+        SiteInput in = load_site_input(ws, opts.now);
+        PublishOptions po;
+        po.branch = settings.branch;
+        po.message = "status page: " + result.incident.id + " " + result.event.type;
+        po.actor = opts.change.actor;
+        po.push = opts.change.sync || ws.config.auto_sync;
+        PublishResult r = publish_site(ws, render_site(in), po);
+        fs::remove(pending, ec);
+        warnings = r.warnings;
+    } catch (const Error& e) {
+        warnings.push_back(std::string("status page not published: ") + e.what() +
+                           " (the next public change, or incident status publish, publishes it)");
+    }
+    return warnings;
+}
+
 }  // namespace
 
 Effects after_change(const Workspace& ws, const ChangeResult& result, const EffectOptions& opts, const Env& env,
@@ -28,6 +61,7 @@ Effects after_change(const Workspace& ws, const ChangeResult& result, const Effe
     if (opts.notify && !ws.notify.targets.empty())
         fx.notes = notify_change(ws.notify, Outbox(ws.outbox_dir()), result.incident, result.event, ws.repo, env,
                                  opts.now, opts.dry_run, sleep);
+    fx.published = republish(ws, result, opts);
     return fx;
 }
 

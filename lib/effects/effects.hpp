@@ -1,6 +1,7 @@
 // What follows a saved change, in one place: the pages its incident now owes
 // by escalation policy (lib/page) and the notifications its event makes
-// (lib/notify), in that order — waking someone comes first. Each is queued
+// (lib/notify), in that order — waking someone comes first — then the
+// status page republished (lib/status) where it is configured to follow. Each is queued
 // in the outbox under .git/incident/ before it is sent, and a failure is a
 // warning: the change itself has already happened.
 #pragma once
@@ -23,6 +24,7 @@ struct EffectOptions {
 struct Effects {
     PageReport pages;
     NotifyReport notes;
+    std::vector<std::string> published;  // warnings of the status page's republishing
 };
 
 Effects after_change(const Workspace& ws, const ChangeResult& result, const EffectOptions& opts, const Env& env,

@@ -275,6 +275,7 @@ const std::vector<std::pair<std::string_view, Section>>& sections() {
         {"smtp", nullptr},
         {"paging_providers", nullptr},
         {"serve", nullptr},
+        {"status_page", nullptr},
     };
     return table;
 }

@@ -12,13 +12,14 @@ namespace incident {
 
 namespace {
 
-constexpr std::string_view kKeys[] = {"services", "from", "to", "reason", "by", "created_at"};
+constexpr std::string_view kKeys[] = {"services", "from", "to", "reason", "public", "by", "created_at"};
 
 void known_keys(const YamlNode& root, const std::string& display, Problems& problems) {
     for (const auto& [k, _] : root.entries())
         if (std::find(std::begin(kKeys), std::end(kKeys), k.scalar()) == std::end(kKeys))
-            problems.add(k, display,
-                         "unknown key '" + k.scalar() + "' (known: services, from, to, reason, by, created_at)");
+            problems.add(
+                k, display,
+                "unknown key '" + k.scalar() + "' (known: services, from, to, reason, public, by, created_at)");
 }
 
 std::vector<std::string> services_of(const YamlNode& root, const std::string& display, Problems& problems) {
@@ -88,6 +89,7 @@ MaintenanceWindow parse_maintenance(const YamlNode& root, const std::string& id,
     if (w.from != Timestamp{} && w.to != Timestamp{} && w.to <= w.from)
         problems.add(root["to"], display, "to: not after from");
     w.reason = text_of(root, "reason", true, display, problems);
+    w.public_text = text_of(root, "public", false, display, problems);
     w.by = text_of(root, "by", false, display, problems);
     return w;
 }
@@ -140,6 +142,7 @@ std::string maintenance_text(const MaintenanceWindow& w, Timestamp created) {
     write_entry(text, "from", YamlNode(format_rfc3339(w.from)), 0);
     write_entry(text, "to", YamlNode(format_rfc3339(w.to)), 0);
     write_entry(text, "reason", YamlNode(w.reason), 0);
+    if (!w.public_text.empty()) write_entry(text, "public", YamlNode(w.public_text), 0);
     if (!w.by.empty()) write_entry(text, "by", YamlNode(w.by), 0);
     write_entry(text, "created_at", YamlNode(format_rfc3339(created)), 0);
     return text;

@@ -19,7 +19,8 @@ struct MaintenanceWindow {
     std::vector<std::string> services;
     Timestamp from{}, to{};  // in the window: from <= t < to
     std::string reason, by;
-    std::string file;  // as the repository shows it
+    std::string file;         // as the repository shows it
+    std::string public_text;  // what the status page says of it; empty: it stays off the page
 
     bool covers(const std::string& service, Timestamp t) const;
 };

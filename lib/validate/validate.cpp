@@ -21,6 +21,7 @@
 #include "page/contact.hpp"
 #include "page/policy.hpp"
 #include "rules/rule_tests.hpp"
+#include "status/settings.hpp"
 #include "store/atomic_file.hpp"
 #include "store/parallel.hpp"
 #include "store/store.hpp"
@@ -176,6 +177,7 @@ void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path
             apply_config_layer(c, root, display);
             check_config(c, display);
             paging_settings(c, display);  // smtp, paging_providers, serve
+            status_page_settings(c, display);
         } else if (kind == Kind::rules) {
             RuleSet rules = parse_rules(read_file(p).value_or(""), display);
             for (auto& f : lint_rules(rules, scope.cfg)) out.push_back(f);

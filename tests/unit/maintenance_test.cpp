@@ -20,7 +20,7 @@ MaintenanceWindow parse(const std::string& text, Problems& problems) {
 Timestamp t(const char* text) { return *parse_rfc3339(text); }
 
 MaintenanceWindow window(const char* id, std::vector<std::string> services, const char* from, const char* to) {
-    return {id, std::move(services), t(from), t(to), "upgrade", "", ""};
+    return {id, std::move(services), t(from), t(to), "upgrade", "", "", ""};
 }
 
 }  // namespace
