@@ -690,6 +690,7 @@ enum RowId {
     kListAll,
     kListAllJson,
     kSla,
+    kStatusBuild,
     kValidateCold,
     kValidateWarm,
     kListAfterMassWrite,
@@ -717,6 +718,7 @@ std::vector<Row> rows() {
     r[kListAll] = {"`list --all`", "read bytes"};
     r[kListAllJson] = {"`list --all --json`", "`list --all`"};
     r[kSla] = {"`sla`", "`list --all`"};
+    r[kStatusBuild] = {"`status build DIR` (reads the incidents open or resolved in the last 90 days)", "warm report"};
     r[kValidateCold] = {"cold `validate` (whole repository, no cache)", "read bytes"};
     r[kValidateWarm] = {"warm `validate`", "read bytes"};
     r[kListAfterMassWrite] = {"list after mass write (" + grouped(kMassWrite) + " files rewritten)", "list settled"};
@@ -784,12 +786,15 @@ std::vector<std::string> measure(Runner& r, int n) {
     const Argv list = {"list", "--where", kWhere};
     put(kColdReport, cold_of([&] { fs::remove(dir / ".git" / "incident" / "index"); }, tool(report, "cold report")),
         bytes, true);
-    put(kWarmReport, median_of(3, tool(report, "report")), bytes);
+    Timing warm_report = median_of(3, tool(report, "report"));
+    put(kWarmReport, warm_report, bytes);
     put(kWarmList, median_of(3, tool(list, "list --where")), bytes);
     Timing list_all = median_of(3, tool({"list", "--all"}, "list --all"));
     put(kListAll, list_all, bytes);
     put(kListAllJson, median_of(3, tool({"list", "--all", "--json"}, "list --all --json")), list_all);
     put(kSla, median_of(3, tool({"sla"}, "sla")), list_all);
+    const std::string site = (dir / ".git" / "incident" / "bench-site").string();
+    put(kStatusBuild, median_of(3, tool({"status", "build", site}, "status build")), warm_report);
 
     const int mid = n / 2;
     const std::string mid_id = "INC-" + std::to_string(mid);
