@@ -47,6 +47,7 @@ constexpr CommandEntry kCommands[] = {
     {"page", register_page},
     {"maintenance", register_maintenance},
     {"status", register_status},
+    {"deadline", register_deadline},
     {"heartbeat", register_heartbeat},
     {"notify", register_notify},
     {"validate", register_validate},

@@ -40,6 +40,7 @@ void register_oncall(CLI::App& app, Context& ctx);
 void register_page(CLI::App& app, Context& ctx);
 void register_maintenance(CLI::App& app, Context& ctx);
 void register_status(CLI::App& app, Context& ctx);
+void register_deadline(CLI::App& app, Context& ctx);
 void register_heartbeat(CLI::App& app, Context& ctx);
 
 }  // namespace incident::cli

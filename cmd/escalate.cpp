@@ -2,6 +2,7 @@
 // escalate --auto: every incident at or past its SLA threshold (for cron/CI).
 #include "commands.hpp"
 #include "output.hpp"
+#include "reminders.hpp"
 #include "sla/sla.hpp"
 
 namespace incident::cli {
@@ -71,10 +72,11 @@ void run_auto(const EscalateOptions& opts, const Context& ctx) {
                        << plan->reason << (plan->functional ? " -> tier " + r.incident.tier : "")
                        << (plan->hierarchical ? " -> manager " + r.event.get("to") : "") << "\n";
     }
+    auto reminded = send_reminders(ctx, ws, opts.flags, now);
     print_warnings(ctx.io, warnings);
     if (opts.flags.json)
-        print_json(ctx.io, {{"dry_run", opts.flags.dry_run}, {"escalated", done}});
-    else if (done.empty())
+        print_json(ctx.io, {{"dry_run", opts.flags.dry_run}, {"escalated", done}, {"reminded", reminded}});
+    else if (done.empty() && reminded.empty())
         ctx.io.out << "nothing to escalate\n";
     fail_on_unreadable(ctx.io, errors);
 }

@@ -8,6 +8,7 @@
 #include "output.hpp"
 #include "page/link.hpp"
 #include "page/pager.hpp"
+#include "reminders.hpp"
 #include "serve.hpp"
 
 namespace incident::cli {
@@ -58,6 +59,9 @@ void run_tick(const PageCliOptions& o, const Context& ctx) {
     PageOptions opts{resolve_time(ctx, o.flags.at), change_options(ctx, o.flags, actor), o.flags.dry_run,
                      budget_of(o.budget)};
     print_report(ctx, page_tick(ws, opts, ctx.io.env, real_sleep), o.flags.json, o.flags.dry_run);
+    CommonFlags quiet = o.flags;
+    quiet.json = true;  // the tick's one JSON document stays the only one on stdout
+    send_reminders(ctx, ws, o.flags.json ? quiet : o.flags, opts.now);
 }
 
 void run_link(const PageCliOptions& o, const Context& ctx) {

@@ -90,6 +90,7 @@ void run_report(const ReportOptions& opts, const Context& here) {
     req.where = opts.query.where;
     auto sel = select_incidents(ws, query, ctx.now);
     Report r = build_report(sel.rows, req, ws.config);
+    deadline_outcomes(r, sel.rows, ws.store, ws.config);
     switch (format) {
         case Format::json:
             print_json(ctx.io, report_to_json(r));

@@ -1,6 +1,7 @@
 // incident update ID: change status, post a stakeholder update (public with
 // --public), set status page components, link related incidents.
 #include "commands.hpp"
+#include "deadlines/deadlines.hpp"
 #include "public_flags.hpp"
 
 namespace incident::cli {
@@ -10,19 +11,37 @@ struct UpdateOptions {
     bool is_public = false;
     PublicFlags published;
     std::vector<std::string> related;
+    std::vector<std::string> deadlines;
+    std::map<std::string, std::string> moments;  // aware -> TIME, ...
     CommonFlags flags;
 };
 
-Event run_update(Incident& inc, const UpdateOptions& o, const Actor& a, const Workspace& ws) {
+// --deadline and --aware-at, --classified-at, ...: the regulatory clocks (lib/deadlines).
+std::optional<Event> record_deadlines(Incident& inc, const UpdateOptions& o, const Actor& a, const Context& ctx,
+                                      const Workspace& ws) {
+    std::optional<Event> last;
+    if (!o.deadlines.empty()) {
+        const auto sets = deadline_sets(ws.config, ".incident/config.yaml");
+        for (const auto& d : o.deadlines) last = attach_deadline(inc, a, d, sets);
+    }
+    for (const auto& [moment, text] : o.moments)
+        last = record_moment(inc, a, moment, resolve_event_time(ctx, text, ("--" + moment + "-at").c_str()));
+    return last;
+}
+
+Event run_update(Incident& inc, const UpdateOptions& o, const Actor& a, const Context& ctx, const Workspace& ws) {
     PublicFlags flags = o.published;
     if (o.is_public) {
         if (o.message.empty()) throw UsageError("--public makes the update public: give it with -m TEXT");
         flags.message = o.message;
     }
     const PublicChange published = public_change(flags);
-    if (o.status.empty() && o.message.empty() && o.related.empty() && published.empty())
-        throw UsageError("update needs --status, --message, --related, --public-title and/or --component");
-    std::optional<Event> last;
+    if (o.status.empty() && o.message.empty() && o.related.empty() && published.empty() && o.deadlines.empty() &&
+        o.moments.empty())
+        throw UsageError(
+            "update needs --status, --message, --related, --public-title, --component, --deadline or a moment "
+            "(--aware-at, ...)");
+    std::optional<Event> last = record_deadlines(inc, o, a, ctx, ws);
     if (!o.related.empty()) {
         std::vector<std::string> ids;
         for (const auto& r : o.related) {
@@ -62,13 +81,28 @@ void register_update(CLI::App& app, Context& ctx) {
     cmd->add_flag("--public", opts->is_public,
                   "The --message is public: it goes on the status page (incident status build)");
     add_public_flags(cmd, opts->published, false);
+    cmd->add_option("--deadline", opts->deadlines,
+                    "Attach a regulatory deadline set (gdpr, nis2, dora, sec-8k, hipaa, or one of deadlines: in the "
+                    "config); repeat for more")
+        ->type_name("SET");
+    static const std::map<std::string, std::string> moment_help = {
+        {"aware", "When the organisation became aware of it (GDPR, NIS2; DORA's 24 h)"},
+        {"classified", "When it was classified as major (DORA)"},
+        {"determined", "When it was determined to be material (SEC 8-K)"},
+        {"discovered", "When the breach was discovered (HIPAA)"}};
+    for (const auto& m : deadline_moments())
+        cmd->add_option_function<std::string>(
+               "--" + m + "-at", [opts, m](const std::string& t) { opts->moments[m] = t; },
+               moment_help.at(m) + ": starts the deadlines counted from it; a past time backfills")
+            ->type_name("TIME");
     cmd->add_option("--related", opts->related,
                     "Link a related incident (repeat for more), e.g. one `open` said is similar")
         ->type_name("ID");
     add_change_flags(cmd, opts->flags);
     cmd->callback([opts, &ctx] {
-        run_change(ctx, opts->flags, opts->id,
-                   [&](Incident& inc, const Actor& a, const Workspace& ws) { return run_update(inc, *opts, a, ws); });
+        run_change(ctx, opts->flags, opts->id, [&](Incident& inc, const Actor& a, const Workspace& ws) {
+            return run_update(inc, *opts, a, ctx, ws);
+        });
     });
 }
 

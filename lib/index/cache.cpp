@@ -16,8 +16,9 @@ namespace incident {
 namespace {
 
 constexpr char kMagic[8] = {'I', 'N', 'C', 'I', 'D', 'X', '\0', '\0'};
-// 3: the SLA policy and the mitigation marks; 4: location; 5: dedup key; 6: pages
-constexpr std::uint32_t kVersion = 6;
+// 3: the SLA policy and the mitigation marks; 4: location; 5: dedup key; 6: pages;
+// 7: stakeholder update times and the deadlines mark
+constexpr std::uint32_t kVersion = 7;
 
 // A tiny binary format: little-endian integers; every text once, in a
 // table at the start, referred to by its number.
@@ -211,6 +212,9 @@ void write_summary(Writer& w, const Summary& s) {
         w.u32(static_cast<std::uint32_t>(a.id));
         for (auto f : {a.title, a.owner, a.due, a.status}) w.str(f);
     }
+    w.u32(static_cast<std::uint32_t>(s.updates.size()));
+    for (auto t : s.updates) w.i64(t.time_since_epoch().count());
+    w.u8(s.deadlines ? 1 : 0);
 }
 
 Summary read_summary(Reader& r) {
@@ -257,6 +261,11 @@ Summary read_summary(Reader& r) {
         a.id = static_cast<int>(r.u32());
         for (auto* f : {&a.title, &a.owner, &a.due, &a.status}) *f = r.str();
     }
+    s.updates.resize(r.count());
+    for (auto& t : s.updates) t = Timestamp{Seconds{r.i64()}};
+    auto deadlines = r.u8();
+    if (deadlines > 1) throw Corrupt{};
+    s.deadlines = deadlines == 1;
     return s;
 }
 

@@ -133,6 +133,8 @@ Summary summarise(const Incident& inc, const Config& cfg, Timestamp now, StringP
         if (e.type == "escalated")
             ++(e.get("kind") == "hierarchical" ? s.escalations_hierarchical : s.escalations_functional);
         if (e.type == "reopened") ++s.reopens;
+        if (e.type == "update") s.updates.push_back(e.at);
+        if (e.type == "deadline") s.deadlines = true;
         if (e.type == "paged" && e.get("outcome") == "queued") s.pages.push_back(page_mark(e, pool));
         if (e.by.empty()) continue;
         auto it = std::find_if(s.activity.begin(), s.activity.end(), [&](const Activity& a) { return a.who == e.by; });

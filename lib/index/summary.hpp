@@ -91,6 +91,8 @@ struct Summary {
     std::vector<Activity> activity;  // in order of first appearance
     std::vector<PageMark> pages;     // in timeline order
     std::vector<ActionSummary> actions;
+    std::vector<Timestamp> updates;  // the stakeholder updates (`update` events): the cadence clock
+    bool deadlines = false;          // regulatory deadlines attached: their clocks read the incident itself
 
     bool has_tag(std::string_view tag) const;
     // The clock that matters at `now`: respond until acknowledged, then resolve.

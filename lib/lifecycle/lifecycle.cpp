@@ -25,6 +25,19 @@ void require_on_scale(const std::vector<std::string>& scale, const std::string& 
                          "use one of: " + join(scale));
 }
 
+// A `deadline` event for each set the rules name that is not attached yet
+// (lib/deadlines reads them; rules check names an unknown set).
+void attach_rule_deadlines(Incident& inc, const Actor& a, const std::vector<std::string>& sets) {
+    for (const auto& set : sets) {
+        bool attached = std::any_of(inc.timeline.begin(), inc.timeline.end(),
+                                    [&](const Event& e) { return e.type == "deadline" && e.get("set") == set; });
+        if (attached) continue;
+        Event e = make_event(a, "deadline", set + ", attached by the rules");
+        e.set("set", set);
+        add_event(inc, std::move(e));
+    }
+}
+
 void refuse_if_closed(const Incident& inc, const std::string& what) {
     if (inc.status == Status::closed)
         throw TransitionRefused(inc.id + " is closed; it cannot be " + what,
@@ -66,6 +79,7 @@ Event& add_event(Incident& inc, Event e) {
 
 Incident open_incident(const std::string& id, const NewIncident& f, const RuleSet& rules, const Actor& a) {
     const Config& cfg = a.config;
+    std::vector<std::string> deadlines;  // the deadline sets the rules attach
     if (f.title.empty()) throw UsageError("a title is required");
     require_on_scale(cfg.impact_scale, f.impact, "impact");
     require_on_scale(cfg.urgency_scale, f.urgency, "urgency");
@@ -104,10 +118,12 @@ Incident open_incident(const std::string& id, const NewIncident& f, const RuleSe
         inc.priority_reason = d.reason;
         if (!d.sla.empty()) inc.sla_policy = d.sla;
         if (!d.escalation.empty()) inc.escalation_policy = d.escalation;
+        deadlines = std::move(d.deadlines);
     }
     Event e = make_event(a, "opened", f.title);
     if (!inc.priority.empty()) e.set("priority", inc.priority);
     add_event(inc, std::move(e));
+    attach_rule_deadlines(inc, a, deadlines);
     return inc;
 }
 
@@ -143,6 +159,7 @@ const Event& triage(Incident& inc, const Classification& c, const RuleSet& rules
     e.set("priority", inc.priority);
     if (!before.empty() && before != inc.priority) e.set("from", before);
     if (!d.fired.empty()) e.set("rules", join(d.fired, ","));
+    attach_rule_deadlines(inc, a, d.deadlines);
     if (decision) *decision = std::move(d);
     return add_event(inc, std::move(e));
 }

@@ -276,6 +276,8 @@ const std::vector<std::pair<std::string_view, Section>>& sections() {
         {"paging_providers", nullptr},
         {"serve", nullptr},
         {"status_page", nullptr},
+        {"communication", nullptr},
+        {"deadlines", nullptr},
     };
     return table;
 }

@@ -11,8 +11,8 @@ namespace incident {
 namespace {
 
 const std::vector<std::string> kTypes = {"slack", "teams", "discord", "mattermost", "googlechat", "webhook"};
-const std::vector<std::string> kEvents = {"opened", "triaged",    "escalated",   "updated",     "resolved",
-                                          "closed", "postmortem", "sla-at-risk", "sla-breached"};
+const std::vector<std::string> kEvents = {"opened", "triaged",    "escalated",   "updated",      "resolved",
+                                          "closed", "postmortem", "sla-at-risk", "sla-breached", "reminder"};
 
 Seconds seconds(const YamlNode& n, const std::string& file, const std::string& key) {
     if (n.is_scalar())
@@ -116,7 +116,7 @@ std::string NotifySettings::link(const std::string& id) const {
 
 std::string notify_event(const Event& e) {
     if (e.type == "opened" || e.type == "triaged" || e.type == "resolved" || e.type == "closed" ||
-        e.type == "postmortem")
+        e.type == "postmortem" || e.type == "reminder")
         return e.type;
     if (e.type == "escalated") {
         if (e.get("auto") == "sla") return e.get("kind") == "hierarchical" ? "sla-breached" : "sla-at-risk";

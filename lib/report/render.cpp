@@ -35,7 +35,10 @@ json metrics_json(const Metrics& m) {
             {"mtta", stat_json(m.mtta)},
             {"mttr", stat_json(m.mttr)},
             {"mtbf", stat_json(m.mtbf)},
-            {"sla", {{"respond", compliance_json(m.respond)}, {"resolve", compliance_json(m.resolve)}}},
+            {"sla",
+             {{"respond", compliance_json(m.respond)},
+              {"resolve", compliance_json(m.resolve)},
+              {"updates", compliance_json(m.updates)}}},
             {"escalations", {{"functional", m.escalations_functional}, {"hierarchical", m.escalations_hierarchical}}},
             {"reopens", m.reopens}};
 }
@@ -201,6 +204,24 @@ std::string html_page(const std::string& title, const std::string& body) {
            "</h1>\n" + body + "</body>\n</html>\n";
 }
 
+json deadlines_json(const Report& r) {
+    json j = compliance_json(r.deadlines);
+    j["missed_stages"] = r.deadlines_missed;
+    return j;
+}
+
+// Stakeholder updates on time and regulatory deadlines met, when either was due.
+Table communication_table(const Report& r) {
+    Table t{"Communication", {"", "met", "missed", "on time"}, {}};
+    auto row = [&](const char* what, const Compliance& c) {
+        if (c.met + c.missed > 0) t.rows.push_back({what, std::to_string(c.met), std::to_string(c.missed), percent(c)});
+    };
+    row("stakeholder updates", r.total.updates);
+    row("regulatory deadlines", r.deadlines);
+    for (const auto& m : r.deadlines_missed) t.rows.push_back({"missed: " + m, "", "", ""});
+    return t;
+}
+
 json report_to_json(const Report& r) {
     json j;
     j["since"] = format_rfc3339(r.request.since);
@@ -225,6 +246,7 @@ json report_to_json(const Report& r) {
     j["overdue_actions"] = json::array();
     for (const auto& a : r.overdue_actions) j["overdue_actions"].push_back(action_json(a));
     j["paging"] = r.paging ? paging_json(*r.paging) : json(nullptr);
+    j["deadlines"] = deadlines_json(r);
     return j;
 }
 
@@ -249,6 +271,7 @@ std::vector<json> report_to_records(const Report& r) {
     for (const auto& e : r.effort) tagged("effort", effort_json(e));
     for (const auto& a : r.overdue_actions) tagged("overdue_action", action_json(a));
     if (r.paging) tagged("paging", paging_json(*r.paging));
+    if (r.deadlines.met + r.deadlines.missed > 0) tagged("deadlines", deadlines_json(r));
     return out;
 }
 
@@ -256,6 +279,8 @@ std::vector<Table> report_tables(const Report& r) {
     std::vector<Table> out = {groups_table(r), sla_table(r), effort_table(r), actions_table(r)};
     if (r.paging)
         for (auto& t : paging_tables(*r.paging)) out.push_back(std::move(t));
+    if (r.total.updates.met + r.total.updates.missed + r.deadlines.met + r.deadlines.missed > 0)
+        out.push_back(communication_table(r));
     return out;
 }
 

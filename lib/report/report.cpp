@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "deadlines/deadlines.hpp"
+#include "sla/cadence.hpp"
+
 namespace incident {
 
 namespace {
@@ -50,7 +53,10 @@ struct Accumulator {
     std::vector<double> backlog_age, ttd, tta, ttr;
     std::map<std::string, std::vector<const Summary*>> by_service;
 
-    void add_period(const Summary& s, Timestamp now) {
+    void add_period(const Summary& s, Timestamp now, const Cadence& cadence) {
+        CadenceRecord updates = cadence_record({s.priority, s.status, s.times, s.updates}, cadence, now);
+        m.updates.met += updates.on_time;
+        m.updates.missed += updates.due - updates.on_time;
         ++m.incidents;
         if (s.times.resolved) ++m.resolved;
         for (auto [span, samples] : {std::pair{Span::detect, &ttd}, {Span::acknowledge, &tta}, {Span::resolve, &ttr}})
@@ -185,6 +191,7 @@ Report build_report(const std::vector<const Summary*>& all, const ReportRequest&
     Report r;
     r.request = req;
     r.priorities = cfg.priorities;
+    const Cadence cadence = cadence_settings(cfg, ".incident/config.yaml");
     Accumulator total;
     std::map<std::string, Accumulator> groups;
     std::map<std::string, long long> group_rank;  // groups are listed by rank, then name
@@ -214,8 +221,8 @@ Report build_report(const std::vector<const Summary*>& all, const ReportRequest&
         }
         if (!in_period) continue;
         period.push_back(s);
-        total.add_period(*s, req.now);
-        if (group) group->add_period(*s, req.now);
+        total.add_period(*s, req.now, cadence);
+        if (group) group->add_period(*s, req.now, cadence);
 
         count_week(weeks, week_ttr, *s);
         count_service_and_effort(per_service, effort, *s, req.now);
@@ -237,6 +244,23 @@ Report build_report(const std::vector<const Summary*>& all, const ReportRequest&
         return a.events != b.events ? a.events > b.events : a.who < b.who;
     });
     return r;
+}
+
+void deadline_outcomes(Report& report, const std::vector<const Summary*>& incidents, const Store& store,
+                       const Config& config) {
+    const auto& req = report.request;
+    const auto sets = deadline_sets(config, ".incident/config.yaml");
+    for (const Summary* s : incidents) {
+        if (!s->deadlines || (s->drill && !req.include_drills) || !s->times.opened) continue;
+        if (*s->times.opened < req.since || *s->times.opened >= req.until) continue;
+        for (const auto& d : deadline_clocks(store.load(std::string(s->id)), sets, config, req.now)) {
+            count_clock(report.deadlines, d.state);
+            if (d.state == ClockState::missed || d.state == ClockState::breached)
+                report.deadlines_missed.push_back(std::string(s->id) + " " + d.label() + ": " +
+                                                  format_duration(d.late) +
+                                                  (d.state == ClockState::missed ? " late" : " overdue"));
+        }
+    }
 }
 
 }  // namespace incident

@@ -11,6 +11,7 @@
 #include "index/summary.hpp"
 #include "model/config.hpp"
 #include "query/query.hpp"
+#include "store/store.hpp"
 
 namespace incident {
 
@@ -40,6 +41,7 @@ struct Metrics {
     Stat mttr;          // resolved - opened
     Stat mtbf;          // next start - previous resolution, same service
     Compliance respond, resolve;
+    Compliance updates;  // stakeholder updates due (communication:): met on time, missed late or never
     int escalations_functional = 0, escalations_hierarchical = 0;
     int reopens = 0;
 };
@@ -131,12 +133,22 @@ struct Report {
     std::vector<Effort> effort;                  // busiest first
     std::vector<OverdueAction> overdue_actions;  // most overdue first
     std::optional<Paging> paging;                // when an incident of the period was paged
-    std::vector<std::string> priorities;         // the scale, for legends
+    // Regulatory deadline stages of the period's incidents: met, or missed
+    // (submitted late, or overdue); filled by deadline_outcomes.
+    Compliance deadlines;
+    std::vector<std::string> deadlines_missed;  // "INC-4 gdpr.authority: 5h late"
+    std::vector<std::string> priorities;        // the scale, for legends
 };
 
 // `incidents`: already filtered by --where; drills are dropped here unless
 // the request includes them.
 Report build_report(const std::vector<const Summary*>& incidents, const ReportRequest& request, const Config& config);
+
+// Fills report.deadlines from the incidents of the period that have
+// deadlines, read from `store` (few: their summaries say which). Throws
+// InvalidData for a file that no longer reads.
+void deadline_outcomes(Report& report, const std::vector<const Summary*>& incidents, const Store& store,
+                       const Config& config);
 
 // "2026-W47" for the ISO week holding `t` (UTC).
 std::string iso_week(Timestamp t);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "deadlines/deadlines.hpp"
 #include "model/fields.hpp"
 #include "model/text.hpp"
 #include "rules/rules.hpp"
@@ -180,6 +181,8 @@ Decision decide(Incident& inc, const RuleSet& rules, const Config& cfg, const st
                 ceiling.empty() ? a.ceiling : (more_severe(cfg, ceiling, a.ceiling) == ceiling ? a.ceiling : ceiling);
         if (!a.sla.empty()) d.sla = a.sla;
         if (!a.escalation.empty()) d.escalation = a.escalation;
+        for (const auto& n : a.deadlines)
+            if (std::find(d.deadlines.begin(), d.deadlines.end(), n) == d.deadlines.end()) d.deadlines.push_back(n);
         if (a.stop) break;
     }
     if (is_manual_priority(inc)) {
@@ -242,6 +245,11 @@ std::vector<Finding> lint_rules(const RuleSet& rules, const Config& cfg) {
             for (const auto& v : c.values)
                 if (!parse_status(v)) error(c.where, "rule " + r.name + ": unknown status '" + v + "'");
     };
+    std::vector<DeadlineSet> sets;
+    try {
+        sets = deadline_sets(cfg, ".incident/config.yaml");
+    } catch (const InvalidData&) {  // validate reports the config itself
+    }
     std::set<std::string> names;
     bool stopped_always = false;
     std::string stopper;
@@ -262,6 +270,10 @@ std::vector<Finding> lint_rules(const RuleSet& rules, const Config& cfg) {
             on_scale(r.where, cfg.priorities, p, "rule " + r.name + ": priority");
         if (!r.then.sla.empty() && !cfg.sla_policies.count(r.then.sla))
             error(r.where, "rule " + r.name + ": no SLA policy '" + r.then.sla + "' in sla_policies");
+        for (const auto& set : r.then.deadlines)
+            if (!find_set(sets, set))
+                error(r.where, "rule " + r.name + ": no deadline set '" + set + "' (shipped: gdpr, nis2, dora, " +
+                                   "sec-8k, hipaa; more under deadlines: in the config)");
         bool always = r.when.kind == Condition::Kind::all && r.when.children.empty();
         if (always && r.then.stop && !stopped_always) {
             stopped_always = true;

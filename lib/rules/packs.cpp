@@ -118,6 +118,10 @@ rules:
   - name: sec-data-breach
     when: {any: [{subcategory: data-breach}, {tag: pii-exposed}]}
     then: {category: security, impact: high, urgency: high, priority_floor: P1, team: security, tags: [breach]}
+  - name: sec-personal-data-gdpr
+    description: A breach of personal data starts GDPR's 72 hours from awareness (incident update --aware-at).
+    when: {any: [{tag: personal-data}, {tag: pii-exposed}, {all: [{subcategory: data-breach}, {contains: personal}]}]}
+    then: {deadlines: [gdpr], tags: [personal-data]}
   - name: sec-ransomware
     when: {any: [{subcategory: ransomware}, {contains: ransom}]}
     then: {category: security, subcategory: ransomware, impact: high, urgency: high, team: security}
@@ -159,6 +163,12 @@ const char* kSecurityTests = R"(cases:
   - name: data breach is P1
     incident: {title: Customer export found online, subcategory: data-breach, impact: medium, urgency: low}
     expect: {priority: P1, team: security}
+  - name: a personal-data breach starts GDPR's clock
+    incident: {title: Customer export with personal data found online, subcategory: data-breach}
+    expect: {priority: P1, deadlines: [gdpr], tags: [personal-data, breach]}
+  - name: exposed PII by its tag
+    incident: {title: Support ticket dump, tags: [pii-exposed], impact: low, urgency: low}
+    expect: {priority: P1, deadlines: [gdpr]}
   - name: ransomware by its text
     incident: {title: Ransom note on file server}
     expect: {priority: P1, team: security}

@@ -10,7 +10,7 @@ namespace {
 
 const std::vector<std::string> kExpectable = {"priority",          "team",     "tier",        "impact",
                                               "urgency",           "category", "subcategory", "sla_policy",
-                                              "escalation_policy", "tags"};
+                                              "escalation_policy", "tags",     "deadlines"};
 
 }  // namespace
 
@@ -44,7 +44,7 @@ std::vector<RuleCase> parse_rule_cases(std::string_view text, const std::string&
                 throw InvalidData(locate(kv.first, file),
                                   rc.name + ": cannot expect '" + key +
                                       "' (known: priority, team, tier, impact, urgency, "
-                                      "category, subcategory, sla_policy, escalation_policy, tags)");
+                                      "category, subcategory, sla_policy, escalation_policy, tags, deadlines)");
             if (!kv.second.is_scalar() && !kv.second.is_sequence())
                 throw InvalidData(locate(kv.second, file), rc.name + ": expected value must be a string or list");
             std::string value;
@@ -79,21 +79,26 @@ std::vector<CaseResult> run_rule_cases(const std::vector<RuleCase>& cases, const
         r.reason = d.reason;
         for (const auto& [key, want] : rc.expect) {
             std::string got;
-            if (key == "tags") {
-                // every expected tag must be present
+            if (key == "tags" || key == "deadlines") {
+                // every expected tag (deadline set) must be there
+                const bool tags = key == "tags";
+                auto has = [&](const std::string& v) {
+                    return tags ? inc.has_tag(v)
+                                : std::find(d.deadlines.begin(), d.deadlines.end(), v) != d.deadlines.end();
+                };
                 std::string missing;
                 size_t start = 0;
                 while (start <= want.size()) {
                     size_t comma = want.find(',', start);
-                    std::string tag =
+                    std::string item =
                         want.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-                    if (!tag.empty() && !inc.has_tag(tag)) missing += (missing.empty() ? "" : ",") + tag;
+                    if (!item.empty() && !has(item)) missing += (missing.empty() ? "" : ",") + item;
                     if (comma == std::string::npos) break;
                     start = comma + 1;
                 }
                 if (!missing.empty()) {
                     r.passed = false;
-                    r.diffs.push_back("tags: missing " + missing);
+                    r.diffs.push_back(key + ": missing " + missing);
                 }
                 continue;
             }

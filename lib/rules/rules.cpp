@@ -137,6 +137,7 @@ constexpr std::pair<std::string_view, std::string RuleAction::*> kActionTexts[] 
 constexpr std::pair<std::string_view, std::vector<std::string> RuleAction::*> kActionLists[] = {
     {"tags", &RuleAction::tags},
     {"notify", &RuleAction::notify},
+    {"deadlines", &RuleAction::deadlines},
 };
 
 std::string action_names() {

@@ -31,6 +31,7 @@ struct Condition {
 struct RuleAction {
     std::vector<std::pair<std::string, std::string>> set;  // impact, urgency, category, subcategory, team, tier
     std::vector<std::string> tags, notify;
+    std::vector<std::string> deadlines;  // regulatory deadline sets to attach (lib/deadlines)
     std::string priority, floor, ceiling, sla;
     std::string escalation;  // escalation_policy
     bool stop = false;
@@ -70,7 +71,8 @@ struct Decision {
     std::vector<RuleTrace> trace;
     std::vector<std::string> fired, notify;
     std::string sla;
-    std::string escalation;  // the escalation policy a rule chose
+    std::string escalation;              // the escalation policy a rule chose
+    std::vector<std::string> deadlines;  // the deadline sets the rules attach
 };
 
 // Runs the rules over `inc` (changing the fields they set, except those in

@@ -93,4 +93,21 @@ Timestamp WorkCalendar::add_working_time(Timestamp from, Seconds amount) const {
     return result;
 }
 
+Timestamp WorkCalendar::end_of_working_days(Timestamp from, int days) const {
+    auto local = zone_ ? zone_->to_local(from) : date::local_seconds{from.time_since_epoch()};
+    auto day = date::floor<date::days>(local);
+    auto working = [&](date::local_days d) {
+        const unsigned iso = date::weekday{d}.iso_encoding();
+        return std::find(hours_.days.begin(), hours_.days.end(), iso) != hours_.days.end() &&
+               !holidays_.count(day_text(d));
+    };
+    for (int counted = 0, walked = 0; counted < days && walked < kMaxDays; ++walked) {
+        day += date::days{1};
+        if (working(day)) ++counted;
+    }
+    const date::local_seconds end{(day + date::days{1}).time_since_epoch()};
+    if (!zone_) return Timestamp{end.time_since_epoch()};
+    return date::floor<Seconds>(zone_->to_sys(end, date::choose::earliest));
+}
+
 }  // namespace incident

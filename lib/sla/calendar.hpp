@@ -23,6 +23,9 @@ public:
     Seconds working_time(Timestamp from, Timestamp to) const;
     // The instant at which `amount` working seconds have passed after `from`.
     Timestamp add_working_time(Timestamp from, Seconds amount) const;
+    // The end (the local midnight after it) of the `days`-th working day
+    // after the local day of `from`: "within four business days".
+    Timestamp end_of_working_days(Timestamp from, int days) const;
 
 private:
     const BusinessHours& hours_;

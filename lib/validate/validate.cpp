@@ -14,6 +14,7 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "deadlines/deadlines.hpp"
 #include "model/errors.hpp"
 #include "model/file_text.hpp"
 #include "model/text.hpp"
@@ -21,6 +22,7 @@
 #include "page/contact.hpp"
 #include "page/policy.hpp"
 #include "rules/rule_tests.hpp"
+#include "sla/cadence.hpp"
 #include "status/settings.hpp"
 #include "store/atomic_file.hpp"
 #include "store/parallel.hpp"
@@ -178,6 +180,8 @@ void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path
             check_config(c, display);
             paging_settings(c, display);  // smtp, paging_providers, serve
             status_page_settings(c, display);
+            cadence_settings(c, display);
+            deadline_sets(c, display);
         } else if (kind == Kind::rules) {
             RuleSet rules = parse_rules(read_file(p).value_or(""), display);
             for (auto& f : lint_rules(rules, scope.cfg)) out.push_back(f);
