@@ -17,8 +17,8 @@ namespace {
 
 constexpr char kMagic[8] = {'I', 'N', 'C', 'I', 'D', 'X', '\0', '\0'};
 // 3: the SLA policy and the mitigation marks; 4: location; 5: dedup key; 6: pages;
-// 7: stakeholder update times and the deadlines mark
-constexpr std::uint32_t kVersion = 7;
+// 7: stakeholder update times and the deadlines mark; 8: the published mark
+constexpr std::uint32_t kVersion = 8;
 
 // A tiny binary format: little-endian integers; every text once, in a
 // table at the start, referred to by its number.
@@ -214,7 +214,7 @@ void write_summary(Writer& w, const Summary& s) {
     }
     w.u32(static_cast<std::uint32_t>(s.updates.size()));
     for (auto t : s.updates) w.i64(t.time_since_epoch().count());
-    w.u8(s.deadlines ? 1 : 0);
+    w.u8(static_cast<std::uint8_t>((s.deadlines ? 1 : 0) | (s.published ? 2 : 0)));
 }
 
 Summary read_summary(Reader& r) {
@@ -263,9 +263,10 @@ Summary read_summary(Reader& r) {
     }
     s.updates.resize(r.count());
     for (auto& t : s.updates) t = Timestamp{Seconds{r.i64()}};
-    auto deadlines = r.u8();
-    if (deadlines > 1) throw Corrupt{};
-    s.deadlines = deadlines == 1;
+    auto marks = r.u8();
+    if (marks > 3) throw Corrupt{};
+    s.deadlines = (marks & 1) != 0;
+    s.published = (marks & 2) != 0;
     return s;
 }
 

@@ -6,6 +6,7 @@
 
 #include "model/text.hpp"
 #include "sla/calendar.hpp"
+#include "status/public.hpp"
 
 namespace incident {
 
@@ -135,6 +136,7 @@ Summary summarise(const Incident& inc, const Config& cfg, Timestamp now, StringP
         if (e.type == "reopened") ++s.reopens;
         if (e.type == "update") s.updates.push_back(e.at);
         if (e.type == "deadline") s.deadlines = true;
+        if (is_public_event(e)) s.published = true;
         if (e.type == "paged" && e.get("outcome") == "queued") s.pages.push_back(page_mark(e, pool));
         if (e.by.empty()) continue;
         auto it = std::find_if(s.activity.begin(), s.activity.end(), [&](const Activity& a) { return a.who == e.by; });

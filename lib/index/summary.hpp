@@ -93,6 +93,7 @@ struct Summary {
     std::vector<ActionSummary> actions;
     std::vector<Timestamp> updates;  // the stakeholder updates (`update` events): the cadence clock
     bool deadlines = false;          // regulatory deadlines attached: their clocks read the incident itself
+    bool published = false;          // something of it is public: the status page reads the incident itself
 
     bool has_tag(std::string_view tag) const;
     // The clock that matters at `now`: respond until acknowledged, then resolve.

@@ -461,6 +461,7 @@ SiteInput load_site_input(const Workspace& ws, Timestamp now) {
     const Timestamp cutoff = std::chrono::floor<std::chrono::days>(now) - std::chrono::days(settings.history_days);
     Index index = load_index(ws.store, ws.config, now);
     for (const auto& s : index.incidents) {
+        if (!s.published) continue;
         const bool done = s.status == Status::resolved || s.status == Status::closed;
         auto ended = s.times.resolved ? s.times.resolved : s.times.closed;
         if (done && ended && *ended < cutoff) continue;

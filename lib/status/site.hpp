@@ -40,7 +40,7 @@ ComponentStates component_states(const SiteInput& in);
 
 // Everything render_site needs, read from the repository: the settings, the
 // public incidents of the last history_days (through the index: only those
-// open or resolved since are read) and the maintenance windows. Throws
+// with a public event, open or resolved since, are read) and the maintenance windows. Throws
 // InvalidData for settings, a window or a template that does not read.
 SiteInput load_site_input(const Workspace& ws, Timestamp now);
 
