@@ -43,6 +43,7 @@ Settings (.incident/config.yaml):
     history_days: 90
     branch: status-page                  # status publish's branch
     publish_on_change: true              # every public change republishes it
+                                         # (default: true where git.auto_sync is)
 
 Exit codes: 2 a bad argument (a branch name git refuses, the branch checked
 out here), 4 settings, a template or a maintenance window that does not

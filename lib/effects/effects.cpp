@@ -23,7 +23,7 @@ PageReport pages_owed(const Workspace& ws, const ChangeResult& result, const Eff
     }
 }
 
-// With status_page.publish_on_change, a change to a public incident (or one
+// With status_page.publish_on_change (by default git.auto_sync), a change to a public incident (or one
 // a killed run left unpublished, by its marker) republishes the page. The
 // marker is written first and removed once published.
 std::vector<std::string> republish(const Workspace& ws, const ChangeResult& result, const EffectOptions& opts) {
@@ -33,8 +33,8 @@ std::vector<std::string> republish(const Workspace& ws, const ChangeResult& resu
         StatusPageSettings settings = status_page_settings(ws.config, ".incident/config.yaml");
         const fs::path pending = publish_pending_path(ws.repo);
         std::error_code ec;
-        if (!settings.publish_on_change || (!public_view(result.incident, settings) && !fs::exists(pending, ec)))
-            return {};
+        const bool follow = settings.publish_on_change.value_or(ws.config.auto_sync);
+        if (!follow || (!public_view(result.incident, settings) && !fs::exists(pending, ec))) return {};
         write_file_atomically(pending, result.incident.id + "\n");
         SiteInput in = load_site_input(ws, opts.now);
         PublishOptions po;

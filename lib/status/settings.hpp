@@ -40,7 +40,9 @@ struct StatusPageSettings {
     ComponentState mitigated = ComponentState::degraded_performance;
     int history_days = 90;
     std::string branch = "status-page";  // status publish's branch
-    bool publish_on_change = false;      // every public change republishes the branch
+    // Every change to a public incident republishes the branch; unset:
+    // where changes are synced (git.auto_sync), as the page should follow them.
+    std::optional<bool> publish_on_change;
 
     // The component called `name` (its name or its id, case-insensitive); null when none.
     const Component* component(std::string_view name) const;

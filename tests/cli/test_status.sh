@@ -208,6 +208,29 @@ EOF
   expect_no_file .git/incident/status-publish.pending
 }
 
+test_status_page_follows_auto_sync_unless_told_not_to() {
+  git init -q --bare "$T/remote.git"
+  git clone -q "$T/remote.git" "$T/a" 2>/dev/null
+  cd "$T/a" || exit 1
+  run init; expect_rc 0
+  printf 'status_page:\n  components: [{name: API, services: [api]}]\n' >>.incident/config.yaml
+  git commit -qam "status page"
+  git push -q -u origin HEAD:main 2>/dev/null
+  export INCIDENT_AUTO_SYNC=1
+  run open "API errors" -s api -p P2 --public-message "We are looking into API errors."
+  expect_rc 0
+  git --git-dir="$T/remote.git" show status-page:index.html | grep -qF "We are looking into API errors." ||
+    fail "with auto-sync, the public update was not published"
+  printf '  publish_on_change: false\n' >>.incident/config.yaml
+  git commit -qam "no republishing"
+  run update 1 -m "Still on it." --public
+  expect_rc 0
+  git --git-dir="$T/remote.git" show status-page:index.html | grep -qF "Still on it." &&
+    fail "publish_on_change: false still republished"
+  unset INCIDENT_AUTO_SYNC
+  return 0
+}
+
 test_status_bad_input_is_refused_with_its_place() {
   status_repo
   run update 1 --component Database=major_outage
