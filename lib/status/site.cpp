@@ -49,21 +49,23 @@ struct Overall {
     std::string indicator, description;
 };
 
+bool is_current(const PublicIncident& p) { return p.status != "resolved"; }
+
 // The page's overall state: the worst component now (an incident's impact
 // is the worst it was, not how it is now), and at least minor while a
 // public incident is open that touches no component.
-Overall overall(ComponentState worst, const std::vector<PublicIncident>& current) {
+Overall overall(const SiteInput& in, const ComponentStates& states) {
+    ComponentState worst = ComponentState::operational;
+    for (const auto& [c, st] : states) worst = std::max(worst, st);
     std::string impact = impact_of(worst);
-    for (const auto& p : current)
-        if (p.components.empty() && impact == "none") impact = "minor";
+    for (const auto& p : in.incidents)
+        if (is_current(p) && p.components.empty() && impact == "none") impact = "minor";
     if (impact == "critical") return {"critical", "Major System Outage"};
     if (impact == "major") return {"major", "Partial System Outage"};
     if (impact == "minor") return {"minor", "Minor Service Outage"};
     if (worst == ComponentState::under_maintenance) return {"maintenance", "Service Under Maintenance"};
     return {"none", "All Systems Operational"};
 }
-
-bool is_current(const PublicIncident& p) { return p.status != "resolved"; }
 
 // The windows the page shows: public, not yet over.
 std::vector<const MaintenanceWindow*> shown_windows(const SiteInput& in) {
@@ -140,18 +142,14 @@ data page_data(const SiteInput& in, const ComponentStates& states) {
     const StatusPageSettings& s = in.settings;
     data d;
     d.set("page_name", s.name);
-    ComponentState worst = ComponentState::operational;
-    for (const auto& [c, st] : states) worst = std::max(worst, st);
-    std::vector<PublicIncident> current;
-    for (const auto& p : in.incidents)
-        if (is_current(p)) current.push_back(p);
-    Overall o = overall(worst, current);
+    const Overall o = overall(in, states);
     d.set("overall_indicator", o.indicator);
     d.set("overall_description", o.description);
     data cur{data::type::list};
-    for (const auto& p : current) cur.push_back(incident_data(p, s));
+    for (const auto& p : in.incidents)
+        if (is_current(p)) cur.push_back(incident_data(p, s));
     d.set("current", cur);
-    if (!current.empty()) d.set("has_current", true);
+    if (std::any_of(in.incidents.begin(), in.incidents.end(), is_current)) d.set("has_current", true);
     data windows{data::type::list};
     for (const auto* w : shown_windows(in)) {
         data m;
@@ -364,12 +362,7 @@ std::pair<std::string, std::string> statuspage_json(const SiteInput& in, const C
     const StatusPageSettings& s = in.settings;
     auto updated = last_change(in);
     const json when = or_null(updated);
-    ComponentState worst = ComponentState::operational;
-    for (const auto& [c, st] : states) worst = std::max(worst, st);
-    std::vector<PublicIncident> current;
-    for (const auto& p : in.incidents)
-        if (is_current(p)) current.push_back(p);
-    Overall o = overall(worst, current);
+    const Overall o = overall(in, states);
     json page = {{"id", page_id(s)},
                  {"name", s.name},
                  {"url", s.url.empty() ? json(nullptr) : json(s.url)},
@@ -400,7 +393,8 @@ std::pair<std::string, std::string> statuspage_json(const SiteInput& in, const C
         components.push_back(component_json(s, *c, st, ++position, when));
     }
     json incidents = json::array();
-    for (const auto& p : current) incidents.push_back(incident_json(s, p));
+    for (const auto& p : in.incidents)
+        if (is_current(p)) incidents.push_back(incident_json(s, p));
     json maintenances = json::array();
     for (const auto* w : shown_windows(in)) maintenances.push_back(maintenance_json(in, *w));
     json summary = {{"page", page},

@@ -65,6 +65,25 @@ limit_memory_to_mb() {
 
 commit_count() { git -C "${1:-$T/repo}" rev-list --count HEAD 2>/dev/null || echo 0; }
 
+# The webhook receiver (receiver.py) on 127.0.0.1, for the suites that notify.
+RECEIVER_PID=""
+PORT=""
+
+# start_receiver [SCRIPT LINES...]: starts it (its answers, in order); sets PORT.
+start_receiver() {
+  : >"$T/requests.log"
+  printf '%s\n' "$@" >"$T/script"
+  rm -f "$T/port"
+  python3 "$SOURCE_DIR/tests/cli/receiver.py" "$T/port" "$T/requests.log" "$T/script" &
+  RECEIVER_PID=$!
+  local i
+  for i in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.05; done
+  PORT=$(cat "$T/port")
+  trap stop_receiver EXIT
+}
+
+stop_receiver() { [ -n "$RECEIVER_PID" ] && kill "$RECEIVER_PID" 2>/dev/null; wait "$RECEIVER_PID" 2>/dev/null; RECEIVER_PID=""; }
+
 # A fresh initialised repository at $T/repo; cd into it.
 new_repo() {
   run init "$T/repo" >/dev/null

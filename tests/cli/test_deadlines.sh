@@ -4,19 +4,6 @@
 # through notify, and what report counts.
 source "$(dirname "$0")/lib.sh"
 
-RECEIVER_PID=""
-start_receiver() {
-  : >"$T/requests.log"
-  : >"$T/script"
-  python3 "$SOURCE_DIR/tests/cli/receiver.py" "$T/port" "$T/requests.log" "$T/script" &
-  RECEIVER_PID=$!
-  local i
-  for i in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.05; done
-  PORT=$(cat "$T/port")
-  trap stop_receiver EXIT
-}
-stop_receiver() { [ -n "$RECEIVER_PID" ] && kill "$RECEIVER_PID" 2>/dev/null; wait "$RECEIVER_PID" 2>/dev/null; RECEIVER_PID=""; }
-
 # A repository with a cadence for P1 and P2, business hours in New York with
 # Christmas as a holiday, and INC-1 (P1) opened on 2025-12-24 at 10:00 UTC.
 cadence_repo() {
@@ -65,7 +52,7 @@ test_deadlines_run_from_their_moments_and_are_met_late() {
   run sla --at 2025-12-24T16:00:00Z
   expect_out "DEADLINES"
   expect_out "gdpr.authority ok 2d 17h left"
-  run deadline done 1 gdpr --ref DPA-2025-991 --at 2025-12-27T10:00:00Z
+  run deadline "done" 1 gdpr --ref DPA-2025-991 --at 2025-12-27T10:00:00Z
   expect_rc 0
   expect_out "gdpr.authority submitted, ref DPA-2025-991"
   run sla --at 2025-12-28T10:00:00Z
@@ -78,7 +65,7 @@ test_deadlines_run_from_their_moments_and_are_met_late() {
   run sla --at 2026-01-02T10:00:00Z --check
   expect_rc 6
   expect_out "sec-8k.form-8k breached"
-  run deadline done 1 sec-8k --ref 0001-25-000123 --at 2026-01-02T11:00:00Z
+  run deadline "done" 1 sec-8k --ref 0001-25-000123 --at 2026-01-02T11:00:00Z
   expect_rc 0
   run sla --at 2026-01-03T10:00:00Z
   expect_out "no open incidents"
@@ -109,10 +96,10 @@ test_nis2_final_report_counts_from_the_notification() {
   run update 1 --deadline nis2 --aware-at 2025-12-24T08:00:00Z --at 2025-12-24T10:05:00Z
   run sla --at 2025-12-24T10:10:00Z --json
   expect_json '[.incidents[0].deadlines[].due] | join(",")' "2025-12-25T08:00:00Z,2025-12-27T08:00:00Z,"
-  run deadline done 1 nis2 --ref X --at 2025-12-24T12:00:00Z
+  run deadline "done" 1 nis2 --ref X --at 2025-12-24T12:00:00Z
   expect_rc 2
   expect_err "use one of: nis2.early-warning, nis2.notification, nis2.final-report"
-  run deadline done 1 nis2.notification --ref CSIRT-4 --at 2025-12-26T12:00:00Z
+  run deadline "done" 1 nis2.notification --ref CSIRT-4 --at 2025-12-26T12:00:00Z
   expect_rc 0
   run sla --at 2025-12-26T13:00:00Z --json
   expect_json '.incidents[0].deadlines[2].due' "2026-01-26T12:00:00Z"
@@ -176,10 +163,10 @@ test_bad_deadline_input_is_refused_with_its_place() {
   expect_err "gdpr, nis2, dora, sec-8k, hipaa"
   run update 1 --aware-at tomorrow-ish
   expect_rc 2
-  run deadline done 1 gdpr --ref X
+  run deadline "done" 1 gdpr --ref X
   expect_rc 2
   expect_err "INC-1 has no deadlines gdpr"
-  run deadline done 1 gdpr
+  run deadline "done" 1 gdpr
   expect_rc 2
   cat >>.incident/config.yaml <<'EOF'
 deadlines:

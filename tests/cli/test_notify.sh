@@ -4,24 +4,6 @@
 # outbox.
 source "$(dirname "$0")/lib.sh"
 
-RECEIVER_PID=""
-PORT=""
-
-# start_receiver [SCRIPT LINES...]: starts the receiver; sets PORT.
-start_receiver() {
-  : >"$T/requests.log"
-  printf '%s\n' "$@" >"$T/script"
-  rm -f "$T/port"
-  python3 "$SOURCE_DIR/tests/cli/receiver.py" "$T/port" "$T/requests.log" "$T/script" &
-  RECEIVER_PID=$!
-  local i
-  for i in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.05; done
-  PORT=$(cat "$T/port")
-  trap stop_receiver EXIT
-}
-
-stop_receiver() { [ -n "$RECEIVER_PID" ] && kill "$RECEIVER_PID" 2>/dev/null; wait "$RECEIVER_PID" 2>/dev/null; RECEIVER_PID=""; }
-
 requests() { wc -l <"$T/requests.log"; }
 # body N: the body of the Nth request (1-based)
 body() { sed -n "${1}p" "$T/requests.log" | jq -r .body; }
