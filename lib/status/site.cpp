@@ -138,6 +138,54 @@ std::string maintenance_status(const MaintenanceWindow& w, Timestamp now) {
     return now < w.from ? "scheduled" : now < w.to ? "in_progress" : "completed";
 }
 
+// Components by group, groups in the order they first appear.
+data groups_data(const ComponentStates& states) {
+    data groups{data::type::list};
+    std::vector<std::string> seen;
+    for (const auto& [first, st0] : states) {
+        if (std::find(seen.begin(), seen.end(), first->group) != seen.end()) continue;
+        seen.push_back(first->group);
+        data g;
+        if (!first->group.empty()) g.set("name", first->group);
+        data members{data::type::list};
+        for (const auto& [c, st] : states) {
+            if (c->group != first->group) continue;
+            data m;
+            m.set("name", c->name);
+            if (!c->description.empty()) m.set("description", c->description);
+            m.set("state", std::string(to_string(st)));
+            m.set("state_label", label(to_string(st)));
+            members.push_back(m);
+        }
+        g.set("components", members);
+        groups.push_back(g);
+    }
+    return groups;
+}
+
+// History: resolved incidents by the day they were resolved, newest first.
+data history_data(const SiteInput& in) {
+    const StatusPageSettings& s = in.settings;
+    std::vector<const PublicIncident*> past;
+    for (const auto& p : in.incidents)
+        if (!is_current(p) && p.resolved) past.push_back(&p);
+    std::stable_sort(past.begin(), past.end(),
+                     [](const auto* a, const auto* b) { return *a->resolved > *b->resolved; });
+    data history{data::type::list};
+    for (std::size_t i = 0; i < past.size();) {
+        const std::string day = format_date(*past[i]->resolved);
+        data h;
+        h.set("date", day);
+        h.set("date_text", day);
+        data list{data::type::list};
+        for (; i < past.size() && format_date(*past[i]->resolved) == day; ++i)
+            list.push_back(incident_data(*past[i], s));
+        h.set("incidents", list);
+        history.push_back(h);
+    }
+    return history;
+}
+
 data page_data(const SiteInput& in, const ComponentStates& states) {
     const StatusPageSettings& s = in.settings;
     data d;
@@ -164,47 +212,8 @@ data page_data(const SiteInput& in, const ComponentStates& states) {
     }
     if (!shown_windows(in).empty()) d.set("has_maintenance", true);
     d.set("maintenance", windows);
-    // Components by group, groups in the order they first appear.
-    data groups{data::type::list};
-    std::vector<std::string> seen;
-    for (const auto& [first, st0] : states) {
-        if (std::find(seen.begin(), seen.end(), first->group) != seen.end()) continue;
-        seen.push_back(first->group);
-        data g;
-        if (!first->group.empty()) g.set("name", first->group);
-        data members{data::type::list};
-        for (const auto& [c, st] : states) {
-            if (c->group != first->group) continue;
-            data m;
-            m.set("name", c->name);
-            if (!c->description.empty()) m.set("description", c->description);
-            m.set("state", std::string(to_string(st)));
-            m.set("state_label", label(to_string(st)));
-            members.push_back(m);
-        }
-        g.set("components", members);
-        groups.push_back(g);
-    }
-    d.set("groups", groups);
-    // History: resolved incidents by the day they were resolved, newest first.
-    std::vector<const PublicIncident*> past;
-    for (const auto& p : in.incidents)
-        if (!is_current(p) && p.resolved) past.push_back(&p);
-    std::stable_sort(past.begin(), past.end(),
-                     [](const auto* a, const auto* b) { return *a->resolved > *b->resolved; });
-    data history{data::type::list};
-    for (std::size_t i = 0; i < past.size();) {
-        const std::string day = format_date(*past[i]->resolved);
-        data h;
-        h.set("date", day);
-        h.set("date_text", day);
-        data list{data::type::list};
-        for (; i < past.size() && format_date(*past[i]->resolved) == day; ++i)
-            list.push_back(incident_data(*past[i], s));
-        h.set("incidents", list);
-        history.push_back(h);
-    }
-    d.set("history", history);
+    d.set("groups", groups_data(states));
+    d.set("history", history_data(in));
     d.set("history_days", std::to_string(s.history_days));
     if (auto t = last_change(in)) {
         d.set("updated", format_rfc3339(*t));
