@@ -100,6 +100,32 @@ std::string impact_of(ComponentState worst) {
     }
 }
 
+// The components `inc` touches, with their states now, into p.components;
+// returns the impact's state: the worst it was, by priority (not the
+// milder state while mitigated) and by hand, whatever they show now.
+static ComponentState place_components(PublicIncident& p, const Incident& inc, const StatusPageSettings& settings,
+                                       const std::map<std::string, std::string>& by_hand,
+                                       const std::map<std::string, ComponentState>& hand_peak, bool open) {
+    ComponentState worst = ComponentState::operational;
+    for (const auto& c : settings.components) {
+        const bool mapped =
+            !inc.service.empty() && std::find(c.services.begin(), c.services.end(), inc.service) != c.services.end();
+        auto hand = by_hand.find(c.id);
+        std::optional<ComponentState> state;
+        if (hand != by_hand.end() && hand->second != "auto")
+            state = parse_component_state(hand->second);
+        else if (mapped)
+            state = automatic_state(inc.priority, inc.status == Status::mitigated, settings);
+        if (!state) continue;
+        if (mapped) worst = std::max(worst, automatic_state(inc.priority, false, settings));
+        if (auto peak = hand_peak.find(c.id); peak != hand_peak.end()) worst = std::max(worst, peak->second);
+        worst = std::max(worst, *state);
+        if (!open) state = ComponentState::operational;
+        p.components.emplace_back(c.id, *state);
+    }
+    return worst;
+}
+
 std::optional<PublicIncident> public_view(const Incident& inc, const StatusPageSettings& settings) {
     PublicIncident p;
     p.id = lower(inc.id);
@@ -137,25 +163,7 @@ std::optional<PublicIncident> public_view(const Incident& inc, const StatusPageS
     } else {
         p.status = last_status.empty() || last_status == "resolved" ? "investigating" : last_status;
     }
-    // The impact is the worst it was: by priority (not the milder state
-    // while mitigated) and by hand, whatever the components show now.
-    ComponentState worst = ComponentState::operational;
-    for (const auto& c : settings.components) {
-        const bool mapped =
-            !inc.service.empty() && std::find(c.services.begin(), c.services.end(), inc.service) != c.services.end();
-        auto hand = by_hand.find(c.id);
-        std::optional<ComponentState> state;
-        if (hand != by_hand.end() && hand->second != "auto")
-            state = parse_component_state(hand->second);
-        else if (mapped)
-            state = automatic_state(inc.priority, inc.status == Status::mitigated, settings);
-        if (!state) continue;
-        if (mapped) worst = std::max(worst, automatic_state(inc.priority, false, settings));
-        if (auto peak = hand_peak.find(c.id); peak != hand_peak.end()) worst = std::max(worst, peak->second);
-        worst = std::max(worst, *state);
-        if (!open) state = ComponentState::operational;
-        p.components.emplace_back(c.id, *state);
-    }
+    const ComponentState worst = place_components(p, inc, settings, by_hand, hand_peak, open);
     if (p.name.empty()) {
         std::string names;
         for (const auto& [id, s] : p.components) names += (names.empty() ? "" : ", ") + settings.component(id)->name;
