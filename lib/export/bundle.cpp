@@ -46,6 +46,7 @@ void redact(Incident& inc, const std::vector<std::string>& fields) {
         if (f->type == FieldType::resolution) inc.resolution.reset();
         if (f->type == FieldType::actions) inc.actions.clear();
         if (f->type == FieldType::attachments) inc.attachments.clear();
+        if (f->type == FieldType::tasks) inc.tasks.clear();
     }
 }
 

@@ -95,6 +95,39 @@ std::vector<Action> merge_actions(const Incident& base, const Incident& ours, co
     return out;
 }
 
+const Task* find_task(const std::vector<Task>& tasks, const std::string& id) {
+    auto it = std::find_if(tasks.begin(), tasks.end(), [&](const Task& t) { return t.id == id; });
+    return it == tasks.end() ? nullptr : &*it;
+}
+
+// Tasks as a set by id: what the common version had and neither side
+// removed, in its order, then what either side added, by id. A task either
+// side ticked off is done (the earlier tick when both did); its title as
+// the winner has it.
+std::vector<Task> merge_tasks(const Incident& base, const Incident& ours, const Incident& theirs, const Incident& win) {
+    std::vector<std::string> ids, added;
+    for (const auto& t : base.tasks)
+        if (find_task(ours.tasks, t.id) && find_task(theirs.tasks, t.id)) ids.push_back(t.id);
+    for (const auto* side : {&ours.tasks, &theirs.tasks})
+        for (const auto& t : *side)
+            if (!find_task(base.tasks, t.id) && std::find(added.begin(), added.end(), t.id) == added.end())
+                added.push_back(t.id);
+    std::sort(added.begin(), added.end());
+    ids.insert(ids.end(), added.begin(), added.end());
+    std::vector<Task> out;
+    for (const auto& id : ids) {
+        const Task *o = find_task(ours.tasks, id), *t = find_task(theirs.tasks, id), *w = find_task(win.tasks, id);
+        Task merged = w ? *w : o ? *o : *t;
+        const Task* done = nullptr;
+        for (const Task* side : {o, t})
+            if (side && side->done_at && (!done || *side->done_at < *done->done_at)) done = side;
+        merged.done_at = done ? done->done_at : std::nullopt;
+        merged.done_by = done ? done->done_by : std::string();
+        out.push_back(std::move(merged));
+    }
+    return out;
+}
+
 using Keyed = std::vector<std::pair<std::string, std::string>>;
 
 std::string value_of(const Keyed& k, const std::string& key) {
@@ -205,6 +238,8 @@ Incident merge_incidents(const Incident& base, const Incident& ours, const Incid
             out.actions = merge_actions(base, ours, theirs, win);
         } else if (f.type == FieldType::attachments) {  // each side's attachments stay
             out.attachments = merge_set(base.attachments, ours.attachments, theirs.attachments);
+        } else if (f.type == FieldType::tasks) {
+            out.tasks = merge_tasks(base, ours, theirs, win);
         } else if (f.type == FieldType::roles) {
             out.roles = merge_keyed(base.roles, ours.roles, theirs.roles, win.roles);
         } else {

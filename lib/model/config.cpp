@@ -199,7 +199,8 @@ void apply_close(Config& c, V v, N file) {
               if (!n || *n < 0 || *n > 1000) fail_at(f, file, name + ": expected a whole number");
               c.close_contact_attempts = static_cast<int>(*n);
           }},
-         {"problem_required_for", [&](V f, N name) { c.close_problem_required_for = strings(f, file, name); }}});
+         {"problem_required_for", [&](V f, N name) { c.close_problem_required_for = strings(f, file, name); }},
+         {"tasks_required_for", [&](V f, N name) { c.close_tasks_required_for = strings(f, file, name); }}});
 }
 
 void apply_git(Config& c, V v, N file) {

@@ -72,6 +72,7 @@ struct Config {
     std::string postmortem_template;
     Seconds postmortem_meeting_within{0};                 // business time after resolution
     std::vector<std::string> close_problem_required_for;  // priorities that need a problem link to close
+    std::vector<std::string> close_tasks_required_for;    // priorities whose tasks must all be done to close
     bool close_requires_confirmation = false;
     int close_contact_attempts = 0;
     bool auto_commit = false;

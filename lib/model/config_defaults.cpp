@@ -87,6 +87,7 @@ close:
   require_confirmation: true   # --confirmed-by, or enough contact attempts
   contact_attempts: 3
   problem_required_for: []     # e.g. [P1]: close needs a problem record link
+  tasks_required_for: []       # e.g. [P1, P2]: close needs every task done (incident task)
 
 # Alert intake (incident open --from-alert, incident serve): one incident per
 # Alertmanager group, or per alert; a resolved alert marks its incident

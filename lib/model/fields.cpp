@@ -97,6 +97,7 @@ std::vector<IncidentField> make_fields() {
         other("resolution", T::resolution, "code, summary and who resolved it"),
         other("actions", T::actions, "the postmortem's action items"),
         omit_empty(other("attachments", T::attachments, "evidence files under attachments/ID/, with their SHA-256")),
+        omit_empty(other("tasks", T::tasks, "the checklist, from runbooks and by hand")),
         other("timeline", T::timeline, "every event, in order"),
     };
 }

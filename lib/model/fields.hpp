@@ -27,6 +27,7 @@ enum class FieldType {
     resolution,   // {code, summary, by}
     actions,      // postmortem action items
     attachments,  // evidence files with their SHA-256
+    tasks,        // the checklist: {id, title, runbook, done_by, done_at}
     timeline,     // events
 };
 

@@ -71,6 +71,17 @@ struct Attachment {
     Attributes extra;    // keys the tool does not know, kept
 };
 
+// A checklist item, from a runbook a rule attached or added by hand
+// (incident task): open until someone ticks it off.
+struct Task {
+    std::string id;       // short and unique in the incident (check-dashboards): how it is named
+    std::string title;
+    std::string runbook;  // the runbook it came from; empty when added by hand
+    std::string done_by;
+    std::optional<Timestamp> done_at;  // nullopt: still to do
+    Attributes extra;                  // keys the tool does not know, kept
+};
+
 // An unknown top-level key, remembered with the key it followed.
 struct ExtraKey {
     std::string after;  // empty: at the top
@@ -98,6 +109,7 @@ struct Incident {
     std::optional<Resolution> resolution;
     std::vector<Action> actions;  // postmortem action items
     std::vector<Attachment> attachments;
+    std::vector<Task> tasks;  // the checklist
     std::vector<Event> timeline;
     std::vector<ExtraKey> extra;
 
@@ -133,6 +145,7 @@ nlohmann::ordered_json incident_to_json(const Incident& inc);
 nlohmann::ordered_json event_to_json(const Event& e);
 nlohmann::ordered_json action_to_json(const Action& a);
 nlohmann::ordered_json attachment_to_json(const Attachment& a);
+nlohmann::ordered_json task_to_json(const Task& t);
 // A string, or null when it is empty: how every optional field looks in JSON.
 nlohmann::ordered_json json_or_null(const std::string& s);
 

@@ -152,6 +152,21 @@ Attachment attachment_from_yaml(const YamlNode& n, const std::string& file) {
     return a;
 }
 
+Task task_from_yaml(const YamlNode& n, const std::string& file) {
+    if (!n.is_map()) throw InvalidData(locate(n, file), "tasks: each task must be a mapping");
+    Fields f(n, file);
+    Task t;
+    t.id = f.str("id");
+    if (t.id.empty()) f.fail(n["id"] ? n["id"] : n, "tasks.id", "missing");
+    t.title = f.str("title");
+    if (t.title.empty()) f.fail(n["title"] ? n["title"] : n, "tasks.title", "missing");
+    t.runbook = f.str("runbook");
+    t.done_by = f.str("done_by");
+    t.done_at = f.time("done_at");
+    t.extra = others(n, {"id", "title", "runbook", "done_by", "done_at"});
+    return t;
+}
+
 Event event_from_yaml(const YamlNode& n, const std::string& file) {
     if (!n.is_map()) throw InvalidData(locate(n, file), "timeline: each event must be a mapping");
     Fields f(n, file);
@@ -235,6 +250,14 @@ void read_field(Incident& inc, const IncidentField& field, const Fields& f, cons
             break;
         case FieldType::attachments:
             if (!absent) read_items(inc.attachments, f, node, "attachments", "attachments", attachment_from_yaml);
+            break;
+        case FieldType::tasks:
+            if (absent) break;
+            read_items(inc.tasks, f, node, "tasks", "tasks", task_from_yaml);
+            for (std::size_t i = 1; i < inc.tasks.size(); ++i)
+                for (std::size_t j = 0; j < i; ++j)
+                    if (inc.tasks[i].id == inc.tasks[j].id)
+                        f.fail(node.items()[i], "tasks.id", "'" + inc.tasks[i].id + "' names two tasks");
             break;
         case FieldType::timeline:
             if (!absent) read_items(inc.timeline, f, node, "timeline", "events", event_from_yaml);

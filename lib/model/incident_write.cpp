@@ -59,6 +59,16 @@ void write_attachment(std::string& out, const Attachment& a) {
     for (const auto& [k, v] : a.extra) m.node(k, v);
 }
 
+void write_task(std::string& out, const Task& t) {
+    FlowMap m(out);
+    m.text("id", t.id);
+    m.text("title", t.title);
+    if (!t.runbook.empty()) m.text("runbook", t.runbook);
+    m.text("done_by", t.done_by);
+    m.key("done_at") += t.done_at ? format_rfc3339(*t.done_at) : std::string("null");
+    for (const auto& [k, v] : t.extra) m.node(k, v);
+}
+
 void write_event(std::string& out, const Event& e) {
     FlowMap m(out);
     m.key("at") += format_rfc3339(e.at);
@@ -154,6 +164,8 @@ void write_value(std::string& out, const Incident& inc, const IncidentField& fie
             return write_items(out, inc.actions, write_action);
         case FieldType::attachments:
             return write_items(out, inc.attachments, write_attachment);
+        case FieldType::tasks:
+            return write_items(out, inc.tasks, write_task);
         case FieldType::timeline:
             return write_items(out, inc.timeline, write_event);
     }
@@ -176,8 +188,9 @@ std::vector<YamlBlock> incident_yaml_blocks(const Incident& inc) {
     for (const auto& field : incident_fields()) {
         const std::string key(field.key);
         // Optional keys are written only when set; what followed them stays in place.
-        const bool empty =
-            field.text ? (inc.*field.text).empty() : field.type == FieldType::attachments && inc.attachments.empty();
+        const bool empty = field.text ? (inc.*field.text).empty()
+                                      : (field.type == FieldType::attachments && inc.attachments.empty()) ||
+                                            (field.type == FieldType::tasks && inc.tasks.empty());
         if (!(field.omit_empty && empty)) {
             blocks.push_back({key, key + ":"});
             write_value(blocks.back().text, inc, field);
@@ -216,6 +229,17 @@ nlohmann::ordered_json attachment_to_json(const Attachment& a) {
     j["at"] = format_rfc3339(a.at);
     j["note"] = json_or_null(a.note);
     for (const auto& [k, v] : a.extra) j[k] = yaml_to_json(v);
+    return j;
+}
+
+nlohmann::ordered_json task_to_json(const Task& t) {
+    nlohmann::ordered_json j;
+    j["id"] = t.id;
+    j["title"] = t.title;
+    j["runbook"] = json_or_null(t.runbook);
+    j["done_by"] = json_or_null(t.done_by);
+    j["done_at"] = opt_time_json(t.done_at);
+    for (const auto& [k, v] : t.extra) j[k] = yaml_to_json(v);
     return j;
 }
 
@@ -269,6 +293,10 @@ nlohmann::ordered_json incident_to_json(const Incident& inc) {
             case FieldType::attachments:
                 v = json::array();
                 for (const auto& a : inc.attachments) v.push_back(attachment_to_json(a));
+                break;
+            case FieldType::tasks:
+                v = json::array();
+                for (const auto& t : inc.tasks) v.push_back(task_to_json(t));
                 break;
             case FieldType::timeline:
                 v = json::array();

@@ -66,6 +66,18 @@ json file_definitions() {
           "note": {"type": ["string", "null"]}
         },
         "additionalProperties": true
+      },
+      "task": {
+        "type": "object",
+        "required": ["id", "title"],
+        "properties": {
+          "id": {"type": "string", "minLength": 1},
+          "title": {"type": "string", "minLength": 1},
+          "runbook": {"type": ["string", "null"]},
+          "done_by": {"type": ["string", "null"]},
+          "done_at": {"$ref": "#/definitions/time"}
+        },
+        "additionalProperties": true
       }
     })");
     auto with_null = [](const std::vector<std::string>& names) {
@@ -100,11 +112,13 @@ json incident_property(const IncidentField& f) {
         case FieldType::list:
         case FieldType::actions:
         case FieldType::attachments:
+        case FieldType::tasks:
         case FieldType::timeline:
             p["type"] = type_of("array", f.required);
             p["items"] = f.type == FieldType::list          ? json{{"type", "string"}}
                          : f.type == FieldType::actions     ? json{{"$ref", "#/definitions/action"}}
                          : f.type == FieldType::attachments ? json{{"$ref", "#/definitions/attachment"}}
+                         : f.type == FieldType::tasks       ? json{{"$ref", "#/definitions/task"}}
                                                             : json{{"$ref", "#/definitions/event"}};
             break;
         case FieldType::status:

@@ -151,6 +151,7 @@ private:
                 return;
             case FieldType::actions:
             case FieldType::attachments:
+            case FieldType::tasks:
             case FieldType::timeline:
                 if (!is(v, path, {Json::array, Json::null}, "a list or null")) return;
                 for (std::size_t i = 0; i < v.items().size(); ++i) {
@@ -161,6 +162,8 @@ private:
                         action(item, at);
                     else if (f.type == FieldType::attachments)
                         attachment(item, at);
+                    else if (f.type == FieldType::tasks)
+                        task(item, at);
                     else
                         event(item, at);
                 }
@@ -209,6 +212,14 @@ private:
         for (const char* key : {"type", "by", "note"})
             if (const auto* v = member(a, path, key, false)) text(*v, path + "." + key);
         if (const auto* v = member(a, path, "at", true)) time(*v, path + ".at");
+    }
+
+    void task(const YamlNode& t, const std::string& path) {
+        for (const char* key : {"id", "title"})
+            if (const auto* v = member(t, path, key, true)) required_text(*v, path + "." + key);
+        for (const char* key : {"runbook", "done_by"})
+            if (const auto* v = member(t, path, key, false)) text(*v, path + "." + key);
+        if (const auto* v = member(t, path, "done_at", false)) time(*v, path + ".done_at");
     }
 
     void event(const YamlNode& e, const std::string& path) {

@@ -51,6 +51,7 @@ std::set<std::string> expected_types(const IncidentField& f) {
         case FieldType::list:
         case FieldType::actions:
         case FieldType::attachments:
+        case FieldType::tasks:
         case FieldType::timeline:
             return maybe({"array"});
         case FieldType::status:
