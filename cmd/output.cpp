@@ -88,6 +88,12 @@ void print_pages(const Io& io, const PageReport& r) {
     print_warnings(io, r.queued);
 }
 
+void print_hook_report(const Io& io, const HookReport& r) {
+    for (const auto& o : r.ran)
+        if (o.run.ok()) io.err << "incident: hook " << o.hook << " ran for " << o.id << " " << o.event << "\n";
+    print_warnings(io, r.warnings);
+}
+
 void print_warnings(const Io& io, const std::vector<std::string>& warnings) {
     for (const auto& w : warnings) io.err << "incident: warning: " << w << "\n";
 }
@@ -214,7 +220,30 @@ void print_change(const Io& io, const ChangeResult& r, bool json, bool dry_run) 
     io.out << r.incident.id << ": " << describe_event(r.event) << " (" << to_string(r.incident.status) << ")\n";
 }
 
-void print_incident(const Io& io, const Incident& inc, Timestamp now) {
+namespace {
+
+// The checklist, and the links of the runbooks attached (as `runbooks` has them).
+void print_tasks(const Io& io, const Incident& inc, const std::map<std::string, Runbook>& runbooks) {
+    for (const auto& e : inc.timeline) {
+        if (e.type != "runbook") continue;
+        auto rb = runbooks.find(e.get("runbook"));
+        if (rb == runbooks.end()) continue;
+        io.out << "\n  " << paint(io, "1", "Runbook " + rb->first) << "  " << rb->second.title << "\n";
+        for (const auto& l : rb->second.links)
+            io.out << "  " << l.text << (l.text == l.url ? "" : "  " + l.url) << "\n";
+    }
+    if (inc.tasks.empty()) return;
+    auto done = std::count_if(inc.tasks.begin(), inc.tasks.end(), [](const Task& t) { return t.done_at.has_value(); });
+    io.out << "\n  " << paint(io, "1", "Tasks") << "  " << done << " of " << inc.tasks.size() << " done\n";
+    for (const auto& t : inc.tasks)
+        io.out << "  " << (t.done_at ? "[x] " : "[ ] ") << t.id << "  " << t.title
+               << (t.done_at ? paint(io, "2", "  (" + t.done_by + ", " + format_rfc3339(*t.done_at) + ")") : "")
+               << "\n";
+}
+
+}  // namespace
+
+void print_incident(const Io& io, const Incident& inc, Timestamp now, const std::map<std::string, Runbook>& runbooks) {
     // Labels are padded to 14 columns; a longer one (a role such as
     // incident-commander) is followed by two spaces.
     auto row = [&](const std::string& label, const std::string& value) {
@@ -263,6 +292,7 @@ void print_incident(const Io& io, const Incident& inc, Timestamp now) {
             }
         }
     }
+    print_tasks(io, inc, runbooks);
     if (!inc.timeline.empty()) {
         io.out << "\n  " << paint(io, "1", "Timeline") << "\n";
         for (const auto& e : inc.timeline)

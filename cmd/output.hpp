@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "context.hpp"
+#include "effects/hooks.hpp"
 #include "model/terminal.hpp"
 #include "report/table.hpp"
 
@@ -55,6 +56,8 @@ void print_warnings(const Io& io, const std::vector<std::string>& warnings);
 // What paging did, on stderr: each page fired, then what was delivered and
 // what stays queued (a command whose own output is its change, serve's log).
 void print_pages(const Io& io, const PageReport& pages);
+// The after-change hooks that ran (stderr), and their warnings.
+void print_hook_report(const Io& io, const HookReport& hooks);
 
 // SGR colour when enabled: paint(io, "31", "text").
 std::string paint(const Io& io, const char* sgr, const std::string& text);
@@ -83,6 +86,7 @@ void fail_on_unreadable(const Io& io, const std::vector<InvalidData>& errors, co
 std::string describe_event(const Event& e);
 
 // The full human view of `incident show`.
-void print_incident(const Io& io, const Incident& inc, Timestamp now);
+void print_incident(const Io& io, const Incident& inc, Timestamp now,
+                    const std::map<std::string, Runbook>& runbooks = {});
 
 }  // namespace incident::cli

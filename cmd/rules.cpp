@@ -8,6 +8,7 @@
 #include "page/policy.hpp"
 #include "rules/rule_tests.hpp"
 #include "rules_output.hpp"
+#include "runbook/load.hpp"
 #include "store/atomic_file.hpp"
 #include "store/repo_file.hpp"
 
@@ -49,6 +50,8 @@ void run_check(const RulesOptions& o, const Context& ctx) {
     if (!o.file.empty()) {
         shown = o.file;
         rules = parse_rules(slurp(ws.repo, o.file), o.file);  // parse errors: exit 4, located
+        std::vector<std::string> unread;                      // a runbook not read is a finding below
+        load_runbooks(ws.repo, rules, unread);
     }
     auto findings = lint_rules(rules, ws.config);
     for (auto& f : unknown_rule_policies(rules, load_escalation(ws.repo, ws.config))) findings.push_back(f);

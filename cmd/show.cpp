@@ -10,7 +10,7 @@ void run_show(const OneIncident& opts, const Context& ctx) {
     if (opts.flags.json)
         print_json(ctx.io, incident_to_json(inc));
     else
-        print_incident(ctx.io, inc, ctx.now);
+        print_incident(ctx.io, inc, ctx.now, ws.rules.runbooks);
 }
 
 void register_show(CLI::App& app, Context& ctx) {

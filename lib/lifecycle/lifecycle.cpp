@@ -79,7 +79,7 @@ Event& add_event(Incident& inc, Event e) {
 
 Incident open_incident(const std::string& id, const NewIncident& f, const RuleSet& rules, const Actor& a) {
     const Config& cfg = a.config;
-    std::vector<std::string> deadlines;  // the deadline sets the rules attach
+    std::vector<std::string> deadlines, runbooks;  // what the rules attach
     if (f.title.empty()) throw UsageError("a title is required");
     require_on_scale(cfg.impact_scale, f.impact, "impact");
     require_on_scale(cfg.urgency_scale, f.urgency, "urgency");
@@ -110,6 +110,10 @@ Incident open_incident(const std::string& id, const NewIncident& f, const RuleSe
     if (!f.priority.empty()) {
         inc.priority = f.priority;
         inc.priority_reason = manual_priority_reason(a.who);
+        // The fields stay as given; what the matching rules attach still comes.
+        Incident probe = inc;
+        Decision d = decide(probe, rules, cfg, given_by_hand(f));
+        runbooks = std::move(d.runbooks);
     } else {
         // The rules and the matrix at once: every incident has a priority,
         // and so its SLA clocks, from the first second.
@@ -119,11 +123,13 @@ Incident open_incident(const std::string& id, const NewIncident& f, const RuleSe
         if (!d.sla.empty()) inc.sla_policy = d.sla;
         if (!d.escalation.empty()) inc.escalation_policy = d.escalation;
         deadlines = std::move(d.deadlines);
+        runbooks = std::move(d.runbooks);
     }
     Event e = make_event(a, "opened", f.title);
     if (!inc.priority.empty()) e.set("priority", inc.priority);
     add_event(inc, std::move(e));
     attach_rule_deadlines(inc, a, deadlines);
+    attach_runbooks(inc, a, runbooks, rules);
     return inc;
 }
 
@@ -160,6 +166,7 @@ const Event& triage(Incident& inc, const Classification& c, const RuleSet& rules
     if (!before.empty() && before != inc.priority) e.set("from", before);
     if (!d.fired.empty()) e.set("rules", join(d.fired, ","));
     attach_rule_deadlines(inc, a, d.deadlines);
+    attach_runbooks(inc, a, d.runbooks, rules);
     if (decision) *decision = std::move(d);
     return add_event(inc, std::move(e));
 }
@@ -388,6 +395,7 @@ const Event& close(Incident& inc, const Actor& a, const CloseRequest& req) {
     if (Config::rank(cfg.close_problem_required_for, inc.priority) >= 0 && inc.problem.empty())
         throw TransitionRefused(inc.id + " is " + inc.priority + " and needs a problem record before it is closed",
                                 "link one with: incident edit " + inc.id + " (problem: PRB-N)");
+    refuse_open_tasks(inc, cfg);
     Event e = make_event(a, "closed", req.text);
     if (!req.confirmed_by.empty())
         e.set("confirmed_by", req.confirmed_by);

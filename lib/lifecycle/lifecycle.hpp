@@ -82,6 +82,17 @@ struct CloseRequest {
 bool postmortem_required_to_close(const Incident& inc, const Config& config);
 const Event& close(Incident& inc, const Actor& actor, const CloseRequest& req);
 
+// Tasks (lifecycle/tasks.cpp). Each runbook of `names` not yet attached
+// (and read: rules.runbooks) gets a `runbook` event and its checklist as
+// tasks; open and triage attach what their rules name.
+void attach_runbooks(Incident& inc, const Actor& actor, const std::vector<std::string>& names, const RuleSet& rules);
+const Event& add_task(Incident& inc, const Actor& actor, const std::string& title);
+// `which`: a task's id, or its number as `task list` shows it (from 1).
+const Event& complete_task(Incident& inc, const Actor& actor, const std::string& which);
+// Refuses (TransitionRefused) a close that close.tasks_required_for says
+// needs every task done, while some are not.
+void refuse_open_tasks(const Incident& inc, const Config& config);
+
 // An event by `actor` at its time; add_event puts it on the timeline.
 Event make_event(const Actor& actor, std::string type, std::string text = {});
 

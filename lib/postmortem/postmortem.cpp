@@ -128,6 +128,30 @@ void add_actions(data& ctx, const Incident& inc) {
     ctx.set("actions", actions);
 }
 
+// The checklist: each task, who ticked it off and when.
+void add_tasks(data& ctx, const Incident& inc) {
+    if (inc.tasks.empty()) {
+        ctx.set("tasks", false);
+        return;
+    }
+    data items{data::type::list};
+    std::size_t done = 0;
+    for (const auto& t : inc.tasks) {
+        data d;
+        d.set("title", t.title);
+        d.set("runbook", t.runbook.empty() ? "-" : t.runbook);
+        d.set("done_by", t.done_at ? t.done_by : "**not done**");
+        d.set("done_at", t.done_at ? format_rfc3339(*t.done_at) : "-");
+        items.push_back(d);
+        done += t.done_at ? 1 : 0;
+    }
+    data tasks;
+    tasks.set("items", items);
+    tasks.set("done", std::to_string(done));
+    tasks.set("total", std::to_string(inc.tasks.size()));
+    ctx.set("tasks", tasks);
+}
+
 data build_context(const Incident& inc, const Config& cfg, Timestamp now) {
     data ctx;
     auto na = [](const std::string& s) { return s.empty() ? std::string("n/a") : s; };
@@ -163,6 +187,7 @@ data build_context(const Incident& inc, const Config& cfg, Timestamp now) {
     add_people(ctx, inc);
     add_timeline(ctx, inc);
     add_actions(ctx, inc);
+    add_tasks(ctx, inc);
     return ctx;
 }
 

@@ -122,6 +122,15 @@ Outcome eval(const Condition& c, const Incident& inc, const Config& cfg, bool ne
     return eval_comparison(c, inc, cfg, negated);
 }
 
+}  // namespace
+
+Match evaluate(const Condition& c, const Incident& inc, const Config& config) {
+    Outcome o = eval(c, inc, config);
+    return {o.ok, o.why};
+}
+
+namespace {
+
 // The more severe of two priorities (empty loses).
 std::string more_severe(const Config& cfg, const std::string& a, const std::string& b) {
     if (a.empty()) return b;
@@ -183,6 +192,8 @@ Decision decide(Incident& inc, const RuleSet& rules, const Config& cfg, const st
         if (!a.escalation.empty()) d.escalation = a.escalation;
         for (const auto& n : a.deadlines)
             if (std::find(d.deadlines.begin(), d.deadlines.end(), n) == d.deadlines.end()) d.deadlines.push_back(n);
+        if (!a.runbook.empty() && std::find(d.runbooks.begin(), d.runbooks.end(), a.runbook) == d.runbooks.end())
+            d.runbooks.push_back(a.runbook);
         if (a.stop) break;
     }
     if (is_manual_priority(inc)) {
@@ -229,21 +240,24 @@ std::string pack_teams_hint(const Rule& r) {
            " starts a repository with them)";
 }
 
+void lint_condition(std::vector<Finding>& out, const Condition& c, const std::string& who, const Config& cfg) {
+    for (const auto& child : c.children) lint_condition(out, child, who, cfg);
+    if (c.kind != Condition::Kind::compare) return;
+    if (const auto* scale = cfg.scale(c.field))
+        for (const auto& v : c.values)
+            if (!v.empty() && Config::rank(*scale, v) < 0)
+                out.push_back({c.where, "error", who + ": " + c.field + " '" + v + "' is not on the configured scale"});
+    if (c.field == "status" && c.op != "matches")
+        for (const auto& v : c.values)
+            if (!parse_status(v)) out.push_back({c.where, "error", who + ": unknown status '" + v + "'"});
+}
+
 std::vector<Finding> lint_rules(const RuleSet& rules, const Config& cfg) {
     std::vector<Finding> out;
     auto error = [&](const Location& w, const std::string& m) { out.push_back({w, "error", m}); };
     auto on_scale = [&](const Location& w, const std::vector<std::string>& scale, const std::string& v,
                         const std::string& what) {
         if (!v.empty() && Config::rank(scale, v) < 0) error(w, what + " '" + v + "' is not on the configured scale");
-    };
-    std::function<void(const Condition&, const Rule&)> walk = [&](const Condition& c, const Rule& r) {
-        for (const auto& child : c.children) walk(child, r);
-        if (c.kind != Condition::Kind::compare) return;
-        if (const auto* scale = cfg.scale(c.field))
-            for (const auto& v : c.values) on_scale(c.where, *scale, v, "rule " + r.name + ": " + c.field);
-        if (c.field == "status" && c.op != "matches")
-            for (const auto& v : c.values)
-                if (!parse_status(v)) error(c.where, "rule " + r.name + ": unknown status '" + v + "'");
     };
     std::vector<DeadlineSet> sets;
     try {
@@ -258,7 +272,7 @@ std::vector<Finding> lint_rules(const RuleSet& rules, const Config& cfg) {
         if (stopped_always)
             out.push_back({r.where, "warning",
                            "rule " + r.name + ": unreachable (rule " + stopper + " always matches and stops)"});
-        walk(r.when, r);
+        lint_condition(out, r.when, "rule " + r.name, cfg);
         for (const auto& [name, value] : r.then.set) {
             if (name == "impact") on_scale(r.where, cfg.impact_scale, value, "rule " + r.name + ": impact");
             if (name == "urgency") on_scale(r.where, cfg.urgency_scale, value, "rule " + r.name + ": urgency");
@@ -274,6 +288,9 @@ std::vector<Finding> lint_rules(const RuleSet& rules, const Config& cfg) {
             if (!find_set(sets, set))
                 error(r.where, "rule " + r.name + ": no deadline set '" + set + "' (shipped: gdpr, nis2, dora, " +
                                    "sec-8k, hipaa; more under deadlines: in the config)");
+        if (!r.then.runbook.empty() && !rules.runbooks.count(r.then.runbook))
+            error(r.where, "rule " + r.name + ": no runbook .incident/runbooks/" + r.then.runbook +
+                               ".md (or it does not read: incident validate says why)");
         bool always = r.when.kind == Condition::Kind::all && r.when.children.empty();
         if (always && r.then.stop && !stopped_always) {
             stopped_always = true;

@@ -133,6 +133,7 @@ constexpr std::pair<std::string_view, std::string RuleAction::*> kActionTexts[] 
     {"priority_ceiling", &RuleAction::ceiling},
     {"sla", &RuleAction::sla},
     {"escalation_policy", &RuleAction::escalation},
+    {"runbook", &RuleAction::runbook},
 };
 constexpr std::pair<std::string_view, std::vector<std::string> RuleAction::*> kActionLists[] = {
     {"tags", &RuleAction::tags},
@@ -165,9 +166,14 @@ RuleAction parse_action(const YamlNode& n, const std::string& file) {
             a.set.emplace_back(key, scalar(kv.second, file, key));
         else if (const auto* list = find_key(kActionLists, key))
             a.*list->second = scalars(kv.second, file, key);
-        else if (const auto* text = find_key(kActionTexts, key))
+        else if (const auto* text = find_key(kActionTexts, key)) {
             a.*text->second = scalar(kv.second, file, key);
-        else if (key == "stop") {
+            if (key == "runbook" && !is_runbook_name(a.runbook))
+                fail_at(kv.second, file,
+                        "runbook: '" + a.runbook +
+                            "' is not a runbook's name (lower-case letters, digits, - and _; the file is "
+                            ".incident/runbooks/NAME.md)");
+        } else if (key == "stop") {
             auto stop = yaml_bool(kv.second);
             if (!stop) fail_at(kv.second, file, "stop: expected true or false");
             a.stop = *stop;
@@ -236,6 +242,8 @@ std::optional<std::string> field_value(const Incident& inc, const std::string& f
     const auto* field = find_incident_field(f);
     return field && field->condition ? field_text(inc, *field) : std::nullopt;
 }
+
+Condition parse_when(const YamlNode& n, const std::string& file) { return parse_condition(n, file, 0); }
 
 RuleSet parse_rules(std::string_view text, const std::string& file) {
     RuleSet set;

@@ -5,6 +5,7 @@
 
 #include <re2/re2.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -14,6 +15,7 @@
 #include "model/config.hpp"
 #include "model/errors.hpp"
 #include "model/incident.hpp"
+#include "runbook/runbook.hpp"
 
 namespace incident {
 
@@ -34,6 +36,7 @@ struct RuleAction {
     std::vector<std::string> deadlines;  // regulatory deadline sets to attach (lib/deadlines)
     std::string priority, floor, ceiling, sla;
     std::string escalation;  // escalation_policy
+    std::string runbook;     // .incident/runbooks/NAME.md: its checklist becomes the incident's tasks
     bool stop = false;
 };
 
@@ -50,6 +53,9 @@ struct RuleSet {
     // Why the rules file could not be read (located), when it could not:
     // decide() then errs high and says so, and `rules check` fails.
     std::string unreadable;
+    // The runbooks the rules name, read from the repository by whoever
+    // loads the rules (open_workspace); one that is missing is left out.
+    std::map<std::string, Runbook> runbooks;
 };
 
 // Parses rules text (a mapping with `rules:` and optional `include:` of
@@ -73,12 +79,22 @@ struct Decision {
     std::string sla;
     std::string escalation;              // the escalation policy a rule chose
     std::vector<std::string> deadlines;  // the deadline sets the rules attach
+    std::vector<std::string> runbooks;   // the runbooks the rules attach
 };
 
 // Runs the rules over `inc` (changing the fields they set, except those in
 // `locked`), then the impact x urgency matrix, then floors and ceilings.
 // A manual priority is kept. Does not touch status or the timeline.
 Decision decide(Incident& inc, const RuleSet& rules, const Config& config, const std::set<std::string>& locked = {});
+
+// A `when:` condition on its own (hooks use the rules' language), and
+// whether `inc` meets it, with the reason as --explain gives it.
+Condition parse_when(const YamlNode& n, const std::string& file);
+struct Match {
+    bool ok = false;
+    std::string why;
+};
+Match evaluate(const Condition& c, const Incident& inc, const Config& config);
 
 // The value of a field for conditions: known keys, and extra.NAME for
 // unknown keys. nullopt when unset.
@@ -94,6 +110,8 @@ struct Finding {
 // Lints a parsed rule set against the configuration: values outside the
 // configured scales, unknown teams and tiers, duplicate names, unreachable rules.
 std::vector<Finding> lint_rules(const RuleSet& rules, const Config& config);
+// The same checks for one condition (a hook's `when:`); `who` names its owner in messages.
+void lint_condition(std::vector<Finding>& out, const Condition& c, const std::string& who, const Config& config);
 
 // Shipped rule packs.
 struct RulePack {
