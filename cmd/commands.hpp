@@ -42,5 +42,7 @@ void register_maintenance(CLI::App& app, Context& ctx);
 void register_status(CLI::App& app, Context& ctx);
 void register_deadline(CLI::App& app, Context& ctx);
 void register_heartbeat(CLI::App& app, Context& ctx);
+void register_task(CLI::App& app, Context& ctx);
+void register_hooks(CLI::App& app, Context& ctx);
 
 }  // namespace incident::cli

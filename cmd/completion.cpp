@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "hooks/hooks.hpp"
 #include "model/fields.hpp"
 #include "model/text.hpp"
 #include "oncall/schedule.hpp"
@@ -44,6 +45,7 @@ std::vector<std::string> values(const std::string& kind, const Context& ctx) {
     if (kind == "status") return status_values();
     if (kind == "role") return incident_roles();
     if (kind == "type") return action_types();
+    if (kind == "event") return hook_events();
     if (kind == "pack") {
         return pack_names();
     }
@@ -61,6 +63,8 @@ std::vector<std::string> values(const std::string& kind, const Context& ctx) {
         if (kind == "target")
             for (const auto& t : ws.notify.targets) v.push_back(t.name);
         if (kind == "schedule") return schedule_keys(ws.repo);
+        if (kind == "hook")
+            for (const auto& h : ws.hooks.hooks) v.push_back(h.name);
         if (kind == "component") {  // id=state: a name may hold spaces, an id never does
             for (const auto& c : status_page_settings(ws.config, "").components) {
                 for (int st = 0; st <= static_cast<int>(ComponentState::major_outage); ++st)
@@ -107,7 +111,9 @@ std::string kind_of(const std::string& name) {
         {"owner", "user"},        {"assignee", "user"},
         {"reporter", "user"},     {"user", "user"},
         {"schedule", "schedule"}, {"who", "person"},
-        {"instead-of", "person"}, {"component", "component"}};
+        {"instead-of", "person"}, {"component", "component"},
+        {"event", "event"},       {"incident", "id"},
+        {"hook", "hook"}};
     for (const auto& [n, k] : kinds)
         if (n == name) return k;
     return "";

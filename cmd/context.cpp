@@ -92,6 +92,7 @@ void register_one_incident(CLI::App& app, Context& ctx, const char* name, const 
 Workspace open_workspace(const Context& ctx) {
     Workspace ws = incident::open_workspace(ctx.repo_dir, ctx.io.env);
     for (const auto& w : ws.warnings) ctx.io.err << "incident: warning: " << w << "\n";
+    if (std::string why = ws.hooks.inactive_reason(); !why.empty()) ctx.io.err << "incident: warning: " << why << "\n";
     if (ws.repo.in_git) git::ensure_merge_driver(ws.repo.root.string(), ws.repo.state_dir.string());
     return ws;
 }
@@ -163,6 +164,7 @@ void after_change_effects(const Context& ctx, const Workspace& ws, const ChangeR
     for (const auto& name : fx.notes.sent) ctx.io.err << "incident: notified " << name << "\n";
     print_warnings(ctx.io, fx.notes.queued);
     print_warnings(ctx.io, fx.published);
+    print_hook_report(ctx.io, fx.hooks);
     for (const auto& d : fx.notes.previews) {
         if (flags.json) continue;  // stdout holds one JSON document
         ctx.io.out << "would notify " << d.target << " (" << d.type << ", " << d.event << "):\n"

@@ -62,6 +62,7 @@ void run_tick(const PageCliOptions& o, const Context& ctx) {
     CommonFlags quiet = o.flags;
     quiet.json = true;  // the tick's one JSON document stays the only one on stdout
     send_reminders(ctx, ws, o.flags.json ? quiet : o.flags, opts.now);
+    if (!o.flags.dry_run) print_hook_report(ctx.io, run_queued_hooks(ws, opts.change, opts.now));
 }
 
 void run_link(const PageCliOptions& o, const Context& ctx) {
@@ -106,6 +107,7 @@ void run_page_tick(const Context& ctx, const CommonFlags& flags, bool leading) {
     PageOptions opts{ctx.now, change_options(ctx, flags, actor), false, ws.notify.delivery.budget};
     print_pages(ctx.io, leading ? page_tick(ws, opts, ctx.io.env, real_sleep)
                                 : send_settled_pages(ws, opts, ctx.io.env, real_sleep));
+    print_hook_report(ctx.io, run_queued_hooks(ws, opts.change, opts.now));
 }
 
 void register_page(CLI::App& app, Context& ctx) {

@@ -62,6 +62,7 @@ Effects after_change(const Workspace& ws, const ChangeResult& result, const Effe
         fx.notes = notify_change(ws.notify, Outbox(ws.outbox_dir()), result.incident, result.event, ws.repo, env,
                                  opts.now, opts.dry_run, sleep);
     fx.published = republish(ws, result, opts);
+    if (!opts.dry_run) fx.hooks = run_queued_hooks(ws, opts.change, opts.now);
     return fx;
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 
+#include "hooks/hooks.hpp"
 #include "model/errors.hpp"
 #include "store/store.hpp"
 #include "validate/oncall_files.hpp"
@@ -70,8 +71,14 @@ std::vector<std::string> files_to_validate(const Repository& repo, const std::ve
         }
     };
     if (paths.empty()) {
-        for (const auto& p : {repo.config_path(), repo.rules_path(), repo.rule_tests_path()})
+        for (const auto& p : {repo.config_path(), repo.rules_path(), repo.rule_tests_path(), hooks_path(repo)})
             if (fs::is_regular_file(p, ec)) files.push_back(p.string());
+        std::vector<std::string> runbooks;
+        for (fs::directory_iterator it(repo.root / ".incident" / "runbooks", ec), end; !ec && it != end;
+             it.increment(ec))
+            if (it->path().extension() == ".md") runbooks.push_back(it->path().string());
+        std::sort(runbooks.begin(), runbooks.end());
+        files.insert(files.end(), runbooks.begin(), runbooks.end());
         try {
             for (auto& f : oncall_files(repo)) files.push_back(std::move(f));
         } catch (const InvalidData&) {

@@ -15,6 +15,7 @@
 #include <valijson/validator.hpp>
 
 #include "deadlines/deadlines.hpp"
+#include "hooks/hooks.hpp"
 #include "model/errors.hpp"
 #include "model/file_text.hpp"
 #include "model/text.hpp"
@@ -22,10 +23,12 @@
 #include "page/contact.hpp"
 #include "page/policy.hpp"
 #include "rules/rule_tests.hpp"
+#include "runbook/load.hpp"
 #include "sla/cadence.hpp"
 #include "status/settings.hpp"
 #include "store/atomic_file.hpp"
 #include "store/parallel.hpp"
+#include "store/repo_file.hpp"
 #include "store/store.hpp"
 #include "validate/clean_files.hpp"
 #include "validate/file_list.hpp"
@@ -99,7 +102,7 @@ void add(std::vector<Finding>& out, const Location& where, const std::string& se
     out.push_back({where, severity, msg});
 }
 
-enum class Kind { config, rules, rule_tests, incident, oncall, other };
+enum class Kind { config, rules, rule_tests, incident, oncall, hooks, runbook, other };
 
 Kind kind_of(const Repository& repo, const fs::path& p) {
     std::error_code ec;
@@ -111,6 +114,10 @@ Kind kind_of(const Repository& repo, const fs::path& p) {
     if (is_shard_name(dir.filename().string())) dir = dir.parent_path();
     if (dir == fs::weakly_canonical(repo.incidents_dir(), ec) && p.extension() == ".yaml") return Kind::incident;
     if (oncall_file_kind(repo, canon) != OncallFile::none) return Kind::oncall;
+    if (canon == fs::weakly_canonical(hooks_path(repo), ec)) return Kind::hooks;
+    if (canon.parent_path() == fs::weakly_canonical(repo.root / ".incident" / "runbooks", ec) &&
+        canon.extension() == ".md")
+        return Kind::runbook;
     return Kind::other;
 }
 
@@ -136,6 +143,22 @@ std::vector<Finding> rule_policy_findings(const RuleSet& rules, const Repository
     }
 }
 
+// The hooks file: read as the commands read it (its messages say what to
+// write instead), then its schema, then the rules' checks of each `when:`.
+void check_hooks_file(std::vector<Finding>& out, const Scope& scope, const fs::path& p, const YamlNode& root,
+                      const std::string& display) {
+    std::vector<Hook> hooks;
+    try {
+        hooks = parse_hooks(read_file(p).value_or(""), display);
+    } catch (const InvalidData& e) {
+        return add(out, e.where(), "error", e.detail());
+    }
+    auto findings = check_schema(root, "hooks.schema.json", display);
+    out.insert(out.end(), findings.begin(), findings.end());
+    for (const auto& h : hooks)
+        if (h.when) lint_condition(out, *h.when, "hook " + h.name, scope.cfg);
+}
+
 void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path& p, const std::string& display,
                    std::vector<std::string>* related = nullptr, const std::string* text = nullptr) {
     const Repository& repo = scope.repo;
@@ -149,7 +172,20 @@ void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path
     if (kind == Kind::other) {
         add(out, Location{display}, "warning",
             "not a file incident validates (config, rules, rule tests, people, schedules, escalation, heartbeats, "
-            "maintenance windows, incidents/*.yaml)");
+            "maintenance windows, hooks, runbooks, incidents/*.yaml)");
+        return;
+    }
+    if (kind == Kind::runbook) {  // Markdown, not YAML
+        try {
+            const std::string name = p.stem().string();
+            if (!is_runbook_name(name))
+                add(out, Location{display}, "error",
+                    "'" + name +
+                        "' is not a runbook's name (lower-case letters, digits, - and _): no rule can name it");
+            parse_runbook(read_repository_file(repo, p).value_or(""), name, display);
+        } catch (const InvalidData& e) {
+            add(out, e.where(), "error", e.detail());
+        }
         return;
     }
     // A name that is no id is never read by the other commands: say so first.
@@ -166,6 +202,7 @@ void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path
     // Incidents, by far the most files, are checked against their schema by
     // the field registry (incident_shape.hpp); the rest by valijson.
     if (kind == Kind::oncall) return check_oncall_file(out, repo, scope.cfg, fs::weakly_canonical(p), root, display);
+    if (kind == Kind::hooks) return check_hooks_file(out, scope, p, root, display);
     auto findings = kind == Kind::config       ? check_schema(root, "config.schema.json", display)
                     : kind == Kind::rules      ? check_schema(root, "rules.schema.json", display)
                     : kind == Kind::rule_tests ? check_schema(root, "rule-tests.schema.json", display)
@@ -184,6 +221,8 @@ void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path
             deadline_sets(c, display);
         } else if (kind == Kind::rules) {
             RuleSet rules = parse_rules(read_file(p).value_or(""), display);
+            std::vector<std::string> unread;  // each runbook's own problems are reported on it
+            load_runbooks(repo, rules, unread);
             for (auto& f : lint_rules(rules, scope.cfg)) out.push_back(f);
             for (auto& f : rule_policy_findings(rules, repo, scope.cfg)) out.push_back(f);
         } else if (kind == Kind::rule_tests) {
@@ -235,9 +274,10 @@ void add_links_out(std::vector<Finding>& out, const Repository& repo) {
 
 // Parses the schemas once, before any thread reads them.
 void load_schemas() {
-    for (const auto& name : {"config.schema.json", "rules.schema.json", "rule-tests.schema.json",
-                             "incident.schema.json", "people.schema.json", "schedule.schema.json",
-                             "override.schema.json", "escalation.schema.json", "heartbeats.schema.json"})
+    for (const auto& name :
+         {"config.schema.json", "rules.schema.json", "rule-tests.schema.json", "incident.schema.json",
+          "people.schema.json", "schedule.schema.json", "override.schema.json", "escalation.schema.json",
+          "heartbeats.schema.json", "hooks.schema.json"})
         schema(name);
 }
 

@@ -1,5 +1,6 @@
 #include "workspace/batch.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "workspace/journal.hpp"
@@ -33,24 +34,33 @@ Incident ChangeBatch::load(const std::string& id) const {
 std::size_t ChangeBatch::change_or_create(const std::function<std::string()>& find, const Mutation& mutate,
                                           const std::function<Incident(const std::string&)>& build) {
     ChangeResult r;
+    std::optional<Incident> before;
+    long made = 0;  // the number of the id a new incident took
     if (std::string id = find(); !id.empty()) {
         r.incident = load(id);
+        before = r.incident;
         r.event = mutate(r.incident);
     } else if (build) {
         const std::string& prefix = ws_.config.id_prefix;
         const long n = std::max(number_of(ws_.store.next_id(prefix)), last_new_ + 1);
         r.incident = build(prefix + "-" + std::to_string(n));
         r.incident.uid = new_uid();
-        r.event = r.incident.timeline.back();
-        last_new_ = n;
+        auto opened = std::find_if(r.incident.timeline.begin(), r.incident.timeline.end(),
+                                   [](const Event& e) { return e.type == "opened"; });
+        r.event = opened != r.incident.timeline.end() ? *opened : r.incident.timeline.back();
+        made = n;
     }
     if (!r.incident.id.empty()) {
         const std::string& id = r.incident.id;
+        AfterHooks after;
         if (!opts_.dry_run) {  // checked now: a step that would not read back is refused before anything is written
+            after = run_before_hooks(ws_, r, before ? &*before : nullptr);
             auto text = texts_.find(id);
             std::string rendered = ws_.store.render(r.incident, text == texts_.end() ? nullptr : &text->second);
             texts_[id] = std::move(rendered);
         }
+        if (!after.hooks.empty()) after_hooks_.emplace_back(std::move(after), results_.size());
+        if (made) last_new_ = made;
         incidents_[id] = r.incident;
         messages_.push_back(commit_message(ws_.config, r.incident, r.event, opts_.actor));
     }
@@ -76,7 +86,11 @@ void ChangeBatch::commit(const std::function<void()>& under_lock) {
     for (const auto& [id, text] : texts_) journal.paths.push_back(ws_.repo.relative(ws_.store.path_of(id)));
     ChangeResult all;
     write_and_commit(
-        ws_, all, opts_, std::move(journal), [] {}, [&] { ws_.store.write_all(texts_); });
+        ws_, all, opts_, std::move(journal), [] {},
+        [&] {
+            ws_.store.write_all(texts_);
+            for (const auto& [after, step] : after_hooks_) queue_after_hooks(ws_, after, results_[step]);
+        });
     if (under_lock) under_lock();
     lock_.reset();
     warnings.insert(warnings.end(), all.warnings.begin(), all.warnings.end());

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "store/lock.hpp"
+#include "workspace/journal.hpp"
 #include "workspace/workspace.hpp"
 
 namespace incident {
@@ -61,6 +62,7 @@ private:
     std::vector<std::string> messages_;          // each step's commit message
     std::map<std::string, Incident> incidents_;  // changed so far
     std::map<std::string, std::string> texts_;   // their files' new text
+    std::vector<std::pair<AfterHooks, std::size_t>> after_hooks_;  // to queue once written, with their step
     long last_new_ = 0;                          // the number of the last id made here
     bool done_ = false;
 };

@@ -43,6 +43,18 @@ void begin_change(const Workspace& ws, const ChangeOptions& opts, std::vector<st
 // throws); `then` writes the rest.
 void write_and_commit(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts, Journal journal,
                       const std::function<void()>& first, const std::function<void()>& then);
+// The hooks of a change (workspace/hooks.cpp): those of the before phase
+// run at once on the incident as it is to be saved, and may refuse the change
+// (TransitionRefused, nothing written; a run that asks to be recorded is
+// added to r.incident); those of the after phase are returned, to be queued
+// once the change is written. `before` is the incident as it was (null: new).
+struct AfterHooks {
+    std::vector<const Hook*> hooks;
+    std::vector<std::string> events;
+};
+AfterHooks run_before_hooks(const Workspace& ws, ChangeResult& r, const Incident* before);
+void queue_after_hooks(const Workspace& ws, const AfterHooks& after, const ChangeResult& r);
+
 // After the commit, with the lock released: pushes through sync when
 // auto-sync is on and any of `changes` was committed. A failure (offline)
 // is a warning: the change is committed here and goes out with the next

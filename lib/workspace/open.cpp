@@ -2,6 +2,7 @@
 // rules and notification targets; what cannot be read is left out with a
 // warning rather than stopping the responders (workspace.hpp).
 #include "model/yaml_doc.hpp"
+#include "runbook/load.hpp"
 #include "store/repo_file.hpp"
 #include "workspace/workspace.hpp"
 
@@ -55,6 +56,8 @@ Workspace open_workspace(const fs::path& start, const EnvLookup& env) {
         warnings.push_back(std::string(e.what()) +
                            " (no rule applies until it is fixed: new incidents get the most severe priority)");
     }
+    load_runbooks(repo, rules, warnings);
+    HookFile hooks = load_hooks(repo, env);  // why they do not run: HookFile::inactive_reason
     NotifySettings notify;
     try {
         notify = notify_settings(cfg, display);
@@ -62,8 +65,13 @@ Workspace open_workspace(const fs::path& start, const EnvLookup& env) {
         warnings.push_back(std::string(e.what()) + " (nothing is notified until it is fixed)");
     }
     const Layout layout = cfg.layout;
-    return Workspace{
-        repo, std::move(cfg), Store(repo, layout), std::move(rules), std::move(notify), std::move(warnings)};
+    return Workspace{repo,
+                     std::move(cfg),
+                     Store(repo, layout),
+                     std::move(rules),
+                     std::move(notify),
+                     std::move(hooks),
+                     std::move(warnings)};
 }
 
 }  // namespace incident

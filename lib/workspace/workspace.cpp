@@ -111,8 +111,10 @@ void refuse_writing_outside(const Workspace& ws, const fs::path& path) {
 }
 
 // Saves the incident and its companions, and commits them.
-void persist(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts,
+// `before`: the incident as it was, for the hooks (null: none to compare).
+void persist(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts, const Incident* before,
              const std::vector<std::pair<fs::path, std::string>>& companions = {}) {
+    const AfterHooks after = run_before_hooks(ws, r, before);
     Journal journal{commit_message(ws.config, r.incident, r.event, opts.actor), opts.actor, {}};
     for (const auto& companion : companions) {
         refuse_writing_outside(ws, companion.first);
@@ -127,6 +129,7 @@ void persist(const Workspace& ws, ChangeResult& r, const ChangeOptions& opts,
                 fs::create_directories(path.parent_path(), ec);
                 write_file_atomically(path, content);
             }
+            queue_after_hooks(ws, after, r);
         });
 }
 
@@ -206,8 +209,10 @@ ChangeResult change_incident(const Workspace& ws, const std::string& id, const M
         RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
         begin_change(ws, opts, r.warnings);
         r.incident = ws.store.load(id);
+        const Incident before = r.incident;
         r.event = mutate(r.incident);
-        persist(ws, r, opts, companions ? companions(r.incident) : std::vector<std::pair<fs::path, std::string>>{});
+        persist(ws, r, opts, &before,
+                companions ? companions(r.incident) : std::vector<std::pair<fs::path, std::string>>{});
     }
     auto_sync(ws, opts, r);
     return r;
@@ -242,9 +247,10 @@ ChangeResult replace_incident(const Workspace& ws, const std::string& id, const 
         if (read_file(ws.store.path_of(id)).value_or("") != original_text)
             throw TransitionRefused(id + " was changed by someone else while you were editing it",
                                     "run incident edit " + id + " again");
+        const Incident before = ws.store.load(id);
         r.incident = std::move(edited);
         r.event = event;
-        persist(ws, r, opts);
+        persist(ws, r, opts, &before);
     }
     auto_sync(ws, opts, r);
     return r;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "hooks/hooks.hpp"
 #include "model/config.hpp"
 #include "model/incident.hpp"
 #include "notify/notify.hpp"
@@ -23,6 +24,7 @@ struct Workspace {
     Store store;
     RuleSet rules;  // .incident/rules.yaml (with its includes); empty when absent
     NotifySettings notify;
+    HookFile hooks;  // .incident/hooks.yaml: run by every change (lib/hooks); inactive_reason() says why not
     // What could not be read and is left out meanwhile (a bad rule, a bad
     // config key): the responders' commands go on, with these warnings.
     std::vector<std::string> warnings;

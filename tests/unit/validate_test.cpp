@@ -228,7 +228,7 @@ TEST_CASE("explicit paths: files and directories only; a missing path is NotFoun
           lines({"incidents/INC-3.yaml:1:5: error: id 'INC-30' does not match the file name (INC-3)"}));
     CHECK(r.validate({r.path("notes/todo.yaml")}) ==
           lines({"notes/todo.yaml: warning: not a file incident validates (config, rules, rule tests, people, "
-                 "schedules, escalation, heartbeats, maintenance windows, incidents/*.yaml)"}));
+                 "schedules, escalation, heartbeats, maintenance windows, hooks, runbooks, incidents/*.yaml)"}));
     CHECK_THROWS_AS(r.validate({r.path("incidents/INC-9.yaml")}), NotFound);
 }
 
