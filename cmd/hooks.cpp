@@ -29,10 +29,12 @@ Hooks are declared in .incident/hooks.yaml:
       phase: after                       # or before: runs in the change, may refuse it
       record: true                       # a `hook` event for every run
 The command gets {"hook", "phase", "events", "event", "incident"} as JSON on
-stdin and INCIDENT_ID, INCIDENT_EVENT, INCIDENT_EVENTS, INCIDENT_TITLE,
-INCIDENT_STATUS, INCIDENT_PRIORITY, INCIDENT_SERVICE, INCIDENT_TEAM,
-INCIDENT_ASSIGNEE, INCIDENT_EVENT_BY, INCIDENT_EVENT_TEXT, INCIDENT_HOOK
-in its environment; it runs in the repository's top directory.
+stdin and INCIDENT_ID, INCIDENT_UID, INCIDENT_EVENT, INCIDENT_EVENTS,
+INCIDENT_EVENT_BY, INCIDENT_EVENT_TEXT, INCIDENT_TITLE, INCIDENT_STATUS,
+INCIDENT_PRIORITY, INCIDENT_SERVICE, INCIDENT_TEAM, INCIDENT_ASSIGNEE,
+INCIDENT_HOOK, INCIDENT_HOOK_PHASE, INCIDENT_HOOK_DEPTH and
+INCIDENT_REPOSITORY in its environment; it runs in the repository's top
+directory.
 After-phase hooks are queued under .git/incident/hooks/ with the change and
 run once it is saved: by the command that made it, or by the next command
 (or hooks run) after a kill; never twice. A failure is recorded on the
@@ -40,8 +42,11 @@ timeline and warned about; the change stays. A before-phase hook that exits
 non-zero refuses the change: nothing is written, exit 5.
 A clone runs hooks only after hooks trust, for exactly the file it read;
 an edit (a pull) needs trusting again.
+A hooks file that is not trusted, or does not read, runs nothing (a warning
+on every command): a gate (phase: before) does not gate until it is fixed
+and trusted again.
 Exit codes: 1 a hook failed (hooks run, test --run); 3 no such hook or
-incident; 4 the hooks file does not read.)";
+incident; 4 the hooks file does not read (test, trust).)";
 
 std::string phase_name(const Hook& h) { return h.before ? "before" : "after"; }
 
@@ -80,11 +85,14 @@ void run_list(const HooksOptions& o, const Context& ctx) {
     for (const auto& h : f.hooks)
         rows.push_back({h.name, phase_name(h), join(h.on, ","), h.when ? "yes" : "-", join(h.run, " "),
                         format_duration(h.timeout), h.record ? "yes" : "failures"});
-    if (!rows.empty()) print_table(ctx.io, {"HOOK", "PHASE", "ON", "WHEN", "RUN", "TIMEOUT", "RECORD"}, rows);
+    if (!rows.empty())
+        print_table(ctx.io, {"HOOK", "PHASE", "ON", "WHEN", "RUN", "TIMEOUT", "RECORD"}, rows);
+    else if (f.present() && f.unreadable.empty())
+        ctx.io.out << "no hooks declared\n";
 }
 
 const Hook& find_hook(const HookFile& f, const std::string& name) {
-    if (!f.unreadable.empty()) throw InvalidData(Location{".incident/hooks.yaml"}, f.unreadable);
+    if (!f.unreadable.empty()) throw Error(ExitCode::invalid, f.unreadable);
     for (const auto& h : f.hooks)
         if (h.name == name) return h;
     std::vector<std::string> names;
@@ -152,7 +160,8 @@ void run_trust(const Context& ctx) {
     Workspace ws = open_workspace(ctx);
     const HookFile& f = ws.hooks;
     if (!f.present()) throw NotFound("there is no .incident/hooks.yaml to trust");
-    if (!f.unreadable.empty()) throw InvalidData(Location{".incident/hooks.yaml"}, f.unreadable);
+    if (!f.unreadable.empty())
+        throw Error(ExitCode::invalid, f.unreadable, "fix it (incident validate .incident/hooks.yaml), then trust it");
     trust_hooks(ws.repo, f.sha256);
     ctx.io.out << "trusted .incident/hooks.yaml (sha256 " << f.sha256.substr(0, 12) << ") in this clone; its "
                << f.hooks.size() << (f.hooks.size() == 1 ? " hook runs:\n" : " hooks run:\n");

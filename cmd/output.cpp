@@ -205,6 +205,7 @@ std::string describe_event(const Event& e) {
     if (auto p = e.get("priority"); !p.empty()) s += " [" + p + "]";
     if (auto c = e.get("code"); !c.empty()) s += " [" + c + "]";
     if (auto c = e.get("confirmed_by"); !c.empty()) s += " (confirmed by " + c + ")";
+    if (e.type == "hook") s += " " + e.get("hook") + " on " + e.get("on") + ", " + e.get("outcome");
     if (!e.text.empty()) s += ": " + e.text;
     return s;
 }

@@ -251,6 +251,12 @@ std::vector<std::string> hook_environment(const std::string& hook, bool before, 
     return env;
 }
 
+std::string matched_event(const Hook& hook, const std::vector<std::string>& events) {
+    for (const auto& e : events)
+        if (std::find(hook.on.begin(), hook.on.end(), e) != hook.on.end()) return e;
+    return events.empty() ? std::string() : events.front();
+}
+
 Event hook_event(const Hook& hook, const std::string& on, const HookRun& run, Timestamp at) {
     Event e;
     e.at = at;
@@ -265,14 +271,21 @@ Event hook_event(const Hook& hook, const std::string& on, const HookRun& run, Ti
 }
 
 std::string HookRun::head() const {
+    // What a command prints may be anything: the head is one line of valid
+    // UTF-8 (another byte is '?'), marked where it is cut.
+    std::string text = output.substr(0, kHookOutputHead);
+    for (std::size_t bad; (bad = find_invalid_utf8(text)) != std::string::npos;) text[bad] = '?';
     std::string out;
-    for (const auto& line : split(output.substr(0, kHookOutputHead), '\n')) {
+    for (const auto& line : split(text, '\n')) {
         std::string l = one_line(line);
+        l.erase(std::remove_if(l.begin(), l.end(),
+                               [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }),
+                l.end());
         if (l.empty()) continue;
         out += (out.empty() ? "" : " | ") + l;
-        if (out.size() >= kHookOutputHead) break;
     }
-    return out.substr(0, kHookOutputHead);
+    if (output.size() > kHookOutputHead) out += " ...";
+    return out;
 }
 
 std::string HookRun::outcome(std::chrono::seconds timeout) const {

@@ -96,11 +96,15 @@ struct HookRun {
     std::chrono::milliseconds took{0};
 
     bool ok() const { return status == 0 && !timed_out; }
-    // The first lines of the output (kHookOutputHead bytes at most), one line each.
+    // The first lines of the output (kHookOutputHead bytes at most) as one
+    // line of valid UTF-8, " | " between them, " ..." where it was cut.
     std::string head() const;
     // "exit 3", "timed out after 30s", "could not run".
     std::string outcome(std::chrono::seconds timeout) const;
 };
+
+// Which of `events` made `hook` run: the first its `on:` names.
+std::string matched_event(const Hook& hook, const std::vector<std::string>& events);
 
 // The `hook` event that records a run: hook, on (the event's type), phase,
 // outcome ("exit 0", "timed out after 30s"), and the output's head as text.

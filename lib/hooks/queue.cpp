@@ -59,7 +59,7 @@ void enqueue_hooks(const Repository& repo, const std::vector<const Hook*>& hooks
         j["record"] = h->record;
         j["id"] = inc.id;
         j["uid"] = inc.uid;
-        j["event"] = event.type;
+        j["event"] = matched_event(*h, events);
         j["events"] = events;
         j["payload"] = hook_payload(h->name, false, events, inc, event);
         j["env"] = hook_environment(h->name, false, events, inc, event, repo, depth);

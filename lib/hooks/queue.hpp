@@ -21,7 +21,7 @@ struct QueuedHook {
     std::chrono::seconds timeout{30};
     bool record = false;
     std::string id, uid;  // the incident
-    std::string event;    // its type
+    std::string event;    // the event that made it run (matched_event)
     std::vector<std::string> events;
     std::string payload;           // the hook's stdin
     std::vector<std::string> env;  // NAME=VALUE

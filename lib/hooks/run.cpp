@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -107,12 +108,74 @@ void end_group(pid_t pid, int& status) {
 
 }  // namespace
 
+namespace {
+
+// A started hook: its pid, its input still to send, its output so far.
+struct Child {
+    pid_t pid;
+    Pipe& in;
+    Pipe& out;
+    const std::string& input;
+    std::size_t written = 0;
+    int status = 0;
+    bool exited = false;
+
+    // One round: what is ready to read is kept (up to kMaxOutput), what the
+    // child can take of the input is sent, and whether it has exited is noted.
+    void step(HookRun& r, std::chrono::milliseconds wait) {
+        pollfd fds[2] = {{out.fd[0], POLLIN, 0}, {in.fd[1], POLLOUT, 0}};
+        if (poll(fds, in.fd[1] >= 0 ? 2 : 1, static_cast<int>(std::clamp<long long>(wait.count() + 1, 1, 50))) < 0 &&
+            errno != EINTR)
+            out.close_end(0);
+        if (out.fd[0] >= 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+            char buf[8192];
+            ssize_t got = read(out.fd[0], buf, sizeof buf);
+            if (got > 0 && r.output.size() < kMaxOutput)
+                r.output.append(buf,
+                                std::min<std::size_t>(static_cast<std::size_t>(got), kMaxOutput - r.output.size()));
+            else if (got == 0 || (got < 0 && errno != EAGAIN))
+                out.close_end(0);
+        }
+        if (in.fd[1] >= 0 && (fds[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
+            ssize_t put = send(in.fd[1], input.data() + written, input.size() - written, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (put > 0) written += static_cast<std::size_t>(put);
+            if ((put < 0 && errno != EAGAIN) || written == input.size()) in.close_end(1);  // EPIPE: it does not read
+        }
+        if (!exited && waitpid(pid, &status, WNOHANG) == pid) exited = true;
+    }
+
+    // Until it exits and its output closes (or 200 ms after its exit, for
+    // what its children still print), or the deadline ends its group.
+    void run(HookRun& r, Clock::time_point deadline) {
+        std::optional<Clock::time_point> drain_until;
+        while (out.fd[0] >= 0 || !exited) {
+            auto now = Clock::now();
+            if (!exited && now >= deadline) {
+                r.timed_out = true;
+                end_group(pid, status);
+                return;
+            }
+            if (drain_until && now >= *drain_until) return;
+            if (out.fd[0] < 0) {  // its output closed, it still runs
+                usleep(10000);
+                exited = waitpid(pid, &status, WNOHANG) == pid;
+                continue;
+            }
+            step(r,
+                 std::chrono::duration_cast<std::chrono::milliseconds>((drain_until ? *drain_until : deadline) - now));
+            if (exited && !drain_until) drain_until = Clock::now() + std::chrono::milliseconds(200);
+        }
+    }
+};
+
+}  // namespace
+
 HookRun run_hook_process(const std::vector<std::string>& argv, const std::string& input,
                          const std::vector<std::string>& env, const fs::path& cwd, std::chrono::milliseconds timeout) {
     HookRun r;
-    const auto start = Clock::now(), deadline = start + timeout;
-    Pipe in(true), out;
+    const auto start = Clock::now();
     if (argv.empty()) throw UsageError("a hook's command is empty");
+    Pipe in(true), out;
     const ExecArgs exec_args(argv, env);
     pid_t pid = fork();
     if (pid < 0) throw IoError(std::string("cannot start a hook: ") + std::strerror(errno));
@@ -120,57 +183,10 @@ HookRun run_hook_process(const std::vector<std::string>& argv, const std::string
     setpgid(pid, pid);  // as the child does: whichever runs first
     in.close_end(0);
     out.close_end(1);
-    fcntl(in.fd[1], F_SETFL, O_NONBLOCK);
-    std::size_t written = 0;
     if (input.empty()) in.close_end(1);
-    int status = 0;
-    bool exited = false;
-    std::optional<Clock::time_point> drain_until;  // after the child's exit: what its children still print
-    char buf[8192];
-    while (out.fd[0] >= 0) {
-        auto now = Clock::now();
-        if (!exited && now >= deadline) {
-            r.timed_out = true;
-            end_group(pid, status);
-            exited = true;
-            break;
-        }
-        if (drain_until && now >= *drain_until) break;
-        pollfd fds[2] = {{out.fd[0], POLLIN, 0}, {in.fd[1], POLLOUT, 0}};
-        auto wait =
-            std::chrono::duration_cast<std::chrono::milliseconds>((drain_until ? *drain_until : deadline) - now);
-        int n = poll(fds, in.fd[1] >= 0 ? 2 : 1, static_cast<int>(std::min<long long>(wait.count() + 1, 50)));
-        if (n < 0 && errno != EINTR) break;
-        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-            ssize_t got = read(out.fd[0], buf, sizeof buf);
-            if (got > 0) {
-                if (r.output.size() < kMaxOutput)
-                    r.output.append(buf,
-                                    std::min<std::size_t>(static_cast<std::size_t>(got), kMaxOutput - r.output.size()));
-            } else if (got == 0 || errno != EAGAIN) {
-                out.close_end(0);
-            }
-        }
-        if (in.fd[1] >= 0 && (fds[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
-            ssize_t put = send(in.fd[1], input.data() + written, input.size() - written, MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (put > 0) written += static_cast<std::size_t>(put);
-            if ((put < 0 && errno != EAGAIN) || written == input.size()) in.close_end(1);  // EPIPE: it does not read
-        }
-        if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
-            exited = true;
-            drain_until = Clock::now() + std::chrono::milliseconds(200);
-        }
-    }
-    while (!exited) {  // its output closed, it still runs: the deadline still holds
-        if (waitpid(pid, &status, WNOHANG) == pid) break;
-        if (Clock::now() >= deadline) {
-            r.timed_out = true;
-            end_group(pid, status);
-            break;
-        }
-        usleep(10000);
-    }
-    if (!r.timed_out && WIFEXITED(status)) r.status = WEXITSTATUS(status);
+    Child child{pid, in, out, input};
+    child.run(r, start + timeout);
+    if (!r.timed_out && WIFEXITED(child.status)) r.status = WEXITSTATUS(child.status);
     r.took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
     return r;
 }

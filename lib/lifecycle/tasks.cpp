@@ -44,7 +44,9 @@ void attach_runbooks(Incident& inc, const Actor& a, const std::vector<std::strin
 const Event& add_task(Incident& inc, const Actor& a, const std::string& title) {
     refuse_if_closed(inc);
     std::string text = one_line(title);
-    if (text.empty()) throw UsageError("a task needs a title");
+    text.erase(0, text.find_first_not_of(" \t"));
+    text.erase(text.find_last_not_of(" \t") + 1);
+    if (text.empty()) throw UsageError("a task needs a title: what is to be done, in one line");
     if (text.size() > kMaxTaskTitle)
         throw UsageError("a task's title is one line of at most " + std::to_string(kMaxTaskTitle) + " characters");
     Task t;

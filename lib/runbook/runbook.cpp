@@ -13,15 +13,14 @@ namespace {
 bool is_url(std::string_view s) { return s.starts_with("https://") || s.starts_with("http://"); }
 
 // The text of a checklist item ("- [ ] Check the dashboards"), or nullopt
-// when the line is not one. A ticked item ("- [x]") is one too: the file is
-// a template, and a tick in it means nothing for a new incident.
+// when the line is not one. A ticked item ("- [x]") is not: in a runbook it
+// is an example or a note, never a task still to do.
 std::optional<std::string_view> checklist_item(std::string_view line) {
     std::size_t i = line.find_first_not_of(" \t");
     if (i == std::string_view::npos || line.size() < i + 5) return std::nullopt;
     if (line[i] != '-' && line[i] != '*' && line[i] != '+') return std::nullopt;
     if (line.substr(i + 1, 2) != " [" || line[i + 4] != ']') return std::nullopt;
-    char mark = line[i + 3];
-    if (mark != ' ' && mark != 'x' && mark != 'X') return std::nullopt;
+    if (line[i + 3] != ' ') return std::nullopt;
     std::string_view rest = line.substr(i + 5);
     std::size_t start = rest.find_first_not_of(" \t");
     if (start == std::string_view::npos) return std::string_view{};

@@ -25,7 +25,7 @@ AfterHooks run_before_hooks(const Workspace& ws, ChangeResult& r, const Incident
                                         h->name + " --incident " + r.incident.id + " --event " + r.event.type +
                                         " shows what it gets");
         }
-        if (h->record) add_event(r.incident, hook_event(*h, r.event.type, run, r.event.at));
+        if (h->record) add_event(r.incident, hook_event(*h, matched_event(*h, after.events), run, r.event.at));
     }
     after.hooks = hooks_for(ws.hooks, after.events, r.incident, ws.config, false);
     return after;

@@ -115,6 +115,11 @@ TEST_CASE("a hook's process gets its input, keeps its output head, and ends at i
     CHECK_FALSE(r.ok());
     CHECK(r.output == "from stdin\nfrom env\n");
     CHECK(r.head() == "from stdin | from env");
+    HookRun junk;
+    junk.output = "bad \xff\xfe bytes\x1b[31m\n" + std::string(500, 'x');
+    CHECK(junk.head().starts_with("bad ?? bytes"));
+    CHECK(junk.head().find('\x1b') == std::string::npos);
+    CHECK(junk.head().ends_with("x ..."));
     CHECK(r.outcome(std::chrono::seconds(5)) == "exit 4");
 
     auto start = std::chrono::steady_clock::now();
@@ -138,7 +143,8 @@ TEST_CASE("a runbook's checklist and links, and the ids its tasks take") {
         "See [the dashboard](https://grafana.example.com/d/1) first.\n"
         "- https://wiki.example.com/db\n"
         "- [ ] Check replica lag\n"
-        "  - [x] Promote the replica\n"
+        "  - [x] Promote the replica (an example: not a task)\n"
+        "  - [ ] Promote the replica\n"
         "```\n- [ ] not a task\n```\n"
         "- [ ] Check replica lag\n",
         "db-failover", "db-failover.md");
