@@ -74,7 +74,7 @@ struct Attachment {
 // A checklist item, from a runbook a rule attached or added by hand
 // (incident task): open until someone ticks it off.
 struct Task {
-    std::string id;       // short and unique in the incident (check-dashboards): how it is named
+    std::string id;  // short and unique in the incident (check-dashboards): how it is named
     std::string title;
     std::string runbook;  // the runbook it came from; empty when added by hand
     std::string done_by;

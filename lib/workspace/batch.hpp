@@ -59,11 +59,11 @@ private:
     ChangeOptions opts_;
     std::optional<RepositoryLock> lock_;
     std::vector<ChangeResult> results_;
-    std::vector<std::string> messages_;          // each step's commit message
-    std::map<std::string, Incident> incidents_;  // changed so far
-    std::map<std::string, std::string> texts_;   // their files' new text
+    std::vector<std::string> messages_;                            // each step's commit message
+    std::map<std::string, Incident> incidents_;                    // changed so far
+    std::map<std::string, std::string> texts_;                     // their files' new text
     std::vector<std::pair<AfterHooks, std::size_t>> after_hooks_;  // to queue once written, with their step
-    long last_new_ = 0;                          // the number of the last id made here
+    long last_new_ = 0;                                            // the number of the last id made here
     bool done_ = false;
 };
 
