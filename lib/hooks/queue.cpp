@@ -21,14 +21,18 @@ fs::path running_dir(const Repository& repo) { return hooks_state_dir(repo) / "r
 
 // "<nanoseconds>-<pid>-<n>.json": sorts in the order entries were made
 // (they are made under the repository's lock), this process's in turn.
+// n in decimal, zero-padded on the left to width digits.
+std::string padded(unsigned long long n, std::size_t width) {
+    auto digits = std::to_string(n);
+    return digits.size() >= width ? digits : std::string(width - digits.size(), '0') + digits;
+}
+
 std::string entry_name() {
     static std::atomic<unsigned> counter{0};
-    char name[96];
     auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
                   .count();
-    std::snprintf(name, sizeof name, "%020lld-%08d-%06u.json", static_cast<long long>(ns), static_cast<int>(getpid()),
-                  counter++ % 1000000);
-    return name;
+    return padded(static_cast<unsigned long long>(ns), 20) + "-" +
+           padded(static_cast<unsigned long long>(getpid()), 8) + "-" + padded(counter++ % 1000000, 6) + ".json";
 }
 
 // The pid a claimed entry's name ends with (".../NAME.json.PID").

@@ -19,6 +19,22 @@ const char* const kBase = "https://incident.example/schemas/";
 // digits starting with a letter, a dash, 1 to 9 digits without a leading zero.
 const char* const kIdPattern = "^[A-Za-z][A-Za-z0-9]{0,15}-[1-9][0-9]{0,8}$";
 
+// A runbook's checklist item on an incident (tasks).
+json task_definition() {
+    return json::parse(R"({
+      "type": "object",
+      "required": ["id", "title"],
+      "properties": {
+        "id": {"type": "string", "minLength": 1},
+        "title": {"type": "string", "minLength": 1},
+        "runbook": {"type": ["string", "null"]},
+        "done_by": {"type": ["string", "null"]},
+        "done_at": {"$ref": "#/definitions/time"}
+      },
+      "additionalProperties": true
+    })");
+}
+
 // The parts that are not fields: times and dates as files may write them,
 // events and action items (their types and statuses are the registry's).
 json file_definitions() {
@@ -66,18 +82,6 @@ json file_definitions() {
           "note": {"type": ["string", "null"]}
         },
         "additionalProperties": true
-      },
-      "task": {
-        "type": "object",
-        "required": ["id", "title"],
-        "properties": {
-          "id": {"type": "string", "minLength": 1},
-          "title": {"type": "string", "minLength": 1},
-          "runbook": {"type": ["string", "null"]},
-          "done_by": {"type": ["string", "null"]},
-          "done_at": {"$ref": "#/definitions/time"}
-        },
-        "additionalProperties": true
       }
     })");
     auto with_null = [](const std::vector<std::string>& names) {
@@ -87,6 +91,7 @@ json file_definitions() {
     };
     defs["action"]["properties"]["type"]["enum"] = with_null(action_types());
     defs["action"]["properties"]["status"]["enum"] = with_null(action_statuses());
+    defs["task"] = task_definition();
     return defs;
 }
 

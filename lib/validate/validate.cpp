@@ -159,6 +159,19 @@ void check_hooks_file(std::vector<Finding>& out, const Scope& scope, const fs::p
         if (h.when) lint_condition(out, *h.when, "hook " + h.name, scope.cfg);
 }
 
+void check_runbook_file(std::vector<Finding>& out, const Repository& repo, const fs::path& p,
+                        const std::string& display) {
+    try {
+        const std::string name = p.stem().string();
+        if (!is_runbook_name(name))
+            add(out, Location{display}, "error",
+                "'" + name + "' is not a runbook's name (lower-case letters, digits, - and _): no rule can name it");
+        parse_runbook(read_repository_file(repo, p).value_or(""), name, display);
+    } catch (const InvalidData& e) {
+        add(out, e.where(), "error", e.detail());
+    }
+}
+
 void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path& p, const std::string& display,
                    std::vector<std::string>* related = nullptr, const std::string* text = nullptr) {
     const Repository& repo = scope.repo;
@@ -175,19 +188,7 @@ void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path
             "maintenance windows, hooks, runbooks, incidents/*.yaml)");
         return;
     }
-    if (kind == Kind::runbook) {  // Markdown, not YAML
-        try {
-            const std::string name = p.stem().string();
-            if (!is_runbook_name(name))
-                add(out, Location{display}, "error",
-                    "'" + name +
-                        "' is not a runbook's name (lower-case letters, digits, - and _): no rule can name it");
-            parse_runbook(read_repository_file(repo, p).value_or(""), name, display);
-        } catch (const InvalidData& e) {
-            add(out, e.where(), "error", e.detail());
-        }
-        return;
-    }
+    if (kind == Kind::runbook) return check_runbook_file(out, repo, p, display);  // Markdown, not YAML
     // A name that is no id is never read by the other commands: say so first.
     if (std::string why = kind == Kind::incident ? unreadable_incident_name(p.filename().string()) : ""; !why.empty())
         add(out, Location{display}, "error", why);

@@ -179,7 +179,8 @@ start_serve() {
   SERVE=$!
   trap 'kill $SERVE 2>/dev/null' EXIT
   local i
-  for i in $(seq 100); do
+  # Up to 20 s: a sanitizer build on a loaded machine starts slowly.
+  for i in $(seq 400); do
     URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$T/serve.log" 2>/dev/null) && return 0
     kill -0 "$SERVE" 2>/dev/null || break
     sleep 0.05

@@ -93,8 +93,11 @@ test_who_follows_the_rotation_hour_by_hour_across_daylight_saving() {
   with_schedules
   run validate; expect_rc 0 "the schedules are valid"
   # 8 weeks, one `oncall who --at` an hour, across 2026-03-29 (02:00 CET -> 03:00 CEST).
-  who_hours "$T/repo" sre 2026-03-09T00:00:00Z 1344 "$T/who"
-  "$PY" "$EXPECT" check-who "$T/repo" sre "$T/who" 2026-03-09T00:00:00Z 1344 >/dev/null 2>"$T/check.err" ||
+  # A sanitizer build (several times slower to start) walks the two weeks around it.
+  local from=2026-03-09T00:00:00Z hours=1344
+  [ "${INCIDENT_SANITIZED:-0}" = 1 ] && { from=2026-03-23T00:00:00Z; hours=336; }
+  who_hours "$T/repo" sre "$from" "$hours" "$T/who"
+  "$PY" "$EXPECT" check-who "$T/repo" sre "$T/who" "$from" "$hours" >/dev/null 2>"$T/check.err" ||
     fail "oncall who disagrees with the model:
 $(cat "$T/check.err")"
   # The model checked by hand on the Monday after the change (09:00 and 17:00 CEST).
