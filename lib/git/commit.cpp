@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "git/git.hpp"
+#include "git/index.hpp"
 #include "git/inprocess.hpp"
 #include "git/internal.hpp"
 #include "git/tree.hpp"
@@ -163,6 +164,18 @@ bool maintenance_may_run(const CommitSettings& s, const std::string& objects) {
     return packs > *pack_limit;
 }
 
+// Whether the user's index may be one update_index writes: the environment
+// names no other, and it is neither large (split_large_index splits it) nor split.
+bool small_plain_index(const std::string& git_dir) {
+    if (std::getenv("GIT_INDEX_FILE")) return false;
+    std::error_code ec;
+    const auto size = fs::file_size(fs::path(git_dir) / "index", ec);
+    if (ec || size >= kLargeIndex) return false;
+    for (fs::directory_iterator it(git_dir, ec), end; !ec && it != end; it.increment(ec))
+        if (it->path().filename().string().rfind("sharedindex.", 0) == 0) return false;
+    return !ec;
+}
+
 std::string read_text(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -197,10 +210,12 @@ void write_text(const fs::path& p, const std::string& text) {
 //   git commit-tree TREE -p HEAD [-S] -m MESSAGE
 // Then, always by git (a run killed meanwhile leaves no lock behind):
 //   git update-ref -m "commit: SUBJECT" HEAD NEW OLD
-// Meanwhile (other processes, the other core) `git config` reads the
-// settings and, in the user's index,
+// Meanwhile (another process, the other core) `git config` reads the
+// settings. The user's index gets the paths as
 //   git update-index --add --remove -- PATHS
-// which must have succeeded before the commit is made: the user's index
+// would leave them: in this process where the tree was built here and the
+// index is a plain one (git/index.hpp), else by that git process, run
+// meanwhile. Either must have succeeded before the commit is made: the user's index
 // never holds the old version of a path HEAD has the new one of, and a
 // refused update (index.lock held) leaves nothing committed. An index of
 // many megabytes is split first, once, so that this update writes a small
@@ -336,17 +351,20 @@ void commit_paths(const std::string& dir, const std::vector<std::string>& paths,
         repo ? Head{repo->git_dir(), repo->prefix(), "sha1", repo->head_commit(), repo->head_tree()} : read_head(dir);
     std::vector<std::string> update = {"update-index", "--add", "--remove", "--"};
     update.insert(update.end(), paths.begin(), paths.end());
-    // The two git processes run meanwhile, on the other core.
-    auto staged = std::async(std::launch::async, [&] {
+    auto stage_by_git = [&] {
         split_large_index(dir, head.git_dir);
         return git(dir, update);
-    });
-    auto settings_read = std::async(std::launch::async, [&] { return commit_settings(dir); });
-    auto stage_in_users_index = [&] {
-        if (auto r = staged.get(); r.status != 0) throw IoError("git add failed: " + first_line(r.err));
     };
+    // The user's index in this process where it can be (git/index.hpp),
+    // else by git meanwhile, on the other core, as `git config` is.
+    const std::string users_index = (fs::path(head.git_dir) / "index").string();
+    const bool index_here = repo && small_plain_index(head.git_dir);
+    std::future<ProcessResult> staged;
+    if (!index_here) staged = std::async(std::launch::async, stage_by_git);
+    auto settings_read = std::async(std::launch::async, [&] { return commit_settings(dir); });
     const OwnIndex own(head);
     std::optional<std::string> tree = repo ? repo->tree_with_paths(dir, paths) : std::nullopt;
+    const bool staged_here = index_here && tree;  // repo->staged() holds each path's entry
     if (!tree)
         tree = tree_with_paths(dir, head.prefix, head.tree, paths,
                                (fs::path(head.git_dir) / "incident" / "trees").string(), head.format == "sha1");
@@ -356,7 +374,10 @@ void commit_paths(const std::string& dir, const std::vector<std::string>& paths,
     else
         own.drop();
     const CommitSettings settings = settings_read.get();
-    stage_in_users_index();
+    // Before the commit: the index never holds the old version of a path HEAD has the new one of.
+    if (!staged_here || !update_index(repo->work_tree(), users_index, repo->staged()))
+        if (auto r = index_here ? stage_by_git() : staged.get(); r.status != 0)
+            throw IoError("git add failed: " + first_line(r.err));
     if (*tree == head.tree) {  // the paths already matched HEAD: nothing to commit
         if (through_index) write_text(own.record, own.expected);
         return;

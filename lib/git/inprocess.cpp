@@ -3,6 +3,7 @@
 #include <git2.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -178,6 +179,12 @@ InProcess::~InProcess() {
     if (repo_) git_repository_free(repo_);
 }
 
+std::string InProcess::work_tree() const {
+    std::string top = git_repository_workdir(repo_);
+    if (top.size() > 1 && top.back() == '/') top.pop_back();
+    return top;
+}
+
 std::optional<std::string> InProcess::tree_with_paths(const std::string& dir, const std::vector<std::string>& paths) {
     if (head_tree_.empty()) return std::nullopt;  // the first commit: git's way
     Tree base;
@@ -188,6 +195,7 @@ std::optional<std::string> InProcess::tree_with_paths(const std::string& dir, co
     for (const auto& p : paths) full.push_back(prefix_ + p);
     const bool look_up = attributes_may_convert(repo_, git_repository_workdir(repo_), full);
     std::vector<git_tree_update> updates;
+    staged_.clear();
     for (std::size_t i = 0; i < paths.size(); ++i) {
         const std::string &p = paths[i], &path = full[i];
         // HEAD's side: a directory on each step of the way (or nothing), a file at the end (or nothing).
@@ -209,6 +217,7 @@ std::optional<std::string> InProcess::tree_with_paths(const std::string& dir, co
         if (::lstat(file.c_str(), &st) != 0) {
             if (errno != ENOENT && errno != ENOTDIR) return std::nullopt;  // unreadable: git says why
             if (was.p) updates.push_back({GIT_TREE_UPDATE_REMOVE, {}, GIT_FILEMODE_BLOB, path.c_str()});
+            staged_.push_back({path, true, 0, {}, {}});
             continue;
         }
         if (!S_ISREG(st.st_mode)) return std::nullopt;
@@ -221,6 +230,9 @@ std::optional<std::string> InProcess::tree_with_paths(const std::string& dir, co
         if (git_blob_create_from_buffer(&u.id, repo_, content.data(), content.size()) != 0)
             failed("cannot write " + path);
         updates.push_back(u);
+        IndexUpdate staged{path, false, mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0100755u : 0100644u, {}, st};
+        std::copy(std::begin(u.id.id), std::begin(u.id.id) + staged.oid.size(), staged.oid.begin());
+        staged_.push_back(staged);
     }
     if (updates.empty()) return head_tree_;
     git_oid tree;

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "git/index.hpp"
+
 struct git_repository;
 
 namespace incident::git {
@@ -47,7 +49,10 @@ public:
     // a file otherwise than as its bytes (a clean filter, ident, an
     // encoding, text conversion of a CR), a path is not a plain file, or
     // HEAD holds something else than a file or a directory on its way.
+    // With it, `staged` holds what the user's index is to hold for each path.
     std::optional<std::string> tree_with_paths(const std::string& dir, const std::vector<std::string>& paths);
+    const std::vector<IndexUpdate>& staged() const { return staged_; }
+    std::string work_tree() const;  // its top, no trailing slash
 
     // A commit of `tree` on HEAD (no parent before the first commit).
     std::string commit(const std::string& tree, const Ident& author, const Ident& committer,
@@ -57,6 +62,7 @@ private:
     InProcess() = default;
     git_repository* repo_ = nullptr;
     std::string git_dir_, objects_, prefix_, head_, head_tree_;
+    std::vector<IndexUpdate> staged_;
 };
 
 }  // namespace incident::git

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "git/git.hpp"
+#include "git/index.hpp"
 #include "model/errors.hpp"
 #include "model/text.hpp"
 
@@ -205,10 +206,9 @@ std::optional<std::string> tree_with_paths(const std::string& dir, const std::st
 }
 
 void split_large_index(const std::string& dir, const std::string& git_dir) {
-    constexpr std::uintmax_t kLarge = 4 << 20;
     std::error_code ec;
     const auto size = fs::file_size(fs::path(git_dir) / "index", ec);
-    if (ec || size < kLarge) return;  // none, or small, or already split (the split part is small)
+    if (ec || size < kLargeIndex) return;  // none, or small, or already split (the split part is small)
     auto r = run(dir, {"config", "--type=bool", "--get", "core.splitIndex"});
     if (r.status == 0 && first_line(r.out) == "false") return;  // the user said no
     run(dir, {"update-index", "--split-index"});                // best effort: the update after it works either way
