@@ -17,10 +17,10 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "model/errors.hpp"
 
@@ -52,6 +52,9 @@ Digest sha1(std::string_view data) {
     EVP_Digest(data.data(), data.size(), d.data(), &n, EVP_sha1(), nullptr);
     return d;
 }
+
+// The paths to update, found by a name's view too.
+using Updates = std::map<std::string, const IndexUpdate*, std::less<>>;
 
 struct Entry {
     std::string_view name, bytes;
@@ -133,7 +136,7 @@ std::string entry_bytes(const IndexUpdate& u) {
 // Whether git would write these entries otherwise: a path in conflict or
 // with version 3's flags, a mode the work tree does not have, a file where
 // a directory of another path is.
-bool plain(const Index& index, const std::map<std::string, const IndexUpdate*>& updates) {
+bool plain(const Index& index, const Updates& updates) {
     auto named = [&](std::string_view name) {
         return std::lower_bound(index.entries.begin(), index.entries.end(), name,
                                 [](const Entry& e, std::string_view n) { return e.name < n; });
@@ -156,11 +159,12 @@ bool plain(const Index& index, const std::map<std::string, const IndexUpdate*>& 
 
 // Whether the entry's file has other content than its blob while its stat
 // data says the same (git's ce_smudge_racily_clean_entry): a file not
-// there, or whose size or modification time differ, git sees changed anyway.
+// there, of another type (a FIFO is never opened), or whose size or
+// modification time differ, git sees changed anyway.
 bool changed_unseen(const std::string& work_tree, const Entry& e) {
     struct stat st {};
     const std::string path = work_tree + "/" + std::string(e.name);
-    if (::lstat(path.c_str(), &st) != 0) return false;
+    if (::lstat(path.c_str(), &st) != 0 || !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))) return false;
     if (std::uint32_t(st.st_size) != be32(e.bytes.data() + 36) ||
         std::uint32_t(st.st_mtim.tv_sec) != be32(e.bytes.data() + 8))
         return false;
@@ -182,20 +186,21 @@ bool changed_unseen(const std::string& work_tree, const Entry& e) {
 // clean one whose file changed smudged (its size 0: git compares its
 // content again), and the new entries, in git's order; the kept
 // extensions; the checksum.
-std::string rewritten(const std::string& work_tree, const Index& index,
-                      const std::map<std::string, const IndexUpdate*>& updates, const struct stat& old) {
+std::string rewritten(const std::string& work_tree, const Index& index, const Updates& updates,
+                      const struct stat& old) {
     std::vector<std::pair<std::string_view, std::string>> added;
     for (const auto& [path, u] : updates)
         if (!u->removed) added.emplace_back(path, entry_bytes(*u));
     std::string out = "DIRC";
+    out.reserve(12 + index.entries.size() * 80 + added.size() * 128);
     put32(out, index.version);
     std::size_t count = added.size();
-    for (const auto& e : index.entries) count += !updates.contains(std::string(e.name));
+    for (const auto& e : index.entries) count += !updates.contains(e.name);
     put32(out, count);
     auto next = added.begin();
     for (const auto& e : index.entries) {
         for (; next != added.end() && next->first < e.name; ++next) out += next->second;
-        if (updates.contains(std::string(e.name))) continue;
+        if (updates.contains(e.name)) continue;
         const std::size_t at = out.size();
         out += e.bytes;
         const long long mtime = be32(e.bytes.data() + 8);
@@ -210,62 +215,87 @@ std::string rewritten(const std::string& work_tree, const Index& index,
     return out;
 }
 
-// git's lock on the index: INDEX.lock, created or refused; removed at the
-// end unless renamed over the index. While it is held, OWNER (beside the
-// tool's other state) names this process: a lock a killed run left (its
-// process gone, its name in OWNER) is removed by the next, where a git
-// process killed meanwhile would have finished. OWNER is written only once
-// the lock is this process's, and removed before the lock is, so while it
-// names a process the lock can only be that process's.
-struct Lock {
-    std::string path, owner;
-    int fd = -1;
-    Lock(const std::string& index, std::string owner_path) : path(index + ".lock"), owner(std::move(owner_path)) {
-        fd = create();
-        if (fd < 0 && errno == EEXIST && left_by_killed_run()) fd = create();
-        if (fd < 0)
-            throw IoError("git add failed: Unable to create '" + path + "': " + std::strerror(errno),
-                          "another git process seems to be running in this repository");
+// git's lock on the index, INDEX.lock, taken so that a run killed while
+// it holds it can be told from any other holder: the file is first made
+// as STATE/index.lock.PID, then linked as INDEX.lock (which fails if the
+// lock is held), and keeps both names until it is renamed over the index
+// (or removed). A lock with a second name naming a process that is gone is
+// a killed run's, and the next run removes it, where a git process killed
+// meanwhile would have finished; any other lock is refused. Second names
+// left by killed runs are removed as they are met.
+class Lock {
+public:
+    // nullopt where no such file can be made (no hard links here): git's way.
+    static std::optional<Lock> take(const std::string& index) {
+        Lock lock;
+        lock.path_ = index + ".lock";
+        const fs::path state = fs::path(index).parent_path() / "incident";
+        lock.mine_ = (state / ("index.lock." + std::to_string(::getpid()))).string();
         std::error_code ec;
-        fs::create_directories(fs::path(owner).parent_path(), ec);
-        const std::string pid = std::to_string(::getpid());
-        if (const int o = ::open(owner.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); o >= 0) {
-            (void)!::write(o, pid.data(), pid.size());  // best effort: without it a kill leaves the lock, as before
-            ::close(o);
+        fs::create_directories(state, ec);
+        lock.clear_killed_runs(state);
+        lock.fd_ = ::open(lock.mine_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (lock.fd_ < 0) {
+            lock.path_.clear(), lock.mine_.clear();  // neither is this process's
+            return std::nullopt;
         }
+        if (::link(lock.mine_.c_str(), lock.path_.c_str()) == 0) return lock;
+        const int error = errno;
+        lock.path_.clear();  // not ours
+        if (error != EEXIST) return std::nullopt;
+        throw IoError("git add failed: Unable to create '" + index + ".lock': File exists.",
+                      "another git process seems to be running in this repository");
     }
+    Lock(Lock&& other) noexcept
+        : path_(std::exchange(other.path_, {})),
+          mine_(std::exchange(other.mine_, {})),
+          fd_(std::exchange(other.fd_, -1)) {}
+    Lock& operator=(Lock&&) = delete;
     ~Lock() {
-        if (fd >= 0) ::close(fd);
-        release();
+        if (fd_ >= 0) ::close(fd_);
+        if (!path_.empty()) ::unlink(path_.c_str());
+        if (!mine_.empty()) ::unlink(mine_.c_str());
     }
-    int create() const { return ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666); }
-    bool left_by_killed_run() const {
-        std::ifstream in(owner);
-        long pid = 0;
-        if (!(in >> pid) || pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) return false;
-        ::unlink(owner.c_str());
-        return ::unlink(path.c_str()) == 0;
-    }
-    void release() {
-        if (path.empty()) return;
-        ::unlink(owner.c_str());
-        ::unlink(path.c_str());
-        path.clear();
-    }
+    // Writes `data` into the lock and renames it over `index`.
     void commit_to(const std::string& index, const std::string& data) {
         for (std::size_t done = 0; done < data.size();) {
-            const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+            const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
             if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) throw IoError("git add failed: cannot write " + path + ": " + std::strerror(errno));
+            if (n <= 0) throw IoError("git add failed: cannot write " + path_ + ": " + std::strerror(errno));
             done += static_cast<std::size_t>(n);
         }
-        const int closed = ::close(fd);
-        fd = -1;
-        ::unlink(owner.c_str());
-        if (closed != 0 || ::rename(path.c_str(), index.c_str()) != 0)
+        const int closed = ::close(fd_);
+        fd_ = -1;
+        if (closed != 0 || ::rename(path_.c_str(), index.c_str()) != 0)
             throw IoError("git add failed: cannot write " + index + ": " + std::strerror(errno));
-        path.clear();
+        path_.clear();
     }
+
+private:
+    Lock() = default;
+    // Removes the second names of runs that are gone, and the lock one of them holds.
+    void clear_killed_runs(const fs::path& state) const {
+        struct stat lock {};
+        const bool locked = ::stat(path_.c_str(), &lock) == 0;
+        std::error_code ec;
+        for (fs::directory_iterator it(state, ec), end; !ec && it != end; it.increment(ec)) {
+            const std::string name = it->path().filename().string();
+            if (name.rfind("index.lock.", 0) != 0) continue;
+            const std::string digits = name.substr(11);
+            if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9)
+                continue;
+            // This process's own name is an earlier one's with the same pid: it has not made it yet.
+            const auto pid = static_cast<pid_t>(std::stol(digits));
+            if (pid != ::getpid() && (::kill(pid, 0) == 0 || errno != ESRCH)) continue;
+            struct stat st {};
+            if (locked && ::stat(it->path().c_str(), &st) == 0 && st.st_dev == lock.st_dev && st.st_ino == lock.st_ino)
+                ::unlink(path_.c_str());
+            ::unlink(it->path().c_str());
+        }
+    }
+
+    std::string path_, mine_;
+    int fd_ = -1;
 };
 
 // The file at `path` and its stat data, read through one descriptor.
@@ -292,15 +322,16 @@ std::optional<std::pair<std::string, struct stat>> read_index(const std::string&
 
 bool update_index(const std::string& work_tree, const std::string& index_path,
                   const std::vector<IndexUpdate>& updates) {
-    std::map<std::string, const IndexUpdate*> by_path;
+    Updates by_path;
     for (const auto& u : updates) by_path[u.path] = &u;
     // Taken before reading: no one else writes it meanwhile.
-    Lock lock(index_path, (fs::path(index_path).parent_path() / "incident" / "index.lock.owner").string());
+    auto lock = Lock::take(index_path);
+    if (!lock) return false;
     const auto file = read_index(index_path);
     if (!file) return false;
     const auto index = parse(file->first);
     if (!index || !plain(*index, by_path)) return false;
-    lock.commit_to(index_path, rewritten(work_tree, *index, by_path, file->second));
+    lock->commit_to(index_path, rewritten(work_tree, *index, by_path, file->second));
     return true;
 }
 

@@ -41,8 +41,9 @@ struct IndexUpdate {
 // not known here, an entry of these paths in conflict, with version 3's
 // flags, or a file where a directory of the path is (or the reverse).
 // Throws IoError when the lock is held (as `git add` fails), unless it is
-// one a killed run of the tool left (GIT_DIR/incident/index.lock.owner
-// names the process that held it, and it is gone): that one is removed.
+// one a killed run of the tool left (its second name, beside the tool's
+// other state, GIT_DIR/incident/index.lock.PID, names a process that is
+// gone): that one is removed.
 bool update_index(const std::string& work_tree, const std::string& index, const std::vector<IndexUpdate>& updates);
 
 }  // namespace incident::git

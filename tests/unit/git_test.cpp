@@ -580,18 +580,25 @@ TEST_CASE("commit_paths removes the index lock a killed run of its own left, and
     repo.write("a.yaml", "a1\n");
     repo.commit_all("base");
     // A process that is gone: its pid, once it has ended.
-    const std::string gone = repo.sh("sh -c 'echo $$'");
-    repo.t.write("repo/.git/index.lock", "");
-    repo.t.write("repo/.git/incident/index.lock.owner", gone);
+    std::string gone = repo.sh("sh -c 'echo $$'");
+    gone.pop_back();
+    repo.sh("mkdir -p .git/incident && : > .git/incident/index.lock." + gone + " && ln .git/incident/index.lock." +
+            gone + " .git/index.lock");
+    repo.sh(": > .git/incident/index.lock.1" + gone);  // another gone run's name, without a lock
     repo.write("a.yaml", "a2\n");
     repo.commit({"a.yaml"}, "after a kill");
     CHECK(repo.sh("git show HEAD:a.yaml") == "a2\n");
     CHECK_FALSE(fs::exists(repo.root / ".git/index.lock"));
-    CHECK_FALSE(fs::exists(repo.root / ".git/incident/index.lock.owner"));
+    CHECK(repo.sh("ls .git/incident | grep index.lock || true") == "");
     CHECK(repo.sh("git status --porcelain") == "");
-    // A lock whose owner still runs (this process) is another's: refused, left alone.
-    repo.t.write("repo/.git/index.lock", "");
-    repo.t.write("repo/.git/incident/index.lock.owner", std::to_string(::getpid()));
+    // A lock whose second name names a process that runs (this one's parent) is refused and left
+    // alone, as is one with no second name, or another file under a gone run's name.
+    const std::string alive = ".git/incident/index.lock." + std::to_string(::getppid());
+    repo.sh(": > " + alive + " && ln " + alive + " .git/index.lock");
+    repo.write("a.yaml", "a3\n");
+    CHECK_THROWS_AS(repo.commit({"a.yaml"}, "held"), IoError);
+    CHECK(fs::exists(repo.root / ".git/index.lock"));
+    repo.sh("rm .git/index.lock " + alive + " && : > .git/index.lock && : > .git/incident/index.lock." + gone);
     repo.write("a.yaml", "a3\n");
     CHECK_THROWS_AS(repo.commit({"a.yaml"}, "held"), IoError);
     CHECK(fs::exists(repo.root / ".git/index.lock"));
