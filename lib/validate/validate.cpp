@@ -159,6 +159,27 @@ void check_hooks_file(std::vector<Finding>& out, const Scope& scope, const fs::p
         if (h.when) lint_condition(out, *h.when, "hook " + h.name, scope.cfg);
 }
 
+// A configuration file's settings, read as each command reads them (throws InvalidData, located).
+void check_config_settings(const YamlNode& root, const std::string& display) {
+    Config c;
+    apply_config_layer(c, root, display);
+    check_config(c, display);
+    paging_settings(c, display);  // smtp, paging_providers, serve
+    status_page_settings(c, display);
+    cadence_settings(c, display);
+    deadline_sets(c, display);
+}
+
+// A rules file: parsed, linted, checked against the repository's policies
+// (each runbook's own problems are reported on it, not here).
+void check_rules_file(std::vector<Finding>& out, const Scope& scope, const fs::path& p, const std::string& display) {
+    RuleSet rules = parse_rules(read_file(p).value_or(""), display);
+    std::vector<std::string> unread;
+    load_runbooks(scope.repo, rules, unread);
+    for (auto& f : lint_rules(rules, scope.cfg)) out.push_back(f);
+    for (auto& f : rule_policy_findings(rules, scope.repo, scope.cfg)) out.push_back(f);
+}
+
 void check_runbook_file(std::vector<Finding>& out, const Repository& repo, const fs::path& p,
                         const std::string& display) {
     try {
@@ -213,19 +234,9 @@ void validate_file(std::vector<Finding>& out, const Scope& scope, const fs::path
     if (!schema_ok) return;
     try {
         if (kind == Kind::config) {
-            Config c;
-            apply_config_layer(c, root, display);
-            check_config(c, display);
-            paging_settings(c, display);  // smtp, paging_providers, serve
-            status_page_settings(c, display);
-            cadence_settings(c, display);
-            deadline_sets(c, display);
+            check_config_settings(root, display);
         } else if (kind == Kind::rules) {
-            RuleSet rules = parse_rules(read_file(p).value_or(""), display);
-            std::vector<std::string> unread;  // each runbook's own problems are reported on it
-            load_runbooks(repo, rules, unread);
-            for (auto& f : lint_rules(rules, scope.cfg)) out.push_back(f);
-            for (auto& f : rule_policy_findings(rules, repo, scope.cfg)) out.push_back(f);
+            check_rules_file(out, scope, p, display);
         } else if (kind == Kind::rule_tests) {
             parse_rule_cases(read_file(p).value_or(""), display);
         } else {
