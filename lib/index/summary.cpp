@@ -131,7 +131,8 @@ Summary summarise(const Incident& inc, const Config& cfg, Timestamp now, StringP
     for (const auto& t : inc.tags) s.tags.push_back(in(t));
     s.times = lifecycle_times(inc);
     for (const auto& e : inc.timeline) {
-        if (e.type == "escalated")
+        // kind: policy is a page to the next step of another tool's policy (incident import): neither.
+        if (e.type == "escalated" && e.get("kind") != "policy")
             ++(e.get("kind") == "hierarchical" ? s.escalations_hierarchical : s.escalations_functional);
         if (e.type == "reopened") ++s.reopens;
         if (e.type == "update") s.updates.push_back(e.at);

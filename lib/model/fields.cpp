@@ -81,6 +81,8 @@ std::vector<IncidentField> make_fields() {
         text("problem", "the problem record it is linked to", &Incident::problem),
         omit_empty(text("location", "where it happened (a site, a building)", &Incident::location)),
         omit_empty(text("dedup_key", "the key of the alert that raised it", &Incident::dedup_key)),
+        omit_empty(text("source", "where it was imported from: TOOL/ID (incident import)", &Incident::source)),
+        omit_empty(text("source_number", "its number in the tool it was imported from", &Incident::source_number)),
         time("started_at", "when the impact began, where known", &Incident::started_at),
         time("detected_at", "when it was detected", &Incident::detected_at),
         time("opened_at", "when it was logged", &Incident::opened_at),

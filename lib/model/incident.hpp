@@ -103,6 +103,9 @@ struct Incident {
     std::vector<std::pair<std::string, std::string>> roles;
     std::vector<std::string> tags, related;
     std::string problem, location, dedup_key;
+    // Where an imported incident came from (incident import): TOOL/ID, and
+    // its number there. Empty for incidents made here.
+    std::string source, source_number;
     // started_at: when the impact began, where known (for MTTD).
     std::optional<Timestamp> started_at, detected_at, opened_at, acknowledged_at, mitigated_at, resolved_at, closed_at;
     std::string description;

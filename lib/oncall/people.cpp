@@ -120,14 +120,16 @@ People parse_people(const YamlNode& root, const std::string& display, Problems& 
         }
         for (const auto& [field, _] : v.entries())
             if (field.scalar() != "name" && field.scalar() != "email" && field.scalar() != "time_zone" &&
-                field.scalar() != "contact")
+                field.scalar() != "contact" && field.scalar() != "source")
                 problems.add(field, display,
-                             what + ": unknown key '" + field.scalar() + "' (known: name, email, time_zone, contact)");
+                             what + ": unknown key '" + field.scalar() +
+                                 "' (known: name, email, time_zone, contact, source)");
         p.name = text_of(v, "name", what + ".", display, problems);
         p.email = text_of(v, "email", what + ".", display, problems);
         if (!p.email.empty() && p.email.find('@') == std::string::npos)
             problems.add(v["email"], display, what + ".email: not an email address");
         p.time_zone = text_of(v, "time_zone", what + ".", display, problems);
+        p.source = text_of(v, "source", what + ".", display, problems);
         if (!p.time_zone.empty() && !is_utc_zone(p.time_zone)) {
             try {
                 date::locate_zone(p.time_zone);

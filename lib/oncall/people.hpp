@@ -29,6 +29,7 @@ struct Person {
     std::string email;
     std::string time_zone;  // IANA; empty when not given
     std::vector<ContactMethod> contact;
+    std::string source;  // TOOL/ID of one brought in by incident import; empty otherwise
 };
 
 struct People {

@@ -276,8 +276,9 @@ Schedule parse_schedule(const YamlNode& root, const std::string& key, const std:
     Reader r(display, problems);
     Schedule s;
     s.key = key;
-    if (!r.map(root, "schedule", {"name", "description", "time_zone", "layers", "overrides"})) return s;
+    if (!r.map(root, "schedule", {"name", "description", "time_zone", "layers", "overrides", "source"})) return s;
     s.name = r.text(root, "name", "", false);
+    s.source = r.text(root, "source", "", false);
     if (s.name.empty()) s.name = key;
     s.time_zone = r.text(root, "time_zone", "", true);
     if (!s.time_zone.empty()) s.zone = zone_named(s.time_zone, root["time_zone"], r);

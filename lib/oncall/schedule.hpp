@@ -66,6 +66,7 @@ struct Schedule {
     std::string key;  // its file's name without .yaml
     std::string name;
     std::string time_zone;
+    std::string source;  // TOOL/ID of one brought in by incident import; empty otherwise
     Zone zone;
     std::vector<Layer> layers;
     std::vector<Override> overrides;  // from the schedule file and its override files, by start

@@ -89,7 +89,8 @@ Pager::Pager(const Workspace& ws, Env env)
 bool Pager::may_page(const Incident& inc) const {
     const bool active =
         inc.status == Status::open || inc.status == Status::triaged || inc.status == Status::investigating;
-    return active && !inc.acknowledged_at && !policies_.policy_for(inc).empty();
+    // An imported incident is history: its paging stayed with the tool it came from.
+    return active && !inc.acknowledged_at && inc.source.empty() && !policies_.policy_for(inc).empty();
 }
 
 const Schedule* Pager::schedule(const std::string& key, std::string& why) {

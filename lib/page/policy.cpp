@@ -77,13 +77,14 @@ PolicyStep parse_step(const YamlNode& n, const std::string& display, const std::
 
 Policy parse_policy(const std::string& name, const YamlNode& n, const std::string& display, const Config& config,
                     Problems& problems) {
-    Policy p{name, 0, {}, locate(n, display)};
+    Policy p{name, {}, 0, {}, locate(n, display)};
     const std::string what = "policies." + name;
     if (!n.is_map()) {
         problems.add(n, display, what + ": expected a mapping with steps (and repeat)");
         return p;
     }
-    known_keys(n, display, what, {"steps", "repeat"}, problems);
+    known_keys(n, display, what, {"steps", "repeat", "source"}, problems);
+    if (const YamlNode& src = n["source"]; src && src.is_scalar()) p.source = src.scalar();
     if (const YamlNode& r = n["repeat"]; r) {
         auto count = yaml_integer(r);
         if (!count || *count < 0 || *count > 100)

@@ -216,8 +216,11 @@ void parse_into(RuleSet& set, const YamlNode& root, const std::string& file, con
                 rule.when = parse_condition(kv.second, file, 0);
             else if (key == "then")
                 rule.then = parse_action(kv.second, file);
+            else if (key == "source")
+                rule.source = scalar(kv.second, file, "source");
             else if (key != "description")
-                fail_at(kv.first, file, "unknown rule key '" + key + "' (known: name, description, when, then)");
+                fail_at(kv.first, file,
+                        "unknown rule key '" + key + "' (known: name, description, when, then, source)");
         }
         if (rule.name.empty()) fail_at(r, file, "a rule needs a name");
         set.rules.push_back(std::move(rule));

@@ -45,6 +45,7 @@ struct Rule {
     std::string origin;  // "rules.yaml" or "pack:sre"
     Condition when;      // an empty `all` matches everything
     RuleAction then;
+    std::string source;  // TOOL/ID of one written by incident import; empty otherwise
     Location where;
 };
 

@@ -54,7 +54,7 @@ std::size_t ChangeBatch::change_or_create(const std::function<std::string()>& fi
         const std::string& id = r.incident.id;
         AfterHooks after;
         if (!opts_.dry_run) {  // checked now: a step that would not read back is refused before anything is written
-            after = run_before_hooks(ws_, r, before ? &*before : nullptr);
+            if (opts_.hooks) after = run_before_hooks(ws_, r, before ? &*before : nullptr);
             auto text = texts_.find(id);
             std::string rendered = ws_.store.render(r.incident, text == texts_.end() ? nullptr : &text->second);
             texts_[id] = std::move(rendered);
@@ -68,32 +68,40 @@ std::size_t ChangeBatch::change_or_create(const std::function<std::string()>& fi
     return results_.size() - 1;
 }
 
+void ChangeBatch::put_files(std::vector<FileChange> files) {
+    check_file_changes(ws_, files);
+    for (auto& f : files) files_.push_back(std::move(f));
+}
+
 void ChangeBatch::commit(const std::function<void()>& under_lock) {
     if (done_) return;
     done_ = true;
-    if (opts_.dry_run || texts_.empty()) {
+    if (opts_.dry_run || (texts_.empty() && files_.empty())) {
         if (under_lock && lock_) under_lock();
         lock_.reset();
         return;
     }
     // One change: its own message. More: how many, then each one's.
-    Journal journal{messages_.front(), opts_.actor, {}};
-    if (messages_.size() > 1) {
+    Journal journal{message_.empty() && !messages_.empty() ? messages_.front() : message_, opts_.actor, {}};
+    if (message_.empty() && messages_.size() > 1) {
         journal.message = "incident: " + std::to_string(messages_.size()) + " changes to " +
                           std::to_string(texts_.size()) + (texts_.size() == 1 ? " incident\n" : " incidents\n");
         for (const auto& m : messages_) journal.message += "\n" + m.substr(0, m.find('\n'));
     }
     for (const auto& [id, text] : texts_) journal.paths.push_back(ws_.repo.relative(ws_.store.path_of(id)));
+    for (const auto& f : files_) journal.paths.push_back(ws_.repo.relative(f.path));
     ChangeResult all;
     write_and_commit(
         ws_, all, opts_, std::move(journal), [] {},
         [&] {
             ws_.store.write_all(texts_);
+            write_files(ws_, files_);
             for (const auto& [after, step] : after_hooks_) queue_after_hooks(ws_, after, results_[step]);
         });
     if (under_lock) under_lock();
     lock_.reset();
     warnings.insert(warnings.end(), all.warnings.begin(), all.warnings.end());
+    committed_ = all.committed;
     std::vector<ChangeResult*> made;
     for (auto& r : results_) {
         if (r.incident.id.empty()) continue;

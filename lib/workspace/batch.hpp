@@ -33,6 +33,12 @@ public:
     std::size_t change_or_create(const std::function<std::string()>& find, const Mutation& mutate,
                                  const std::function<Incident(const std::string&)>& build);
 
+    // Files beside the incidents (people, schedules: an import), written and
+    // committed with the batch; one without content is removed.
+    void put_files(std::vector<FileChange> files);
+    // The commit's message, instead of one made from the steps'.
+    void set_message(std::string message) { message_ = std::move(message); }
+
     // Incident `id` as the batch has it so far.
     Incident load(const std::string& id) const;
     // The incidents the steps so far changed or made, by id, as they are now.
@@ -49,6 +55,7 @@ public:
 
     const Workspace& workspace() const { return ws_; }
     const ChangeResult& result(std::size_t step) const { return results_.at(step); }
+    bool committed() const { return committed_; }
     std::size_t size() const { return results_.size(); }
     // What concerns the whole batch: an earlier change completed, the commit
     // or the sync that failed (the change is saved).
@@ -62,9 +69,12 @@ private:
     std::vector<std::string> messages_;                            // each step's commit message
     std::map<std::string, Incident> incidents_;                    // changed so far
     std::map<std::string, std::string> texts_;                     // their files' new text
+    std::vector<FileChange> files_;                                // beside the incidents
+    std::string message_;                                          // set_message's
     std::vector<std::pair<AfterHooks, std::size_t>> after_hooks_;  // to queue once written, with their step
     long last_new_ = 0;                                            // the number of the last id made here
     bool done_ = false;
+    bool committed_ = false;
 };
 
 }  // namespace incident

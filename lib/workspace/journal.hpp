@@ -55,6 +55,12 @@ struct AfterHooks {
 AfterHooks run_before_hooks(const Workspace& ws, ChangeResult& r, const Incident* before);
 void queue_after_hooks(const Workspace& ws, const AfterHooks& after, const ChangeResult& r);
 
+// Writes each file (its directories made), or removes it when its content is
+// empty; refuses any path outside the repository's own files.
+void write_files(const Workspace& ws, const std::vector<FileChange>& files);
+// Refuses a path outside the repository's files (.git, or not under the root).
+void check_file_changes(const Workspace& ws, const std::vector<FileChange>& files);
+
 // After the commit, with the lock released: pushes through sync when
 // auto-sync is on and any of `changes` was committed. A failure (offline)
 // is a warning: the change is committed here and goes out with the next

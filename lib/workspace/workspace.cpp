@@ -265,27 +265,30 @@ ChangeResult change_files(const Workspace& ws, const std::vector<FileChange>& fi
         RepositoryLock lock(ws.repo.lock_path(), opts.lock_timeout);
         begin_change(ws, opts, r.warnings);
         Journal journal{message, opts.actor, {}};
-        for (const auto& f : files) {
-            refuse_writing_outside(ws, f.path);
-            journal.paths.push_back(ws.repo.relative(f.path));
-        }
+        check_file_changes(ws, files);
+        for (const auto& f : files) journal.paths.push_back(ws.repo.relative(f.path));
         write_and_commit(
-            ws, r, opts, std::move(journal), [] {},
-            [&] {
-                for (const auto& f : files) {
-                    std::error_code ec;
-                    if (!f.content) {
-                        if (!fs::remove(f.path, ec) && ec)
-                            throw IoError("cannot remove " + ws.repo.relative(f.path) + ": " + ec.message());
-                        continue;
-                    }
-                    fs::create_directories(f.path.parent_path(), ec);
-                    write_file_atomically(f.path, *f.content);
-                }
-            });
+            ws, r, opts, std::move(journal), [] {}, [&] { write_files(ws, files); });
     }
     auto_sync(ws, opts, r);
     return r;
+}
+
+void check_file_changes(const Workspace& ws, const std::vector<FileChange>& files) {
+    for (const auto& f : files) refuse_writing_outside(ws, f.path);
+}
+
+void write_files(const Workspace& ws, const std::vector<FileChange>& files) {
+    for (const auto& f : files) {
+        std::error_code ec;
+        if (!f.content) {
+            if (!fs::remove(f.path, ec) && ec)
+                throw IoError("cannot remove " + ws.repo.relative(f.path) + ": " + ec.message());
+            continue;
+        }
+        fs::create_directories(f.path.parent_path(), ec);
+        write_file_atomically(f.path, *f.content);
+    }
 }
 
 void add_merge_attributes(const fs::path& attributes) {

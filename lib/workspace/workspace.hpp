@@ -48,6 +48,7 @@ struct ChangeOptions {
     bool commit = true;    // git auto-commit (also needs config.auto_commit)
     bool dry_run = false;  // compute and return, write nothing
     bool sync = false;     // after the commit, push through incident sync (also config.auto_sync)
+    bool hooks = true;     // false: no hook sees the change (history brought in by incident import)
     std::chrono::milliseconds lock_timeout{30000};
 };
 
