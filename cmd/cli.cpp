@@ -51,6 +51,7 @@ constexpr CommandEntry kCommands[] = {
     {"deadline", register_deadline},
     {"heartbeat", register_heartbeat},
     {"hooks", register_hooks},
+    {"import", register_import},
     {"notify", register_notify},
     {"validate", register_validate},
     {"log", register_log},

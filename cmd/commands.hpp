@@ -44,5 +44,6 @@ void register_deadline(CLI::App& app, Context& ctx);
 void register_heartbeat(CLI::App& app, Context& ctx);
 void register_task(CLI::App& app, Context& ctx);
 void register_hooks(CLI::App& app, Context& ctx);
+void register_import(CLI::App& app, Context& ctx);
 
 }  // namespace incident::cli

@@ -1,0 +1,111 @@
+#!/usr/bin/python3
+"""What tests/cli/test_import.sh expects of an import, computed from the
+export's own JSON files alone (not from anything the tool wrote).
+
+Subcommands:
+  hours SCHEDULE.json
+      the instants, one an hour, of the window the schedule's final_schedule
+      was rendered for (from its first entry's start to its last entry's end).
+  check-who EXPORT SCHEDULE_ID DIR
+      compares DIR/<instant>.out (`incident oncall who KEY --at <instant>
+      --json`) with the rendered entry that covers the instant: the same
+      people, by email (the export's users).
+  times EXPORT
+      mean and median MTTA and MTTR in seconds over the export's incidents
+      (created_at to the first acknowledge_log_entry, and to the
+      resolve_log_entry), as JSON.
+"""
+import glob
+import json
+import os
+import statistics
+import sys
+from datetime import datetime, timedelta, timezone
+
+
+def when(text):
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
+
+
+def stamp(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def pages(path):
+    """NAME.json, NAME.2.json, ... as loaded JSON."""
+    out, n = [], 1
+    while True:
+        p = path + (".json" if n == 1 else f".{n}.json")
+        if not os.path.exists(p):
+            return out
+        with open(p) as f:
+            out.append(json.load(f))
+        n += 1
+
+
+def emails(export):
+    return {u["id"]: u["email"] for page in pages(os.path.join(export, "users")) for u in page["users"]}
+
+
+def entries(schedule_file):
+    with open(schedule_file) as f:
+        sched = json.load(f)["schedule"]
+    return [(when(e["start"]), when(e["end"]), e["user"]["id"]) for e in sched["final_schedule"]["rendered_schedule_entries"]]
+
+
+def hours(schedule_file):
+    es = entries(schedule_file)
+    t, end = min(e[0] for e in es), max(e[1] for e in es)
+    while t < end:
+        print(stamp(t))
+        t += timedelta(hours=1)
+
+
+def check_who(export, schedule_id, out_dir):
+    es = entries(os.path.join(export, "schedules", schedule_id + ".json"))
+    mail = emails(export)
+    bad = checked = 0
+    for f in sorted(glob.glob(os.path.join(out_dir, "*.out"))):
+        at = when(os.path.basename(f)[:-4])
+        want = sorted(mail[u] for (a, b, u) in es if a <= at < b)
+        with open(f) as fh:
+            got = sorted(x["email"] for x in json.load(fh))
+        checked += 1
+        if got != want:
+            bad += 1
+            print(f"{stamp(at)}: the export says {want}, oncall who says {got}")
+    print(f"{checked} hours checked, {bad} differ")
+    return 1 if bad or not checked else 0
+
+
+def times(export):
+    mtta, mttr = [], []
+    for page in pages(os.path.join(export, "incidents")):
+        for inc in page["incidents"]:
+            created = when(inc["created_at"])
+            logs = [e for p in pages(os.path.join(export, "incidents", inc["id"], "log_entries")) for e in p["log_entries"]]
+            acks = sorted(when(e["created_at"]) for e in logs if e["type"] == "acknowledge_log_entry")
+            res = sorted(when(e["created_at"]) for e in logs if e["type"] == "resolve_log_entry")
+            if acks:
+                mtta.append((acks[0] - created).total_seconds())
+            if res:
+                mttr.append((res[0] - created).total_seconds())
+    stat = lambda v: {"n": len(v), "mean": round(statistics.mean(v), 1), "median": round(statistics.median(v), 1)}
+    print(json.dumps({"mtta": stat(mtta), "mttr": stat(mttr)}))
+
+
+def main(argv):
+    cmd = argv[1]
+    if cmd == "hours":
+        hours(argv[2])
+    elif cmd == "check-who":
+        return check_who(argv[2], argv[3], argv[4])
+    elif cmd == "times":
+        times(argv[2])
+    else:
+        sys.exit("unknown subcommand " + cmd)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# incident import pagerduty, end to end, on tests/data/import/pagerduty (an
+# export shaped as PagerDuty's API documents it; its README says which
+# pages): everything comes in, in one commit; `oncall who` agrees with the
+# export's own final schedule every hour of its window; MTTA and MTTR from
+# `report` equal those computed from the export's timestamps
+# (import_expect.py); a second import changes nothing, a changed export
+# updates exactly what changed; the plan names what cannot come in and why;
+# a malformed export is refused, located, with nothing written; --strict
+# refuses a schedule that disagrees with the export's.
+source "$(dirname "$0")/lib.sh"
+
+FIX="$SOURCE_DIR/tests/data/import/pagerduty"
+EXPECT="$SOURCE_DIR/tests/cli/import_expect.py"
+PRIMARY=PSR1PRM  # the fixture's "SRE Primary"
+
+# The id here of the incident PagerDuty numbered $1.
+by_number() { basename "$(grep -rlx "source_number: \"$1\"" incidents)" .yaml; }
+
+# A copy of the export to change.
+copy_export() { cp -r "$FIX" "$T/export"; }
+
+test_an_export_comes_in_in_one_commit() {
+  new_repo
+  local before; before=$(commit_count)
+  run import pagerduty --from "$FIX"; expect_rc 0 "$ERR"
+  expect_eq "$(commit_count)" $((before + 1)) "one commit"
+  expect_eq "$(git status --porcelain)" "" "all of it committed"
+  expect_out "imported: 5 people (5 new), 2 schedules (1 new, 1 left out), 1 override (1 new), 1 policy (1 new), 2 services (2 new), 50 incidents (50 new)"
+  expect_eq "$(git log -1 --format=%s)" "import pagerduty: 5 people (5 new), 2 schedules (1 new, 1 left out), 1 override (1 new), 1 policy (1 new), 2 services (2 new), 50 incidents (50 new)"
+  expect_out_re "self-check sre-primary 2026-03-22T23:00:00Z to 2026-04-05T22:00:00Z: 0 differences"
+  run validate; expect_rc 0 "$OUT $ERR"
+  expect_file .incident/oncall/sre-primary.yaml
+  expect_file_has .incident/oncall/sre-primary.yaml "source: pagerduty/$PRIMARY"
+  expect_eq "$(ls .incident/oncall/overrides/sre-primary/ | wc -l)" 1 "one override file"
+  expect_file_has .incident/people.yaml "source: pagerduty/"
+  expect_file_has .incident/escalation.yaml "steps:"
+  expect_file_has .incident/rules.yaml "when: {service: checkout}"
+  run list --all --json; expect_rc 0
+  expect_json 'length' 50
+  expect_eq "$(grep -rl '^source: pagerduty/' incidents | wc -l)" 50 "each knows where it came from"
+  # The incident numbered 1001 in PagerDuty, with its timeline.
+  local id; id=$(by_number 1001)
+  run show "$id" --json; expect_rc 0
+  expect_json .source_number 1001
+  expect_json '.timeline[0].type' opened
+  expect_json '[.timeline[] | .source // "" | startswith("pagerduty/")] | all' true
+  # The policy pages the schedule, then carol, then dave and erin, twice over.
+  run oncall who sre-primary --at 2026-03-30T10:00 --json; expect_rc 0
+  expect_json '.[0].person' dave
+  # History pages nobody, not even its open incidents.
+  run page tick; expect_rc 0
+  run notify list --json; expect_json length 0
+}
+
+test_oncall_who_agrees_with_the_export_every_hour() {
+  new_repo
+  run import pagerduty --from "$FIX"; expect_rc 0 "$ERR"
+  mkdir -p "$T/who"
+  local step=1 n=0 h
+  [ -n "${INCIDENT_SANITIZED:-}" ] && step=4  # each process starts slowly under the sanitizers
+  while read -r h; do
+    n=$((n + 1))
+    [ $(( (n - 1) % step )) -eq 0 ] || continue
+    "$INCIDENT_BIN" oncall who sre-primary --at "$h" --json >"$T/who/$h.out" 2>"$T/who/$h.err" ||
+      fail "oncall who --at $h: $(cat "$T/who/$h.err")"
+  done < <(python3 "$EXPECT" hours "$FIX/schedules/$PRIMARY.json")
+  expect_eq "$n" 335 "two weeks of hours, one short for the change to summer time"
+  python3 "$EXPECT" check-who "$FIX" "$PRIMARY" "$T/who" >"$T/check" || fail "$(cat "$T/check")"
+}
+
+test_mtta_and_mttr_go_on_across_the_move() {
+  new_repo
+  run import pagerduty --from "$FIX"; expect_rc 0 "$ERR"
+  local want; want=$(python3 "$EXPECT" times "$FIX")
+  run report --since 2026-01-01 --until 2026-04-01 --json; expect_rc 0 "$ERR"
+  expect_eq "$(jq -c '.total | {mtta: (.mtta | {n, mean, median}), mttr: (.mttr | {n, mean, median})}' <<<"$OUT")" \
+    "$(jq -c . <<<"$want")" "MTTA and MTTR as the export's timestamps give them"
+}
+
+test_a_second_import_changes_nothing() {
+  new_repo
+  run import pagerduty --from "$FIX"; expect_rc 0
+  local before; before=$(commit_count)
+  # Without --apply, once data is here: the plan, nothing written.
+  run import pagerduty --from "$FIX"; expect_rc 0
+  expect_err "already holds data imported from pagerduty: this is the plan"
+  expect_out "plan: 5 people (unchanged)"
+  run import pagerduty --from "$FIX" --apply; expect_rc 0
+  expect_out "nothing changed: 5 people (unchanged), 2 schedules (1 left out), 1 override (unchanged)"
+  expect_eq "$(commit_count)" "$before" "no commit"
+  expect_eq "$(git status --porcelain)" "" "no file touched"
+}
+
+test_a_changed_export_updates_exactly_what_changed() {
+  new_repo
+  run import pagerduty --from "$FIX"; expect_rc 0
+  copy_export
+  python3 - "$T/export" <<'EOF'
+import json, sys
+d = sys.argv[1]
+u = json.load(open(d + "/users.2.json"))
+u["users"][0]["name"] = "David Weber"   # dave, on the second page
+json.dump(u, open(d + "/users.2.json", "w"), indent=2)
+i = json.load(open(d + "/incidents.json"))
+i["incidents"][3]["title"] = "Retitled in PagerDuty"
+json.dump(i, open(d + "/incidents.json", "w"), indent=2)
+EOF
+  local number; number=$(jq -r '.incidents[3].incident_number' "$T/export/incidents.json")
+  local before; before=$(commit_count)
+  run import pagerduty --from "$T/export" --apply; expect_rc 0 "$ERR"
+  expect_out "5 people (1 updated)"
+  expect_out "50 incidents (1 updated)"
+  expect_eq "$(commit_count)" $((before + 1)) "one commit"
+  local id; id=$(by_number "$number")
+  run show "$id" --json; expect_json .title "Retitled in PagerDuty"
+  expect_eq "$(git diff --name-only HEAD~1 | sort | tr '\n' ' ')" \
+    "$(printf '%s\n' .incident/people.yaml "$(grep -rlx "source_number: \"$number\"" incidents)" | sort | tr '\n' ' ')" \
+    "only dave's entry and that incident's file"
+  expect_file_has .incident/people.yaml "name: David Weber"
+}
+
+test_the_plan_names_what_cannot_come_in_and_writes_nothing() {
+  new_repo
+  local before; before=$(commit_count)
+  run import pagerduty --from "$FIX" --plan --json; expect_rc 0
+  expect_json '.applied' false
+  expect_json '[.items[] | select(.kind == "schedule" and .fit == "none") | .notes[]] | join(" ") | test("5400 s is not a whole number of hours")' true
+  expect_json '[.items[] | select(.kind == "service" and .fit == "approximate") | .notes[]] | join(" ") | test("use_support_hours")' true
+  expect_json '[.items[] | select(.kind == "person" and .name == "alice") | .notes[]] | join(" ") | test("device token cannot be exported")' true
+  expect_json '[.items[] | select(.kind == "person" and .name == "bob") | .notes[]] | join(" ") | test("to do: sms \\+4915198765432")' true
+  expect_eq "$(commit_count)" "$before" "no commit"
+  expect_eq "$(git status --porcelain)" "" "nothing written"
+  expect_no_file .incident/people.yaml
+}
+
+test_people_already_here_are_matched_by_email_and_kept() {
+  new_repo
+  cat >.incident/people.yaml <<'EOF'
+# Our people: edited by hand.
+people:
+  ali:                    # Alice goes by ali here
+    name: Alice S.
+    email: ALICE@example.com
+EOF
+  git add -A && git commit -qm people
+  run import pagerduty --from "$FIX"; expect_rc 0 "$ERR"
+  expect_out_re "person +ali +pagerduty/[A-Z0-9]+ +matched"
+  expect_file_has .incident/people.yaml "# Our people: edited by hand."
+  expect_file_has .incident/people.yaml "ali:                    # Alice goes by ali here"
+  expect_file_has .incident/oncall/sre-primary.yaml "members: [ali, bob, carol]"
+  run validate; expect_rc 0 "$OUT $ERR"
+}
+
+test_a_malformed_export_is_refused_located_and_nothing_written() {
+  new_repo
+  copy_export
+  local before; before=$(commit_count)
+  python3 - "$T/export" <<'EOF'
+import json, sys
+d = sys.argv[1]
+u = json.load(open(d + "/users.2.json"))
+u["users"][1]["email"] = 42
+json.dump(u, open(d + "/users.2.json", "w"), indent=2)
+EOF
+  run import pagerduty --from "$T/export"; expect_rc 4
+  expect_err 'users.2.json: $.users[1].email: expected a string, found a number'
+  printf '{"services": [\n  {"id": "P1",\n' >"$T/export/services.json"
+  cp "$FIX/users.2.json" "$T/export/users.2.json"
+  run import pagerduty --from "$T/export"; expect_rc 4
+  expect_err_re 'services.json:3:[0-9]+: not JSON'
+  run import pagerduty --from "$T/nowhere"; expect_rc 2; expect_err "not a directory"
+  expect_eq "$(commit_count)" "$before" "no commit"
+  expect_eq "$(git status --porcelain)" "" "nothing written"
+}
+
+test_strict_refuses_a_schedule_that_disagrees_with_the_export() {
+  new_repo
+  copy_export
+  # The export says erin, not dave, for the first weekday office hours of the window.
+  python3 - "$T/export/schedules/$PRIMARY.json" <<'EOF'
+import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+users = {e["user"]["id"]: e["user"] for e in d["schedule"]["final_schedule"]["rendered_schedule_entries"]}
+entries = d["schedule"]["final_schedule"]["rendered_schedule_entries"]
+first = next(e for e in entries if e["user"]["summary"] in ("Dave Weber", "Erin Novak"))
+other = next(u for u in users.values() if u["summary"] in ("Dave Weber", "Erin Novak") and u["id"] != first["user"]["id"])
+first["user"] = other
+json.dump(d, open(p, "w"), indent=2)
+EOF
+  local before; before=$(commit_count)
+  run import pagerduty --from "$T/export" --strict; expect_rc 6
+  expect_out_re "self-check sre-primary .*: 1 difference"
+  expect_err "1 self-check difference: nothing written (--strict)"
+  expect_eq "$(commit_count)" "$before" "no commit"
+  run import pagerduty --from "$T/export"; expect_rc 0
+  expect_out_re "PagerDuty has (dave|erin), here (dave|erin)"
+}
+
+run_suite

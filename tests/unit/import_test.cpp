@@ -1,0 +1,165 @@
+// incident import's parts: changing entries of a hand-edited YAML file with
+// every other line kept; keys made from names; PagerDuty's layers and
+// restrictions as schedule layers and windows; located errors in an export.
+#include "import/import.hpp"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
+#include "import/export_dir.hpp"
+#include "import/plan_files.hpp"
+#include "import/splice.hpp"
+#include "model/errors.hpp"
+#include "model/yaml_doc.hpp"
+
+using namespace incident;
+
+TEST_SUITE_BEGIN("import");
+
+namespace {
+
+std::string splice(const std::string& text, const std::string& parent, int index, const std::string& entry) {
+    const YamlNode root = load_yaml(text, "f.yaml");
+    return splice_entries(
+        text, root, "f.yaml", parent,
+        {{index, [&](int indent) { return std::string(static_cast<std::size_t>(indent), ' ') + entry + "\n"; }}});
+}
+
+// A scratch export directory with the given files.
+struct Export {
+    fs::path dir;
+    Export() {
+        dir = fs::temp_directory_path() / ("incident-import-test-" + std::to_string(::getpid()));
+        fs::remove_all(dir);
+        fs::create_directories(dir / "schedules" / "PS1");
+        put("schedules/PS1/overrides.json", R"({"overrides": []})");
+    }
+    ~Export() { fs::remove_all(dir); }
+    void put(const std::string& name, const std::string& text) const { std::ofstream(dir / name) << text; }
+};
+
+const char* kLayer = R"({"schedules": [{"id": "PS1", "name": "Primary"}]})";
+
+std::string schedule_with(const std::string& layer) {
+    return R"({"schedule": {"id": "PS1", "name": "Primary", "time_zone": "Europe/Berlin", "schedule_layers": [)" +
+           layer + "]}}";
+}
+
+std::string layer(long long turn, const std::string& restrictions) {
+    return R"({"id": "PL1", "name": "L", "start": "2026-01-05T09:00:00+01:00", "end": null,
+               "rotation_virtual_start": "2026-01-05T09:00:00+01:00", "rotation_turn_length_seconds": )" +
+           std::to_string(turn) + R"(, "users": [{"user": {"id": "PU1"}}, {"user": {"id": "PU2"}}],
+               "restrictions": [)" +
+           restrictions + "]}";
+}
+
+}  // namespace
+
+TEST_CASE("an entry is replaced with every other line, comments too, kept") {
+    const std::string text =
+        "# people\npeople:\n  a:            # first\n    name: A\n\n  # about b\n  b:\n    name: B\nother: 1\n";
+    CHECK(splice(text, "people", 0, "a: {name: Z}") ==
+          "# people\npeople:\n  a: {name: Z}\n\n  # about b\n  b:\n    name: B\nother: 1\n");
+    CHECK(splice(text, "people", 1, "b: {name: Y}") ==
+          "# people\npeople:\n  a:            # first\n    name: A\n\n  # about b\n  b: {name: Y}\nother: 1\n");
+    CHECK(splice(text, "people", -1, "c: {name: C}") ==
+          "# people\npeople:\n  a:            # first\n    name: A\n\n  # about b\n  b:\n    name: B\n  c: {name: "
+          "C}\nother: 1\n");
+}
+
+TEST_CASE("entries follow the file's indentation; a missing or empty collection is made") {
+    CHECK(splice("people:\n    a: {}\n", "people", -1, "b: {}") == "people:\n    a: {}\n    b: {}\n");
+    CHECK(splice("rules:\n- name: x\n  when: {}\n", "rules", -1, "- name: y") ==
+          "rules:\n- name: x\n  when: {}\n- name: y\n");
+    CHECK(splice("include: [sre]\n", "rules", -1, "- name: y") == "include: [sre]\n\nrules:\n  - name: y\n");
+    CHECK(splice("people: {}\n", "people", -1, "a: {}") == "people:\n  a: {}\n");
+    CHECK(splice("people:\n", "people", -1, "a: {}") == "people:\n  a: {}\n");
+    CHECK_THROWS_AS(splice("people: {a: {}}\n", "people", -1, "b: {}"), InvalidData);
+}
+
+TEST_CASE("keys are made of names, and never taken twice") {
+    auto none = [](const std::string&) { return false; };
+    CHECK(key_from("SRE Primary", none) == "sre-primary");
+    CHECK(key_from("  Database: follow-the-sun! ", none) == "database-follow-the-sun");
+    CHECK(key_from("24/7", none) == "x-24-7");
+    CHECK(key_from("", none) == "x");
+    CHECK(key_from("SRE", [](const std::string& k) { return k == "sre" || k == "sre-2"; }) == "sre-3");
+}
+
+TEST_CASE("PagerDuty turns become weekly, daily or hourly rotations; other lengths are left out") {
+    Export e;
+    e.put("schedules.json", kLayer);
+    e.put("schedules/PS1.json", schedule_with(layer(2 * 604800, "") + "," + layer(86400, "") + "," +
+                                              layer(4 * 3600, "") + "," + layer(5400, "")));
+    const ImportSet set = read_pagerduty(e.dir);
+    REQUIRE(set.schedules.size() == 1);
+    const SourceSchedule& s = set.schedules[0];
+    REQUIRE(s.layers.size() == 3);  // highest first there: the last here
+    CHECK(s.layers[0].rotation == Rotation::hourly);
+    CHECK(s.layers[0].shift == 4);
+    CHECK(s.layers[1].rotation == Rotation::daily);
+    CHECK(s.layers[2].rotation == Rotation::weekly);
+    CHECK(s.layers[2].shift == 2);
+    CHECK(s.map.fit == Fit::approximate);
+    std::string notes;
+    for (const auto& n : s.map.notes) notes += n + "\n";
+    CHECK(notes.find("a turn of 5400 s is not a whole number") != std::string::npos);
+    CHECK(notes.find("turns of 4 hours step by elapsed hours") != std::string::npos);
+}
+
+TEST_CASE("restrictions become windows: a weekly one over several days is whole days and a last part") {
+    Export e;
+    e.put("schedules.json", kLayer);
+    // Monday 09:00 for 4.5 days: Monday to Thursday 09:00-09:00, Friday 09:00-21:00; a daily 22:00 for 8 h.
+    e.put("schedules/PS1.json",
+          schedule_with(layer(604800, R"({"type": "weekly_restriction", "start_time_of_day": "09:00:00",
+                                          "duration_seconds": 388800, "start_day_of_week": 1})")));
+    ImportSet set = read_pagerduty(e.dir);
+    REQUIRE(set.schedules[0].layers.size() == 1);
+    const auto& w = set.schedules[0].layers[0].restrict;
+    REQUIRE(w.size() == 2);
+    CHECK(w[0].days == 0x0fu);  // Monday to Thursday
+    CHECK(w[0].from == Seconds{9 * 3600});
+    CHECK(w[0].to == Seconds{9 * 3600});  // a whole day
+    CHECK(w[1].days == 0x10u);            // Friday
+    CHECK(w[1].to == Seconds{21 * 3600});
+
+    e.put("schedules/PS1.json", schedule_with(layer(86400, R"({"type": "daily_restriction",
+                                          "start_time_of_day": "22:00:00", "duration_seconds": 28800})")));
+    set = read_pagerduty(e.dir);
+    const auto& d = set.schedules[0].layers[0].restrict;
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].days == 0x7fu);
+    CHECK(d[0].from == Seconds{22 * 3600});
+    CHECK(d[0].to == Seconds{6 * 3600});  // over midnight
+    CHECK(set.schedules[0].map.fit == Fit::exact);
+}
+
+TEST_CASE("a malformed export is named by file, line and JSON path") {
+    Export e;
+    e.put("users.json", R"({"users": [{"id": "PU1", "name": "A", "email": 7}]})");
+    try {
+        read_pagerduty(e.dir);
+        FAIL("no error");
+    } catch (const InvalidData& err) {
+        CHECK(std::string(err.what()) == "users.json: $.users[0].email: expected a string, found a number");
+    }
+    e.put("users.json", "{\"users\": [\n  {\"id\": \"PU1\",,\n");
+    try {
+        read_pagerduty(e.dir);
+        FAIL("no error");
+    } catch (const InvalidData& err) {
+        CHECK(err.where().line == 2);
+        CHECK(std::string(err.what()).rfind("users.json:2:", 0) == 0);
+    }
+    e.put("users.json", R"({"users": [{"id": "../../etc", "email": "a@b"}]})");
+    CHECK_THROWS_WITH_AS(read_pagerduty(e.dir), doctest::Contains("$.users[0].id: expected an id"), InvalidData);
+    fs::remove(e.dir / "users.json");
+    fs::remove(e.dir / "schedules.json");
+    CHECK_THROWS_AS(read_pagerduty(e.dir), UsageError);
+}
+
+TEST_SUITE_END();
