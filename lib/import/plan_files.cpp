@@ -159,7 +159,7 @@ void plan_people(ImportContext& c) {
             key = here ? here->key : key_from(p.email.substr(0, p.email.find('@')), [&](const std::string& k) {
                 return c.people.find(k) != nullptr;
             });
-            auto text = [&c, &p, key, source](int indent) { return person_text(key, p, source, indent); };
+            auto text = [&p, key, source](int indent) { return person_text(key, p, source, indent); };
             action = !here ? "add" : same_entry(c.people_file, "people", index, text) ? "unchanged" : "update";
             if (action != "unchanged") edits.emplace_back(here ? index : -1, text);
             if (!here) c.people.list.push_back(Person{key, p.name, p.email, p.time_zone, p.contact, source});

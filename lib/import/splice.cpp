@@ -38,6 +38,47 @@ std::vector<int> entry_lines(const YamlNode& n) {
     return out;
 }
 
+// The collection under a top-level key, where its entries start and end.
+struct Collection {
+    const YamlNode* key = nullptr;  // null: not in the file
+    const YamlNode* value = nullptr;
+    int next_top = 0;         // the line after it
+    std::vector<int> starts;  // each entry's first line
+    int indent = 2;           // of its entries' keys, or of a sequence's dashes
+
+    // Where entry `i` ends: before the next one, less the comments and blank lines before that.
+    int end_of(std::size_t i, const std::vector<std::string>& lines) const {
+        int end = i + 1 < starts.size() ? starts[i + 1] : next_top;
+        while (end > starts[i] + 1 && blank_or_comment(lines[static_cast<std::size_t>(end - 1)])) --end;
+        return end;
+    }
+};
+
+Collection find_collection(const YamlNode& root, const std::string& parent, const std::string& display, int lines) {
+    Collection c;
+    c.next_top = lines;
+    if (root.is_map())
+        for (std::size_t i = 0; i < root.entries().size(); ++i) {
+            if (root.entries()[i].first.scalar() != parent) continue;
+            c.key = &root.entries()[i].first;
+            c.value = &root.entries()[i].second;
+            if (i + 1 < root.entries().size()) c.next_top = root.entries()[i + 1].first.line() - 1;
+        }
+    if (!c.value) return c;
+    const YamlNode& v = *c.value;
+    if (v.is_flow() && v.size() > 0)
+        throw InvalidData(Location{display, v.line(), v.column()},
+                          parent + ": written on one line; write it as a block, an entry per line, to import into it");
+    if (!v.is_null() && !v.is_map() && !v.is_sequence())
+        throw InvalidData(Location{display, v.line(), v.column()}, parent + ": expected a collection");
+    c.starts = entry_lines(v);
+    if (!c.starts.empty()) {
+        const YamlNode& first = v.is_map() ? v.entries().front().first : v.items().front();
+        c.indent = std::max(0, first.column() - 1 - (v.is_sequence() ? 2 : 0));
+    }
+    return c;
+}
+
 }  // namespace
 
 std::string splice_entries(const std::string& text, const YamlNode& root, const std::string& display,
@@ -45,62 +86,34 @@ std::string splice_entries(const std::string& text, const YamlNode& root, const 
                            const std::vector<std::pair<int, std::function<std::string(int indent)>>>& edits) {
     if (edits.empty()) return text;
     std::vector<std::string> lines = lines_of(text);
-    const YamlNode* key = nullptr;
-    const YamlNode* value = nullptr;
-    int next_top = static_cast<int>(lines.size());  // the line after the collection
-    if (root.is_map())
-        for (std::size_t i = 0; i < root.entries().size(); ++i) {
-            const auto& [k, v] = root.entries()[i];
-            if (k.scalar() != parent) continue;
-            key = &k;
-            value = &v;
-            if (i + 1 < root.entries().size()) next_top = root.entries()[i + 1].first.line() - 1;
-        }
-    const bool sequence = value && value->is_sequence();
-    if (value && (value->is_flow() && value->size() > 0))
-        throw InvalidData(Location{display, value->line(), value->column()},
-                          parent + ": written on one line; write it as a block, an entry per line, to import into it");
-    if (value && !value->is_null() && !value->is_map() && !value->is_sequence())
-        throw InvalidData(Location{display, value->line(), value->column()}, parent + ": expected a collection");
-    const std::vector<int> starts = value ? entry_lines(*value) : std::vector<int>{};
-    // Indentation: as the file has it, else two spaces.
-    int indent = 2;
-    if (!starts.empty()) {
-        const YamlNode& first = value->is_map() ? value->entries().front().first : value->items().front();
-        indent = std::max(0, first.column() - 1 - (sequence ? 2 : 0));
-    }
-    // Where each entry ends: before the next one, less the comments and blank lines before it.
-    auto end_of = [&](std::size_t i) {
-        int end = i + 1 < starts.size() ? starts[i + 1] : next_top;
-        while (end > starts[i] + 1 && blank_or_comment(lines[static_cast<std::size_t>(end - 1)])) --end;
-        return end;
-    };
-    // The place for new entries: after the last entry, or after the key.
-    int append_at = starts.empty() ? (key ? key->line() : static_cast<int>(lines.size())) : end_of(starts.size() - 1);
+    const Collection c = find_collection(root, parent, display, static_cast<int>(lines.size()));
+    // New entries go after the last one, or after the key.
+    int append_at = c.starts.empty() ? (c.key ? c.key->line() : static_cast<int>(lines.size()))
+                                     : c.end_of(c.starts.size() - 1, lines);
     std::string appended;
     std::vector<std::tuple<int, int, std::string>> replaced;  // from, to (lines), text
     for (const auto& [index, render] : edits) {
-        if (index < 0 || static_cast<std::size_t>(index) >= starts.size())
-            appended += render(indent);
+        if (index < 0 || static_cast<std::size_t>(index) >= c.starts.size())
+            appended += render(c.indent);
         else
-            replaced.emplace_back(starts[static_cast<std::size_t>(index)], end_of(static_cast<std::size_t>(index)),
-                                  render(indent));
+            replaced.emplace_back(c.starts[static_cast<std::size_t>(index)],
+                                  c.end_of(static_cast<std::size_t>(index), lines), render(c.indent));
     }
-    std::sort(replaced.begin(), replaced.end(),
-              [](const auto& a, const auto& b) { return std::get<0>(a) > std::get<0>(b); });
     if (!appended.empty()) {
-        if (!key) {
+        if (!c.key) {
             if (!lines.empty() && !lines.back().empty()) lines.emplace_back();
             lines.push_back(parent + ":");
             append_at = static_cast<int>(lines.size());
-        } else if (value && value->is_flow()) {  // "people: {}": the empty collection becomes a block
-            std::string& line = lines[static_cast<std::size_t>(key->line() - 1)];
-            line = line.substr(0, static_cast<std::size_t>(key->column() - 1)) + parent + ":";
+        } else if (c.value->is_flow()) {  // "people: {}": the empty collection becomes a block
+            std::string& line = lines[static_cast<std::size_t>(c.key->line() - 1)];
+            line = line.substr(0, static_cast<std::size_t>(c.key->column() - 1)) + parent + ":";
         }
-        replaced.insert(replaced.begin(), {append_at, append_at, appended});
-        std::stable_sort(replaced.begin(), replaced.end(),
-                         [](const auto& a, const auto& b) { return std::get<0>(a) > std::get<0>(b); });
+        replaced.emplace_back(append_at, append_at, appended);
     }
+    // From the bottom up, so the lines above stay where they are; an append at
+    // the end of the last entry before that entry's replacement.
+    std::stable_sort(replaced.begin(), replaced.end(),
+                     [](const auto& a, const auto& b) { return std::get<0>(a) > std::get<0>(b); });
     for (const auto& [from, to, chunk] : replaced) {
         std::vector<std::string> with = lines_of(chunk);
         lines.erase(lines.begin() + from, lines.begin() + to);
