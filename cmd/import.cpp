@@ -29,7 +29,7 @@ NAME.2.json, ...):
   schedules/ID/overrides.json     GET /schedules/ID/overrides?since=...&until=...
   escalation_policies.json        GET /escalation_policies
   services.json                   GET /services
-  incidents.json                  GET /incidents?date_range=all&statuses[]=...
+  incidents.json                  GET /incidents?date_range=all
   incidents/ID/log_entries.json   GET /incidents/ID/log_entries
 docs/moving-in.md gives the curl commands that save exactly this.
 
@@ -42,8 +42,10 @@ timeline (opened, acknowledged, escalated, notes, resolved), so MTTA and
 MTTR go on. Every object keeps its source id (source: pagerduty/ID; an
 incident also source_number): importing again updates what changed, adds
 what is new and never duplicates; an incident changed here since it was
-imported is left as it is. Lines outside the entries it writes keep their
-comments. One commit. Imported incidents are history: no hook runs for
+imported is left as it is, and so is an entry or a file it wrote that was
+edited here since (each carries a '# import:' mark, the hash of what was
+written): the plan says "kept". Lines outside the entries it writes keep
+their comments. One commit. Imported incidents are history: no hook runs for
 them and nothing pages for them.
 
 The plan says per object: add, update, unchanged, matched (a person already
@@ -54,7 +56,8 @@ schedule, its shifts here are compared with it over that window; every
 difference is listed.
 
 Exit codes: 2 no such directory or nothing to import, 4 a malformed export
-(file and JSON path named; nothing written), 6 with --strict when the
+(file and JSON path named) or a page missing (a page says more follow;
+nothing written), 6 with --strict when the
 self-check found a difference (nothing written).)";
 
 nlohmann::ordered_json plan_json(const ImportPlan& plan) {
@@ -146,12 +149,14 @@ void register_import(CLI::App& app, Context& ctx) {
         app.add_subcommand("import", "Bring in people, schedules, policies, services and history from PagerDuty");
     cmd->add_option("tool", o->tool, "The tool the export comes from")->required()->check(CLI::IsMember({"pagerduty"}));
     cmd->add_option("--from", o->from, "The directory the export was saved in")->required()->type_name("DIR");
-    cmd->add_flag("--plan", o->plan, "Print what would be brought in, and how well it maps; write nothing");
-    cmd->add_flag("--apply", o->apply, "Write even when the repository already holds data from the tool");
+    auto* plan =
+        cmd->add_flag("--plan", o->plan, "Print what would be brought in, and how well it maps; write nothing");
+    auto* apply = cmd->add_flag("--apply", o->apply, "Write even when the repository already holds data from the tool");
     cmd->add_flag("--strict", o->strict, "Write nothing and exit 6 when the self-check finds a difference");
     add_read_flags(cmd, o->flags);
     cmd->add_flag("--dry-run", o->flags.dry_run, "The same as --plan");
     cmd->add_flag("--no-commit", o->flags.no_commit, "Write the files but do not commit them");
+    plan->excludes(apply);
     cmd->footer(kFooter);
     cmd->callback([o, &ctx] { run_import(*o, ctx); });
 }

@@ -12,7 +12,7 @@ namespace {
 const char* kind_of(const nlohmann::json& v) {
     switch (v.type()) {
         case nlohmann::json::value_t::null:
-            return "null";
+            return "nothing (missing or null)";
         case nlohmann::json::value_t::object:
             return "an object";
         case nlohmann::json::value_t::array:
@@ -67,6 +67,9 @@ std::string Json::str() const {
 std::string Json::str_or(const std::string& otherwise) const { return v_->is_null() ? otherwise : str(); }
 
 long long Json::integer() const {
+    if (v_->is_number_float()) fail("expected a whole number, found " + v_->dump());
+    if (v_->is_number_unsigned() && v_->get<unsigned long long>() > 1'000'000'000'000ULL)
+        fail("expected a whole number, found " + v_->dump() + ", too large");
     if (!v_->is_number_integer()) fail("expected a whole number, found " + std::string(kind_of(*v_)));
     return v_->get<long long>();
 }
@@ -133,11 +136,27 @@ std::vector<ExportFile> ExportDir::pages(const std::string& name) const {
     auto first = file(name);
     if (!first) return out;
     out.push_back(std::move(*first));
-    for (int n = 2;; ++n) {
+    int n = 2;
+    for (;; ++n) {
         auto next = file(name + "." + std::to_string(n));
         if (!next) break;
         out.push_back(std::move(*next));
     }
+    // A page that says more follow (PagerDuty's more, Opsgenie's paging.next,
+    // Grafana OnCall's next), or a page after a missing one: data would be lost.
+    const std::string missing = name + "." + std::to_string(n) + ".json";
+    const nlohmann::json& last = out.back().doc;
+    const bool more = (last.contains("more") && last["more"] == true) ||
+                      (last.contains("paging") && last["paging"].is_object() && last["paging"].contains("next")) ||
+                      (last.contains("next") && last["next"].is_string());
+    if (more)
+        throw InvalidData(Location{out.back().name},
+                          "$: the API says more pages follow, but " + missing + " is missing: save every page");
+    std::error_code ec;
+    for (int k = n + 1; k <= n + 9; ++k)
+        if (fs::exists(dir_ / (name + "." + std::to_string(k) + ".json"), ec))
+            throw InvalidData(Location{name + "." + std::to_string(k) + ".json"},
+                              "a page after a missing one (" + missing + "): save every page");
     return out;
 }
 

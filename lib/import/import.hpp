@@ -92,6 +92,10 @@ struct SourceIncident {
     std::string urgency, priority;
     Timestamp created{};
     std::vector<SourceEvent> events;  // in time order
+    // Its status there (open, acknowledged, resolved) and since when, for
+    // what the log does not say.
+    std::string status;
+    std::optional<Timestamp> status_at;
     Mapping map;
 };
 
@@ -115,7 +119,7 @@ struct PlanItem {
     std::string kind;    // person, schedule, override, policy, service, incident
     std::string name;    // as it is (or would be) named here: a key, an incident id
     std::string source;  // TOOL/ID
-    std::string action;  // add, update, unchanged, matched (a person already here), skip
+    std::string action;  // add, update, unchanged, matched (a person already here), kept (changed here), skip
     Fit fit = Fit::exact;
     std::vector<std::string> notes;
 };

@@ -20,8 +20,7 @@ bool on_scale(const std::vector<std::string>& scale, const std::string& v) {
 std::string by_of(const ImportContext& c, const SourceEvent& e) {
     if (!e.user.empty())
         if (auto k = c.user_key.find(e.user); k != c.user_key.end()) return person_email_or(c.people, k->second);
-    if (!e.user.empty()) return e.user;
-    return e.who.empty() ? c.set.tool : e.who;
+    return e.user.empty() ? c.set.tool : e.user;  // a service, an integration: the tool itself
 }
 
 // Applies one source event to the incident, as the lifecycle would have.
@@ -91,6 +90,16 @@ Incident incident_from(const ImportContext& c, const SourceIncident& si, Mapping
         apply_event(c, inc, e);
     }
     if (!opened) apply_event(c, inc, SourceEvent{si.created, "", "opened", "", "", ""});
+    // What the status says and the log does not.
+    const Timestamp at = std::max(si.status_at.value_or(si.created), inc.timeline.back().at);
+    if (si.status == "resolved" && inc.status != Status::resolved) {
+        map.approximate("no resolve entry in its log: resolved at " + format_rfc3339(at) + ", its status's time");
+        apply_event(c, inc, SourceEvent{at, "", "resolved", "", "", ""});
+    } else if (si.status == "acknowledged" && !inc.acknowledged_at) {
+        map.approximate("no acknowledge entry in its log: acknowledged at " + format_rfc3339(at) +
+                        ", its status's time");
+        apply_event(c, inc, SourceEvent{at, "", "acknowledged", "", "", ""});
+    }
     return inc;
 }
 
@@ -128,7 +137,7 @@ void plan_incidents(ImportContext& c) {
         if (differences(old, inc).empty()) {
             item.action = "unchanged";
         } else if (changed_here(old)) {
-            item.action = "skip";
+            item.action = "kept";
             item.notes.push_back("changed here since it was imported: left as it is");
         } else {
             item.action = "update";

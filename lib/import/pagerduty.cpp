@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "import/export_dir.hpp"
 #include "import/import.hpp"
@@ -40,12 +41,6 @@ long long clock_of(const Json& at) {
     return h * kHour + m * 60 + sec;
 }
 
-std::string clock_text(long long s) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%02lld:%02lld", s / kHour, s / 60 % 60);
-    return buf;
-}
-
 // A weekly restriction (start day 1 = Monday) or a daily one (every day) as
 // windows of whole days and a last part day, grouped by their hours.
 void add_restriction(const Json& r, std::vector<Window>& out, Mapping& map, const std::string& layer) {
@@ -53,9 +48,9 @@ void add_restriction(const Json& r, std::vector<Window>& out, Mapping& map, cons
     const long long start = clock_of(r["start_time_of_day"]);
     long long duration = r["duration_seconds"].integer();
     if (duration <= 0) r["duration_seconds"].fail("expected a positive number of seconds");
-    if (start % 60)
-        map.approximate("layer " + layer + ": a restriction starting at " + r["start_time_of_day"].str() +
-                        " starts at the minute (" + clock_text(start) + ")");
+    if (start % 60 || duration % 60)
+        map.approximate("layer " + layer + ": a restriction from " + r["start_time_of_day"].str() + " for " +
+                        std::to_string(duration) + " s is cut to whole minutes");
     unsigned day = 0;  // Monday
     if (type == "daily_restriction") {
         if (duration >= kDay) return;  // around the clock: no window at all
@@ -80,6 +75,27 @@ void add_restriction(const Json& r, std::vector<Window>& out, Mapping& map, cons
     }
 }
 
+// The rotation of a turn of `turn` seconds; false (with why) when a schedule file cannot hold it.
+bool set_turn(Layer& out, long long turn, const Zone& zone, Mapping& map) {
+    const std::string layer = "left out: layer " + out.name + ": a turn of " + std::to_string(turn) + " s ";
+    if (turn % kWeek == 0)
+        out.rotation = Rotation::weekly, turn /= kWeek;
+    else if (turn % kDay == 0)
+        out.rotation = Rotation::daily, turn /= kDay;
+    else if (turn % kHour == 0)
+        out.rotation = Rotation::hourly, turn /= kHour;
+    else
+        return map.approximate(layer + "is not a whole number of hours, days or weeks"), false;
+    if (turn > 1000)
+        return map.approximate(layer + "is more than 1000 " + rotation_name(out.rotation) + " units"), false;
+    out.shift = static_cast<int>(turn);
+    if (out.rotation == Rotation::hourly && zone.tz)
+        map.approximate("layer " + out.name + ": turns of " + std::to_string(turn) +
+                        " hours step by elapsed hours here; across a daylight-saving change PagerDuty may keep "
+                        "the local hand-off time");
+    return true;
+}
+
 // A layer as a schedule file's: members are user ids for now.
 std::optional<Layer> layer_of(const Json& l, const Zone& zone, Mapping& map) {
     Layer out;
@@ -93,24 +109,7 @@ std::optional<Layer> layer_of(const Json& l, const Zone& zone, Mapping& map) {
     if (auto end = l["end"].time_or_null()) out.end = zone.local(*end);
     const long long turn = l["rotation_turn_length_seconds"].integer();
     if (turn <= 0) l["rotation_turn_length_seconds"].fail("expected a positive number of seconds");
-    if (turn % kWeek == 0) {
-        out.rotation = Rotation::weekly;
-        out.shift = static_cast<int>(turn / kWeek);
-    } else if (turn % kDay == 0) {
-        out.rotation = Rotation::daily;
-        out.shift = static_cast<int>(turn / kDay);
-    } else if (turn % kHour == 0) {
-        out.rotation = Rotation::hourly;
-        out.shift = static_cast<int>(turn / kHour);
-        if (zone.tz)
-            map.approximate("layer " + out.name + ": turns of " + std::to_string(turn / kHour) +
-                            " hours step by elapsed hours here; across a daylight-saving change PagerDuty may keep "
-                            "the local hand-off time");
-    } else {
-        map.approximate("left out: layer " + out.name + ": a turn of " + std::to_string(turn) +
-                        " s is not a whole number of hours, days or weeks");
-        return std::nullopt;
-    }
+    if (!set_turn(out, turn, zone, map)) return std::nullopt;
     for (const auto& u : l["users"].items()) out.turns.push_back({u["user"]["id"].id()});
     if (out.turns.empty()) {
         map.approximate("left out: layer " + out.name + ": nobody in it");
@@ -126,6 +125,14 @@ SourcePerson person_of(const Json& u) {
     p.name = u["name"].str_or();
     p.email = u["email"].str();
     p.time_zone = u["time_zone"].str_or();
+    if (!p.time_zone.empty() && !is_utc_zone(p.time_zone)) {
+        try {
+            date::locate_zone(p.time_zone);
+        } catch (const std::exception&) {
+            p.map.approximate("time zone '" + p.time_zone + "' is not an IANA time zone: left out");
+            p.time_zone.clear();
+        }
+    }
     for (const auto& c : u["contact_methods"].items()) {
         const std::string type = c["type"].str();
         if (type.size() > 10 && type.compare(type.size() - 10, 10, "_reference") == 0) {
@@ -181,9 +188,13 @@ SourceSchedule schedule_of(const ExportDir& dir, const Json& listed) {
         s.window = std::make_pair(from, to);
     }
     if (auto overrides = dir.file("schedules/" + s.id + "/overrides")) {
-        for (const auto& o : overrides->root()["overrides"].items())
-            s.overrides.push_back(
-                SourceOverride{o["id"].id(), o["start"].time(), o["end"].time(), o["user"]["id"].id()});
+        for (const auto& o : overrides->root()["overrides"].items()) {
+            SourceOverride so{o["id"].id(), o["start"].time(), o["end"].time(), o["user"]["id"].id()};
+            if (so.to <= so.from)
+                s.map.approximate("left out: override " + so.id + ": it ends before it starts");
+            else
+                s.overrides.push_back(std::move(so));
+        }
     } else {
         s.map.approximate("no overrides: schedules/" + s.id + "/overrides.json is missing");
     }
@@ -195,7 +206,11 @@ SourcePolicy policy_of(const Json& p) {
     out.id = p["id"].id();
     out.name = p["name"].str_or(out.id);
     out.description = p["description"].str_or();
-    out.repeat = static_cast<int>(std::clamp(p["num_loops"].integer_or_null().value_or(0), 0LL, 100LL));
+    const long long loops = p["num_loops"].integer_or_null().value_or(0);
+    out.repeat = static_cast<int>(std::clamp(loops, 0LL, 100LL));
+    if (out.repeat != loops)
+        out.map.approximate("num_loops " + std::to_string(loops) + " is repeat: " + std::to_string(out.repeat) +
+                            " here (0 to 100)");
     for (const auto& rule : p["escalation_rules"].items()) {
         std::vector<SourceTarget> targets;
         for (const auto& t : rule["targets"].items()) {
@@ -208,7 +223,11 @@ SourcePolicy policy_of(const Json& p) {
                 out.map.approximate("a target of type " + type + " is left out");
         }
         const long long minutes = rule["escalation_delay_in_minutes"].integer();
-        out.steps.emplace_back(std::move(targets), Seconds{minutes * 60});
+        const long long kept = std::clamp(minutes, 1LL, static_cast<long long>(kMaxDuration.count() / 60));
+        if (kept != minutes)
+            out.map.approximate("a delay of " + std::to_string(minutes) + " minutes is " + std::to_string(kept) +
+                                " here (1 minute to 100 years)");
+        out.steps.emplace_back(std::move(targets), Seconds{kept * 60});
     }
     if (out.steps.empty()) out.map.leave_out("no escalation rules");
     return out;
@@ -269,7 +288,9 @@ SourceIncident incident_of(const ExportDir& dir, const Json& i) {
     SourceIncident out;
     out.id = i["id"].id();
     if (auto n = i["incident_number"].integer_or_null()) out.number = std::to_string(*n);
-    out.title = i["title"].str_or(i["summary"].str_or(out.id));
+    out.title = i["title"].str_or(i["summary"].str_or());
+    if (out.title.find_first_not_of(" \t\r\n") == std::string::npos)
+        out.title = "PagerDuty incident " + (out.number.empty() ? out.id : "#" + out.number);
     out.description = i["description"].str_or();
     if (out.description == out.title) out.description.clear();
     out.created = i["created_at"].time();
@@ -282,18 +303,25 @@ SourceIncident incident_of(const ExportDir& dir, const Json& i) {
         if (auto ev = event_of(e, left_out)) out.events.push_back(std::move(*ev));
     std::stable_sort(out.events.begin(), out.events.end(),
                      [](const SourceEvent& a, const SourceEvent& b) { return a.at < b.at; });
-    if (pages.empty()) {
+    if (pages.empty())
         out.map.approximate("no log entries (incidents/" + out.id + "/log_entries.json): opened and status only");
-        out.events.push_back(SourceEvent{out.created, "", "opened", "", "", ""});
-        const std::string status = i["status"].str();
-        if (status == "resolved")
-            out.events.push_back(SourceEvent{i["last_status_change_at"].time(), "", "resolved", "", "", ""});
-    }
+    const std::string status = i["status"].str();
+    out.status = status == "triggered" ? "open" : status;
+    out.status_at = i["resolved_at"].time_or_null();
+    if (!out.status_at) out.status_at = i["last_status_change_at"].time_or_null();
     for (const auto& [type, n] : left_out) out.map.approximate("left out: " + type + " ×" + std::to_string(n));
     return out;
 }
 
 }  // namespace
+
+// The same object on two pages (an offset page shifted while the export was
+// saved): the first one kept.
+template <typename T>
+void drop_repeats(std::vector<T>& list) {
+    std::set<std::string> seen;
+    std::erase_if(list, [&](const T& x) { return !seen.insert(x.id).second; });
+}
 
 ImportSet read_pagerduty(const fs::path& path) {
     const ExportDir dir(path);
@@ -310,11 +338,16 @@ ImportSet read_pagerduty(const fs::path& path) {
     for (const auto& s : dir.list(services, "services")) set.services.push_back(service_of(s));
     const auto incidents = dir.pages("incidents");
     for (const auto& i : dir.list(incidents, "incidents")) set.incidents.push_back(incident_of(dir, i));
+    drop_repeats(set.people);
+    drop_repeats(set.schedules);
+    drop_repeats(set.policies);
+    drop_repeats(set.services);
+    drop_repeats(set.incidents);
     if (users.empty() && schedules.empty() && policies.empty() && services.empty() && incidents.empty())
         throw UsageError("no PagerDuty export in " + path.string() +
                              " (looked for users.json, schedules.json, escalation_policies.json, services.json, "
                              "incidents.json)",
-                         "man incident-import gives the commands that save one");
+                         "docs/moving-in.md gives the commands that save one");
     return set;
 }
 

@@ -72,8 +72,12 @@ std::string ImportPlan::summary() const {
     static const Kind kinds[] = {{"person", "person", "people"},        {"schedule", "schedule", "schedules"},
                                  {"override", "override", "overrides"}, {"policy", "policy", "policies"},
                                  {"service", "service", "services"},    {"incident", "incident", "incidents"}};
-    static const std::pair<const char*, const char*> actions[] = {
-        {"add", "new"}, {"update", "updated"}, {"matched", "matched by email"}, {"skip", "left out"}};
+    static const std::pair<const char*, const char*> actions[] = {{"add", "new"},
+                                                                  {"update", "updated"},
+                                                                  {"unchanged", "unchanged"},
+                                                                  {"matched", "matched by email"},
+                                                                  {"kept", "kept as changed here"},
+                                                                  {"skip", "left out"}};
     std::string out;
     for (const auto& k : kinds) {
         const std::size_t n = count(k.kind);
@@ -82,8 +86,7 @@ std::string ImportPlan::summary() const {
         for (const auto& [action, said] : actions)
             if (std::size_t m = count(k.kind, action))
                 parts += (parts.empty() ? "" : ", ") + std::to_string(m) + " " + said;
-        out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + (n == 1 ? k.one : k.many) + " (" +
-               (parts.empty() ? "unchanged" : parts) + ")";
+        out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + (n == 1 ? k.one : k.many) + " (" + parts + ")";
     }
     return out.empty() ? "nothing" : out;
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "evidence/evidence.hpp"
 #include "import/splice.hpp"
 #include "model/errors.hpp"
 #include "model/text.hpp"
@@ -38,10 +39,38 @@ std::string person_text(const std::string& key, const SourcePerson& p, const std
     return out + in + "source: " + yaml_string(source) + "\n";
 }
 
-// Replacing entry `index` of `parent` with `text` changes nothing.
-bool same_entry(const EditedFile& f, const std::string& parent, int index,
-                const std::function<std::string(int)>& text) {
-    return splice_entries(f.text, f.root, f.display, parent, {{index, text}}) == f.text;
+// What marks a file or an entry as the import wrote it: a comment with the
+// SHA-256 of its text without the mark, after its source line (or its first
+// line). Text whose mark does not match was changed by hand since, and the
+// import leaves it as it is.
+constexpr std::string_view kMark = "  # import:";
+const char* const kChangedHere =
+    "changed here since it was imported: left as it is (delete it, and the next import writes it anew)";
+
+std::string marked(const std::string& text) {
+    std::size_t at = text.find("source: ");
+    at = text.find('\n', at == std::string::npos ? 0 : at);
+    if (at == std::string::npos) at = text.size();
+    return text.substr(0, at) + std::string(kMark) + sha256_hex(text).substr(0, 16) + text.substr(at);
+}
+
+// The mark is there and matches: nobody changed the text since the import wrote it.
+bool intact(const std::string& text) {
+    const std::size_t m = text.find(kMark);
+    if (m == std::string::npos) return false;
+    std::size_t eol = text.find('\n', m);
+    if (eol == std::string::npos) eol = text.size();
+    const std::string hash = text.substr(m + kMark.size(), eol - m - kMark.size());
+    return sha256_hex(text.substr(0, m) + text.substr(eol)).substr(0, 16) == hash;
+}
+
+// What to do with entry `index` of `parent` (-1: none yet) given what the
+// import would write there now: add, unchanged, update, or kept (changed here).
+std::string entry_action(const EditedFile& f, const std::string& parent, int index,
+                         const std::function<std::string(int)>& text) {
+    if (index < 0) return "add";
+    if (splice_entries(f.text, f.root, f.display, parent, {{index, text}}) == f.text) return "unchanged";
+    return intact(entry_text(f.text, f.root, f.display, parent, index)) ? "update" : "kept";
 }
 
 // The file's text once `edits` are made; refuses a result that does not read back.
@@ -101,11 +130,12 @@ std::string schedule_text(ImportContext& c, const SourceSchedule& s, Mapping& ma
     for (const auto& l : s.layers) {
         std::vector<std::string> members;
         for (const auto& turn : l.turns)
-            if (auto k = c.user_key.find(turn.front()); k != c.user_key.end())
-                members.push_back(k->second);
-            else
-                map.approximate("layer " + l.name + ": user " + turn.front() + " is not in the export's users");
-        if (members.empty()) continue;
+            if (auto k = c.user_key.find(turn.front()); k != c.user_key.end()) members.push_back(k->second);
+        if (members.size() < l.turns.size()) {  // without someone every later turn would move
+            map.approximate("left out: layer " + l.name + ": " + std::to_string(l.turns.size() - members.size()) +
+                            " of its users are not in the export's users");
+            continue;
+        }
         out += layer_text(l, members);
         ++written;
     }
@@ -123,11 +153,16 @@ std::string override_text(ImportContext& c, const std::string& key, const Source
     return out;
 }
 
-// Adds (or, when it changed, replaces) a whole file of the import.
-std::string put_file(ImportContext& c, const fs::path& path, const std::string& text) {
+// Adds (or, when it changed and nobody changed it here, replaces) a whole file of the import.
+std::string put_file(ImportContext& c, const fs::path& path, const std::string& text, PlanItem& item) {
+    const std::string mine = marked(text);
     auto now = read_repository_file(c.ws.repo, path);
-    if (now && *now == text) return "unchanged";
-    c.plan.files.push_back(FileChange{path, text});
+    if (now && *now == mine) return "unchanged";
+    if (now && !intact(*now)) {
+        item.notes.emplace_back(kChangedHere);
+        return "kept";
+    }
+    c.plan.files.push_back(FileChange{path, mine});
     return now ? "update" : "add";
 }
 
@@ -141,6 +176,40 @@ int entry_with_source(const EditedFile& f, const std::string& parent, const std:
         for (std::size_t i = 0; i < n.items().size(); ++i)
             if (n.items()[i]["source"].scalar() == source) return static_cast<int>(i);
     return -1;
+}
+
+// A policy's steps as escalation.yaml writes them. A step with nobody here
+// is left out and its wait added to the step before, so the steps after it
+// page when they did.
+std::vector<std::string> policy_steps(const ImportContext& c, const SourcePolicy& p, Mapping& map) {
+    std::vector<std::pair<std::vector<std::string>, long long>> kept;  // whom, minutes
+    for (std::size_t i = 0; i < p.steps.size(); ++i) {
+        const auto& [targets, after] = p.steps[i];
+        std::vector<std::string> notify;
+        for (const auto& t : targets) {
+            const auto& keys = t.schedule ? c.schedule_key : c.user_key;
+            if (auto k = keys.find(t.id); k != keys.end())
+                notify.push_back((t.schedule ? "schedule:" : "person:") + k->second);
+            else
+                map.approximate("left out: " + std::string(t.schedule ? "schedule " : "user ") + t.id +
+                                " (not brought in)");
+        }
+        const long long minutes = after.count() / 60;
+        if (!notify.empty()) {
+            kept.emplace_back(std::move(notify), minutes);
+        } else if (!kept.empty()) {
+            kept.back().second += minutes;
+            map.approximate("step " + std::to_string(i + 1) + " left out: nobody here; step " +
+                            std::to_string(kept.size()) + " waits its " + std::to_string(minutes) + " minutes too");
+        } else {
+            map.approximate("step " + std::to_string(i + 1) + " left out: nobody here; the steps after it page " +
+                            std::to_string(minutes) + " minutes earlier");
+        }
+    }
+    std::vector<std::string> out;
+    for (const auto& [notify, minutes] : kept)
+        out.push_back("{notify: " + flow_list(notify) + ", after: " + std::to_string(minutes) + "m}");
+    return out;
 }
 
 }  // namespace
@@ -159,13 +228,15 @@ void plan_people(ImportContext& c) {
             key = here ? here->key : key_from(p.email.substr(0, p.email.find('@')), [&](const std::string& k) {
                 return c.people.find(k) != nullptr;
             });
-            auto text = [&p, key, source](int indent) { return person_text(key, p, source, indent); };
-            action = !here ? "add" : same_entry(c.people_file, "people", index, text) ? "unchanged" : "update";
-            if (action != "unchanged") edits.emplace_back(here ? index : -1, text);
+            auto text = [&p, key, source](int indent) { return marked(person_text(key, p, source, indent)); };
+            action = entry_action(c.people_file, "people", here ? index : -1, text);
+            if (action == "add" || action == "update") edits.emplace_back(here ? index : -1, text);
             if (!here) c.people.list.push_back(Person{key, p.name, p.email, p.time_zone, p.contact, source});
         }
         c.user_key[p.id] = key;
-        c.item("person", key, p.id, p.map).action = action;
+        PlanItem& item = c.item("person", key, p.id, p.map);
+        item.action = action;
+        if (action == "kept") item.notes.emplace_back(kChangedHere);
     }
     if (!edits.empty())
         c.plan.files.push_back(FileChange{c.people_file.path, edited_text(c.people_file, "people", edits)});
@@ -191,7 +262,7 @@ void plan_schedules(ImportContext& c) {
         }
         keys.push_back(key);
         c.schedule_key[s.id] = key;
-        item.action = put_file(c, schedule_path(c.ws.repo, key), text);
+        item.action = put_file(c, schedule_path(c.ws.repo, key), text, item);
         Problems problems;
         c.schedules[key] = parse_schedule(load_yaml(text, key + ".yaml"), key, key + ".yaml", c.people, problems);
         problems.throw_if_any();  // never a file that would not read
@@ -205,7 +276,7 @@ void plan_schedules(ImportContext& c) {
                 continue;
             }
             const fs::path path = overrides_dir(c.ws.repo, key) / (c.set.tool + "-" + o.id + ".yaml");
-            oi.action = put_file(c, path, override_text(c, key, o, who->second));
+            oi.action = put_file(c, path, override_text(c, key, o, who->second), oi);
             c.schedules[key].overrides.push_back(
                 Override{c.set.tool + "-" + o.id, o.from, o.to, who->second, "", "imported", "", ""});
         }
@@ -225,20 +296,7 @@ void plan_policies(ImportContext& c) {
         const std::string key =
             index >= 0 ? here.entries()[static_cast<std::size_t>(index)].first.scalar() : key_from(p.name, taken);
         Mapping map = p.map;
-        std::vector<std::string> steps;
-        for (const auto& [targets, after] : p.steps) {
-            std::vector<std::string> notify;
-            for (const auto& t : targets) {
-                const auto& keys = t.schedule ? c.schedule_key : c.user_key;
-                if (auto k = keys.find(t.id); k != keys.end())
-                    notify.push_back((t.schedule ? "schedule:" : "person:") + k->second);
-                else
-                    map.approximate("left out: " + std::string(t.schedule ? "schedule " : "user ") + t.id +
-                                    " (not brought in)");
-            }
-            if (notify.empty()) continue;
-            steps.push_back("{notify: " + flow_list(notify) + ", after: " + std::to_string(after.count() / 60) + "m}");
-        }
+        const std::vector<std::string> steps = policy_steps(c, p, map);
         if (steps.empty()) map.leave_out("no step pages anyone here");
         PlanItem& item = c.item("policy", key, p.id, map);
         if (map.fit == Fit::none) {
@@ -254,12 +312,11 @@ void plan_policies(ImportContext& c) {
             if (repeat) out += pad(indent + 2) + "repeat: " + std::to_string(repeat) + "\n";
             out += pad(indent + 2) + "steps:\n";
             for (const auto& s : steps) out += pad(indent + 4) + "- " + s + "\n";
-            return out;
+            return marked(out);
         };
-        item.action = index < 0                                                ? "add"
-                      : same_entry(c.escalation_file, "policies", index, text) ? "unchanged"
-                                                                               : "update";
-        if (item.action != "unchanged") edits.emplace_back(index, text);
+        item.action = entry_action(c.escalation_file, "policies", index, text);
+        if (item.action == "add" || item.action == "update") edits.emplace_back(index, text);
+        if (item.action == "kept") item.notes.emplace_back(kChangedHere);
     }
     if (!edits.empty())
         c.plan.files.push_back(FileChange{c.escalation_file.path, edited_text(c.escalation_file, "policies", edits)});
@@ -294,10 +351,11 @@ void plan_services(ImportContext& c) {
             std::string out = pad(indent) + "- name: " + yaml_string(name) + "\n";
             out += pad(indent + 2) + "source: " + yaml_string(source) + "\n";
             out += pad(indent + 2) + "when: {service: " + yaml_string(key, true) + "}\n";
-            return out + pad(indent + 2) + "then: {" + join(then) + "}\n";
+            return marked(out + pad(indent + 2) + "then: {" + join(then) + "}\n");
         };
-        item.action = index < 0 ? "add" : same_entry(c.rules_file, "rules", index, text) ? "unchanged" : "update";
-        if (item.action != "unchanged") edits.emplace_back(index, text);
+        item.action = entry_action(c.rules_file, "rules", index, text);
+        if (item.action == "add" || item.action == "update") edits.emplace_back(index, text);
+        if (item.action == "kept") item.notes.emplace_back(kChangedHere);
     }
     if (!edits.empty())
         c.plan.files.push_back(FileChange{c.rules_file.path, edited_text(c.rules_file, "rules", edits)});

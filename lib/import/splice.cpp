@@ -81,6 +81,17 @@ Collection find_collection(const YamlNode& root, const std::string& parent, cons
 
 }  // namespace
 
+std::string entry_text(const std::string& text, const YamlNode& root, const std::string& display,
+                       const std::string& parent, int index) {
+    const std::vector<std::string> lines = lines_of(text);
+    const Collection c = find_collection(root, parent, display, static_cast<int>(lines.size()));
+    if (index < 0 || static_cast<std::size_t>(index) >= c.starts.size()) return {};
+    std::string out;
+    const auto i = static_cast<std::size_t>(index);
+    for (int l = c.starts[i]; l < c.end_of(i, lines); ++l) out += lines[static_cast<std::size_t>(l)] + "\n";
+    return out;
+}
+
 std::string splice_entries(const std::string& text, const YamlNode& root, const std::string& display,
                            const std::string& parent,
                            const std::vector<std::pair<int, std::function<std::string(int indent)>>>& edits) {

@@ -26,4 +26,9 @@ std::string splice_entries(const std::string& text, const YamlNode& root, const 
                            const std::string& parent,
                            const std::vector<std::pair<int, std::function<std::string(int indent)>>>& edits);
 
+// The lines of entry `index` of that collection, as splice_entries would
+// replace them.
+std::string entry_text(const std::string& text, const YamlNode& root, const std::string& display,
+                       const std::string& parent, int index);
+
 }  // namespace incident

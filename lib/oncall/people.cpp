@@ -121,9 +121,9 @@ People parse_people(const YamlNode& root, const std::string& display, Problems& 
         for (const auto& [field, _] : v.entries())
             if (field.scalar() != "name" && field.scalar() != "email" && field.scalar() != "time_zone" &&
                 field.scalar() != "contact" && field.scalar() != "source")
-                problems.add(field, display,
-                             what + ": unknown key '" + field.scalar() +
-                                 "' (known: name, email, time_zone, contact, source)");
+                problems.add(
+                    field, display,
+                    what + ": unknown key '" + field.scalar() + "' (known: name, email, time_zone, contact, source)");
         p.name = text_of(v, "name", what + ".", display, problems);
         p.email = text_of(v, "email", what + ".", display, problems);
         if (!p.email.empty() && p.email.find('@') == std::string::npos)

@@ -134,7 +134,7 @@ void Pager::page_person(Plan& plan, const Incident& inc, const std::string& who,
     Person someone;
     const Person* person = people_.find(who);
     if (!person && who.find('@') != std::string::npos) {  // a manager named by email alone
-        someone = Person{who, who, who, "", {ContactMethod{"email", who, ""}}};
+        someone = Person{who, who, who, "", {ContactMethod{"email", who, ""}}, ""};
         person = &someone;
     }
     auto event = [&](const std::string& method, const std::string& outcome) {

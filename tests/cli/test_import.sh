@@ -85,9 +85,9 @@ test_a_second_import_changes_nothing() {
   # Without --apply, once data is here: the plan, nothing written.
   run import pagerduty --from "$FIX"; expect_rc 0
   expect_err "already holds data imported from pagerduty: this is the plan"
-  expect_out "plan: 5 people (unchanged)"
+  expect_out "plan: 5 people (5 unchanged)"
   run import pagerduty --from "$FIX" --apply; expect_rc 0
-  expect_out "nothing changed: 5 people (unchanged), 2 schedules (1 left out), 1 override (unchanged)"
+  expect_out "nothing changed: 5 people (5 unchanged), 2 schedules (1 unchanged, 1 left out), 1 override (1 unchanged)"
   expect_eq "$(commit_count)" "$before" "no commit"
   expect_eq "$(git status --porcelain)" "" "no file touched"
 }
@@ -109,8 +109,8 @@ EOF
   local number; number=$(jq -r '.incidents[3].incident_number' "$T/export/incidents.json")
   local before; before=$(commit_count)
   run import pagerduty --from "$T/export" --apply; expect_rc 0 "$ERR"
-  expect_out "5 people (1 updated)"
-  expect_out "50 incidents (1 updated)"
+  expect_out "5 people (1 updated, 4 unchanged)"
+  expect_out "50 incidents (1 updated, 49 unchanged)"
   expect_eq "$(commit_count)" $((before + 1)) "one commit"
   local id; id=$(by_number "$number")
   run show "$id" --json; expect_json .title "Retitled in PagerDuty"
@@ -196,6 +196,77 @@ EOF
   expect_eq "$(commit_count)" "$before" "no commit"
   run import pagerduty --from "$T/export"; expect_rc 0
   expect_out_re "PagerDuty has (dave|erin), here (dave|erin)"
+}
+
+test_hand_edits_of_imported_entries_and_files_are_kept() {
+  new_repo
+  run import pagerduty --from "$FIX"; expect_rc 0
+  sed -i 's/^      - {email: alice@example.com}$/      - {email: alice@example.com}\n      - {push: oncall-alice}  # by hand/' .incident/people.yaml
+  sed -i 's/^    repeat: 1$/    repeat: 2/' .incident/escalation.yaml
+  sed -i 's/^    members: \[alice, bob, carol\]$/    members: [bob, alice, carol]/' .incident/oncall/sre-primary.yaml
+  git commit -qam "by hand"
+  copy_export
+  python3 - "$T/export" <<'EOF'
+import json, sys
+d = sys.argv[1]
+u = json.load(open(d + "/users.json"))
+u["users"][0]["name"] = "Alice S."          # alice changed there too
+json.dump(u, open(d + "/users.json", "w"), indent=2)
+EOF
+  local before; before=$(commit_count)
+  run import pagerduty --from "$T/export" --apply; expect_rc 0 "$ERR"
+  expect_out_re "person +alice .* kept .*changed here since it was imported"
+  expect_out_re "policy +sre .* kept "
+  expect_out_re "schedule +sre-primary .* kept "
+  expect_eq "$(commit_count)" "$before" "nothing to write"
+  expect_file_has .incident/people.yaml "{push: oncall-alice}  # by hand"
+  expect_file_has .incident/escalation.yaml "repeat: 2"
+  expect_file_has .incident/oncall/sre-primary.yaml "members: [bob, alice, carol]"
+}
+
+test_what_the_export_leaves_unsaid_is_said_in_the_plan() {
+  new_repo
+  copy_export
+  python3 - "$T/export" <<'EOF'
+import json, sys, glob
+d = sys.argv[1]
+def load(p): return json.load(open(d + "/" + p))
+def save(p, v): json.dump(v, open(d + "/" + p, "w"), indent=2)
+p = load("escalation_policies.json")
+p["escalation_policies"][0]["escalation_rules"][1]["targets"][0]["id"] = "PDB7FTS"   # carol's step: a schedule not brought in
+p["escalation_policies"][0]["escalation_rules"][2]["escalation_delay_in_minutes"] = 0
+save("escalation_policies.json", p)
+o = load("schedules/PSR1PRM/overrides.json")
+o["overrides"].append(dict(o["overrides"][0], id="POV5BAD", end=o["overrides"][0]["start"]))
+save("schedules/PSR1PRM/overrides.json", o)
+u = load("users.json")
+u["users"][2]["time_zone"] = "Europe/Berlln"
+save("users.json", u)
+i = load("incidents.2.json")
+i["incidents"].append(load("incidents.json")["incidents"][0])   # a page that shifted: the same incident twice
+save("incidents.2.json", i)
+first = load("incidents.json")["incidents"][0]["id"]
+l = load("incidents/%s/log_entries.json" % first)
+l["log_entries"] = [e for e in l["log_entries"] if e["type"] != "resolve_log_entry"]
+save("incidents/%s/log_entries.json" % first, l)
+EOF
+  run import pagerduty --from "$T/export"; expect_rc 0 "$ERR"
+  expect_out "50 incidents (50 new)"
+  expect_out "step 2 left out: nobody here; step 1 waits its 10 minutes too"
+  expect_out "a delay of 0 minutes is 1 here"
+  expect_out "left out: override POV5BAD: it ends before it starts"
+  expect_out "time zone 'Europe/Berlln' is not an IANA time zone: left out"
+  expect_out_re "no resolve entry in its log: resolved at"
+  expect_file_has .incident/escalation.yaml "{notify: [schedule:sre-primary], after: 15m}"
+  expect_file_has .incident/escalation.yaml "{notify: [person:dave, person:erin], after: 1m}"
+  expect_eq "$(grep -rlx 'source_number: "1001"' incidents | xargs grep -c '^status: resolved')" 1 "resolved, as its status says"
+  run validate; expect_rc 0 "$OUT $ERR"
+  # A page that says more follow, missing: refused, nothing written.
+  rm "$T/export/users.2.json"
+  local before; before=$(commit_count)
+  run import pagerduty --from "$T/export" --apply; expect_rc 4
+  expect_err 'users.json: $: the API says more pages follow, but users.2.json is missing: save every page'
+  expect_eq "$(commit_count)" "$before" "no commit"
 }
 
 run_suite
