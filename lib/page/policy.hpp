@@ -36,7 +36,7 @@ struct PolicyStep {
 struct Policy {
     std::string name;
     std::string source;  // TOOL/ID of one brought in by incident import; empty otherwise
-    int repeat = 0;  // times the steps run again after the first pass
+    int repeat = 0;      // times the steps run again after the first pass
     std::vector<PolicyStep> steps;
     Location where;
 
