@@ -104,7 +104,7 @@ DeliverySettings quick() {
 
 struct Paged {
     Incident inc;
-    Person alice{"alice", "Alice Example", "alice@example.com", "", {}};
+    Person alice{"alice", "Alice Example", "alice@example.com", "", {}, ""};
     Page page;
     Paged() {
         inc.id = "INC-7";
