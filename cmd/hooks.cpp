@@ -157,7 +157,9 @@ void run_queue(const HooksOptions& o, const Context& ctx) {
 }
 
 void run_trust(const Context& ctx) {
-    Workspace ws = open_workspace(ctx);
+    // Not the CLI's open_workspace: it would warn that the file is not trusted, which this command changes.
+    Workspace ws = incident::open_workspace(ctx.repo_dir, ctx.io.env);
+    for (const auto& w : ws.warnings) ctx.io.err << "incident: warning: " << w << "\n";
     const HookFile& f = ws.hooks;
     if (!f.present()) throw NotFound("there is no .incident/hooks.yaml to trust");
     if (!f.unreadable.empty())

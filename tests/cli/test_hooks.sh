@@ -56,6 +56,7 @@ test_a_trusted_hook_gets_the_incident_and_its_output_lands_in_the_timeline() {
   run hooks trust
   expect_rc 0
   expect_out "war-room on opened,priority_changed: scripts/war-room.sh ops"
+  [[ "$ERR" != *"not trusted"* ]] || fail "hooks trust warned that the file is not trusted: $ERR"
   run open "Checkout down" -p P1 --service checkout --at 2026-11-22T03:10:00Z
   expect_rc 0
   expect_err "hook war-room ran for INC-2 opened"
