@@ -4,6 +4,7 @@
 
 #include "model/errors.hpp"
 #include "model/file_text.hpp"
+#include "model/offset_location.hpp"
 
 namespace incident {
 
@@ -24,20 +25,6 @@ const char* kind_of(const nlohmann::json& v) {
         default:
             return "a number";
     }
-}
-
-// Line and column (1-based) of byte `offset` in `text`.
-Location where_in(const std::string& file, const std::string& text, std::size_t offset) {
-    Location at{file, 1, 1};
-    for (std::size_t i = 0; i < std::min(offset, text.size()); ++i) {
-        if (text[i] == '\n') {
-            ++at.line;
-            at.column = 1;
-        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-            ++at.column;
-        }
-    }
-    return at;
 }
 
 }  // namespace
@@ -125,7 +112,7 @@ std::optional<ExportFile> ExportDir::file(const std::string& name) const {
     } catch (const nlohmann::json::parse_error& e) {
         std::string why = e.what();
         if (auto p = why.find("parse error"); p != std::string::npos) why = why.substr(p);
-        throw InvalidData(where_in(display, *text, e.byte == 0 ? 0 : e.byte - 1), "not JSON: " + why);
+        throw InvalidData(offset_location(*text, e.byte == 0 ? 0 : e.byte - 1, display), "not JSON: " + why);
     }
     if (!f.doc.is_object()) throw InvalidData(Location{display}, "$: expected an object, as the API returns");
     return f;

@@ -11,12 +11,11 @@
 #include <vector>
 
 #include "model/file_text.hpp"
+#include "model/offset_location.hpp"
 #include "model/text.hpp"
 #include "model/yaml_write.hpp"
 
 namespace incident {
-
-namespace {
 
 Location offset_location(std::string_view text, std::size_t offset, const std::string& file) {
     Location where{file, 1, 1};
@@ -30,6 +29,8 @@ Location offset_location(std::string_view text, std::size_t offset, const std::s
     }
     return where;
 }
+
+namespace {
 
 // Whether line `index` (0-based) of `text` has a tab among its leading blanks.
 bool indented_with_tab(std::string_view text, int index) {
