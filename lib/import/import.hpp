@@ -81,8 +81,7 @@ struct SourceEvent {
     Timestamp at{};
     std::string id;    // the log entry's
     std::string type;  // opened, acknowledged, escalated, note, resolved
-    std::string user;  // the source's user id, when a person did it
-    std::string who;   // how the source names whoever did it otherwise
+    std::string user;  // the source's user id, when a person did it (else it is by the tool)
     std::string text;
 };
 

@@ -270,10 +270,7 @@ std::optional<SourceEvent> event_of(const Json& e, std::map<std::string, int>& l
     const Json agent = e["agent"];
     if (!agent.is_null()) {
         const std::string agent_type = agent["type"].str_or();
-        if (agent_type == "user_reference" || agent_type == "user")
-            ev.user = agent["id"].id();
-        else
-            ev.who = agent["summary"].str_or(agent_type);
+        if (agent_type == "user_reference" || agent_type == "user") ev.user = agent["id"].id();
     }
     if (ev.type == "note") {
         // The note's text: `note` as the API documents it, else the channel's summary.
