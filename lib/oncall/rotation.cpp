@@ -122,7 +122,7 @@ struct Member {
 // Everyone on call at `t`, in order, without repeats.
 std::vector<Member> members_at(const Schedule& s, Timestamp t) {
     std::vector<Member> set;
-    for (auto l = s.layers.rbegin(); l != s.layers.rend() && set.empty(); ++l)
+    for (auto l = s.layers.rbegin(); l != s.layers.rend() && (set.empty() || s.every_layer); ++l)
         if (const auto* turn = layer_at(s.zone, *l, t))
             for (const auto& p : *turn) set.push_back({p, "layer " + l->name, ""});
     for (const auto& o : s.overrides) {

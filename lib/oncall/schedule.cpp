@@ -276,8 +276,15 @@ Schedule parse_schedule(const YamlNode& root, const std::string& key, const std:
     Reader r(display, problems);
     Schedule s;
     s.key = key;
-    if (!r.map(root, "schedule", {"name", "description", "time_zone", "layers", "overrides", "source"})) return s;
+    if (!r.map(root, "schedule", {"name", "description", "time_zone", "combine", "layers", "overrides", "source"}))
+        return s;
     s.name = r.text(root, "name", "", false);
+    const std::string combine = r.text(root, "combine", "", false);
+    if (combine == "all")
+        s.every_layer = true;
+    else if (!combine.empty() && combine != "last")
+        r.add(root["combine"],
+              "combine: expected last (the last layer with someone on call) or all (every layer at once)");
     s.source = r.text(root, "source", "", false);
     if (s.name.empty()) s.name = key;
     s.time_zone = r.text(root, "time_zone", "", true);

@@ -68,6 +68,9 @@ struct Schedule {
     std::string time_zone;
     std::string source;  // TOOL/ID of one brought in by incident import; empty otherwise
     Zone zone;
+    // `combine: all`: everyone every layer has on call is on call at once
+    // (Opsgenie's rotations); by default the last layer with someone wins.
+    bool every_layer = false;
     std::vector<Layer> layers;
     std::vector<Override> overrides;  // from the schedule file and its override files, by start
 };
@@ -90,8 +93,8 @@ struct OnCall {
     std::string source, override_id;
 };
 
-// Everyone on call at `t`: the last layer with someone on call at `t`, then
-// the overrides in force, each with the edges of their shift.
+// Everyone on call at `t`: the last layer with someone on call at `t` (every
+// layer's people with `combine: all`), then the overrides in force, each with the edges of their shift.
 std::vector<OnCall> on_call(const Schedule& s, Timestamp t);
 
 // The final shifts in [from, to), cut at the bounds, in time order (then by

@@ -277,12 +277,14 @@ layers:
       - days: [mon]
         from: "9am"
         to: "17:00"
+combine: both
 YAML
   run validate; expect_rc 6
   expect_out ".incident/oncall/bad.yaml:2:12:"    # the time zone
   expect_out ".incident/oncall/bad.yaml:6:15:"    # the rotation
   expect_out ".incident/oncall/bad.yaml:9:9:"     # zed
   expect_out ".incident/oncall/bad.yaml:12:15:"   # "9am"
+  expect_out ".incident/oncall/bad.yaml:14:10: error: combine: expected last (the last layer with someone on call) or all"
   expect_out_re "bad\.yaml:9:9:.*zed"
   expect_out_re "bad\.yaml:2:12:.*Mars/Olympus"
   expect_eq "$(grep -c 'oncall/sre.yaml' <<<"$OUT")" 0 "the good schedule is not blamed"

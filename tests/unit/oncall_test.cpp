@@ -449,6 +449,50 @@ TEST_CASE("a layer with restrictions wins over a layer without only inside its w
            });
 }
 
+TEST_CASE("combine: all puts every layer's people on call at once; an override still replaces everyone") {
+    const std::string yaml =
+        "time_zone: UTC\n"
+        "combine: all\n"
+        "layers:\n"
+        "  - name: day\n"
+        "    start: 2026-01-05T09:00\n"
+        "    rotation: weekly\n"
+        "    members: [alice, bob]\n"
+        "  - name: night\n"
+        "    start: 2026-01-05T00:00\n"
+        "    rotation: daily\n"
+        "    members: [carol]\n"
+        "    restrict:\n"
+        "      - {from: \"22:00\", to: \"06:00\"}\n"
+        "overrides:\n"
+        "  - {from: 2026-01-12T10:00, to: 2026-01-12T11:00, who: dave}\n";
+    check_shifts({
+        {"the weekly person all day, the night person beside them at night",
+         yaml,
+         "2026-01-11T20:00:00Z",
+         "2026-01-12T12:00:00Z",
+         {
+             {"alice", "2026-01-11T20:00:00Z", "2026-01-12T09:00:00Z", "layer day"},
+             {"carol", "2026-01-11T22:00:00Z", "2026-01-12T06:00:00Z", "layer night"},
+             {"bob", "2026-01-12T09:00:00Z", "2026-01-12T10:00:00Z", "layer day"},
+             {"dave", "2026-01-12T10:00:00Z", "2026-01-12T11:00:00Z", "primary#1"},
+             {"bob", "2026-01-12T11:00:00Z", "2026-01-12T12:00:00Z", "layer day"},
+         }},
+    });
+    // Without it, the night layer wins whole at night.
+    std::string last = yaml;
+    last.replace(last.find("combine: all"), 12, "combine: last");
+    const Schedule s = schedule(last);
+    CHECK_FALSE(s.every_layer);
+    const auto night = on_call(s, *parse_rfc3339("2026-01-11T23:00:00Z"));
+    REQUIRE(night.size() == 1);
+    CHECK(night[0].person == "carol");
+    const auto both = on_call(schedule(yaml), *parse_rfc3339("2026-01-11T23:00:00Z"));
+    REQUIRE(both.size() == 2);
+    CHECK(both[0].person == "carol");  // the last layer first
+    CHECK(both[1].person == "alice");
+}
+
 TEST_CASE("overrides: inside one shift, and across a hand-off") {
     // Europe/Berlin in January is CET (UTC+1): the weekly hand-off Monday 09:00 is 08:00Z.
     const std::string yaml =
@@ -657,6 +701,9 @@ TEST_CASE("schedule reader: overrides and layers refused with their place") {
          "    restrict: [{days: [mon, funday], from: \"09:00\", to: \"17:00\"}]\n",
          6, 29, "'funday' is not a day"},
         {"no layers", "time_zone: UTC\nlayers: []\n", 2, 9, "layers: expected a list of at least one layer"},
+        {"bad combine",
+         "time_zone: UTC\ncombine: every\nlayers:\n  - {start: 2026-01-05T09:00, rotation: daily, members: [alice]}\n",
+         2, 10, "combine: expected last (the last layer with someone on call) or all"},
     };
     for (const auto& c : cases) {
         const std::string name = c.name;
