@@ -4,31 +4,15 @@
 // schedules/ID/overrides.json, escalation_policies.json, services.json,
 // incidents.json and incidents/ID/log_entries.json; lists may run over
 // NAME.2.json, NAME.3.json, ...
-#include <date/tz.h>
-
 #include <algorithm>
 #include <map>
-#include <set>
 
-#include "import/export_dir.hpp"
-#include "import/import.hpp"
+#include "import/reader.hpp"
 #include "model/errors.hpp"
 
 namespace incident {
 
 namespace {
-
-constexpr long long kHour = 3600, kDay = 86400, kWeek = 7 * kDay;
-
-Zone zone_of(const Json& at) {
-    const std::string name = at.str();
-    if (is_utc_zone(name)) return Zone{};
-    try {
-        return Zone{date::locate_zone(name)};
-    } catch (const std::exception&) {
-        at.fail("'" + name + "' is not an IANA time zone");
-    }
-}
 
 // "09:00:00" as seconds after midnight.
 long long clock_of(const Json& at) {
@@ -51,7 +35,6 @@ void add_restriction(const Json& r, std::vector<Window>& out, Mapping& map, cons
     if (start % 60 || duration % 60)
         map.approximate("layer " + layer + ": a restriction from " + r["start_time_of_day"].str() + " for " +
                         std::to_string(duration) + " s is cut to whole minutes");
-    unsigned day = 0;  // Monday
     if (type == "daily_restriction") {
         if (duration >= kDay) return;  // around the clock: no window at all
         out.push_back(Window{0x7f, Seconds{start - start % 60}, Seconds{(start + duration) % kDay / 60 * 60}});
@@ -61,18 +44,7 @@ void add_restriction(const Json& r, std::vector<Window>& out, Mapping& map, cons
         r["type"].fail("expected daily_restriction or weekly_restriction, found \"" + type + "\"");
     const long long dow = r["start_day_of_week"].integer();
     if (dow < 1 || dow > 7) r["start_day_of_week"].fail("expected 1 (Monday) to 7 (Sunday)");
-    day = static_cast<unsigned>(dow - 1);
-    if (duration > kWeek) duration = kWeek;
-    for (; duration > 0; duration -= kDay, day = (day + 1) % 7) {
-        const long long to = duration >= kDay ? start : (start + duration) % kDay;
-        const Seconds from_s{start - start % 60}, to_s{to / 60 * 60};
-        auto same =
-            std::find_if(out.begin(), out.end(), [&](const Window& w) { return w.from == from_s && w.to == to_s; });
-        if (same != out.end())
-            same->days |= 1u << day;
-        else
-            out.push_back(Window{1u << day, from_s, to_s});
-    }
+    add_week_span(static_cast<unsigned>(dow - 1), start, duration, out);
 }
 
 // The rotation of a turn of `turn` seconds; false (with why) when a schedule file cannot hold it.
@@ -124,15 +96,7 @@ SourcePerson person_of(const Json& u) {
     p.id = u["id"].id();
     p.name = u["name"].str_or();
     p.email = u["email"].str();
-    p.time_zone = u["time_zone"].str_or();
-    if (!p.time_zone.empty() && !is_utc_zone(p.time_zone)) {
-        try {
-            date::locate_zone(p.time_zone);
-        } catch (const std::exception&) {
-            p.map.approximate("time zone '" + p.time_zone + "' is not an IANA time zone: left out");
-            p.time_zone.clear();
-        }
-    }
+    p.time_zone = person_zone(u["time_zone"].str_or(), p.map);
     for (const auto& c : u["contact_methods"].items()) {
         const std::string type = c["type"].str();
         if (type.size() > 10 && type.compare(type.size() - 10, 10, "_reference") == 0) {
@@ -145,9 +109,7 @@ SourcePerson person_of(const Json& u) {
         } else if (type == "phone_contact_method" || type == "sms_contact_method") {
             const std::string kind = type == "sms_contact_method" ? "sms" : "voice";
             const auto cc = c["country_code"].integer_or_null();
-            const std::string number = "+" + (cc ? std::to_string(*cc) : std::string()) + c["address"].str();
-            p.map.approximate("to do: " + kind + " " + number + " (" + label + "): add {" + kind + ": \"" + number +
-                              "\", target: NAME} once paging_providers has a " + kind + " target");
+            phone_to_do(p.map, kind, "+" + (cc ? std::to_string(*cc) : std::string()) + c["address"].str(), label);
         } else if (type == "push_notification_contact_method") {
             p.map.approximate("to do: push to the PagerDuty app (" + label +
                               "): its device token cannot be exported; add {push: TOPIC} for your push server");
@@ -311,14 +273,6 @@ SourceIncident incident_of(const ExportDir& dir, const Json& i) {
 }
 
 }  // namespace
-
-// The same object on two pages (an offset page shifted while the export was
-// saved): the first one kept.
-template <typename T>
-void drop_repeats(std::vector<T>& list) {
-    std::set<std::string> seen;
-    std::erase_if(list, [&](const T& x) { return !seen.insert(x.id).second; });
-}
 
 ImportSet read_pagerduty(const fs::path& path) {
     const ExportDir dir(path);

@@ -1,0 +1,49 @@
+#include "import/reader.hpp"
+
+#include <date/tz.h>
+
+#include <algorithm>
+
+namespace incident {
+
+Zone zone_of(const Json& at) {
+    const std::string name = at.str();
+    if (is_utc_zone(name)) return Zone{};
+    try {
+        return Zone{date::locate_zone(name)};
+    } catch (const std::exception&) {
+        at.fail("'" + name + "' is not an IANA time zone");
+    }
+}
+
+std::string person_zone(const std::string& name, Mapping& map) {
+    if (name.empty() || is_utc_zone(name)) return name;
+    try {
+        date::locate_zone(name);
+        return name;
+    } catch (const std::exception&) {
+        map.approximate("time zone '" + name + "' is not an IANA time zone: left out");
+        return {};
+    }
+}
+
+void add_week_span(unsigned day, long long start, long long duration, std::vector<Window>& out) {
+    duration = std::min(duration, kWeek);
+    for (; duration > 0; duration -= kDay, day = (day + 1) % 7) {
+        const long long to = duration >= kDay ? start : (start + duration) % kDay;
+        const Seconds from_s{start - start % 60}, to_s{to / 60 * 60};
+        auto same =
+            std::find_if(out.begin(), out.end(), [&](const Window& w) { return w.from == from_s && w.to == to_s; });
+        if (same != out.end())
+            same->days |= 1u << day;
+        else
+            out.push_back(Window{1u << day, from_s, to_s});
+    }
+}
+
+void phone_to_do(Mapping& map, const std::string& kind, const std::string& number, const std::string& label) {
+    map.approximate("to do: " + kind + " " + number + (label.empty() ? "" : " (" + label + ")") + ": add {" + kind +
+                    ": \"" + number + "\", target: NAME} once paging_providers has a " + kind + " target");
+}
+
+}  // namespace incident
