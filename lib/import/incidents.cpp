@@ -85,20 +85,21 @@ Incident incident_from(const ImportContext& c, const SourceIncident& si, Mapping
     bool opened = false;
     for (const auto& e : si.events) {
         if (e.type == "opened" && opened) continue;
-        if (e.type != "opened" && !opened) apply_event(c, inc, SourceEvent{si.created, "", "opened", "", ""});
+        if (e.type != "opened" && !opened)
+            apply_event(c, inc, SourceEvent{si.created, si.id + "-opened", "opened", "", ""});
         opened = true;
         apply_event(c, inc, e);
     }
-    if (!opened) apply_event(c, inc, SourceEvent{si.created, "", "opened", "", ""});
+    if (!opened) apply_event(c, inc, SourceEvent{si.created, si.id + "-opened", "opened", "", ""});
     // What the status says and the log does not.
     const Timestamp at = std::max(si.status_at.value_or(si.created), inc.timeline.back().at);
     if (si.status == "resolved" && inc.status != Status::resolved) {
         map.approximate("no resolve entry in its log: resolved at " + format_rfc3339(at) + ", its status's time");
-        apply_event(c, inc, SourceEvent{at, "", "resolved", "", ""});
+        apply_event(c, inc, SourceEvent{at, si.id + "-resolved", "resolved", "", ""});
     } else if (si.status == "acknowledged" && !inc.acknowledged_at) {
         map.approximate("no acknowledge entry in its log: acknowledged at " + format_rfc3339(at) +
                         ", its status's time");
-        apply_event(c, inc, SourceEvent{at, "", "acknowledged", "", ""});
+        apply_event(c, inc, SourceEvent{at, si.id + "-acknowledged", "acknowledged", "", ""});
     }
     return inc;
 }
