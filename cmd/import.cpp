@@ -1,4 +1,4 @@
-// incident import pagerduty --from DIR: people, schedules, escalation
+// incident import pagerduty|opsgenie|grafana-oncall --from DIR: people, schedules, escalation
 // policies, services and incident history from another tool's export
 // (lib/import), with a plan of what maps exactly, approximately or not at
 // all, and a self-check of each schedule against the source's own.
@@ -19,9 +19,9 @@ struct ImportCliOptions {
 namespace {
 
 constexpr const char* kFooter = R"(
-Reads the JSON that PagerDuty's REST API v2 returns, saved as one file per
+Reads the JSON that the tool's REST API returns, saved as one file per
 endpoint under the endpoint's path (a list over several pages as NAME.json,
-NAME.2.json, ...):
+NAME.2.json, ...). PagerDuty (REST API v2):
   users.json                      GET /users?include[]=contact_methods
   schedules.json                  GET /schedules
   schedules/ID.json               GET /schedules/ID?since=...&until=...
@@ -31,6 +31,31 @@ NAME.2.json, ...):
   services.json                   GET /services
   incidents.json                  GET /incidents?date_range=all
   incidents/ID/log_entries.json   GET /incidents/ID/log_entries
+Opsgenie (every response as it comes, objects under "data"):
+  users.json, users/ID/contacts.json     GET /v2/users, /v2/users/ID/contacts
+  schedules.json                  GET /v2/schedules?expand=rotation
+  schedules/ID.json               GET /v2/schedules/ID
+  schedules/ID/overrides.json     GET /v2/schedules/ID/overrides
+  schedules/ID/timeline.json      GET /v2/schedules/ID/timeline (optional: what
+                                  the self-check compares)
+  escalations.json                GET /v2/escalations
+  services.json                   GET /v1/services
+  alerts.json                     GET /v2/alerts (and alerts/ID/logs.json,
+                                  alerts/ID/notes.json)
+  incidents.json                  GET /v1/incidents (and incidents/ID/logs.json)
+Opsgenie's rotations are all on call at once: its schedules come in with
+'combine: all'. Alerts and incidents both become incidents.
+Grafana OnCall (public API v1, page objects with "results"):
+  users.json                      GET /api/v1/users/
+  personal_notification_rules.json  GET /api/v1/personal_notification_rules/
+  schedules.json, on_call_shifts.json  GET /api/v1/schedules/, /api/v1/on_call_shifts/
+  schedules/ID/final_shifts.json  GET /api/v1/schedules/ID/final_shifts?start_date=...
+                                  (optional: what the self-check compares)
+  escalation_chains.json, escalation_policies.json, integrations.json,
+  routes.json, alert_groups.json, resolution_notes.json
+A shift's level orders the layers (a higher level wins); iCal schedules and
+monthly shifts cannot come in. Integrations are services, alert groups
+incidents.
 docs/moving-in.md gives the curl commands that save exactly this.
 
 Writes .incident/people.yaml's entries (people already there are matched by
@@ -39,7 +64,7 @@ and an override file each under .incident/oncall/overrides/NAME/,
 escalation.yaml's policies, a rule per service in rules.yaml (its incidents
 page by the service's policy), and an incident file per incident with its
 timeline (opened, acknowledged, escalated, notes, resolved), so MTTA and
-MTTR go on. Every object keeps its source id (source: pagerduty/ID; an
+MTTR go on. Every object keeps its source id (source: TOOL/ID; an
 incident also source_number): importing again updates what changed, adds
 what is new and never duplicates; an incident changed here since it was
 imported is left as it is, and so is an entry or a file it wrote that was
@@ -52,8 +77,9 @@ The plan says per object: add, update, unchanged, matched (a person already
 here) or skip, and whether it maps exact, approximate (how) or none (why).
 --plan is the default once the repository holds data from the tool: give
 --apply to write. Where a schedule's file holds the rendered final
-schedule, its shifts here are compared with it over that window; every
-difference is listed.
+schedule (PagerDuty), its timeline (Opsgenie) or its final shifts (Grafana
+OnCall), its shifts here are
+compared with it over that window; every difference is listed.
 
 Exit codes: 2 no such directory or nothing to import, 4 a malformed export
 (file and JSON path named) or a page missing (a page says more follow;
@@ -109,7 +135,9 @@ std::size_t differences(const ImportPlan& plan) {
 
 void run_import(const ImportCliOptions& o, const Context& ctx) {
     Workspace ws = open_workspace(ctx);
-    const ImportSet set = read_pagerduty(o.from);
+    const ImportSet set = o.tool == "opsgenie"         ? read_opsgenie(o.from)
+                          : o.tool == "grafana-oncall" ? read_grafana_oncall(o.from)
+                                                       : read_pagerduty(o.from);
     ImportPlan plan = plan_import(ws, set);
     const bool plan_only = o.plan || o.flags.dry_run || (plan.already_imported && !o.apply);
     const std::size_t diffs = differences(plan);
@@ -145,9 +173,12 @@ void run_import(const ImportCliOptions& o, const Context& ctx) {
 
 void register_import(CLI::App& app, Context& ctx) {
     auto o = std::make_shared<ImportCliOptions>();
-    auto* cmd =
-        app.add_subcommand("import", "Bring in people, schedules, policies, services and history from PagerDuty");
-    cmd->add_option("tool", o->tool, "The tool the export comes from")->required()->check(CLI::IsMember({"pagerduty"}));
+    auto* cmd = app.add_subcommand(
+        "import",
+        "Bring in people, schedules, policies, services and history from PagerDuty, Opsgenie or Grafana OnCall");
+    cmd->add_option("tool", o->tool, "The tool the export comes from: pagerduty, opsgenie or grafana-oncall")
+        ->required()
+        ->check(CLI::IsMember({"pagerduty", "opsgenie", "grafana-oncall"}));
     cmd->add_option("--from", o->from, "The directory the export was saved in")->required()->type_name("DIR");
     auto* plan =
         cmd->add_flag("--plan", o->plan, "Print what would be brought in, and how well it maps; write nothing");

@@ -1,11 +1,11 @@
 // incident import: people, schedules, escalation policies, services and
 // incident history from another tool's export, brought into this
-// repository's files. A reader per tool (pagerduty.cpp) turns the export
-// into an ImportSet, saying per object how well it maps; plan_import
-// matches it against what the repository holds (by the source ids earlier
-// imports recorded, people by email) and works out every file to write;
-// apply_import writes them in one commit. Importing the same export again
-// changes nothing.
+// repository's files. A reader per tool (pagerduty.cpp, opsgenie.cpp,
+// grafana_oncall.cpp) turns the export into an ImportSet, saying per object
+// how well it maps; plan_import matches it against what the repository
+// holds (by the source ids earlier imports recorded, people by email) and
+// works out every file to write; apply_import writes them in one commit.
+// Importing the same export again changes nothing.
 #pragma once
 
 #include <optional>
@@ -52,6 +52,7 @@ struct RenderedShift {
 struct SourceSchedule {
     std::string id, name, description, time_zone;
     std::vector<Layer> layers;  // members are the source's user ids; the last wins, as in schedule files
+    bool every_layer = false;   // every layer is on call at once (combine: all)
     std::vector<SourceOverride> overrides;
     // The window the export rendered, and the source's final shifts in it.
     std::optional<std::pair<Timestamp, Timestamp>> window;
@@ -108,9 +109,12 @@ struct ImportSet {
     std::vector<SourceIncident> incidents;
 };
 
-// Reads a PagerDuty export (see man incident-import for its files). Throws
-// InvalidData located at the first malformed value.
+// Reads a PagerDuty, an Opsgenie or a Grafana OnCall export (see man
+// incident-import for their files). Throws InvalidData located at the first
+// malformed value.
 ImportSet read_pagerduty(const fs::path& dir);
+ImportSet read_opsgenie(const fs::path& dir);
+ImportSet read_grafana_oncall(const fs::path& dir);
 
 // --- the plan ------------------------------------------------------------
 

@@ -125,6 +125,7 @@ std::string schedule_text(ImportContext& c, const SourceSchedule& s, Mapping& ma
     if (!s.description.empty()) out += "description: " + yaml_string(s.description) + "\n";
     out += "source: " + yaml_string(c.source(s.id)) + "\n";
     out += "time_zone: " + yaml_string(s.time_zone) + "\n";
+    if (s.every_layer) out += "combine: all\n";
     out += "layers:\n";
     int written = 0;
     for (const auto& l : s.layers) {

@@ -14,6 +14,24 @@ Subcommands:
       mean and median MTTA and MTTR in seconds over the export's incidents
       (created_at to the first acknowledge_log_entry, and to the
       resolve_log_entry), as JSON.
+The same for an Opsgenie export, whose files wrap everything in "data":
+  og-hours TIMELINE.json
+      the hours of the window the timeline was saved for.
+  og-check-who EXPORT SCHEDULE_ID DIR
+      as check-who, against everyone in any rotation's periods (Opsgenie's
+      rotations are all on call at once).
+  og-times EXPORT
+      as times, over its alerts (createdAt to the first "Alert acknowledged"
+      and to the "Alert closed" log entry) and its incidents (to the first
+      "Incident resolved"), at the repository's precision: whole seconds.
+And for Grafana OnCall's (page objects with "results"):
+  gr-hours FINAL_SHIFTS.json
+      the hours from the first row's start to the last row's end.
+  gr-check-who EXPORT SCHEDULE_ID DIR
+      as check-who, against the schedule's final_shifts rows.
+  gr-times EXPORT
+      as times, over its alert groups (created_at to acknowledged_at and to
+      resolved_at), at whole seconds.
 """
 import glob
 import json
@@ -94,6 +112,97 @@ def times(export):
     print(json.dumps({"mtta": stat(mtta), "mttr": stat(mttr)}))
 
 
+def og_window(timeline_file):
+    with open(timeline_file) as f:
+        data = json.load(f)["data"]
+    periods = [(when(p["startDate"]), when(p["endDate"]), p["recipient"]["name"])
+               for r in data["finalTimeline"]["rotations"] for p in r["periods"]]
+    return when(data["startDate"]), when(data["endDate"]), periods
+
+
+def og_hours(timeline_file):
+    t, end, _ = og_window(timeline_file)
+    while t < end:
+        print(stamp(t))
+        t += timedelta(hours=1)
+
+
+def og_check_who(export, schedule_id, out_dir):
+    _, _, periods = og_window(os.path.join(export, "schedules", schedule_id, "timeline.json"))
+    bad = checked = 0
+    for f in sorted(glob.glob(os.path.join(out_dir, "*.out"))):
+        at = when(os.path.basename(f)[:-4])
+        want = sorted({who for (a, b, who) in periods if a <= at < b})
+        with open(f) as fh:
+            got = sorted(x["email"] for x in json.load(fh))
+        checked += 1
+        if got != want:
+            bad += 1
+            print(f"{stamp(at)}: the export says {want}, oncall who says {got}")
+    print(f"{checked} hours checked, {bad} differ")
+    return 1 if bad or not checked else 0
+
+
+def og_times(export):
+    whole = lambda text: when(text).replace(microsecond=0)
+    mtta, mttr = [], []
+    for kind, ack, done in (("alerts", "Alert acknowledged", "Alert closed"), ("incidents", None, "Incident resolved")):
+        for page in pages(os.path.join(export, kind)):
+            for x in page["data"]:
+                created = whole(x["createdAt"])
+                logs = [e for p in pages(os.path.join(export, kind, x["id"], "logs")) for e in p["data"]]
+                acks = sorted(whole(e["createdAt"]) for e in logs if ack and e["log"].startswith(ack))
+                res = sorted(whole(e["createdAt"]) for e in logs if e["log"].startswith(done))
+                if acks:
+                    mtta.append((acks[0] - created).total_seconds())
+                if res:
+                    mttr.append((res[0] - created).total_seconds())
+    stat = lambda v: {"n": len(v), "mean": round(statistics.mean(v), 1), "median": round(statistics.median(v), 1)}
+    print(json.dumps({"mtta": stat(mtta), "mttr": stat(mttr)}))
+
+
+def gr_rows(final_shifts):
+    return [(when(r["shift_start"]), when(r["shift_end"]), r["user_email"])
+            for page in pages(final_shifts[:-len(".json")]) for r in page["results"]]
+
+
+def gr_hours(final_shifts):
+    rows = gr_rows(final_shifts)
+    t, end = min(r[0] for r in rows), max(r[1] for r in rows)
+    while t < end:
+        print(stamp(t))
+        t += timedelta(hours=1)
+
+
+def gr_check_who(export, schedule_id, out_dir):
+    rows = gr_rows(os.path.join(export, "schedules", schedule_id, "final_shifts.json"))
+    bad = checked = 0
+    for f in sorted(glob.glob(os.path.join(out_dir, "*.out"))):
+        at = when(os.path.basename(f)[:-4])
+        want = sorted({who for (a, b, who) in rows if a <= at < b})
+        with open(f) as fh:
+            got = sorted(x["email"] for x in json.load(fh))
+        checked += 1
+        if got != want:
+            bad += 1
+            print(f"{stamp(at)}: the export says {want}, oncall who says {got}")
+    print(f"{checked} hours checked, {bad} differ")
+    return 1 if bad or not checked else 0
+
+
+def gr_times(export):
+    whole = lambda text: when(text).replace(microsecond=0)
+    mtta, mttr = [], []
+    for page in pages(os.path.join(export, "alert_groups")):
+        for g in page["results"]:
+            if g["acknowledged_at"]:
+                mtta.append((whole(g["acknowledged_at"]) - whole(g["created_at"])).total_seconds())
+            if g["resolved_at"]:
+                mttr.append((whole(g["resolved_at"]) - whole(g["created_at"])).total_seconds())
+    stat = lambda v: {"n": len(v), "mean": round(statistics.mean(v), 1), "median": round(statistics.median(v), 1)}
+    print(json.dumps({"mtta": stat(mtta), "mttr": stat(mttr)}))
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == "hours":
@@ -102,6 +211,18 @@ def main(argv):
         return check_who(argv[2], argv[3], argv[4])
     elif cmd == "times":
         times(argv[2])
+    elif cmd == "og-hours":
+        og_hours(argv[2])
+    elif cmd == "og-check-who":
+        return og_check_who(argv[2], argv[3], argv[4])
+    elif cmd == "og-times":
+        og_times(argv[2])
+    elif cmd == "gr-hours":
+        gr_hours(argv[2])
+    elif cmd == "gr-check-who":
+        return gr_check_who(argv[2], argv[3], argv[4])
+    elif cmd == "gr-times":
+        gr_times(argv[2])
     else:
         sys.exit("unknown subcommand " + cmd)
     return 0

@@ -162,4 +162,110 @@ TEST_CASE("a malformed export is named by file, line and JSON path") {
     CHECK_THROWS_AS(read_pagerduty(e.dir), UsageError);
 }
 
+namespace {
+
+// An Opsgenie schedule of one rotation, as schedules.json (expand=rotation) lists it.
+std::string og_schedule(const std::string& rotation) {
+    return R"({"data": [{"id": "S1", "name": "Primary", "timezone": "Europe/Berlin", "enabled": true, "rotations": [)" +
+           rotation + "]}]}";
+}
+
+std::string og_rotation(const std::string& participants, const std::string& restriction) {
+    return R"({"id": "R1", "name": "Weekly", "startDate": "2026-01-05T08:00:00Z", "type": "weekly", "length": 2,
+               "participants": [)" +
+           participants + "]" + (restriction.empty() ? "" : R"(, "timeRestriction": )" + restriction) + "}";
+}
+
+const char* kTwoUsers = R"({"type": "user", "id": "U1", "username": "a@example.com"},
+                           {"type": "user", "id": "U2", "username": "b@example.com"})";
+
+std::string notes_of(const Mapping& m) {
+    std::string out;
+    for (const auto& n : m.notes) out += n + "\n";
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("Opsgenie rotations: every one on call at once, restrictions as windows, non-people left out") {
+    Export e;
+    // Friday 18:00 to Monday 09:00: a day from 18:00 on Friday and on Saturday, then Sunday 18:00 to Monday 09:00.
+    e.put("schedules.json", og_schedule(og_rotation(kTwoUsers, R"({"type": "weekday-and-time-of-day",
+        "restrictions": [{"startDay": "friday", "endDay": "monday", "startHour": 18, "startMin": 0,
+                          "endHour": 9, "endMin": 0}]})")));
+    ImportSet set = read_opsgenie(e.dir);
+    REQUIRE(set.schedules.size() == 1);
+    const SourceSchedule& s = set.schedules[0];
+    CHECK(s.every_layer);
+    REQUIRE(s.layers.size() == 1);
+    CHECK(s.layers[0].rotation == Rotation::weekly);
+    CHECK(s.layers[0].shift == 2);
+    CHECK(s.layers[0].start == *parse_local_time("2026-01-05T09:00"));  // 08:00Z in Berlin
+    const auto& w = s.layers[0].restrict;
+    REQUIRE(w.size() == 2);
+    CHECK(w[0].days == 0x30u);  // Friday and Saturday, 18:00 to 18:00
+    CHECK(w[0].from == Seconds{18 * 3600});
+    CHECK(w[0].to == Seconds{18 * 3600});
+    CHECK(w[1].days == 0x40u);  // Sunday 18:00 to Monday 09:00
+    CHECK(w[1].from == Seconds{18 * 3600});
+    CHECK(w[1].to == Seconds{9 * 3600});
+
+    // 22:00 to 06:00 every day: one window over midnight.
+    e.put("schedules.json", og_schedule(og_rotation(kTwoUsers, R"({"type": "time-of-day",
+        "restriction": {"startHour": 22, "startMin": 0, "endHour": 6, "endMin": 0}})")));
+    set = read_opsgenie(e.dir);
+    const auto& d = set.schedules[0].layers[0].restrict;
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].days == 0x7fu);
+    CHECK(d[0].from == Seconds{22 * 3600});
+    CHECK(d[0].to == Seconds{6 * 3600});
+
+    // A team in the rotation: every later turn would move, so the rotation stays out.
+    e.put("schedules.json", og_schedule(og_rotation(std::string(kTwoUsers) + R"(, {"type": "team", "id": "T1",
+        "name": "sre_team"})",
+                                                    "")));
+    set = read_opsgenie(e.dir);
+    CHECK(set.schedules[0].layers.empty());
+    CHECK(set.schedules[0].map.fit == Fit::none);
+    CHECK(notes_of(set.schedules[0].map).find("a turn of the team sre_team") != std::string::npos);
+}
+
+TEST_CASE("Opsgenie escalation rules wait from the start: same delays are one step, the repeat's wait the last") {
+    Export e;
+    e.put("escalations.json", R"({"data": [{"id": "E1", "name": "SRE", "rules": [
+        {"condition": "if-not-acked", "notifyType": "default", "delay": {"timeAmount": 0},
+         "recipient": {"type": "schedule", "id": "S1"}},
+        {"condition": "if-not-acked", "notifyType": "default", "delay": {"timeAmount": 1, "timeUnit": "hours"},
+         "recipient": {"type": "user", "id": "U2"}},
+        {"condition": "if-not-closed", "notifyType": "default", "delay": {"timeAmount": 5, "timeUnit": "minutes"},
+         "recipient": {"type": "user", "id": "U1"}},
+        {"condition": "if-not-acked", "notifyType": "next", "delay": {"timeAmount": 60, "timeUnit": "minutes"},
+         "recipient": {"type": "team", "id": "T1", "name": "sre_team"}}],
+        "repeat": {"waitInterval": 10, "count": 2, "resetRecipientStates": false, "closeAlertAfterAll": false}}]})");
+    const ImportSet set = read_opsgenie(e.dir);
+    REQUIRE(set.policies.size() == 1);
+    const SourcePolicy& p = set.policies[0];
+    CHECK(p.repeat == 2);
+    REQUIRE(p.steps.size() == 3);
+    CHECK(p.steps[0].first.size() == 1);
+    CHECK(p.steps[0].first[0].schedule);
+    CHECK(p.steps[0].second == Seconds{5 * 60});
+    CHECK(p.steps[1].first[0].id == "U1");
+    CHECK(p.steps[1].second == Seconds{55 * 60});
+    REQUIRE(p.steps[2].first.size() == 1);  // the team is left out
+    CHECK(p.steps[2].first[0].id == "U2");
+    CHECK(p.steps[2].second == Seconds{10 * 60});
+    const std::string notes = notes_of(p.map);
+    CHECK(notes.find("rule 3: if-not-closed") != std::string::npos);
+    CHECK(notes.find("rule 4: notifies next") != std::string::npos);
+    CHECK(notes.find("rule 4: a recipient of type team (sre_team) is left out") != std::string::npos);
+
+    e.put("escalations.json", R"({"data": [{"id": "E1", "name": "SRE", "rules": [
+        {"delay": {"timeAmount": 5, "timeUnit": "weeks"}, "recipient": {"type": "user", "id": "U1"}}]}]})");
+    CHECK_THROWS_WITH_AS(read_opsgenie(e.dir),
+                         "escalations.json: $.data[0].rules[0].delay.timeUnit: expected minutes, hours or days, "
+                         "found \"weeks\"",
+                         InvalidData);
+}
+
 TEST_SUITE_END();
