@@ -14,6 +14,7 @@
 #include "git/index.hpp"
 #include "git/inprocess.hpp"
 #include "git/internal.hpp"
+#include "git/ref.hpp"
 #include "git/tree.hpp"
 #include "model/errors.hpp"
 #include "model/text.hpp"
@@ -58,13 +59,18 @@ struct CommitSettings {
     bool maintenance = true;                    // maintenance.auto
     bool other_tasks = false;                   // maintenance.* set otherwise: always ask git
     bool has_email() const { return values.contains("user.email") && !values.at("user.email").empty(); }
+    // git may fsync a ref it moves (core.fsync and its kin): left to git.
+    bool fsync_set() const {
+        auto it = values.lower_bound("core.fsync");
+        return it != values.end() && it->first.rfind("core.fsync", 0) == 0;
+    }
 };
 
 CommitSettings commit_settings(const std::string& dir) {
     auto r = git(
         dir,
         {"config", "-z", "--get-regexp",
-         R"(^(user\.(name|email)|(author|committer)\.(name|email)|commit\.gpgsign|maintenance\..*|gc\.auto|gc\.autopacklimit)$)"});
+         R"(^(user\.(name|email)|(author|committer)\.(name|email)|commit\.gpgsign|maintenance\..*|gc\.auto|gc\.autopacklimit|core\.fsync.*)$)"});
     if (r.status != 0 && r.status != 1) commit_failed(r);  // 1: none of them is set
     CommitSettings s;
     size_t start = 0;
@@ -208,8 +214,12 @@ void write_text(const fs::path& p, const std::string& text) {
 // from the `git config` run below and the environment). Otherwise through
 // git's plumbing (git/tree.hpp: ls-tree and hash-object) and
 //   git commit-tree TREE -p HEAD [-S] -m MESSAGE
-// Then, always by git (a run killed meanwhile leaves no lock behind):
+// Then HEAD's branch is moved as
 //   git update-ref -m "commit: SUBJECT" HEAD NEW OLD
+// would move it: in this process where the commit was made here, the
+// identity is the configuration's and the branch a plain loose ref with its
+// reflogs (git/ref.hpp: a run killed meanwhile leaves a lock the next run
+// removes), else by that git process.
 // Meanwhile (another process, the other core) `git config` reads the
 // settings. The user's index gets the paths as
 //   git update-index --add --remove -- PATHS
@@ -327,10 +337,12 @@ std::string make_commit(const std::string& dir, const Head& head, const std::str
 }
 
 // update-ref: HEAD moved from the commit read to `made`, with the reflog
-// entry `git commit` writes. A process of its own, always: a run killed
-// meanwhile leaves no lock on the branch behind, as git finishes.
-void move_head(const std::string& dir, const Head& head, const std::string& made, const std::string& text) {
+// entry `git commit` writes; in this process when `committer` is given and
+// the branch is a plain one (git/ref.hpp).
+void move_head(const std::string& dir, const Head& head, const std::string& made, const std::string& text,
+               const Ident* committer) {
     const std::string why = (head.commit.empty() ? "commit (initial): " : "commit: ") + text.substr(0, text.find('\n'));
+    if (committer && move_branch(head.git_dir, head.commit, made, why, *committer)) return;
     if (auto moved = git(dir, {"update-ref", "-m", why, "HEAD", made, head.commit}); moved.status != 0)
         commit_failed(moved);
 }
@@ -385,7 +397,7 @@ void commit_paths(const std::string& dir, const std::vector<std::string>& paths,
     const auto who = repo && !settings.sign ? identities(settings, actor) : std::nullopt;
     const std::string made =
         who ? repo->commit(*tree, who->first, who->second, text) : make_commit(dir, head, *tree, text, actor, settings);
-    move_head(dir, head, made, text);
+    move_head(dir, head, made, text, who && settings.has_email() && !settings.fsync_set() ? &who->second : nullptr);
     if (through_index) write_text(own.record, made + " " + *tree + "\n");
     if (repo ? maintenance_may_run(settings, repo->objects_dir()) : settings.maintenance)
         git(dir, {"maintenance", "run", "--auto", "--quiet"});  // as `git commit` does

@@ -9,7 +9,6 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +21,7 @@
 #include <string_view>
 #include <utility>
 
+#include "git/lock.hpp"
 #include "model/errors.hpp"
 
 namespace incident::git {
@@ -215,89 +215,6 @@ std::string rewritten(const std::string& work_tree, const Index& index, const Up
     return out;
 }
 
-// git's lock on the index, INDEX.lock, taken so that a run killed while
-// it holds it can be told from any other holder: the file is first made
-// as STATE/index.lock.PID, then linked as INDEX.lock (which fails if the
-// lock is held), and keeps both names until it is renamed over the index
-// (or removed). A lock with a second name naming a process that is gone is
-// a killed run's, and the next run removes it, where a git process killed
-// meanwhile would have finished; any other lock is refused. Second names
-// left by killed runs are removed as they are met.
-class Lock {
-public:
-    // nullopt where no such file can be made (no hard links here): git's way.
-    static std::optional<Lock> take(const std::string& index) {
-        Lock lock;
-        lock.path_ = index + ".lock";
-        const fs::path state = fs::path(index).parent_path() / "incident";
-        lock.mine_ = (state / ("index.lock." + std::to_string(::getpid()))).string();
-        std::error_code ec;
-        fs::create_directories(state, ec);
-        lock.clear_killed_runs(state);
-        lock.fd_ = ::open(lock.mine_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (lock.fd_ < 0) {
-            lock.path_.clear(), lock.mine_.clear();  // neither is this process's
-            return std::nullopt;
-        }
-        if (::link(lock.mine_.c_str(), lock.path_.c_str()) == 0) return lock;
-        const int error = errno;
-        lock.path_.clear();  // not ours
-        if (error != EEXIST) return std::nullopt;
-        throw IoError("git add failed: Unable to create '" + index + ".lock': File exists.",
-                      "another git process seems to be running in this repository");
-    }
-    Lock(Lock&& other) noexcept
-        : path_(std::exchange(other.path_, {})),
-          mine_(std::exchange(other.mine_, {})),
-          fd_(std::exchange(other.fd_, -1)) {}
-    Lock& operator=(Lock&&) = delete;
-    ~Lock() {
-        if (fd_ >= 0) ::close(fd_);
-        if (!path_.empty()) ::unlink(path_.c_str());
-        if (!mine_.empty()) ::unlink(mine_.c_str());
-    }
-    // Writes `data` into the lock and renames it over `index`.
-    void commit_to(const std::string& index, const std::string& data) {
-        for (std::size_t done = 0; done < data.size();) {
-            const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) throw IoError("git add failed: cannot write " + path_ + ": " + std::strerror(errno));
-            done += static_cast<std::size_t>(n);
-        }
-        const int closed = ::close(fd_);
-        fd_ = -1;
-        if (closed != 0 || ::rename(path_.c_str(), index.c_str()) != 0)
-            throw IoError("git add failed: cannot write " + index + ": " + std::strerror(errno));
-        path_.clear();
-    }
-
-private:
-    Lock() = default;
-    // Removes the second names of runs that are gone, and the lock one of them holds.
-    void clear_killed_runs(const fs::path& state) const {
-        struct stat lock {};
-        const bool locked = ::stat(path_.c_str(), &lock) == 0;
-        std::error_code ec;
-        for (fs::directory_iterator it(state, ec), end; !ec && it != end; it.increment(ec)) {
-            const std::string name = it->path().filename().string();
-            if (name.rfind("index.lock.", 0) != 0) continue;
-            const std::string digits = name.substr(11);
-            if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9)
-                continue;
-            // This process's own name is an earlier one's with the same pid: it has not made it yet.
-            const auto pid = static_cast<pid_t>(std::stol(digits));
-            if (pid != ::getpid() && (::kill(pid, 0) == 0 || errno != ESRCH)) continue;
-            struct stat st {};
-            if (locked && ::stat(it->path().c_str(), &st) == 0 && st.st_dev == lock.st_dev && st.st_ino == lock.st_ino)
-                ::unlink(path_.c_str());
-            ::unlink(it->path().c_str());
-        }
-    }
-
-    std::string path_, mine_;
-    int fd_ = -1;
-};
-
 // The file at `path` and its stat data, read through one descriptor.
 std::optional<std::pair<std::string, struct stat>> read_index(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -325,13 +242,18 @@ bool update_index(const std::string& work_tree, const std::string& index_path,
     Updates by_path;
     for (const auto& u : updates) by_path[u.path] = &u;
     // Taken before reading: no one else writes it meanwhile.
-    auto lock = Lock::take(index_path);
-    if (!lock) return false;
+    FileLock::Refused why{};
+    auto lock = FileLock::take(index_path, fs::path(index_path).parent_path() / "incident", "index", why);
+    if (!lock && why == FileLock::Refused::held)
+        throw IoError("git add failed: Unable to create '" + index_path + ".lock': File exists.",
+                      "another git process seems to be running in this repository");
+    if (!lock) return false;  // git's way
     const auto file = read_index(index_path);
     if (!file) return false;
     const auto index = parse(file->first);
     if (!index || !plain(*index, by_path)) return false;
-    lock->commit_to(index_path, rewritten(work_tree, *index, by_path, file->second));
+    lock->write(rewritten(work_tree, *index, by_path, file->second));
+    lock->commit_to(index_path);
     return true;
 }
 

@@ -1,7 +1,6 @@
 // The commit's hot path in this process, through libgit2 (internal to
 // lib/git): reading HEAD, writing blobs, trees and the commit, with no git
-// process. HEAD itself is moved by `git update-ref`, a process of its own:
-// a run killed while it moves HEAD leaves no lock behind, as it finishes. Measured in serve, where
+// process (HEAD's branch is moved by git/ref.hpp). Measured in serve, where
 // a batch's commit ran eleven git processes one after the other
 // (docs/performance.md). Only what libgit2 does exactly as git does is done
 // here; for anything else `open` or a method says no, and commit_paths takes

@@ -424,8 +424,8 @@ TEST_CASE("commit_paths in a subdirectory of the work tree commits its paths und
 }
 
 TEST_CASE(
-    "commit_paths writes the objects and the user's index in this process; git runs only to read the "
-    "configuration and move HEAD") {
+    "commit_paths writes the objects, the user's index and HEAD's branch in this process; git runs only to read "
+    "the configuration") {
     Repo repo;
     repo.write("incidents/1/INC-1.yaml", "one\n");
     repo.write("incidents/2/INC-2.yaml", "two\n");
@@ -434,7 +434,7 @@ TEST_CASE(
     repo.write("incidents/1/INC-1.yaml", "one, changed\n");
     repo.write("incidents/1/INC-3.yaml", "three\n");
     repo.commit({"incidents/1/INC-1.yaml", "incidents/1/INC-3.yaml"}, "two changes");
-    CHECK(runs.taken() == std::set<std::string>{"config", "update-ref"});
+    CHECK(runs.taken() == std::set<std::string>{"config"});
     CHECK(repo.sh("git rev-parse HEAD^{tree}") == repo.tree_by_git());
     CHECK(repo.sh("git status --porcelain") == "");
     CHECK(repo.sh("git fsck --no-dangling 2>&1") == "");
@@ -573,6 +573,71 @@ TEST_CASE("commit_paths smudges an entry the old index left racily clean, so git
     repo.commit({"a.yaml"}, "a alone");
     CHECK(repo.sh("git show HEAD:a.yaml") == "a2\n");
     CHECK(repo.sh("git status --porcelain") == " M b.yaml\n");
+}
+
+TEST_CASE("commit_paths moves HEAD's branch as git update-ref does, and leaves to git what is not a plain branch") {
+    Repo repo, reference;
+    for (Repo* r : {&repo, &reference}) {
+        r->write("a.yaml", "a0\n");
+        r->commit_all("base");
+    }
+    GitRuns runs(repo);
+    const std::string line = "git reflog -1 --format='%gn|%ge|%gs' ";
+    int n = 0;
+    auto both = [&](const std::string& message) {
+        CAPTURE(message);
+        const std::string text = "a" + std::to_string(++n) + "\n";
+        const std::string before = repo.head();
+        repo.write("a.yaml", text);
+        repo.commit({"a.yaml"}, message, "alice@example.com");
+        reference.write("a.yaml", text);
+        reference.sh("git commit -q -am \"$(printf '" + message + "')\"");
+        CHECK(repo.sh(line + "HEAD") == reference.sh(line + "HEAD"));
+        CHECK(repo.sh(line + "main") == reference.sh(line + "main"));
+        // The old and the new commit of each reflog line, as git writes them.
+        CHECK(repo.sh("git reflog -1 --format='%H' main") == repo.head());
+        CHECK(repo.sh("tail -1 .git/logs/HEAD | cut -d' ' -f1") == before);
+        CHECK(repo.sh("tail -1 .git/logs/HEAD") == repo.sh("tail -1 .git/logs/refs/heads/main"));
+    };
+    both("plain");
+    CHECK_FALSE(runs.taken().contains("update-ref"));
+    both("  spaced \tout   words  ");  // folded as git folds a reflog message
+    CHECK_FALSE(runs.taken().contains("update-ref"));
+    // Packed (as git gc leaves it): git moves it, and makes it a loose ref again.
+    repo.sh("git pack-refs --all");
+    CHECK_FALSE(fs::exists(repo.root / ".git/refs/heads/main"));
+    both("after gc");
+    CHECK(runs.taken().contains("update-ref"));
+    both("loose again");
+    CHECK_FALSE(runs.taken().contains("update-ref"));
+    // No reflog for the branch: git decides whether to make one.
+    repo.sh("rm .git/logs/refs/heads/main");
+    reference.sh("rm .git/logs/refs/heads/main");
+    both("no reflog");
+    CHECK(runs.taken().contains("update-ref"));
+    CHECK(repo.sh("git status --porcelain") == "");
+    CHECK(repo.sh("git fsck --no-dangling 2>&1") == "");
+}
+
+TEST_CASE("commit_paths removes the branch lock a killed run of its own left, and not another git's") {
+    Repo repo;
+    repo.write("a.yaml", "a1\n");
+    repo.commit_all("base");
+    std::string gone = repo.sh("sh -c 'echo $$'");
+    gone.pop_back();
+    repo.sh("mkdir -p .git/incident && : > .git/incident/branch-main.lock." + gone +
+            " && ln .git/incident/branch-main.lock." + gone + " .git/refs/heads/main.lock");
+    repo.write("a.yaml", "a2\n");
+    repo.commit({"a.yaml"}, "after a kill");
+    CHECK(repo.sh("git show HEAD:a.yaml") == "a2\n");
+    CHECK_FALSE(fs::exists(repo.root / ".git/refs/heads/main.lock"));
+    CHECK(repo.sh("ls .git/incident | grep branch- || true") == "");
+    // git's own lock (no second name): refused, as git refuses it, and left.
+    repo.sh(": > .git/refs/heads/main.lock");
+    repo.write("a.yaml", "a3\n");
+    CHECK_THROWS_AS(repo.commit({"a.yaml"}, "held"), IoError);
+    CHECK(fs::exists(repo.root / ".git/refs/heads/main.lock"));
+    CHECK(repo.sh("git show HEAD:a.yaml") == "a2\n");
 }
 
 TEST_CASE("commit_paths removes the index lock a killed run of its own left, and no other") {
