@@ -18,7 +18,7 @@ namespace {
 constexpr char kMagic[8] = {'I', 'N', 'C', 'I', 'D', 'X', '\0', '\0'};
 // 3: the SLA policy and the mitigation marks; 4: location; 5: dedup key; 6: pages;
 // 7: stakeholder update times and the deadlines mark; 8: the published mark
-constexpr std::uint32_t kVersion = 8;
+constexpr std::uint32_t kVersion = 9;
 
 // A tiny binary format: little-endian integers; every text once, in a
 // table at the start, referred to by its number.

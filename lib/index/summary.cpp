@@ -42,6 +42,14 @@ PageMark page_mark(const Event& e, StringPool& pool) {
     return {pool.intern(e.get("person")), e.at, step.size() < 6 && all_digits(step) ? std::stoi(step) : 0};
 }
 
+// An event another tool did itself, brought in by incident import (by
+// "opsgenie", source "opsgenie/..."): no one's effort.
+bool done_by_its_source(const Event& e) {
+    if (e.by.find('@') != std::string::npos) return false;
+    const std::string source = e.get("source");
+    return source.size() > e.by.size() && source.compare(0, e.by.size(), e.by) == 0 && source[e.by.size()] == '/';
+}
+
 }  // namespace
 
 std::string_view StringPool::intern(std::string_view s) {
@@ -139,7 +147,7 @@ Summary summarise(const Incident& inc, const Config& cfg, Timestamp now, StringP
         if (e.type == "deadline") s.deadlines = true;
         if (is_public_event(e)) s.published = true;
         if (e.type == "paged" && e.get("outcome") == "queued") s.pages.push_back(page_mark(e, pool));
-        if (e.by.empty()) continue;
+        if (e.by.empty() || done_by_its_source(e)) continue;
         auto it = std::find_if(s.activity.begin(), s.activity.end(), [&](const Activity& a) { return a.who == e.by; });
         if (it == s.activity.end()) {
             s.activity.push_back({in(e.by), 1, e.at, e.at});

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "index/summary.hpp"
 #include "model/errors.hpp"
 
@@ -189,6 +191,31 @@ TEST_CASE("a move to a lower tier is a de-escalation, not counted as an escalati
     StringPool pool;
     Summary s = summarise(inc, fx.config, at("2026-11-22T06:00:00Z"), pool);
     CHECK(s.escalations_functional == 1);
+}
+
+TEST_CASE("what another tool did itself, brought in by incident import, is no one's effort") {
+    Fixture fx;
+    Incident inc = fx.fresh();
+    Event by_tool;
+    by_tool.at = at("2026-11-22T05:00:00Z");
+    by_tool.type = "escalated";
+    by_tool.by = "opsgenie";
+    by_tool.set("source", "opsgenie/1769952932805_1769952932805327854");
+    inc.timeline.push_back(by_tool);
+    Event by_person = by_tool;
+    by_person.by = "carol@example.com";
+    inc.timeline.push_back(by_person);
+    Event named_so = by_tool;  // a person whose name is the tool's, with no source
+    named_so.attrs.clear();
+    inc.timeline.push_back(named_so);
+    StringPool pool;
+    Summary s = summarise(inc, fx.config, at("2026-11-22T06:00:00Z"), pool);
+    std::vector<std::string> who;
+    for (const auto& a : s.activity) who.emplace_back(a.who);
+    CHECK(std::count(who.begin(), who.end(), "carol@example.com") == 1);
+    CHECK(std::count(who.begin(), who.end(), "opsgenie") == 1);  // the one without a source
+    for (const auto& a : s.activity)
+        if (a.who == "opsgenie") CHECK(a.events == 1);
 }
 
 TEST_CASE("an action item is edited field by field, and an edit that changes nothing is refused") {
