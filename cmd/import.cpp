@@ -107,7 +107,8 @@ nlohmann::ordered_json plan_json(const ImportPlan& plan) {
                           {"to", format_rfc3339(c.to)},
                           {"differences", diffs}});
     }
-    return {{"tool", plan.tool}, {"summary", plan.summary()}, {"items", items}, {"checks", checks}};
+    return {
+        {"tool", plan.tool}, {"summary", plan.summary()}, {"notes", plan.notes}, {"items", items}, {"checks", checks}};
 }
 
 std::string names(const std::vector<std::string>& people) { return people.empty() ? "nobody" : join(people); }
@@ -118,6 +119,7 @@ void print_plan(const Io& io, const ImportPlan& plan) {
         rows.push_back({i.kind, i.name.empty() ? "(new)" : i.name, i.source, i.action, fit_name(i.fit),
                         i.notes.empty() ? "-" : join(i.notes, "; ")});
     print_table(io, {"KIND", "NAME", "SOURCE", "ACTION", "FIT", "NOTES"}, rows);
+    for (const auto& n : plan.notes) io.out << "note: " << n << "\n";
     for (const auto& c : plan.checks) {
         io.out << "self-check " << c.schedule << " " << format_rfc3339(c.from) << " to " << format_rfc3339(c.to) << ": "
                << c.differences.size() << (c.differences.size() == 1 ? " difference\n" : " differences\n");

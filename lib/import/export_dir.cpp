@@ -112,6 +112,8 @@ std::optional<ExportFile> ExportDir::file(const std::string& name) const {
     } catch (const nlohmann::json::parse_error& e) {
         std::string why = e.what();
         if (auto p = why.find("parse error"); p != std::string::npos) why = why.substr(p);
+        for (char& ch : why)  // what it last read may be any bytes: not to the terminal
+            if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) >= 0x7f) ch = '?';
         throw InvalidData(offset_location(*text, e.byte == 0 ? 0 : e.byte - 1, display), "not JSON: " + why);
     }
     if (!f.doc.is_object()) throw InvalidData(Location{display}, "$: expected an object, as the API returns");
@@ -121,7 +123,14 @@ std::optional<ExportFile> ExportDir::file(const std::string& name) const {
 std::vector<ExportFile> ExportDir::pages(const std::string& name) const {
     std::vector<ExportFile> out;
     auto first = file(name);
-    if (!first) return out;
+    std::error_code ec;
+    if (!first) {
+        for (int k = 2; k <= 10; ++k)
+            if (fs::exists(dir_ / (name + "." + std::to_string(k) + ".json"), ec))
+                throw InvalidData(Location{name + "." + std::to_string(k) + ".json"},
+                                  "a page after a missing one (" + name + ".json): save every page");
+        return out;
+    }
     out.push_back(std::move(*first));
     int n = 2;
     for (;; ++n) {
@@ -139,7 +148,6 @@ std::vector<ExportFile> ExportDir::pages(const std::string& name) const {
     if (more)
         throw InvalidData(Location{out.back().name},
                           "$: the API says more pages follow, but " + missing + " is missing: save every page");
-    std::error_code ec;
     for (int k = n + 1; k <= n + 9; ++k)
         if (fs::exists(dir_ / (name + "." + std::to_string(k) + ".json"), ec))
             throw InvalidData(Location{name + "." + std::to_string(k) + ".json"},

@@ -244,6 +244,9 @@ SourcePerson person_of(const Json& u, const std::vector<Json>& rules, bool have_
             p.map.approximate("to do: " + kind + ": OnCall does not export the number: add {" + kind +
                               ": \"+NUMBER\", target: NAME} once paging_providers has a " + kind + " target");
         } else if (t.rfind("notify_by_mobile_app", 0) == 0) {
+            if (std::find(kinds.begin(), kinds.end(), "notify_by_mobile_app") != kinds.end() &&
+                t != "notify_by_mobile_app")
+                continue;  // the app's critical rule: the same to-do
             p.map.approximate(
                 "to do: push to the OnCall app: a device cannot be exported; add {push: TOPIC} for "
                 "your push server");
@@ -305,7 +308,7 @@ SourcePolicy policy_of(const Json& chain, const std::vector<Json>& steps) {
     }
     if (out.repeat && !out.steps.empty() && out.steps.back().second == Seconds{60})
         out.map.approximate("OnCall repeats at once after the last step; here a minute later");
-    if (out.steps.empty()) out.map.leave_out("no step pages anyone");
+    if (out.steps.empty()) out.map.leave_out("no notify step");
     return out;
 }
 
@@ -356,28 +359,30 @@ SourceIncident alert_group_of(const Json& g, const std::vector<Json>& notes) {
 
 ImportSet read_grafana_oncall(const fs::path& path) {
     const ExportDir dir(path);
+    check_tool(dir, "grafana-oncall");
     ImportSet set;
     set.tool = "grafana-oncall";
     set.name = "Grafana OnCall";
     const auto rule_pages = dir.pages("personal_notification_rules");
     const auto rules = dir.list(rule_pages, "results");
-    const auto users = dir.pages("users");
+    const auto users = list_pages(dir, "users", set, "no people come in");
     for (const auto& u : dir.list(users, "results")) set.people.push_back(person_of(u, rules, !rule_pages.empty()));
-    const auto shift_pages = dir.pages("on_call_shifts");
+    const auto shift_pages = list_pages(dir, "on_call_shifts", set, "no shifts: web schedules have no layers");
     Shifts shifts{{}, dir.list(shift_pages, "results")};
     for (const auto& s : shifts.list) shifts.by_id.emplace(s["id"].str(), &s);
-    const auto schedules = dir.pages("schedules");
+    const auto schedules = list_pages(dir, "schedules", set, "no schedules come in");
     for (const auto& s : dir.list(schedules, "results")) set.schedules.push_back(schedule_of(s, shifts, dir));
-    const auto chains = dir.pages("escalation_chains");
-    const auto step_pages = dir.pages("escalation_policies");
+    const auto chains = list_pages(dir, "escalation_chains", set, "no escalation policies come in");
+    const auto step_pages = list_pages(dir, "escalation_policies", set, "the escalation chains have no steps");
     const auto steps = dir.list(step_pages, "results");
     for (const auto& c : dir.list(chains, "results")) set.policies.push_back(policy_of(c, steps));
-    const auto integrations = dir.pages("integrations");
-    const auto route_pages = dir.pages("routes");
+    const auto integrations = list_pages(dir, "integrations", set, "no services come in");
+    const auto route_pages =
+        list_pages(dir, "routes", set, "routes other than an integration's default are not listed");
     const auto routes = dir.list(route_pages, "results");
     for (const auto& i : dir.list(integrations, "results")) set.services.push_back(service_of(i, routes));
-    const auto groups = dir.pages("alert_groups");
-    const auto note_pages = dir.pages("resolution_notes");
+    const auto groups = list_pages(dir, "alert_groups", set, "no incident history comes in");
+    const auto note_pages = list_pages(dir, "resolution_notes", set, "no resolution notes come in");
     const auto notes = dir.list(note_pages, "results");
     for (const auto& g : dir.list(groups, "results")) set.incidents.push_back(alert_group_of(g, notes));
     drop_repeats(set.people);

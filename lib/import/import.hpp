@@ -107,6 +107,7 @@ struct ImportSet {
     std::vector<SourcePolicy> policies;
     std::vector<SourceService> services;
     std::vector<SourceIncident> incidents;
+    std::vector<std::string> notes;  // what the export lacks as a whole (a list file missing)
 };
 
 // Reads a PagerDuty, an Opsgenie or a Grafana OnCall export (see man
@@ -145,6 +146,7 @@ struct ImportPlan {
     std::string tool, name;  // as ImportSet's
     std::vector<PlanItem> items;
     std::vector<SelfCheck> checks;
+    std::vector<std::string> notes;   // the ImportSet's
     std::vector<FileChange> files;    // people, schedules, overrides, policies, rules
     std::vector<Incident> incidents;  // new (id empty) or changed (id kept)
     bool already_imported = false;    // the repository held data from this tool before

@@ -3,6 +3,7 @@
 // and MTTR go on across the move; and the commit that writes the plan.
 #include <algorithm>
 
+#include "evidence/evidence.hpp"
 #include "import/plan_files.hpp"
 #include "model/errors.hpp"
 #include "model/roundtrip.hpp"
@@ -104,10 +105,25 @@ Incident incident_from(const ImportContext& c, const SourceIncident& si, Mapping
     return inc;
 }
 
-// The events of `inc` made here since it was imported (they name no source).
+// What marks an incident as the import wrote it: on its opened event, a
+// digest of the incident without its id, its uid and the mark itself.
+constexpr const char* kMark = "imported";
+
+std::string digest_of(Incident inc) {
+    inc.id.clear();
+    inc.uid.clear();
+    if (!inc.timeline.empty())
+        std::erase_if(inc.timeline.front().attrs, [](const auto& a) { return a.first == kMark; });
+    return sha256_hex(incident_to_yaml(inc)).substr(0, 16);
+}
+
+// Changed here since it was imported: an event of its own (it names no
+// source), or a field edited by hand (its mark no longer matches).
 bool changed_here(const Incident& inc) {
-    return std::any_of(inc.timeline.begin(), inc.timeline.end(),
-                       [](const Event& e) { return e.get("source").empty(); });
+    if (std::any_of(inc.timeline.begin(), inc.timeline.end(), [](const Event& e) { return e.get("source").empty(); }))
+        return true;
+    const std::string mark = inc.timeline.empty() ? std::string() : inc.timeline.front().get(kMark);
+    return !mark.empty() && mark != digest_of(inc);
 }
 
 }  // namespace
@@ -124,9 +140,10 @@ void plan_incidents(ImportContext& c) {
     for (const SourceIncident* si : order) {
         Mapping map = si->map;
         Incident inc = incident_from(c, *si, map);
+        inc.timeline.front().set(kMark, digest_of(inc));
         auto it = here.find(inc.source);
         PlanItem& item = c.item("incident", it == here.end() ? "" : it->second.id, si->id, map);
-        if (!si->number.empty()) item.notes.insert(item.notes.begin(), "#" + si->number + " " + si->title);
+        item.notes.insert(item.notes.begin(), si->number.empty() ? si->title : "#" + si->number + " " + si->title);
         if (it == here.end()) {
             item.action = "add";
             c.plan.incidents.push_back(std::move(inc));

@@ -294,6 +294,9 @@ SourceService service_of(const Json& s) {
     out.name = s["name"].str();
     out.description = s["description"].str_or();
     if (s["isExternal"].raw() == true) out.map.approximate("an external service in Opsgenie");
+    out.map.notes.emplace_back(
+        "an Opsgenie service names no escalation; the alerts whose tags hold its name are its "
+        "incidents");
     return out;
 }
 
@@ -443,20 +446,21 @@ SourceIncident incident_of(const ExportDir& dir, const Json& i, const Usernames&
 
 ImportSet read_opsgenie(const fs::path& path) {
     const ExportDir dir(path);
+    check_tool(dir, "opsgenie");
     ImportSet set;
     set.tool = "opsgenie";
     set.name = "Opsgenie";
     Usernames users;
-    const auto user_pages = dir.pages("users");
+    const auto user_pages = list_pages(dir, "users", set, "no people come in");
     for (const auto& u : dir.list(user_pages, "data")) {
         set.people.push_back(person_of(dir, u));
         users.emplace(set.people.back().email, set.people.back().id);
     }
-    const auto schedules = dir.pages("schedules");
+    const auto schedules = list_pages(dir, "schedules", set, "no schedules come in");
     for (const auto& s : dir.list(schedules, "data")) set.schedules.push_back(schedule_of(dir, s));
-    const auto policies = dir.pages("escalations");
+    const auto policies = list_pages(dir, "escalations", set, "no escalation policies come in");
     for (const auto& e : dir.list(policies, "data")) set.policies.push_back(policy_of(e));
-    const auto services = dir.pages("services");
+    const auto services = list_pages(dir, "services", set, "no services come in: alerts name none");
     std::map<std::string, std::string> service_names;  // lower-case name -> id
     for (const auto& s : dir.list(services, "data")) {
         set.services.push_back(service_of(s));
@@ -464,9 +468,9 @@ ImportSet read_opsgenie(const fs::path& path) {
         std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
         service_names.emplace(name, set.services.back().id);
     }
-    const auto alerts = dir.pages("alerts");
+    const auto alerts = list_pages(dir, "alerts", set, "no alerts come in");
     for (const auto& a : dir.list(alerts, "data")) set.incidents.push_back(alert_of(dir, a, users, service_names));
-    const auto incidents = dir.pages("incidents");
+    const auto incidents = list_pages(dir, "incidents", set, "no Incident API incidents come in");
     for (const auto& i : dir.list(incidents, "data")) set.incidents.push_back(incident_of(dir, i, users));
     drop_repeats(set.people);
     drop_repeats(set.schedules);

@@ -276,18 +276,19 @@ SourceIncident incident_of(const ExportDir& dir, const Json& i) {
 
 ImportSet read_pagerduty(const fs::path& path) {
     const ExportDir dir(path);
+    check_tool(dir, "pagerduty");
     ImportSet set;
     set.tool = "pagerduty";
     set.name = "PagerDuty";
-    const auto users = dir.pages("users");
+    const auto users = list_pages(dir, "users", set, "no people come in");
     for (const auto& u : dir.list(users, "users")) set.people.push_back(person_of(u));
-    const auto schedules = dir.pages("schedules");
+    const auto schedules = list_pages(dir, "schedules", set, "no schedules come in");
     for (const auto& s : dir.list(schedules, "schedules")) set.schedules.push_back(schedule_of(dir, s));
-    const auto policies = dir.pages("escalation_policies");
+    const auto policies = list_pages(dir, "escalation_policies", set, "no escalation policies come in");
     for (const auto& p : dir.list(policies, "escalation_policies")) set.policies.push_back(policy_of(p));
-    const auto services = dir.pages("services");
+    const auto services = list_pages(dir, "services", set, "no services come in");
     for (const auto& s : dir.list(services, "services")) set.services.push_back(service_of(s));
-    const auto incidents = dir.pages("incidents");
+    const auto incidents = list_pages(dir, "incidents", set, "no incident history comes in");
     for (const auto& i : dir.list(incidents, "incidents")) set.incidents.push_back(incident_of(dir, i));
     drop_repeats(set.people);
     drop_repeats(set.schedules);

@@ -95,6 +95,7 @@ ImportPlan plan_import(const Workspace& ws, const ImportSet& set) {
     ImportPlan plan;
     plan.tool = set.tool;
     plan.name = set.name;
+    plan.notes = set.notes;
     ImportContext c{ws,
                     set,
                     plan,

@@ -267,6 +267,18 @@ void plan_schedules(ImportContext& c) {
         Problems problems;
         c.schedules[key] = parse_schedule(load_yaml(text, key + ".yaml"), key, key + ".yaml", c.people, problems);
         problems.throw_if_any();  // never a file that would not read
+        // The self-check is of the file that will be here: the one kept, where it reads.
+        if (item.action == "kept") try {
+                Problems kept;
+                const std::string here = read_repository_file(c.ws.repo, schedule_path(c.ws.repo, key)).value_or("");
+                Schedule s = parse_schedule(load_yaml(here, key + ".yaml"), key, key + ".yaml", c.people, kept);
+                if (kept.empty())
+                    c.schedules[key] = std::move(s);
+                else
+                    item.notes.emplace_back("checked as imported: the file here does not read");
+            } catch (const Error&) {
+                item.notes.emplace_back("checked as imported: the file here does not read");
+            }
         for (const auto& o : s.overrides) {
             auto who = c.user_key.find(o.user);
             Mapping omap;
@@ -343,6 +355,7 @@ void plan_services(ImportContext& c) {
         PlanItem& item = c.item("service", key, s.id, map);
         if (then.empty()) {
             item.action = "skip";
+            item.fit = Fit::none;
             item.notes.push_back("no rule needed: nothing to route");
             continue;
         }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "model/errors.hpp"
+
 namespace incident {
 
 Zone zone_of(const Json& at) {
@@ -38,6 +40,30 @@ void add_week_span(unsigned day, long long start, long long duration, std::vecto
             same->days |= 1u << day;
         else
             out.push_back(Window{1u << day, from_s, to_s});
+    }
+}
+
+std::vector<ExportFile> list_pages(const ExportDir& dir, const std::string& name, ImportSet& set,
+                                   const std::string& left_out) {
+    auto pages = dir.pages(name);
+    if (pages.empty()) set.notes.push_back(name + ".json is missing: " + left_out);
+    return pages;
+}
+
+void check_tool(const ExportDir& dir, const std::string& tool) {
+    for (const char* name : {"users", "schedules"}) {
+        const auto f = dir.file(name);
+        if (!f) continue;
+        const auto& doc = f->doc;
+        const char* looks = doc.contains("results") ? "grafana-oncall"
+                            : doc.contains("data")  ? "opsgenie"
+                            : doc.contains(name)    ? "pagerduty"
+                                                    : nullptr;
+        if (looks && looks != tool)
+            throw UsageError("--from " + dir.dir().string() + ": " + f->name + " is shaped as a " + looks +
+                                 " export, not a " + tool + " one",
+                             std::string("incident import ") + looks + " --from " + dir.dir().string());
+        return;
     }
 }
 

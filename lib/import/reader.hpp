@@ -31,6 +31,15 @@ void add_week_span(unsigned day, long long start, long long duration, std::vecto
 // A phone number (voice or sms) cannot page anyone here yet: a to-do.
 void phone_to_do(Mapping& map, const std::string& kind, const std::string& number, const std::string& label);
 
+// The pages of the list NAME (NAME.json, NAME.2.json, ...); where there are
+// none, `set.notes` says so, and what does not come in for it.
+std::vector<ExportFile> list_pages(const ExportDir& dir, const std::string& name, ImportSet& set,
+                                   const std::string& left_out);
+
+// Refuses, with the command that reads it, an export that looks like
+// another tool's (by how its users.json or schedules.json wraps its list).
+void check_tool(const ExportDir& dir, const std::string& tool);
+
 // The same object on two pages (an offset page shifted while the export was
 // saved): the first one kept.
 template <typename T>

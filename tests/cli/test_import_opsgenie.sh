@@ -136,6 +136,11 @@ test_the_plan_names_what_cannot_come_in_and_writes_nothing() {
   expect_json '[.items[] | select(.kind == "incident") | .notes[]] | join(" ") | test("left out: notification sent ×")' true
   expect_eq "$(commit_count)" "$before" "no commit"
   expect_eq "$(git status --porcelain)" "" "nothing written"
+  # A whole list missing is said, with what does not come in.
+  copy_export
+  rm "$T/export/escalations.json"
+  run import opsgenie --from "$T/export" --plan; expect_rc 0
+  expect_out "note: escalations.json is missing: no escalation policies come in"
 }
 
 test_a_malformed_export_is_refused_located_and_nothing_written() {
@@ -160,9 +165,17 @@ EOF
   expect_err 'schedules.json: $.data[0].rotations[1].timeRestriction.restrictions[4].startDay: expected a day (monday ... sunday), found "fryday"'
   cp "$FIX/schedules.json" "$T/export/"
   cp "$FIX/schedules/$PRIMARY.json" "$T/export/schedules/"
-  rm "$T/export/alerts.2.json"
+  mv "$T/export/alerts.2.json" "$T/alerts.2.json"
   run import opsgenie --from "$T/export"; expect_rc 4
   expect_err 'alerts.json: $: the API says more pages follow, but alerts.2.json is missing: save every page'
+  # The first page missing: refused too, not read as no alerts at all.
+  mv "$T/alerts.2.json" "$T/export/" && rm "$T/export/alerts.json"
+  run import opsgenie --from "$T/export"; expect_rc 4
+  expect_err 'alerts.2.json: a page after a missing one (alerts.json): save every page'
+  # Another tool's export: said so, with the command that reads it.
+  run import opsgenie --from "$SOURCE_DIR/tests/data/import/grafana-oncall"; expect_rc 2
+  expect_err "users.json is shaped as a grafana-oncall export, not a opsgenie one"
+  expect_err "incident import grafana-oncall --from"
   expect_eq "$(commit_count)" "$before" "no commit"
   expect_eq "$(git status --porcelain)" "" "nothing written"
 }
@@ -204,6 +217,17 @@ EOF
   expect_out_re "override alias-[0-9a-f]{16}: here it replaces everyone on call; in Opsgenie only rotation Weekly"
   expect_eq "$(ls .incident/oncall/overrides/sre-primary/)" "$(ls .incident/oncall/overrides/sre-primary/ | grep -E '^opsgenie-alias-[0-9a-f]{16}\.yaml$')" "a file name made of the alias"
   run validate; expect_rc 0 "$OUT $ERR"
+}
+
+test_a_schedule_kept_as_edited_here_is_the_one_checked() {
+  new_repo
+  run import opsgenie --from "$FIX"; expect_rc 0
+  sed -i 's/^    members: \[dave, erin\]$/    members: [erin, dave]/' .incident/oncall/sre-primary.yaml
+  git commit -qam "office hours by hand"
+  run import opsgenie --from "$FIX" --plan; expect_rc 0
+  expect_out_re "schedule +sre-primary .* kept "
+  expect_out "self-check sre-primary 2026-03-22T23:00:00Z to 2026-04-05T22:00:00Z: 10 differences"
+  expect_out "2026-03-23T08:00:00Z to 2026-03-23T16:00:00Z: Opsgenie has carol, erin, here carol, dave"
 }
 
 run_suite
