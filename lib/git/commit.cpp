@@ -59,6 +59,14 @@ struct CommitSettings {
     bool maintenance = true;                    // maintenance.auto
     bool other_tasks = false;                   // maintenance.* set otherwise: always ask git
     bool has_email() const { return values.contains("user.email") && !values.at("user.email").empty(); }
+    // The committer git update-ref would write in a reflog is the commit's:
+    // from the environment or the configuration, not the actor.
+    bool committer_set() const {
+        auto set = [&](const char* env, const std::string& field) {
+            return std::getenv(env) || values.contains("committer." + field) || values.contains("user." + field);
+        };
+        return set("GIT_COMMITTER_NAME", "name") && set("GIT_COMMITTER_EMAIL", "email");
+    }
     // git may fsync a ref it moves (core.fsync and its kin): left to git.
     bool fsync_set() const {
         auto it = values.lower_bound("core.fsync");
@@ -397,7 +405,7 @@ void commit_paths(const std::string& dir, const std::vector<std::string>& paths,
     const auto who = repo && !settings.sign ? identities(settings, actor) : std::nullopt;
     const std::string made =
         who ? repo->commit(*tree, who->first, who->second, text) : make_commit(dir, head, *tree, text, actor, settings);
-    move_head(dir, head, made, text, who && settings.has_email() && !settings.fsync_set() ? &who->second : nullptr);
+    move_head(dir, head, made, text, who && settings.committer_set() && !settings.fsync_set() ? &who->second : nullptr);
     if (through_index) write_text(own.record, made + " " + *tree + "\n");
     if (repo ? maintenance_may_run(settings, repo->objects_dir()) : settings.maintenance)
         git(dir, {"maintenance", "run", "--auto", "--quiet"});  // as `git commit` does
