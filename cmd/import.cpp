@@ -81,10 +81,14 @@ schedule (PagerDuty), its timeline (Opsgenie) or its final shifts (Grafana
 OnCall), its shifts here are
 compared with it over that window; every difference is listed.
 
-Exit codes: 2 no such directory or nothing to import, 4 a malformed export
-(file and JSON path named) or a page missing (a page says more follow;
-nothing written), 6 with --strict when the
-self-check found a difference (nothing written).)";
+A list file not saved is a "note:" line of the plan, with what does not come
+in for it.
+
+Exit codes: 2 no such directory, nothing to import or another tool's export
+(the command that reads it is named), 4 a malformed export (file and JSON
+path named) or a page missing (a page says more follow, or one before it
+is not there; nothing written), 6 with --strict when the self-check found
+a difference (nothing written).)";
 
 nlohmann::ordered_json plan_json(const ImportPlan& plan) {
     nlohmann::ordered_json items = nlohmann::ordered_json::array(), checks = nlohmann::ordered_json::array();
