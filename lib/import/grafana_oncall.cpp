@@ -147,8 +147,10 @@ std::optional<Layer> layer_of(const Json& shift, const Zone& zone, const std::st
         map.approximate("layer " + out.name + ": OnCall hands it off at the same " + own.name + " time, here at the " +
                         "same " + zone_name + " time: an hour apart across a daylight-saving change");
     if (const Json rs = shift["rotation_start"]; !rs.is_null() && here(local_of(rs)) > out.start)
-        map.approximate("layer " + out.name + ": on call from its first turn here; in OnCall from " + rs.str());
+        out.on_call_from = here(local_of(rs));  // turns counted from `start`
     if (const Json until = shift["until"]; !until.is_null()) out.end = here(local_of(until));
+    if (out.end && *out.end <= out.on_call_from.value_or(out.start))
+        return map.approximate(left_out + "it ends before it begins"), std::nullopt;
     const long long unit = out.rotation == Rotation::hourly ? kHour : out.rotation == Rotation::daily ? kDay : kWeek;
     restrict_shift(shift, out, unit * interval, map);
     return out;

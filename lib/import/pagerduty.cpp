@@ -75,10 +75,12 @@ std::optional<Layer> layer_of(const Json& l, const Zone& zone, Mapping& map) {
     const Timestamp virtual_start = l["rotation_virtual_start"].time();
     const Timestamp start = l["start"].time();
     out.start = zone.local(virtual_start);
-    if (start > virtual_start)
-        map.approximate("layer " + out.name + ": on call from its rotation's start (" + format_rfc3339(virtual_start) +
-                        ") here; PagerDuty's layer begins at " + format_rfc3339(start));
+    if (start > virtual_start) out.on_call_from = zone.local(start);  // turns counted from the rotation's start
     if (auto end = l["end"].time_or_null()) out.end = zone.local(*end);
+    if (out.end && *out.end <= out.on_call_from.value_or(out.start)) {
+        map.approximate("left out: layer " + out.name + ": it ends before it begins");
+        return std::nullopt;
+    }
     const long long turn = l["rotation_turn_length_seconds"].integer();
     if (turn <= 0) l["rotation_turn_length_seconds"].fail("expected a positive number of seconds");
     if (!set_turn(out, turn, zone, map)) return std::nullopt;

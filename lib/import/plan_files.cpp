@@ -106,6 +106,7 @@ std::string window_text(const Window& w) {
 std::string layer_text(const Layer& l, const std::vector<std::string>& members) {
     std::string out = "  - name: " + yaml_string(l.name) + "\n";
     out += "    start: " + local_text(l.start) + "\n";
+    if (l.on_call_from) out += "    on_call_from: " + local_text(*l.on_call_from) + "\n";
     if (l.end) out += "    end: " + local_text(*l.end) + "\n";
     out += "    rotation: " + std::string(rotation_name(l.rotation)) + "\n";
     if (l.shift != 1) out += "    shift: " + std::to_string(l.shift) + "\n";

@@ -85,8 +85,11 @@ bool restricted_in(const Zone& z, const Layer& l, Timestamp t) {
     return in;
 }
 
+// When a layer has someone on call at the earliest: its start, or on_call_from.
+Timestamp layer_begins(const Zone& z, const Layer& l) { return z.instant(l.on_call_from.value_or(l.start)); }
+
 bool layer_started(const Zone& z, const Layer& l, Timestamp t) {
-    return t >= z.instant(l.start) && !(l.end && t >= z.instant(*l.end));
+    return t >= layer_begins(z, l) && !(l.end && t >= z.instant(*l.end));
 }
 
 // The people a layer has on call at `t` (empty when none).
@@ -98,7 +101,7 @@ const std::vector<std::string>* layer_at(const Zone& z, const Layer& l, Timestam
 
 // The first instant after `t` at which the layer's answer may change.
 Timestamp layer_next_change(const Zone& z, const Layer& l, Timestamp t) {
-    const Timestamp start = z.instant(l.start);
+    const Timestamp start = layer_begins(z, l);
     if (t < start) return start;
     Timestamp next = handoff(z, l, turn_at(z, l, t) + 1);
     if (l.end) {

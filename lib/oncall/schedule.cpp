@@ -150,12 +150,17 @@ std::optional<LocalTime> local_at(const YamlNode& map, std::string_view key, con
 Layer parse_layer(const YamlNode& n, std::size_t index, const People& people, Reader& r) {
     Layer l;
     const std::string what = "layers." + std::to_string(index);
-    if (!r.map(n, what, {"name", "start", "end", "rotation", "shift", "members", "restrict"})) return l;
+    if (!r.map(n, what, {"name", "start", "end", "on_call_from", "rotation", "shift", "members", "restrict"})) return l;
     l.name = r.text(n, "name", what + ".", false);
     if (l.name.empty()) l.name = std::to_string(index + 1);
     if (auto s = local_at(n, "start", what + ".", true, r)) l.start = *s;
     l.end = local_at(n, "end", what + ".", false, r);
     if (l.end && *l.end <= l.start) r.add(n["end"], what + ".end: before the layer's start");
+    l.on_call_from = local_at(n, "on_call_from", what + ".", false, r);
+    if (l.on_call_from && *l.on_call_from < l.start)
+        r.add(n["on_call_from"], what + ".on_call_from: before the layer's start");
+    else if (l.on_call_from && l.end && *l.on_call_from >= *l.end)
+        r.add(n["on_call_from"], what + ".on_call_from: not before the layer's end");
     const std::string rotation = r.text(n, "rotation", what + ".", true);
     if (rotation == "hourly")
         l.rotation = Rotation::hourly;

@@ -45,8 +45,9 @@ struct Window {
 
 struct Layer {
     std::string name;
-    LocalTime start{};             // the first hand-off
-    std::optional<LocalTime> end;  // none after it (a layer retired)
+    LocalTime start{};                      // the first hand-off
+    std::optional<LocalTime> end;           // none after it (a layer retired)
+    std::optional<LocalTime> on_call_from;  // none before it; turns still count from `start`
     Rotation rotation = Rotation::weekly;
     int shift = 1;                                // rotation units per turn
     std::vector<std::vector<std::string>> turns;  // person keys, in turn order (a turn may hold two)

@@ -245,6 +245,9 @@ save("users.json", u)
 i = load("incidents.2.json")
 i["incidents"].append(load("incidents.json")["incidents"][0])   # a page that shifted: the same incident twice
 save("incidents.2.json", i)
+sched = load("schedules/PSR1PRM.json")
+sched["schedule"]["schedule_layers"][0]["start"] = "2026-01-19T12:00:00+01:00"   # a layer that joined midway
+save("schedules/PSR1PRM.json", sched)
 first = load("incidents.json")["incidents"][0]["id"]
 l = load("incidents/%s/log_entries.json" % first)
 l["log_entries"] = [e for e in l["log_entries"] if e["type"] != "resolve_log_entry"]
@@ -256,6 +259,7 @@ EOF
   expect_out "a delay of 0 minutes is 1 here"
   expect_out "left out: override POV5BAD: it ends before it starts"
   expect_out "time zone 'Europe/Berlln' is not an IANA time zone: left out"
+  expect_file_has .incident/oncall/sre-primary.yaml "on_call_from: 2026-01-19T12:00"
   expect_out_re "no resolve entry in its log: resolved at"
   expect_file_has .incident/escalation.yaml "{notify: [schedule:sre-primary], after: 15m}"
   expect_file_has .incident/escalation.yaml "{notify: [person:dave, person:erin], after: 1m}"

@@ -110,6 +110,22 @@ TEST_CASE("PagerDuty turns become weekly, daily or hourly rotations; other lengt
     CHECK(notes.find("turns of 4 hours step by elapsed hours") != std::string::npos);
 }
 
+TEST_CASE(
+    "a PagerDuty layer that begins after its rotation's start is on call from then, its turns counted as before") {
+    Export e;
+    e.put("schedules.json", kLayer);
+    std::string late = layer(604800, "");
+    late.replace(late.find(R"("start": "2026-01-05T09:00:00+01:00")"), 36, R"("start": "2026-02-02T12:00:00+01:00")");
+    e.put("schedules/PS1.json", schedule_with(late));
+    const ImportSet set = read_pagerduty(e.dir);
+    REQUIRE(set.schedules[0].layers.size() == 1);
+    const Layer& l = set.schedules[0].layers[0];
+    CHECK(l.start == *parse_local_time("2026-01-05T09:00"));
+    REQUIRE(l.on_call_from);
+    CHECK(*l.on_call_from == *parse_local_time("2026-02-02T12:00"));
+    CHECK(set.schedules[0].map.fit == Fit::exact);
+}
+
 TEST_CASE("restrictions become windows: a weekly one over several days is whole days and a last part") {
     Export e;
     e.put("schedules.json", kLayer);

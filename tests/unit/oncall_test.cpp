@@ -493,6 +493,24 @@ TEST_CASE("combine: all puts every layer's people on call at once; an override s
     CHECK(both[1].person == "alice");
 }
 
+TEST_CASE("on_call_from: nobody on call before it, the turns still counted from the start") {
+    const Schedule s = schedule(
+        "time_zone: Europe/Berlin\n"
+        "layers:\n"
+        "  - {name: main, start: 2026-01-05T09:00, on_call_from: 2026-01-19T12:00, rotation: weekly,\n"
+        "     members: [alice, bob]}\n");
+    check_on_call(
+        s, {
+               {"2026-01-12T10:00:00Z", {}},  // bob's turn, but before on_call_from
+               // Turn 2 (alice's), from on_call_from (12:00 CET) to the next hand-off.
+               {"2026-01-19T11:00:00Z", {{"alice", "2026-01-19T11:00:00Z", "2026-01-26T08:00:00Z", "layer main"}}},
+           });
+    CHECK(shifts(s, "2026-01-12T00:00:00Z", "2026-01-27T00:00:00Z") ==
+          expected({{"alice", "2026-01-19T11:00:00Z", "2026-01-26T08:00:00Z", "layer main"},
+                    {"bob", "2026-01-26T08:00:00Z", "2026-01-27T00:00:00Z", "layer main"}},
+                   false));
+}
+
 TEST_CASE("overrides: inside one shift, and across a hand-off") {
     // Europe/Berlin in January is CET (UTC+1): the weekly hand-off Monday 09:00 is 08:00Z.
     const std::string yaml =
@@ -701,6 +719,10 @@ TEST_CASE("schedule reader: overrides and layers refused with their place") {
          "    restrict: [{days: [mon, funday], from: \"09:00\", to: \"17:00\"}]\n",
          6, 29, "'funday' is not a day"},
         {"no layers", "time_zone: UTC\nlayers: []\n", 2, 9, "layers: expected a list of at least one layer"},
+        {"on_call_from before the start",
+         "time_zone: UTC\nlayers:\n  - {start: 2026-01-05T09:00, on_call_from: 2026-01-01T00:00, rotation: daily, "
+         "members: [alice]}\n",
+         3, 45, "layers.0.on_call_from: before the layer's start"},
         {"bad combine",
          "time_zone: UTC\ncombine: every\nlayers:\n  - {start: 2026-01-05T09:00, rotation: daily, members: [alice]}\n",
          2, 10, "combine: expected last (the last layer with someone on call) or all"},
