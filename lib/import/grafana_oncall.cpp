@@ -387,11 +387,7 @@ ImportSet read_grafana_oncall(const fs::path& path) {
     const auto note_pages = list_pages(dir, "resolution_notes", set, "no resolution notes come in");
     const auto notes = dir.list(note_pages, "results");
     for (const auto& g : dir.list(groups, "results")) set.incidents.push_back(alert_group_of(g, notes));
-    drop_repeats(set.people);
-    drop_repeats(set.schedules);
-    drop_repeats(set.policies);
-    drop_repeats(set.services);
-    drop_repeats(set.incidents);
+    drop_repeats(set);
     if (users.empty() && schedules.empty() && chains.empty() && integrations.empty() && groups.empty())
         throw UsageError("no Grafana OnCall export in " + path.string() +
                              " (looked for users.json, schedules.json, escalation_chains.json, integrations.json, "

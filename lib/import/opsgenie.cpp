@@ -331,11 +331,7 @@ ImportSet read_opsgenie(const fs::path& path) {
         set.incidents.push_back(opsgenie::alert_of(dir, a, users, service_names));
     const auto incidents = list_pages(dir, "incidents", set, "no Incident API incidents come in");
     for (const auto& i : dir.list(incidents, "data")) set.incidents.push_back(opsgenie::incident_of(dir, i, users));
-    drop_repeats(set.people);
-    drop_repeats(set.schedules);
-    drop_repeats(set.policies);
-    drop_repeats(set.services);
-    drop_repeats(set.incidents);
+    drop_repeats(set);
     if (user_pages.empty() && schedules.empty() && policies.empty() && services.empty() && alerts.empty() &&
         incidents.empty())
         throw UsageError("no Opsgenie export in " + path.string() +

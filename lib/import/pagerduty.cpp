@@ -292,11 +292,7 @@ ImportSet read_pagerduty(const fs::path& path) {
     for (const auto& s : dir.list(services, "services")) set.services.push_back(service_of(s));
     const auto incidents = list_pages(dir, "incidents", set, "no incident history comes in");
     for (const auto& i : dir.list(incidents, "incidents")) set.incidents.push_back(incident_of(dir, i));
-    drop_repeats(set.people);
-    drop_repeats(set.schedules);
-    drop_repeats(set.policies);
-    drop_repeats(set.services);
-    drop_repeats(set.incidents);
+    drop_repeats(set);
     if (users.empty() && schedules.empty() && policies.empty() && services.empty() && incidents.empty())
         throw UsageError("no PagerDuty export in " + path.string() +
                              " (looked for users.json, schedules.json, escalation_policies.json, services.json, "

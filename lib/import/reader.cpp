@@ -3,6 +3,7 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <set>
 
 #include "model/errors.hpp"
 
@@ -65,6 +66,24 @@ void check_tool(const ExportDir& dir, const std::string& tool) {
                              std::string("incident import ") + looks + " --from " + dir.dir().string());
         return;
     }
+}
+
+namespace {
+
+template <typename T>
+void drop_repeats(std::vector<T>& list) {
+    std::set<std::string> seen;
+    std::erase_if(list, [&](const T& x) { return !seen.insert(x.id).second; });
+}
+
+}  // namespace
+
+void drop_repeats(ImportSet& set) {
+    drop_repeats(set.people);
+    drop_repeats(set.schedules);
+    drop_repeats(set.policies);
+    drop_repeats(set.services);
+    drop_repeats(set.incidents);
 }
 
 void phone_to_do(Mapping& map, const std::string& kind, const std::string& number, const std::string& label) {

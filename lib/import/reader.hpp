@@ -4,7 +4,6 @@
 // lib/import.
 #pragma once
 
-#include <set>
 #include <string>
 #include <vector>
 
@@ -41,11 +40,7 @@ std::vector<ExportFile> list_pages(const ExportDir& dir, const std::string& name
 void check_tool(const ExportDir& dir, const std::string& tool);
 
 // The same object on two pages (an offset page shifted while the export was
-// saved): the first one kept.
-template <typename T>
-void drop_repeats(std::vector<T>& list) {
-    std::set<std::string> seen;
-    std::erase_if(list, [&](const T& x) { return !seen.insert(x.id).second; });
-}
+// saved): the first one kept, in every list of `set`.
+void drop_repeats(ImportSet& set);
 
 }  // namespace incident
