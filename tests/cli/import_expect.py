@@ -61,6 +61,35 @@ def pages(path):
         n += 1
 
 
+def print_hours(start, end):
+    t = start
+    while t < end:
+        print(stamp(t))
+        t += timedelta(hours=1)
+
+
+def compare_who(rows, out_dir):
+    """DIR/<instant>.out (`oncall who --json`) against everyone `rows`
+    ((from, to, email)) has on call at that instant."""
+    bad = checked = 0
+    for f in sorted(glob.glob(os.path.join(out_dir, "*.out"))):
+        at = when(os.path.basename(f)[:-4])
+        want = sorted({who for (a, b, who) in rows if a <= at < b})
+        with open(f) as fh:
+            got = sorted(x["email"] for x in json.load(fh))
+        checked += 1
+        if got != want:
+            bad += 1
+            print(f"{stamp(at)}: the export says {want}, oncall who says {got}")
+    print(f"{checked} hours checked, {bad} differ")
+    return 1 if bad or not checked else 0
+
+
+def print_times(mtta, mttr):
+    stat = lambda v: {"n": len(v), "mean": round(statistics.mean(v), 1), "median": round(statistics.median(v), 1)}
+    print(json.dumps({"mtta": stat(mtta), "mttr": stat(mttr)}))
+
+
 def emails(export):
     return {u["id"]: u["email"] for page in pages(os.path.join(export, "users")) for u in page["users"]}
 
@@ -73,27 +102,13 @@ def entries(schedule_file):
 
 def hours(schedule_file):
     es = entries(schedule_file)
-    t, end = min(e[0] for e in es), max(e[1] for e in es)
-    while t < end:
-        print(stamp(t))
-        t += timedelta(hours=1)
+    print_hours(min(e[0] for e in es), max(e[1] for e in es))
 
 
 def check_who(export, schedule_id, out_dir):
-    es = entries(os.path.join(export, "schedules", schedule_id + ".json"))
     mail = emails(export)
-    bad = checked = 0
-    for f in sorted(glob.glob(os.path.join(out_dir, "*.out"))):
-        at = when(os.path.basename(f)[:-4])
-        want = sorted(mail[u] for (a, b, u) in es if a <= at < b)
-        with open(f) as fh:
-            got = sorted(x["email"] for x in json.load(fh))
-        checked += 1
-        if got != want:
-            bad += 1
-            print(f"{stamp(at)}: the export says {want}, oncall who says {got}")
-    print(f"{checked} hours checked, {bad} differ")
-    return 1 if bad or not checked else 0
+    rows = [(a, b, mail[u]) for (a, b, u) in entries(os.path.join(export, "schedules", schedule_id + ".json"))]
+    return compare_who(rows, out_dir)
 
 
 def times(export):
@@ -108,8 +123,7 @@ def times(export):
                 mtta.append((acks[0] - created).total_seconds())
             if res:
                 mttr.append((res[0] - created).total_seconds())
-    stat = lambda v: {"n": len(v), "mean": round(statistics.mean(v), 1), "median": round(statistics.median(v), 1)}
-    print(json.dumps({"mtta": stat(mtta), "mttr": stat(mttr)}))
+    print_times(mtta, mttr)
 
 
 def og_window(timeline_file):
@@ -121,26 +135,12 @@ def og_window(timeline_file):
 
 
 def og_hours(timeline_file):
-    t, end, _ = og_window(timeline_file)
-    while t < end:
-        print(stamp(t))
-        t += timedelta(hours=1)
+    start, end, _ = og_window(timeline_file)
+    print_hours(start, end)
 
 
 def og_check_who(export, schedule_id, out_dir):
-    _, _, periods = og_window(os.path.join(export, "schedules", schedule_id, "timeline.json"))
-    bad = checked = 0
-    for f in sorted(glob.glob(os.path.join(out_dir, "*.out"))):
-        at = when(os.path.basename(f)[:-4])
-        want = sorted({who for (a, b, who) in periods if a <= at < b})
-        with open(f) as fh:
-            got = sorted(x["email"] for x in json.load(fh))
-        checked += 1
-        if got != want:
-            bad += 1
-            print(f"{stamp(at)}: the export says {want}, oncall who says {got}")
-    print(f"{checked} hours checked, {bad} differ")
-    return 1 if bad or not checked else 0
+    return compare_who(og_window(os.path.join(export, "schedules", schedule_id, "timeline.json"))[2], out_dir)
 
 
 def og_times(export):
@@ -157,8 +157,7 @@ def og_times(export):
                     mtta.append((acks[0] - created).total_seconds())
                 if res:
                     mttr.append((res[0] - created).total_seconds())
-    stat = lambda v: {"n": len(v), "mean": round(statistics.mean(v), 1), "median": round(statistics.median(v), 1)}
-    print(json.dumps({"mtta": stat(mtta), "mttr": stat(mttr)}))
+    print_times(mtta, mttr)
 
 
 def gr_rows(final_shifts):
@@ -168,26 +167,11 @@ def gr_rows(final_shifts):
 
 def gr_hours(final_shifts):
     rows = gr_rows(final_shifts)
-    t, end = min(r[0] for r in rows), max(r[1] for r in rows)
-    while t < end:
-        print(stamp(t))
-        t += timedelta(hours=1)
+    print_hours(min(r[0] for r in rows), max(r[1] for r in rows))
 
 
 def gr_check_who(export, schedule_id, out_dir):
-    rows = gr_rows(os.path.join(export, "schedules", schedule_id, "final_shifts.json"))
-    bad = checked = 0
-    for f in sorted(glob.glob(os.path.join(out_dir, "*.out"))):
-        at = when(os.path.basename(f)[:-4])
-        want = sorted({who for (a, b, who) in rows if a <= at < b})
-        with open(f) as fh:
-            got = sorted(x["email"] for x in json.load(fh))
-        checked += 1
-        if got != want:
-            bad += 1
-            print(f"{stamp(at)}: the export says {want}, oncall who says {got}")
-    print(f"{checked} hours checked, {bad} differ")
-    return 1 if bad or not checked else 0
+    return compare_who(gr_rows(os.path.join(export, "schedules", schedule_id, "final_shifts.json")), out_dir)
 
 
 def gr_times(export):
@@ -199,8 +183,7 @@ def gr_times(export):
                 mtta.append((whole(g["acknowledged_at"]) - whole(g["created_at"])).total_seconds())
             if g["resolved_at"]:
                 mttr.append((whole(g["resolved_at"]) - whole(g["created_at"])).total_seconds())
-    stat = lambda v: {"n": len(v), "mean": round(statistics.mean(v), 1), "median": round(statistics.median(v), 1)}
-    print(json.dumps({"mtta": stat(mtta), "mttr": stat(mttr)}))
+    print_times(mtta, mttr)
 
 
 def main(argv):

@@ -10,6 +10,7 @@
 # out; a malformed export is refused, located, with nothing written;
 # --strict refuses a schedule that disagrees with the final shifts.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/import_lib.sh"
 
 FIX="$SOURCE_DIR/tests/data/import/grafana-oncall"
 EXPECT="$SOURCE_DIR/tests/cli/import_expect.py"
@@ -58,26 +59,13 @@ test_an_export_comes_in_in_one_commit() {
 test_oncall_who_agrees_with_the_final_shifts_every_hour() {
   new_repo
   run import grafana-oncall --from "$FIX"; expect_rc 0 "$ERR"
-  mkdir -p "$T/who"
-  local step=1 n=0 h
-  [ -n "${INCIDENT_SANITIZED:-}" ] && step=4
-  while read -r h; do
-    n=$((n + 1))
-    [ $(( (n - 1) % step )) -eq 0 ] || continue
-    "$INCIDENT_BIN" oncall who sre-primary --at "$h" --json >"$T/who/$h.out" 2>"$T/who/$h.err" ||
-      fail "oncall who --at $h: $(cat "$T/who/$h.err")"
-  done < <(python3 "$EXPECT" gr-hours "$FIX/schedules/$PRIMARY/final_shifts.json")
-  expect_eq "$n" 335 "two weeks of hours, one short for the change to summer time"
-  python3 "$EXPECT" gr-check-who "$FIX" "$PRIMARY" "$T/who" >"$T/check" || fail "$(cat "$T/check")"
+  who_every_hour sre-primary gr-hours "$FIX/schedules/$PRIMARY/final_shifts.json" gr-check-who "$FIX" "$PRIMARY"
 }
 
 test_mtta_and_mttr_go_on_across_the_move() {
   new_repo
   run import grafana-oncall --from "$FIX"; expect_rc 0 "$ERR"
-  local want; want=$(python3 "$EXPECT" gr-times "$FIX")
-  run report --since 2026-01-01 --until 2026-04-01 --json; expect_rc 0 "$ERR"
-  expect_eq "$(jq -c '.total | {mtta: (.mtta | {n, mean, median}), mttr: (.mttr | {n, mean, median})}' <<<"$OUT")" \
-    "$(jq -c . <<<"$want")" "MTTA and MTTR as the export's timestamps give them"
+  mtta_mttr_as gr-times "$FIX"
 }
 
 test_a_second_import_changes_nothing_and_a_changed_one_exactly_what_changed() {
