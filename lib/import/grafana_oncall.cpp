@@ -156,6 +156,19 @@ std::optional<Layer> layer_of(const Json& shift, const Zone& zone, const std::st
     return out;
 }
 
+// An override shift; nullopt (with why) when it has nobody or no time.
+std::optional<SourceOverride> override_of(const Json& shift, Mapping& map) {
+    const auto users = shift["users"].items();
+    const Timestamp from = shift_zone(shift).zone.instant(local_of(shift["start"]));
+    const long long duration = shift["duration"].integer();
+    if (users.empty() || duration <= 0) {
+        map.approximate("left out: override " + shift["id"].str() + ": nobody in it, or no time");
+        return std::nullopt;
+    }
+    if (users.size() > 1) map.approximate("override " + shift["id"].str() + ": only its first user is kept");
+    return SourceOverride{shift["id"].id(), from, from + Seconds{duration}, users[0].id()};
+}
+
 struct Shifts {
     std::map<std::string, const Json*> by_id;
     std::vector<Json> list;
@@ -184,17 +197,7 @@ SourceSchedule schedule_of(const Json& s, const Shifts& shifts, const ExportDir&
         }
         const Json& shift = *it->second;
         if (shift["type"].str() == "override") {
-            const auto users = shift["users"].items();
-            const ShiftZone own = shift_zone(shift);
-            const Timestamp from = own.zone.instant(local_of(shift["start"]));
-            const long long duration = shift["duration"].integer();
-            if (users.empty() || duration <= 0) {
-                out.map.approximate("left out: override " + shift["id"].str() + ": nobody in it, or no time");
-                continue;
-            }
-            if (users.size() > 1)
-                out.map.approximate("override " + shift["id"].str() + ": only its first user is kept");
-            out.overrides.push_back(SourceOverride{shift["id"].id(), from, from + Seconds{duration}, users[0].id()});
+            if (auto o = override_of(shift, out.map)) out.overrides.push_back(std::move(*o));
             continue;
         }
         if (auto l = layer_of(shift, zone, out.time_zone, out.map))
@@ -215,11 +218,7 @@ SourceSchedule schedule_of(const Json& s, const Shifts& shifts, const ExportDir&
     const auto pages = dir.pages("schedules/" + out.id + "/final_shifts");
     for (const auto& r : dir.list(pages, "results"))
         out.rendered.push_back(RenderedShift{r["shift_start"].time(), r["shift_end"].time(), r["user_pk"].id()});
-    if (!out.rendered.empty()) {
-        Timestamp from = out.rendered.front().from, to = out.rendered.front().to;
-        for (const auto& r : out.rendered) from = std::min(from, r.from), to = std::max(to, r.to);
-        out.window = std::make_pair(from, to);
-    }
+    set_window_from_rendered(out);
     return out;
 }
 

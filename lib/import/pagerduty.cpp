@@ -146,11 +146,7 @@ SourceSchedule schedule_of(const ExportDir& dir, const Json& listed) {
         if (user.is_null()) continue;  // nobody on call
         s.rendered.push_back(RenderedShift{e["start"].time(), e["end"].time(), user["id"].id()});
     }
-    if (!s.rendered.empty()) {
-        Timestamp from = s.rendered.front().from, to = s.rendered.front().to;
-        for (const auto& r : s.rendered) from = std::min(from, r.from), to = std::max(to, r.to);
-        s.window = std::make_pair(from, to);
-    }
+    set_window_from_rendered(s);
     if (auto overrides = dir.file("schedules/" + s.id + "/overrides")) {
         for (const auto& o : overrides->root()["overrides"].items()) {
             SourceOverride so{o["id"].id(), o["start"].time(), o["end"].time(), o["user"]["id"].id()};

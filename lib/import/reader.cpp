@@ -86,6 +86,13 @@ void drop_repeats(ImportSet& set) {
     drop_repeats(set.incidents);
 }
 
+void set_window_from_rendered(SourceSchedule& s) {
+    if (s.rendered.empty()) return;
+    Timestamp from = s.rendered.front().from, to = s.rendered.front().to;
+    for (const auto& r : s.rendered) from = std::min(from, r.from), to = std::max(to, r.to);
+    s.window = std::make_pair(from, to);
+}
+
 void phone_to_do(Mapping& map, const std::string& kind, const std::string& number, const std::string& label) {
     map.approximate("to do: " + kind + " " + number + (label.empty() ? "" : " (" + label + ")") + ": add {" + kind +
                     ": \"" + number + "\", target: NAME} once paging_providers has a " + kind + " target");

@@ -27,6 +27,10 @@ std::string person_zone(const std::string& name, Mapping& map);
 // to a week.
 void add_week_span(unsigned day, long long start, long long duration, std::vector<Window>& out);
 
+// The window the source rendered `s.rendered` for: from the first shift's
+// start to the last one's end (none without shifts).
+void set_window_from_rendered(SourceSchedule& s);
+
 // A phone number (voice or sms) cannot page anyone here yet: a to-do.
 void phone_to_do(Mapping& map, const std::string& kind, const std::string& number, const std::string& label);
 
